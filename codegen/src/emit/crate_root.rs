@@ -1,0 +1,94 @@
+//! The crate root (`lib.rs`), the header names (`headers.rs`) and shared types (`types.rs`).
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::enums::value_enum;
+use super::object::object;
+use super::types::Site;
+use super::{EmitOptions, docs};
+use crate::model::{Api, HeaderPlacement, TypeDef};
+
+pub(super) fn lib_rs(api: &Api, options: &EmitOptions) -> TokenStream {
+    let rt = &options.runtime;
+    let mut text = docs::paragraphs([
+        format!("Typed client for the {}.", api.name),
+        api.description.clone().unwrap_or_default(),
+        "Generated from `spec/` by `alipayhk-codegen`; every type below mirrors the spec, and the runtime items are re-exported so this crate is the only dependency you need.".to_owned(),
+    ]);
+    if let Some(example) = &api.example {
+        text.push_str(&format!("\n\n# Example\n\n```\n{}\n```", example.trim_end()));
+    }
+    let doc = docs::inner(&text);
+    let shared = (!api.shared_types.is_empty()).then(|| {
+        let names = api.shared_types.keys().map(|n| format_ident!("{}", n));
+        quote! {
+            pub mod types;
+            pub use types::{#(#names),*};
+        }
+    });
+    let modules = api.endpoints.values().map(|endpoint| {
+        let module = format_ident!("{}", endpoint.module);
+        let mut names = vec![
+            endpoint.request.name.clone(),
+            endpoint.response.name.clone(),
+            endpoint.result_codes.name.clone(),
+        ];
+        names.extend(endpoint.types.keys().cloned());
+        names.sort();
+        let names = names.iter().map(|n| format_ident!("{}", n));
+        quote! {
+            pub mod #module;
+            pub use #module::{#(#names),*};
+        }
+    });
+    quote! {
+        #doc
+        pub use #rt as runtime;
+        pub use #rt::{
+            Endpoint, EpochMillis, FieldPath, HttpMethod, ResultCode, ResultInfo, ResultStatus, Rule, Validate,
+            ValidationError, Violation,
+        };
+        pub mod headers;
+        #shared
+        #(#modules)*
+    }
+}
+
+pub(super) fn headers_rs(api: &Api) -> TokenStream {
+    let doc = docs::inner("Names of the protocol headers, as the spec lists them.");
+    let consts = api.headers.iter().map(|header| {
+        let ident = format_ident!("{}", header.name.to_uppercase().replace('-', "_"));
+        let placement = match header.placement {
+            HeaderPlacement::General => "Sent on requests and responses",
+            HeaderPlacement::Request => "Sent on requests",
+            HeaderPlacement::Response => "Sent on responses",
+        };
+        let required = if header.required { "required" } else { "optional" };
+        let sample = header.sample.as_ref().map(|s| format!("Sample: `{s}`")).unwrap_or_default();
+        let text = docs::paragraphs([header.description.clone(), format!("{placement}; {required}."), sample]);
+        let doc = docs::outer(&text);
+        let name = &header.name;
+        quote! { #doc pub const #ident: &str = #name; }
+    });
+    quote! {
+        #doc
+        #(#consts)*
+    }
+}
+
+pub(super) fn types_rs(api: &Api, options: &EmitOptions) -> TokenStream {
+    let doc = docs::inner("Types shared by several endpoints.");
+    // Open enums implement serde by hand; only derives need the import.
+    let derives = api.shared_types.values().any(|d| !matches!(d, TypeDef::Enum(e) if e.open));
+    let serde_import = (options.serde_crate.is_none() && derives).then(|| quote!(use serde::{Deserialize, Serialize};));
+    let items = api.shared_types.values().map(|def| match def {
+        TypeDef::Object(o) => object(api, o, Site::Shared, options, None),
+        TypeDef::Enum(e) => value_enum(e, options),
+    });
+    quote! {
+        #doc
+        #serde_import
+        #(#items)*
+    }
+}

@@ -1,0 +1,228 @@
+//! Enums of string values: closed ones derive serde; open ones (reachable from a response)
+//! keep unknown values in `Unknown(String)` so new server values never break parsing.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{EmitOptions, docs};
+use crate::model::{EnumDef, ResultCodeSet, ResultStatus};
+
+/// One variant to emit.
+struct Variant {
+    ident: syn::Ident,
+    wire: String,
+    doc: String,
+}
+
+/// A value enum from the spec.
+pub(super) fn value_enum(def: &EnumDef, options: &EmitOptions) -> TokenStream {
+    let doc = def.description.clone().unwrap_or_else(|| format!("Values of `{}`.", def.name));
+    let variants: Vec<Variant> = def
+        .values
+        .iter()
+        .map(|v| Variant {
+            ident: format_ident!("{}", v.variant),
+            wire: v.wire.clone(),
+            doc: v.description.clone().unwrap_or_else(|| format!("`{}`", v.wire)),
+        })
+        .collect();
+    let name = format_ident!("{}", def.name);
+    if def.open {
+        let enum_tokens = open_enum(&name, &doc, &variants, options, TokenStream::new());
+        let rt = &options.runtime;
+        quote! {
+            #enum_tokens
+
+            impl #rt::Validate for #name {
+                fn validate_at(&self, path: &#rt::FieldPath<'_>, violations: &mut Vec<#rt::Violation>) {
+                    if let Self::Unknown(value) = self {
+                        violations.push(#rt::Violation::new(path, #rt::Rule::UnknownValue { value: value.clone() }));
+                    }
+                }
+            }
+        }
+    } else {
+        closed_enum(&name, &doc, &variants, options)
+    }
+}
+
+fn closed_enum(name: &syn::Ident, doc: &str, variants: &[Variant], options: &EmitOptions) -> TokenStream {
+    let doc = docs::outer(doc);
+    let serde_crate = options.serde_crate.as_ref().map(|path| quote!(#[serde(crate = #path)]));
+    let decls = variants.iter().map(|v| {
+        let (ident, wire, doc) = (&v.ident, &v.wire, docs::outer(&v.doc));
+        quote! { #doc #[serde(rename = #wire)] #ident, }
+    });
+    let arms = variants.iter().map(|v| {
+        let (ident, wire) = (&v.ident, &v.wire);
+        quote!(Self::#ident => #wire,)
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #serde_crate
+        pub enum #name {
+            #(#decls)*
+        }
+
+        impl #name {
+            /// The wire value.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    #(#arms)*
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    }
+}
+
+/// An enum that keeps unknown values; `methods` go in its inherent `impl` after `as_str`.
+fn open_enum(name: &syn::Ident, doc: &str, variants: &[Variant], options: &EmitOptions, methods: TokenStream) -> TokenStream {
+    let doc = docs::outer(doc);
+    let serde = match &options.serde_crate {
+        Some(path) => syn::parse_str::<syn::Path>(path).map_or_else(|_| quote!(serde), |p| quote!(#p)),
+        None => quote!(serde),
+    };
+    let decls = variants.iter().map(|v| {
+        let (ident, doc) = (&v.ident, docs::outer(&v.doc));
+        quote! { #doc #ident, }
+    });
+    let to_wire = variants.iter().map(|v| {
+        let (ident, wire) = (&v.ident, &v.wire);
+        quote!(Self::#ident => #wire,)
+    });
+    let from_wire = variants.iter().map(|v| {
+        let (ident, wire) = (&v.ident, &v.wire);
+        quote!(#wire => Self::#ident,)
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum #name {
+            #(#decls)*
+            /// A value this version does not know, kept as received.
+            Unknown(String),
+        }
+
+        impl #name {
+            /// The wire value.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#to_wire)*
+                    Self::Unknown(value) => value,
+                }
+            }
+
+            #methods
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#from_wire)*
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl #serde::Serialize for #name {
+            fn serialize<S: #serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> #serde::Deserialize<'de> for #name {
+            fn deserialize<D: #serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <String as #serde::Deserialize>::deserialize(deserializer)?;
+                Ok(Self::from(value.as_str()))
+            }
+        }
+    }
+}
+
+/// The result-code enum of an endpoint, with each code's documented status.
+pub(super) fn result_codes(set: &ResultCodeSet, endpoint: &str, options: &EmitOptions) -> TokenStream {
+    let rt = &options.runtime;
+    let name = format_ident!("{}", set.name);
+    let variants: Vec<Variant> = set
+        .codes
+        .iter()
+        .map(|c| Variant {
+            ident: format_ident!("{}", c.variant),
+            wire: c.code.clone(),
+            doc: format!("`{}` ({}): {}", c.code, status_letter(c.status), c.message),
+        })
+        .collect();
+    let doc = format!(
+        "Result codes documented for `{endpoint}`. Codes not listed here parse as `Unknown` and keep the wire value."
+    );
+    let status_arms = set.codes.iter().map(|c| {
+        let ident = format_ident!("{}", c.variant);
+        let status = match c.status {
+            ResultStatus::Success => quote!(Success),
+            ResultStatus::Failure => quote!(Failure),
+            ResultStatus::Unknown => quote!(Unknown),
+        };
+        quote!(Self::#ident => Some(#rt::ResultStatus::#status),)
+    });
+    let message_arms = set.codes.iter().map(|c| {
+        let (ident, message) = (format_ident!("{}", c.variant), &c.message);
+        quote!(Self::#ident => Some(#message),)
+    });
+    let methods = quote! {
+        /// The status the documentation gives this code: `S`, `F` or `U`; `None` for an
+        /// undocumented code, whose status only the response's `resultStatus` tells.
+        pub fn status(&self) -> Option<#rt::ResultStatus> {
+            match self {
+                #(#status_arms)*
+                Self::Unknown(_) => None,
+            }
+        }
+
+        /// The documented message.
+        pub fn message(&self) -> Option<&'static str> {
+            match self {
+                #(#message_arms)*
+                Self::Unknown(_) => None,
+            }
+        }
+    };
+    let base = open_enum(&name, &doc, &variants, options, methods);
+    quote! {
+        #base
+
+        impl #rt::ResultCode for #name {
+            fn from_code(code: &str) -> Self {
+                Self::from(code)
+            }
+
+            fn as_str(&self) -> &str {
+                self.as_str()
+            }
+
+            fn documented_status(&self) -> Option<#rt::ResultStatus> {
+                self.status()
+            }
+        }
+    }
+}
+
+pub(super) fn status_letter(status: ResultStatus) -> &'static str {
+    match status {
+        ResultStatus::Success => "S",
+        ResultStatus::Failure => "F",
+        ResultStatus::Unknown => "U",
+    }
+}

@@ -1,0 +1,150 @@
+//! Structs: fields with exact wire names, `new(...)` for required fields, setters for the rest.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::docs;
+use super::types::{Site, field_ident, rust_type};
+use super::{EmitOptions, validate};
+use crate::model::{Api, FieldDef, FieldType, ObjectDef};
+
+/// The struct, its constructor and setters, and (for request types) its `Validate` impl.
+pub(super) fn object(api: &Api, def: &ObjectDef, site: Site, options: &EmitOptions, module: Option<&str>) -> TokenStream {
+    let name = format_ident!("{}", def.name);
+    let doc = docs::outer(def.description.as_deref().unwrap_or(&format!("The `{}` object.", def.name)));
+    let serde_crate = options.serde_crate.as_ref().map(|path| quote!(#[serde(crate = #path)]));
+    let fields = def.fields.iter().map(|f| field(f, site, options));
+    let constructor = constructor(def, site, options);
+    let validate = def.validated.then(|| validate::validate_impl(api, def, options, module));
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #serde_crate
+        #[non_exhaustive]
+        pub struct #name {
+            #(#fields)*
+        }
+
+        #constructor
+        #validate
+    }
+}
+
+fn field(field: &FieldDef, site: Site, options: &EmitOptions) -> TokenStream {
+    let ident = field_ident(&field.rust_name);
+    let ty = rust_type(&field.ty, site, options);
+    let doc = docs::outer(&field_doc(field));
+    let rename = (field.rust_name != field.wire_name).then(|| {
+        let wire = &field.wire_name;
+        quote!(rename = #wire)
+    });
+    let aliases = field.aliases.iter().map(|a| quote!(alias = #a));
+    if field.required {
+        let attrs = serde_attr(rename.into_iter().chain(aliases).collect());
+        quote! { #doc #attrs pub #ident: #ty, }
+    } else {
+        let mut parts: Vec<TokenStream> = rename.into_iter().chain(aliases).collect();
+        parts.push(quote!(default, skip_serializing_if = "Option::is_none"));
+        let attrs = serde_attr(parts);
+        quote! { #doc #attrs pub #ident: Option<#ty>, }
+    }
+}
+
+fn serde_attr(parts: Vec<TokenStream>) -> Option<TokenStream> {
+    (!parts.is_empty()).then(|| quote!(#[serde(#(#parts),*)]))
+}
+
+/// The field's rustdoc: its description, then its wire name and limits.
+fn field_doc(field: &FieldDef) -> String {
+    let mut facts = vec![format!("Wire name `{}`", field.wire_name)];
+    if !field.aliases.is_empty() {
+        let aliases: Vec<String> = field.aliases.iter().map(|a| format!("`{a}`")).collect();
+        facts.push(format!("also read as {}", aliases.join(", ")));
+    }
+    facts.push(if field.required { "required".into() } else { "optional".into() });
+    if field.nullable {
+        facts.push("may be null".into());
+    }
+    let c = &field.constraints;
+    if let Some(max) = c.max_length {
+        facts.push(format!("at most {max} characters"));
+    }
+    if let Some(min) = c.min_length {
+        facts.push(format!("at least {min} characters"));
+    }
+    if let Some(min) = c.minimum {
+        facts.push(format!("minimum {min}"));
+    }
+    if let Some(max) = c.maximum {
+        facts.push(format!("maximum {max}"));
+    }
+    if matches!(field.ty, FieldType::Timestamp) {
+        facts.push("milliseconds since the Unix epoch".into());
+    }
+    if let Some(sample) = &field.sample {
+        facts.push(format!("e.g. `{sample}`"));
+    }
+    let description = field.description.clone().unwrap_or_else(|| format!("The `{}` field.", field.wire_name));
+    docs::paragraphs([description, format!("{}.", facts.join("; "))])
+}
+
+/// Parameter type and conversion for a value passed to `new` or a setter.
+fn parameter(field: &FieldDef, site: Site, options: &EmitOptions) -> (TokenStream, TokenStream) {
+    let ident = field_ident(&field.rust_name);
+    if matches!(field.ty, FieldType::String) {
+        (quote!(impl Into<String>), quote!(#ident.into()))
+    } else {
+        (rust_type(&field.ty, site, options), quote!(#ident))
+    }
+}
+
+fn constructor(def: &ObjectDef, site: Site, options: &EmitOptions) -> TokenStream {
+    let name = format_ident!("{}", def.name);
+    let required: Vec<&FieldDef> = def.fields.iter().filter(|f| f.required).collect();
+    let params = required.iter().map(|f| {
+        let ident = field_ident(&f.rust_name);
+        let (ty, _) = parameter(f, site, options);
+        quote!(#ident: #ty)
+    });
+    let inits = def.fields.iter().map(|f| {
+        let ident = field_ident(&f.rust_name);
+        if f.required && matches!(f.ty, FieldType::String) {
+            quote!(#ident: #ident.into())
+        } else if f.required {
+            quote!(#ident)
+        } else {
+            quote!(#ident: None)
+        }
+    });
+    let new_doc = if required.is_empty() {
+        " Creates the value with every field unset; set fields with the builder methods.".to_owned()
+    } else {
+        let names: Vec<String> = required.iter().map(|f| format!("`{}`", f.wire_name)).collect();
+        format!(" Creates the value from its required fields ({}); set optional ones with the builder methods.", names.join(", "))
+    };
+    let setters = def.fields.iter().filter(|f| !f.required).map(|f| {
+        let ident = field_ident(&f.rust_name);
+        let (ty, value) = parameter(f, site, options);
+        let doc = format!(" Sets `{}`.", f.wire_name);
+        quote! {
+            #[doc = #doc]
+            #[must_use]
+            pub fn #ident(mut self, #ident: #ty) -> Self {
+                self.#ident = Some(#value);
+                self
+            }
+        }
+    });
+    let too_many = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    quote! {
+        impl #name {
+            #[doc = #new_doc]
+            #too_many
+            pub fn new(#(#params),*) -> Self {
+                Self { #(#inits),* }
+            }
+
+            #(#setters)*
+        }
+    }
+}

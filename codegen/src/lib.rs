@@ -1,0 +1,42 @@
+//! Generates the typed AlipayHK Open API client from a YAML spec.
+//!
+//! The pipeline has three stages, each in its own module, and no stage reaches back:
+//!
+//! 1. [`spec`]: read `api.yaml` and `endpoints/*.yaml` into raw documents that keep every
+//!    value's line and column;
+//! 2. [`model`]: check them and build the intermediate model, reporting every mistake as
+//!    `file:line:column: field: message`;
+//! 3. [`emit`]: turn the model into Rust tokens, formatted by `prettyplease`.
+//!
+//! [`output`] writes the result atomically or compares it with what is on disk.
+//!
+//! ```no_run
+//! use std::path::Path;
+//!
+//! let api = alipayhk_codegen::load(Path::new("spec"))?;
+//! let files = alipayhk_codegen::emit::generate(&api, &Default::default())?;
+//! alipayhk_codegen::output::write(Path::new("generated/src"), &files)?;
+//! # Ok::<(), alipayhk_codegen::CodegenError>(())
+//! ```
+
+pub mod emit;
+mod error;
+pub mod model;
+pub mod output;
+pub mod spec;
+
+use std::path::Path;
+
+pub use error::{CodegenError, SpecError, SpecErrors};
+
+/// Reads and checks the spec under `dir`.
+pub fn load(dir: &Path) -> Result<model::Api, CodegenError> {
+    let sources = spec::load_dir(dir)?;
+    Ok(model::build(&sources)?)
+}
+
+/// Reads and checks the spec under `spec_dir` and generates the client crate's source files.
+pub fn generate(spec_dir: &Path) -> Result<emit::GeneratedFiles, CodegenError> {
+    let api = load(spec_dir)?;
+    emit::generate(&api, &emit::EmitOptions::default())
+}

@@ -1,0 +1,356 @@
+//! Checks the raw spec and turns it into the model, reporting every mistake with its location.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use serde_saphyr::Spanned;
+
+use super::fields::{Scope, build_object};
+use super::names::{is_lower_camel, is_pascal, module_name, pascal, variant_name};
+use super::*;
+use crate::error::{SpecError, SpecErrors};
+use crate::spec::SpecSources;
+use crate::spec::raw::{EndpointSpec, HeaderSpec, MessageSpec, ResultCodeSpec, TypeSpec};
+
+/// Collects errors for one file.
+pub(super) struct Reporter<'a> {
+    file: &'a Path,
+    errors: &'a mut Vec<SpecError>,
+}
+
+impl Reporter<'_> {
+    /// Records `message` about `field`, at the place `at` was written.
+    pub(super) fn error<T>(&mut self, at: &Spanned<T>, field: &str, message: impl Into<String>) {
+        self.errors.push(SpecError {
+            file: self.file.to_path_buf(),
+            line: at.referenced.line() as u32,
+            column: at.referenced.column() as u32,
+            field: field.to_owned(),
+            message: message.into(),
+        });
+    }
+}
+
+/// Checks the parsed spec and builds the model. Every mistake is reported, not just the first.
+pub fn build(sources: &SpecSources) -> Result<Api, SpecErrors> {
+    let mut errors = Vec::new();
+    let (api_source, api_doc) = &sources.api;
+    let mut report = Reporter { file: &api_source.path, errors: &mut errors };
+
+    if api_doc.api.name.value.trim().is_empty() {
+        report.error(&api_doc.api.name, "api.name", "must not be empty");
+    }
+    let headers = build_headers(&mut report, &api_doc.api.headers);
+
+    // Every named type, with where it was declared, so a second declaration is reported.
+    let mut declared: BTreeMap<String, (std::path::PathBuf, u32, u32)> = BTreeMap::new();
+    let shared_kinds = shared_type_kinds(&mut report, &api_doc.types);
+    let mut shared_types = BTreeMap::new();
+    // Enums first: objects' rules may compare against a shared enum's values.
+    for spec in api_doc.types.iter().filter(|t| t.kind.value == "enum") {
+        if let Some(def) = build_shared_enum(&mut report, spec) {
+            shared_types.insert(spec.name.value.clone(), def);
+        }
+    }
+    let mut inline_shared = BTreeMap::new();
+    for spec in api_doc.types.iter().filter(|t| t.kind.value == "object") {
+        let field = format!("types[{}]", spec.name.value);
+        let Some(fields) = &spec.fields else {
+            report.error(&spec.kind, &field, "an object type needs `fields`");
+            continue;
+        };
+        let mut scope = Scope::new(&shared_kinds, &shared_types, TypeHome::Shared, &spec.name.value);
+        let def = build_object(
+            &mut report,
+            &mut scope,
+            &field,
+            &spec.name.value,
+            spec.description.clone(),
+            fields,
+            &spec.rules,
+        );
+        inline_shared.extend(scope.into_local(&mut report));
+        shared_types.insert(spec.name.value.clone(), TypeDef::Object(def));
+    }
+    for spec in &api_doc.types {
+        declare(&mut declared, &mut report, &spec.name, &spec.name.value);
+    }
+    for (name, (def, at)) in inline_shared {
+        declare(&mut declared, &mut report, &at, &name);
+        shared_types.insert(name, def);
+    }
+
+    let mut endpoints = BTreeMap::new();
+    let mut modules = BTreeSet::new();
+    for (source, doc) in &sources.endpoints {
+        let mut report = Reporter { file: &source.path, errors: &mut errors };
+        let spec = &doc.endpoint;
+        let Some(endpoint) =
+            build_endpoint(&mut report, &mut declared, &shared_kinds, &shared_types, spec, source)
+        else {
+            continue;
+        };
+        if endpoints.contains_key(&endpoint.name) || !modules.insert(endpoint.module.clone()) {
+            report.error(&spec.name, "endpoint.name", format!("endpoint `{}` is declared twice", endpoint.name));
+            continue;
+        }
+        endpoints.insert(endpoint.name.clone(), endpoint);
+    }
+
+    if !errors.is_empty() {
+        return Err(SpecErrors(errors));
+    }
+    let mut api = Api {
+        name: api_doc.api.name.value.clone(),
+        description: api_doc.api.description.clone(),
+        example: api_doc.api.example.clone(),
+        headers,
+        shared_types,
+        endpoints,
+        source: api_source.clone(),
+    };
+    super::fields::mark_reachability(&mut api);
+    Ok(api)
+}
+
+fn declare(
+    declared: &mut BTreeMap<String, (std::path::PathBuf, u32, u32)>,
+    report: &mut Reporter<'_>,
+    at: &Spanned<String>,
+    name: &str,
+) {
+    let here = (report.file.to_path_buf(), at.referenced.line() as u32, at.referenced.column() as u32);
+    if let Some((file, line, _)) = declared.get(name) {
+        report.error(
+            at,
+            name,
+            format!("type name `{name}` is already used at {}:{line}; set a different `type_name`", file.display()),
+        );
+    } else {
+        declared.insert(name.to_owned(), here);
+    }
+}
+
+fn build_headers(report: &mut Reporter<'_>, spec: &crate::spec::raw::HeadersSpec) -> Vec<Header> {
+    let mut seen = BTreeSet::new();
+    let groups: [(&[HeaderSpec], HeaderPlacement, &str); 3] = [
+        (&spec.general, HeaderPlacement::General, "general"),
+        (&spec.request, HeaderPlacement::Request, "request"),
+        (&spec.response, HeaderPlacement::Response, "response"),
+    ];
+    let mut headers = Vec::new();
+    for (list, placement, group) in groups {
+        for header in list {
+            let field = format!("api.headers.{group}[{}]", header.name.value);
+            let name = &header.name.value;
+            if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+                report.error(&header.name, &field, "a header name has letters, digits and `-` only");
+            } else if !seen.insert(name.to_ascii_lowercase()) {
+                report.error(&header.name, &field, format!("header `{name}` is listed twice"));
+            }
+            headers.push(Header {
+                name: name.clone(),
+                description: header.description.clone(),
+                required: header.required,
+                sample: header.sample.clone(),
+                placement,
+            });
+        }
+    }
+    headers
+}
+
+fn shared_type_kinds(report: &mut Reporter<'_>, types: &[TypeSpec]) -> BTreeMap<String, TypeKind> {
+    let mut kinds = BTreeMap::new();
+    for spec in types {
+        let field = format!("types[{}]", spec.name.value);
+        if !is_pascal(&spec.name.value) {
+            report.error(&spec.name, &field, "a type name is PascalCase letters and digits, such as `PassInfo`");
+            continue;
+        }
+        let kind = match spec.kind.value.as_str() {
+            "object" => TypeKind::Object,
+            "enum" => TypeKind::Enum,
+            other => {
+                report.error(&spec.kind, &format!("{field}.type"), format!("unknown kind `{other}`, expected `object` or `enum`"));
+                continue;
+            }
+        };
+        kinds.insert(spec.name.value.clone(), kind);
+    }
+    kinds
+}
+
+fn build_shared_enum(report: &mut Reporter<'_>, spec: &TypeSpec) -> Option<TypeDef> {
+    let field = format!("types[{}]", spec.name.value);
+    if spec.fields.is_some() || !spec.rules.is_empty() {
+        report.error(&spec.kind, &field, "an enum type takes `values`, not `fields` or `rules`");
+    }
+    let values = super::fields::build_enum_values(report, &field, &spec.kind, spec.values.as_ref())?;
+    Some(TypeDef::Enum(EnumDef {
+        name: spec.name.value.clone(),
+        description: spec.description.clone(),
+        values,
+        open: false,
+    }))
+}
+
+fn build_endpoint(
+    report: &mut Reporter<'_>,
+    declared: &mut BTreeMap<String, (std::path::PathBuf, u32, u32)>,
+    shared_kinds: &BTreeMap<String, TypeKind>,
+    shared_types: &BTreeMap<String, TypeDef>,
+    spec: &EndpointSpec,
+    source: &crate::spec::SourceFile,
+) -> Option<Endpoint> {
+    let name = &spec.name.value;
+    let name_ok = is_lower_camel(name);
+    if !name_ok {
+        report.error(&spec.name, "endpoint.name", "an endpoint name is lowerCamelCase letters and digits, such as `updatePass`");
+    }
+    let method = match spec.method.value.as_str() {
+        "GET" => Some(Method::Get),
+        "POST" => Some(Method::Post),
+        "PUT" => Some(Method::Put),
+        "DELETE" => Some(Method::Delete),
+        other => {
+            report.error(&spec.method, "endpoint.method", format!("unknown method `{other}`, expected one of: GET, POST, PUT, DELETE"));
+            None
+        }
+    };
+    if let Err(problem) = check_path(&spec.path.value) {
+        report.error(&spec.path, "endpoint.path", problem);
+    }
+    if spec.summary.value.trim().is_empty() {
+        report.error(&spec.summary, "endpoint.summary", "must not be empty");
+    }
+
+    let prefix = pascal(name);
+    let mut scope = Scope::new(shared_kinds, shared_types, TypeHome::Local, &prefix);
+    let request = build_message(report, &mut scope, "endpoint.request", &format!("{prefix}Request"), &spec.request);
+    let response = build_message(report, &mut scope, "endpoint.response", &format!("{prefix}Response"), &spec.response);
+    let result_codes = build_result_codes(report, &format!("{prefix}ResultCode"), &spec.result_codes);
+    let mut types = BTreeMap::new();
+    for (type_name, (def, at)) in scope.into_local(report) {
+        declare(declared, report, &at, &type_name);
+        types.insert(type_name, def);
+    }
+    for generated in [&request.name, &response.name, &result_codes.name] {
+        declare(declared, report, &spec.name, generated);
+    }
+    let request_sample = check_sample(report, "endpoint.request.sample", &spec.request, &request);
+    let response_sample = check_sample(report, "endpoint.response.sample", &spec.response, &response);
+
+    Some(Endpoint {
+        name: name.clone(),
+        module: module_name(name),
+        method: method?,
+        path: spec.path.value.clone(),
+        summary: spec.summary.value.trim().to_owned(),
+        description: spec.description.clone(),
+        docs_url: spec.docs_url.clone(),
+        request,
+        response,
+        types,
+        result_codes,
+        request_sample,
+        response_sample,
+        source: source.clone(),
+    })
+    .filter(|_| name_ok)
+}
+
+fn build_message(
+    report: &mut Reporter<'_>,
+    scope: &mut Scope<'_>,
+    field: &str,
+    name: &str,
+    spec: &MessageSpec,
+) -> ObjectDef {
+    build_object(report, scope, field, name, spec.description.clone(), &spec.fields, &spec.rules)
+}
+
+/// A path is `/`-separated non-empty segments of URL-safe characters, without query string.
+fn check_path(path: &str) -> Result<(), String> {
+    if !path.starts_with('/') {
+        return Err(format!("path `{path}` must start with `/`"));
+    }
+    if path.contains(['?', '#']) {
+        return Err(format!("path `{path}` must not carry a query string or fragment: the signature covers the bare path"));
+    }
+    if let Some(bad) = path.chars().find(|c| !(c.is_ascii_alphanumeric() || "/-._~".contains(*c))) {
+        return Err(format!("path `{path}` contains `{bad}`; allowed: letters, digits, `/`, `-`, `.`, `_`, `~`"));
+    }
+    if path.len() > 1 && (path.ends_with('/') || path.contains("//")) {
+        return Err(format!("path `{path}` has an empty segment"));
+    }
+    Ok(())
+}
+
+fn build_result_codes(
+    report: &mut Reporter<'_>,
+    name: &str,
+    spec: &Spanned<Vec<ResultCodeSpec>>,
+) -> ResultCodeSet {
+    if spec.value.is_empty() {
+        report.error(spec, "endpoint.result_codes", "list at least one result code, such as SUCCESS");
+    }
+    let mut seen_codes = BTreeSet::new();
+    let mut seen_variants = BTreeSet::new();
+    let mut codes = Vec::new();
+    for entry in &spec.value {
+        let code = &entry.code.value;
+        let field = format!("endpoint.result_codes[{code}]");
+        if code.is_empty() || !code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+            report.error(&entry.code, &field, "a result code has letters, digits and `_` only");
+            continue;
+        }
+        if !seen_codes.insert(code.clone()) {
+            report.error(&entry.code, &field, format!("result code `{code}` is listed twice"));
+            continue;
+        }
+        let status = match entry.status.value.as_str() {
+            "S" => ResultStatus::Success,
+            "F" => ResultStatus::Failure,
+            "U" => ResultStatus::Unknown,
+            other => {
+                report.error(&entry.status, &format!("{field}.status"), format!("unknown status `{other}`, expected S, F or U"));
+                continue;
+            }
+        };
+        let Some(variant) = variant_name(code).filter(|v| v != "Unknown") else {
+            report.error(&entry.code, &field, format!("result code `{code}` maps to a reserved or empty Rust name"));
+            continue;
+        };
+        if !seen_variants.insert(variant.clone()) {
+            report.error(&entry.code, &field, format!("result code `{code}` maps to the Rust name `{variant}` of another code"));
+            continue;
+        }
+        codes.push(ResultCodeDef { code: code.clone(), variant, status, message: entry.message.clone() });
+    }
+    ResultCodeSet { name: name.to_owned(), codes }
+}
+
+/// A sample must be a JSON object whose keys are fields of the message.
+fn check_sample(report: &mut Reporter<'_>, field: &str, spec: &MessageSpec, def: &ObjectDef) -> Option<String> {
+    let sample = spec.sample.as_ref()?;
+    match serde_json::from_str::<serde_json::Value>(&sample.value) {
+        Ok(serde_json::Value::Object(map)) => {
+            for key in map.keys() {
+                let known = def.fields.iter().any(|f| &f.wire_name == key || f.aliases.contains(key));
+                if !known {
+                    report.error(sample, field, format!("the sample has `{key}`, which is not a field of {}", def.name));
+                }
+            }
+            Some(sample.value.trim().to_owned())
+        }
+        Ok(_) => {
+            report.error(sample, field, "a sample is a JSON object");
+            None
+        }
+        Err(e) => {
+            report.error(sample, field, format!("the sample is not valid JSON: {e}"));
+            None
+        }
+    }
+}

@@ -1,0 +1,322 @@
+//! The checked intermediate model: everything the emitter needs, nothing it must re-check.
+//!
+//! Built from YAML by [`build`] (and, for the `#[endpoint]` attribute, from Rust syntax by the
+//! macro crate). Collections are ordered by construction (`BTreeMap`, or spec order where the
+//! order is meaningful), so emitting the same model always gives the same bytes.
+
+mod build;
+mod fields;
+mod names;
+mod rules;
+
+use std::collections::BTreeMap;
+
+pub use build::build;
+pub use names::{is_lower_camel, is_pascal, rust_field_ident_name, variant_name};
+
+use crate::spec::SourceFile;
+
+/// The whole API.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    /// Display name.
+    pub name: String,
+    /// Crate-level description.
+    pub description: Option<String>,
+    /// Rust code shown (and compiled as a doc-test) in the crate docs.
+    pub example: Option<String>,
+    /// Protocol headers.
+    pub headers: Vec<Header>,
+    /// Shared types, by Rust name.
+    pub shared_types: BTreeMap<String, TypeDef>,
+    /// Endpoints, by name.
+    pub endpoints: BTreeMap<String, Endpoint>,
+    /// `api.yaml`.
+    pub source: SourceFile,
+}
+
+impl Api {
+    /// Every spec file the API was read from.
+    pub fn sources(&self) -> Vec<&SourceFile> {
+        std::iter::once(&self.source).chain(self.endpoints.values().map(|e| &e.source)).collect()
+    }
+}
+
+/// Where a header appears.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum HeaderPlacement {
+    /// On requests and responses.
+    General,
+    /// On requests only.
+    Request,
+    /// On responses only.
+    Response,
+}
+
+/// A protocol header.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Header {
+    /// The wire name.
+    pub name: String,
+    /// What it carries.
+    pub description: String,
+    /// Whether it must be present.
+    pub required: bool,
+    /// An example value.
+    pub sample: Option<String>,
+    /// Where it appears.
+    pub placement: HeaderPlacement,
+}
+
+/// An HTTP method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// `GET`
+    Get,
+    /// `POST`
+    Post,
+    /// `PUT`
+    Put,
+    /// `DELETE`
+    Delete,
+}
+
+/// One endpoint.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Endpoint {
+    /// The spec name, such as `updatePass`.
+    pub name: String,
+    /// The module name, such as `update_pass`.
+    pub module: String,
+    /// The HTTP method.
+    pub method: Method,
+    /// The request path.
+    pub path: String,
+    /// One line for the docs.
+    pub summary: String,
+    /// More, for the docs.
+    pub description: Option<String>,
+    /// The documentation page.
+    pub docs_url: Option<String>,
+    /// The request body type.
+    pub request: ObjectDef,
+    /// The response body type.
+    pub response: ObjectDef,
+    /// Types declared inline in this endpoint, by Rust name.
+    pub types: BTreeMap<String, TypeDef>,
+    /// The result-code enum.
+    pub result_codes: ResultCodeSet,
+    /// JSON sample of the request body.
+    pub request_sample: Option<String>,
+    /// JSON sample of the response body.
+    pub response_sample: Option<String>,
+    /// The spec file.
+    pub source: SourceFile,
+}
+
+/// A named type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeDef {
+    /// A struct.
+    Object(ObjectDef),
+    /// An enum of string values.
+    Enum(EnumDef),
+}
+
+/// A struct with named fields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ObjectDef {
+    /// Rust name.
+    pub name: String,
+    /// Doc text.
+    pub description: Option<String>,
+    /// Fields, in wire order.
+    pub fields: Vec<FieldDef>,
+    /// Cross-field rules.
+    pub rules: Vec<RuleDef>,
+    /// Reachable from a request, so it gets a `Validate` implementation.
+    pub validated: bool,
+}
+
+/// A field of an object.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldDef {
+    /// The wire name.
+    pub wire_name: String,
+    /// The Rust identifier (without `r#`).
+    pub rust_name: String,
+    /// Doc text.
+    pub description: Option<String>,
+    /// The type.
+    pub ty: FieldType,
+    /// Must be present.
+    pub required: bool,
+    /// May be an explicit `null`.
+    pub nullable: bool,
+    /// Other accepted wire names.
+    pub aliases: Vec<String>,
+    /// Length and range limits.
+    pub constraints: Constraints,
+    /// An example value.
+    pub sample: Option<String>,
+}
+
+/// Limits on a field's value, checked on requests only.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Constraints {
+    /// Maximum length in characters.
+    pub max_length: Option<u64>,
+    /// Minimum length in characters.
+    pub min_length: Option<u64>,
+    /// Smallest allowed number.
+    pub minimum: Option<f64>,
+    /// Largest allowed number.
+    pub maximum: Option<f64>,
+}
+
+/// The type of a field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldType {
+    /// `String`
+    String,
+    /// `i64`
+    Integer,
+    /// `f64`
+    Number,
+    /// `bool`
+    Boolean,
+    /// Epoch milliseconds.
+    Timestamp,
+    /// Any JSON value.
+    Json,
+    /// The protocol's result object.
+    Result,
+    /// A named object or enum.
+    Named(TypeRef),
+    /// A list.
+    Array(Box<FieldType>),
+    /// An open map from string keys.
+    Map(Box<FieldType>),
+}
+
+/// A reference to a named type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypeRef {
+    /// Rust name.
+    pub name: String,
+    /// Object or enum.
+    pub kind: TypeKind,
+    /// Where it is declared.
+    pub home: TypeHome,
+}
+
+/// What a named type is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TypeKind {
+    /// A struct.
+    Object,
+    /// An enum.
+    Enum,
+}
+
+/// Where a named type is declared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TypeHome {
+    /// In the shared `types` module.
+    Shared,
+    /// In the module of the endpoint that uses it.
+    Local,
+}
+
+/// An enum of string values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumDef {
+    /// Rust name.
+    pub name: String,
+    /// Doc text.
+    pub description: Option<String>,
+    /// Values, in spec order.
+    pub values: Vec<EnumValue>,
+    /// Reachable from a response, so it gets an `Unknown(String)` variant.
+    pub open: bool,
+}
+
+/// One enum value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumValue {
+    /// The wire value.
+    pub wire: String,
+    /// The Rust variant name.
+    pub variant: String,
+    /// Doc text.
+    pub description: Option<String>,
+}
+
+/// A rule across fields of one object; field names are wire names.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RuleDef {
+    /// Exactly one must be present.
+    ExactlyOneOf(Vec<String>),
+    /// At least one must be present.
+    AtLeastOneOf(Vec<String>),
+    /// `field` is required when `when` has a value.
+    RequiredWhen {
+        /// The conditionally required field.
+        field: String,
+        /// The deciding field.
+        when: String,
+        /// The deciding value.
+        condition: Condition,
+    },
+}
+
+/// The value a deciding field must have.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Condition {
+    /// An enum field equals this variant.
+    Variant {
+        /// The enum.
+        ty: TypeRef,
+        /// The variant name.
+        variant: String,
+        /// The wire value, for messages.
+        wire: String,
+    },
+    /// A string field equals this value.
+    Text(String),
+    /// A boolean field equals this value.
+    Flag(bool),
+}
+
+/// An endpoint's result codes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResultCodeSet {
+    /// Rust name of the enum.
+    pub name: String,
+    /// Codes in spec order.
+    pub codes: Vec<ResultCodeDef>,
+}
+
+/// One documented result code.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResultCodeDef {
+    /// The wire value.
+    pub code: String,
+    /// The Rust variant name.
+    pub variant: String,
+    /// `S`, `F` or `U`.
+    pub status: ResultStatus,
+    /// The documented message.
+    pub message: String,
+}
+
+/// A documented result status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResultStatus {
+    /// `S`
+    Success,
+    /// `F`
+    Failure,
+    /// `U`
+    Unknown,
+}

@@ -1,0 +1,136 @@
+//! Cross-field rules: groups of alternatives and conditional requirements.
+
+use std::collections::BTreeSet;
+
+use serde_saphyr::Spanned;
+
+use super::build::Reporter;
+use super::fields::Scope;
+use super::*;
+use crate::spec::raw::{RequiredWhenSpec, RuleSpec};
+
+pub(super) fn build_rules(
+    report: &mut Reporter<'_>,
+    scope: &Scope<'_>,
+    path: &str,
+    fields: &[FieldDef],
+    specs: &[RuleSpec],
+) -> Vec<RuleDef> {
+    let mut rules = Vec::new();
+    for (index, spec) in specs.iter().enumerate() {
+        let rule_path = format!("{path}.rules[{index}]");
+        let rule = match spec {
+            RuleSpec::ExactlyOneOf(names) => {
+                group(report, &rule_path, "exactly_one_of", fields, names).map(RuleDef::ExactlyOneOf)
+            }
+            RuleSpec::AtLeastOneOf(names) => {
+                group(report, &rule_path, "at_least_one_of", fields, names).map(RuleDef::AtLeastOneOf)
+            }
+            RuleSpec::RequiredWhen(spec) => required_when(report, scope, &rule_path, fields, spec),
+        };
+        rules.extend(rule);
+    }
+    rules
+}
+
+fn find<'f>(
+    report: &mut Reporter<'_>,
+    path: &str,
+    fields: &'f [FieldDef],
+    name: &Spanned<String>,
+) -> Option<&'f FieldDef> {
+    let found = fields.iter().find(|f| f.wire_name == name.value);
+    if found.is_none() {
+        let known: Vec<&str> = fields.iter().map(|f| f.wire_name.as_str()).collect();
+        report.error(
+            name,
+            path,
+            format!("the rule names `{}`, which is not a field here (fields: {})", name.value, known.join(", ")),
+        );
+    }
+    found
+}
+
+fn group(
+    report: &mut Reporter<'_>,
+    path: &str,
+    kind: &str,
+    fields: &[FieldDef],
+    names: &[Spanned<String>],
+) -> Option<Vec<String>> {
+    let mut ok = true;
+    let mut seen = BTreeSet::new();
+    for name in names {
+        match find(report, path, fields, name) {
+            Some(field) if field.required => {
+                report.error(name, path, format!("`{}` is required, so it cannot be one of a `{kind}` group", name.value));
+                ok = false;
+            }
+            Some(_) if !seen.insert(&name.value) => {
+                report.error(name, path, format!("`{}` is listed twice in the group", name.value));
+                ok = false;
+            }
+            Some(_) => {}
+            None => ok = false,
+        }
+    }
+    if names.len() < 2 {
+        if let Some(first) = names.first() {
+            report.error(first, path, format!("a `{kind}` group names at least two fields"));
+        }
+        ok = false;
+    }
+    ok.then(|| names.iter().map(|n| n.value.clone()).collect())
+}
+
+fn required_when(
+    report: &mut Reporter<'_>,
+    scope: &Scope<'_>,
+    path: &str,
+    fields: &[FieldDef],
+    spec: &RequiredWhenSpec,
+) -> Option<RuleDef> {
+    let field = find(report, path, fields, &spec.field);
+    let when = find(report, path, fields, &spec.when);
+    let (field, when) = (field?, when?);
+    if field.required {
+        report.error(&spec.field, path, format!("`{}` is always required; `required_when` is for optional fields", field.wire_name));
+        return None;
+    }
+    if field.wire_name == when.wire_name {
+        report.error(&spec.when, path, "a field cannot be required depending on itself");
+        return None;
+    }
+    let equals = &spec.equals.value;
+    let condition = match &when.ty {
+        FieldType::Named(ty) if ty.kind == TypeKind::Enum => {
+            let values = scope.enum_values(ty).unwrap_or_default();
+            match values.iter().find(|v| &v.wire == equals) {
+                Some(value) => Condition::Variant { ty: ty.clone(), variant: value.variant.clone(), wire: value.wire.clone() },
+                None => {
+                    let allowed: Vec<&str> = values.iter().map(|v| v.wire.as_str()).collect();
+                    report.error(
+                        &spec.equals,
+                        path,
+                        format!("`{equals}` is not a value of `{}` (values: {})", when.wire_name, allowed.join(", ")),
+                    );
+                    return None;
+                }
+            }
+        }
+        FieldType::String => Condition::Text(equals.clone()),
+        FieldType::Boolean => match equals.as_str() {
+            "true" => Condition::Flag(true),
+            "false" => Condition::Flag(false),
+            _ => {
+                report.error(&spec.equals, path, format!("`{}` is a boolean; compare it with true or false", when.wire_name));
+                return None;
+            }
+        },
+        _ => {
+            report.error(&spec.when, path, format!("`{}` must be an enum, string or boolean to decide a `required_when`", when.wire_name));
+            return None;
+        }
+    };
+    Some(RuleDef::RequiredWhen { field: field.wire_name.clone(), when: when.wire_name.clone(), condition })
+}

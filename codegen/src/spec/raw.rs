@@ -1,0 +1,242 @@
+//! Spec documents exactly as written in YAML, with locations for later error reports.
+//!
+//! Nothing here is checked beyond YAML shape: meaning is checked in `model::build`.
+
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+/// A string with the place it was written.
+pub type Located<T> = Spanned<T>;
+
+/// `spec/api.yaml`: what holds for the whole API.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiDocument {
+    /// API-wide facts.
+    pub api: ApiSpec,
+    /// Shared types, referenced by name from any endpoint.
+    #[serde(default)]
+    pub types: Vec<TypeSpec>,
+}
+
+/// API-wide facts.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiSpec {
+    /// Display name.
+    pub name: Located<String>,
+    /// Crate-level description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Rust code shown (and compiled as a doc-test) in the generated crate's docs.
+    #[serde(default)]
+    pub example: Option<String>,
+    /// The protocol headers.
+    #[serde(default)]
+    pub headers: HeadersSpec,
+}
+
+/// The protocol headers, by where they appear.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HeadersSpec {
+    /// Sent on requests and responses.
+    #[serde(default)]
+    pub general: Vec<HeaderSpec>,
+    /// Sent on requests only.
+    #[serde(default)]
+    pub request: Vec<HeaderSpec>,
+    /// Sent on responses only.
+    #[serde(default)]
+    pub response: Vec<HeaderSpec>,
+}
+
+/// One header.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HeaderSpec {
+    /// The header name as written on the wire.
+    pub name: Located<String>,
+    /// What it carries.
+    pub description: String,
+    /// Whether it must be present.
+    #[serde(default)]
+    pub required: bool,
+    /// An example value.
+    #[serde(default)]
+    pub sample: Option<String>,
+}
+
+/// A named shared type: an object or an enum.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TypeSpec {
+    /// The Rust name, in PascalCase.
+    pub name: Located<String>,
+    /// `object` or `enum`.
+    #[serde(rename = "type")]
+    pub kind: Located<String>,
+    /// What it is.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Fields, for `object`.
+    #[serde(default)]
+    pub fields: Option<Vec<FieldSpec>>,
+    /// Cross-field rules, for `object`.
+    #[serde(default)]
+    pub rules: Vec<RuleSpec>,
+    /// Values, for `enum`.
+    #[serde(default)]
+    pub values: Option<Located<Vec<EnumValueSpec>>>,
+}
+
+/// A spec file describing one endpoint.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EndpointDocument {
+    /// The endpoint.
+    pub endpoint: EndpointSpec,
+}
+
+/// One endpoint.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EndpointSpec {
+    /// The name in lowerCamelCase, such as `updatePass`; Rust names derive from it.
+    pub name: Located<String>,
+    /// The HTTP method.
+    pub method: Located<String>,
+    /// The request path.
+    pub path: Located<String>,
+    /// One line for the docs.
+    pub summary: Located<String>,
+    /// More, for the docs.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The documentation page this spec was written from.
+    #[serde(default)]
+    pub docs_url: Option<String>,
+    /// The request body.
+    pub request: MessageSpec,
+    /// The response body.
+    pub response: MessageSpec,
+    /// The documented result codes.
+    pub result_codes: Located<Vec<ResultCodeSpec>>,
+}
+
+/// A request or response body.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MessageSpec {
+    /// What the body is.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Its fields, in wire order.
+    pub fields: Vec<FieldSpec>,
+    /// Cross-field rules.
+    #[serde(default)]
+    pub rules: Vec<RuleSpec>,
+    /// A JSON sample from the docs.
+    #[serde(default)]
+    pub sample: Option<Located<String>>,
+}
+
+/// One field of an object.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldSpec {
+    /// The wire name.
+    pub name: Located<String>,
+    /// A built-in type, `enum`, `object`, `array`, `map`, or a shared type's name.
+    #[serde(rename = "type")]
+    pub ty: Located<String>,
+    /// What it holds.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Must be present.
+    #[serde(default)]
+    pub required: bool,
+    /// May be an explicit `null`.
+    #[serde(default)]
+    pub nullable: bool,
+    /// Other wire names accepted when reading.
+    #[serde(default)]
+    pub aliases: Vec<Located<String>>,
+    /// Maximum length in characters, for strings.
+    #[serde(default)]
+    pub max_length: Option<Located<u64>>,
+    /// Minimum length in characters, for strings.
+    #[serde(default)]
+    pub min_length: Option<Located<u64>>,
+    /// Smallest allowed value, for numbers.
+    #[serde(default)]
+    pub minimum: Option<Located<f64>>,
+    /// Largest allowed value, for numbers.
+    #[serde(default)]
+    pub maximum: Option<Located<f64>>,
+    /// An example value.
+    #[serde(default)]
+    pub sample: Option<String>,
+    /// Rust name of an inline `enum` or `object`.
+    #[serde(default)]
+    pub type_name: Option<Located<String>>,
+    /// Values of an inline `enum`.
+    #[serde(default)]
+    pub values: Option<Located<Vec<EnumValueSpec>>>,
+    /// Fields of an inline `object`.
+    #[serde(default)]
+    pub fields: Option<Vec<FieldSpec>>,
+    /// Cross-field rules of an inline `object`.
+    #[serde(default)]
+    pub rules: Vec<RuleSpec>,
+    /// Element type of an `array`, value type of a `map`.
+    #[serde(default)]
+    pub items: Option<Located<String>>,
+}
+
+/// One value of an enum.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnumValueSpec {
+    /// The wire value.
+    pub value: Located<String>,
+    /// What it means.
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// A rule across the fields of one object.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum RuleSpec {
+    /// Exactly one of these fields must be present.
+    ExactlyOneOf(Vec<Located<String>>),
+    /// At least one of these fields must be present.
+    AtLeastOneOf(Vec<Located<String>>),
+    /// `field` is required when `when` equals `equals`.
+    RequiredWhen(RequiredWhenSpec),
+}
+
+/// `required_when: { field, when, equals }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequiredWhenSpec {
+    /// The conditionally required field.
+    pub field: Located<String>,
+    /// The field whose value decides.
+    pub when: Located<String>,
+    /// The deciding value.
+    pub equals: Located<String>,
+}
+
+/// One documented result code.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResultCodeSpec {
+    /// The wire value of `resultCode`, spelt exactly as the gateway sends it.
+    pub code: Located<String>,
+    /// `S`, `F` or `U`.
+    pub status: Located<String>,
+    /// The documented message.
+    pub message: String,
+}

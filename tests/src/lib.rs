@@ -1,0 +1,1 @@
+//! Tests of the alipayhk workspace live in `tests/`; this library is empty.
