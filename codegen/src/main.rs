@@ -60,18 +60,29 @@ fn run(command: Command) -> Result<ExitCode, alipayhk_codegen::CodegenError> {
             let files = alipayhk_codegen::generate(&paths.spec)?;
             let drift = alipayhk_codegen::output::check(&paths.out, &files)?;
             if drift.is_empty() {
-                println!("{} is up to date with {}", paths.out.display(), paths.spec.display());
+                println!(
+                    "{} is up to date with {}",
+                    paths.out.display(),
+                    paths.spec.display()
+                );
                 return Ok(ExitCode::SUCCESS);
             }
             for entry in &drift {
                 println!("{entry}");
             }
-            eprintln!("generated sources are stale: run `cargo run -p alipayhk-codegen -- generate`");
+            eprintln!(
+                "generated sources are stale: run `cargo run -p alipayhk-codegen -- generate`"
+            );
             Ok(ExitCode::FAILURE)
         }
         Command::Lint { spec } => {
             let api = alipayhk_codegen::load(&spec)?;
-            println!("{}: {} endpoints, {} shared types, no problems", spec.display(), api.endpoints.len(), api.shared_types.len());
+            println!(
+                "{}: {} endpoints, {} shared types, no problems",
+                spec.display(),
+                api.endpoints.len(),
+                api.shared_types.len()
+            );
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -38,7 +38,9 @@ pub fn check(out: &Path, files: &GeneratedFiles) -> Result<Vec<Drift>, CodegenEr
         match fs::read_to_string(out.join(name)) {
             Ok(existing) if &existing == content => {}
             Ok(_) => drift.push(Drift::Changed(name.clone())),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => drift.push(Drift::Missing(name.clone())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                drift.push(Drift::Missing(name.clone()))
+            }
             Err(source) => return Err(io("reading", &out.join(name), source)),
         }
     }
@@ -61,7 +63,9 @@ pub fn write(out: &Path, files: &GeneratedFiles) -> Result<(), CodegenError> {
         }
         let temp = out.join(format!(".{name}.tmp"));
         let mut file = fs::File::create(&temp).map_err(|e| io("creating", &temp, e))?;
-        file.write_all(content.as_bytes()).and_then(|()| file.sync_all()).map_err(|e| io("writing", &temp, e))?;
+        file.write_all(content.as_bytes())
+            .and_then(|()| file.sync_all())
+            .map_err(|e| io("writing", &temp, e))?;
         fs::rename(&temp, &target).map_err(|e| io("renaming into", &target, e))?;
     }
     for name in generated_on_disk(out)? {
@@ -84,10 +88,11 @@ fn generated_on_disk(out: &Path) -> Result<Vec<String>, CodegenError> {
     for entry in entries {
         let path = entry.map_err(|e| io("reading", out, e))?.path();
         let is_rs = path.extension().is_some_and(|e| e == "rs");
-        if is_rs && fs::read_to_string(&path).is_ok_and(|text| text.starts_with(MARKER)) {
-            if let Some(name) = path.file_name().and_then(|n| n.to_str()) {
-                names.push(name.to_owned());
-            }
+        if is_rs
+            && fs::read_to_string(&path).is_ok_and(|text| text.starts_with(MARKER))
+            && let Some(name) = path.file_name().and_then(|n| n.to_str())
+        {
+            names.push(name.to_owned());
         }
     }
     names.sort();
@@ -95,5 +100,9 @@ fn generated_on_disk(out: &Path) -> Result<Vec<String>, CodegenError> {
 }
 
 fn io(action: &'static str, path: &Path, source: std::io::Error) -> CodegenError {
-    CodegenError::Io { action, path: path.to_path_buf(), source }
+    CodegenError::Io {
+        action,
+        path: path.to_path_buf(),
+        source,
+    }
 }

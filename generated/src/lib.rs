@@ -30,16 +30,26 @@
 //! ```
 
 pub use alipayhk_runtime as runtime;
-pub use alipayhk_runtime::{
-    Endpoint, EpochMillis, FieldPath, HttpMethod, ResultCode, ResultInfo, ResultStatus,
-    Rule, Validate, ValidationError, Violation,
-};
+pub use alipayhk_runtime::Endpoint;
+pub use alipayhk_runtime::EpochMillis;
+pub use alipayhk_runtime::FieldPath;
+pub use alipayhk_runtime::HttpMethod;
+pub use alipayhk_runtime::ResultCode;
+pub use alipayhk_runtime::ResultInfo;
+pub use alipayhk_runtime::ResultStatus;
+pub use alipayhk_runtime::Rule;
+pub use alipayhk_runtime::Validate;
+pub use alipayhk_runtime::ValidationError;
+pub use alipayhk_runtime::Violation;
 
+#[rustfmt::skip]
 pub mod headers;
 
+#[rustfmt::skip]
 pub mod update_pass;
 
-pub use update_pass::{
-    UpdatePassRequest, UpdatePassResponse, UpdatePassResultCode, UpdatePassStatus,
-    UpdatePassUpdateDetailType,
-};
+pub use update_pass::UpdatePassRequest;
+pub use update_pass::UpdatePassResponse;
+pub use update_pass::UpdatePassResultCode;
+pub use update_pass::UpdatePassStatus;
+pub use update_pass::UpdatePassUpdateDetailType;

@@ -121,9 +121,10 @@ mod tests {
             r#"{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"Success"}"#,
         )
         .unwrap();
-        let old: ResultInfo =
-            serde_json::from_str(r#"{"resultCode":"SUCCESS","resultStatus":"S","resultMsg":"Success"}"#)
-                .unwrap();
+        let old: ResultInfo = serde_json::from_str(
+            r#"{"resultCode":"SUCCESS","resultStatus":"S","resultMsg":"Success"}"#,
+        )
+        .unwrap();
         assert_eq!(new, old);
         assert_eq!(new.result_status, ResultStatus::Success);
     }
@@ -134,6 +135,9 @@ mod tests {
             serde_json::from_str(r#"{"resultCode":"X","resultStatus":"P"}"#).unwrap();
         assert_eq!(info.result_status, ResultStatus::Unrecognized("P".into()));
         assert!(info.result_status.is_undetermined());
-        assert_eq!(serde_json::to_string(&info).unwrap(), r#"{"resultCode":"X","resultStatus":"P"}"#);
+        assert_eq!(
+            serde_json::to_string(&info).unwrap(),
+            r#"{"resultCode":"X","resultStatus":"P"}"#
+        );
     }
 }

@@ -33,7 +33,11 @@ impl From<SystemTime> for EpochMillis {
 impl From<EpochMillis> for SystemTime {
     fn from(time: EpochMillis) -> Self {
         let magnitude = Duration::from_millis(time.0.unsigned_abs());
-        if time.0 >= 0 { UNIX_EPOCH + magnitude } else { UNIX_EPOCH - magnitude }
+        if time.0 >= 0 {
+            UNIX_EPOCH + magnitude
+        } else {
+            UNIX_EPOCH - magnitude
+        }
     }
 }
 
@@ -57,6 +61,9 @@ mod tests {
 
     #[test]
     fn serializes_as_a_bare_number() {
-        assert_eq!(serde_json::to_string(&EpochMillis(1_640_970_061_000)).unwrap(), "1640970061000");
+        assert_eq!(
+            serde_json::to_string(&EpochMillis(1_640_970_061_000)).unwrap(),
+            "1640970061000"
+        );
     }
 }

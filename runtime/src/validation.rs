@@ -25,17 +25,26 @@ enum Segment<'a> {
 impl<'a> FieldPath<'a> {
     /// The request body itself.
     pub const fn root() -> Self {
-        Self { parent: None, segment: Segment::Root }
+        Self {
+            parent: None,
+            segment: Segment::Root,
+        }
     }
 
     /// The field `name` of the object at this path.
     pub fn field(&'a self, name: &'a str) -> FieldPath<'a> {
-        FieldPath { parent: Some(self), segment: Segment::Field(name) }
+        FieldPath {
+            parent: Some(self),
+            segment: Segment::Field(name),
+        }
     }
 
     /// The element `index` of the array at this path.
     pub fn index(&'a self, index: usize) -> FieldPath<'a> {
-        FieldPath { parent: Some(self), segment: Segment::Index(index) }
+        FieldPath {
+            parent: Some(self),
+            segment: Segment::Index(index),
+        }
     }
 
     fn write_to(&self, out: &mut String) {
@@ -153,7 +162,10 @@ impl fmt::Display for Rule {
                 write!(f, "is required when {field} is {equals}")
             }
             Self::UnknownValue { value } => {
-                write!(f, "has the undocumented value {value:?}, which cannot be sent")
+                write!(
+                    f,
+                    "has the undocumented value {value:?}, which cannot be sent"
+                )
             }
         }
     }
@@ -171,7 +183,10 @@ pub struct Violation {
 impl Violation {
     /// A violation of `rule` at `path`.
     pub fn new(path: &FieldPath<'_>, rule: Rule) -> Self {
-        Self { path: path.to_string(), rule }
+        Self {
+            path: path.to_string(),
+            rule,
+        }
     }
 }
 
@@ -194,7 +209,11 @@ pub struct ValidationError {
 }
 
 fn join(violations: &[Violation]) -> String {
-    violations.iter().map(Violation::to_string).collect::<Vec<_>>().join("; ")
+    violations
+        .iter()
+        .map(Violation::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// A value whose documented constraints can be checked before it is sent.
@@ -206,7 +225,11 @@ pub trait Validate {
     fn validate(&self) -> Result<(), ValidationError> {
         let mut violations = Vec::new();
         self.validate_at(&FieldPath::root(), &mut violations);
-        if violations.is_empty() { Ok(()) } else { Err(ValidationError { violations }) }
+        if violations.is_empty() {
+            Ok(())
+        } else {
+            Err(ValidationError { violations })
+        }
     }
 }
 
@@ -281,7 +304,13 @@ pub fn check_exactly_one_of(
 ) {
     let count = present.iter().filter(|&&p| p).count();
     if count != 1 {
-        violations.push(Violation::new(path, Rule::ExactlyOneOf { fields, present: count }));
+        violations.push(Violation::new(
+            path,
+            Rule::ExactlyOneOf {
+                fields,
+                present: count,
+            },
+        ));
     }
 }
 
@@ -315,11 +344,26 @@ mod tests {
     fn length_counts_characters_not_bytes() {
         let root = FieldPath::root();
         let mut violations = Vec::new();
-        check_length("會員卡", None, Some(3), &root.field("name"), &mut violations);
+        check_length(
+            "會員卡",
+            None,
+            Some(3),
+            &root.field("name"),
+            &mut violations,
+        );
         assert!(violations.is_empty());
-        check_length("會員卡號", None, Some(3), &root.field("name"), &mut violations);
+        check_length(
+            "會員卡號",
+            None,
+            Some(3),
+            &root.field("name"),
+            &mut violations,
+        );
         assert_eq!(violations[0].rule, Rule::MaxLength { max: 3, actual: 4 });
-        assert_eq!(violations[0].to_string(), "name must be at most 3 characters (found 4)");
+        assert_eq!(
+            violations[0].to_string(),
+            "name must be at most 3 characters (found 4)"
+        );
     }
 
     #[test]
@@ -327,9 +371,17 @@ mod tests {
         let root = FieldPath::root();
         let mut violations = Vec::new();
         check_exactly_one_of(&["userId", "openId"], &[true, true], &root, &mut violations);
-        check_exactly_one_of(&["userId", "openId"], &[false, true], &root, &mut violations);
+        check_exactly_one_of(
+            &["userId", "openId"],
+            &[false, true],
+            &root,
+            &mut violations,
+        );
         check_at_least_one_of(&["a", "b"], &[false, false], &root, &mut violations);
         assert_eq!(violations.len(), 2);
-        assert_eq!(violations[0].to_string(), "request exactly one of userId, openId must be given (found 2)");
+        assert_eq!(
+            violations[0].to_string(),
+            "request exactly one of userId, openId must be given (found 2)"
+        );
     }
 }

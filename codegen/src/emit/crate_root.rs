@@ -17,14 +17,35 @@ pub(super) fn lib_rs(api: &Api, options: &EmitOptions) -> TokenStream {
         "Generated from `spec/` by `alipayhk-codegen`; every type below mirrors the spec, and the runtime items are re-exported so this crate is the only dependency you need.".to_owned(),
     ]);
     if let Some(example) = &api.example {
-        text.push_str(&format!("\n\n# Example\n\n```\n{}\n```", example.trim_end()));
+        text.push_str(&format!(
+            "\n\n# Example\n\n```\n{}\n```",
+            example.trim_end()
+        ));
     }
     let doc = docs::inner(&text);
+    let reexports = [
+        "Endpoint",
+        "EpochMillis",
+        "FieldPath",
+        "HttpMethod",
+        "ResultCode",
+        "ResultInfo",
+        "ResultStatus",
+        "Rule",
+        "Validate",
+        "ValidationError",
+        "Violation",
+    ]
+    .map(|name| format_ident!("{}", name));
+    // Modules are formatted by prettyplease; `rustfmt::skip` keeps `cargo fmt` from
+    // rewriting them into something `check` would call drift. Re-exports are one per line,
+    // a layout both formatters agree on.
     let shared = (!api.shared_types.is_empty()).then(|| {
         let names = api.shared_types.keys().map(|n| format_ident!("{}", n));
         quote! {
+            #[rustfmt::skip]
             pub mod types;
-            pub use types::{#(#names),*};
+            #(pub use types::#names;)*
         }
     });
     let modules = api.endpoints.values().map(|endpoint| {
@@ -38,17 +59,16 @@ pub(super) fn lib_rs(api: &Api, options: &EmitOptions) -> TokenStream {
         names.sort();
         let names = names.iter().map(|n| format_ident!("{}", n));
         quote! {
+            #[rustfmt::skip]
             pub mod #module;
-            pub use #module::{#(#names),*};
+            #(pub use #module::#names;)*
         }
     });
     quote! {
         #doc
         pub use #rt as runtime;
-        pub use #rt::{
-            Endpoint, EpochMillis, FieldPath, HttpMethod, ResultCode, ResultInfo, ResultStatus, Rule, Validate,
-            ValidationError, Violation,
-        };
+        #(pub use #rt::#reexports;)*
+        #[rustfmt::skip]
         pub mod headers;
         #shared
         #(#modules)*
@@ -64,9 +84,21 @@ pub(super) fn headers_rs(api: &Api) -> TokenStream {
             HeaderPlacement::Request => "Sent on requests",
             HeaderPlacement::Response => "Sent on responses",
         };
-        let required = if header.required { "required" } else { "optional" };
-        let sample = header.sample.as_ref().map(|s| format!("Sample: `{s}`")).unwrap_or_default();
-        let text = docs::paragraphs([header.description.clone(), format!("{placement}; {required}."), sample]);
+        let required = if header.required {
+            "required"
+        } else {
+            "optional"
+        };
+        let sample = header
+            .sample
+            .as_ref()
+            .map(|s| format!("Sample: `{s}`"))
+            .unwrap_or_default();
+        let text = docs::paragraphs([
+            header.description.clone(),
+            format!("{placement}; {required}."),
+            sample,
+        ]);
         let doc = docs::outer(&text);
         let name = &header.name;
         quote! { #doc pub const #ident: &str = #name; }
@@ -80,8 +112,15 @@ pub(super) fn headers_rs(api: &Api) -> TokenStream {
 pub(super) fn types_rs(api: &Api, options: &EmitOptions) -> TokenStream {
     let doc = docs::inner("Types shared by several endpoints.");
     // Open enums implement serde by hand; only derives need the import.
-    let derives = api.shared_types.values().any(|d| !matches!(d, TypeDef::Enum(e) if e.open));
-    let serde_import = (options.serde_crate.is_none() && derives).then(|| quote!(use serde::{Deserialize, Serialize};));
+    let derives = api
+        .shared_types
+        .values()
+        .any(|d| !matches!(d, TypeDef::Enum(e) if e.open));
+    let serde_import = (options.serde_crate.is_none() && derives).then(|| {
+        quote!(
+            use serde::{Deserialize, Serialize};
+        )
+    });
     let items = api.shared_types.values().map(|def| match def {
         TypeDef::Object(o) => object(api, o, Site::Shared, options, None),
         TypeDef::Enum(e) => value_enum(e, options),

@@ -18,11 +18,22 @@ pub(super) fn inner(text: &str) -> TokenStream {
 fn lines(text: &str) -> Vec<String> {
     text.trim_end()
         .lines()
-        .map(|line| if line.trim().is_empty() { String::new() } else { format!(" {}", line.trim_end()) })
+        .map(|line| {
+            if line.trim().is_empty() {
+                String::new()
+            } else {
+                format!(" {}", line.trim_end())
+            }
+        })
         .collect()
 }
 
 /// Joins non-empty paragraphs with a blank line.
 pub(super) fn paragraphs<I: IntoIterator<Item = String>>(parts: I) -> String {
-    parts.into_iter().filter(|p| !p.trim().is_empty()).map(|p| p.trim().to_owned()).collect::<Vec<_>>().join("\n\n")
+    parts
+        .into_iter()
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| p.trim().to_owned())
+        .collect::<Vec<_>>()
+        .join("\n\n")
 }

@@ -14,7 +14,11 @@ use crate::model::{Api, Endpoint, Method, TypeDef};
 pub(super) fn module_file(api: &Api, endpoint: &Endpoint, options: &EmitOptions) -> TokenStream {
     let doc = docs::inner(&module_doc(endpoint));
     let items = endpoint_items(api, endpoint, options);
-    let serde_import = options.serde_crate.is_none().then(|| quote!(use serde::{Deserialize, Serialize};));
+    let serde_import = options.serde_crate.is_none().then(|| {
+        quote!(
+            use serde::{Deserialize, Serialize};
+        )
+    });
     quote! {
         #doc
         #serde_import
@@ -75,13 +79,25 @@ fn module_doc(endpoint: &Endpoint) -> String {
     };
     let mut table = String::from("| Code | Status | Message |\n|---|---|---|");
     for code in &endpoint.result_codes.codes {
-        table.push_str(&format!("\n| `{}` | {} | {} |", code.code, status_letter(code.status), code.message.replace('|', "\\|")));
+        table.push_str(&format!(
+            "\n| `{}` | {} | {} |",
+            code.code,
+            status_letter(code.status),
+            code.message.replace('|', "\\|")
+        ));
     }
     docs::paragraphs([
         format!("{}.", endpoint.summary.trim_end_matches('.')),
-        format!("`{method} {}`, sent with [`{}`].", endpoint.path, endpoint.request.name),
+        format!(
+            "`{method} {}`, sent with [`{}`].",
+            endpoint.path, endpoint.request.name
+        ),
         endpoint.description.clone().unwrap_or_default(),
         format!("# Result codes\n\n{table}"),
-        endpoint.docs_url.as_ref().map(|u| format!("Documentation: <{u}>")).unwrap_or_default(),
+        endpoint
+            .docs_url
+            .as_ref()
+            .map(|u| format!("Documentation: <{u}>"))
+            .unwrap_or_default(),
     ])
 }

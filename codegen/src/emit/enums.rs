@@ -16,14 +16,20 @@ struct Variant {
 
 /// A value enum from the spec.
 pub(super) fn value_enum(def: &EnumDef, options: &EmitOptions) -> TokenStream {
-    let doc = def.description.clone().unwrap_or_else(|| format!("Values of `{}`.", def.name));
+    let doc = def
+        .description
+        .clone()
+        .unwrap_or_else(|| format!("Values of `{}`.", def.name));
     let variants: Vec<Variant> = def
         .values
         .iter()
         .map(|v| Variant {
             ident: format_ident!("{}", v.variant),
             wire: v.wire.clone(),
-            doc: v.description.clone().unwrap_or_else(|| format!("`{}`", v.wire)),
+            doc: v
+                .description
+                .clone()
+                .unwrap_or_else(|| format!("`{}`", v.wire)),
         })
         .collect();
     let name = format_ident!("{}", def.name);
@@ -46,9 +52,17 @@ pub(super) fn value_enum(def: &EnumDef, options: &EmitOptions) -> TokenStream {
     }
 }
 
-fn closed_enum(name: &syn::Ident, doc: &str, variants: &[Variant], options: &EmitOptions) -> TokenStream {
+fn closed_enum(
+    name: &syn::Ident,
+    doc: &str,
+    variants: &[Variant],
+    options: &EmitOptions,
+) -> TokenStream {
     let doc = docs::outer(doc);
-    let serde_crate = options.serde_crate.as_ref().map(|path| quote!(#[serde(crate = #path)]));
+    let serde_crate = options
+        .serde_crate
+        .as_ref()
+        .map(|path| quote!(#[serde(crate = #path)]));
     let decls = variants.iter().map(|v| {
         let (ident, wire, doc) = (&v.ident, &v.wire, docs::outer(&v.doc));
         quote! { #doc #[serde(rename = #wire)] #ident, }
@@ -83,10 +97,18 @@ fn closed_enum(name: &syn::Ident, doc: &str, variants: &[Variant], options: &Emi
 }
 
 /// An enum that keeps unknown values; `methods` go in its inherent `impl` after `as_str`.
-fn open_enum(name: &syn::Ident, doc: &str, variants: &[Variant], options: &EmitOptions, methods: TokenStream) -> TokenStream {
+fn open_enum(
+    name: &syn::Ident,
+    doc: &str,
+    variants: &[Variant],
+    options: &EmitOptions,
+    methods: TokenStream,
+) -> TokenStream {
     let doc = docs::outer(doc);
     let serde = match &options.serde_crate {
-        Some(path) => syn::parse_str::<syn::Path>(path).map_or_else(|_| quote!(serde), |p| quote!(#p)),
+        Some(path) => {
+            syn::parse_str::<syn::Path>(path).map_or_else(|_| quote!(serde), |p| quote!(#p))
+        }
         None => quote!(serde),
     };
     let decls = variants.iter().map(|v| {
@@ -153,7 +175,11 @@ fn open_enum(name: &syn::Ident, doc: &str, variants: &[Variant], options: &EmitO
 }
 
 /// The result-code enum of an endpoint, with each code's documented status.
-pub(super) fn result_codes(set: &ResultCodeSet, endpoint: &str, options: &EmitOptions) -> TokenStream {
+pub(super) fn result_codes(
+    set: &ResultCodeSet,
+    endpoint: &str,
+    options: &EmitOptions,
+) -> TokenStream {
     let rt = &options.runtime;
     let name = format_ident!("{}", set.name);
     let variants: Vec<Variant> = set

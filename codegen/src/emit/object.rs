@@ -9,13 +9,28 @@ use super::{EmitOptions, validate};
 use crate::model::{Api, FieldDef, FieldType, ObjectDef};
 
 /// The struct, its constructor and setters, and (for request types) its `Validate` impl.
-pub(super) fn object(api: &Api, def: &ObjectDef, site: Site, options: &EmitOptions, module: Option<&str>) -> TokenStream {
+pub(super) fn object(
+    api: &Api,
+    def: &ObjectDef,
+    site: Site,
+    options: &EmitOptions,
+    module: Option<&str>,
+) -> TokenStream {
     let name = format_ident!("{}", def.name);
-    let doc = docs::outer(def.description.as_deref().unwrap_or(&format!("The `{}` object.", def.name)));
-    let serde_crate = options.serde_crate.as_ref().map(|path| quote!(#[serde(crate = #path)]));
+    let doc = docs::outer(
+        def.description
+            .as_deref()
+            .unwrap_or(&format!("The `{}` object.", def.name)),
+    );
+    let serde_crate = options
+        .serde_crate
+        .as_ref()
+        .map(|path| quote!(#[serde(crate = #path)]));
     let fields = def.fields.iter().map(|f| field(f, site, options));
     let constructor = constructor(def, site, options);
-    let validate = def.validated.then(|| validate::validate_impl(api, def, options, module));
+    let validate = def
+        .validated
+        .then(|| validate::validate_impl(api, def, options, module));
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -61,7 +76,11 @@ fn field_doc(field: &FieldDef) -> String {
         let aliases: Vec<String> = field.aliases.iter().map(|a| format!("`{a}`")).collect();
         facts.push(format!("also read as {}", aliases.join(", ")));
     }
-    facts.push(if field.required { "required".into() } else { "optional".into() });
+    facts.push(if field.required {
+        "required".into()
+    } else {
+        "optional".into()
+    });
     if field.nullable {
         facts.push("may be null".into());
     }
@@ -84,7 +103,10 @@ fn field_doc(field: &FieldDef) -> String {
     if let Some(sample) = &field.sample {
         facts.push(format!("e.g. `{sample}`"));
     }
-    let description = field.description.clone().unwrap_or_else(|| format!("The `{}` field.", field.wire_name));
+    let description = field
+        .description
+        .clone()
+        .unwrap_or_else(|| format!("The `{}` field.", field.wire_name));
     docs::paragraphs([description, format!("{}.", facts.join("; "))])
 }
 
@@ -119,8 +141,14 @@ fn constructor(def: &ObjectDef, site: Site, options: &EmitOptions) -> TokenStrea
     let new_doc = if required.is_empty() {
         " Creates the value with every field unset; set fields with the builder methods.".to_owned()
     } else {
-        let names: Vec<String> = required.iter().map(|f| format!("`{}`", f.wire_name)).collect();
-        format!(" Creates the value from its required fields ({}); set optional ones with the builder methods.", names.join(", "))
+        let names: Vec<String> = required
+            .iter()
+            .map(|f| format!("`{}`", f.wire_name))
+            .collect();
+        format!(
+            " Creates the value from its required fields ({}); set optional ones with the builder methods.",
+            names.join(", ")
+        )
     };
     let setters = def.fields.iter().filter(|f| !f.required).map(|f| {
         let ident = field_ident(&f.rust_name);

@@ -5,13 +5,28 @@ use quote::{format_ident, quote};
 
 use super::EmitOptions;
 use super::types::field_ident;
-use crate::model::{Api, Condition, FieldDef, FieldType, ObjectDef, RuleDef, TypeDef, TypeHome, TypeKind, TypeRef};
+use crate::model::{
+    Api, Condition, FieldDef, FieldType, ObjectDef, RuleDef, TypeDef, TypeHome, TypeKind, TypeRef,
+};
 
-pub(super) fn validate_impl(api: &Api, def: &ObjectDef, options: &EmitOptions, module: Option<&str>) -> TokenStream {
+pub(super) fn validate_impl(
+    api: &Api,
+    def: &ObjectDef,
+    options: &EmitOptions,
+    module: Option<&str>,
+) -> TokenStream {
     let rt = &options.runtime;
     let name = format_ident!("{}", def.name);
-    let field_checks: Vec<TokenStream> = def.fields.iter().filter_map(|f| field_checks(api, f, options, module)).collect();
-    let rule_checks: Vec<TokenStream> = def.rules.iter().map(|r| rule_check(def, r, options, module)).collect();
+    let field_checks: Vec<TokenStream> = def
+        .fields
+        .iter()
+        .filter_map(|f| field_checks(api, f, options, module))
+        .collect();
+    let rule_checks: Vec<TokenStream> = def
+        .rules
+        .iter()
+        .map(|r| rule_check(def, r, options, module))
+        .collect();
     let uses_path = !field_checks.is_empty() || !rule_checks.is_empty();
     let (path, violations) = if uses_path {
         (quote!(path), quote!(violations))
@@ -28,7 +43,12 @@ pub(super) fn validate_impl(api: &Api, def: &ObjectDef, options: &EmitOptions, m
     }
 }
 
-fn field_checks(api: &Api, field: &FieldDef, options: &EmitOptions, module: Option<&str>) -> Option<TokenStream> {
+fn field_checks(
+    api: &Api,
+    field: &FieldDef,
+    options: &EmitOptions,
+    module: Option<&str>,
+) -> Option<TokenStream> {
     let rt = &options.runtime;
     let ident = field_ident(&field.rust_name);
     let wire = &field.wire_name;
@@ -47,7 +67,9 @@ fn field_checks(api: &Api, field: &FieldDef, options: &EmitOptions, module: Opti
             }
             (!checks.is_empty()).then(|| quote!(#(#checks)*))
         }
-        FieldType::Integer | FieldType::Number | FieldType::Timestamp if c.minimum.is_some() || c.maximum.is_some() => {
+        FieldType::Integer | FieldType::Number | FieldType::Timestamp
+            if c.minimum.is_some() || c.maximum.is_some() =>
+        {
             let as_f64 = match field.ty {
                 FieldType::Timestamp => quote!(value.0 as f64),
                 FieldType::Integer => quote!(*value as f64),
@@ -55,11 +77,15 @@ fn field_checks(api: &Api, field: &FieldDef, options: &EmitOptions, module: Opti
             };
             let min = option_f64(c.minimum);
             let max = option_f64(c.maximum);
-            Some(quote!(#rt::validation::check_range(#as_f64, #min, #max, &path.field(#wire), violations);))
+            Some(
+                quote!(#rt::validation::check_range(#as_f64, #min, #max, &path.field(#wire), violations);),
+            )
         }
         ty if needs_nested_validation(api, ty, module) => {
             // Option, Vec and maps of validated types implement `Validate` themselves.
-            return Some(quote!(#rt::Validate::validate_at(&self.#ident, &path.field(#wire), violations);));
+            return Some(
+                quote!(#rt::Validate::validate_at(&self.#ident, &path.field(#wire), violations);),
+            );
         }
         _ => None,
     }?;
@@ -74,7 +100,9 @@ fn field_checks(api: &Api, field: &FieldDef, options: &EmitOptions, module: Opti
 /// itself.
 fn needs_nested_validation(api: &Api, ty: &FieldType, module: Option<&str>) -> bool {
     match ty {
-        FieldType::Array(inner) | FieldType::Map(inner) => needs_nested_validation(api, inner, module),
+        FieldType::Array(inner) | FieldType::Map(inner) => {
+            needs_nested_validation(api, inner, module)
+        }
         FieldType::Named(r) => match lookup(api, r, module) {
             Some(TypeDef::Object(o)) => o.validated,
             Some(TypeDef::Enum(e)) => e.open,
@@ -87,7 +115,11 @@ fn needs_nested_validation(api: &Api, ty: &FieldType, module: Option<&str>) -> b
 fn lookup<'a>(api: &'a Api, r: &TypeRef, module: Option<&str>) -> Option<&'a TypeDef> {
     match r.home {
         TypeHome::Shared => api.shared_types.get(&r.name),
-        TypeHome::Local => api.endpoints.values().find(|e| Some(e.module.as_str()) == module).and_then(|e| e.types.get(&r.name)),
+        TypeHome::Local => api
+            .endpoints
+            .values()
+            .find(|e| Some(e.module.as_str()) == module)
+            .and_then(|e| e.types.get(&r.name)),
     }
 }
 
@@ -108,9 +140,19 @@ fn option_f64(value: Option<f64>) -> TokenStream {
     }
 }
 
-fn rule_check(def: &ObjectDef, rule: &RuleDef, options: &EmitOptions, module: Option<&str>) -> TokenStream {
+fn rule_check(
+    def: &ObjectDef,
+    rule: &RuleDef,
+    options: &EmitOptions,
+    module: Option<&str>,
+) -> TokenStream {
     let rt = &options.runtime;
-    let field = |wire: &str| def.fields.iter().find(|f| f.wire_name == wire).expect("the model checked rule fields");
+    let field = |wire: &str| {
+        def.fields
+            .iter()
+            .find(|f| f.wire_name == wire)
+            .expect("the model checked rule fields")
+    };
     match rule {
         RuleDef::ExactlyOneOf(names) | RuleDef::AtLeastOneOf(names) => {
             let present = names.iter().map(|n| {
@@ -124,14 +166,22 @@ fn rule_check(def: &ObjectDef, rule: &RuleDef, options: &EmitOptions, module: Op
             };
             quote!(#rt::validation::#check(&[#(#names),*], &[#(#present),*], path, violations);)
         }
-        RuleDef::RequiredWhen { field: target, when, condition } => {
+        RuleDef::RequiredWhen {
+            field: target,
+            when,
+            condition,
+        } => {
             let target_ident = field_ident(&field(target).rust_name);
             let when_field = field(when);
             let when_ident = field_ident(&when_field.rust_name);
             let (test, equals) = match condition {
                 Condition::Variant { ty, variant, wire } => {
                     let ty_ident = format_ident!("{}", ty.name);
-                    let ty_path = if ty.home == TypeHome::Shared && module.is_some() { quote!(crate::types::#ty_ident) } else { quote!(#ty_ident) };
+                    let ty_path = if ty.home == TypeHome::Shared && module.is_some() {
+                        quote!(crate::types::#ty_ident)
+                    } else {
+                        quote!(#ty_ident)
+                    };
                     let variant = format_ident!("{}", variant);
                     let pattern = quote!(#ty_path::#variant);
                     let test = if when_field.required {

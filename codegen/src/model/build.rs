@@ -35,7 +35,10 @@ impl Reporter<'_> {
 pub fn build(sources: &SpecSources) -> Result<Api, SpecErrors> {
     let mut errors = Vec::new();
     let (api_source, api_doc) = &sources.api;
-    let mut report = Reporter { file: &api_source.path, errors: &mut errors };
+    let mut report = Reporter {
+        file: &api_source.path,
+        errors: &mut errors,
+    };
 
     if api_doc.api.name.value.trim().is_empty() {
         report.error(&api_doc.api.name, "api.name", "must not be empty");
@@ -59,7 +62,12 @@ pub fn build(sources: &SpecSources) -> Result<Api, SpecErrors> {
             report.error(&spec.kind, &field, "an object type needs `fields`");
             continue;
         };
-        let mut scope = Scope::new(&shared_kinds, &shared_types, TypeHome::Shared, &spec.name.value);
+        let mut scope = Scope::new(
+            &shared_kinds,
+            &shared_types,
+            TypeHome::Shared,
+            &spec.name.value,
+        );
         let def = build_object(
             &mut report,
             &mut scope,
@@ -83,15 +91,27 @@ pub fn build(sources: &SpecSources) -> Result<Api, SpecErrors> {
     let mut endpoints = BTreeMap::new();
     let mut modules = BTreeSet::new();
     for (source, doc) in &sources.endpoints {
-        let mut report = Reporter { file: &source.path, errors: &mut errors };
+        let mut report = Reporter {
+            file: &source.path,
+            errors: &mut errors,
+        };
         let spec = &doc.endpoint;
-        let Some(endpoint) =
-            build_endpoint(&mut report, &mut declared, &shared_kinds, &shared_types, spec, source)
-        else {
+        let Some(endpoint) = build_endpoint(
+            &mut report,
+            &mut declared,
+            &shared_kinds,
+            &shared_types,
+            spec,
+            source,
+        ) else {
             continue;
         };
         if endpoints.contains_key(&endpoint.name) || !modules.insert(endpoint.module.clone()) {
-            report.error(&spec.name, "endpoint.name", format!("endpoint `{}` is declared twice", endpoint.name));
+            report.error(
+                &spec.name,
+                "endpoint.name",
+                format!("endpoint `{}` is declared twice", endpoint.name),
+            );
             continue;
         }
         endpoints.insert(endpoint.name.clone(), endpoint);
@@ -119,12 +139,19 @@ fn declare(
     at: &Spanned<String>,
     name: &str,
 ) {
-    let here = (report.file.to_path_buf(), at.referenced.line() as u32, at.referenced.column() as u32);
+    let here = (
+        report.file.to_path_buf(),
+        at.referenced.line() as u32,
+        at.referenced.column() as u32,
+    );
     if let Some((file, line, _)) = declared.get(name) {
         report.error(
             at,
             name,
-            format!("type name `{name}` is already used at {}:{line}; set a different `type_name`", file.display()),
+            format!(
+                "type name `{name}` is already used at {}:{line}; set a different `type_name`",
+                file.display()
+            ),
         );
     } else {
         declared.insert(name.to_owned(), here);
@@ -144,9 +171,17 @@ fn build_headers(report: &mut Reporter<'_>, spec: &crate::spec::raw::HeadersSpec
             let field = format!("api.headers.{group}[{}]", header.name.value);
             let name = &header.name.value;
             if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
-                report.error(&header.name, &field, "a header name has letters, digits and `-` only");
+                report.error(
+                    &header.name,
+                    &field,
+                    "a header name has letters, digits and `-` only",
+                );
             } else if !seen.insert(name.to_ascii_lowercase()) {
-                report.error(&header.name, &field, format!("header `{name}` is listed twice"));
+                report.error(
+                    &header.name,
+                    &field,
+                    format!("header `{name}` is listed twice"),
+                );
             }
             headers.push(Header {
                 name: name.clone(),
@@ -165,14 +200,22 @@ fn shared_type_kinds(report: &mut Reporter<'_>, types: &[TypeSpec]) -> BTreeMap<
     for spec in types {
         let field = format!("types[{}]", spec.name.value);
         if !is_pascal(&spec.name.value) {
-            report.error(&spec.name, &field, "a type name is PascalCase letters and digits, such as `PassInfo`");
+            report.error(
+                &spec.name,
+                &field,
+                "a type name is PascalCase letters and digits, such as `PassInfo`",
+            );
             continue;
         }
         let kind = match spec.kind.value.as_str() {
             "object" => TypeKind::Object,
             "enum" => TypeKind::Enum,
             other => {
-                report.error(&spec.kind, &format!("{field}.type"), format!("unknown kind `{other}`, expected `object` or `enum`"));
+                report.error(
+                    &spec.kind,
+                    &format!("{field}.type"),
+                    format!("unknown kind `{other}`, expected `object` or `enum`"),
+                );
                 continue;
             }
         };
@@ -184,9 +227,14 @@ fn shared_type_kinds(report: &mut Reporter<'_>, types: &[TypeSpec]) -> BTreeMap<
 fn build_shared_enum(report: &mut Reporter<'_>, spec: &TypeSpec) -> Option<TypeDef> {
     let field = format!("types[{}]", spec.name.value);
     if spec.fields.is_some() || !spec.rules.is_empty() {
-        report.error(&spec.kind, &field, "an enum type takes `values`, not `fields` or `rules`");
+        report.error(
+            &spec.kind,
+            &field,
+            "an enum type takes `values`, not `fields` or `rules`",
+        );
     }
-    let values = super::fields::build_enum_values(report, &field, &spec.kind, spec.values.as_ref())?;
+    let values =
+        super::fields::build_enum_values(report, &field, &spec.kind, spec.values.as_ref())?;
     Some(TypeDef::Enum(EnumDef {
         name: spec.name.value.clone(),
         description: spec.description.clone(),
@@ -206,7 +254,11 @@ fn build_endpoint(
     let name = &spec.name.value;
     let name_ok = is_lower_camel(name);
     if !name_ok {
-        report.error(&spec.name, "endpoint.name", "an endpoint name is lowerCamelCase letters and digits, such as `updatePass`");
+        report.error(
+            &spec.name,
+            "endpoint.name",
+            "an endpoint name is lowerCamelCase letters and digits, such as `updatePass`",
+        );
     }
     let method = match spec.method.value.as_str() {
         "GET" => Some(Method::Get),
@@ -214,7 +266,11 @@ fn build_endpoint(
         "PUT" => Some(Method::Put),
         "DELETE" => Some(Method::Delete),
         other => {
-            report.error(&spec.method, "endpoint.method", format!("unknown method `{other}`, expected one of: GET, POST, PUT, DELETE"));
+            report.error(
+                &spec.method,
+                "endpoint.method",
+                format!("unknown method `{other}`, expected one of: GET, POST, PUT, DELETE"),
+            );
             None
         }
     };
@@ -227,9 +283,22 @@ fn build_endpoint(
 
     let prefix = pascal(name);
     let mut scope = Scope::new(shared_kinds, shared_types, TypeHome::Local, &prefix);
-    let request = build_message(report, &mut scope, "endpoint.request", &format!("{prefix}Request"), &spec.request);
-    let response = build_message(report, &mut scope, "endpoint.response", &format!("{prefix}Response"), &spec.response);
-    let result_codes = build_result_codes(report, &format!("{prefix}ResultCode"), &spec.result_codes);
+    let request = build_message(
+        report,
+        &mut scope,
+        "endpoint.request",
+        &format!("{prefix}Request"),
+        &spec.request,
+    );
+    let response = build_message(
+        report,
+        &mut scope,
+        "endpoint.response",
+        &format!("{prefix}Response"),
+        &spec.response,
+    );
+    let result_codes =
+        build_result_codes(report, &format!("{prefix}ResultCode"), &spec.result_codes);
     let mut types = BTreeMap::new();
     for (type_name, (def, at)) in scope.into_local(report) {
         declare(declared, report, &at, &type_name);
@@ -239,7 +308,12 @@ fn build_endpoint(
         declare(declared, report, &spec.name, generated);
     }
     let request_sample = check_sample(report, "endpoint.request.sample", &spec.request, &request);
-    let response_sample = check_sample(report, "endpoint.response.sample", &spec.response, &response);
+    let response_sample = check_sample(
+        report,
+        "endpoint.response.sample",
+        &spec.response,
+        &response,
+    );
 
     Some(Endpoint {
         name: name.clone(),
@@ -267,7 +341,15 @@ fn build_message(
     name: &str,
     spec: &MessageSpec,
 ) -> ObjectDef {
-    build_object(report, scope, field, name, spec.description.clone(), &spec.fields, &spec.rules)
+    build_object(
+        report,
+        scope,
+        field,
+        name,
+        spec.description.clone(),
+        &spec.fields,
+        &spec.rules,
+    )
 }
 
 /// A path is `/`-separated non-empty segments of URL-safe characters, without query string.
@@ -276,10 +358,17 @@ fn check_path(path: &str) -> Result<(), String> {
         return Err(format!("path `{path}` must start with `/`"));
     }
     if path.contains(['?', '#']) {
-        return Err(format!("path `{path}` must not carry a query string or fragment: the signature covers the bare path"));
+        return Err(format!(
+            "path `{path}` must not carry a query string or fragment: the signature covers the bare path"
+        ));
     }
-    if let Some(bad) = path.chars().find(|c| !(c.is_ascii_alphanumeric() || "/-._~".contains(*c))) {
-        return Err(format!("path `{path}` contains `{bad}`; allowed: letters, digits, `/`, `-`, `.`, `_`, `~`"));
+    if let Some(bad) = path
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || "/-._~".contains(*c)))
+    {
+        return Err(format!(
+            "path `{path}` contains `{bad}`; allowed: letters, digits, `/`, `-`, `.`, `_`, `~`"
+        ));
     }
     if path.len() > 1 && (path.ends_with('/') || path.contains("//")) {
         return Err(format!("path `{path}` has an empty segment"));
@@ -293,7 +382,11 @@ fn build_result_codes(
     spec: &Spanned<Vec<ResultCodeSpec>>,
 ) -> ResultCodeSet {
     if spec.value.is_empty() {
-        report.error(spec, "endpoint.result_codes", "list at least one result code, such as SUCCESS");
+        report.error(
+            spec,
+            "endpoint.result_codes",
+            "list at least one result code, such as SUCCESS",
+        );
     }
     let mut seen_codes = BTreeSet::new();
     let mut seen_variants = BTreeSet::new();
@@ -302,11 +395,19 @@ fn build_result_codes(
         let code = &entry.code.value;
         let field = format!("endpoint.result_codes[{code}]");
         if code.is_empty() || !code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
-            report.error(&entry.code, &field, "a result code has letters, digits and `_` only");
+            report.error(
+                &entry.code,
+                &field,
+                "a result code has letters, digits and `_` only",
+            );
             continue;
         }
         if !seen_codes.insert(code.clone()) {
-            report.error(&entry.code, &field, format!("result code `{code}` is listed twice"));
+            report.error(
+                &entry.code,
+                &field,
+                format!("result code `{code}` is listed twice"),
+            );
             continue;
         }
         let status = match entry.status.value.as_str() {
@@ -314,32 +415,67 @@ fn build_result_codes(
             "F" => ResultStatus::Failure,
             "U" => ResultStatus::Unknown,
             other => {
-                report.error(&entry.status, &format!("{field}.status"), format!("unknown status `{other}`, expected S, F or U"));
+                report.error(
+                    &entry.status,
+                    &format!("{field}.status"),
+                    format!("unknown status `{other}`, expected S, F or U"),
+                );
                 continue;
             }
         };
         let Some(variant) = variant_name(code).filter(|v| v != "Unknown") else {
-            report.error(&entry.code, &field, format!("result code `{code}` maps to a reserved or empty Rust name"));
+            report.error(
+                &entry.code,
+                &field,
+                format!("result code `{code}` maps to a reserved or empty Rust name"),
+            );
             continue;
         };
         if !seen_variants.insert(variant.clone()) {
-            report.error(&entry.code, &field, format!("result code `{code}` maps to the Rust name `{variant}` of another code"));
+            report.error(
+                &entry.code,
+                &field,
+                format!("result code `{code}` maps to the Rust name `{variant}` of another code"),
+            );
             continue;
         }
-        codes.push(ResultCodeDef { code: code.clone(), variant, status, message: entry.message.clone() });
+        codes.push(ResultCodeDef {
+            code: code.clone(),
+            variant,
+            status,
+            message: entry.message.clone(),
+        });
     }
-    ResultCodeSet { name: name.to_owned(), codes }
+    ResultCodeSet {
+        name: name.to_owned(),
+        codes,
+    }
 }
 
 /// A sample must be a JSON object whose keys are fields of the message.
-fn check_sample(report: &mut Reporter<'_>, field: &str, spec: &MessageSpec, def: &ObjectDef) -> Option<String> {
+fn check_sample(
+    report: &mut Reporter<'_>,
+    field: &str,
+    spec: &MessageSpec,
+    def: &ObjectDef,
+) -> Option<String> {
     let sample = spec.sample.as_ref()?;
     match serde_json::from_str::<serde_json::Value>(&sample.value) {
         Ok(serde_json::Value::Object(map)) => {
             for key in map.keys() {
-                let known = def.fields.iter().any(|f| &f.wire_name == key || f.aliases.contains(key));
+                let known = def
+                    .fields
+                    .iter()
+                    .any(|f| &f.wire_name == key || f.aliases.contains(key));
                 if !known {
-                    report.error(sample, field, format!("the sample has `{key}`, which is not a field of {}", def.name));
+                    report.error(
+                        sample,
+                        field,
+                        format!(
+                            "the sample has `{key}`, which is not a field of {}",
+                            def.name
+                        ),
+                    );
                 }
             }
             Some(sample.value.trim().to_owned())

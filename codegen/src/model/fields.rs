@@ -9,7 +9,15 @@ use super::names::{is_pascal, is_wire_field_name, pascal, rust_field_ident_name,
 use super::*;
 use crate::spec::raw::{EnumValueSpec, FieldSpec, RuleSpec};
 
-const BUILT_IN: &[&str] = &["string", "integer", "number", "boolean", "timestamp", "json", "result"];
+const BUILT_IN: &[&str] = &[
+    "string",
+    "integer",
+    "number",
+    "boolean",
+    "timestamp",
+    "json",
+    "result",
+];
 const COMPOSITE: &[&str] = &["enum", "object", "array", "map"];
 
 /// What a field's type may refer to, and where inline types it declares go.
@@ -28,18 +36,30 @@ impl<'a> Scope<'a> {
         home: TypeHome,
         prefix: &str,
     ) -> Self {
-        Self { shared_kinds, shared_types, home, prefix: prefix.to_owned(), local: BTreeMap::new() }
+        Self {
+            shared_kinds,
+            shared_types,
+            home,
+            prefix: prefix.to_owned(),
+            local: BTreeMap::new(),
+        }
     }
 
     /// The inline types declared in this scope, with where each was declared.
-    pub(super) fn into_local(self, _report: &mut Reporter<'_>) -> BTreeMap<String, (TypeDef, Spanned<String>)> {
+    pub(super) fn into_local(
+        self,
+        _report: &mut Reporter<'_>,
+    ) -> BTreeMap<String, (TypeDef, Spanned<String>)> {
         self.local
     }
 
     /// The values of an enum this scope can see.
     pub(super) fn enum_values(&self, ty: &TypeRef) -> Option<&[EnumValue]> {
         let def = match ty.home {
-            TypeHome::Shared => self.shared_types.get(&ty.name).or_else(|| self.local.get(&ty.name).map(|(d, _)| d)),
+            TypeHome::Shared => self
+                .shared_types
+                .get(&ty.name)
+                .or_else(|| self.local.get(&ty.name).map(|(d, _)| d)),
             TypeHome::Local => self.local.get(&ty.name).map(|(d, _)| d),
         };
         match def {
@@ -48,19 +68,34 @@ impl<'a> Scope<'a> {
         }
     }
 
-    fn declare(&mut self, report: &mut Reporter<'_>, at: &Spanned<String>, field: &str, name: String, def: TypeDef) -> TypeRef {
+    fn declare(
+        &mut self,
+        report: &mut Reporter<'_>,
+        at: &Spanned<String>,
+        field: &str,
+        name: String,
+        def: TypeDef,
+    ) -> TypeRef {
         let kind = match def {
             TypeDef::Object(_) => TypeKind::Object,
             TypeDef::Enum(_) => TypeKind::Enum,
         };
         if self.shared_kinds.contains_key(&name) || self.local.contains_key(&name) {
-            report.error(at, field, format!("type name `{name}` is already used; set a different `type_name`"));
+            report.error(
+                at,
+                field,
+                format!("type name `{name}` is already used; set a different `type_name`"),
+            );
         } else {
             let mut located = at.clone();
             located.value = name.clone();
             self.local.insert(name.clone(), (def, located));
         }
-        TypeRef { name, kind, home: self.home }
+        TypeRef {
+            name,
+            kind,
+            home: self.home,
+        }
     }
 }
 
@@ -80,16 +115,31 @@ pub(super) fn build_object(
         let wire = &spec.name.value;
         let field_path = format!("{path}.fields[{wire}]");
         if !is_wire_field_name(wire) {
-            report.error(&spec.name, &field_path, "a field name is letters, digits and `_`, not starting with a digit");
+            report.error(
+                &spec.name,
+                &field_path,
+                "a field name is letters, digits and `_`, not starting with a digit",
+            );
             continue;
         }
-        if fields.iter().any(|f| &f.wire_name == wire || f.aliases.contains(wire)) {
-            report.error(&spec.name, &field_path, format!("field `{wire}` is declared twice in {name}"));
+        if fields
+            .iter()
+            .any(|f| &f.wire_name == wire || f.aliases.contains(wire))
+        {
+            report.error(
+                &spec.name,
+                &field_path,
+                format!("field `{wire}` is declared twice in {name}"),
+            );
             continue;
         }
         let rust_name = rust_field_ident_name(wire);
         if !rust_names.insert(rust_name.clone()) {
-            report.error(&spec.name, &field_path, format!("field `{wire}` becomes the Rust name `{rust_name}` of another field"));
+            report.error(
+                &spec.name,
+                &field_path,
+                format!("field `{wire}` becomes the Rust name `{rust_name}` of another field"),
+            );
             continue;
         }
         if let Some(field) = build_field(report, scope, &field_path, spec, wire, rust_name) {
@@ -97,7 +147,13 @@ pub(super) fn build_object(
         }
     }
     let rules = super::rules::build_rules(report, scope, path, &fields, rules);
-    ObjectDef { name: name.to_owned(), description, fields, rules, validated: false }
+    ObjectDef {
+        name: name.to_owned(),
+        description,
+        fields,
+        rules,
+        validated: false,
+    }
 }
 
 fn build_field(
@@ -113,7 +169,11 @@ fn build_field(
     let mut aliases = Vec::new();
     for alias in &spec.aliases {
         if !is_wire_field_name(&alias.value) || alias.value == wire {
-            report.error(alias, &format!("{path}.aliases"), format!("`{}` is not a usable alias of `{wire}`", alias.value));
+            report.error(
+                alias,
+                &format!("{path}.aliases"),
+                format!("`{}` is not a usable alias of `{wire}`", alias.value),
+            );
         } else {
             aliases.push(alias.value.clone());
         }
@@ -124,15 +184,23 @@ fn build_field(
         minimum: spec.minimum.as_ref().map(|v| v.value),
         maximum: spec.maximum.as_ref().map(|v| v.value),
     };
-    if let (Some(min), Some(max)) = (&spec.min_length, &spec.max_length) {
-        if min.value > max.value {
-            report.error(min, path, format!("min_length {} is above max_length {}", min.value, max.value));
-        }
+    if let (Some(min), Some(max)) = (&spec.min_length, &spec.max_length)
+        && min.value > max.value
+    {
+        report.error(
+            min,
+            path,
+            format!("min_length {} is above max_length {}", min.value, max.value),
+        );
     }
-    if let (Some(min), Some(max)) = (&spec.minimum, &spec.maximum) {
-        if min.value > max.value {
-            report.error(min, path, format!("minimum {} is above maximum {}", min.value, max.value));
-        }
+    if let (Some(min), Some(max)) = (&spec.minimum, &spec.maximum)
+        && min.value > max.value
+    {
+        report.error(
+            min,
+            path,
+            format!("minimum {} is above maximum {}", min.value, max.value),
+        );
     }
     Some(FieldDef {
         wire_name: wire.to_owned(),
@@ -147,15 +215,27 @@ fn build_field(
     })
 }
 
-fn resolve_type(report: &mut Reporter<'_>, scope: &mut Scope<'_>, path: &str, spec: &FieldSpec) -> Option<FieldType> {
+fn resolve_type(
+    report: &mut Reporter<'_>,
+    scope: &mut Scope<'_>,
+    path: &str,
+    spec: &FieldSpec,
+) -> Option<FieldType> {
     let name = spec.ty.value.as_str();
     let type_path = format!("{path}.type");
     match name {
         "enum" => {
             let values = build_enum_values(report, path, &spec.ty, spec.values.as_ref())?;
             let type_name = inline_type_name(report, scope, path, spec)?;
-            let def = TypeDef::Enum(EnumDef { name: type_name.clone(), description: spec.description.clone(), values, open: false });
-            Some(FieldType::Named(scope.declare(report, &spec.ty, path, type_name, def)))
+            let def = TypeDef::Enum(EnumDef {
+                name: type_name.clone(),
+                description: spec.description.clone(),
+                values,
+                open: false,
+            });
+            Some(FieldType::Named(
+                scope.declare(report, &spec.ty, path, type_name, def),
+            ))
         }
         "object" => {
             let Some(fields) = &spec.fields else {
@@ -163,26 +243,53 @@ fn resolve_type(report: &mut Reporter<'_>, scope: &mut Scope<'_>, path: &str, sp
                 return None;
             };
             let type_name = inline_type_name(report, scope, path, spec)?;
-            let def = build_object(report, scope, path, &type_name, spec.description.clone(), fields, &spec.rules);
-            Some(FieldType::Named(scope.declare(report, &spec.ty, path, type_name, TypeDef::Object(def))))
+            let def = build_object(
+                report,
+                scope,
+                path,
+                &type_name,
+                spec.description.clone(),
+                fields,
+                &spec.rules,
+            );
+            Some(FieldType::Named(scope.declare(
+                report,
+                &spec.ty,
+                path,
+                type_name,
+                TypeDef::Object(def),
+            )))
         }
         "array" | "map" => {
             let item = match &spec.items {
                 Some(items) => resolve_name(report, scope, &format!("{path}.items"), items)?,
                 None if name == "map" => FieldType::Json,
                 None => {
-                    report.error(&spec.ty, &type_path, "an array needs `items`, the element type");
+                    report.error(
+                        &spec.ty,
+                        &type_path,
+                        "an array needs `items`, the element type",
+                    );
                     return None;
                 }
             };
-            Some(if name == "array" { FieldType::Array(Box::new(item)) } else { FieldType::Map(Box::new(item)) })
+            Some(if name == "array" {
+                FieldType::Array(Box::new(item))
+            } else {
+                FieldType::Map(Box::new(item))
+            })
         }
         _ => resolve_name(report, scope, &type_path, &spec.ty),
     }
 }
 
 /// A type named in `type:` or `items:` that declares nothing: a built-in or a shared type.
-fn resolve_name(report: &mut Reporter<'_>, scope: &Scope<'_>, path: &str, name: &Spanned<String>) -> Option<FieldType> {
+fn resolve_name(
+    report: &mut Reporter<'_>,
+    scope: &Scope<'_>,
+    path: &str,
+    name: &Spanned<String>,
+) -> Option<FieldType> {
     let ty = match name.value.as_str() {
         "string" => FieldType::String,
         "integer" => FieldType::Integer,
@@ -192,9 +299,17 @@ fn resolve_name(report: &mut Reporter<'_>, scope: &Scope<'_>, path: &str, name: 
         "json" => FieldType::Json,
         "result" => FieldType::Result,
         other => match scope.shared_kinds.get(other) {
-            Some(&kind) => FieldType::Named(TypeRef { name: other.to_owned(), kind, home: TypeHome::Shared }),
+            Some(&kind) => FieldType::Named(TypeRef {
+                name: other.to_owned(),
+                kind,
+                home: TypeHome::Shared,
+            }),
             None if COMPOSITE.contains(&other) => {
-                report.error(name, path, format!("`{other}` cannot be used here; name a built-in or shared type"));
+                report.error(
+                    name,
+                    path,
+                    format!("`{other}` cannot be used here; name a built-in or shared type"),
+                );
                 return None;
             }
             None => {
@@ -206,7 +321,11 @@ fn resolve_name(report: &mut Reporter<'_>, scope: &Scope<'_>, path: &str, name: 
                         "unknown type `{other}`, expected one of: {}, {}{}",
                         BUILT_IN.join(", "),
                         COMPOSITE.join(", "),
-                        if shared.is_empty() { String::new() } else { format!(", or a shared type ({})", shared.join(", ")) }
+                        if shared.is_empty() {
+                            String::new()
+                        } else {
+                            format!(", or a shared type ({})", shared.join(", "))
+                        }
                     ),
                 );
                 return None;
@@ -216,11 +335,20 @@ fn resolve_name(report: &mut Reporter<'_>, scope: &Scope<'_>, path: &str, name: 
     Some(ty)
 }
 
-fn inline_type_name(report: &mut Reporter<'_>, scope: &Scope<'_>, path: &str, spec: &FieldSpec) -> Option<String> {
+fn inline_type_name(
+    report: &mut Reporter<'_>,
+    scope: &Scope<'_>,
+    path: &str,
+    spec: &FieldSpec,
+) -> Option<String> {
     match &spec.type_name {
         Some(name) if is_pascal(&name.value) => Some(name.value.clone()),
         Some(name) => {
-            report.error(name, &format!("{path}.type_name"), "a type name is PascalCase letters and digits, such as `PassStatus`");
+            report.error(
+                name,
+                &format!("{path}.type_name"),
+                "a type name is PascalCase letters and digits, such as `PassStatus`",
+            );
             None
         }
         None => Some(format!("{}{}", scope.prefix, pascal(&spec.name.value))),
@@ -231,21 +359,52 @@ fn inline_type_name(report: &mut Reporter<'_>, scope: &Scope<'_>, path: &str, sp
 fn check_keys_fit_type(report: &mut Reporter<'_>, path: &str, spec: &FieldSpec, ty: &FieldType) {
     let kind = spec.ty.value.as_str();
     let is_string = matches!(ty, FieldType::String);
-    let is_number = matches!(ty, FieldType::Integer | FieldType::Number | FieldType::Timestamp);
+    let is_number = matches!(
+        ty,
+        FieldType::Integer | FieldType::Number | FieldType::Timestamp
+    );
     let mut misplaced = |present: bool, key: &str, applies: &str| {
         if present {
-            report.error(&spec.ty, &format!("{path}.{key}"), format!("`{key}` applies to {applies} only, not to `{kind}`"));
+            report.error(
+                &spec.ty,
+                &format!("{path}.{key}"),
+                format!("`{key}` applies to {applies} only, not to `{kind}`"),
+            );
         }
     };
-    misplaced(!is_string && spec.max_length.is_some(), "max_length", "strings");
-    misplaced(!is_string && spec.min_length.is_some(), "min_length", "strings");
+    misplaced(
+        !is_string && spec.max_length.is_some(),
+        "max_length",
+        "strings",
+    );
+    misplaced(
+        !is_string && spec.min_length.is_some(),
+        "min_length",
+        "strings",
+    );
     misplaced(!is_number && spec.minimum.is_some(), "minimum", "numbers");
     misplaced(!is_number && spec.maximum.is_some(), "maximum", "numbers");
     misplaced(kind != "enum" && spec.values.is_some(), "values", "`enum`");
-    misplaced(kind != "object" && spec.fields.is_some(), "fields", "`object`");
-    misplaced(kind != "object" && !spec.rules.is_empty(), "rules", "`object`");
-    misplaced(!matches!(kind, "array" | "map") && spec.items.is_some(), "items", "`array` and `map`");
-    misplaced(!matches!(kind, "enum" | "object") && spec.type_name.is_some(), "type_name", "inline `enum` and `object`");
+    misplaced(
+        kind != "object" && spec.fields.is_some(),
+        "fields",
+        "`object`",
+    );
+    misplaced(
+        kind != "object" && !spec.rules.is_empty(),
+        "rules",
+        "`object`",
+    );
+    misplaced(
+        !matches!(kind, "array" | "map") && spec.items.is_some(),
+        "items",
+        "`array` and `map`",
+    );
+    misplaced(
+        !matches!(kind, "enum" | "object") && spec.type_name.is_some(),
+        "type_name",
+        "inline `enum` and `object`",
+    );
 }
 
 /// Checks an enum's values: present, distinct, and each with a distinct Rust name.
@@ -256,7 +415,11 @@ pub(super) fn build_enum_values(
     values: Option<&Spanned<Vec<EnumValueSpec>>>,
 ) -> Option<Vec<EnumValue>> {
     let Some(values) = values.filter(|v| !v.value.is_empty()) else {
-        report.error(ty, &format!("{path}.values"), "an enum needs at least one value in `values`");
+        report.error(
+            ty,
+            &format!("{path}.values"),
+            "an enum needs at least one value in `values`",
+        );
         return None;
     };
     let mut out: Vec<EnumValue> = Vec::new();
@@ -264,18 +427,37 @@ pub(super) fn build_enum_values(
         let wire = &value.value.value;
         let value_path = format!("{path}.values[{wire}]");
         if out.iter().any(|v| &v.wire == wire) {
-            report.error(&value.value, &value_path, format!("value `{wire}` is listed twice"));
+            report.error(
+                &value.value,
+                &value_path,
+                format!("value `{wire}` is listed twice"),
+            );
             continue;
         }
         let Some(variant) = variant_name(wire).filter(|v| v != "Unknown") else {
-            report.error(&value.value, &value_path, format!("value `{wire}` maps to a reserved or empty Rust name"));
+            report.error(
+                &value.value,
+                &value_path,
+                format!("value `{wire}` maps to a reserved or empty Rust name"),
+            );
             continue;
         };
         if let Some(other) = out.iter().find(|v| v.variant == variant) {
-            report.error(&value.value, &value_path, format!("values `{}` and `{wire}` both map to the Rust name `{variant}`", other.wire));
+            report.error(
+                &value.value,
+                &value_path,
+                format!(
+                    "values `{}` and `{wire}` both map to the Rust name `{variant}`",
+                    other.wire
+                ),
+            );
             continue;
         }
-        out.push(EnumValue { wire: wire.clone(), variant, description: value.description.clone() });
+        out.push(EnumValue {
+            wire: wire.clone(),
+            variant,
+            description: value.description.clone(),
+        });
     }
     Some(out)
 }
@@ -292,10 +474,33 @@ pub(super) fn mark_reachability(api: &mut Api) {
                 TypeHome::Local => endpoint.types.get(&r.name).cloned(),
             }
         };
-        walk(&endpoint.request, &lookup, &mut validated, &mut BTreeSet::new(), endpoint, true);
-        walk(&endpoint.response, &lookup, &mut open, &mut BTreeSet::new(), endpoint, false);
+        walk(
+            &endpoint.request,
+            &lookup,
+            &mut validated,
+            &mut BTreeSet::new(),
+            endpoint,
+            true,
+        );
+        walk(
+            &endpoint.response,
+            &lookup,
+            &mut open,
+            &mut BTreeSet::new(),
+            endpoint,
+            false,
+        );
     }
-    let key = |home: TypeHome, module: &str, name: &str| format!("{}::{name}", if home == TypeHome::Shared { "types" } else { module });
+    let key = |home: TypeHome, module: &str, name: &str| {
+        format!(
+            "{}::{name}",
+            if home == TypeHome::Shared {
+                "types"
+            } else {
+                module
+            }
+        )
+    };
     let apply = |def: &mut TypeDef, home: TypeHome, module: &str| match def {
         TypeDef::Object(o) => o.validated = validated.contains(&key(home, module, &o.name)),
         TypeDef::Enum(e) => e.open = open.contains(&key(home, module, &e.name)),
@@ -328,7 +533,15 @@ fn walk(
             ty = inner;
         }
         let FieldType::Named(r) = ty else { continue };
-        let key = format!("{}::{}", if r.home == TypeHome::Shared { "types" } else { &endpoint.module }, r.name);
+        let key = format!(
+            "{}::{}",
+            if r.home == TypeHome::Shared {
+                "types"
+            } else {
+                &endpoint.module
+            },
+            r.name
+        );
         if !visited.insert(key.clone()) {
             continue;
         }

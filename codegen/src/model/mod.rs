@@ -38,7 +38,9 @@ pub struct Api {
 impl Api {
     /// Every spec file the API was read from.
     pub fn sources(&self) -> Vec<&SourceFile> {
-        std::iter::once(&self.source).chain(self.endpoints.values().map(|e| &e.source)).collect()
+        std::iter::once(&self.source)
+            .chain(self.endpoints.values().map(|e| &e.source))
+            .collect()
     }
 }
 

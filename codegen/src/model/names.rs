@@ -17,7 +17,9 @@ pub fn is_pascal(name: &str) -> bool {
 /// Whether a wire name can be a struct field: an identifier-like JSON key.
 pub fn is_wire_field_name(name: &str) -> bool {
     let mut chars = name.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
@@ -55,7 +57,10 @@ mod tests {
     fn names_follow_rust_conventions() {
         assert_eq!(rust_field_ident_name("merchantId"), "merchant_id");
         assert_eq!(rust_field_ident_name("type"), "type");
-        assert_eq!(variant_name("UPDATE_MEMBER_CARD").as_deref(), Some("UpdateMemberCard"));
+        assert_eq!(
+            variant_name("UPDATE_MEMBER_CARD").as_deref(),
+            Some("UpdateMemberCard")
+        );
         assert_eq!(variant_name("EAN-13").as_deref(), Some("Ean13"));
         assert_eq!(variant_name("$").as_deref(), None);
         assert_eq!(module_name("updatePass"), "update_pass");

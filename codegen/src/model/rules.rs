@@ -21,10 +21,12 @@ pub(super) fn build_rules(
         let rule_path = format!("{path}.rules[{index}]");
         let rule = match spec {
             RuleSpec::ExactlyOneOf(names) => {
-                group(report, &rule_path, "exactly_one_of", fields, names).map(RuleDef::ExactlyOneOf)
+                group(report, &rule_path, "exactly_one_of", fields, names)
+                    .map(RuleDef::ExactlyOneOf)
             }
             RuleSpec::AtLeastOneOf(names) => {
-                group(report, &rule_path, "at_least_one_of", fields, names).map(RuleDef::AtLeastOneOf)
+                group(report, &rule_path, "at_least_one_of", fields, names)
+                    .map(RuleDef::AtLeastOneOf)
             }
             RuleSpec::RequiredWhen(spec) => required_when(report, scope, &rule_path, fields, spec),
         };
@@ -45,7 +47,11 @@ fn find<'f>(
         report.error(
             name,
             path,
-            format!("the rule names `{}`, which is not a field here (fields: {})", name.value, known.join(", ")),
+            format!(
+                "the rule names `{}`, which is not a field here (fields: {})",
+                name.value,
+                known.join(", ")
+            ),
         );
     }
     found
@@ -63,11 +69,22 @@ fn group(
     for name in names {
         match find(report, path, fields, name) {
             Some(field) if field.required => {
-                report.error(name, path, format!("`{}` is required, so it cannot be one of a `{kind}` group", name.value));
+                report.error(
+                    name,
+                    path,
+                    format!(
+                        "`{}` is required, so it cannot be one of a `{kind}` group",
+                        name.value
+                    ),
+                );
                 ok = false;
             }
             Some(_) if !seen.insert(&name.value) => {
-                report.error(name, path, format!("`{}` is listed twice in the group", name.value));
+                report.error(
+                    name,
+                    path,
+                    format!("`{}` is listed twice in the group", name.value),
+                );
                 ok = false;
             }
             Some(_) => {}
@@ -76,7 +93,11 @@ fn group(
     }
     if names.len() < 2 {
         if let Some(first) = names.first() {
-            report.error(first, path, format!("a `{kind}` group names at least two fields"));
+            report.error(
+                first,
+                path,
+                format!("a `{kind}` group names at least two fields"),
+            );
         }
         ok = false;
     }
@@ -94,11 +115,22 @@ fn required_when(
     let when = find(report, path, fields, &spec.when);
     let (field, when) = (field?, when?);
     if field.required {
-        report.error(&spec.field, path, format!("`{}` is always required; `required_when` is for optional fields", field.wire_name));
+        report.error(
+            &spec.field,
+            path,
+            format!(
+                "`{}` is always required; `required_when` is for optional fields",
+                field.wire_name
+            ),
+        );
         return None;
     }
     if field.wire_name == when.wire_name {
-        report.error(&spec.when, path, "a field cannot be required depending on itself");
+        report.error(
+            &spec.when,
+            path,
+            "a field cannot be required depending on itself",
+        );
         return None;
     }
     let equals = &spec.equals.value;
@@ -106,13 +138,21 @@ fn required_when(
         FieldType::Named(ty) if ty.kind == TypeKind::Enum => {
             let values = scope.enum_values(ty).unwrap_or_default();
             match values.iter().find(|v| &v.wire == equals) {
-                Some(value) => Condition::Variant { ty: ty.clone(), variant: value.variant.clone(), wire: value.wire.clone() },
+                Some(value) => Condition::Variant {
+                    ty: ty.clone(),
+                    variant: value.variant.clone(),
+                    wire: value.wire.clone(),
+                },
                 None => {
                     let allowed: Vec<&str> = values.iter().map(|v| v.wire.as_str()).collect();
                     report.error(
                         &spec.equals,
                         path,
-                        format!("`{equals}` is not a value of `{}` (values: {})", when.wire_name, allowed.join(", ")),
+                        format!(
+                            "`{equals}` is not a value of `{}` (values: {})",
+                            when.wire_name,
+                            allowed.join(", ")
+                        ),
                     );
                     return None;
                 }
@@ -123,14 +163,32 @@ fn required_when(
             "true" => Condition::Flag(true),
             "false" => Condition::Flag(false),
             _ => {
-                report.error(&spec.equals, path, format!("`{}` is a boolean; compare it with true or false", when.wire_name));
+                report.error(
+                    &spec.equals,
+                    path,
+                    format!(
+                        "`{}` is a boolean; compare it with true or false",
+                        when.wire_name
+                    ),
+                );
                 return None;
             }
         },
         _ => {
-            report.error(&spec.when, path, format!("`{}` must be an enum, string or boolean to decide a `required_when`", when.wire_name));
+            report.error(
+                &spec.when,
+                path,
+                format!(
+                    "`{}` must be an enum, string or boolean to decide a `required_when`",
+                    when.wire_name
+                ),
+            );
             return None;
         }
     };
-    Some(RuleDef::RequiredWhen { field: field.wire_name.clone(), when: when.wire_name.clone(), condition })
+    Some(RuleDef::RequiredWhen {
+        field: field.wire_name.clone(),
+        when: when.wire_name.clone(),
+        condition,
+    })
 }

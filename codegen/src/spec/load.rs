@@ -47,7 +47,10 @@ pub fn load_dir(dir: &Path) -> Result<SpecSources, CodegenError> {
                 source,
             })?
             .path();
-        if matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")) {
+        if matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("yaml" | "yml")
+        ) {
             endpoint_paths.push(path);
         }
     }
@@ -128,8 +131,10 @@ fn first_line(message: &str) -> String {
 
 fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut out, b| {
-        let _ = write!(out, "{b:02x}");
-        out
-    })
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut out, b| {
+            let _ = write!(out, "{b:02x}");
+            out
+        })
 }

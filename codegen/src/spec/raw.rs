@@ -214,7 +214,7 @@ pub enum RuleSpec {
     /// At least one of these fields must be present.
     AtLeastOneOf(Vec<Located<String>>),
     /// `field` is required when `when` equals `equals`.
-    RequiredWhen(RequiredWhenSpec),
+    RequiredWhen(Box<RequiredWhenSpec>),
 }
 
 /// `required_when: { field, when, equals }`.
