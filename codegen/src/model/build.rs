@@ -21,10 +21,15 @@ pub(super) struct Reporter<'a> {
 impl Reporter<'_> {
     /// Records `message` about `field`, at the place `at` was written.
     pub(super) fn error<T>(&mut self, at: &Spanned<T>, field: &str, message: impl Into<String>) {
+        self.error_at(at.referenced, field, message);
+    }
+
+    /// Records `message` about `field`, at `location`.
+    pub(super) fn error_at(&mut self, location: serde_saphyr::Location, field: &str, message: impl Into<String>) {
         self.errors.push(SpecError {
             file: self.file.to_path_buf(),
-            line: at.referenced.line() as u32,
-            column: at.referenced.column() as u32,
+            line: location.line() as u32,
+            column: location.column() as u32,
             field: field.to_owned(),
             message: message.into(),
         });
@@ -299,13 +304,15 @@ fn build_endpoint(
     );
     let result_codes =
         build_result_codes(report, &format!("{prefix}ResultCode"), &spec.result_codes);
+    // The names derived from the endpoint's own name come first, so a `type_name` that takes
+    // one is reported at the `type_name`.
+    for generated in [&request.name, &response.name, &result_codes.name] {
+        declare(declared, report, &spec.name, generated);
+    }
     let mut types = BTreeMap::new();
     for (type_name, (def, at)) in scope.into_local(report) {
         declare(declared, report, &at, &type_name);
         types.insert(type_name, def);
-    }
-    for generated in [&request.name, &response.name, &result_codes.name] {
-        declare(declared, report, &spec.name, generated);
     }
     let request_sample = check_sample(report, "endpoint.request.sample", &spec.request, &request);
     let response_sample = check_sample(

@@ -234,7 +234,7 @@ fn resolve_type(
                 open: false,
             });
             Some(FieldType::Named(
-                scope.declare(report, &spec.ty, path, type_name, def),
+                scope.declare(report, spec.type_name.as_ref().unwrap_or(&spec.ty), path, type_name, def),
             ))
         }
         "object" => {
@@ -254,7 +254,7 @@ fn resolve_type(
             );
             Some(FieldType::Named(scope.declare(
                 report,
-                &spec.ty,
+                spec.type_name.as_ref().unwrap_or(&spec.ty),
                 path,
                 type_name,
                 TypeDef::Object(def),
@@ -363,45 +363,23 @@ fn check_keys_fit_type(report: &mut Reporter<'_>, path: &str, spec: &FieldSpec, 
         ty,
         FieldType::Integer | FieldType::Number | FieldType::Timestamp
     );
-    let mut misplaced = |present: bool, key: &str, applies: &str| {
-        if present {
-            report.error(
-                &spec.ty,
-                &format!("{path}.{key}"),
-                format!("`{key}` applies to {applies} only, not to `{kind}`"),
-            );
+    let type_at = spec.ty.referenced;
+    let mut misplaced = |at: Option<serde_saphyr::Location>, key: &str, applies: &str| {
+        if let Some(at) = at {
+            report.error_at(at, &format!("{path}.{key}"), format!("`{key}` applies to {applies} only, not to `{kind}`"));
         }
     };
+    let at = |present: bool| present.then_some(type_at);
+    misplaced(spec.max_length.as_ref().filter(|_| !is_string).map(|v| v.referenced), "max_length", "strings");
+    misplaced(spec.min_length.as_ref().filter(|_| !is_string).map(|v| v.referenced), "min_length", "strings");
+    misplaced(spec.minimum.as_ref().filter(|_| !is_number).map(|v| v.referenced), "minimum", "numbers");
+    misplaced(spec.maximum.as_ref().filter(|_| !is_number).map(|v| v.referenced), "maximum", "numbers");
+    misplaced(spec.values.as_ref().filter(|_| kind != "enum").map(|v| v.referenced), "values", "`enum`");
+    misplaced(at(kind != "object" && spec.fields.is_some()), "fields", "`object`");
+    misplaced(at(kind != "object" && !spec.rules.is_empty()), "rules", "`object`");
+    misplaced(spec.items.as_ref().filter(|_| !matches!(kind, "array" | "map")).map(|v| v.referenced), "items", "`array` and `map`");
     misplaced(
-        !is_string && spec.max_length.is_some(),
-        "max_length",
-        "strings",
-    );
-    misplaced(
-        !is_string && spec.min_length.is_some(),
-        "min_length",
-        "strings",
-    );
-    misplaced(!is_number && spec.minimum.is_some(), "minimum", "numbers");
-    misplaced(!is_number && spec.maximum.is_some(), "maximum", "numbers");
-    misplaced(kind != "enum" && spec.values.is_some(), "values", "`enum`");
-    misplaced(
-        kind != "object" && spec.fields.is_some(),
-        "fields",
-        "`object`",
-    );
-    misplaced(
-        kind != "object" && !spec.rules.is_empty(),
-        "rules",
-        "`object`",
-    );
-    misplaced(
-        !matches!(kind, "array" | "map") && spec.items.is_some(),
-        "items",
-        "`array` and `map`",
-    );
-    misplaced(
-        !matches!(kind, "enum" | "object") && spec.type_name.is_some(),
+        spec.type_name.as_ref().filter(|_| !matches!(kind, "enum" | "object")).map(|v| v.referenced),
         "type_name",
         "inline `enum` and `object`",
     );

@@ -73,7 +73,7 @@ fn group(
                     name,
                     path,
                     format!(
-                        "`{}` is required, so it cannot be one of a `{kind}` group",
+                        "`{}` is required, so it cannot be part of the `{kind}` group",
                         name.value
                     ),
                 );
