@@ -10,8 +10,11 @@ use std::path::{Path, PathBuf};
 
 fn cases() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/broken");
-    let mut cases: Vec<PathBuf> =
-        fs::read_dir(&root).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
+    let mut cases: Vec<PathBuf> = fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
     cases.sort();
     cases
 }
@@ -21,16 +24,26 @@ fn cases() -> Vec<PathBuf> {
 fn errors_of(case: &Path) -> String {
     let dir = tempfile::tempdir().unwrap();
     let api = case.join("api.yaml");
-    let api = if api.exists() { api } else { case.parent().unwrap().join("base_api.yaml") };
+    let api = if api.exists() {
+        api
+    } else {
+        case.parent().unwrap().join("base_api.yaml")
+    };
     fs::copy(api, dir.path().join("api.yaml")).unwrap();
     fs::create_dir(dir.path().join("endpoints")).unwrap();
     for entry in fs::read_dir(case.join("endpoints")).unwrap() {
         let path = entry.unwrap().path();
-        fs::copy(&path, dir.path().join("endpoints").join(path.file_name().unwrap())).unwrap();
+        fs::copy(
+            &path,
+            dir.path().join("endpoints").join(path.file_name().unwrap()),
+        )
+        .unwrap();
     }
     let result = std::panic::catch_unwind(|| alipayhk_codegen::load(dir.path()));
     let outcome = result.unwrap_or_else(|_| panic!("{}: the loader panicked", case.display()));
-    let error = outcome.err().unwrap_or_else(|| panic!("{}: the broken spec was accepted", case.display()));
+    let error = outcome
+        .err()
+        .unwrap_or_else(|| panic!("{}: the broken spec was accepted", case.display()));
     let text = match error {
         alipayhk_codegen::CodegenError::Spec(errors) => errors.to_string(),
         other => panic!("{}: expected spec errors, got {other}", case.display()),
@@ -41,7 +54,10 @@ fn errors_of(case: &Path) -> String {
 #[test]
 fn every_broken_spec_reports_its_mistake_at_its_line() {
     let cases = cases();
-    assert!(cases.len() >= 12, "the corpus must hold at least 12 broken specs");
+    assert!(
+        cases.len() >= 12,
+        "the corpus must hold at least 12 broken specs"
+    );
     let bless = std::env::var_os("BLESS").is_some();
     let mut failures = Vec::new();
     for case in cases {
@@ -50,7 +66,9 @@ fn every_broken_spec_reports_its_mistake_at_its_line() {
             let location = line.split(": ").next().unwrap();
             let numbers: Vec<&str> = location.rsplitn(3, ':').take(2).collect();
             assert!(
-                numbers.iter().all(|n| n.parse::<u32>().is_ok_and(|n| n > 0)),
+                numbers
+                    .iter()
+                    .all(|n| n.parse::<u32>().is_ok_and(|n| n > 0)),
                 "{}: `{line}` has no file:line:column",
                 case.display()
             );
@@ -65,7 +83,10 @@ fn every_broken_spec_reports_its_mistake_at_its_line() {
                 actual.trim_end()
             )),
             Err(_) if bless => fs::write(&expected_path, format!("{actual}\n")).unwrap(),
-            Err(_) => failures.push(format!("{}: no expected.txt (run with BLESS=1)", case.display())),
+            Err(_) => failures.push(format!(
+                "{}: no expected.txt (run with BLESS=1)",
+                case.display()
+            )),
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

@@ -249,6 +249,14 @@ impl<T: Validate> Validate for Vec<T> {
     }
 }
 
+impl<T: Validate> Validate for std::collections::BTreeMap<String, T> {
+    fn validate_at(&self, path: &FieldPath<'_>, violations: &mut Vec<Violation>) {
+        for (key, value) in self {
+            value.validate_at(&path.field(key), violations);
+        }
+    }
+}
+
 /// Records [`Rule::Required`] when a required string is empty.
 pub fn check_not_empty(value: &str, path: &FieldPath<'_>, violations: &mut Vec<Violation>) {
     if value.is_empty() {

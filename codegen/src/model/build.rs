@@ -25,7 +25,12 @@ impl Reporter<'_> {
     }
 
     /// Records `message` about `field`, at `location`.
-    pub(super) fn error_at(&mut self, location: serde_saphyr::Location, field: &str, message: impl Into<String>) {
+    pub(super) fn error_at(
+        &mut self,
+        location: serde_saphyr::Location,
+        field: &str,
+        message: impl Into<String>,
+    ) {
         self.errors.push(SpecError {
             file: self.file.to_path_buf(),
             line: location.line() as u32,

@@ -233,9 +233,13 @@ fn resolve_type(
                 values,
                 open: false,
             });
-            Some(FieldType::Named(
-                scope.declare(report, spec.type_name.as_ref().unwrap_or(&spec.ty), path, type_name, def),
-            ))
+            Some(FieldType::Named(scope.declare(
+                report,
+                spec.type_name.as_ref().unwrap_or(&spec.ty),
+                path,
+                type_name,
+                def,
+            )))
         }
         "object" => {
             let Some(fields) = &spec.fields else {
@@ -366,20 +370,77 @@ fn check_keys_fit_type(report: &mut Reporter<'_>, path: &str, spec: &FieldSpec, 
     let type_at = spec.ty.referenced;
     let mut misplaced = |at: Option<serde_saphyr::Location>, key: &str, applies: &str| {
         if let Some(at) = at {
-            report.error_at(at, &format!("{path}.{key}"), format!("`{key}` applies to {applies} only, not to `{kind}`"));
+            report.error_at(
+                at,
+                &format!("{path}.{key}"),
+                format!("`{key}` applies to {applies} only, not to `{kind}`"),
+            );
         }
     };
     let at = |present: bool| present.then_some(type_at);
-    misplaced(spec.max_length.as_ref().filter(|_| !is_string).map(|v| v.referenced), "max_length", "strings");
-    misplaced(spec.min_length.as_ref().filter(|_| !is_string).map(|v| v.referenced), "min_length", "strings");
-    misplaced(spec.minimum.as_ref().filter(|_| !is_number).map(|v| v.referenced), "minimum", "numbers");
-    misplaced(spec.maximum.as_ref().filter(|_| !is_number).map(|v| v.referenced), "maximum", "numbers");
-    misplaced(spec.values.as_ref().filter(|_| kind != "enum").map(|v| v.referenced), "values", "`enum`");
-    misplaced(at(kind != "object" && spec.fields.is_some()), "fields", "`object`");
-    misplaced(at(kind != "object" && !spec.rules.is_empty()), "rules", "`object`");
-    misplaced(spec.items.as_ref().filter(|_| !matches!(kind, "array" | "map")).map(|v| v.referenced), "items", "`array` and `map`");
     misplaced(
-        spec.type_name.as_ref().filter(|_| !matches!(kind, "enum" | "object")).map(|v| v.referenced),
+        spec.max_length
+            .as_ref()
+            .filter(|_| !is_string)
+            .map(|v| v.referenced),
+        "max_length",
+        "strings",
+    );
+    misplaced(
+        spec.min_length
+            .as_ref()
+            .filter(|_| !is_string)
+            .map(|v| v.referenced),
+        "min_length",
+        "strings",
+    );
+    misplaced(
+        spec.minimum
+            .as_ref()
+            .filter(|_| !is_number)
+            .map(|v| v.referenced),
+        "minimum",
+        "numbers",
+    );
+    misplaced(
+        spec.maximum
+            .as_ref()
+            .filter(|_| !is_number)
+            .map(|v| v.referenced),
+        "maximum",
+        "numbers",
+    );
+    misplaced(
+        spec.values
+            .as_ref()
+            .filter(|_| kind != "enum")
+            .map(|v| v.referenced),
+        "values",
+        "`enum`",
+    );
+    misplaced(
+        at(kind != "object" && spec.fields.is_some()),
+        "fields",
+        "`object`",
+    );
+    misplaced(
+        at(kind != "object" && !spec.rules.is_empty()),
+        "rules",
+        "`object`",
+    );
+    misplaced(
+        spec.items
+            .as_ref()
+            .filter(|_| !matches!(kind, "array" | "map"))
+            .map(|v| v.referenced),
+        "items",
+        "`array` and `map`",
+    );
+    misplaced(
+        spec.type_name
+            .as_ref()
+            .filter(|_| !matches!(kind, "enum" | "object"))
+            .map(|v| v.referenced),
         "type_name",
         "inline `enum` and `object`",
     );

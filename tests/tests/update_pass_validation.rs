@@ -1,0 +1,163 @@
+//! The generated `updatePass` validator reports every violation with its field path.
+
+use alipayhk::{Rule, UpdatePassRequest, UpdatePassStatus, UpdatePassUpdateDetailType, Validate};
+
+const MERCHANT: &str = "2160120000000001";
+const PASS: &str = "2020091119027102160530200000039";
+
+fn valid() -> UpdatePassRequest {
+    UpdatePassRequest::new(MERCHANT, PASS, UpdatePassStatus::Update)
+        .user_id("2160220000000002")
+        .update_detail_type(UpdatePassUpdateDetailType::UpdateMemberCard)
+}
+
+fn violations(request: &UpdatePassRequest) -> Vec<(String, Rule)> {
+    match request.validate() {
+        Ok(()) => Vec::new(),
+        Err(error) => error
+            .violations
+            .into_iter()
+            .map(|v| (v.path, v.rule))
+            .collect(),
+    }
+}
+
+#[test]
+fn a_complete_request_is_valid() {
+    assert_eq!(violations(&valid()), vec![]);
+    let closing = UpdatePassRequest::new(MERCHANT, PASS, UpdatePassStatus::Closed).open_id("oid-1");
+    assert_eq!(
+        violations(&closing),
+        vec![],
+        "closing needs no updateDetailType"
+    );
+}
+
+#[test]
+fn both_user_id_and_open_id_missing_is_reported() {
+    let request = UpdatePassRequest::new(MERCHANT, PASS, UpdatePassStatus::Closed);
+    assert_eq!(
+        violations(&request),
+        vec![(
+            String::new(),
+            Rule::ExactlyOneOf {
+                fields: &["userId", "openId"],
+                present: 0
+            }
+        )]
+    );
+}
+
+#[test]
+fn both_user_id_and_open_id_given_is_reported() {
+    let request = valid().open_id("oid-1");
+    assert_eq!(
+        violations(&request),
+        vec![(
+            String::new(),
+            Rule::ExactlyOneOf {
+                fields: &["userId", "openId"],
+                present: 2
+            }
+        )]
+    );
+}
+
+#[test]
+fn merchant_id_over_64_characters_is_reported_with_its_length() {
+    let mut request = valid();
+    request.merchant_id = "9".repeat(65);
+    assert_eq!(
+        violations(&request),
+        vec![(
+            "merchantId".into(),
+            Rule::MaxLength {
+                max: 64,
+                actual: 65
+            }
+        )]
+    );
+    request.merchant_id = "會".repeat(64);
+    assert_eq!(
+        violations(&request),
+        vec![],
+        "64 multi-byte characters are within the limit"
+    );
+}
+
+#[test]
+fn update_without_detail_type_is_reported() {
+    let request = UpdatePassRequest::new(MERCHANT, PASS, UpdatePassStatus::Update).user_id("u");
+    assert_eq!(
+        violations(&request),
+        vec![(
+            "updateDetailType".into(),
+            Rule::RequiredWhen {
+                field: "status",
+                equals: "UPDATE"
+            }
+        )]
+    );
+}
+
+#[test]
+fn every_violation_is_reported_not_just_the_first() {
+    let mut request = UpdatePassRequest::new("", "p".repeat(33), UpdatePassStatus::Update)
+        .end_date(alipayhk::EpochMillis(-1));
+    request.merchant_id.clear();
+    let found = violations(&request);
+    assert_eq!(
+        found,
+        vec![
+            ("merchantId".into(), Rule::Required),
+            (
+                "passId".into(),
+                Rule::MaxLength {
+                    max: 32,
+                    actual: 33
+                }
+            ),
+            ("endDate".into(), Rule::Minimum { min: 0.0 }),
+            (
+                String::new(),
+                Rule::ExactlyOneOf {
+                    fields: &["userId", "openId"],
+                    present: 0
+                }
+            ),
+            (
+                "updateDetailType".into(),
+                Rule::RequiredWhen {
+                    field: "status",
+                    equals: "UPDATE"
+                }
+            ),
+        ]
+    );
+    let message = request.validate().unwrap_err().to_string();
+    assert!(
+        message.contains("passId must be at most 32 characters (found 33)"),
+        "{message}"
+    );
+}
+
+#[test]
+fn an_unknown_enum_value_on_input_is_rejected_with_the_value() {
+    let json = r#"{"merchantId":"m","userId":"u","passId":"p","status":"DELETE"}"#;
+    let error = serde_json::from_str::<UpdatePassRequest>(json)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("unknown variant `DELETE`, expected `CLOSED` or `UPDATE`"),
+        "{error}"
+    );
+}
+
+#[test]
+fn requests_serialize_with_exact_wire_names_and_omit_unset_fields() {
+    let json = serde_json::to_string(&valid()).unwrap();
+    assert_eq!(
+        json,
+        r#"{"merchantId":"2160120000000001","userId":"2160220000000002","passId":"2020091119027102160530200000039","status":"UPDATE","updateDetailType":"UPDATE_MEMBER_CARD"}"#
+    );
+}
