@@ -1,18 +1,36 @@
 //! Runtime for the generated `alipayhk` client.
 //!
-//! This crate holds what every generated endpoint relies on: the [`Endpoint`] trait that
-//! describes a request, the [`Validate`] trait and its typed [`Violation`]s, the protocol's
-//! result object ([`ResultInfo`], [`ResultStatus`]) and the wire time type [`EpochMillis`].
+//! - [`Endpoint`], [`Validate`] and the protocol's result object ([`ResultInfo`],
+//!   [`ResultStatus`]): what every generated endpoint implements and carries;
+//! - [`sign`]: the content to sign, SHA256withRSA signatures and the [`SignatureHeader`], as
+//!   pure functions over bytes;
+//! - [`keys`]: the merchant's private key and AlipayHK's public key, from PEM or bare base64;
+//! - [`encrypt`]: RSA_AES message encryption (experimental);
+//! - [`Client`]: validate, serialize once, sign, send over rustls, verify, decrypt, parse, and
+//!   map S / F / U to `Ok`, [`Error::Failed`] and [`Error::Unknown`]; [`retry`] resolves unknown
+//!   outcomes by re-sending the same request.
 //!
 //! Most users depend on the generated `alipayhk` crate, which re-exports these items.
 
+mod client;
+mod crypto;
+pub mod encrypt;
 mod endpoint;
+mod error;
+pub mod keys;
 mod result;
+pub mod retry;
+pub mod sign;
 mod time;
 pub mod validation;
 
+pub use client::{BuildError, Client, ClientBuilder, PRODUCTION_BASE_URL, RequestTimeFormat, SignedRequest};
+pub use retry::RetryPolicy;
 pub use endpoint::{Endpoint, HttpMethod};
+pub use error::{Error, HeaderError, KeyError, ProtocolError, SignatureMismatch, UnknownReason};
+pub use keys::{KeyRole, PrivateKey, PublicKey};
 pub use result::{ResultCode, ResultInfo, ResultStatus};
+pub use sign::SignatureHeader;
 pub use time::EpochMillis;
 pub use validation::{FieldPath, Rule, Validate, ValidationError, Violation};
 

@@ -1,0 +1,64 @@
+//! The cryptographic backend: RSA signing and verification (PKCS#1 v1.5, SHA-256), RSA key
+//! wrapping (PKCS#1 v1.5 encryption) and AES-256-ECB with PKCS#7 padding.
+//!
+//! Everything above this module (signing strings, headers, encryption framing) is
+//! backend-independent; a backend only performs these primitive operations.
+
+mod aws_lc;
+
+use std::sync::Arc;
+
+use zeroize::Zeroizing;
+
+use crate::error::KeyError;
+use crate::keys::{Der, KeyRole};
+
+/// Operations on a private key.
+pub(crate) trait PrivateKeyOps: Send + Sync {
+    /// SHA256withRSA (RSASSA-PKCS1-v1_5) signature of `message`.
+    fn sign_sha256(&self, message: &[u8]) -> Vec<u8>;
+    /// RSAES-PKCS1-v1_5 decryption; `None` on any failure, without saying which.
+    fn decrypt_pkcs1v15(&self, ciphertext: &[u8]) -> Option<Zeroizing<Vec<u8>>>;
+    /// The matching public key.
+    fn public_key(&self) -> Arc<dyn PublicKeyOps>;
+    /// PKCS#8 DER of the key.
+    fn pkcs8_der(&self) -> Zeroizing<Vec<u8>>;
+    /// Modulus size in bits.
+    fn bits(&self) -> usize;
+}
+
+/// Operations on a public key.
+pub(crate) trait PublicKeyOps: Send + Sync {
+    /// Whether `signature` is a valid SHA256withRSA signature of `message`.
+    fn verify_sha256(&self, message: &[u8], signature: &[u8]) -> bool;
+    /// RSAES-PKCS1-v1_5 encryption of a short secret.
+    fn encrypt_pkcs1v15(&self, plaintext: &[u8]) -> Option<Vec<u8>>;
+    /// SubjectPublicKeyInfo DER of the key.
+    fn spki_der(&self) -> Vec<u8>;
+    /// Modulus size in bits.
+    fn bits(&self) -> usize;
+}
+
+/// A provider of the primitives.
+pub(crate) trait Backend: Send + Sync {
+    /// A private key from DER.
+    fn private_key(&self, der: &Der, role: KeyRole) -> Result<Box<dyn PrivateKeyOps>, KeyError>;
+    /// A public key from DER.
+    fn public_key(&self, der: &Der, role: KeyRole) -> Result<Arc<dyn PublicKeyOps>, KeyError>;
+    /// A new 2048-bit private key.
+    fn generate(&self, role: KeyRole) -> Result<Box<dyn PrivateKeyOps>, KeyError>;
+    /// AES-256-ECB with PKCS#7 padding.
+    fn aes256_ecb_encrypt(&self, key: &[u8; 32], plaintext: &[u8]) -> Vec<u8>;
+    /// AES-256-ECB decryption; `None` when the length or padding is wrong.
+    fn aes256_ecb_decrypt(&self, key: &[u8; 32], ciphertext: &[u8]) -> Option<Zeroizing<Vec<u8>>>;
+    /// Cryptographically secure random bytes.
+    fn fill_random(&self, out: &mut [u8]);
+}
+
+/// The backend used by default: aws-lc-rs.
+pub(crate) fn default_backend() -> &'static dyn Backend {
+    &aws_lc::AwsLc
+}
+
+/// The RSA key sizes accepted: AlipayHK requires 2048 bits; larger keys work the same way.
+pub(crate) const MIN_RSA_BITS: usize = 2048;

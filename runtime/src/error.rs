@@ -1,0 +1,218 @@
+//! Errors of the runtime. None of them carries key material or message bodies.
+
+use crate::keys::KeyRole;
+use crate::{ResultInfo, ValidationError};
+
+/// A key could not be loaded. Says which key and what was expected, never the key itself.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum KeyError {
+    /// Nothing was given.
+    #[error("{role}: the key is empty")]
+    Empty {
+        /// Which key.
+        role: KeyRole,
+    },
+    /// Neither PEM nor base64.
+    #[error("{role}: not PEM and not valid base64")]
+    NotBase64 {
+        /// Which key.
+        role: KeyRole,
+    },
+    /// PEM armour without its matching END line.
+    #[error("{role}: malformed PEM (no matching END line)")]
+    BadPem {
+        /// Which key.
+        role: KeyRole,
+    },
+    /// A PEM label that is not an RSA key.
+    #[error("{role}: unsupported PEM label `{label}`; expected PRIVATE KEY, RSA PRIVATE KEY, PUBLIC KEY or RSA PUBLIC KEY")]
+    UnsupportedLabel {
+        /// Which key.
+        role: KeyRole,
+        /// The label found.
+        label: String,
+    },
+    /// A public key where a private one belongs, or the reverse.
+    #[error("{role}: found {found}, expected {expected}")]
+    WrongKind {
+        /// Which key.
+        role: KeyRole,
+        /// What was expected.
+        expected: &'static str,
+        /// What was found.
+        found: &'static str,
+    },
+    /// Bytes that do not encode the expected key.
+    #[error("{role}: not {expected}")]
+    Invalid {
+        /// Which key.
+        role: KeyRole,
+        /// What was expected.
+        expected: &'static str,
+    },
+    /// A key below 2048 bits.
+    #[error("{role}: RSA-{bits} is too small; AlipayHK requires at least 2048 bits")]
+    TooSmall {
+        /// Which key.
+        role: KeyRole,
+        /// Its size.
+        bits: usize,
+    },
+    /// The AlipayHK public key configured is the merchant's own public key.
+    #[error("the AlipayHK public key is your own public key: configure the key AlipayHK issued for your Client-Id")]
+    PlatformKeyIsMerchantKey,
+}
+
+/// A `Signature` or `Encrypt` header that cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum HeaderError {
+    /// An item without `=`.
+    #[error("{header} header: item `{item}` is not key=value")]
+    NotKeyValue {
+        /// The header.
+        header: &'static str,
+        /// The offending item (never a secret value: only items without `=` are shown).
+        item: String,
+    },
+    /// A required key is absent.
+    #[error("{header} header: `{key}` is missing")]
+    Missing {
+        /// The header.
+        header: &'static str,
+        /// The key.
+        key: &'static str,
+    },
+    /// An algorithm this client does not implement.
+    #[error("{header} header: unsupported algorithm `{algorithm}`, expected {expected}")]
+    UnsupportedAlgorithm {
+        /// The header.
+        header: &'static str,
+        /// The algorithm found.
+        algorithm: String,
+        /// What is supported.
+        expected: &'static str,
+    },
+    /// A value that is not URL-encoded base64.
+    #[error("{header} header: `{key}` is not URL-encoded base64")]
+    BadValue {
+        /// The header.
+        header: &'static str,
+        /// The key.
+        key: &'static str,
+    },
+}
+
+/// A signature did not verify.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("signature does not verify with the {role}: the content, the Client-Id, the time or the key differs from what was signed")]
+pub struct SignatureMismatch {
+    /// The key it was checked with.
+    pub role: KeyRole,
+}
+
+/// Why a call's outcome is unknown: the operation may or may not have happened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum UnknownReason {
+    /// The gateway answered `resultStatus: U`.
+    StatusUnknown,
+    /// The gateway answered a status this version does not know.
+    StatusUnrecognized(String),
+    /// No complete response arrived before the timeout, after the request was sent.
+    Timeout,
+    /// The connection failed after the request was sent.
+    ConnectionLost,
+    /// The gateway answered with an HTTP server error and no result.
+    ServerError(u16),
+}
+
+impl std::fmt::Display for UnknownReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::StatusUnknown => f.write_str("the gateway answered status U"),
+            Self::StatusUnrecognized(status) => write!(f, "the gateway answered the unrecognized status {status:?}"),
+            Self::Timeout => f.write_str("no response before the timeout"),
+            Self::ConnectionLost => f.write_str("the connection failed after the request was sent"),
+            Self::ServerError(status) => write!(f, "HTTP {status} without a result"),
+        }
+    }
+}
+
+/// The response could not be trusted or read. The request may have been performed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ProtocolError {
+    /// The response signature does not verify: tampered, or the wrong AlipayHK key.
+    #[error("response rejected: {0}")]
+    SignatureInvalid(#[from] SignatureMismatch),
+    /// A successful response carried no signature.
+    #[error("response rejected: a successful (S) response must be signed, and this one has no Signature header")]
+    SignatureMissing,
+    /// Only one of `Signature` and `Response-Time` was present.
+    #[error("response rejected: it has {present} but not {missing}")]
+    SignaturePartial {
+        /// The header present.
+        present: &'static str,
+        /// The header missing.
+        missing: &'static str,
+    },
+    /// A header could not be read.
+    #[error("response rejected: {0}")]
+    Header(#[from] HeaderError),
+    /// The encrypted response could not be decrypted (key unwrap or body: deliberately not said which).
+    #[error("response rejected: the encrypted body could not be decrypted")]
+    Decryption,
+    /// The body is not the JSON the endpoint documents, or has no result object.
+    #[error("response rejected: {0}")]
+    Malformed(String),
+    /// An HTTP error status without a result object.
+    #[error("HTTP {status} without a result object")]
+    HttpStatus {
+        /// The status code.
+        status: u16,
+    },
+}
+
+/// Why a call failed, with the endpoint's typed result code `C`.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error<C: std::fmt::Debug = String> {
+    /// The request broke documented constraints and was not sent.
+    #[error(transparent)]
+    Invalid(#[from] ValidationError),
+    /// The request could not be built (serialization, encryption); it was not sent.
+    #[error("request not sent: {0}")]
+    Build(String),
+    /// The gateway could not be reached; the request was not sent and is safe to send again.
+    #[error("request not sent: could not connect: {0}")]
+    Connect(String),
+    /// The gateway answered `F`: a definitive failure. Re-sending the same request fails again.
+    #[error("failed with {}: {}", result.result_code, result.result_message.as_deref().unwrap_or(""))]
+    Failed {
+        /// The typed result code.
+        code: C,
+        /// The result object as received.
+        result: ResultInfo,
+    },
+    /// The outcome is unknown: the operation may have happened. Resolve it by re-sending the
+    /// same request (see [`crate::retry`]), never by treating it as a failure.
+    #[error("outcome unknown ({reason}): the operation may have happened; re-send the same request to learn the result")]
+    Unknown {
+        /// Why.
+        reason: UnknownReason,
+        /// The result object, when the gateway sent one.
+        result: Option<ResultInfo>,
+    },
+    /// The response could not be trusted or read; the operation may have happened.
+    #[error(transparent)]
+    Protocol(#[from] ProtocolError),
+}
+
+impl<C: std::fmt::Debug> Error<C> {
+    /// Whether the operation may have taken effect without the caller knowing.
+    pub fn outcome_unknown(&self) -> bool {
+        matches!(self, Self::Unknown { .. } | Self::Protocol(_))
+    }
+}
