@@ -139,8 +139,12 @@ impl ClientBuilder {
     /// the merchant's own public key, or when the HTTP stack cannot start.
     pub fn build(self) -> Result<Client, BuildError> {
         let client_id = self.client_id.ok_or(BuildError::Missing("client_id"))?;
-        let merchant_key = self.merchant_key.ok_or(BuildError::Missing("merchant_key"))?;
-        let platform_key = self.platform_key.ok_or(BuildError::Missing("platform_key"))?;
+        let merchant_key = self
+            .merchant_key
+            .ok_or(BuildError::Missing("merchant_key"))?;
+        let platform_key = self
+            .platform_key
+            .ok_or(BuildError::Missing("platform_key"))?;
         if platform_key.same_key_as(&merchant_key.public_key()) {
             return Err(BuildError::Key(KeyError::PlatformKeyIsMerchantKey));
         }
@@ -160,7 +164,9 @@ impl ClientBuilder {
                 platform_key,
                 key_version: self.key_version,
                 time_format: self.time_format,
-                cipher: self.encrypt_requests.then(|| Arc::new(RsaAesEcb) as Arc<dyn BodyCipher>),
+                cipher: self
+                    .encrypt_requests
+                    .then(|| Arc::new(RsaAesEcb) as Arc<dyn BodyCipher>),
             }),
         })
     }
@@ -240,7 +246,8 @@ impl Client {
         let json = serde_json::to_vec(request).map_err(|e| Error::Build(e.to_string()))?;
         let (body, content_type, encrypt) = match &self.inner.cipher {
             Some(cipher) => {
-                let sealed = cipher.encrypt(&self.inner.platform_key, &self.inner.key_version, &json);
+                let sealed =
+                    cipher.encrypt(&self.inner.platform_key, &self.inner.key_version, &json);
                 (sealed.body, TEXT, Some(sealed.header))
             }
             None => (json, JSON, None),
@@ -259,39 +266,81 @@ impl Client {
     ) -> SignedRequest {
         let inner = &self.inner;
         let time = inner.time_format.now();
-        let signature = sign::sign(&inner.merchant_key, method, path, &inner.client_id, &time, &body);
+        let signature = sign::sign(
+            &inner.merchant_key,
+            method,
+            path,
+            &inner.client_id,
+            &time,
+            &body,
+        );
         let mut headers = vec![
             ("Content-Type", content_type.to_owned()),
             ("Client-Id", inner.client_id.clone()),
             ("Request-Time", time),
-            ("Signature", SignatureHeader::new(inner.key_version.clone(), signature).to_header_value()),
+            (
+                "Signature",
+                SignatureHeader::new(inner.key_version.clone(), signature).to_header_value(),
+            ),
         ];
         if let Some(encrypt) = encrypt {
             headers.push(("Encrypt", encrypt));
         }
-        SignedRequest { method, path, headers, body }
+        SignedRequest {
+            method,
+            path,
+            headers,
+            body,
+        }
     }
 
     /// A copy of `request` with a fresh `Request-Time` and signature over the same body.
     pub fn resign(&self, request: &SignedRequest) -> SignedRequest {
-        let header = |name: &str| request.headers.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone());
-        let content_type = if header("Encrypt").is_some() { TEXT } else { JSON };
-        self.sign_body(request.method, request.path, request.body.clone(), content_type, header("Encrypt"))
+        let header = |name: &str| {
+            request
+                .headers
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.clone())
+        };
+        let content_type = if header("Encrypt").is_some() {
+            TEXT
+        } else {
+            JSON
+        };
+        self.sign_body(
+            request.method,
+            request.path,
+            request.body.clone(),
+            content_type,
+            header("Encrypt"),
+        )
     }
 
     /// Validates, signs, sends and reads one call: `S` gives the typed response, `F` gives
     /// [`Error::Failed`] with the typed code, and `U`, a timeout or a lost connection give
     /// [`Error::Unknown`]. Never re-sends by itself; see [`crate::retry`].
-    pub async fn execute<E: Endpoint>(&self, request: &E) -> Result<E::Response, Error<E::ResultCode>> {
+    pub async fn execute<E: Endpoint>(
+        &self,
+        request: &E,
+    ) -> Result<E::Response, Error<E::ResultCode>> {
         let signed = self.prepare(request)?;
         self.send::<E>(&signed).await
     }
 
     /// Sends a prepared request once and reads the response.
-    pub async fn send<E: Endpoint>(&self, signed: &SignedRequest) -> Result<E::Response, Error<E::ResultCode>> {
+    pub async fn send<E: Endpoint>(
+        &self,
+        signed: &SignedRequest,
+    ) -> Result<E::Response, Error<E::ResultCode>> {
         let url = format!("{}{}", self.inner.base_url, signed.path);
-        let method = reqwest::Method::from_bytes(signed.method.as_bytes()).map_err(|e| Error::Build(e.to_string()))?;
-        let mut builder = self.inner.http.request(method, url).body(signed.body.clone());
+        let method = reqwest::Method::from_bytes(signed.method.as_bytes())
+            .map_err(|e| Error::Build(e.to_string()))?;
+        let mut builder = self
+            .inner
+            .http
+            .request(method, url)
+            .body(signed.body.clone());
         for (name, value) in &signed.headers {
             builder = builder.header(*name, value);
         }
@@ -316,28 +365,57 @@ impl Client {
         let signed = match (header("signature"), header("response-time")) {
             (Some(signature), Some(time)) => {
                 let parsed = SignatureHeader::parse(signature).map_err(ProtocolError::from)?;
-                sign::verify(&inner.platform_key, E::METHOD.as_str(), E::PATH, &inner.client_id, time, body, &parsed.signature)
-                    .map_err(ProtocolError::from)?;
+                sign::verify(
+                    &inner.platform_key,
+                    E::METHOD.as_str(),
+                    E::PATH,
+                    &inner.client_id,
+                    time,
+                    body,
+                    &parsed.signature,
+                )
+                .map_err(ProtocolError::from)?;
                 true
             }
-            (Some(_), None) => return Err(ProtocolError::SignaturePartial { present: "Signature", missing: "Response-Time" }.into()),
-            (None, Some(_)) => return Err(ProtocolError::SignaturePartial { present: "Response-Time", missing: "Signature" }.into()),
+            (Some(_), None) => {
+                return Err(ProtocolError::SignaturePartial {
+                    present: "Signature",
+                    missing: "Response-Time",
+                }
+                .into());
+            }
+            (None, Some(_)) => {
+                return Err(ProtocolError::SignaturePartial {
+                    present: "Response-Time",
+                    missing: "Signature",
+                }
+                .into());
+            }
             (None, None) => false,
         };
         let decrypted;
         let body = match header("encrypt") {
             // An unsigned body is never decrypted: its key wrap could be anyone's.
             Some(encrypt) if signed => {
-                decrypted = RsaAesEcb.decrypt(&inner.merchant_key, encrypt, body).map_err(|_| ProtocolError::Decryption)?;
+                decrypted = RsaAesEcb
+                    .decrypt(&inner.merchant_key, encrypt, body)
+                    .map_err(|_| ProtocolError::Decryption)?;
                 decrypted.as_slice()
             }
             _ => body,
         };
-        let result = serde_json::from_slice::<Envelope>(body).ok().and_then(|e| e.result);
+        let result = serde_json::from_slice::<Envelope>(body)
+            .ok()
+            .and_then(|e| e.result);
         let Some(result) = result else {
             return Err(match status {
-                500..=599 => Error::Unknown { reason: UnknownReason::ServerError(status), result: None },
-                200..=299 => ProtocolError::Malformed("the body has no result object".into()).into(),
+                500..=599 => Error::Unknown {
+                    reason: UnknownReason::ServerError(status),
+                    result: None,
+                },
+                200..=299 => {
+                    ProtocolError::Malformed("the body has no result object".into()).into()
+                }
                 _ => ProtocolError::HttpStatus { status }.into(),
             });
         };
@@ -345,11 +423,18 @@ impl Client {
             ResultStatus::Success if !signed => Err(ProtocolError::SignatureMissing.into()),
             ResultStatus::Success => serde_json::from_slice::<E::Response>(body)
                 .map_err(|e| ProtocolError::Malformed(format!("{} response: {e}", E::NAME)).into()),
-            ResultStatus::Failure => Err(Error::Failed { code: E::ResultCode::from_code(&result.result_code), result }),
-            ResultStatus::Unknown => Err(Error::Unknown { reason: UnknownReason::StatusUnknown, result: Some(result) }),
-            ResultStatus::Unrecognized(other) => {
-                Err(Error::Unknown { reason: UnknownReason::StatusUnrecognized(other), result: Some(result) })
-            }
+            ResultStatus::Failure => Err(Error::Failed {
+                code: E::ResultCode::from_code(&result.result_code),
+                result,
+            }),
+            ResultStatus::Unknown => Err(Error::Unknown {
+                reason: UnknownReason::StatusUnknown,
+                result: Some(result),
+            }),
+            ResultStatus::Unrecognized(other) => Err(Error::Unknown {
+                reason: UnknownReason::StatusUnrecognized(other),
+                result: Some(result),
+            }),
         }
     }
 }
@@ -359,8 +444,14 @@ fn transport_error<C: std::fmt::Debug>(error: reqwest::Error) -> Error<C> {
     if error.is_connect() {
         Error::Connect(error.to_string())
     } else if error.is_timeout() {
-        Error::Unknown { reason: UnknownReason::Timeout, result: None }
+        Error::Unknown {
+            reason: UnknownReason::Timeout,
+            result: None,
+        }
     } else {
-        Error::Unknown { reason: UnknownReason::ConnectionLost, result: None }
+        Error::Unknown {
+            reason: UnknownReason::ConnectionLost,
+            result: None,
+        }
     }
 }

@@ -36,7 +36,12 @@ pub trait BodyCipher: Send + Sync {
     /// Encrypts `plaintext` for the holder of `recipient`'s private key.
     fn encrypt(&self, recipient: &PublicKey, key_version: &str, plaintext: &[u8]) -> EncryptedBody;
     /// Decrypts a body sent with the `Encrypt` header value `header`, using our private key.
-    fn decrypt(&self, own: &PrivateKey, header: &str, body: &[u8]) -> Result<Zeroizing<Vec<u8>>, DecryptionFailed>;
+    fn decrypt(
+        &self,
+        own: &PrivateKey,
+        header: &str,
+        body: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>, DecryptionFailed>;
 }
 
 /// RSA_AES as ZOLOZ implements it: AES-256-ECB/PKCS#7 body, RSA PKCS#1 v1.5 key wrap.
@@ -52,16 +57,29 @@ impl BodyCipher for RsaAesEcb {
         backend.fill_random(key.as_mut());
         let ciphertext = backend.aes256_ecb_encrypt(&key, plaintext);
         // Wrapping 32 bytes with a key of at least 2048 bits always fits.
-        let wrapped = recipient.inner.encrypt_pkcs1v15(key.as_ref()).expect("a 32-byte key fits an RSA-2048 block");
+        let wrapped = recipient
+            .inner
+            .encrypt_pkcs1v15(key.as_ref())
+            .expect("a 32-byte key fits an RSA-2048 block");
         EncryptedBody {
-            header: format!("algorithm=RSA_AES,keyVersion={key_version},symmetricKey={}", encode_base64_item(&wrapped)),
+            header: format!(
+                "algorithm=RSA_AES,keyVersion={key_version},symmetricKey={}",
+                encode_base64_item(&wrapped)
+            ),
             body: STANDARD.encode(ciphertext).into_bytes(),
         }
     }
 
-    fn decrypt(&self, own: &PrivateKey, header: &str, body: &[u8]) -> Result<Zeroizing<Vec<u8>>, DecryptionFailed> {
+    fn decrypt(
+        &self,
+        own: &PrivateKey,
+        header: &str,
+        body: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>, DecryptionFailed> {
         let wrapped = parse_header(header).ok_or(DecryptionFailed)?;
-        let ciphertext = STANDARD.decode(body.trim_ascii()).map_err(|_| DecryptionFailed)?;
+        let ciphertext = STANDARD
+            .decode(body.trim_ascii())
+            .map_err(|_| DecryptionFailed)?;
         let backend = crypto::default_backend();
         // Whatever the unwrap gives, decrypt the body with some key: a bad wrap and a bad body
         // then cost the same work and give the same error (implicit rejection).
@@ -85,12 +103,18 @@ impl BodyCipher for RsaAesEcb {
 /// The wrapped key from an `Encrypt` header, or `None` when the header is not RSA_AES.
 fn parse_header(value: &str) -> Option<Vec<u8>> {
     let pairs = key_values(HEADER, value).ok()?;
-    let algorithm = pairs.iter().find(|(k, _)| *k == "algorithm").map(|(_, v)| *v)?;
+    let algorithm = pairs
+        .iter()
+        .find(|(k, _)| *k == "algorithm")
+        .map(|(_, v)| *v)?;
     // The docs' samples also say `RSA`; their header table says only RSA_AES exists.
     if !(algorithm.eq_ignore_ascii_case("RSA_AES") || algorithm.eq_ignore_ascii_case("RSA")) {
         return None;
     }
-    let key = pairs.iter().find(|(k, _)| *k == "symmetricKey").map(|(_, v)| *v)?;
+    let key = pairs
+        .iter()
+        .find(|(k, _)| *k == "symmetricKey")
+        .map(|(_, v)| *v)?;
     decode_base64_item(HEADER, "symmetricKey", key).ok()
 }
 
@@ -104,15 +128,34 @@ mod tests {
         let own = PrivateKey::generate(KeyRole::MerchantPrivate).unwrap();
         let message = "{\"passId\":\"會員\"}".as_bytes();
         let sealed = RsaAesEcb.encrypt(&own.public_key(), "1", message);
-        assert!(sealed.header.starts_with("algorithm=RSA_AES,keyVersion=1,symmetricKey="));
-        assert_eq!(RsaAesEcb.decrypt(&own, &sealed.header, &sealed.body).unwrap().as_slice(), message);
+        assert!(
+            sealed
+                .header
+                .starts_with("algorithm=RSA_AES,keyVersion=1,symmetricKey=")
+        );
+        assert_eq!(
+            RsaAesEcb
+                .decrypt(&own, &sealed.header, &sealed.body)
+                .unwrap()
+                .as_slice(),
+            message
+        );
 
         let mut body = sealed.body.clone();
         let last = body.len() - 5;
         body[last] = if body[last] == b'A' { b'B' } else { b'A' };
-        assert_eq!(RsaAesEcb.decrypt(&own, &sealed.header, &body), Err(DecryptionFailed));
+        assert_eq!(
+            RsaAesEcb.decrypt(&own, &sealed.header, &body),
+            Err(DecryptionFailed)
+        );
         let other = PrivateKey::generate(KeyRole::MerchantPrivate).unwrap();
-        assert_eq!(RsaAesEcb.decrypt(&other, &sealed.header, &sealed.body), Err(DecryptionFailed));
-        assert_eq!(RsaAesEcb.decrypt(&own, "algorithm=PGP,symmetricKey=AA", &sealed.body), Err(DecryptionFailed));
+        assert_eq!(
+            RsaAesEcb.decrypt(&other, &sealed.header, &sealed.body),
+            Err(DecryptionFailed)
+        );
+        assert_eq!(
+            RsaAesEcb.decrypt(&own, "algorithm=PGP,symmetricKey=AA", &sealed.body),
+            Err(DecryptionFailed)
+        );
     }
 }

@@ -26,7 +26,9 @@ pub enum KeyError {
         role: KeyRole,
     },
     /// A PEM label that is not an RSA key.
-    #[error("{role}: unsupported PEM label `{label}`; expected PRIVATE KEY, RSA PRIVATE KEY, PUBLIC KEY or RSA PUBLIC KEY")]
+    #[error(
+        "{role}: unsupported PEM label `{label}`; expected PRIVATE KEY, RSA PRIVATE KEY, PUBLIC KEY or RSA PUBLIC KEY"
+    )]
     UnsupportedLabel {
         /// Which key.
         role: KeyRole,
@@ -60,7 +62,9 @@ pub enum KeyError {
         bits: usize,
     },
     /// The AlipayHK public key configured is the merchant's own public key.
-    #[error("the AlipayHK public key is your own public key: configure the key AlipayHK issued for your Client-Id")]
+    #[error(
+        "the AlipayHK public key is your own public key: configure the key AlipayHK issued for your Client-Id"
+    )]
     PlatformKeyIsMerchantKey,
 }
 
@@ -106,7 +110,9 @@ pub enum HeaderError {
 
 /// A signature did not verify.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("signature does not verify with the {role}: the content, the Client-Id, the time or the key differs from what was signed")]
+#[error(
+    "signature does not verify with the {role}: the content, the Client-Id, the time or the key differs from what was signed"
+)]
 pub struct SignatureMismatch {
     /// The key it was checked with.
     pub role: KeyRole,
@@ -132,7 +138,9 @@ impl std::fmt::Display for UnknownReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::StatusUnknown => f.write_str("the gateway answered status U"),
-            Self::StatusUnrecognized(status) => write!(f, "the gateway answered the unrecognized status {status:?}"),
+            Self::StatusUnrecognized(status) => {
+                write!(f, "the gateway answered the unrecognized status {status:?}")
+            }
             Self::Timeout => f.write_str("no response before the timeout"),
             Self::ConnectionLost => f.write_str("the connection failed after the request was sent"),
             Self::ServerError(status) => write!(f, "HTTP {status} without a result"),
@@ -148,7 +156,9 @@ pub enum ProtocolError {
     #[error("response rejected: {0}")]
     SignatureInvalid(#[from] SignatureMismatch),
     /// A successful response carried no signature.
-    #[error("response rejected: a successful (S) response must be signed, and this one has no Signature header")]
+    #[error(
+        "response rejected: a successful (S) response must be signed, and this one has no Signature header"
+    )]
     SignatureMissing,
     /// Only one of `Signature` and `Response-Time` was present.
     #[error("response rejected: it has {present} but not {missing}")]
@@ -198,7 +208,9 @@ pub enum Error<C: std::fmt::Debug = String> {
     },
     /// The outcome is unknown: the operation may have happened. Resolve it by re-sending the
     /// same request (see [`crate::retry`]), never by treating it as a failure.
-    #[error("outcome unknown ({reason}): the operation may have happened; re-send the same request to learn the result")]
+    #[error(
+        "outcome unknown ({reason}): the operation may have happened; re-send the same request to learn the result"
+    )]
     Unknown {
         /// Why.
         reason: UnknownReason,

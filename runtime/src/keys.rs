@@ -61,24 +61,39 @@ impl Der {
 pub(crate) fn decode(text: &str, role: KeyRole) -> Result<Der, KeyError> {
     let text = text.trim();
     let Some(rest) = text.strip_prefix("-----BEGIN ") else {
-        let compact: Zeroizing<String> = Zeroizing::new(text.chars().filter(|c| !c.is_whitespace()).collect());
+        let compact: Zeroizing<String> =
+            Zeroizing::new(text.chars().filter(|c| !c.is_whitespace()).collect());
         if compact.is_empty() {
             return Err(KeyError::Empty { role });
         }
-        let der = STANDARD.decode(compact.as_bytes()).map_err(|_| KeyError::NotBase64 { role })?;
+        let der = STANDARD
+            .decode(compact.as_bytes())
+            .map_err(|_| KeyError::NotBase64 { role })?;
         return Ok(Der::Unlabelled(Zeroizing::new(der)));
     };
     let (label, body) = rest.split_once("-----").ok_or(KeyError::BadPem { role })?;
     let end = format!("-----END {label}-----");
-    let body = body.split(end.as_str()).next().filter(|_| text.contains(&end)).ok_or(KeyError::BadPem { role })?;
-    let compact: Zeroizing<String> = Zeroizing::new(body.chars().filter(|c| !c.is_whitespace()).collect());
-    let der = Zeroizing::new(STANDARD.decode(compact.as_bytes()).map_err(|_| KeyError::NotBase64 { role })?);
+    let body = body
+        .split(end.as_str())
+        .next()
+        .filter(|_| text.contains(&end))
+        .ok_or(KeyError::BadPem { role })?;
+    let compact: Zeroizing<String> =
+        Zeroizing::new(body.chars().filter(|c| !c.is_whitespace()).collect());
+    let der = Zeroizing::new(
+        STANDARD
+            .decode(compact.as_bytes())
+            .map_err(|_| KeyError::NotBase64 { role })?,
+    );
     match label {
         "PRIVATE KEY" => Ok(Der::Pkcs8(der)),
         "RSA PRIVATE KEY" => Ok(Der::Pkcs1Private(der)),
         "PUBLIC KEY" => Ok(Der::Spki(der.to_vec())),
         "RSA PUBLIC KEY" => Ok(Der::Pkcs1Public(der.to_vec())),
-        other => Err(KeyError::UnsupportedLabel { role, label: other.to_owned() }),
+        other => Err(KeyError::UnsupportedLabel {
+            role,
+            label: other.to_owned(),
+        }),
     }
 }
 
@@ -98,7 +113,11 @@ impl PrivateKey {
     pub fn parse(text: &str, role: KeyRole) -> Result<Self, KeyError> {
         let der = decode(text, role)?;
         if der.is_public() {
-            return Err(KeyError::WrongKind { role, expected: "a private key", found: "a public key" });
+            return Err(KeyError::WrongKind {
+                role,
+                expected: "a private key",
+                found: "a public key",
+            });
         }
         let inner = crypto::default_backend().private_key(&der, role)?;
         Ok(Self { inner, role })
@@ -106,7 +125,10 @@ impl PrivateKey {
 
     /// Generates a new 2048-bit key, for tests and for the local gateway.
     pub fn generate(role: KeyRole) -> Result<Self, KeyError> {
-        Ok(Self { inner: crypto::default_backend().generate(role)?, role })
+        Ok(Self {
+            inner: crypto::default_backend().generate(role)?,
+            role,
+        })
     }
 
     /// The key as PKCS#8 PEM, for writing key files. Handle the result as a secret.
@@ -120,7 +142,10 @@ impl PrivateKey {
             KeyRole::MerchantPrivate | KeyRole::MerchantPublic => KeyRole::MerchantPublic,
             KeyRole::PlatformPrivate | KeyRole::PlatformPublic => KeyRole::PlatformPublic,
         };
-        PublicKey { inner: self.inner.public_key(), role }
+        PublicKey {
+            inner: self.inner.public_key(),
+            role,
+        }
     }
 
     /// What this key is for.
@@ -131,7 +156,12 @@ impl PrivateKey {
 
 impl fmt::Debug for PrivateKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "PrivateKey({}, RSA-{}, <redacted>)", self.role, self.inner.bits())
+        write!(
+            f,
+            "PrivateKey({}, RSA-{}, <redacted>)",
+            self.role,
+            self.inner.bits()
+        )
     }
 }
 
@@ -152,7 +182,11 @@ impl PublicKey {
     pub fn parse(text: &str, role: KeyRole) -> Result<Self, KeyError> {
         let der = decode(text, role)?;
         if matches!(der, Der::Pkcs8(_) | Der::Pkcs1Private(_)) {
-            return Err(KeyError::WrongKind { role, expected: "a public key", found: "a private key" });
+            return Err(KeyError::WrongKind {
+                role,
+                expected: "a public key",
+                found: "a private key",
+            });
         }
         let inner = crypto::default_backend().public_key(&der, role)?;
         Ok(Self { inner, role })

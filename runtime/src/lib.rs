@@ -24,12 +24,14 @@ pub mod sign;
 mod time;
 pub mod validation;
 
-pub use client::{BuildError, Client, ClientBuilder, PRODUCTION_BASE_URL, RequestTimeFormat, SignedRequest};
-pub use retry::RetryPolicy;
+pub use client::{
+    BuildError, Client, ClientBuilder, PRODUCTION_BASE_URL, RequestTimeFormat, SignedRequest,
+};
 pub use endpoint::{Endpoint, HttpMethod};
 pub use error::{Error, HeaderError, KeyError, ProtocolError, SignatureMismatch, UnknownReason};
 pub use keys::{KeyRole, PrivateKey, PublicKey};
 pub use result::{ResultCode, ResultInfo, ResultStatus};
+pub use retry::RetryPolicy;
 pub use sign::SignatureHeader;
 pub use time::EpochMillis;
 pub use validation::{FieldPath, Rule, Validate, ValidationError, Violation};

@@ -23,7 +23,11 @@ pub struct RetryPolicy {
 
 impl Default for RetryPolicy {
     fn default() -> Self {
-        Self { max_attempts: 5, initial_backoff: Duration::from_millis(500), max_backoff: Duration::from_secs(10) }
+        Self {
+            max_attempts: 5,
+            initial_backoff: Duration::from_millis(500),
+            max_backoff: Duration::from_secs(10),
+        }
     }
 }
 
@@ -40,13 +44,21 @@ impl Client {
         let mut backoff = policy.initial_backoff;
         let mut attempt = 1;
         loop {
-            let signed = if attempt == 1 { first.clone() } else { self.resign(&first) };
+            let signed = if attempt == 1 {
+                first.clone()
+            } else {
+                self.resign(&first)
+            };
             let result = self.send::<E>(&signed).await;
             let again = matches!(result, Err(Error::Unknown { .. } | Error::Connect(_)));
             if !again || attempt >= policy.max_attempts {
                 return result;
             }
-            tracing::info!(endpoint = E::NAME, attempt, "outcome unknown; re-sending the same request");
+            tracing::info!(
+                endpoint = E::NAME,
+                attempt,
+                "outcome unknown; re-sending the same request"
+            );
             tokio::time::sleep(backoff).await;
             backoff = (backoff * 2).min(policy.max_backoff);
             attempt += 1;

@@ -12,15 +12,27 @@ use crate::error::{HeaderError, SignatureMismatch};
 use crate::keys::{PrivateKey, PublicKey};
 
 /// What form-style URL encoding (Java's `URLEncoder`) leaves alone.
-pub(crate) const FORM: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'*');
+pub(crate) const FORM: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'*');
 
 /// The exact bytes that are signed: `METHOD SP path LF client-id "." time "." body`.
 ///
 /// `path` is the request path without query string; `time` is the `Request-Time` (or
 /// `Response-Time`) header value exactly as sent; `body` is the exact body bytes sent
 /// (the ciphertext, when the body is encrypted).
-pub fn content_to_sign(method: &str, path: &str, client_id: &str, time: &str, body: &[u8]) -> Vec<u8> {
-    let mut content = Vec::with_capacity(method.len() + path.len() + client_id.len() + time.len() + body.len() + 4);
+pub fn content_to_sign(
+    method: &str,
+    path: &str,
+    client_id: &str,
+    time: &str,
+    body: &[u8],
+) -> Vec<u8> {
+    let mut content = Vec::with_capacity(
+        method.len() + path.len() + client_id.len() + time.len() + body.len() + 4,
+    );
     content.extend_from_slice(method.as_bytes());
     content.push(b' ');
     content.extend_from_slice(path.as_bytes());
@@ -34,8 +46,16 @@ pub fn content_to_sign(method: &str, path: &str, client_id: &str, time: &str, bo
 }
 
 /// Signs the content built from these parts; returns the raw signature bytes.
-pub fn sign(key: &PrivateKey, method: &str, path: &str, client_id: &str, time: &str, body: &[u8]) -> Vec<u8> {
-    key.inner.sign_sha256(&content_to_sign(method, path, client_id, time, body))
+pub fn sign(
+    key: &PrivateKey,
+    method: &str,
+    path: &str,
+    client_id: &str,
+    time: &str,
+    body: &[u8],
+) -> Vec<u8> {
+    key.inner
+        .sign_sha256(&content_to_sign(method, path, client_id, time, body))
 }
 
 /// Verifies a raw signature over the content built from these parts.
@@ -48,7 +68,10 @@ pub fn verify(
     body: &[u8],
     signature: &[u8],
 ) -> Result<(), SignatureMismatch> {
-    if key.inner.verify_sha256(&content_to_sign(method, path, client_id, time, body), signature) {
+    if key.inner.verify_sha256(
+        &content_to_sign(method, path, client_id, time, body),
+        signature,
+    ) {
         Ok(())
     } else {
         Err(SignatureMismatch { role: key.role() })
@@ -67,7 +90,10 @@ pub struct SignatureHeader {
 impl SignatureHeader {
     /// A header for a signature made with key version `key_version`.
     pub fn new(key_version: impl Into<String>, signature: Vec<u8>) -> Self {
-        Self { key_version: Some(key_version.into()), signature }
+        Self {
+            key_version: Some(key_version.into()),
+            signature,
+        }
     }
 
     /// The header value: `algorithm=RSA256,keyVersion=N,signature=<url-encoded base64>`.
@@ -95,7 +121,10 @@ impl SignatureHeader {
                 _ => {}
             }
         }
-        let algorithm = algorithm.ok_or(HeaderError::Missing { header: HEADER, key: "algorithm" })?;
+        let algorithm = algorithm.ok_or(HeaderError::Missing {
+            header: HEADER,
+            key: "algorithm",
+        })?;
         if !algorithm.eq_ignore_ascii_case("RSA256") {
             return Err(HeaderError::UnsupportedAlgorithm {
                 header: HEADER,
@@ -103,14 +132,23 @@ impl SignatureHeader {
                 expected: "RSA256",
             });
         }
-        let signature = signature.ok_or(HeaderError::Missing { header: HEADER, key: "signature" })?;
+        let signature = signature.ok_or(HeaderError::Missing {
+            header: HEADER,
+            key: "signature",
+        })?;
         let signature = decode_base64_item(HEADER, "signature", signature)?;
-        Ok(Self { key_version, signature })
+        Ok(Self {
+            key_version,
+            signature,
+        })
     }
 }
 
 /// Splits `k=v,k=v` (with optional spaces) into pairs, each on its first `=`.
-pub(crate) fn key_values<'a>(header: &'static str, value: &'a str) -> Result<Vec<(&'a str, &'a str)>, HeaderError> {
+pub(crate) fn key_values<'a>(
+    header: &'static str,
+    value: &'a str,
+) -> Result<Vec<(&'a str, &'a str)>, HeaderError> {
     value
         .split(',')
         .map(str::trim)
@@ -118,14 +156,21 @@ pub(crate) fn key_values<'a>(header: &'static str, value: &'a str) -> Result<Vec
         .map(|item| {
             item.split_once('=')
                 .map(|(k, v)| (k.trim(), v.trim()))
-                .ok_or_else(|| HeaderError::NotKeyValue { header, item: item.to_owned() })
+                .ok_or_else(|| HeaderError::NotKeyValue {
+                    header,
+                    item: item.to_owned(),
+                })
         })
         .collect()
 }
 
 /// Percent-decodes (without turning `+` into a space, so raw base64 survives), then
 /// base64-decodes.
-pub(crate) fn decode_base64_item(header: &'static str, key: &'static str, value: &str) -> Result<Vec<u8>, HeaderError> {
+pub(crate) fn decode_base64_item(
+    header: &'static str,
+    key: &'static str,
+    value: &str,
+) -> Result<Vec<u8>, HeaderError> {
     let bad = || HeaderError::BadValue { header, key };
     let decoded = percent_decode_str(value).decode_utf8().map_err(|_| bad())?;
     STANDARD.decode(decoded.as_bytes()).map_err(|_| bad())
@@ -142,22 +187,38 @@ mod tests {
 
     #[test]
     fn content_is_byte_exact() {
-        let content = content_to_sign("POST", "/a/b", "C1", "2024-05-22T06:42:21+05:30", "{\"k\":\"é\"}".as_bytes());
-        assert_eq!(content, "POST /a/b\nC1.2024-05-22T06:42:21+05:30.{\"k\":\"é\"}".as_bytes());
+        let content = content_to_sign(
+            "POST",
+            "/a/b",
+            "C1",
+            "2024-05-22T06:42:21+05:30",
+            "{\"k\":\"é\"}".as_bytes(),
+        );
+        assert_eq!(
+            content,
+            "POST /a/b\nC1.2024-05-22T06:42:21+05:30.{\"k\":\"é\"}".as_bytes()
+        );
     }
 
     #[test]
     fn header_round_trips_and_accepts_every_documented_variant() {
         let header = SignatureHeader::new("1", vec![0xfb, 0xff, 0xfe, 0x00]);
         let value = header.to_header_value();
-        assert_eq!(value, "algorithm=RSA256,keyVersion=1,signature=%2B%2F%2F%2BAA%3D%3D");
+        assert_eq!(
+            value,
+            "algorithm=RSA256,keyVersion=1,signature=%2B%2F%2F%2BAA%3D%3D"
+        );
         assert_eq!(SignatureHeader::parse(&value).unwrap(), header);
         for variant in [
             "algorithm=RSA256, keyVersion=1, signature=%2b%2f%2f%2bAA%3d%3d",
             "signature=+//+AA==,algorithm=rsa256,keyVersion=1",
             " algorithm = RSA256 ,keyVersion=1,signature=%2B%2F%2F%2BAA%3D%3D, extra=ignored",
         ] {
-            assert_eq!(SignatureHeader::parse(variant).unwrap(), header, "{variant}");
+            assert_eq!(
+                SignatureHeader::parse(variant).unwrap(),
+                header,
+                "{variant}"
+            );
         }
     }
 
@@ -165,13 +226,19 @@ mod tests {
     fn header_errors_are_specific() {
         assert_eq!(
             SignatureHeader::parse("algorithm=RSA256,keyVersion=1").unwrap_err(),
-            HeaderError::Missing { header: "Signature", key: "signature" }
+            HeaderError::Missing {
+                header: "Signature",
+                key: "signature"
+            }
         );
         assert!(matches!(
             SignatureHeader::parse("algorithm=ECC224,signature=AA%3D%3D").unwrap_err(),
             HeaderError::UnsupportedAlgorithm { .. }
         ));
-        assert!(matches!(SignatureHeader::parse("algorithm=RSA256,garbage").unwrap_err(), HeaderError::NotKeyValue { .. }));
+        assert!(matches!(
+            SignatureHeader::parse("algorithm=RSA256,garbage").unwrap_err(),
+            HeaderError::NotKeyValue { .. }
+        ));
         assert!(matches!(
             SignatureHeader::parse("algorithm=RSA256,signature=%%%").unwrap_err(),
             HeaderError::BadValue { .. }

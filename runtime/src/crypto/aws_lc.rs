@@ -2,11 +2,15 @@
 
 use std::sync::Arc;
 
-use aws_lc_rs::cipher::{AES_256, DecryptionContext, PaddedBlockDecryptingKey, PaddedBlockEncryptingKey, UnboundCipherKey};
+use aws_lc_rs::cipher::{
+    AES_256, DecryptionContext, PaddedBlockDecryptingKey, PaddedBlockEncryptingKey,
+    UnboundCipherKey,
+};
 use aws_lc_rs::encoding::AsDer;
 use aws_lc_rs::rand::{SecureRandom, SystemRandom};
 use aws_lc_rs::rsa::{
-    KeyPair, KeySize, Pkcs1PrivateDecryptingKey, Pkcs1PublicEncryptingKey, PrivateDecryptingKey, PublicEncryptingKey,
+    KeyPair, KeySize, Pkcs1PrivateDecryptingKey, Pkcs1PublicEncryptingKey, PrivateDecryptingKey,
+    PublicEncryptingKey,
 };
 use aws_lc_rs::signature::{self, KeyPair as _, RsaSubjectPublicKey, UnparsedPublicKey};
 use zeroize::Zeroizing;
@@ -35,12 +39,22 @@ impl AwsPrivateKey {
         if bits < MIN_RSA_BITS {
             return Err(KeyError::TooSmall { role, bits });
         }
-        let pkcs8 = signing.as_der().map_err(|_| KeyError::Invalid { role, expected: "an RSA private key" })?;
+        let pkcs8 = signing.as_der().map_err(|_| KeyError::Invalid {
+            role,
+            expected: "an RSA private key",
+        })?;
         let decrypting = PrivateDecryptingKey::from_pkcs8(pkcs8.as_ref())
             .ok()
             .and_then(|key| Pkcs1PrivateDecryptingKey::new(key).ok())
-            .ok_or(KeyError::Invalid { role, expected: "an RSA private key" })?;
-        Ok(Self { signing, decrypting, rng: SystemRandom::new() })
+            .ok_or(KeyError::Invalid {
+                role,
+                expected: "an RSA private key",
+            })?;
+        Ok(Self {
+            signing,
+            decrypting,
+            rng: SystemRandom::new(),
+        })
     }
 }
 
@@ -49,7 +63,12 @@ impl PrivateKeyOps for AwsPrivateKey {
         let mut signature = vec![0; self.signing.public_modulus_len()];
         // Signing with a validated key into a buffer of the modulus size cannot fail.
         self.signing
-            .sign(&signature::RSA_PKCS1_SHA256, &self.rng, message, &mut signature)
+            .sign(
+                &signature::RSA_PKCS1_SHA256,
+                &self.rng,
+                message,
+                &mut signature,
+            )
             .expect("RSA signing with a validated key");
         signature
     }
@@ -62,12 +81,24 @@ impl PrivateKeyOps for AwsPrivateKey {
     }
 
     fn public_key(&self) -> Arc<dyn PublicKeyOps> {
-        let spki = self.signing.public_key().as_der().expect("encoding a valid public key").as_ref().to_vec();
+        let spki = self
+            .signing
+            .public_key()
+            .as_der()
+            .expect("encoding a valid public key")
+            .as_ref()
+            .to_vec();
         Arc::new(public_from_spki(spki).expect("the public half of a valid key"))
     }
 
     fn pkcs8_der(&self) -> Zeroizing<Vec<u8>> {
-        Zeroizing::new(self.signing.as_der().expect("encoding a valid key").as_ref().to_vec())
+        Zeroizing::new(
+            self.signing
+                .as_der()
+                .expect("encoding a valid key")
+                .as_ref()
+                .to_vec(),
+        )
     }
 
     fn bits(&self) -> usize {
@@ -76,14 +107,21 @@ impl PrivateKeyOps for AwsPrivateKey {
 }
 
 fn public_from_spki(spki: Vec<u8>) -> Option<AwsPublicKey> {
-    let encrypting = Pkcs1PublicEncryptingKey::new(PublicEncryptingKey::from_der(&spki).ok()?).ok()?;
+    let encrypting =
+        Pkcs1PublicEncryptingKey::new(PublicEncryptingKey::from_der(&spki).ok()?).ok()?;
     let bits = encrypting.key_size_bits();
-    Some(AwsPublicKey { spki, encrypting, bits })
+    Some(AwsPublicKey {
+        spki,
+        encrypting,
+        bits,
+    })
 }
 
 impl PublicKeyOps for AwsPublicKey {
     fn verify_sha256(&self, message: &[u8], signature: &[u8]) -> bool {
-        UnparsedPublicKey::new(&signature::RSA_PKCS1_2048_8192_SHA256, &self.spki).verify(message, signature).is_ok()
+        UnparsedPublicKey::new(&signature::RSA_PKCS1_2048_8192_SHA256, &self.spki)
+            .verify(message, signature)
+            .is_ok()
     }
 
     fn encrypt_pkcs1v15(&self, plaintext: &[u8]) -> Option<Vec<u8>> {
@@ -104,20 +142,33 @@ impl PublicKeyOps for AwsPublicKey {
 
 impl Backend for AwsLc {
     fn private_key(&self, der: &Der, role: KeyRole) -> Result<Box<dyn PrivateKeyOps>, KeyError> {
-        let invalid = KeyError::Invalid { role, expected: "an RSA private key in PKCS#8 or PKCS#1 form" };
+        let invalid = KeyError::Invalid {
+            role,
+            expected: "an RSA private key in PKCS#8 or PKCS#1 form",
+        };
         let pair = match der {
             Der::Pkcs8(bytes) => KeyPair::from_pkcs8(bytes).map_err(|_| invalid)?,
             Der::Pkcs1Private(bytes) => KeyPair::from_der(bytes).map_err(|_| invalid)?,
-            Der::Unlabelled(bytes) => match KeyPair::from_pkcs8(bytes).or_else(|_| KeyPair::from_der(bytes)) {
-                Ok(pair) => pair,
-                // A public key pasted where the private key belongs is the commonest mix-up.
-                Err(_) if RsaSubjectPublicKey::from_der(bytes).is_ok() => {
-                    return Err(KeyError::WrongKind { role, expected: "a private key", found: "a public key" });
+            Der::Unlabelled(bytes) => {
+                match KeyPair::from_pkcs8(bytes).or_else(|_| KeyPair::from_der(bytes)) {
+                    Ok(pair) => pair,
+                    // A public key pasted where the private key belongs is the commonest mix-up.
+                    Err(_) if RsaSubjectPublicKey::from_der(bytes).is_ok() => {
+                        return Err(KeyError::WrongKind {
+                            role,
+                            expected: "a private key",
+                            found: "a public key",
+                        });
+                    }
+                    Err(_) => return Err(invalid),
                 }
-                Err(_) => return Err(invalid),
-            },
+            }
             Der::Spki(_) | Der::Pkcs1Public(_) => {
-                return Err(KeyError::WrongKind { role, expected: "a private key", found: "a public key" });
+                return Err(KeyError::WrongKind {
+                    role,
+                    expected: "a private key",
+                    found: "a public key",
+                });
             }
         };
         Ok(Box::new(AwsPrivateKey::new(pair, role)?))
@@ -128,39 +179,65 @@ impl Backend for AwsLc {
             Der::Spki(bytes) | Der::Pkcs1Public(bytes) => bytes,
             Der::Unlabelled(bytes) => bytes,
             Der::Pkcs8(_) | Der::Pkcs1Private(_) => {
-                return Err(KeyError::WrongKind { role, expected: "a public key", found: "a private key" });
+                return Err(KeyError::WrongKind {
+                    role,
+                    expected: "a public key",
+                    found: "a private key",
+                });
             }
         };
         let Ok(parsed) = RsaSubjectPublicKey::from_der(bytes) else {
             if matches!(der, Der::Unlabelled(_))
                 && (KeyPair::from_pkcs8(bytes).is_ok() || KeyPair::from_der(bytes).is_ok())
             {
-                return Err(KeyError::WrongKind { role, expected: "a public key", found: "a private key" });
+                return Err(KeyError::WrongKind {
+                    role,
+                    expected: "a public key",
+                    found: "a private key",
+                });
             }
-            return Err(KeyError::Invalid { role, expected: "an RSA public key in SubjectPublicKeyInfo or PKCS#1 form" });
+            return Err(KeyError::Invalid {
+                role,
+                expected: "an RSA public key in SubjectPublicKeyInfo or PKCS#1 form",
+            });
         };
         let spki = parsed
             .as_der()
-            .map_err(|_| KeyError::Invalid { role, expected: "an RSA public key" })?
+            .map_err(|_| KeyError::Invalid {
+                role,
+                expected: "an RSA public key",
+            })?
             .as_ref()
             .to_vec();
-        let key = public_from_spki(spki).ok_or(KeyError::Invalid { role, expected: "an RSA public key" })?;
+        let key = public_from_spki(spki).ok_or(KeyError::Invalid {
+            role,
+            expected: "an RSA public key",
+        })?;
         if key.bits < MIN_RSA_BITS {
-            return Err(KeyError::TooSmall { role, bits: key.bits });
+            return Err(KeyError::TooSmall {
+                role,
+                bits: key.bits,
+            });
         }
         Ok(Arc::new(key))
     }
 
     fn generate(&self, role: KeyRole) -> Result<Box<dyn PrivateKeyOps>, KeyError> {
-        let pair = KeyPair::generate(KeySize::Rsa2048).map_err(|_| KeyError::Invalid { role, expected: "a generated key" })?;
+        let pair = KeyPair::generate(KeySize::Rsa2048).map_err(|_| KeyError::Invalid {
+            role,
+            expected: "a generated key",
+        })?;
         Ok(Box::new(AwsPrivateKey::new(pair, role)?))
     }
 
     fn aes256_ecb_encrypt(&self, key: &[u8; 32], plaintext: &[u8]) -> Vec<u8> {
         let key = UnboundCipherKey::new(&AES_256, key).expect("a 32-byte AES-256 key");
-        let cipher = PaddedBlockEncryptingKey::ecb_pkcs7(key).expect("ECB with PKCS#7 is supported");
+        let cipher =
+            PaddedBlockEncryptingKey::ecb_pkcs7(key).expect("ECB with PKCS#7 is supported");
         let mut buffer = plaintext.to_vec();
-        cipher.encrypt(&mut buffer).expect("ECB encryption of any length");
+        cipher
+            .encrypt(&mut buffer)
+            .expect("ECB encryption of any length");
         buffer
     }
 
@@ -168,12 +245,17 @@ impl Backend for AwsLc {
         let key = UnboundCipherKey::new(&AES_256, key).ok()?;
         let cipher = PaddedBlockDecryptingKey::ecb_pkcs7(key).ok()?;
         let mut buffer = Zeroizing::new(ciphertext.to_vec());
-        let len = cipher.decrypt(&mut buffer, DecryptionContext::None).ok()?.len();
+        let len = cipher
+            .decrypt(&mut buffer, DecryptionContext::None)
+            .ok()?
+            .len();
         buffer.truncate(len);
         Some(buffer)
     }
 
     fn fill_random(&self, out: &mut [u8]) {
-        SystemRandom::new().fill(out).expect("the system random source");
+        SystemRandom::new()
+            .fill(out)
+            .expect("the system random source");
     }
 }
