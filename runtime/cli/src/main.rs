@@ -105,22 +105,49 @@ fn read(path: &Path, what: &str) -> Result<Vec<u8>, String> {
 }
 
 fn read_text(path: &Path, what: &str) -> Result<String, String> {
-    String::from_utf8(read(path, what)?).map_err(|_| format!("{what} {} is not text", path.display()))
+    String::from_utf8(read(path, what)?)
+        .map_err(|_| format!("{what} {} is not text", path.display()))
 }
 
 fn run(command: Command) -> Result<ExitCode, String> {
     let mut stdout = std::io::stdout().lock();
     match command {
-        Command::Sign { private_key, content, key_version } => {
-            let key = PrivateKey::parse(&read_text(&private_key, "private key")?, KeyRole::MerchantPrivate)
-                .map_err(|e| e.to_string())?;
+        Command::Sign {
+            private_key,
+            content,
+            key_version,
+        } => {
+            let key = PrivateKey::parse(
+                &read_text(&private_key, "private key")?,
+                KeyRole::MerchantPrivate,
+            )
+            .map_err(|e| e.to_string())?;
             let body = read(&content.body_file, "body")?;
-            let signature = sign::sign(&key, &content.method, &content.path, &content.client_id, &content.time, &body);
-            writeln!(stdout, "{}", SignatureHeader::new(key_version, signature).to_header_value()).map_err(|e| e.to_string())?;
+            let signature = sign::sign(
+                &key,
+                &content.method,
+                &content.path,
+                &content.client_id,
+                &content.time,
+                &body,
+            );
+            writeln!(
+                stdout,
+                "{}",
+                SignatureHeader::new(key_version, signature).to_header_value()
+            )
+            .map_err(|e| e.to_string())?;
         }
-        Command::Verify { public_key, content, signature } => {
-            let key = PublicKey::parse(&read_text(&public_key, "public key")?, KeyRole::PlatformPublic)
-                .map_err(|e| e.to_string())?;
+        Command::Verify {
+            public_key,
+            content,
+            signature,
+        } => {
+            let key = PublicKey::parse(
+                &read_text(&public_key, "public key")?,
+                KeyRole::PlatformPublic,
+            )
+            .map_err(|e| e.to_string())?;
             let body = read(&content.body_file, "body")?;
             let header = match SignatureHeader::parse(&signature) {
                 Ok(header) => header,
@@ -129,7 +156,15 @@ fn run(command: Command) -> Result<ExitCode, String> {
                     return Ok(ExitCode::FAILURE);
                 }
             };
-            return match sign::verify(&key, &content.method, &content.path, &content.client_id, &content.time, &body, &header.signature) {
+            return match sign::verify(
+                &key,
+                &content.method,
+                &content.path,
+                &content.client_id,
+                &content.time,
+                &body,
+                &header.signature,
+            ) {
                 Ok(()) => {
                     writeln!(stdout, "valid").map_err(|e| e.to_string())?;
                     Ok(ExitCode::SUCCESS)
@@ -140,22 +175,47 @@ fn run(command: Command) -> Result<ExitCode, String> {
                 }
             };
         }
-        Command::Encrypt { public_key, body_file, key_version } => {
-            let key = PublicKey::parse(&read_text(&public_key, "public key")?, KeyRole::PlatformPublic)
-                .map_err(|e| e.to_string())?;
+        Command::Encrypt {
+            public_key,
+            body_file,
+            key_version,
+        } => {
+            let key = PublicKey::parse(
+                &read_text(&public_key, "public key")?,
+                KeyRole::PlatformPublic,
+            )
+            .map_err(|e| e.to_string())?;
             let sealed = RsaAesEcb.encrypt(&key, &key_version, &read(&body_file, "body")?);
             writeln!(stdout, "{}", sealed.header).map_err(|e| e.to_string())?;
-            stdout.write_all(&sealed.body).and_then(|()| writeln!(stdout)).map_err(|e| e.to_string())?;
-        }
-        Command::Decrypt { private_key, encrypt_header, body_file } => {
-            let key = PrivateKey::parse(&read_text(&private_key, "private key")?, KeyRole::MerchantPrivate)
+            stdout
+                .write_all(&sealed.body)
+                .and_then(|()| writeln!(stdout))
                 .map_err(|e| e.to_string())?;
-            let plaintext = RsaAesEcb.decrypt(&key, &encrypt_header, &read(&body_file, "body")?).map_err(|e| e.to_string())?;
+        }
+        Command::Decrypt {
+            private_key,
+            encrypt_header,
+            body_file,
+        } => {
+            let key = PrivateKey::parse(
+                &read_text(&private_key, "private key")?,
+                KeyRole::MerchantPrivate,
+            )
+            .map_err(|e| e.to_string())?;
+            let plaintext = RsaAesEcb
+                .decrypt(&key, &encrypt_header, &read(&body_file, "body")?)
+                .map_err(|e| e.to_string())?;
             stdout.write_all(&plaintext).map_err(|e| e.to_string())?;
         }
         Command::Content(content) => {
             let body = read(&content.body_file, "body")?;
-            let bytes = sign::content_to_sign(&content.method, &content.path, &content.client_id, &content.time, &body);
+            let bytes = sign::content_to_sign(
+                &content.method,
+                &content.path,
+                &content.client_id,
+                &content.time,
+                &body,
+            );
             stdout.write_all(&bytes).map_err(|e| e.to_string())?;
         }
     }

@@ -8,7 +8,10 @@ fn fixture(name: &str) -> String {
 }
 
 fn alipayhk(args: &[&str]) -> (i32, Vec<u8>) {
-    let out = Command::new(env!("CARGO_BIN_EXE_alipayhk")).args(args).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_alipayhk"))
+        .args(args)
+        .output()
+        .unwrap();
     (out.status.code().unwrap(), out.stdout)
 }
 
@@ -18,7 +21,18 @@ fn sign_reproduces_v2_and_verify_accepts_it_in_either_separator_style() {
     let body = dir.path().join("body.json");
     std::fs::write(&body, r#"{"key1":"value1"}"#).unwrap();
     let body = body.to_str().unwrap();
-    let common = ["--method", "POST", "--path", "/ams/sandbox/api/v1/payments/pay", "--client-id", "T_client", "--time", "2019-11-01T10:00:00+08:30", "--body-file", body];
+    let common = [
+        "--method",
+        "POST",
+        "--path",
+        "/ams/sandbox/api/v1/payments/pay",
+        "--client-id",
+        "T_client",
+        "--time",
+        "2019-11-01T10:00:00+08:30",
+        "--body-file",
+        body,
+    ];
     let key_path = fixture("merchant_private_pkcs8.b64");
     let mut args = vec!["sign", "--private-key", &key_path];
     args.extend(common);
@@ -26,23 +40,44 @@ fn sign_reproduces_v2_and_verify_accepts_it_in_either_separator_style() {
     assert_eq!(code, 0);
     let header = String::from_utf8(out).unwrap();
     let expected = std::fs::read_to_string(fixture("v2_header_value.txt")).unwrap();
-    assert_eq!(header, format!("algorithm=RSA256,keyVersion=1,signature={expected}\n"));
+    assert_eq!(
+        header,
+        format!("algorithm=RSA256,keyVersion=1,signature={expected}\n")
+    );
 
     let public = fixture("merchant_public_spki.b64");
-    let spaced = header.trim().replace(",", ", ").replace("%2B", "%2b").replace("%2F", "%2f").replace("%3D", "%3d");
+    let spaced = header
+        .trim()
+        .replace(",", ", ")
+        .replace("%2B", "%2b")
+        .replace("%2F", "%2f")
+        .replace("%3D", "%3d");
     for signature in [header.trim().to_owned(), spaced] {
         let mut args = vec!["verify", "--public-key", &public, "--signature", &signature];
         args.extend(common);
         let (code, out) = alipayhk(&args);
-        assert_eq!((code, String::from_utf8(out).unwrap()), (0, "valid\n".to_owned()));
+        assert_eq!(
+            (code, String::from_utf8(out).unwrap()),
+            (0, "valid\n".to_owned())
+        );
     }
-    let mut args = vec!["verify", "--public-key", &public, "--signature", header.trim()];
+    let mut args = vec![
+        "verify",
+        "--public-key",
+        &public,
+        "--signature",
+        header.trim(),
+    ];
     args.extend(common);
     let at = args.iter().position(|a| *a == "T_client").unwrap();
     args[at] = "T_other";
     let (code, out) = alipayhk(&args);
     assert_eq!(code, 1);
-    assert!(String::from_utf8(out).unwrap().starts_with("invalid: signature does not verify"));
+    assert!(
+        String::from_utf8(out)
+            .unwrap()
+            .starts_with("invalid: signature does not verify")
+    );
 }
 
 #[test]
@@ -51,18 +86,44 @@ fn content_is_written_exactly_and_encrypt_decrypt_round_trip() {
     let body_path = dir.path().join("body.json");
     let body = "{\"會員\":\"卡\"}".as_bytes();
     std::fs::write(&body_path, body).unwrap();
-    let (code, out) = alipayhk(&["content", "--method", "POST", "--path", "/p", "--client-id", "C", "--time", "T", "--body-file", body_path.to_str().unwrap()]);
+    let (code, out) = alipayhk(&[
+        "content",
+        "--method",
+        "POST",
+        "--path",
+        "/p",
+        "--client-id",
+        "C",
+        "--time",
+        "T",
+        "--body-file",
+        body_path.to_str().unwrap(),
+    ]);
     assert_eq!(code, 0);
     assert_eq!(out, [b"POST /p\nC.T.".as_slice(), body].concat());
 
-    let (code, out) = alipayhk(&["encrypt", "--public-key", &fixture("merchant_public_spki.b64"), "--body-file", body_path.to_str().unwrap()]);
+    let (code, out) = alipayhk(&[
+        "encrypt",
+        "--public-key",
+        &fixture("merchant_public_spki.b64"),
+        "--body-file",
+        body_path.to_str().unwrap(),
+    ]);
     assert_eq!(code, 0);
     let out = String::from_utf8(out).unwrap();
     let mut lines = out.lines();
     let header = lines.next().unwrap().to_owned();
     let sealed = dir.path().join("sealed");
     std::fs::write(&sealed, lines.next().unwrap()).unwrap();
-    let (code, plain) = alipayhk(&["decrypt", "--private-key", &fixture("merchant_private_pkcs8.b64"), "--encrypt-header", &header, "--body-file", sealed.to_str().unwrap()]);
+    let (code, plain) = alipayhk(&[
+        "decrypt",
+        "--private-key",
+        &fixture("merchant_private_pkcs8.b64"),
+        "--encrypt-header",
+        &header,
+        "--body-file",
+        sealed.to_str().unwrap(),
+    ]);
     assert_eq!(code, 0);
     assert_eq!(plain, body);
     assert!(Path::new(&fixture("README.md")).exists());

@@ -1,0 +1,171 @@
+//! Signing throughput and per-request overhead, against `openssl speed` measured in the same run.
+//!
+//! `cargo bench -p alipayhk-tests --bench signing`
+//!
+//! Reports: RSA-2048 sign and verify ops/s of the runtime next to OpenSSL's, and the cost of
+//! everything `Client::prepare` does besides the RSA operation (validation, serialization,
+//! building the content, hashing, base64 and URL encoding, headers) as a share of one signature.
+
+use std::hint::black_box;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use alipayhk::runtime::sign;
+use alipayhk::runtime::{Client, KeyRole, PrivateKey};
+use alipayhk::{UpdatePassRequest, UpdatePassStatus, UpdatePassUpdateDetailType};
+
+const WINDOW: Duration = Duration::from_secs(3);
+
+/// Runs `f` repeatedly for about `WINDOW`; returns operations per second.
+fn rate(mut f: impl FnMut()) -> f64 {
+    for _ in 0..20 {
+        f();
+    }
+    let start = Instant::now();
+    let mut count = 0u64;
+    while start.elapsed() < WINDOW {
+        for _ in 0..16 {
+            f();
+        }
+        count += 16;
+    }
+    count as f64 / start.elapsed().as_secs_f64()
+}
+
+/// `openssl speed rsa2048`, single process: (sign/s, verify/s).
+fn openssl_speed() -> Option<(f64, f64)> {
+    let out = Command::new("openssl")
+        .args(["speed", "-seconds", "3", "rsa2048"])
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text.lines().find(|l| {
+        l.trim_start().starts_with("rsa 2048 bits") || l.trim_start().starts_with("rsa  2048 bits")
+    })?;
+    let numbers: Vec<f64> = line
+        .split_whitespace()
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    let n = numbers.len();
+    (n >= 2).then(|| (numbers[n - 2], numbers[n - 1]))
+}
+
+fn main() {
+    let key = PrivateKey::generate(KeyRole::MerchantPrivate).unwrap();
+    let public = key.public_key();
+    let request = UpdatePassRequest::new(
+        "2160120000000001",
+        "2020091119027102160530200000039",
+        UpdatePassStatus::Update,
+    )
+    .user_id("2160220000000002")
+    .template_code("2020090400000000000000000012345")
+    .update_detail_type(UpdatePassUpdateDetailType::UpdateMemberCard)
+    .end_date(alipayhk::EpochMillis(1_767_196_799_000));
+    let body = serde_json::to_vec(&request).unwrap();
+    let path = "/api/open/alipay/v1/ipass/pass/manage/updatePass";
+    let time = "2026-11-26T12:00:00+00:00";
+    let signature = sign::sign(&key, "POST", path, "CLIENT", time, &body);
+    let client = Client::builder()
+        .client_id("CLIENT")
+        .merchant_key(PrivateKey::merchant(&key.to_pkcs8_pem()).unwrap())
+        .platform_key(
+            PrivateKey::generate(KeyRole::PlatformPrivate)
+                .unwrap()
+                .public_key(),
+        )
+        .build()
+        .unwrap();
+
+    let openssl = openssl_speed();
+    let sign_rate = rate(|| {
+        black_box(sign::sign(
+            &key,
+            "POST",
+            path,
+            "CLIENT",
+            time,
+            black_box(&body),
+        ));
+    });
+    let verify_rate = rate(|| {
+        sign::verify(
+            &public,
+            "POST",
+            path,
+            "CLIENT",
+            time,
+            black_box(&body),
+            &signature,
+        )
+        .unwrap();
+    });
+    let prepare_rate = rate(|| {
+        black_box(client.prepare(black_box(&request)).unwrap());
+    });
+    // Everything a request costs besides the RSA private-key operation, measured directly:
+    // the difference of two RSA-dominated rates would be below their noise.
+    let non_rsa_rate = rate(|| {
+        use alipayhk::Validate;
+        black_box(&request).validate().unwrap();
+        let body = serde_json::to_vec(black_box(&request)).unwrap();
+        let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
+        let content = sign::content_to_sign("POST", path, "CLIENT", &now, &body);
+        black_box(aws_lc_rs::digest::digest(
+            &aws_lc_rs::digest::SHA256,
+            &content,
+        ));
+        let header = alipayhk::runtime::SignatureHeader::new("1", black_box(signature.clone()))
+            .to_header_value();
+        black_box(vec![
+            ("Content-Type", "application/json; charset=UTF-8".to_owned()),
+            ("Client-Id", "CLIENT".to_owned()),
+            ("Request-Time", now),
+            ("Signature", header),
+        ]);
+    });
+
+    let sign_time = 1.0 / sign_rate;
+    let overhead = 1.0 / non_rsa_rate;
+    println!(
+        "RSA-2048, PKCS#1 v1.5 SHA-256, one thread, {}-byte updatePass body",
+        body.len()
+    );
+    println!("{:<44} {:>12}", "measure", "value");
+    if let Some((openssl_sign, openssl_verify)) = openssl {
+        println!(
+            "{:<44} {:>12.0}",
+            "openssl speed rsa2048: sign/s", openssl_sign
+        );
+        println!(
+            "{:<44} {:>12.0}",
+            "openssl speed rsa2048: verify/s", openssl_verify
+        );
+        println!(
+            "{:<44} {:>12.0}  ({:.2}x openssl)",
+            "runtime (aws-lc-rs): sign/s",
+            sign_rate,
+            sign_rate / openssl_sign
+        );
+        println!(
+            "{:<44} {:>12.0}  ({:.2}x openssl)",
+            "runtime (aws-lc-rs): verify/s",
+            verify_rate,
+            verify_rate / openssl_verify
+        );
+    } else {
+        println!(
+            "openssl speed unavailable; runtime sign/s {sign_rate:.0}, verify/s {verify_rate:.0}"
+        );
+    }
+    println!(
+        "{:<44} {:>12.0}",
+        "Client::prepare (validate..headers): req/s", prepare_rate
+    );
+    println!(
+        "{:<44} {:>10.1}us  ({:.2}% of one signature)",
+        "validate+serialize+hash+encode+headers",
+        overhead * 1e6,
+        100.0 * overhead / sign_time
+    );
+}
