@@ -87,7 +87,7 @@ pub fn build(sources: &SpecSources) -> Result<Api, SpecErrors> {
             fields,
             &spec.rules,
         );
-        inline_shared.extend(scope.into_local(&mut report));
+        inline_shared.extend(scope.into_local());
         shared_types.insert(spec.name.value.clone(), TypeDef::Object(def));
     }
     for spec in &api_doc.types {
@@ -315,7 +315,7 @@ fn build_endpoint(
         declare(declared, report, &spec.name, generated);
     }
     let mut types = BTreeMap::new();
-    for (type_name, (def, at)) in scope.into_local(report) {
+    for (type_name, (def, at)) in scope.into_local() {
         declare(declared, report, &at, &type_name);
         types.insert(type_name, def);
     }

@@ -46,10 +46,7 @@ impl<'a> Scope<'a> {
     }
 
     /// The inline types declared in this scope, with where each was declared.
-    pub(super) fn into_local(
-        self,
-        _report: &mut Reporter<'_>,
-    ) -> BTreeMap<String, (TypeDef, Spanned<String>)> {
+    pub(super) fn into_local(self) -> BTreeMap<String, (TypeDef, Spanned<String>)> {
         self.local
     }
 

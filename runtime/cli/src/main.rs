@@ -109,6 +109,16 @@ fn read_text(path: &Path, what: &str) -> Result<String, String> {
         .map_err(|_| format!("{what} {} is not text", path.display()))
 }
 
+fn load_private_key(path: &Path) -> Result<PrivateKey, String> {
+    PrivateKey::parse(&read_text(path, "private key")?, KeyRole::MerchantPrivate)
+        .map_err(|e| e.to_string())
+}
+
+fn load_public_key(path: &Path) -> Result<PublicKey, String> {
+    PublicKey::parse(&read_text(path, "public key")?, KeyRole::PlatformPublic)
+        .map_err(|e| e.to_string())
+}
+
 fn run(command: Command) -> Result<ExitCode, String> {
     let mut stdout = std::io::stdout().lock();
     match command {
@@ -117,11 +127,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
             content,
             key_version,
         } => {
-            let key = PrivateKey::parse(
-                &read_text(&private_key, "private key")?,
-                KeyRole::MerchantPrivate,
-            )
-            .map_err(|e| e.to_string())?;
+            let key = load_private_key(&private_key)?;
             let body = read(&content.body_file, "body")?;
             let signature = sign::sign(
                 &key,
@@ -143,11 +149,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
             content,
             signature,
         } => {
-            let key = PublicKey::parse(
-                &read_text(&public_key, "public key")?,
-                KeyRole::PlatformPublic,
-            )
-            .map_err(|e| e.to_string())?;
+            let key = load_public_key(&public_key)?;
             let body = read(&content.body_file, "body")?;
             let header = match SignatureHeader::parse(&signature) {
                 Ok(header) => header,
@@ -180,11 +182,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
             body_file,
             key_version,
         } => {
-            let key = PublicKey::parse(
-                &read_text(&public_key, "public key")?,
-                KeyRole::PlatformPublic,
-            )
-            .map_err(|e| e.to_string())?;
+            let key = load_public_key(&public_key)?;
             let sealed = RsaAesEcb.encrypt(&key, &key_version, &read(&body_file, "body")?);
             writeln!(stdout, "{}", sealed.header).map_err(|e| e.to_string())?;
             stdout
@@ -197,11 +195,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
             encrypt_header,
             body_file,
         } => {
-            let key = PrivateKey::parse(
-                &read_text(&private_key, "private key")?,
-                KeyRole::MerchantPrivate,
-            )
-            .map_err(|e| e.to_string())?;
+            let key = load_private_key(&private_key)?;
             let plaintext = RsaAesEcb
                 .decrypt(&key, &encrypt_header, &read(&body_file, "body")?)
                 .map_err(|e| e.to_string())?;
