@@ -255,14 +255,47 @@ impl Client {
         Ok(self.sign_body(E::METHOD.as_str(), E::PATH, body, content_type, encrypt))
     }
 
-    /// Signs prepared body bytes with a fresh `Request-Time`: what a re-send needs.
-    pub(crate) fn sign_body(
+    /// Signs prepared body bytes with a fresh `Request-Time`.
+    fn sign_body(
         &self,
         method: &'static str,
         path: &'static str,
         body: Vec<u8>,
         content_type: &'static str,
         encrypt: Option<String>,
+    ) -> SignedRequest {
+        let mut headers = vec![
+            ("Content-Type", content_type.to_owned()),
+            ("Client-Id", self.inner.client_id.clone()),
+        ];
+        headers.extend(encrypt.map(|value| ("Encrypt", value)));
+        self.resign(&SignedRequest {
+            method,
+            path,
+            headers,
+            body,
+        })
+    }
+
+    /// A copy of `request` with a fresh `Request-Time` and a signature over the same body;
+    /// every other header is kept as it was. This is what a re-send needs.
+    pub fn resign(&self, request: &SignedRequest) -> SignedRequest {
+        let headers = request
+            .headers
+            .iter()
+            .filter(|(name, _)| !matches!(*name, "Request-Time" | "Signature"))
+            .cloned()
+            .collect();
+        self.stamp(request.method, request.path, headers, request.body.clone())
+    }
+
+    /// Adds `Request-Time` (now) and the `Signature` over `body` to `headers`.
+    fn stamp(
+        &self,
+        method: &'static str,
+        path: &'static str,
+        mut headers: Vec<(&'static str, String)>,
+        body: Vec<u8>,
     ) -> SignedRequest {
         let inner = &self.inner;
         let time = inner.time_format.now();
@@ -274,47 +307,17 @@ impl Client {
             &time,
             &body,
         );
-        let mut headers = vec![
-            ("Content-Type", content_type.to_owned()),
-            ("Client-Id", inner.client_id.clone()),
-            ("Request-Time", time),
-            (
-                "Signature",
-                SignatureHeader::new(inner.key_version.clone(), signature).to_header_value(),
-            ),
-        ];
-        if let Some(encrypt) = encrypt {
-            headers.push(("Encrypt", encrypt));
-        }
+        headers.push(("Request-Time", time));
+        headers.push((
+            "Signature",
+            SignatureHeader::new(inner.key_version.clone(), signature).to_header_value(),
+        ));
         SignedRequest {
             method,
             path,
             headers,
             body,
         }
-    }
-
-    /// A copy of `request` with a fresh `Request-Time` and signature over the same body.
-    pub fn resign(&self, request: &SignedRequest) -> SignedRequest {
-        let header = |name: &str| {
-            request
-                .headers
-                .iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, v)| v.clone())
-        };
-        let content_type = if header("Encrypt").is_some() {
-            TEXT
-        } else {
-            JSON
-        };
-        self.sign_body(
-            request.method,
-            request.path,
-            request.body.clone(),
-            content_type,
-            header("Encrypt"),
-        )
     }
 
     /// Validates, signs, sends and reads one call: `S` gives the typed response, `F` gives
