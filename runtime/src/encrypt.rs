@@ -12,7 +12,6 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use zeroize::Zeroizing;
 
-use crate::crypto;
 use crate::keys::{PrivateKey, PublicKey};
 use crate::sign::{decode_base64_item, encode_base64_item, key_values};
 
@@ -52,7 +51,7 @@ const HEADER: &str = "Encrypt";
 
 impl BodyCipher for RsaAesEcb {
     fn encrypt(&self, recipient: &PublicKey, key_version: &str, plaintext: &[u8]) -> EncryptedBody {
-        let backend = crypto::default_backend();
+        let backend = recipient.backend().primitives();
         let mut key = Zeroizing::new([0u8; 32]);
         backend.fill_random(key.as_mut());
         let ciphertext = backend.aes256_ecb_encrypt(&key, plaintext);
@@ -80,7 +79,7 @@ impl BodyCipher for RsaAesEcb {
         let ciphertext = STANDARD
             .decode(body.trim_ascii())
             .map_err(|_| DecryptionFailed)?;
-        let backend = crypto::default_backend();
+        let backend = own.backend().primitives();
         // Whatever the unwrap gives, decrypt the body with some key: a bad wrap and a bad body
         // then cost the same work and give the same error (implicit rejection).
         let mut fallback = Zeroizing::new([0u8; 32]);
@@ -157,5 +156,27 @@ mod tests {
             RsaAesEcb.decrypt(&own, "algorithm=PGP,symmetricKey=AA", &sealed.body),
             Err(DecryptionFailed)
         );
+    }
+
+    /// What one backend seals, the other opens: the scheme does not depend on the library.
+    #[cfg(all(feature = "aws-lc", feature = "rust-crypto"))]
+    #[test]
+    fn backends_interoperate() {
+        use crate::crypto::Backend;
+        let generated = PrivateKey::generate(KeyRole::MerchantPrivate).unwrap();
+        let pem = generated.to_pkcs8_pem();
+        let aws = PrivateKey::parse_with(&pem, KeyRole::MerchantPrivate, Backend::AwsLc).unwrap();
+        let pure =
+            PrivateKey::parse_with(&pem, KeyRole::MerchantPrivate, Backend::RustCrypto).unwrap();
+        for (from, to) in [(&aws, &pure), (&pure, &aws)] {
+            let sealed = RsaAesEcb.encrypt(&from.public_key(), "1", b"{\"a\":1}");
+            assert_eq!(
+                RsaAesEcb
+                    .decrypt(to, &sealed.header, &sealed.body)
+                    .unwrap()
+                    .as_slice(),
+                b"{\"a\":1}"
+            );
+        }
     }
 }

@@ -10,7 +10,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use zeroize::Zeroizing;
 
-use crate::crypto::{self, PrivateKeyOps, PublicKeyOps};
+use crate::crypto::{Backend, PrivateKeyOps, PublicKeyOps};
 use crate::error::KeyError;
 
 /// Which key a message is about.
@@ -101,6 +101,7 @@ pub(crate) fn decode(text: &str, role: KeyRole) -> Result<Der, KeyError> {
 pub struct PrivateKey {
     pub(crate) inner: Box<dyn PrivateKeyOps>,
     role: KeyRole,
+    backend: Backend,
 }
 
 impl PrivateKey {
@@ -111,6 +112,11 @@ impl PrivateKey {
 
     /// A private key in the given role, from PEM or bare base64 (PKCS#8 or PKCS#1).
     pub fn parse(text: &str, role: KeyRole) -> Result<Self, KeyError> {
+        Self::parse_with(text, role, Backend::default())
+    }
+
+    /// The same, on a chosen crypto backend.
+    pub fn parse_with(text: &str, role: KeyRole, backend: Backend) -> Result<Self, KeyError> {
         let der = decode(text, role)?;
         if der.is_public() {
             return Err(KeyError::WrongKind {
@@ -119,16 +125,28 @@ impl PrivateKey {
                 found: "a public key",
             });
         }
-        let inner = crypto::default_backend().private_key(&der, role)?;
-        Ok(Self { inner, role })
+        let inner = backend.primitives().private_key(&der, role)?;
+        Ok(Self {
+            inner,
+            role,
+            backend,
+        })
     }
 
     /// Generates a new 2048-bit key, for tests and for the local gateway.
     pub fn generate(role: KeyRole) -> Result<Self, KeyError> {
+        let backend = Backend::default();
+        let inner = backend.primitives().generate(role)?;
         Ok(Self {
-            inner: crypto::default_backend().generate(role)?,
+            inner,
             role,
+            backend,
         })
+    }
+
+    /// The backend that performs this key's operations.
+    pub fn backend(&self) -> Backend {
+        self.backend
     }
 
     /// The key as PKCS#8 PEM, for writing key files. Handle the result as a secret.
@@ -145,6 +163,7 @@ impl PrivateKey {
         PublicKey {
             inner: self.inner.public_key(),
             role,
+            backend: self.backend,
         }
     }
 
@@ -170,6 +189,7 @@ impl fmt::Debug for PrivateKey {
 pub struct PublicKey {
     pub(crate) inner: std::sync::Arc<dyn PublicKeyOps>,
     role: KeyRole,
+    backend: Backend,
 }
 
 impl PublicKey {
@@ -180,6 +200,11 @@ impl PublicKey {
 
     /// A public key in the given role, from PEM or bare base64.
     pub fn parse(text: &str, role: KeyRole) -> Result<Self, KeyError> {
+        Self::parse_with(text, role, Backend::default())
+    }
+
+    /// The same, on a chosen crypto backend.
+    pub fn parse_with(text: &str, role: KeyRole, backend: Backend) -> Result<Self, KeyError> {
         let der = decode(text, role)?;
         if matches!(der, Der::Pkcs8(_) | Der::Pkcs1Private(_)) {
             return Err(KeyError::WrongKind {
@@ -188,8 +213,17 @@ impl PublicKey {
                 found: "a private key",
             });
         }
-        let inner = crypto::default_backend().public_key(&der, role)?;
-        Ok(Self { inner, role })
+        let inner = backend.primitives().public_key(&der, role)?;
+        Ok(Self {
+            inner,
+            role,
+            backend,
+        })
+    }
+
+    /// The backend that performs this key's operations.
+    pub fn backend(&self) -> Backend {
+        self.backend
     }
 
     /// The key as SubjectPublicKeyInfo PEM.

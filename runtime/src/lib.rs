@@ -12,6 +12,7 @@
 //!
 //! Most users depend on the generated `alipayhk` crate, which re-exports these items.
 
+#[cfg(feature = "client")]
 mod client;
 mod crypto;
 pub mod encrypt;
@@ -19,18 +20,22 @@ mod endpoint;
 mod error;
 pub mod keys;
 mod result;
+#[cfg(feature = "client")]
 pub mod retry;
 pub mod sign;
 mod time;
 pub mod validation;
 
+#[cfg(feature = "client")]
 pub use client::{
     BuildError, Client, ClientBuilder, PRODUCTION_BASE_URL, RequestTimeFormat, SignedRequest,
 };
+pub use crypto::Backend;
 pub use endpoint::{Endpoint, HttpMethod};
 pub use error::{Error, HeaderError, KeyError, ProtocolError, SignatureMismatch, UnknownReason};
 pub use keys::{KeyRole, PrivateKey, PublicKey};
 pub use result::{ResultCode, ResultInfo, ResultStatus};
+#[cfg(feature = "client")]
 pub use retry::RetryPolicy;
 pub use sign::SignatureHeader;
 pub use time::EpochMillis;

@@ -15,7 +15,7 @@ use aws_lc_rs::rsa::{
 use aws_lc_rs::signature::{self, KeyPair as _, RsaSubjectPublicKey, UnparsedPublicKey};
 use zeroize::Zeroizing;
 
-use super::{Backend, MIN_RSA_BITS, PrivateKeyOps, PublicKeyOps};
+use super::{MIN_RSA_BITS, Primitives, PrivateKeyOps, PublicKeyOps};
 use crate::error::KeyError;
 use crate::keys::{Der, KeyRole};
 
@@ -140,7 +140,7 @@ impl PublicKeyOps for AwsPublicKey {
     }
 }
 
-impl Backend for AwsLc {
+impl Primitives for AwsLc {
     fn private_key(&self, der: &Der, role: KeyRole) -> Result<Box<dyn PrivateKeyOps>, KeyError> {
         let invalid = KeyError::Invalid {
             role,

@@ -2,9 +2,18 @@
 //! wrapping (PKCS#1 v1.5 encryption) and AES-256-ECB with PKCS#7 padding.
 //!
 //! Everything above this module (signing strings, headers, encryption framing) is
-//! backend-independent; a backend only performs these primitive operations.
+//! backend-independent; a backend only performs these primitive operations. Each key
+//! remembers the backend that loaded it, and RSA_AES uses the backend of the key involved.
 
+#[cfg(feature = "aws-lc")]
 mod aws_lc;
+#[cfg(feature = "rust-crypto")]
+mod rust_crypto;
+
+#[cfg(not(any(feature = "aws-lc", feature = "rust-crypto")))]
+compile_error!(
+    "alipayhk-runtime needs a crypto backend: enable `aws-lc` (default) or `rust-crypto`"
+);
 
 use std::sync::Arc;
 
@@ -39,8 +48,52 @@ pub(crate) trait PublicKeyOps: Send + Sync {
     fn bits(&self) -> usize;
 }
 
+/// The library that performs RSA and AES operations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Backend {
+    /// aws-lc-rs: the default, and the library rustls already builds. Feature `aws-lc`.
+    #[cfg(feature = "aws-lc")]
+    AwsLc,
+    /// Pure Rust: `rsa` 0.10 (not 0.9, which is open to the Marvin timing attack,
+    /// RUSTSEC-2023-0071), `sha2`, `aes` and `ecb`. For targets that cannot build C.
+    /// Feature `rust-crypto`.
+    #[cfg(feature = "rust-crypto")]
+    RustCrypto,
+}
+
+impl Backend {
+    /// Every backend this build includes, the default first.
+    pub const ALL: &'static [Backend] = &[
+        #[cfg(feature = "aws-lc")]
+        Backend::AwsLc,
+        #[cfg(feature = "rust-crypto")]
+        Backend::RustCrypto,
+    ];
+
+    /// aws-lc-rs when built in, otherwise the pure-Rust backend.
+    pub const fn default_backend() -> Self {
+        Self::ALL[0]
+    }
+
+    pub(crate) fn primitives(self) -> &'static dyn Primitives {
+        match self {
+            #[cfg(feature = "aws-lc")]
+            Self::AwsLc => &aws_lc::AwsLc,
+            #[cfg(feature = "rust-crypto")]
+            Self::RustCrypto => &rust_crypto::RustCrypto,
+        }
+    }
+}
+
+impl Default for Backend {
+    fn default() -> Self {
+        Self::default_backend()
+    }
+}
+
 /// A provider of the primitives.
-pub(crate) trait Backend: Send + Sync {
+pub(crate) trait Primitives: Send + Sync {
     /// A private key from DER.
     fn private_key(&self, der: &Der, role: KeyRole) -> Result<Box<dyn PrivateKeyOps>, KeyError>;
     /// A public key from DER.
@@ -55,10 +108,20 @@ pub(crate) trait Backend: Send + Sync {
     fn fill_random(&self, out: &mut [u8]);
 }
 
-/// The backend used by default: aws-lc-rs.
-pub(crate) fn default_backend() -> &'static dyn Backend {
-    &aws_lc::AwsLc
-}
-
 /// The RSA key sizes accepted: AlipayHK requires 2048 bits; larger keys work the same way.
 pub(crate) const MIN_RSA_BITS: usize = 2048;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_built_backend_is_listed_default_first() {
+        #[cfg(all(feature = "aws-lc", feature = "rust-crypto"))]
+        assert_eq!(Backend::ALL, &[Backend::AwsLc, Backend::RustCrypto]);
+        #[cfg(feature = "aws-lc")]
+        assert_eq!(Backend::default(), Backend::AwsLc);
+        #[cfg(not(feature = "aws-lc"))]
+        assert_eq!(Backend::default(), Backend::RustCrypto);
+    }
+}
