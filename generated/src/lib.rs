@@ -45,6 +45,10 @@ pub use alipayhk_runtime::Violation;
 #[rustfmt::skip]
 pub mod headers;
 
+#[cfg(feature = "server")]
+#[rustfmt::skip]
+pub mod server;
+
 #[rustfmt::skip]
 pub mod update_pass;
 

@@ -22,6 +22,8 @@ pub mod keys;
 mod result;
 #[cfg(feature = "client")]
 pub mod retry;
+#[cfg(feature = "server")]
+pub mod server;
 pub mod sign;
 mod time;
 pub mod validation;

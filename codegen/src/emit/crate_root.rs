@@ -70,6 +70,9 @@ pub(super) fn lib_rs(api: &Api, options: &EmitOptions) -> TokenStream {
         #(pub use #rt::#reexports;)*
         #[rustfmt::skip]
         pub mod headers;
+        #[cfg(feature = "server")]
+        #[rustfmt::skip]
+        pub mod server;
         #shared
         #(#modules)*
     }

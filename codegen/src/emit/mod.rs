@@ -7,6 +7,7 @@ mod docs;
 mod endpoint;
 mod enums;
 mod object;
+mod server;
 mod types;
 mod validate;
 
@@ -75,6 +76,10 @@ pub fn generate(api: &Api, options: &EmitOptions) -> Result<GeneratedFiles, Code
             )?,
         );
     }
+    files.insert(
+        "server.rs".into(),
+        render("server.rs", &all_sources, server::server_rs(api, options))?,
+    );
     for endpoint in api.endpoints.values() {
         let file = format!("{}.rs", endpoint.module);
         let tokens = endpoint::module_file(api, endpoint, options);
@@ -124,8 +129,11 @@ fn space_items(source: &str) -> String {
             let prev_trimmed = prev.trim_start();
             let same_level = indent == prev.len() - prev_trimmed.len();
             let starts_item = ITEM_STARTS.iter().any(|start| trimmed.starts_with(start));
-            let ends_item = prev_trimmed == "}"
-                || (indent == 0 && prev_trimmed.ends_with(';') && !(is_use(prev) && is_use(line)));
+            let ends_item = !prev_trimmed.starts_with("//")
+                && (prev_trimmed == "}"
+                    || (indent == 0
+                        && prev_trimmed.ends_with(';')
+                        && !(is_use(prev) && is_use(line))));
             let after_inner_docs = prev.starts_with("//!") && !line.starts_with("//!");
             if after_inner_docs || (starts_item && same_level && ends_item) {
                 out.push('\n');

@@ -1,0 +1,96 @@
+//! The server side of the API (`server.rs`, behind the `server` feature): a trait with one
+//! method per endpoint and a router that parses, validates and dispatches to it.
+//!
+//! Every method has a default that answers `UN_SUPPORT_BUSINESS` (F), so an endpoint added to
+//! the spec is served at once, and an implementation only writes the behaviour it wants.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{EmitOptions, docs};
+use crate::model::{Api, Endpoint, FieldType, Method};
+
+pub(super) fn server_rs(api: &Api, options: &EmitOptions) -> TokenStream {
+    let rt = &options.runtime;
+    let doc = docs::inner(
+        "The server side of the API, for the local gateway and for tests: implement [`Api`] with the behaviour you want and serve [`router`] behind the runtime's signature middleware.",
+    );
+    let methods = api.endpoints.values().map(|e| method(e, options));
+    let routes = api.endpoints.values().map(|e| route(e, options));
+    quote! {
+        #doc
+        use std::sync::Arc;
+
+        use #rt::server::axum::{self, body::Bytes, extract::State, routing};
+
+        /// One method per endpoint. Each answers `UN_SUPPORT_BUSINESS` (F) until implemented;
+        /// a request reaches a method only after its signature verified and it validated.
+        pub trait Api: Send + Sync + 'static {
+            #(#methods)*
+        }
+
+        /// Routes every endpoint's path to `api`; other paths answer `NO_INTERFACE_DEF`.
+        /// Serve it behind `alipayhk_runtime::server::protocol`, which verifies requests and
+        /// signs responses.
+        pub fn router<A: Api>(api: Arc<A>) -> axum::Router {
+            axum::Router::new()
+                #(#routes)*
+                .fallback(#rt::server::unknown_path)
+                .with_state(api)
+        }
+    }
+}
+
+fn method(endpoint: &Endpoint, options: &EmitOptions) -> TokenStream {
+    let rt = &options.runtime;
+    let ident = format_ident!("{}", endpoint.module);
+    let request = format_ident!("{}", endpoint.request.name);
+    let response = format_ident!("{}", endpoint.response.name);
+    let name = &endpoint.name;
+    let doc = docs::outer(&format!(
+        "`{} {}`: {}.",
+        method_str(endpoint.method),
+        endpoint.path,
+        endpoint.summary.trim_end_matches('.')
+    ));
+    quote! {
+        #doc
+        fn #ident(
+            &self,
+            _request: crate::#request,
+        ) -> impl std::future::Future<Output = Result<crate::#response, #rt::ResultInfo>> + Send {
+            std::future::ready(Err(#rt::server::not_implemented(#name)))
+        }
+    }
+}
+
+fn route(endpoint: &Endpoint, options: &EmitOptions) -> TokenStream {
+    let rt = &options.runtime;
+    let ident = format_ident!("{}", endpoint.module);
+    let request = format_ident!("{}", endpoint.request.name);
+    // A failure answer carries only the result object, under the name the response uses.
+    let result_field = endpoint
+        .response
+        .fields
+        .iter()
+        .find(|f| f.ty == FieldType::Result)
+        .map_or("result", |f| f.wire_name.as_str());
+    let method = format_ident!("{}", method_str(endpoint.method).to_lowercase());
+    quote! {
+        .route(
+            <crate::#request as #rt::Endpoint>::PATH,
+            routing::#method(|State(api): State<Arc<A>>, body: Bytes| async move {
+                #rt::server::handle::<crate::#request, _, _>(body, #result_field, |request| api.#ident(request)).await
+            }),
+        )
+    }
+}
+
+fn method_str(method: Method) -> &'static str {
+    match method {
+        Method::Get => "GET",
+        Method::Post => "POST",
+        Method::Put => "PUT",
+        Method::Delete => "DELETE",
+    }
+}
