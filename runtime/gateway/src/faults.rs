@@ -1,0 +1,187 @@
+//! Scripted faults: what a test wants the gateway to do wrong, for which pass, how often.
+//!
+//! Forced results are applied by the behaviour (before it touches the pass); transport faults
+//! by [`apply`], a layer outside the signature middleware, so they act on the signed response
+//! exactly as a broken network or a tampering proxy would.
+
+use std::collections::HashMap;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::HeaderValue;
+use axum::middleware::Next;
+use axum::response::Response;
+use serde::Deserialize;
+
+use crate::Gateway;
+
+/// One thing to do wrong.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Fault {
+    /// Answer this result instead of running the behaviour.
+    Result {
+        /// `resultCode`.
+        code: String,
+        /// `S`, `F` or `U`.
+        status: String,
+        /// `resultMessage`.
+        #[serde(default)]
+        message: Option<String>,
+    },
+    /// Wait this long before answering (past the client's timeout, to test unknown outcomes).
+    Delay {
+        /// Milliseconds.
+        millis: u64,
+    },
+    /// Send the response headers, then fail the connection instead of sending the body.
+    Drop,
+    /// Alter one character of the response signature.
+    CorruptSignature,
+    /// Send the response without `Signature` and `Response-Time`.
+    OmitSignature,
+    /// Send only the first half of the signed body.
+    Truncate,
+}
+
+impl Fault {
+    fn is_result(&self) -> bool {
+        matches!(self, Self::Result { .. })
+    }
+}
+
+/// A fault and how many more requests it applies to (`None`: every request).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Scripted {
+    /// What to do.
+    #[serde(flatten)]
+    pub fault: Fault,
+    /// For how many requests; absent means for all.
+    #[serde(default)]
+    pub times: Option<u32>,
+}
+
+/// Faults by pass id; the key `*` applies to every request.
+#[derive(Debug, Default)]
+pub struct FaultBook {
+    scripts: Mutex<HashMap<String, Vec<Scripted>>>,
+}
+
+impl FaultBook {
+    /// Adds a fault for `pass_id` (or `*`).
+    pub fn script(&self, pass_id: &str, fault: Fault, times: Option<u32>) {
+        self.lock()
+            .entry(pass_id.to_owned())
+            .or_default()
+            .push(Scripted { fault, times });
+    }
+
+    /// Removes every fault.
+    pub fn clear(&self) {
+        self.lock().clear();
+    }
+
+    /// Takes (counting one use of each) the faults of one kind that apply to `pass_id`.
+    pub(crate) fn take(&self, pass_id: Option<&str>, results: bool) -> Vec<Fault> {
+        let mut scripts = self.lock();
+        let mut taken = Vec::new();
+        for key in ["*"].into_iter().chain(pass_id) {
+            let Some(list) = scripts.get_mut(key) else {
+                continue;
+            };
+            for scripted in list.iter_mut().filter(|s| s.fault.is_result() == results) {
+                if scripted.times != Some(0) {
+                    taken.push(scripted.fault.clone());
+                    scripted.times = scripted.times.map(|n| n - 1);
+                }
+            }
+            list.retain(|s| s.times != Some(0));
+        }
+        taken
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Vec<Scripted>>> {
+        // A panic elsewhere cannot leave the map half-updated: every change is one call.
+        self.scripts
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// The `passId` of a plain JSON request body. Encrypted bodies have none to read: faults
+/// keyed by pass id then do not apply, but `*` faults do.
+fn pass_id(body: &[u8]) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    value.get("passId")?.as_str().map(str::to_owned)
+}
+
+/// The transport-fault layer; also counts every request that arrives.
+pub async fn apply(State(gateway): State<Arc<Gateway>>, request: Request, next: Next) -> Response {
+    gateway.count_request();
+    let (parts, body) = request.into_parts();
+    let Ok(raw) = axum::body::to_bytes(body, 1 << 20).await else {
+        return Response::new(Body::empty());
+    };
+    let faults = gateway.faults().take(pass_id(&raw).as_deref(), false);
+    let response = next.run(Request::from_parts(parts, Body::from(raw))).await;
+    if faults.is_empty() {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let mut body = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default()
+        .to_vec();
+    for fault in faults {
+        match fault {
+            Fault::Delay { millis } => tokio::time::sleep(Duration::from_millis(millis)).await,
+            Fault::CorruptSignature => {
+                if let Some(value) = parts.headers.get("signature").and_then(|v| v.to_str().ok()) {
+                    let mut value = value.to_owned();
+                    // The character after `signature=` is base64: swap it for another.
+                    if let Some(at) = value.find("signature=").map(|i| i + "signature=".len()) {
+                        let replacement = if value.as_bytes()[at] == b'A' {
+                            "B"
+                        } else {
+                            "A"
+                        };
+                        value.replace_range(at..=at, replacement);
+                    }
+                    if let Ok(value) = HeaderValue::from_str(&value) {
+                        parts.headers.insert("signature", value);
+                    }
+                }
+            }
+            Fault::OmitSignature => {
+                parts.headers.remove("signature");
+                parts.headers.remove("response-time");
+            }
+            Fault::Truncate => body.truncate(body.len() / 2),
+            Fault::Drop => {
+                parts.headers.remove("content-length");
+                return Response::from_parts(parts, Body::from_stream(Failing));
+            }
+            Fault::Result { .. } => {}
+        }
+    }
+    parts.headers.remove("content-length");
+    Response::from_parts(parts, Body::from(body))
+}
+
+/// A body that fails at once: the server then aborts the connection mid-response.
+struct Failing;
+
+impl futures_core::Stream for Failing {
+    type Item = Result<Bytes, std::io::Error>;
+
+    fn poll_next(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        Poll::Ready(Some(Err(std::io::Error::new(
+            std::io::ErrorKind::ConnectionAborted,
+            "scripted drop",
+        ))))
+    }
+}

@@ -1,0 +1,22 @@
+//! A local AlipayHK gateway: the protocol exactly (signed requests, signed and optionally
+//! encrypted responses), served on 127.0.0.1 from the same spec as the client, with passes
+//! held in memory and faults a test can script.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! use alipayhk_gateway::{GatewayConfig, start};
+//!
+//! let config = GatewayConfig::generated("LOCAL_CLIENT")?;
+//! let merchant_key = config.merchant_key.clone().expect("generated");
+//! let running = start(config).await?;
+//! println!("listening on {}", running.url());
+//! # Ok(()) }
+//! ```
+
+mod behaviour;
+pub mod faults;
+mod serve;
+
+pub use behaviour::{Gateway, Pass, PassState};
+pub use faults::{Fault, FaultBook, Scripted};
+pub use serve::{GatewayConfig, RunningGateway, start};

@@ -1,0 +1,108 @@
+//! Serving the gateway on 127.0.0.1.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use alipayhk::runtime::server::{ServerConfig, protocol};
+use alipayhk::runtime::{KeyRole, PrivateKey, PublicKey};
+use axum::middleware::from_fn_with_state;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+use crate::{Gateway, faults};
+
+/// Keys, identity and address of a gateway.
+#[derive(Debug)]
+pub struct GatewayConfig {
+    /// The `Client-Id` requests must carry.
+    pub client_id: String,
+    /// AlipayHK's side: signs responses, decrypts encrypted requests.
+    pub platform_key: PrivateKey,
+    /// The merchant's public key: verifies requests, encrypts responses.
+    pub merchant_public_key: PublicKey,
+    /// The merchant's private key, when the gateway generated the pair (clients need it).
+    pub merchant_key: Option<Arc<PrivateKey>>,
+    /// The port on 127.0.0.1; 0 picks a free one.
+    pub port: u16,
+    /// The state and behaviour.
+    pub gateway: Arc<Gateway>,
+}
+
+impl GatewayConfig {
+    /// A configuration with freshly generated platform and merchant key pairs, a free port,
+    /// and one active pass, `2020091119027102160530200000039`.
+    pub fn generated(client_id: &str) -> std::io::Result<Self> {
+        let platform_key =
+            PrivateKey::generate(KeyRole::PlatformPrivate).map_err(std::io::Error::other)?;
+        let merchant_key =
+            PrivateKey::generate(KeyRole::MerchantPrivate).map_err(std::io::Error::other)?;
+        Ok(Self {
+            client_id: client_id.to_owned(),
+            platform_key,
+            merchant_public_key: merchant_key.public_key(),
+            merchant_key: Some(Arc::new(merchant_key)),
+            port: 0,
+            gateway: Arc::new(Gateway::with_passes([
+                "2020091119027102160530200000039".to_owned()
+            ])),
+        })
+    }
+}
+
+/// A gateway serving in the background; stops when dropped.
+#[derive(Debug)]
+pub struct RunningGateway {
+    /// The address it listens on.
+    pub addr: SocketAddr,
+    /// Its state: passes, faults, request count.
+    pub gateway: Arc<Gateway>,
+    /// AlipayHK's public key, for clients to verify responses with.
+    pub platform_public_key: PublicKey,
+    shutdown: Option<oneshot::Sender<()>>,
+}
+
+impl RunningGateway {
+    /// The base URL for a client.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+}
+
+impl Drop for RunningGateway {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+    }
+}
+
+/// Binds 127.0.0.1 and serves the gateway in the background.
+pub async fn start(config: GatewayConfig) -> std::io::Result<RunningGateway> {
+    let listener = TcpListener::bind(("127.0.0.1", config.port)).await?;
+    let addr = listener.local_addr()?;
+    let platform_public_key = config.platform_key.public_key();
+    let server = Arc::new(ServerConfig::new(
+        config.platform_key,
+        config.merchant_public_key,
+        config.client_id,
+    ));
+    let gateway = config.gateway;
+    let app = alipayhk::server::router(gateway.clone())
+        .layer(from_fn_with_state(server, protocol))
+        .layer(from_fn_with_state(gateway.clone(), faults::apply));
+    let (shutdown, stopped) = oneshot::channel::<()>();
+    tokio::spawn(async move {
+        let serve = axum::serve(listener, app).with_graceful_shutdown(async {
+            let _ = stopped.await;
+        });
+        if let Err(error) = serve.await {
+            tracing::error!(%error, "gateway stopped");
+        }
+    });
+    Ok(RunningGateway {
+        addr,
+        gateway,
+        platform_public_key,
+        shutdown: Some(shutdown),
+    })
+}
