@@ -1,0 +1,66 @@
+//! The `alipayhk-gateway` binary as a client in another language would use it: start it, read
+//! the facts it prints, load the key files it wrote, and call it.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use alipayhk::runtime::{Client, PrivateKey, PublicKey};
+use alipayhk::{UpdatePassRequest, UpdatePassStatus};
+
+struct Killed(std::process::Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[tokio::test]
+async fn the_binary_prints_its_facts_and_serves_signed_answers() {
+    let keys = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_alipayhk-gateway"))
+        .args([
+            "--port",
+            "0",
+            "--client-id",
+            "BIN_CLIENT",
+            "--pass",
+            "P-1",
+            "--key-dir",
+        ])
+        .arg(keys.path())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let _guard = Killed(child);
+    let mut facts = std::collections::HashMap::new();
+    for line in BufReader::new(stdout).lines() {
+        let line = line.unwrap();
+        let (key, value) = line.split_once(": ").unwrap();
+        facts.insert(
+            key.to_owned(),
+            value.trim_end_matches(" (generated)").to_owned(),
+        );
+        if key == "passes" {
+            break;
+        }
+    }
+    assert_eq!(facts["client id"], "BIN_CLIENT");
+    assert_eq!(facts["passes"], "P-1");
+    assert!(facts["listening"].starts_with("http://127.0.0.1:"));
+    let read = |fact: &str| std::fs::read_to_string(&facts[fact]).unwrap();
+    let client = Client::builder()
+        .base_url(&facts["listening"])
+        .client_id("BIN_CLIENT")
+        .merchant_key(PrivateKey::merchant(&read("merchant private key")).unwrap())
+        .platform_key(PublicKey::platform(&read("platform public key")).unwrap())
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    let close = UpdatePassRequest::new("M", "P-1", UpdatePassStatus::Closed).open_id("o");
+    let response = client.execute(&close).await.unwrap();
+    assert_eq!(response.result_info.result_code, "SUCCESS");
+}
