@@ -5,7 +5,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use alipayhk::runtime::{Client, PrivateKey, PublicKey};
+use alipayhk::runtime::{Client, Error, PrivateKey, PublicKey};
 use alipayhk::{UpdatePassRequest, UpdatePassStatus};
 
 struct Killed(std::process::Child);
@@ -61,6 +61,9 @@ async fn the_binary_prints_its_facts_and_serves_signed_answers() {
         .build()
         .unwrap();
     let close = UpdatePassRequest::new("M", "P-1", UpdatePassStatus::Closed).open_id("o");
+    // The faults file scripted one U for this pass.
+    let error = client.execute(&close).await.unwrap_err();
+    assert!(matches!(error, Error::Unknown { .. }), "{error:?}");
     let response = client.execute(&close).await.unwrap();
     assert_eq!(response.result_info.result_code, "SUCCESS");
 }
