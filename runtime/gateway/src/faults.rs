@@ -185,3 +185,50 @@ impl futures_core::Stream for Failing {
         ))))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_faults_file_reads_kind_fields_and_times() {
+        let scripts: HashMap<String, Vec<Scripted>> = serde_json::from_str(
+            r#"{"P-1": [{"kind": "result", "code": "SYSTEM_ERROR", "status": "U", "times": 1}, {"kind": "delay", "millis": 5}]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            scripts["P-1"],
+            vec![
+                Scripted {
+                    fault: Fault::Result {
+                        code: "SYSTEM_ERROR".into(),
+                        status: "U".into(),
+                        message: None
+                    },
+                    times: Some(1)
+                },
+                Scripted {
+                    fault: Fault::Delay { millis: 5 },
+                    times: None
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn a_fault_counts_down_and_is_removed() {
+        let book = FaultBook::default();
+        book.script("P", Fault::OmitSignature, Some(2));
+        book.script("*", Fault::Truncate, None);
+        assert_eq!(
+            book.take(Some("P"), false),
+            vec![Fault::Truncate, Fault::OmitSignature]
+        );
+        assert_eq!(
+            book.take(Some("P"), false),
+            vec![Fault::Truncate, Fault::OmitSignature]
+        );
+        assert_eq!(book.take(Some("P"), false), vec![Fault::Truncate]);
+        assert_eq!(book.take(Some("Q"), true), vec![]);
+    }
+}

@@ -20,6 +20,12 @@ impl Drop for Killed {
 #[tokio::test]
 async fn the_binary_prints_its_facts_and_serves_signed_answers() {
     let keys = tempfile::tempdir().unwrap();
+    let faults = keys.path().join("faults.json");
+    std::fs::write(
+        &faults,
+        r#"{"P-1": [{"kind": "result", "code": "SYSTEM_ERROR", "status": "U", "times": 1}]}"#,
+    )
+    .unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_alipayhk-gateway"))
         .args([
             "--port",
@@ -31,6 +37,8 @@ async fn the_binary_prints_its_facts_and_serves_signed_answers() {
             "--key-dir",
         ])
         .arg(keys.path())
+        .arg("--faults")
+        .arg(&faults)
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
