@@ -52,15 +52,14 @@ impl ServerConfig {
     }
 }
 
-/// A request whose signature verified, with its plaintext body.
-#[derive(Debug, Clone)]
-pub struct VerifiedRequest {
+/// Who sent a request whose signature verified. The middleware puts it in the request's
+/// extensions for handlers that want it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
     /// The `Client-Id` it carried.
     pub client_id: String,
     /// The `Request-Time` it carried.
     pub request_time: String,
-    /// The body, decrypted when it was encrypted.
-    pub body: Vec<u8>,
     /// Whether the body was encrypted (the response then is too).
     pub encrypted: bool,
 }
@@ -101,13 +100,14 @@ impl Rejection {
 
 /// Checks a request's `Client-Id` and signature over `METHOD path LF client-id "." time "."
 /// body` (path without query string), then decrypts its body when it has an `Encrypt` header.
+/// Returns the caller and the plaintext body.
 pub fn verify_request(
     config: &ServerConfig,
     method: &str,
     path: &str,
     headers: &HeaderMap,
     body: &[u8],
-) -> Result<VerifiedRequest, Rejection> {
+) -> Result<(Caller, Vec<u8>), Rejection> {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     let client_id = header("client-id")
         .filter(|id| *id == config.client_id)
@@ -136,12 +136,12 @@ pub fn verify_request(
         }
         None => (body.to_vec(), false),
     };
-    Ok(VerifiedRequest {
+    let caller = Caller {
         client_id: client_id.to_owned(),
         request_time: time.to_owned(),
-        body,
         encrypted,
-    })
+    };
+    Ok((caller, body))
 }
 
 /// A response ready to send: exactly these headers and body bytes were signed.
@@ -237,13 +237,13 @@ pub async fn protocol(
         Ok(raw) => raw,
         Err(_) => return reject(Rejection::TooLarge),
     };
-    let verified = match verify_request(&config, &method, &path, &parts.headers, &raw) {
+    let (caller, body) = match verify_request(&config, &method, &path, &parts.headers, &raw) {
         Ok(verified) => verified,
         Err(rejection) => return reject(rejection),
     };
-    let encrypted = verified.encrypted;
-    let body = Body::from(verified.body.clone());
-    parts.extensions.insert(verified);
+    let encrypted = caller.encrypted;
+    parts.extensions.insert(caller);
+    let body = Body::from(body);
     let response = next.run(Request::from_parts(parts, body)).await;
     let (mut parts, body) = response.into_parts();
     let Ok(body) = axum::body::to_bytes(body, usize::MAX).await else {

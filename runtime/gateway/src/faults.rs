@@ -14,7 +14,7 @@ use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::HeaderValue;
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use crate::Gateway;
@@ -124,7 +124,7 @@ pub async fn apply(State(gateway): State<Arc<Gateway>>, request: Request, next: 
     gateway.count_request();
     let (parts, body) = request.into_parts();
     let Ok(raw) = axum::body::to_bytes(body, 1 << 20).await else {
-        return Response::new(Body::empty());
+        return axum::http::StatusCode::PAYLOAD_TOO_LARGE.into_response();
     };
     let faults = gateway.faults().take(pass_id(&raw).as_deref(), false);
     let response = next.run(Request::from_parts(parts, Body::from(raw))).await;
