@@ -19,23 +19,27 @@
 //! # Ok::<(), alipayhk_codegen::CodegenError>(())
 //! ```
 
+pub mod attribute;
 pub mod emit;
 mod error;
 pub mod model;
 pub mod output;
 pub mod spec;
 
+#[cfg(feature = "yaml")]
 use std::path::Path;
 
 pub use error::{CodegenError, SpecError, SpecErrors};
 
 /// Reads and checks the spec under `dir`.
+#[cfg(feature = "yaml")]
 pub fn load(dir: &Path) -> Result<model::Api, CodegenError> {
     let sources = spec::load_dir(dir)?;
     Ok(model::build(&sources)?)
 }
 
 /// Reads and checks the spec under `spec_dir` and generates the client crate's source files.
+#[cfg(feature = "yaml")]
 pub fn generate(spec_dir: &Path) -> Result<emit::GeneratedFiles, CodegenError> {
     let api = load(spec_dir)?;
     emit::generate(&api, &emit::EmitOptions::default())

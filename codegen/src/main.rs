@@ -19,6 +19,11 @@ enum Command {
     Generate(Paths),
     /// Exit non-zero, listing the files that differ, when the generated sources are stale.
     Check(Paths),
+    /// Print a Rust file with its `#[alipayhk::...]` attributes expanded.
+    Expand {
+        /// The Rust source file.
+        file: PathBuf,
+    },
     /// Check the spec only.
     Lint {
         /// The spec directory.
@@ -74,6 +79,28 @@ fn run(command: Command) -> Result<ExitCode, alipayhk_codegen::CodegenError> {
                 "generated sources are stale: run `cargo run -p alipayhk-codegen -- generate`"
             );
             Ok(ExitCode::FAILURE)
+        }
+        Command::Expand { file } => {
+            let source = std::fs::read_to_string(&file).map_err(|source| {
+                alipayhk_codegen::CodegenError::Io {
+                    action: "reading",
+                    path: file.clone(),
+                    source,
+                }
+            })?;
+            let parsed = syn::parse_file(&source).map_err(|e| {
+                alipayhk_codegen::CodegenError::InvalidOutput {
+                    file: file.display().to_string(),
+                    message: e.to_string(),
+                }
+            })?;
+            let options = alipayhk_codegen::emit::EmitOptions {
+                runtime: alipayhk_codegen::emit::runtime_path("::alipayhk::runtime"),
+                serde_crate: Some("::alipayhk::runtime::serde".to_owned()),
+            };
+            let expanded = alipayhk_codegen::attribute::expand_file(parsed, &options);
+            print!("{}", prettyplease::unparse(&expanded));
+            Ok(ExitCode::SUCCESS)
         }
         Command::Lint { spec } => {
             let api = alipayhk_codegen::load(&spec)?;

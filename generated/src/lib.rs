@@ -29,6 +29,9 @@
 //! assert_eq!(error.violations.len(), 2);
 //! ```
 
+pub use alipayhk_macros::endpoint;
+pub use alipayhk_macros::object;
+pub use alipayhk_macros::response;
 pub use alipayhk_runtime as runtime;
 pub use alipayhk_runtime::Endpoint;
 pub use alipayhk_runtime::EpochMillis;

@@ -50,11 +50,9 @@ pub(super) fn lib_rs(api: &Api, options: &EmitOptions) -> TokenStream {
     });
     let modules = api.endpoints.values().map(|endpoint| {
         let module = format_ident!("{}", endpoint.module);
-        let mut names = vec![
-            endpoint.request.name.clone(),
-            endpoint.response.name.clone(),
-            endpoint.result_codes.name.clone(),
-        ];
+        let mut names = vec![endpoint.request.name.clone()];
+        names.extend(endpoint.response.declared().map(|r| r.name.clone()));
+        names.extend(endpoint.result_codes.declared().map(|c| c.name.clone()));
         names.extend(endpoint.types.keys().cloned());
         names.sort();
         let names = names.iter().map(|n| format_ident!("{}", n));
@@ -66,6 +64,10 @@ pub(super) fn lib_rs(api: &Api, options: &EmitOptions) -> TokenStream {
     });
     quote! {
         #doc
+        // In the order `cargo fmt` sorts them, so formatting the crate changes nothing.
+        pub use alipayhk_macros::endpoint;
+        pub use alipayhk_macros::object;
+        pub use alipayhk_macros::response;
         pub use #rt as runtime;
         #(pub use #rt::#reexports;)*
         #[rustfmt::skip]
@@ -124,13 +126,19 @@ pub(super) fn types_rs(api: &Api, options: &EmitOptions) -> TokenStream {
             use serde::{Deserialize, Serialize};
         )
     });
+    let items = shared_items(api, options);
+    quote! {
+        #doc
+        #serde_import
+        #items
+    }
+}
+
+/// The shared types, without module docs or imports: what the object attributes emit.
+pub fn shared_items(api: &Api, options: &EmitOptions) -> TokenStream {
     let items = api.shared_types.values().map(|def| match def {
         TypeDef::Object(o) => object(api, o, Site::Shared, options, None),
         TypeDef::Enum(e) => value_enum(e, options),
     });
-    quote! {
-        #doc
-        #serde_import
-        #(#items)*
-    }
+    quote!(#(#items)*)
 }

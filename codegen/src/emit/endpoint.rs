@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 
 use super::enums::{result_codes, status_letter, value_enum};
 use super::object::object;
-use super::types::Site;
+use super::types::{Site, path_type};
 use super::{EmitOptions, docs};
 use crate::model::{Api, Endpoint, Method, TypeDef};
 
@@ -31,8 +31,14 @@ pub fn endpoint_items(api: &Api, endpoint: &Endpoint, options: &EmitOptions) -> 
     let module = Some(endpoint.module.as_str());
     let request = object(api, &endpoint.request, Site::Endpoint, options, module);
     let endpoint_impl = endpoint_impl(endpoint, options);
-    let response = object(api, &endpoint.response, Site::Endpoint, options, module);
-    let codes = result_codes(&endpoint.result_codes, &endpoint.name, options);
+    let response = endpoint
+        .response
+        .declared()
+        .map(|r| object(api, r, Site::Endpoint, options, module));
+    let codes = endpoint
+        .result_codes
+        .declared()
+        .map(|c| result_codes(c, &endpoint.name, options));
     let types = endpoint.types.values().map(|def| match def {
         TypeDef::Object(o) => object(api, o, Site::Endpoint, options, module),
         TypeDef::Enum(e) => value_enum(e, options),
@@ -49,8 +55,8 @@ pub fn endpoint_items(api: &Api, endpoint: &Endpoint, options: &EmitOptions) -> 
 fn endpoint_impl(endpoint: &Endpoint, options: &EmitOptions) -> TokenStream {
     let rt = &options.runtime;
     let request = format_ident!("{}", endpoint.request.name);
-    let response = format_ident!("{}", endpoint.response.name);
-    let codes = format_ident!("{}", endpoint.result_codes.name);
+    let response = path_type(endpoint.response.type_name());
+    let codes = path_type(endpoint.result_codes.type_name());
     let name = &endpoint.name;
     let path = &endpoint.path;
     let method = match endpoint.method {
@@ -78,7 +84,11 @@ fn module_doc(endpoint: &Endpoint) -> String {
         Method::Delete => "DELETE",
     };
     let mut table = String::from("| Code | Status | Message |\n|---|---|---|");
-    for code in &endpoint.result_codes.codes {
+    for code in endpoint
+        .result_codes
+        .declared()
+        .map_or(&[][..], |c| &c.codes)
+    {
         table.push_str(&format!(
             "\n| `{}` | {} | {} |",
             code.code,

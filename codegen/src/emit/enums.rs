@@ -59,10 +59,7 @@ fn closed_enum(
     options: &EmitOptions,
 ) -> TokenStream {
     let doc = docs::outer(doc);
-    let serde_crate = options
-        .serde_crate
-        .as_ref()
-        .map(|path| quote!(#[serde(crate = #path)]));
+    let (serde_derives, serde_crate) = super::types::serde_derives(options);
     let decls = variants.iter().map(|v| {
         let (ident, wire, doc) = (&v.ident, &v.wire, docs::outer(&v.doc));
         quote! { #doc #[serde(rename = #wire)] #ident, }
@@ -73,7 +70,7 @@ fn closed_enum(
     });
     quote! {
         #doc
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, #serde_derives)]
         #serde_crate
         pub enum #name {
             #(#decls)*

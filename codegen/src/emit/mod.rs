@@ -19,6 +19,7 @@ use crate::error::CodegenError;
 use crate::model::Api;
 use crate::spec::SourceFile;
 
+pub use crate_root::shared_items;
 pub use endpoint::endpoint_items;
 
 /// Where generated code finds the runtime crate.
@@ -48,6 +49,12 @@ impl Default for EmitOptions {
             serde_crate: None,
         }
     }
+}
+
+/// Parses a path such as `::alipayhk::runtime` for [`EmitOptions::runtime`]; a path that
+/// does not parse falls back to `alipayhk_runtime`.
+pub fn runtime_path(path: &str) -> syn::Path {
+    syn::parse_str(path).unwrap_or_else(|_| syn::parse_quote!(alipayhk_runtime))
 }
 
 /// Every generated file, keyed by its path relative to the output directory.

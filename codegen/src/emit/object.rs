@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs;
-use super::types::{Site, field_ident, rust_type};
+use super::types::{Site, field_ident, rust_type, serde_derives};
 use super::{EmitOptions, validate};
 use crate::model::{Api, FieldDef, FieldType, ObjectDef};
 
@@ -22,10 +22,7 @@ pub(super) fn object(
             .as_deref()
             .unwrap_or(&format!("The `{}` object.", def.name)),
     );
-    let serde_crate = options
-        .serde_crate
-        .as_ref()
-        .map(|path| quote!(#[serde(crate = #path)]));
+    let (serde_derives, serde_crate) = serde_derives(options);
     let fields = def.fields.iter().map(|f| field(f, site, options));
     let constructor = constructor(def, site, options);
     let validate = def
@@ -33,7 +30,7 @@ pub(super) fn object(
         .then(|| validate::validate_impl(api, def, options, module));
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #serde_derives)]
         #serde_crate
         #[non_exhaustive]
         pub struct #name {

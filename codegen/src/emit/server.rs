@@ -45,7 +45,7 @@ fn method(endpoint: &Endpoint, options: &EmitOptions) -> TokenStream {
     let rt = &options.runtime;
     let ident = format_ident!("{}", endpoint.module);
     let request = format_ident!("{}", endpoint.request.name);
-    let response = format_ident!("{}", endpoint.response.name);
+    let response = super::types::path_type(endpoint.response.type_name());
     let name = &endpoint.name;
     let doc = docs::outer(&format!(
         "`{} {}`: {}.",
@@ -71,9 +71,8 @@ fn route(endpoint: &Endpoint, options: &EmitOptions) -> TokenStream {
     // A failure answer carries only the result object, under the name the response uses.
     let result_field = endpoint
         .response
-        .fields
-        .iter()
-        .find(|f| f.ty == FieldType::Result)
+        .declared()
+        .and_then(|r| r.fields.iter().find(|f| f.ty == FieldType::Result))
         .map_or("result", |f| f.wire_name.as_str());
     let method = format_ident!("{}", method_str(endpoint.method).to_lowercase());
     quote! {

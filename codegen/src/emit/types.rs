@@ -42,7 +42,36 @@ fn named(r: &TypeRef, site: Site) -> TokenStream {
     let ident = format_ident!("{}", r.name);
     match (r.home, site) {
         (TypeHome::Shared, Site::Endpoint) => quote!(crate::types::#ident),
+        (TypeHome::Existing, _) => path_type(&r.name),
         _ => quote!(#ident),
+    }
+}
+
+/// The serde derives and `#[serde(crate)]` attribute. The generated crate imports serde in
+/// each module, so bare names read best; code from the attribute macro lands in a user's
+/// module, which may not import serde or may import something else under those names.
+pub(super) fn serde_derives(options: &EmitOptions) -> (TokenStream, TokenStream) {
+    match options
+        .serde_crate
+        .as_deref()
+        .and_then(|path| Some((path, syn::parse_str::<syn::Path>(path).ok()?)))
+    {
+        Some((text, path)) => (
+            quote!(#path::Serialize, #path::Deserialize),
+            quote!(#[serde(crate = #text)]),
+        ),
+        None => (quote!(Serialize, Deserialize), TokenStream::new()),
+    }
+}
+
+/// A type written as a name or path in the model, such as `UpdatePassResponse` or
+/// `crate::cards::PassResultCode`.
+pub(super) fn path_type(name: &str) -> TokenStream {
+    match syn::parse_str::<syn::Type>(name) {
+        Ok(ty) => quote!(#ty),
+        // The front doors only store names they parsed as types. Should one not parse, the
+        // raw tokens keep it visible to the compiler's own error rather than dropping it.
+        Err(_) => name.parse().unwrap_or_default(),
     }
 }
 

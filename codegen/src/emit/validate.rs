@@ -120,6 +120,7 @@ fn lookup<'a>(api: &'a Api, r: &TypeRef, module: Option<&str>) -> Option<&'a Typ
             .values()
             .find(|e| Some(e.module.as_str()) == module)
             .and_then(|e| e.types.get(&r.name)),
+        TypeHome::Existing => None,
     }
 }
 

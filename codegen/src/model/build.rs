@@ -3,38 +3,33 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use serde_saphyr::Spanned;
-
 use super::fields::{Scope, build_object};
 use super::names::{is_lower_camel, is_pascal, module_name, pascal, variant_name};
 use super::*;
 use crate::error::{SpecError, SpecErrors};
 use crate::spec::SpecSources;
-use crate::spec::raw::{EndpointSpec, HeaderSpec, MessageSpec, ResultCodeSpec, TypeSpec};
+use crate::spec::raw::{
+    EndpointSpec, HeaderSpec, Located, MessageSpec, Position, ResultCodeSpec, TypeSpec,
+};
 
 /// Collects errors for one file.
 pub(super) struct Reporter<'a> {
-    file: &'a Path,
-    errors: &'a mut Vec<SpecError>,
+    pub(super) file: &'a Path,
+    pub(super) errors: &'a mut Vec<SpecError>,
 }
 
 impl Reporter<'_> {
     /// Records `message` about `field`, at the place `at` was written.
-    pub(super) fn error<T>(&mut self, at: &Spanned<T>, field: &str, message: impl Into<String>) {
-        self.error_at(at.referenced, field, message);
+    pub(super) fn error<T>(&mut self, at: &Located<T>, field: &str, message: impl Into<String>) {
+        self.error_at(at.at, field, message);
     }
 
     /// Records `message` about `field`, at `location`.
-    pub(super) fn error_at(
-        &mut self,
-        location: serde_saphyr::Location,
-        field: &str,
-        message: impl Into<String>,
-    ) {
+    pub(super) fn error_at(&mut self, location: Position, field: &str, message: impl Into<String>) {
         self.errors.push(SpecError {
             file: self.file.to_path_buf(),
-            line: location.line() as u32,
-            column: location.column() as u32,
+            line: location.line,
+            column: location.column,
             field: field.to_owned(),
             message: message.into(),
         });
@@ -113,6 +108,7 @@ pub fn build(sources: &SpecSources) -> Result<Api, SpecErrors> {
             &shared_types,
             spec,
             source,
+            false,
         ) else {
             continue;
         };
@@ -146,14 +142,10 @@ pub fn build(sources: &SpecSources) -> Result<Api, SpecErrors> {
 fn declare(
     declared: &mut BTreeMap<String, (std::path::PathBuf, u32, u32)>,
     report: &mut Reporter<'_>,
-    at: &Spanned<String>,
+    at: &Located<String>,
     name: &str,
 ) {
-    let here = (
-        report.file.to_path_buf(),
-        at.referenced.line() as u32,
-        at.referenced.column() as u32,
-    );
+    let here = (report.file.to_path_buf(), at.at.line, at.at.column);
     if let Some((file, line, _)) = declared.get(name) {
         report.error(
             at,
@@ -253,13 +245,14 @@ fn build_shared_enum(report: &mut Reporter<'_>, spec: &TypeSpec) -> Option<TypeD
     }))
 }
 
-fn build_endpoint(
+pub(super) fn build_endpoint(
     report: &mut Reporter<'_>,
     declared: &mut BTreeMap<String, (std::path::PathBuf, u32, u32)>,
     shared_kinds: &BTreeMap<String, TypeKind>,
     shared_types: &BTreeMap<String, TypeDef>,
     spec: &EndpointSpec,
     source: &crate::spec::SourceFile,
+    existing_types: bool,
 ) -> Option<Endpoint> {
     let name = &spec.name.value;
     let name_ok = is_lower_camel(name);
@@ -292,7 +285,8 @@ fn build_endpoint(
     }
 
     let prefix = pascal(name);
-    let mut scope = Scope::new(shared_kinds, shared_types, TypeHome::Local, &prefix);
+    let mut scope = Scope::new(shared_kinds, shared_types, TypeHome::Local, &prefix)
+        .with_existing_types(existing_types);
     let request = build_message(
         report,
         &mut scope,
@@ -300,18 +294,30 @@ fn build_endpoint(
         &format!("{prefix}Request"),
         &spec.request,
     );
-    let response = build_message(
-        report,
-        &mut scope,
-        "endpoint.response",
-        &format!("{prefix}Response"),
-        &spec.response,
-    );
-    let result_codes =
-        build_result_codes(report, &format!("{prefix}ResultCode"), &spec.result_codes);
+    let response = match &spec.response.existing {
+        Some(existing) => Message::Existing(existing.value.clone()),
+        None => Message::Declared(build_message(
+            report,
+            &mut scope,
+            "endpoint.response",
+            &format!("{prefix}Response"),
+            &spec.response,
+        )),
+    };
+    let result_codes = match &spec.existing_result_codes {
+        Some(existing) => ResultCodes::Existing(existing.value.clone()),
+        None => ResultCodes::Declared(build_result_codes(
+            report,
+            &format!("{prefix}ResultCode"),
+            &spec.result_codes,
+        )),
+    };
     // The names derived from the endpoint's own name come first, so a `type_name` that takes
     // one is reported at the `type_name`.
-    for generated in [&request.name, &response.name, &result_codes.name] {
+    let generated = std::iter::once(&request.name)
+        .chain(response.declared().map(|r| &r.name))
+        .chain(result_codes.declared().map(|c| &c.name));
+    for generated in generated {
         declare(declared, report, &spec.name, generated);
     }
     let mut types = BTreeMap::new();
@@ -320,12 +326,9 @@ fn build_endpoint(
         types.insert(type_name, def);
     }
     let request_sample = check_sample(report, "endpoint.request.sample", &spec.request, &request);
-    let response_sample = check_sample(
-        report,
-        "endpoint.response.sample",
-        &spec.response,
-        &response,
-    );
+    let response_sample = response
+        .declared()
+        .and_then(|r| check_sample(report, "endpoint.response.sample", &spec.response, r));
 
     Some(Endpoint {
         name: name.clone(),
@@ -391,7 +394,7 @@ fn check_path(path: &str) -> Result<(), String> {
 fn build_result_codes(
     report: &mut Reporter<'_>,
     name: &str,
-    spec: &Spanned<Vec<ResultCodeSpec>>,
+    spec: &Located<Vec<ResultCodeSpec>>,
 ) -> ResultCodeSet {
     if spec.value.is_empty() {
         report.error(

@@ -2,12 +2,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde_saphyr::Spanned;
-
 use super::build::Reporter;
 use super::names::{is_pascal, is_wire_field_name, pascal, rust_field_ident_name, variant_name};
 use super::*;
-use crate::spec::raw::{EnumValueSpec, FieldSpec, RuleSpec};
+use crate::spec::raw::{EnumValueSpec, FieldSpec, Located, Position, RuleSpec};
 
 const BUILT_IN: &[&str] = &[
     "string",
@@ -26,7 +24,8 @@ pub(super) struct Scope<'a> {
     shared_types: &'a BTreeMap<String, TypeDef>,
     home: TypeHome,
     prefix: String,
-    local: BTreeMap<String, (TypeDef, Spanned<String>)>,
+    local: BTreeMap<String, (TypeDef, Located<String>)>,
+    existing_types: bool,
 }
 
 impl<'a> Scope<'a> {
@@ -42,11 +41,19 @@ impl<'a> Scope<'a> {
             home,
             prefix: prefix.to_owned(),
             local: BTreeMap::new(),
+            existing_types: false,
         }
     }
 
+    /// Takes a type name this scope does not declare as an existing Rust type, as the
+    /// attribute front door does, instead of reporting it as unknown.
+    pub(super) fn with_existing_types(mut self, allowed: bool) -> Self {
+        self.existing_types = allowed;
+        self
+    }
+
     /// The inline types declared in this scope, with where each was declared.
-    pub(super) fn into_local(self) -> BTreeMap<String, (TypeDef, Spanned<String>)> {
+    pub(super) fn into_local(self) -> BTreeMap<String, (TypeDef, Located<String>)> {
         self.local
     }
 
@@ -58,6 +65,7 @@ impl<'a> Scope<'a> {
                 .get(&ty.name)
                 .or_else(|| self.local.get(&ty.name).map(|(d, _)| d)),
             TypeHome::Local => self.local.get(&ty.name).map(|(d, _)| d),
+            TypeHome::Existing => None,
         };
         match def {
             Some(TypeDef::Enum(def)) => Some(&def.values),
@@ -68,7 +76,7 @@ impl<'a> Scope<'a> {
     fn declare(
         &mut self,
         report: &mut Reporter<'_>,
-        at: &Spanned<String>,
+        at: &Located<String>,
         field: &str,
         name: String,
         def: TypeDef,
@@ -289,7 +297,7 @@ fn resolve_name(
     report: &mut Reporter<'_>,
     scope: &Scope<'_>,
     path: &str,
-    name: &Spanned<String>,
+    name: &Located<String>,
 ) -> Option<FieldType> {
     let ty = match name.value.as_str() {
         "string" => FieldType::String,
@@ -305,6 +313,13 @@ fn resolve_name(
                 kind,
                 home: TypeHome::Shared,
             }),
+            None if scope.existing_types && syn::parse_str::<syn::Type>(other).is_ok() => {
+                FieldType::Named(TypeRef {
+                    name: other.to_owned(),
+                    kind: TypeKind::Object,
+                    home: TypeHome::Existing,
+                })
+            }
             None if COMPOSITE.contains(&other) => {
                 report.error(
                     name,
@@ -364,8 +379,8 @@ fn check_keys_fit_type(report: &mut Reporter<'_>, path: &str, spec: &FieldSpec, 
         ty,
         FieldType::Integer | FieldType::Number | FieldType::Timestamp
     );
-    let type_at = spec.ty.referenced;
-    let mut misplaced = |at: Option<serde_saphyr::Location>, key: &str, applies: &str| {
+    let type_at = spec.ty.at;
+    let mut misplaced = |at: Option<Position>, key: &str, applies: &str| {
         if let Some(at) = at {
             report.error_at(
                 at,
@@ -379,7 +394,7 @@ fn check_keys_fit_type(report: &mut Reporter<'_>, path: &str, spec: &FieldSpec, 
         spec.max_length
             .as_ref()
             .filter(|_| !is_string)
-            .map(|v| v.referenced),
+            .map(|v| v.at),
         "max_length",
         "strings",
     );
@@ -387,23 +402,17 @@ fn check_keys_fit_type(report: &mut Reporter<'_>, path: &str, spec: &FieldSpec, 
         spec.min_length
             .as_ref()
             .filter(|_| !is_string)
-            .map(|v| v.referenced),
+            .map(|v| v.at),
         "min_length",
         "strings",
     );
     misplaced(
-        spec.minimum
-            .as_ref()
-            .filter(|_| !is_number)
-            .map(|v| v.referenced),
+        spec.minimum.as_ref().filter(|_| !is_number).map(|v| v.at),
         "minimum",
         "numbers",
     );
     misplaced(
-        spec.maximum
-            .as_ref()
-            .filter(|_| !is_number)
-            .map(|v| v.referenced),
+        spec.maximum.as_ref().filter(|_| !is_number).map(|v| v.at),
         "maximum",
         "numbers",
     );
@@ -411,7 +420,7 @@ fn check_keys_fit_type(report: &mut Reporter<'_>, path: &str, spec: &FieldSpec, 
         spec.values
             .as_ref()
             .filter(|_| kind != "enum")
-            .map(|v| v.referenced),
+            .map(|v| v.at),
         "values",
         "`enum`",
     );
@@ -429,7 +438,7 @@ fn check_keys_fit_type(report: &mut Reporter<'_>, path: &str, spec: &FieldSpec, 
         spec.items
             .as_ref()
             .filter(|_| !matches!(kind, "array" | "map"))
-            .map(|v| v.referenced),
+            .map(|v| v.at),
         "items",
         "`array` and `map`",
     );
@@ -437,7 +446,7 @@ fn check_keys_fit_type(report: &mut Reporter<'_>, path: &str, spec: &FieldSpec, 
         spec.type_name
             .as_ref()
             .filter(|_| !matches!(kind, "enum" | "object"))
-            .map(|v| v.referenced),
+            .map(|v| v.at),
         "type_name",
         "inline `enum` and `object`",
     );
@@ -447,8 +456,8 @@ fn check_keys_fit_type(report: &mut Reporter<'_>, path: &str, spec: &FieldSpec, 
 pub(super) fn build_enum_values(
     report: &mut Reporter<'_>,
     path: &str,
-    ty: &Spanned<String>,
-    values: Option<&Spanned<Vec<EnumValueSpec>>>,
+    ty: &Located<String>,
+    values: Option<&Located<Vec<EnumValueSpec>>>,
 ) -> Option<Vec<EnumValue>> {
     let Some(values) = values.filter(|v| !v.value.is_empty()) else {
         report.error(
@@ -508,6 +517,7 @@ pub(super) fn mark_reachability(api: &mut Api) {
             match r.home {
                 TypeHome::Shared => api.shared_types.get(&r.name).cloned(),
                 TypeHome::Local => endpoint.types.get(&r.name).cloned(),
+                TypeHome::Existing => None,
             }
         };
         walk(
@@ -518,14 +528,16 @@ pub(super) fn mark_reachability(api: &mut Api) {
             endpoint,
             true,
         );
-        walk(
-            &endpoint.response,
-            &lookup,
-            &mut open,
-            &mut BTreeSet::new(),
-            endpoint,
-            false,
-        );
+        if let Some(response) = endpoint.response.declared() {
+            walk(
+                response,
+                &lookup,
+                &mut open,
+                &mut BTreeSet::new(),
+                endpoint,
+                false,
+            );
+        }
     }
     let key = |home: TypeHome, module: &str, name: &str| {
         format!(

@@ -4,6 +4,7 @@
 //! macro crate). Collections are ordered by construction (`BTreeMap`, or spec order where the
 //! order is meaningful), so emitting the same model always gives the same bytes.
 
+mod alone;
 mod build;
 mod fields;
 mod names;
@@ -11,6 +12,7 @@ mod rules;
 
 use std::collections::BTreeMap;
 
+pub use alone::{Direction, endpoint_alone, object_alone};
 pub use build::build;
 pub use names::{is_lower_camel, is_pascal, rust_field_ident_name, variant_name};
 
@@ -103,17 +105,71 @@ pub struct Endpoint {
     /// The request body type.
     pub request: ObjectDef,
     /// The response body type.
-    pub response: ObjectDef,
+    pub response: Message,
     /// Types declared inline in this endpoint, by Rust name.
     pub types: BTreeMap<String, TypeDef>,
     /// The result-code enum.
-    pub result_codes: ResultCodeSet,
+    pub result_codes: ResultCodes,
     /// JSON sample of the request body.
     pub request_sample: Option<String>,
     /// JSON sample of the response body.
     pub response_sample: Option<String>,
     /// The spec file.
     pub source: SourceFile,
+}
+
+/// A message body: declared by the spec, or an existing Rust type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Message {
+    /// Declared by the spec, emitted with the endpoint.
+    Declared(ObjectDef),
+    /// A Rust type the user wrote, named as a path (attribute front door only).
+    Existing(String),
+}
+
+impl Message {
+    /// The Rust type's name or path.
+    pub fn type_name(&self) -> &str {
+        match self {
+            Self::Declared(def) => &def.name,
+            Self::Existing(path) => path,
+        }
+    }
+
+    /// The declaration, when the spec declares the body.
+    pub fn declared(&self) -> Option<&ObjectDef> {
+        match self {
+            Self::Declared(def) => Some(def),
+            Self::Existing(_) => None,
+        }
+    }
+}
+
+/// An endpoint's result codes: its own enum, or an existing Rust type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResultCodes {
+    /// Declared by the spec, emitted with the endpoint.
+    Declared(ResultCodeSet),
+    /// A Rust type implementing `ResultCode`, named as a path (attribute front door only).
+    Existing(String),
+}
+
+impl ResultCodes {
+    /// The Rust type's name or path.
+    pub fn type_name(&self) -> &str {
+        match self {
+            Self::Declared(set) => &set.name,
+            Self::Existing(path) => path,
+        }
+    }
+
+    /// The declaration, when the spec lists the codes.
+    pub fn declared(&self) -> Option<&ResultCodeSet> {
+        match self {
+            Self::Declared(set) => Some(set),
+            Self::Existing(_) => None,
+        }
+    }
 }
 
 /// A named type.
@@ -228,6 +284,9 @@ pub enum TypeHome {
     Shared,
     /// In the module of the endpoint that uses it.
     Local,
+    /// A Rust type the model does not declare, in scope where the code is emitted
+    /// (attribute front door only).
+    Existing,
 }
 
 /// An enum of string values.

@@ -2,12 +2,10 @@
 
 use std::collections::BTreeSet;
 
-use serde_saphyr::Spanned;
-
 use super::build::Reporter;
 use super::fields::Scope;
 use super::*;
-use crate::spec::raw::{RequiredWhenSpec, RuleSpec};
+use crate::spec::raw::{Located, RequiredWhenSpec, RuleSpec};
 
 pub(super) fn build_rules(
     report: &mut Reporter<'_>,
@@ -39,7 +37,7 @@ fn find<'f>(
     report: &mut Reporter<'_>,
     path: &str,
     fields: &'f [FieldDef],
-    name: &Spanned<String>,
+    name: &Located<String>,
 ) -> Option<&'f FieldDef> {
     let found = fields.iter().find(|f| f.wire_name == name.value);
     if found.is_none() {
@@ -62,7 +60,7 @@ fn group(
     path: &str,
     kind: &str,
     fields: &[FieldDef],
-    names: &[Spanned<String>],
+    names: &[Located<String>],
 ) -> Option<Vec<String>> {
     let mut ok = true;
     let mut seen = BTreeSet::new();

@@ -1,33 +1,14 @@
 //! Reads the spec directory: `api.yaml` plus one file per endpoint under `endpoints/`.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 
 use super::raw::{ApiDocument, EndpointDocument};
+use super::{SourceFile, SpecSources};
 use crate::error::{CodegenError, SpecError, SpecErrors};
-
-/// A spec file as read: where it came from and what it hashes to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SourceFile {
-    /// The path as read from disk (used in error messages).
-    pub path: PathBuf,
-    /// The path relative to the spec directory, with `/` separators (used in generated headers).
-    pub relative: String,
-    /// SHA-256 of the file's bytes, in lower-case hex.
-    pub sha256: String,
-}
-
-/// Every spec document, parsed but not yet checked.
-#[derive(Debug)]
-pub struct SpecSources {
-    /// `api.yaml`.
-    pub api: (SourceFile, ApiDocument),
-    /// `endpoints/*.yaml`, sorted by file name.
-    pub endpoints: Vec<(SourceFile, EndpointDocument)>,
-}
 
 /// Reads and parses every spec file under `dir`, reporting every file's YAML mistakes at once.
 pub fn load_dir(dir: &Path) -> Result<SpecSources, CodegenError> {

@@ -1,6 +1,12 @@
-//! The YAML front door: reads spec files into [`raw`] documents that keep every location.
+//! The spec documents: [`raw`] documents that keep every value's location, read from YAML by
+//! [`load_dir`] (feature `yaml`) or built from Rust syntax by [`crate::attribute`].
 
-pub mod load;
+#[cfg(feature = "yaml")]
+mod load;
+mod located;
 pub mod raw;
+mod source;
 
-pub use load::{SourceFile, SpecSources, load_dir};
+#[cfg(feature = "yaml")]
+pub use load::load_dir;
+pub use source::{SourceFile, SpecSources};

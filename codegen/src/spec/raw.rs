@@ -3,10 +3,8 @@
 //! Nothing here is checked beyond YAML shape: meaning is checked in `model::build`.
 
 use serde::Deserialize;
-use serde_saphyr::Spanned;
 
-/// A string with the place it was written.
-pub type Located<T> = Spanned<T>;
+pub use super::located::{Located, Position};
 
 /// `spec/api.yaml`: what holds for the whole API.
 #[derive(Debug, Deserialize)]
@@ -122,6 +120,10 @@ pub struct EndpointSpec {
     pub response: MessageSpec,
     /// The documented result codes.
     pub result_codes: Located<Vec<ResultCodeSpec>>,
+    /// An existing Rust type used as the result-code enum instead of `result_codes`
+    /// (attribute front door only).
+    #[serde(skip)]
+    pub existing_result_codes: Option<Located<String>>,
 }
 
 /// A request or response body.
@@ -139,6 +141,10 @@ pub struct MessageSpec {
     /// A JSON sample from the docs.
     #[serde(default)]
     pub sample: Option<Located<String>>,
+    /// An existing Rust type used as the body instead of `fields` (attribute front door
+    /// only).
+    #[serde(skip)]
+    pub existing: Option<Located<String>>,
 }
 
 /// One field of an object.

@@ -9,6 +9,9 @@
 //!
 //! Generated from `spec/` by `alipayhk-codegen`; every type below mirrors the spec, and the runtime items are re-exported so this crate is the only dependency you need.
 
+pub use alipayhk_macros::endpoint;
+pub use alipayhk_macros::object;
+pub use alipayhk_macros::response;
 pub use alipayhk_runtime as runtime;
 pub use alipayhk_runtime::Endpoint;
 pub use alipayhk_runtime::EpochMillis;

@@ -1,0 +1,198 @@
+//! The arguments of `#[alipayhk::endpoint(...)]`, read with the request struct into the raw
+//! endpoint document.
+
+use heck::ToLowerCamelCase;
+use proc_macro2::{Span, TokenStream};
+use syn::meta::ParseNestedMeta;
+use syn::punctuated::Punctuated;
+use syn::spanned::Spanned as _;
+use syn::{Ident, ItemStruct, LitStr, Token};
+
+use super::Errors;
+use super::fields::read_struct;
+use super::spans::Spans;
+use crate::spec::raw::{EndpointSpec, Located, MessageSpec, ResultCodeSpec};
+
+const OPTIONS: &str = "method, path, response, result_codes, summary";
+
+#[derive(Default)]
+struct Args {
+    method: Option<Located<String>>,
+    path: Option<Located<String>>,
+    summary: Option<Located<String>>,
+    response: Option<Located<String>>,
+    codes: Option<Located<Vec<ResultCodeSpec>>>,
+    existing_codes: Option<Located<String>>,
+}
+
+/// Reads the arguments and the struct. `None` when there is too little to check further.
+pub(super) fn read_endpoint(
+    tokens: TokenStream,
+    item: &ItemStruct,
+    spans: &mut Spans,
+    errors: &mut Errors,
+) -> Option<EndpointSpec> {
+    let mut args = Args::default();
+    let parser = syn::meta::parser(|meta| read_arg(&meta, &mut args, spans));
+    if let Err(error) = syn::parse::Parser::parse2(parser, tokens) {
+        errors.push(error);
+    }
+    let request = read_struct(item, spans, errors);
+    let struct_name = item.ident.to_string();
+    let Some(stem) = struct_name
+        .strip_suffix("Request")
+        .filter(|stem| !stem.is_empty())
+    else {
+        errors.push(syn::Error::new(
+            item.ident.span(),
+            "name the request struct `<Endpoint>Request`, such as `QueryPointsRequest`: the \
+             endpoint's name (`queryPoints`) and its result-code enum derive from it",
+        ));
+        return None;
+    };
+    let missing = |what: &str, example: &str| {
+        syn::Error::new(
+            Span::call_site(),
+            format!("missing `{what}`, such as `#[alipayhk::endpoint({example})]`"),
+        )
+    };
+    let path = args.path.or_else(|| {
+        errors.push(missing("path", "path = \"/api/open/...\""));
+        None
+    });
+    let response = args.response.or_else(|| {
+        errors.push(missing("response", "response = QueryPointsResponse"));
+        None
+    });
+    if args.codes.is_none() && args.existing_codes.is_none() {
+        errors.push(missing(
+            "result_codes",
+            "result_codes(SUCCESS(S, \"Success\"), PARAM_ILLEGAL(F, \"Illegal parameters\"))",
+        ));
+        return None;
+    }
+    let name = stem.to_lower_camel_case();
+    let at = item.ident.span();
+    Some(EndpointSpec {
+        summary: args
+            .summary
+            .unwrap_or_else(|| spans.locate(format!("The `{name}` endpoint"), at)),
+        name: spans.locate(name, at),
+        method: args
+            .method
+            .unwrap_or_else(|| spans.locate("POST".to_owned(), at)),
+        path: path?,
+        description: None,
+        docs_url: None,
+        request: MessageSpec {
+            description: request.description,
+            fields: request.fields,
+            rules: request.rules,
+            sample: None,
+            existing: None,
+        },
+        response: MessageSpec {
+            description: None,
+            fields: Vec::new(),
+            rules: Vec::new(),
+            sample: None,
+            existing: Some(response?),
+        },
+        result_codes: args.codes.unwrap_or_else(|| spans.locate(Vec::new(), at)),
+        existing_result_codes: args.existing_codes,
+    })
+}
+
+fn read_arg(meta: &ParseNestedMeta<'_>, args: &mut Args, spans: &mut Spans) -> syn::Result<()> {
+    let key = meta
+        .path
+        .get_ident()
+        .map(Ident::to_string)
+        .unwrap_or_default();
+    let duplicate = |present: bool| {
+        if present {
+            Err(meta.error(format!("`{key}` is given twice")))
+        } else {
+            Ok(())
+        }
+    };
+    match key.as_str() {
+        "method" | "path" | "summary" => {
+            let value: LitStr = meta.value()?.parse()?;
+            let located = Some(spans.locate(value.value(), value.span()));
+            let slot = match key.as_str() {
+                "method" => &mut args.method,
+                "path" => &mut args.path,
+                _ => &mut args.summary,
+            };
+            duplicate(slot.is_some())?;
+            *slot = located;
+        }
+        "response" => {
+            duplicate(args.response.is_some())?;
+            let ty: syn::Type = meta.value()?.parse()?;
+            args.response = Some(spans.locate(type_text(&ty), ty.span()));
+        }
+        "result_codes" => {
+            duplicate(args.codes.is_some() || args.existing_codes.is_some())?;
+            if meta.input.peek(Token![=]) {
+                let ty: syn::Type = meta.value()?.parse()?;
+                args.existing_codes = Some(spans.locate(type_text(&ty), ty.span()));
+            } else {
+                let at = meta.path.span();
+                let content;
+                syn::parenthesized!(content in meta.input);
+                let entries = Punctuated::<CodeEntry, Token![,]>::parse_terminated(&content)?;
+                let codes = entries
+                    .into_iter()
+                    .map(|entry| ResultCodeSpec {
+                        code: spans.locate(entry.code.to_string(), entry.code.span()),
+                        status: spans.locate(entry.status.to_string(), entry.status.span()),
+                        message: entry.message.value(),
+                    })
+                    .collect();
+                args.codes = Some(spans.locate(codes, at));
+            }
+        }
+        _ => {
+            return Err(meta.error(format!(
+                "unknown option `{}`, expected one of: {OPTIONS}",
+                super::fields::path_text(&meta.path)
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// `CODE(S, "message")`.
+struct CodeEntry {
+    code: Ident,
+    status: Ident,
+    message: LitStr,
+}
+
+impl syn::parse::Parse for CodeEntry {
+    fn parse(input: syn::parse::ParseStream<'_>) -> syn::Result<Self> {
+        let code: Ident = input.parse()?;
+        let content;
+        syn::parenthesized!(content in input);
+        let status: Ident = content.parse().map_err(|e| {
+            syn::Error::new(
+                e.span(),
+                "write a result code as `CODE(S, \"message\")`, with status S, F or U",
+            )
+        })?;
+        content.parse::<Token![,]>()?;
+        let message: LitStr = content.parse()?;
+        content.parse::<Option<Token![,]>>()?;
+        Ok(Self {
+            code,
+            status,
+            message,
+        })
+    }
+}
+
+fn type_text(ty: &syn::Type) -> String {
+    quote::quote!(#ty).to_string().replace(' ', "")
+}

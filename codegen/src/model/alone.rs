@@ -1,0 +1,103 @@
+//! The attribute front door's way into the model: one endpoint or one object, checked by the
+//! same code as the YAML spec, with no `api.yaml` around it. Type names the model does not
+//! declare are taken as existing Rust types in scope where the attribute is written.
+
+use std::collections::BTreeMap;
+
+use super::build::{Reporter, build_endpoint};
+use super::fields::{Scope, build_object, mark_reachability};
+use super::*;
+use crate::error::SpecErrors;
+use crate::spec::raw::{EndpointSpec, TypeSpec};
+
+/// Which side of a call an object travels on, which decides what the model gives it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Sent: validated before sending; its enums are closed.
+    Request,
+    /// Received: never validated; its enums keep values this version does not know.
+    Response,
+}
+
+/// Checks one endpoint and returns an [`Api`] holding only it.
+pub fn endpoint_alone(spec: &EndpointSpec, source: &SourceFile) -> Result<Api, SpecErrors> {
+    let mut errors = Vec::new();
+    let mut report = Reporter {
+        file: &source.path,
+        errors: &mut errors,
+    };
+    let no_kinds = BTreeMap::new();
+    let no_types = BTreeMap::new();
+    let endpoint = build_endpoint(
+        &mut report,
+        &mut BTreeMap::new(),
+        &no_kinds,
+        &no_types,
+        spec,
+        source,
+        true,
+    );
+    match endpoint {
+        Some(endpoint) if errors.is_empty() => {
+            let mut api = alone_api(&endpoint.name, source);
+            api.endpoints.insert(endpoint.name.clone(), endpoint);
+            mark_reachability(&mut api);
+            Ok(api)
+        }
+        _ => Err(SpecErrors(errors)),
+    }
+}
+
+/// Checks one object (`spec.kind` is `object`) and returns an [`Api`] whose shared types are
+/// that object and the enums its fields declare.
+pub fn object_alone(
+    spec: &TypeSpec,
+    direction: Direction,
+    source: &SourceFile,
+) -> Result<Api, SpecErrors> {
+    let mut errors = Vec::new();
+    let mut report = Reporter {
+        file: &source.path,
+        errors: &mut errors,
+    };
+    let no_kinds = BTreeMap::new();
+    let no_types = BTreeMap::new();
+    let name = &spec.name.value;
+    let mut scope =
+        Scope::new(&no_kinds, &no_types, TypeHome::Shared, name).with_existing_types(true);
+    let mut object = build_object(
+        &mut report,
+        &mut scope,
+        &format!("types[{name}]"),
+        name,
+        spec.description.clone(),
+        spec.fields.as_deref().unwrap_or_default(),
+        &spec.rules,
+    );
+    object.validated = direction == Direction::Request;
+    if !errors.is_empty() {
+        return Err(SpecErrors(errors));
+    }
+    let mut api = alone_api(name, source);
+    for (type_name, (mut def, _)) in scope.into_local() {
+        if let TypeDef::Enum(e) = &mut def {
+            e.open = direction == Direction::Response;
+        }
+        api.shared_types.insert(type_name, def);
+    }
+    api.shared_types
+        .insert(name.clone(), TypeDef::Object(object));
+    Ok(api)
+}
+
+fn alone_api(name: &str, source: &SourceFile) -> Api {
+    Api {
+        name: name.to_owned(),
+        description: None,
+        example: None,
+        headers: Vec::new(),
+        shared_types: BTreeMap::new(),
+        endpoints: BTreeMap::new(),
+        source: source.clone(),
+    }
+}

@@ -1,0 +1,14 @@
+/// The answer.
+#[alipayhk::response]
+pub struct XResponse {
+    /// The outcome.
+    pub result: alipayhk::runtime::ResultInfo,
+}
+
+/// A request.
+#[alipayhk::endpoint(path = "/api/x", response = XResponse, result_codes(SUCCESS(S, "ok")))]
+pub struct XRequest {
+    /// Placeholders.
+    pub data_info: Option<std::collections::HashMap<String, String>>,
+}
+fn main() {}

@@ -1,0 +1,63 @@
+//! A card update declared with the attribute, sent to the local gateway over loopback: the
+//! gateway verifies the signature exactly as AlipayHK would and routes by path.
+
+use std::time::Duration;
+
+use alipayhk::runtime::{Client, Error, PrivateKey, ResultInfo};
+use alipayhk_gateway::{GatewayConfig, start};
+
+/// Closes a membership card.
+#[alipayhk::endpoint(
+    path = "/api/open/alipay/v1/ipass/pass/manage/updatePass",
+    response = CloseCardResponse,
+    result_codes = alipayhk::UpdatePassResultCode,
+)]
+pub struct CloseCardRequest {
+    /// The merchant.
+    #[alipayhk(max_length = 64)]
+    pub merchant_id: String,
+    /// The user.
+    pub user_id: String,
+    /// The card.
+    #[alipayhk(max_length = 32)]
+    pub pass_id: String,
+    /// Always `CLOSED` here.
+    #[alipayhk(values(CLOSED))]
+    pub status: CloseStatus,
+}
+
+/// The answer.
+#[alipayhk::response]
+pub struct CloseCardResponse {
+    /// The outcome.
+    #[alipayhk(alias = "resultInfo")]
+    pub result: ResultInfo,
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let config = GatewayConfig::generated("MACRO_CLIENT").unwrap();
+    let merchant_pem = config.merchant_key.as_ref().unwrap().to_pkcs8_pem().to_string();
+    let gateway = start(config).await.unwrap();
+    let client = Client::builder()
+        .base_url(gateway.url())
+        .client_id("MACRO_CLIENT")
+        .merchant_key(PrivateKey::merchant(&merchant_pem).unwrap())
+        .platform_key(gateway.platform_public_key.clone())
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    let close = |pass: &str| {
+        CloseCardRequest::new("2160120000000001", "2160220000000002", pass, CloseStatus::Closed)
+    };
+
+    let answer = client.execute(&close("2020091119027102160530200000039")).await.unwrap();
+    assert_eq!(answer.result.result_code, "SUCCESS");
+
+    match client.execute(&close("2020000000000000000000000000001")).await {
+        Err(Error::Failed { code, .. }) => {
+            assert_eq!(code, alipayhk::UpdatePassResultCode::PassHasNotExist)
+        }
+        other => panic!("expected PASS_HAS_NOT_EXIST, got {other:?}"),
+    }
+}

@@ -1,0 +1,34 @@
+//! Any serde type works as a response; only the request needs the attribute.
+
+use alipayhk::runtime::{Endpoint, HttpMethod, ResultInfo};
+
+#[derive(Debug, alipayhk::runtime::serde::Deserialize)]
+#[serde(crate = "alipayhk::runtime::serde")]
+pub struct Ping {
+    pub result: ResultInfo,
+    #[serde(rename = "serverTime")]
+    pub server_time: Option<String>,
+}
+
+/// Asks the gateway for its time.
+#[alipayhk::endpoint(
+    method = "POST",
+    path = "/api/open/v1/ping",
+    response = Ping,
+    result_codes(SUCCESS(S, "Success")),
+)]
+pub struct PingRequest {
+    /// Anything; echoed back.
+    pub nonce: Option<String>,
+}
+
+fn needs_endpoint<E: Endpoint>() -> (&'static str, &'static str, HttpMethod) {
+    (E::NAME, E::PATH, E::METHOD)
+}
+
+fn main() {
+    let (name, path, method) = needs_endpoint::<PingRequest>();
+    assert_eq!((name, path), ("ping", "/api/open/v1/ping"));
+    assert_eq!(method, HttpMethod::Post);
+    let _ = PingRequest::new().nonce("n");
+}

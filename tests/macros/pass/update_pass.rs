@@ -1,0 +1,80 @@
+//! updatePass declared with the attribute, mirroring `spec/endpoints/update_pass.yaml` item
+//! for item. `tests/macro_equivalence.rs` expands this file and compares it with the
+//! generator's output for the YAML; here it must also compile and work as a user's code.
+
+use std::collections::BTreeMap;
+
+use alipayhk::runtime::serde_json::Value;
+use alipayhk::runtime::{EpochMillis, ResultInfo, Validate};
+
+/// The body of an `updatePass` request.
+#[alipayhk::endpoint(
+    method = "POST",
+    path = "/api/open/alipay/v1/ipass/pass/manage/updatePass",
+    summary = "Update an AlipayHK membership card",
+    response = UpdatePassResponse,
+    result_codes(
+        SUCCESS(S, "Success"),
+        PARAM_ILLEGAL(F, "Illegal parameters. For example, non-numeric input, invalid date."),
+        PASS_HAS_NOT_EXIST(F, "The pass does not exist."),
+        PASS_UPDATE_FAIL(F, "Only active passes can be updated."),
+        USER_NOT_EXSITS(F, "The user does not exist. (`EXSITS` is the real wire spelling.)"),
+        SYSTEM_ERROR(U, "Internal error; re-send the same request."),
+        UNKNOWN_EXCEPTION(U, "API failed due to unknown reason, please check with support."),
+    ),
+)]
+#[alipayhk(exactly_one_of(user_id, open_id))]
+#[alipayhk(required_when(update_detail_type, status = "UPDATE"))]
+pub struct UpdatePassRequest {
+    /// The unique ID AlipayHK assigned to the merchant.
+    #[alipayhk(max_length = 64, sample = "2160120000000001")]
+    pub merchant_id: String,
+    /// Unique ID of the Alipay user. Give either `userId` or `openId`.
+    #[alipayhk(max_length = 32, sample = "2160220000000002")]
+    pub user_id: Option<String>,
+    /// The ID the Alipay user authorised for this merchant. Give either `userId` or `openId`.
+    #[alipayhk(max_length = 32)]
+    pub open_id: Option<String>,
+    /// The unique ID AlipayHK assigned to the merchant's membership card template.
+    #[alipayhk(max_length = 32)]
+    pub template_code: Option<String>,
+    /// ID of the user's membership card, as returned by `createPass`.
+    #[alipayhk(max_length = 32, sample = "2020091119027102160530200000039")]
+    pub pass_id: String,
+    /// What to do with the card.
+    #[alipayhk(values(CLOSED = "Terminate the card.", UPDATE = "Update the card's content."))]
+    pub status: UpdatePassStatus,
+    /// What an update changes. Required when `status` is `UPDATE`.
+    #[alipayhk(values(UPDATE_MEMBER_CARD = "Update both points and level."))]
+    pub update_detail_type: Option<UpdatePassUpdateDetailType>,
+    /// New expiry time of the card.
+    #[alipayhk(minimum = 0, sample = "1767196799000")]
+    pub end_date: Option<EpochMillis>,
+    /// Template placeholder values to update, such as `billNo`, `lastChangePoints` and
+    /// `pointsProvider`; `billNo`, `lastChangePoints` and `pointsProvider` can be null when
+    /// the transaction is not with Alipay.
+    pub data_info: Option<BTreeMap<String, Value>>,
+    /// New code information, when the card's code must change: `$codemsg$` is the text
+    /// shown, `$codevalue$` the value encoded in the barcode or QR code. Confirm with the
+    /// AlipayHK SA team before updating code information.
+    #[alipayhk(nullable)]
+    pub code_info: Option<BTreeMap<String, Value>>,
+}
+
+/// The body of an `updatePass` response.
+#[alipayhk::response]
+pub struct UpdatePassResponse {
+    /// Whether the update succeeded.
+    #[alipayhk(alias = "result")]
+    pub result_info: ResultInfo,
+}
+
+fn main() {
+    let request = UpdatePassRequest::new("2160120000000001", "2020091119027102160530200000039", UpdatePassStatus::Update)
+        .user_id("2160220000000002")
+        .update_detail_type(UpdatePassUpdateDetailType::UpdateMemberCard);
+    assert!(request.validate().is_ok());
+    let invalid = UpdatePassRequest::new("2160120000000001", "2020091119027102160530200000039", UpdatePassStatus::Update);
+    assert_eq!(invalid.validate().unwrap_err().violations.len(), 2);
+    assert_eq!(UpdatePassResultCode::from("USER_NOT_EXSITS").status(), Some(alipayhk::ResultStatus::Failure));
+}

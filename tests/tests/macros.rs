@@ -1,0 +1,10 @@
+//! What users of `#[alipayhk::endpoint]` see: the `pass` cases compile and run (one against
+//! the local gateway over loopback), the `compile_fail` cases give the checked-in errors.
+//! Refresh the snapshots with `TRYBUILD=overwrite cargo test -p alipayhk-tests --test macros`.
+
+#[test]
+fn attribute_macros() {
+    let cases = trybuild::TestCases::new();
+    cases.pass("macros/pass/*.rs");
+    cases.compile_fail("macros/fail/*.rs");
+}
