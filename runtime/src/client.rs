@@ -158,6 +158,7 @@ impl ClientBuilder {
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
+                path_prefix: path_prefix(&self.base_url),
                 base_url: self.base_url,
                 client_id,
                 merchant_key,
@@ -187,6 +188,17 @@ pub enum BuildError {
     Http(String),
 }
 
+/// The path of a base URL such as `https://merchant.example/api/alipayhk` (`/api/alipayhk`),
+/// without a trailing `/`; empty for a bare host.
+fn path_prefix(base_url: &str) -> String {
+    let after_scheme = base_url
+        .split_once("://")
+        .map_or(base_url, |(_, rest)| rest);
+    let path = after_scheme.find('/').map_or("", |at| &after_scheme[at..]);
+    let path = path.split(['?', '#']).next().unwrap_or_default();
+    path.trim_end_matches('/').to_owned()
+}
+
 /// An AlipayHK Open API client. Cheap to clone; clones share connections.
 #[derive(Clone)]
 pub struct Client {
@@ -196,6 +208,9 @@ pub struct Client {
 struct Inner {
     http: reqwest::Client,
     base_url: String,
+    /// The path part of `base_url` (empty for a bare host): the gateway signs and verifies
+    /// the whole request path, so a prefix is part of the content to sign.
+    path_prefix: String,
     client_id: String,
     merchant_key: PrivateKey,
     platform_key: PublicKey,
@@ -302,7 +317,7 @@ impl Client {
         let signature = sign::sign(
             &inner.merchant_key,
             method,
-            path,
+            &format!("{}{path}", inner.path_prefix),
             &inner.client_id,
             &time,
             &body,
@@ -371,7 +386,7 @@ impl Client {
                 sign::verify(
                     &inner.platform_key,
                     E::METHOD.as_str(),
-                    E::PATH,
+                    &format!("{}{}", inner.path_prefix, E::PATH),
                     &inner.client_id,
                     time,
                     body,
@@ -456,5 +471,25 @@ fn transport_error<C: std::fmt::Debug>(error: reqwest::Error) -> Error<C> {
             reason: UnknownReason::ConnectionLost,
             result: None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::path_prefix;
+
+    #[test]
+    fn the_base_urls_path_is_signed_with_the_endpoint_path() {
+        assert_eq!(path_prefix("https://open.alipay.hk"), "");
+        assert_eq!(path_prefix("http://127.0.0.1:8080/"), "");
+        assert_eq!(
+            path_prefix("https://m.example/api/alipayhk"),
+            "/api/alipayhk"
+        );
+        assert_eq!(
+            path_prefix("https://m.example/api/alipayhk/"),
+            "/api/alipayhk"
+        );
+        assert_eq!(path_prefix("https://m.example/api?x=1"), "/api");
     }
 }

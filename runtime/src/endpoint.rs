@@ -50,4 +50,21 @@ pub trait Endpoint: Serialize + Validate {
     const METHOD: HttpMethod;
     /// The request path, starting with `/`, without query string.
     const PATH: &'static str;
+    /// How a call may be repeated after an unknown outcome; `None` (the default) when the
+    /// spec records no idempotency, so a helper must never re-send it.
+    const IDEMPOTENCY: Option<Idempotency> = None;
+    /// The endpoint (by name) that tells the outcome of a call whose outcome is unknown, when
+    /// the spec names one.
+    const RESOLVE_UNKNOWN_WITH: Option<&'static str> = None;
+}
+
+/// How an endpoint may be repeated after an unknown outcome, as its spec records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Idempotency {
+    /// Request fields (wire names) identifying one operation: re-sending the same body is the
+    /// same operation. Empty for a call that changes nothing.
+    pub key: &'static [&'static str],
+    /// Result codes a re-send answers when an earlier attempt already succeeded, such as
+    /// createPass's `PASS_HAS_EXIT`.
+    pub already_done: &'static [&'static str],
 }

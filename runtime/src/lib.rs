@@ -19,6 +19,8 @@ pub mod encrypt;
 mod endpoint;
 mod error;
 pub mod keys;
+#[cfg(feature = "server")]
+pub mod notifications;
 mod result;
 #[cfg(feature = "client")]
 pub mod retry;
@@ -33,12 +35,12 @@ pub use client::{
     BuildError, Client, ClientBuilder, PRODUCTION_BASE_URL, RequestTimeFormat, SignedRequest,
 };
 pub use crypto::Backend;
-pub use endpoint::{Endpoint, HttpMethod};
+pub use endpoint::{Endpoint, HttpMethod, Idempotency};
 pub use error::{Error, HeaderError, KeyError, ProtocolError, SignatureMismatch, UnknownReason};
 pub use keys::{KeyRole, PrivateKey, PublicKey};
 pub use result::{ResultCode, ResultInfo, ResultStatus};
 #[cfg(feature = "client")]
-pub use retry::RetryPolicy;
+pub use retry::{Resolved, RetryPolicy};
 pub use sign::SignatureHeader;
 pub use time::EpochMillis;
 pub use validation::{FieldPath, Rule, Validate, ValidationError, Violation};

@@ -8,7 +8,7 @@
 
 use std::time::Duration;
 
-use crate::{Client, Endpoint, Error};
+use crate::{Client, Endpoint, Error, ResultInfo};
 
 /// How often and how patiently to re-send.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,16 +31,57 @@ impl Default for RetryPolicy {
     }
 }
 
+/// What a call resolved to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Resolved<R> {
+    /// The call answered `S`, possibly after re-sending.
+    Done(R),
+    /// A re-send after an unknown outcome answered a code the spec lists as "already done"
+    /// (createPass: `PASS_HAS_EXIT`): an earlier attempt succeeded, and its response body is
+    /// lost. Use the endpoint's query, if it has one, to read what it created.
+    AlreadyDone {
+        /// The result that said so.
+        result: ResultInfo,
+    },
+}
+
+impl<R> Resolved<R> {
+    /// The response, when this attempt got one.
+    pub fn response(self) -> Option<R> {
+        match self {
+            Self::Done(response) => Some(response),
+            Self::AlreadyDone { .. } => None,
+        }
+    }
+}
+
 impl Client {
-    /// Executes `request`, re-sending the same body while the outcome is unknown (`U`, timeout,
-    /// lost connection) or the gateway could not be reached, up to `policy.max_attempts`.
-    /// Returns the first definitive answer, or the last unknown one.
+    /// Executes `request`; while the outcome is unknown (`U`, timeout, lost connection) or the
+    /// gateway could not be reached, re-sends the same body, up to `policy.max_attempts`, as
+    /// the endpoint's spec allows ([`Endpoint::IDEMPOTENCY`]):
+    ///
+    /// - an endpoint the spec records no idempotency for is sent once, and an unknown outcome
+    ///   is returned as is: re-sending could do the operation twice;
+    /// - a re-send that answers one of the spec's `already_done` codes resolves to
+    ///   [`Resolved::AlreadyDone`];
+    /// - `F` and responses that failed verification are returned at once.
     pub async fn execute_resolving_unknown<E: Endpoint>(
         &self,
         request: &E,
         policy: RetryPolicy,
-    ) -> Result<E::Response, Error<E::ResultCode>> {
+    ) -> Result<Resolved<E::Response>, Error<E::ResultCode>> {
         let first = self.prepare(request)?;
+        let Some(idempotency) = E::IDEMPOTENCY else {
+            let result = self.send::<E>(&first).await;
+            if matches!(result, Err(Error::Unknown { .. })) {
+                tracing::warn!(
+                    endpoint = E::NAME,
+                    resolve_with = E::RESOLVE_UNKNOWN_WITH,
+                    "outcome unknown; not re-sending: the spec records no idempotency"
+                );
+            }
+            return result.map(Resolved::Done);
+        };
         let mut backoff = policy.initial_backoff;
         let mut attempt = 1;
         loop {
@@ -50,9 +91,24 @@ impl Client {
                 self.resign(&first)
             };
             let result = self.send::<E>(&signed).await;
+            if attempt > 1
+                && let Err(Error::Failed { result, .. }) = &result
+                && idempotency
+                    .already_done
+                    .contains(&result.result_code.as_str())
+            {
+                tracing::info!(
+                    endpoint = E::NAME,
+                    code = %result.result_code,
+                    "a re-send says an earlier attempt succeeded"
+                );
+                return Ok(Resolved::AlreadyDone {
+                    result: result.clone(),
+                });
+            }
             let again = matches!(result, Err(Error::Unknown { .. } | Error::Connect(_)));
             if !again || attempt >= policy.max_attempts {
-                return result;
+                return result.map(Resolved::Done);
             }
             tracing::info!(
                 endpoint = E::NAME,

@@ -213,7 +213,8 @@ pub fn not_implemented(endpoint: &str) -> ResultInfo {
     )
 }
 
-fn json(body: Vec<u8>) -> Response {
+/// A JSON response with the protocol's content type.
+pub(crate) fn json(body: Vec<u8>) -> Response {
     let mut response = Response::new(Body::from(body));
     response.headers_mut().insert(
         "content-type",

@@ -10,9 +10,7 @@ use alipayhk::runtime::sign::{self, SignatureHeader};
 use alipayhk::runtime::{
     Client, Error, KeyRole, PrivateKey, ProtocolError, PublicKey, UnknownReason,
 };
-use alipayhk::{
-    UpdatePassRequest, UpdatePassResultCode, UpdatePassStatus, UpdatePassUpdateDetailType,
-};
+use alipayhk::{PassResultCode, UpdatePassRequest, UpdatePassStatus, UpdatePassUpdateDetailType};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
@@ -244,7 +242,7 @@ async fn failure_carries_the_typed_code_signed_or_not() {
         .await;
         match client(&gw).build().unwrap().execute(&request()).await {
             Err(Error::Failed { code, result }) => {
-                assert_eq!(code, UpdatePassResultCode::PassHasNotExist);
+                assert_eq!(code, PassResultCode::PassHasNotExist);
                 assert_eq!(result.result_message.as_deref(), Some("no pass"));
             }
             other => panic!("expected Failed, got {other:?}"),

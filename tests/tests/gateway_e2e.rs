@@ -9,9 +9,7 @@ use alipayhk::runtime::{
     Client, ClientBuilder, Error, KeyRole, PrivateKey, ProtocolError, RetryPolicy, SignedRequest,
     UnknownReason,
 };
-use alipayhk::{
-    UpdatePassRequest, UpdatePassResultCode, UpdatePassStatus, UpdatePassUpdateDetailType,
-};
+use alipayhk::{PassResultCode, UpdatePassRequest, UpdatePassStatus, UpdatePassUpdateDetailType};
 use alipayhk_gateway::{Fault, GatewayConfig, PassState, RunningGateway, start};
 
 const CLIENT_ID: &str = "E2E_CLIENT";
@@ -98,18 +96,18 @@ async fn success_updates_the_pass() {
 async fn each_failure_code_arrives_typed() {
     let f = fixture().await;
     let client = f.client();
-    let code = |result: Result<_, Error<UpdatePassResultCode>>| match result {
+    let code = |result: Result<_, Error<PassResultCode>>| match result {
         Err(Error::Failed { code, .. }) => code,
         other => panic!("expected a failure, got {other:?}"),
     };
     assert_eq!(
         code(client.execute(&update("NO_SUCH_PASS")).await),
-        UpdatePassResultCode::PassHasNotExist
+        PassResultCode::PassHasNotExist
     );
     f.script(result_fault("USER_NOT_EXSITS", "F"), Some(1));
     assert_eq!(
         code(client.execute(&update(PASS)).await),
-        UpdatePassResultCode::UserNotExsits
+        PassResultCode::UserNotExsits
     );
     client.execute(&close()).await.unwrap();
     assert_eq!(
@@ -118,7 +116,7 @@ async fn each_failure_code_arrives_typed() {
     );
     assert_eq!(
         code(client.execute(&update(PASS)).await),
-        UpdatePassResultCode::PassUpdateFail
+        PassResultCode::PassUpdateFail
     );
 }
 
@@ -143,7 +141,7 @@ async fn the_gateway_validates_what_a_client_skipped_validating() {
         .await
     {
         Err(Error::Failed {
-            code: UpdatePassResultCode::ParamIllegal,
+            code: PassResultCode::ParamIllegal,
             result,
         }) => {
             let message = result.result_message.unwrap();
@@ -295,7 +293,7 @@ async fn an_unsigned_failure_is_accepted() {
         matches!(
             error,
             Error::Failed {
-                code: UpdatePassResultCode::PassUpdateFail,
+                code: PassResultCode::PassUpdateFail,
                 ..
             }
         ),
@@ -337,7 +335,7 @@ async fn a_request_signed_with_the_wrong_merchant_key_is_refused_unsigned() {
         .unwrap_err();
     match error {
         Error::Failed {
-            code: UpdatePassResultCode::Unknown(code),
+            code: PassResultCode::Unknown(code),
             ..
         } => assert_eq!(code, "INVALID_SIGNATURE"),
         other => panic!("expected an unsigned INVALID_SIGNATURE failure, got {other:?}"),

@@ -40,9 +40,12 @@ fn attribute_expansion() -> TokenStream {
     let file: syn::File = syn::parse_str(&source).unwrap();
     let mut expanded = alipayhk_codegen::attribute::expand_file(file, &macro_options());
     // Keep only what the attributes wrote.
-    expanded
-        .items
-        .retain(|item| !matches!(item, syn::Item::Use(_) | syn::Item::Fn(_)));
+    expanded.items.retain(|item| {
+        !matches!(
+            item,
+            syn::Item::Use(_) | syn::Item::Fn(_) | syn::Item::Mod(_)
+        )
+    });
     expanded.into_token_stream()
 }
 

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use alipayhk::{ResultStatus, UpdatePassRequest, UpdatePassResponse, UpdatePassResultCode};
+use alipayhk::{PassResultCode, ResultStatus, UpdatePassRequest, UpdatePassResponse};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -48,18 +48,17 @@ fn update_pass_response_sample_parses_with_either_message_spelling() {
     let newer = r#"{"result":{"resultCode":"PASS_UPDATE_FAIL","resultStatus":"F","resultMessage":"closed"}}"#;
     let response: UpdatePassResponse = serde_json::from_str(newer).unwrap();
     assert_eq!(
-        UpdatePassResultCode::from(response.result_info.result_code.as_str()).status(),
+        PassResultCode::from(response.result_info.result_code.as_str()).status(),
         Some(ResultStatus::Failure)
     );
 }
 
 #[test]
 fn an_undocumented_result_code_parses_as_unknown() {
-    let code: UpdatePassResultCode =
-        serde_json::from_str(r#""REQUEST_TRAFFIC_EXCEED_LIMIT""#).unwrap();
+    let code: PassResultCode = serde_json::from_str(r#""REQUEST_TRAFFIC_EXCEED_LIMIT""#).unwrap();
     assert_eq!(
         code,
-        UpdatePassResultCode::Unknown("REQUEST_TRAFFIC_EXCEED_LIMIT".into())
+        PassResultCode::Unknown("REQUEST_TRAFFIC_EXCEED_LIMIT".into())
     );
     assert_eq!(code.status(), None);
     assert_eq!(
@@ -67,7 +66,7 @@ fn an_undocumented_result_code_parses_as_unknown() {
         r#""REQUEST_TRAFFIC_EXCEED_LIMIT""#
     );
     assert_eq!(
-        UpdatePassResultCode::from("USER_NOT_EXSITS"),
-        UpdatePassResultCode::UserNotExsits
+        PassResultCode::from("USER_NOT_EXSITS"),
+        PassResultCode::UserNotExsits
     );
 }

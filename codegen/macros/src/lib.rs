@@ -93,7 +93,7 @@
 //! #[alipayhk::endpoint(
 //!     path = "/api/open/alipay/v1/merchant/card/close",
 //!     response = CloseCardResponse,
-//!     result_codes = alipayhk::UpdatePassResultCode,
+//!     result_codes = alipayhk::PassResultCode,
 //! )]
 //! #[alipayhk(required_when(reason, status = "CLOSED"))]
 //! pub struct CloseCardRequest {

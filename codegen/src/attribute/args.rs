@@ -3,6 +3,7 @@
 
 use heck::ToLowerCamelCase;
 use proc_macro2::{Span, TokenStream};
+use syn::ext::IdentExt;
 use syn::meta::ParseNestedMeta;
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned as _;
@@ -11,9 +12,10 @@ use syn::{Ident, ItemStruct, LitStr, Token};
 use super::Errors;
 use super::fields::read_struct;
 use super::spans::Spans;
-use crate::spec::raw::{EndpointSpec, Located, MessageSpec, ResultCodeSpec};
+use crate::model::rust_field_ident_name;
+use crate::spec::raw::{EndpointSpec, IdempotencySpec, Located, MessageSpec, ResultCodeSpec};
 
-const OPTIONS: &str = "method, path, response, result_codes, summary";
+const OPTIONS: &str = "method, path, response, result_codes, idempotency, summary";
 
 #[derive(Default)]
 struct Args {
@@ -23,6 +25,7 @@ struct Args {
     response: Option<Located<String>>,
     codes: Option<Located<Vec<ResultCodeSpec>>>,
     existing_codes: Option<Located<String>>,
+    idempotency: Option<IdempotencySpec>,
 }
 
 /// Reads the arguments and the struct. `None` when there is too little to check further.
@@ -71,6 +74,19 @@ pub(super) fn read_endpoint(
         ));
         return None;
     }
+    let idempotency = args.idempotency.map(|mut idempotency| {
+        // Key fields are named as the struct names them; the spec names wire names.
+        for key in &mut idempotency.key.value {
+            if let Some(field) = request
+                .fields
+                .iter()
+                .find(|f| rust_field_ident_name(&f.name.value) == key.value)
+            {
+                key.value = field.name.value.clone();
+            }
+        }
+        idempotency
+    });
     let name = stem.to_lower_camel_case();
     let at = item.ident.span();
     Some(EndpointSpec {
@@ -98,7 +114,11 @@ pub(super) fn read_endpoint(
             sample: None,
             existing: Some(response?),
         },
-        result_codes: args.codes.unwrap_or_else(|| spans.locate(Vec::new(), at)),
+        direction: None,
+        idempotency,
+        resolve_unknown_with: None,
+        result_codes: args.codes,
+        result_code_table: None,
         existing_result_codes: args.existing_codes,
     })
 }
@@ -153,6 +173,38 @@ fn read_arg(meta: &ParseNestedMeta<'_>, args: &mut Args, spans: &mut Spans) -> s
                     .collect();
                 args.codes = Some(spans.locate(codes, at));
             }
+        }
+        "idempotency" => {
+            duplicate(args.idempotency.is_some())?;
+            let at = meta.path.span();
+            let mut spec = IdempotencySpec {
+                key: spans.locate(Vec::new(), at),
+                already_done: Vec::new(),
+            };
+            meta.parse_nested_meta(|inner| {
+                let names = |spans: &mut Spans| -> syn::Result<Vec<Located<String>>> {
+                    let content;
+                    syn::parenthesized!(content in inner.input);
+                    let idents = Punctuated::<Ident, Token![,]>::parse_terminated(&content)?;
+                    Ok(idents
+                        .iter()
+                        .map(|i| spans.locate(i.unraw().to_string(), i.span()))
+                        .collect())
+                };
+                if inner.path.is_ident("key") {
+                    let key = names(spans)?;
+                    spec.key = spans.locate(key, inner.path.span());
+                } else if inner.path.is_ident("already_done") {
+                    spec.already_done = names(spans)?;
+                } else {
+                    return Err(inner.error(format!(
+                        "unknown idempotency option `{}`, expected one of: key, already_done",
+                        super::fields::path_text(&inner.path)
+                    )));
+                }
+                Ok(())
+            })?;
+            args.idempotency = Some(spec);
         }
         _ => {
             return Err(meta.error(format!(

@@ -14,7 +14,7 @@ use crate::model::rust_field_ident_name;
 use crate::spec::raw::{EnumValueSpec, FieldSpec, RequiredWhenSpec, RuleSpec};
 
 const FIELD_OPTIONS: &str =
-    "rename, alias, max_length, min_length, minimum, maximum, nullable, values, sample";
+    "rename, alias, max_length, min_length, minimum, maximum, nullable, sensitive, values, sample";
 const STRUCT_OPTIONS: &str = "exactly_one_of, at_least_one_of, required_when";
 
 /// What a struct declares, in spec terms.
@@ -161,6 +161,7 @@ fn read_field(field: &syn::Field, spans: &mut Spans, errors: &mut Errors) -> Opt
         description: doc_text(&field.attrs),
         required: true,
         nullable: false,
+        sensitive: false,
         aliases: Vec::new(),
         max_length: None,
         min_length: None,
@@ -234,6 +235,7 @@ fn read_option(
             spec.sample = Some(value.value());
         }
         "nullable" => spec.nullable = true,
+        "sensitive" => spec.sensitive = true,
         "max_length" | "min_length" => {
             let lit: Lit = meta.value()?.parse()?;
             let Lit::Int(int) = &lit else {

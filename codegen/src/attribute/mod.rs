@@ -85,6 +85,7 @@ pub fn object(
         fields: Some(read.fields),
         rules: read.rules,
         values: None,
+        transitions: Vec::new(),
     };
     match model::object_alone(&spec, direction, &source(attribute)) {
         Ok(api) if errors.is_empty() => {

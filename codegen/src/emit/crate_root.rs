@@ -7,7 +7,7 @@ use super::enums::value_enum;
 use super::object::object;
 use super::types::Site;
 use super::{EmitOptions, docs};
-use crate::model::{Api, HeaderPlacement, TypeDef};
+use crate::model::{Api, Flow, HeaderPlacement, TypeDef};
 
 pub(super) fn lib_rs(api: &Api, options: &EmitOptions) -> TokenStream {
     let rt = &options.runtime;
@@ -40,8 +40,14 @@ pub(super) fn lib_rs(api: &Api, options: &EmitOptions) -> TokenStream {
     // Modules are formatted by prettyplease; `rustfmt::skip` keeps `cargo fmt` from
     // rewriting them into something `check` would call drift. Re-exports are one per line,
     // a layout both formatters agree on.
-    let shared = (!api.shared_types.is_empty()).then(|| {
-        let names = api.shared_types.keys().map(|n| format_ident!("{}", n));
+    let shared = api.has_shared_items().then(|| {
+        let mut names: Vec<&String> = api
+            .shared_types
+            .keys()
+            .chain(api.result_code_tables.keys())
+            .collect();
+        names.sort();
+        let names = names.into_iter().map(|n| format_ident!("{}", n));
         quote! {
             #[rustfmt::skip]
             pub mod types;
@@ -62,6 +68,17 @@ pub(super) fn lib_rs(api: &Api, options: &EmitOptions) -> TokenStream {
             #(pub use #module::#names;)*
         }
     });
+    let webhooks = api
+        .endpoints
+        .values()
+        .any(|e| e.flow == Flow::Inbound)
+        .then(|| {
+            quote! {
+                #[cfg(feature = "server")]
+                #[rustfmt::skip]
+                pub mod webhooks;
+            }
+        });
     quote! {
         #doc
         // In the order `cargo fmt` sorts them, so formatting the crate changes nothing.
@@ -75,6 +92,7 @@ pub(super) fn lib_rs(api: &Api, options: &EmitOptions) -> TokenStream {
         #[cfg(feature = "server")]
         #[rustfmt::skip]
         pub mod server;
+        #webhooks
         #shared
         #(#modules)*
     }
@@ -140,5 +158,12 @@ pub fn shared_items(api: &Api, options: &EmitOptions) -> TokenStream {
         TypeDef::Object(o) => object(api, o, Site::Shared, options, None),
         TypeDef::Enum(e) => value_enum(e, options),
     });
-    quote!(#(#items)*)
+    let tables = api.result_code_tables.values().map(|set| {
+        let covers = set
+            .description
+            .clone()
+            .unwrap_or_else(|| format!("The `{}` result codes.", set.name));
+        super::enums::result_codes(set, &covers, options)
+    });
+    quote!(#(#items)* #(#tables)*)
 }

@@ -8,11 +8,11 @@ use super::enums::{result_codes, status_letter, value_enum};
 use super::object::object;
 use super::types::{Site, path_type};
 use super::{EmitOptions, docs};
-use crate::model::{Api, Endpoint, Method, TypeDef};
+use crate::model::{Api, Endpoint, Flow, Method, ResultCodes, TypeDef};
 
 /// The whole module file of an endpoint.
 pub(super) fn module_file(api: &Api, endpoint: &Endpoint, options: &EmitOptions) -> TokenStream {
-    let doc = docs::inner(&module_doc(endpoint));
+    let doc = docs::inner(&module_doc(api, endpoint));
     let items = endpoint_items(api, endpoint, options);
     let serde_import = options.serde_crate.is_none().then(|| {
         quote!(
@@ -35,10 +35,10 @@ pub fn endpoint_items(api: &Api, endpoint: &Endpoint, options: &EmitOptions) -> 
         .response
         .declared()
         .map(|r| object(api, r, Site::Endpoint, options, module));
-    let codes = endpoint
-        .result_codes
-        .declared()
-        .map(|c| result_codes(c, &endpoint.name, options));
+    let codes = endpoint.result_codes.declared().map(|c| {
+        let covers = format!("Result codes documented for `{}`.", endpoint.name);
+        result_codes(c, &covers, options)
+    });
     let types = endpoint.types.values().map(|def| match def {
         TypeDef::Object(o) => object(api, o, Site::Endpoint, options, module),
         TypeDef::Enum(e) => value_enum(e, options),
@@ -56,7 +56,13 @@ fn endpoint_impl(endpoint: &Endpoint, options: &EmitOptions) -> TokenStream {
     let rt = &options.runtime;
     let request = format_ident!("{}", endpoint.request.name);
     let response = path_type(endpoint.response.type_name());
-    let codes = path_type(endpoint.result_codes.type_name());
+    let codes = match &endpoint.result_codes {
+        ResultCodes::Shared(name) => {
+            let ident = format_ident!("{}", name);
+            quote!(crate::types::#ident)
+        }
+        other => path_type(other.type_name()),
+    };
     let name = &endpoint.name;
     let path = &endpoint.path;
     let method = match endpoint.method {
@@ -65,6 +71,19 @@ fn endpoint_impl(endpoint: &Endpoint, options: &EmitOptions) -> TokenStream {
         Method::Put => quote!(Put),
         Method::Delete => quote!(Delete),
     };
+    let idempotency = endpoint.idempotency.as_ref().map(|i| {
+        let (key, done) = (&i.key, &i.already_done);
+        quote! {
+            const IDEMPOTENCY: Option<#rt::Idempotency> = Some(#rt::Idempotency {
+                key: &[#(#key),*],
+                already_done: &[#(#done),*],
+            });
+        }
+    });
+    let resolve = endpoint
+        .resolve_unknown_with
+        .as_ref()
+        .map(|q| quote!(const RESOLVE_UNKNOWN_WITH: Option<&'static str> = Some(#q);));
     quote! {
         impl #rt::Endpoint for #request {
             type Response = #response;
@@ -72,23 +91,29 @@ fn endpoint_impl(endpoint: &Endpoint, options: &EmitOptions) -> TokenStream {
             const NAME: &'static str = #name;
             const METHOD: #rt::HttpMethod = #rt::HttpMethod::#method;
             const PATH: &'static str = #path;
+            #idempotency
+            #resolve
         }
     }
 }
 
-fn module_doc(endpoint: &Endpoint) -> String {
+fn module_doc(api: &Api, endpoint: &Endpoint) -> String {
     let method = match endpoint.method {
         Method::Get => "GET",
         Method::Post => "POST",
         Method::Put => "PUT",
         Method::Delete => "DELETE",
     };
+    let (codes, table_note) = match &endpoint.result_codes {
+        ResultCodes::Declared(set) => (Some(set), String::new()),
+        ResultCodes::Shared(name) => (
+            api.result_code_tables.get(name),
+            format!("\n\nThese are the shared [`{name}`](crate::{name}) table."),
+        ),
+        ResultCodes::Existing(_) => (None, String::new()),
+    };
     let mut table = String::from("| Code | Status | Message |\n|---|---|---|");
-    for code in endpoint
-        .result_codes
-        .declared()
-        .map_or(&[][..], |c| &c.codes)
-    {
+    for code in codes.map_or(&[][..], |c| &c.codes) {
         table.push_str(&format!(
             "\n| `{}` | {} | {} |",
             code.code,
@@ -96,18 +121,69 @@ fn module_doc(endpoint: &Endpoint) -> String {
             code.message.replace('|', "\\|")
         ));
     }
-    docs::paragraphs([
-        format!("{}.", endpoint.summary.trim_end_matches('.')),
-        format!(
+    let wire = match endpoint.flow {
+        Flow::Outbound => format!(
             "`{method} {}`, sent with [`{}`].",
             endpoint.path, endpoint.request.name
         ),
+        Flow::Inbound => format!(
+            "`{method} <your prefix>{}`: AlipayHK calls you with [`{}`]; answer with [`{}`] \
+             through [`crate::webhooks`].",
+            endpoint.path,
+            endpoint.request.name,
+            endpoint.response.type_name()
+        ),
+    };
+    docs::paragraphs([
+        format!("{}.", endpoint.summary.trim_end_matches('.')),
+        wire,
         endpoint.description.clone().unwrap_or_default(),
-        format!("# Result codes\n\n{table}"),
+        idempotency_doc(endpoint),
+        format!("# Result codes\n\n{table}{table_note}"),
+        super::example::snippet(api, endpoint),
         endpoint
             .docs_url
             .as_ref()
             .map(|u| format!("Documentation: <{u}>"))
             .unwrap_or_default(),
     ])
+}
+
+fn idempotency_doc(endpoint: &Endpoint) -> String {
+    let resolve = endpoint
+        .resolve_unknown_with
+        .as_ref()
+        .map(|q| format!(" After an unknown outcome, `{q}` tells what happened."))
+        .unwrap_or_default();
+    let Some(i) = &endpoint.idempotency else {
+        return match endpoint.flow {
+            Flow::Outbound => format!(
+                "# Repeating\n\nNot idempotent: after an unknown outcome, do not re-send; find out \
+                 what happened first.{resolve}"
+            ),
+            Flow::Inbound => String::new(),
+        };
+    };
+    let quoted = |list: &[String]| {
+        list.iter()
+            .map(|k| format!("`{k}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut text = if i.key.is_empty() {
+        "# Repeating\n\nChanges nothing, so it may be repeated freely.".to_owned()
+    } else {
+        format!(
+            "# Repeating\n\nIdempotent on ({}): a re-send of the same request is the same operation.",
+            quoted(&i.key)
+        )
+    };
+    if !i.already_done.is_empty() {
+        text.push_str(&format!(
+            " A re-send after an unknown outcome that answers {} means an earlier attempt succeeded.",
+            quoted(&i.already_done)
+        ));
+    }
+    text.push_str(&resolve);
+    text
 }

@@ -33,7 +33,8 @@ pub(super) fn value_enum(def: &EnumDef, options: &EmitOptions) -> TokenStream {
         })
         .collect();
     let name = format_ident!("{}", def.name);
-    if def.open {
+    let transitions = transitions(def);
+    let enum_tokens = if def.open {
         let enum_tokens = open_enum(&name, &doc, &variants, options, TokenStream::new());
         let rt = &options.runtime;
         quote! {
@@ -49,7 +50,54 @@ pub(super) fn value_enum(def: &EnumDef, options: &EmitOptions) -> TokenStream {
         }
     } else {
         closed_enum(&name, &doc, &variants, options)
+    };
+    quote!(#enum_tokens #transitions)
+}
+
+/// `can_become`, for an enum that is a state with documented transitions.
+fn transitions(def: &EnumDef) -> Option<TokenStream> {
+    if def.transitions.is_empty() {
+        return None;
     }
+    let name = format_ident!("{}", def.name);
+    let arms = def
+        .transitions
+        .iter()
+        .filter(|t| !t.to.is_empty())
+        .map(|t| {
+            let from = format_ident!("{}", t.from);
+            let to = t.to.iter().map(|v| format_ident!("{}", v));
+            quote!(Self::#from => matches!(next, #(Self::#to)|*),)
+        });
+    let list: Vec<String> = def
+        .transitions
+        .iter()
+        .map(|t| {
+            let wire = |variant: &str| {
+                def.values
+                    .iter()
+                    .find(|v| v.variant == variant)
+                    .map_or(variant.to_owned(), |v| format!("`{}`", v.wire))
+            };
+            let to: Vec<String> = t.to.iter().map(|v| wire(v)).collect();
+            format!("- {} → {}", wire(&t.from), to.join(", "))
+        })
+        .collect();
+    let doc = docs::outer(&format!(
+        "Whether a value may change to `next`, by the documented transitions:\n\n{}",
+        list.join("\n")
+    ));
+    Some(quote! {
+        impl #name {
+            #doc
+            pub fn can_become(&self, next: &Self) -> bool {
+                match self {
+                    #(#arms)*
+                    _ => false,
+                }
+            }
+        }
+    })
 }
 
 fn closed_enum(
@@ -171,10 +219,11 @@ fn open_enum(
     }
 }
 
-/// The result-code enum of an endpoint, with each code's documented status.
+/// A result-code enum (an endpoint's, or a shared table), with each code's documented status.
+/// `covers` says whose codes they are, for the docs.
 pub(super) fn result_codes(
     set: &ResultCodeSet,
-    endpoint: &str,
+    covers: &str,
     options: &EmitOptions,
 ) -> TokenStream {
     let rt = &options.runtime;
@@ -188,9 +237,7 @@ pub(super) fn result_codes(
             doc: format!("`{}` ({}): {}", c.code, status_letter(c.status), c.message),
         })
         .collect();
-    let doc = format!(
-        "Result codes documented for `{endpoint}`. Codes not listed here parse as `Unknown` and keep the wire value."
-    );
+    let doc = format!("{covers} Codes not listed here parse as `Unknown` and keep the wire value.");
     let status_arms = set.codes.iter().map(|c| {
         let ident = format_ident!("{}", c.variant);
         let status = match c.status {

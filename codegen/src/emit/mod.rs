@@ -6,17 +6,19 @@ mod crate_root;
 mod docs;
 mod endpoint;
 mod enums;
+mod example;
 mod object;
 mod server;
 mod types;
 mod validate;
+mod webhooks;
 
 use std::collections::BTreeMap;
 
 use proc_macro2::TokenStream;
 
 use crate::error::CodegenError;
-use crate::model::Api;
+use crate::model::{Api, Flow};
 use crate::spec::SourceFile;
 
 pub use crate_root::shared_items;
@@ -73,7 +75,7 @@ pub fn generate(api: &Api, options: &EmitOptions) -> Result<GeneratedFiles, Code
         "headers.rs".into(),
         render("headers.rs", &[&api.source], crate_root::headers_rs(api))?,
     );
-    if !api.shared_types.is_empty() {
+    if api.has_shared_items() {
         files.insert(
             "types.rs".into(),
             render(
@@ -87,6 +89,16 @@ pub fn generate(api: &Api, options: &EmitOptions) -> Result<GeneratedFiles, Code
         "server.rs".into(),
         render("server.rs", &all_sources, server::server_rs(api, options))?,
     );
+    if api.endpoints.values().any(|e| e.flow == Flow::Inbound) {
+        files.insert(
+            "webhooks.rs".into(),
+            render(
+                "webhooks.rs",
+                &all_sources,
+                webhooks::webhooks_rs(api, options),
+            )?,
+        );
+    }
     for endpoint in api.endpoints.values() {
         let file = format!("{}.rs", endpoint.module);
         let tokens = endpoint::module_file(api, endpoint, options);

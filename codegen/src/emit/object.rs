@@ -28,17 +28,51 @@ pub(super) fn object(
     let validate = def
         .validated
         .then(|| validate::validate_impl(api, def, options, module));
+    // A secret field gets a `Debug` that redacts it; everything else derives.
+    let sensitive = def.fields.iter().any(|f| f.sensitive);
+    let debug_derive = (!sensitive).then(|| quote!(Debug,));
+    // With nothing required, `new()` takes no arguments, and `Default` is the same value.
+    let default_derive = def
+        .fields
+        .iter()
+        .all(|f| !f.required)
+        .then(|| quote!(Default,));
+    let debug_impl = sensitive.then(|| redacted_debug(def));
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, #serde_derives)]
+        #[derive(#debug_derive Clone, #default_derive PartialEq, #serde_derives)]
         #serde_crate
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }
 
+        #debug_impl
         #constructor
         #validate
+    }
+}
+
+fn redacted_debug(def: &ObjectDef) -> TokenStream {
+    let name = format_ident!("{}", def.name);
+    let label = &def.name;
+    let fields = def.fields.iter().map(|f| {
+        let ident = field_ident(&f.rust_name);
+        let wire = &f.rust_name;
+        if f.sensitive {
+            quote!(.field(#wire, &"<redacted>"))
+        } else {
+            quote!(.field(#wire, &self.#ident))
+        }
+    });
+    quote! {
+        impl std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(#label)
+                    #(#fields)*
+                    .finish()
+            }
+        }
     }
 }
 
@@ -80,6 +114,9 @@ fn field_doc(field: &FieldDef) -> String {
     });
     if field.nullable {
         facts.push("may be null".into());
+    }
+    if field.sensitive {
+        facts.push("a secret, redacted in `Debug`".into());
     }
     let c = &field.constraints;
     if let Some(max) = c.max_length {

@@ -8,15 +8,16 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{EmitOptions, docs};
-use crate::model::{Api, Endpoint, FieldType, Method};
+use crate::model::{Api, Endpoint, FieldType, Flow, Method};
 
 pub(super) fn server_rs(api: &Api, options: &EmitOptions) -> TokenStream {
     let rt = &options.runtime;
     let doc = docs::inner(
         "The server side of the API, for the local gateway and for tests: implement [`Api`] with the behaviour you want and serve [`router`] behind the runtime's signature middleware.",
     );
-    let methods = api.endpoints.values().map(|e| method(e, options));
-    let routes = api.endpoints.values().map(|e| route(e, options));
+    let outbound = || api.endpoints.values().filter(|e| e.flow == Flow::Outbound);
+    let methods = outbound().map(|e| method(e, options));
+    let routes = outbound().map(|e| route(e, options));
     quote! {
         #doc
         use std::sync::Arc;
@@ -41,7 +42,7 @@ pub(super) fn server_rs(api: &Api, options: &EmitOptions) -> TokenStream {
     }
 }
 
-fn method(endpoint: &Endpoint, options: &EmitOptions) -> TokenStream {
+pub(super) fn method(endpoint: &Endpoint, options: &EmitOptions) -> TokenStream {
     let rt = &options.runtime;
     let ident = format_ident!("{}", endpoint.module);
     let request = format_ident!("{}", endpoint.request.name);
@@ -68,12 +69,7 @@ fn route(endpoint: &Endpoint, options: &EmitOptions) -> TokenStream {
     let rt = &options.runtime;
     let ident = format_ident!("{}", endpoint.module);
     let request = format_ident!("{}", endpoint.request.name);
-    // A failure answer carries only the result object, under the name the response uses.
-    let result_field = endpoint
-        .response
-        .declared()
-        .and_then(|r| r.fields.iter().find(|f| f.ty == FieldType::Result))
-        .map_or("result", |f| f.wire_name.as_str());
+    let result_field = result_field(endpoint);
     let method = format_ident!("{}", method_str(endpoint.method).to_lowercase());
     quote! {
         .route(
@@ -85,7 +81,16 @@ fn route(endpoint: &Endpoint, options: &EmitOptions) -> TokenStream {
     }
 }
 
-fn method_str(method: Method) -> &'static str {
+/// Where a failure answer puts the result object: the name the response uses for it.
+pub(super) fn result_field(endpoint: &Endpoint) -> &str {
+    endpoint
+        .response
+        .declared()
+        .and_then(|r| r.fields.iter().find(|f| f.ty == FieldType::Result))
+        .map_or("result", |f| f.wire_name.as_str())
+}
+
+pub(super) fn method_str(method: Method) -> &'static str {
     match method {
         Method::Get => "GET",
         Method::Post => "POST",

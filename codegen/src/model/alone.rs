@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::build::{Reporter, build_endpoint};
+use super::build::{Reporter, Shared, build_endpoint};
 use super::fields::{Scope, build_object, mark_reachability};
 use super::*;
 use crate::error::SpecErrors;
@@ -31,8 +31,11 @@ pub fn endpoint_alone(spec: &EndpointSpec, source: &SourceFile) -> Result<Api, S
     let endpoint = build_endpoint(
         &mut report,
         &mut BTreeMap::new(),
-        &no_kinds,
-        &no_types,
+        &Shared {
+            kinds: &no_kinds,
+            types: &no_types,
+            tables: &BTreeMap::new(),
+        },
         spec,
         source,
         true,
@@ -93,10 +96,12 @@ pub fn object_alone(
 fn alone_api(name: &str, source: &SourceFile) -> Api {
     Api {
         name: name.to_owned(),
+        crate_name: "alipayhk".to_owned(),
         description: None,
         example: None,
         headers: Vec::new(),
         shared_types: BTreeMap::new(),
+        result_code_tables: BTreeMap::new(),
         endpoints: BTreeMap::new(),
         source: source.clone(),
     }

@@ -49,6 +49,15 @@ pub fn build(sources: &SpecSources) -> Result<Api, SpecErrors> {
         report.error(&api_doc.api.name, "api.name", "must not be empty");
     }
     let headers = build_headers(&mut report, &api_doc.api.headers);
+    if let Some(name) = &api_doc.api.crate_name
+        && syn::parse_str::<syn::Ident>(&name.value).is_err()
+    {
+        report.error(
+            name,
+            "api.crate",
+            "a crate name in Rust paths, such as `alipayhk`",
+        );
+    }
 
     // Every named type, with where it was declared, so a second declaration is reported.
     let mut declared: BTreeMap<String, (std::path::PathBuf, u32, u32)> = BTreeMap::new();
@@ -88,6 +97,27 @@ pub fn build(sources: &SpecSources) -> Result<Api, SpecErrors> {
     for spec in &api_doc.types {
         declare(&mut declared, &mut report, &spec.name, &spec.name.value);
     }
+    let mut tables = BTreeMap::new();
+    for spec in &api_doc.result_code_tables {
+        let name = &spec.name.value;
+        if !is_pascal(name) {
+            report.error(
+                &spec.name,
+                &format!("result_code_tables[{name}]"),
+                "a table name is PascalCase letters and digits, such as `PassResultCode`",
+            );
+            continue;
+        }
+        declare(&mut declared, &mut report, &spec.name, name);
+        let mut set = build_result_codes(
+            &mut report,
+            &format!("result_code_tables[{name}]"),
+            name,
+            &spec.codes,
+        );
+        set.description = spec.description.clone();
+        tables.insert(name.clone(), set);
+    }
     for (name, (def, at)) in inline_shared {
         declare(&mut declared, &mut report, &at, &name);
         shared_types.insert(name, def);
@@ -104,8 +134,11 @@ pub fn build(sources: &SpecSources) -> Result<Api, SpecErrors> {
         let Some(endpoint) = build_endpoint(
             &mut report,
             &mut declared,
-            &shared_kinds,
-            &shared_types,
+            &Shared {
+                kinds: &shared_kinds,
+                types: &shared_types,
+                tables: &tables,
+            },
             spec,
             source,
             false,
@@ -122,16 +155,42 @@ pub fn build(sources: &SpecSources) -> Result<Api, SpecErrors> {
         }
         endpoints.insert(endpoint.name.clone(), endpoint);
     }
+    // A query endpoint may be declared in any file, so it is checked once all are read.
+    for (source, doc) in &sources.endpoints {
+        let query = doc.endpoint.resolve_unknown_with.as_ref();
+        if let Some(query) = query.filter(|q| !endpoints.contains_key(&q.value)) {
+            let mut report = Reporter {
+                file: &source.path,
+                errors: &mut errors,
+            };
+            let known: Vec<&str> = endpoints.keys().map(String::as_str).collect();
+            report.error(
+                query,
+                "endpoint.resolve_unknown_with",
+                format!(
+                    "unknown endpoint `{}`, expected one of: {}",
+                    query.value,
+                    known.join(", ")
+                ),
+            );
+        }
+    }
 
     if !errors.is_empty() {
         return Err(SpecErrors(errors));
     }
     let mut api = Api {
         name: api_doc.api.name.value.clone(),
+        crate_name: api_doc
+            .api
+            .crate_name
+            .as_ref()
+            .map_or_else(|| "alipayhk".to_owned(), |c| c.value.clone()),
         description: api_doc.api.description.clone(),
         example: api_doc.api.example.clone(),
         headers,
         shared_types,
+        result_code_tables: tables,
         endpoints,
         source: api_source.clone(),
     };
@@ -228,6 +287,9 @@ fn shared_type_kinds(report: &mut Reporter<'_>, types: &[TypeSpec]) -> BTreeMap<
 
 fn build_shared_enum(report: &mut Reporter<'_>, spec: &TypeSpec) -> Option<TypeDef> {
     let field = format!("types[{}]", spec.name.value);
+    if spec.kind.value != "enum" && !spec.transitions.is_empty() {
+        report.error(&spec.kind, &field, "only an enum takes `transitions`");
+    }
     if spec.fields.is_some() || !spec.rules.is_empty() {
         report.error(
             &spec.kind,
@@ -237,19 +299,68 @@ fn build_shared_enum(report: &mut Reporter<'_>, spec: &TypeSpec) -> Option<TypeD
     }
     let values =
         super::fields::build_enum_values(report, &field, &spec.kind, spec.values.as_ref())?;
+    let transitions = build_transitions(report, &field, &values, &spec.transitions);
     Some(TypeDef::Enum(EnumDef {
         name: spec.name.value.clone(),
         description: spec.description.clone(),
         values,
         open: false,
+        transitions,
     }))
+}
+
+/// Each `from` and `to` must be a value of the enum; each value appears as `from` once.
+fn build_transitions(
+    report: &mut Reporter<'_>,
+    field: &str,
+    values: &[EnumValue],
+    specs: &[crate::spec::raw::TransitionSpec],
+) -> Vec<Transition> {
+    let variant = |report: &mut Reporter<'_>, wire: &Located<String>| {
+        let found = values.iter().find(|v| v.wire == wire.value);
+        if found.is_none() {
+            let all: Vec<&str> = values.iter().map(|v| v.wire.as_str()).collect();
+            report.error(
+                wire,
+                &format!("{field}.transitions"),
+                format!(
+                    "`{}` is not a value of this enum (values: {})",
+                    wire.value,
+                    all.join(", ")
+                ),
+            );
+        }
+        found.map(|v| v.variant.clone())
+    };
+    let mut transitions: Vec<Transition> = Vec::new();
+    for spec in specs {
+        let from = variant(report, &spec.from);
+        let to: Vec<String> = spec.to.iter().filter_map(|t| variant(report, t)).collect();
+        let Some(from) = from else { continue };
+        if transitions.iter().any(|t| t.from == from) {
+            report.error(
+                &spec.from,
+                &format!("{field}.transitions"),
+                format!("`{}` is listed twice as `from`", spec.from.value),
+            );
+            continue;
+        }
+        transitions.push(Transition { from, to });
+    }
+    transitions
+}
+
+/// What `api.yaml` declares that endpoints can refer to.
+pub(super) struct Shared<'a> {
+    pub(super) kinds: &'a BTreeMap<String, TypeKind>,
+    pub(super) types: &'a BTreeMap<String, TypeDef>,
+    pub(super) tables: &'a BTreeMap<String, ResultCodeSet>,
 }
 
 pub(super) fn build_endpoint(
     report: &mut Reporter<'_>,
     declared: &mut BTreeMap<String, (std::path::PathBuf, u32, u32)>,
-    shared_kinds: &BTreeMap<String, TypeKind>,
-    shared_types: &BTreeMap<String, TypeDef>,
+    shared: &Shared<'_>,
     spec: &EndpointSpec,
     source: &crate::spec::SourceFile,
     existing_types: bool,
@@ -285,7 +396,8 @@ pub(super) fn build_endpoint(
     }
 
     let prefix = pascal(name);
-    let mut scope = Scope::new(shared_kinds, shared_types, TypeHome::Local, &prefix)
+    let tables = shared.tables;
+    let mut scope = Scope::new(shared.kinds, shared.types, TypeHome::Local, &prefix)
         .with_existing_types(existing_types);
     let request = build_message(
         report,
@@ -304,14 +416,23 @@ pub(super) fn build_endpoint(
             &spec.response,
         )),
     };
-    let result_codes = match &spec.existing_result_codes {
-        Some(existing) => ResultCodes::Existing(existing.value.clone()),
-        None => ResultCodes::Declared(build_result_codes(
-            report,
-            &format!("{prefix}ResultCode"),
-            &spec.result_codes,
-        )),
+    let result_codes = endpoint_result_codes(report, tables, spec, &prefix);
+    let flow = match spec.direction.as_ref().map(|d| d.value.as_str()) {
+        None | Some("outbound") => Flow::Outbound,
+        Some("inbound") => Flow::Inbound,
+        Some(other) => {
+            report.error(
+                spec.direction.as_ref().unwrap_or(&spec.name),
+                "endpoint.direction",
+                format!("unknown direction `{other}`, expected `outbound` or `inbound`"),
+            );
+            Flow::Outbound
+        }
     };
+    let idempotency = spec
+        .idempotency
+        .as_ref()
+        .map(|idempotency| build_idempotency(report, idempotency, &request, &result_codes, tables));
     // The names derived from the endpoint's own name come first, so a `type_name` that takes
     // one is reported at the `type_name`.
     let generated = std::iter::once(&request.name)
@@ -332,6 +453,9 @@ pub(super) fn build_endpoint(
 
     Some(Endpoint {
         name: name.clone(),
+        flow,
+        idempotency,
+        resolve_unknown_with: spec.resolve_unknown_with.as_ref().map(|q| q.value.clone()),
         module: module_name(name),
         method: method?,
         path: spec.path.value.clone(),
@@ -391,24 +515,131 @@ fn check_path(path: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The endpoint's own codes, a shared table, or (attribute front door) an existing type.
+fn endpoint_result_codes(
+    report: &mut Reporter<'_>,
+    tables: &BTreeMap<String, ResultCodeSet>,
+    spec: &EndpointSpec,
+    prefix: &str,
+) -> ResultCodes {
+    let own = format!("{prefix}ResultCode");
+    match (
+        &spec.existing_result_codes,
+        &spec.result_code_table,
+        &spec.result_codes,
+    ) {
+        (Some(existing), _, _) => ResultCodes::Existing(existing.value.clone()),
+        (None, Some(table), Some(_)) => {
+            report.error(
+                table,
+                "endpoint.result_code_table",
+                "give either `result_codes` or `result_code_table`, not both",
+            );
+            ResultCodes::Shared(table.value.clone())
+        }
+        (None, Some(table), None) => {
+            if !tables.contains_key(&table.value) {
+                let known: Vec<&str> = tables.keys().map(String::as_str).collect();
+                report.error(
+                    table,
+                    "endpoint.result_code_table",
+                    format!(
+                        "unknown result-code table `{}`, expected one of: {}",
+                        table.value,
+                        if known.is_empty() {
+                            "(none declared in api.yaml)".to_owned()
+                        } else {
+                            known.join(", ")
+                        }
+                    ),
+                );
+            }
+            ResultCodes::Shared(table.value.clone())
+        }
+        (None, None, Some(codes)) => ResultCodes::Declared(build_result_codes(
+            report,
+            "endpoint.result_codes",
+            &own,
+            codes,
+        )),
+        (None, None, None) => {
+            report.error(
+                &spec.name,
+                "endpoint.result_codes",
+                "list the result codes in `result_codes`, or name a shared table in `result_code_table`",
+            );
+            ResultCodes::Declared(ResultCodeSet {
+                name: own,
+                description: None,
+                codes: Vec::new(),
+            })
+        }
+    }
+}
+
+/// Key fields must be request fields; `already_done` codes must be among the endpoint's own.
+fn build_idempotency(
+    report: &mut Reporter<'_>,
+    spec: &crate::spec::raw::IdempotencySpec,
+    request: &ObjectDef,
+    codes: &ResultCodes,
+    tables: &BTreeMap<String, ResultCodeSet>,
+) -> Idempotency {
+    for key in &spec.key.value {
+        if !request.fields.iter().any(|f| f.wire_name == key.value) {
+            let fields: Vec<&str> = request
+                .fields
+                .iter()
+                .map(|f| f.wire_name.as_str())
+                .collect();
+            report.error(
+                key,
+                "endpoint.idempotency.key",
+                format!(
+                    "`{}` is not a request field (fields: {})",
+                    key.value,
+                    fields.join(", ")
+                ),
+            );
+        }
+    }
+    let known = match codes {
+        ResultCodes::Declared(set) => Some(set),
+        ResultCodes::Shared(name) => tables.get(name),
+        ResultCodes::Existing(_) => None,
+    };
+    if let Some(known) = known {
+        for code in &spec.already_done {
+            if !known.codes.iter().any(|c| c.code == code.value) {
+                report.error(
+                    code,
+                    "endpoint.idempotency.already_done",
+                    format!("`{}` is not one of the endpoint's result codes", code.value),
+                );
+            }
+        }
+    }
+    Idempotency {
+        key: spec.key.value.iter().map(|k| k.value.clone()).collect(),
+        already_done: spec.already_done.iter().map(|c| c.value.clone()).collect(),
+    }
+}
+
 fn build_result_codes(
     report: &mut Reporter<'_>,
+    path: &str,
     name: &str,
     spec: &Located<Vec<ResultCodeSpec>>,
 ) -> ResultCodeSet {
     if spec.value.is_empty() {
-        report.error(
-            spec,
-            "endpoint.result_codes",
-            "list at least one result code, such as SUCCESS",
-        );
+        report.error(spec, path, "list at least one result code, such as SUCCESS");
     }
     let mut seen_codes = BTreeSet::new();
     let mut seen_variants = BTreeSet::new();
     let mut codes = Vec::new();
     for entry in &spec.value {
         let code = &entry.code.value;
-        let field = format!("endpoint.result_codes[{code}]");
+        let field = format!("{path}[{code}]");
         if code.is_empty() || !code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
             report.error(
                 &entry.code,
@@ -463,6 +694,7 @@ fn build_result_codes(
     }
     ResultCodeSet {
         name: name.to_owned(),
+        description: None,
         codes,
     }
 }

@@ -214,6 +214,7 @@ fn build_field(
         ty,
         required: spec.required,
         nullable: spec.nullable,
+        sensitive: spec.sensitive,
         aliases,
         constraints,
         sample: spec.sample.clone(),
@@ -237,6 +238,7 @@ fn resolve_type(
                 description: spec.description.clone(),
                 values,
                 open: false,
+                transitions: Vec::new(),
             });
             Some(FieldType::Named(scope.declare(
                 report,
@@ -508,7 +510,8 @@ pub(super) fn build_enum_values(
 }
 
 /// Marks objects reachable from a request as validated and enums reachable from a response
-/// as open: requests can only hold documented values, responses may carry new ones.
+/// (or a notification) as open: requests can only hold documented values, what is received
+/// may carry new ones.
 pub(super) fn mark_reachability(api: &mut Api) {
     let mut validated = BTreeSet::new();
     let mut open = BTreeSet::new();
@@ -528,6 +531,18 @@ pub(super) fn mark_reachability(api: &mut Api) {
             endpoint,
             true,
         );
+        // A notification is received: like a response, it may carry values this version does
+        // not know, while the local gateway still validates what it sends.
+        if endpoint.flow == Flow::Inbound {
+            walk(
+                &endpoint.request,
+                &lookup,
+                &mut open,
+                &mut BTreeSet::new(),
+                endpoint,
+                false,
+            );
+        }
         if let Some(response) = endpoint.response.declared() {
             walk(
                 response,

@@ -23,6 +23,8 @@ use crate::spec::SourceFile;
 pub struct Api {
     /// Display name.
     pub name: String,
+    /// The generated crate's name in Rust paths, such as `alipayhk`.
+    pub crate_name: String,
     /// Crate-level description.
     pub description: Option<String>,
     /// Rust code shown (and compiled as a doc-test) in the crate docs.
@@ -31,6 +33,8 @@ pub struct Api {
     pub headers: Vec<Header>,
     /// Shared types, by Rust name.
     pub shared_types: BTreeMap<String, TypeDef>,
+    /// Result-code tables shared by several endpoints, by Rust name.
+    pub result_code_tables: BTreeMap<String, ResultCodeSet>,
     /// Endpoints, by name.
     pub endpoints: BTreeMap<String, Endpoint>,
     /// `api.yaml`.
@@ -38,6 +42,11 @@ pub struct Api {
 }
 
 impl Api {
+    /// Whether anything goes in the shared `types` module.
+    pub fn has_shared_items(&self) -> bool {
+        !self.shared_types.is_empty() || !self.result_code_tables.is_empty()
+    }
+
     /// Every spec file the API was read from.
     pub fn sources(&self) -> Vec<&SourceFile> {
         std::iter::once(&self.source)
@@ -90,6 +99,12 @@ pub enum Method {
 pub struct Endpoint {
     /// The spec name, such as `updatePass`.
     pub name: String,
+    /// Who calls whom.
+    pub flow: Flow,
+    /// How a call may be repeated after an unknown outcome; `None` when it may not.
+    pub idempotency: Option<Idempotency>,
+    /// The endpoint that tells the outcome of a call whose outcome is unknown.
+    pub resolve_unknown_with: Option<String>,
     /// The module name, such as `update_pass`.
     pub module: String,
     /// The HTTP method.
@@ -150,6 +165,8 @@ impl Message {
 pub enum ResultCodes {
     /// Declared by the spec, emitted with the endpoint.
     Declared(ResultCodeSet),
+    /// A table from `api.yaml`, emitted once in the `types` module.
+    Shared(String),
     /// A Rust type implementing `ResultCode`, named as a path (attribute front door only).
     Existing(String),
 }
@@ -159,7 +176,7 @@ impl ResultCodes {
     pub fn type_name(&self) -> &str {
         match self {
             Self::Declared(set) => &set.name,
-            Self::Existing(path) => path,
+            Self::Shared(name) | Self::Existing(name) => name,
         }
     }
 
@@ -167,9 +184,28 @@ impl ResultCodes {
     pub fn declared(&self) -> Option<&ResultCodeSet> {
         match self {
             Self::Declared(set) => Some(set),
-            Self::Existing(_) => None,
+            Self::Shared(_) | Self::Existing(_) => None,
         }
     }
+}
+
+/// Who calls whom.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    /// The merchant calls AlipayHK.
+    Outbound,
+    /// AlipayHK calls an endpoint the merchant hosts (a notification).
+    Inbound,
+}
+
+/// How a call may be repeated after an unknown outcome.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Idempotency {
+    /// Request fields (wire names) identifying one operation; empty for a call that changes
+    /// nothing.
+    pub key: Vec<String>,
+    /// Result codes a re-send answers when an earlier attempt already succeeded.
+    pub already_done: Vec<String>,
 }
 
 /// A named type.
@@ -211,6 +247,8 @@ pub struct FieldDef {
     pub required: bool,
     /// May be an explicit `null`.
     pub nullable: bool,
+    /// A secret: `Debug` prints it redacted.
+    pub sensitive: bool,
     /// Other accepted wire names.
     pub aliases: Vec<String>,
     /// Length and range limits.
@@ -300,6 +338,17 @@ pub struct EnumDef {
     pub values: Vec<EnumValue>,
     /// Reachable from a response, so it gets an `Unknown(String)` variant.
     pub open: bool,
+    /// For a state: the variants each variant may change to, in spec order.
+    pub transitions: Vec<Transition>,
+}
+
+/// The variants a state may change to from one variant.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Transition {
+    /// The current variant's Rust name.
+    pub from: String,
+    /// The Rust names of the variants it may become.
+    pub to: Vec<String>,
 }
 
 /// One enum value.
@@ -354,6 +403,8 @@ pub enum Condition {
 pub struct ResultCodeSet {
     /// Rust name of the enum.
     pub name: String,
+    /// What the codes cover, for a shared table.
+    pub description: Option<String>,
     /// Codes in spec order.
     pub codes: Vec<ResultCodeDef>,
 }

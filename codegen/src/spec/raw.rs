@@ -15,6 +15,22 @@ pub struct ApiDocument {
     /// Shared types, referenced by name from any endpoint.
     #[serde(default)]
     pub types: Vec<TypeSpec>,
+    /// Result-code tables shared by several endpoints.
+    #[serde(default)]
+    pub result_code_tables: Vec<ResultCodeTableSpec>,
+}
+
+/// A named result-code table, emitted once as an enum in the `types` module.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResultCodeTableSpec {
+    /// The Rust name of the enum, such as `PassResultCode`.
+    pub name: Located<String>,
+    /// What the table covers.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The codes.
+    pub codes: Located<Vec<ResultCodeSpec>>,
 }
 
 /// API-wide facts.
@@ -23,6 +39,10 @@ pub struct ApiDocument {
 pub struct ApiSpec {
     /// Display name.
     pub name: Located<String>,
+    /// The generated crate's name, as the usage snippets in its docs spell it; `alipayhk` when
+    /// absent.
+    #[serde(default, rename = "crate")]
+    pub crate_name: Option<Located<String>>,
     /// Crate-level description.
     #[serde(default)]
     pub description: Option<String>,
@@ -86,6 +106,19 @@ pub struct TypeSpec {
     /// Values, for `enum`.
     #[serde(default)]
     pub values: Option<Located<Vec<EnumValueSpec>>>,
+    /// Allowed changes of value, for an `enum` that is a state.
+    #[serde(default)]
+    pub transitions: Vec<TransitionSpec>,
+}
+
+/// The values a state may change to from one value.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransitionSpec {
+    /// The current value.
+    pub from: Located<String>,
+    /// The values it may become.
+    pub to: Vec<Located<String>>,
 }
 
 /// A spec file describing one endpoint.
@@ -118,12 +151,38 @@ pub struct EndpointSpec {
     pub request: MessageSpec,
     /// The response body.
     pub response: MessageSpec,
+    /// Which side calls: `outbound` (you call AlipayHK; the default) or `inbound` (AlipayHK
+    /// calls an endpoint you host, such as a notification).
+    #[serde(default)]
+    pub direction: Option<Located<String>>,
+    /// How a call may be repeated after an unknown outcome; absent when it may not.
+    #[serde(default)]
+    pub idempotency: Option<IdempotencySpec>,
+    /// The endpoint that tells the outcome of a call whose outcome is unknown.
+    #[serde(default)]
+    pub resolve_unknown_with: Option<Located<String>>,
     /// The documented result codes.
-    pub result_codes: Located<Vec<ResultCodeSpec>>,
+    #[serde(default)]
+    pub result_codes: Option<Located<Vec<ResultCodeSpec>>>,
+    /// A shared table from `api.yaml`, instead of `result_codes`.
+    #[serde(default)]
+    pub result_code_table: Option<Located<String>>,
     /// An existing Rust type used as the result-code enum instead of `result_codes`
     /// (attribute front door only).
     #[serde(skip)]
     pub existing_result_codes: Option<Located<String>>,
+}
+
+/// `idempotency: { key, already_done }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdempotencySpec {
+    /// Request fields (wire names) that identify one operation: a re-send with the same
+    /// values is the same operation. Empty for a call that changes nothing.
+    pub key: Located<Vec<Located<String>>>,
+    /// Result codes a re-send answers when an earlier attempt already succeeded.
+    #[serde(default)]
+    pub already_done: Vec<Located<String>>,
 }
 
 /// A request or response body.
@@ -165,6 +224,9 @@ pub struct FieldSpec {
     /// May be an explicit `null`.
     #[serde(default)]
     pub nullable: bool,
+    /// A secret (an access token, say): `Debug` prints it redacted.
+    #[serde(default)]
+    pub sensitive: bool,
     /// Other wire names accepted when reading.
     #[serde(default)]
     pub aliases: Vec<Located<String>>,

@@ -10,9 +10,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use alipayhk::runtime::{Client, Error, RetryPolicy};
-use alipayhk::{
-    UpdatePassRequest, UpdatePassResultCode, UpdatePassStatus, UpdatePassUpdateDetailType,
-};
+use alipayhk::{PassResultCode, UpdatePassRequest, UpdatePassStatus, UpdatePassUpdateDetailType};
 use alipayhk_gateway::{Fault, GatewayConfig, start};
 
 const MERCHANT: &str = "2160120000000001";
@@ -82,7 +80,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         initial_backoff: Duration::from_millis(200),
         ..RetryPolicy::default()
     };
-    let response = client.execute_resolving_unknown(&request, policy).await?;
+    let resolved = client.execute_resolving_unknown(&request, policy).await?;
+    let response = resolved
+        .response()
+        .ok_or("updatePass never reports an earlier attempt as already done")?;
     println!("   -> {}", response.result_info.result_code);
     let pass = gateway.gateway.pass(PASS).ok_or("the pass exists")?;
     println!(
@@ -98,7 +99,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("\n4. update the closed card: a definitive, typed failure");
     match client.execute(&add_points(10, "BILL-0003")).await {
         Err(Error::Failed {
-            code: UpdatePassResultCode::PassUpdateFail,
+            code: PassResultCode::PassUpdateFail,
             result,
         }) => {
             println!(

@@ -1,71 +1,67 @@
-//! What the gateway does with requests that verified and validated: passes in memory.
+//! What the gateway does with requests that verified and validated: the state it holds, the
+//! scripted results it answers first, the replay of idempotent re-sends, and the
+//! `alipayhk::server::Api` methods that dispatch to passes, templates and tokens.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use alipayhk::runtime::server::failure;
-use alipayhk::{
-    EpochMillis, ResultInfo, ResultStatus, UpdatePassRequest, UpdatePassResponse, UpdatePassStatus,
-};
+use alipayhk::runtime::Endpoint;
+use alipayhk::*;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 
-use crate::faults::{Fault, FaultBook};
+use crate::faults::{Fault, FaultBook, fault_key};
+use crate::passes::Pass;
+use crate::templates::Template;
+use crate::tokens::AuthCode;
 
-/// Whether a pass can still change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PassState {
-    /// Can be updated and closed.
-    Active,
-    /// Terminated; updates fail with `PASS_UPDATE_FAIL`.
-    Closed,
-}
+/// The merchant and template the default gateway knows.
+pub const MERCHANT_ID: &str = "2160120000000001";
+/// The template the default gateway holds, valid.
+pub const TEMPLATE_CODE: &str = "2020090400000000000000000012345";
 
-/// A membership card as the gateway holds it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Pass {
-    /// Active or closed.
-    pub state: PassState,
-    /// Placeholder values, merged from every update's `dataInfo`.
-    pub data: BTreeMap<String, serde_json::Value>,
-    /// Expiry, when an update set one.
-    pub end_date: Option<EpochMillis>,
-}
-
-impl Pass {
-    /// A new active pass.
-    pub fn active() -> Self {
-        Self {
-            state: PassState::Active,
-            data: BTreeMap::new(),
-            end_date: None,
-        }
-    }
-}
-
-type Answer = Result<UpdatePassResponse, ResultInfo>;
-
-/// The gateway's state: passes, faults, the last answer per pass (for idempotent re-sends)
-/// and a count of the requests that arrived.
+/// The gateway's state: passes, templates, authorisation codes, faults, the answers given to
+/// idempotent requests, and a count of the requests that arrived.
 #[derive(Debug, Default)]
 pub struct Gateway {
-    passes: Mutex<HashMap<String, Pass>>,
-    last_answers: Mutex<HashMap<String, (Vec<u8>, Answer)>>,
+    pub(crate) passes: Mutex<HashMap<String, Pass>>,
+    /// (merchantId, templateCode, bizSerialId) → passId, createPass's idempotency key.
+    pub(crate) created: Mutex<HashMap<(String, String, String), String>>,
+    pub(crate) templates: Mutex<HashMap<String, Template>>,
+    pub(crate) auth_codes: Mutex<HashMap<String, AuthCode>>,
+    pub(crate) refresh_tokens: Mutex<HashMap<String, String>>,
+    /// Endpoint and idempotency key → the last request and its answer.
+    replays: Mutex<HashMap<String, Replay>>,
     faults: FaultBook,
     requests: AtomicU64,
+    ids: AtomicU64,
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    // Each critical section is a single insert or lookup, so a panic cannot leave it torn.
+/// A request an idempotent endpoint answered, and the answer, for an identical re-send.
+#[derive(Debug)]
+struct Replay {
+    body: Vec<u8>,
+    answer: Result<serde_json::Value, ResultInfo>,
+}
+
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // Each critical section is a few inserts or lookups that cannot panic halfway.
     mutex
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
+pub(crate) fn success() -> ResultInfo {
+    ResultInfo::new("SUCCESS", ResultStatus::Success, "Success")
+}
+
 impl Gateway {
-    /// A gateway holding `passes`, all active.
+    /// A gateway holding `passes` (active) and the member-card template [`TEMPLATE_CODE`].
     pub fn with_passes<I: IntoIterator<Item = String>>(passes: I) -> Self {
         let gateway = Self::default();
         lock(&gateway.passes).extend(passes.into_iter().map(|id| (id, Pass::active())));
+        gateway.add_template(TEMPLATE_CODE, Template::member_card(MERCHANT_ID));
         gateway
     }
 
@@ -77,6 +73,16 @@ impl Gateway {
     /// A pass as it is now.
     pub fn pass(&self, pass_id: &str) -> Option<Pass> {
         lock(&self.passes).get(pass_id).cloned()
+    }
+
+    /// Adds (or replaces) a template.
+    pub fn add_template(&self, code: &str, template: Template) {
+        lock(&self.templates).insert(code.to_owned(), template);
+    }
+
+    /// A template as it is now.
+    pub fn template(&self, code: &str) -> Option<Template> {
+        lock(&self.templates).get(code).cloned()
     }
 
     /// The faults to apply.
@@ -93,72 +99,159 @@ impl Gateway {
         self.requests.fetch_add(1, Ordering::Relaxed);
     }
 
-    fn update(&self, request: &UpdatePassRequest) -> Answer {
-        let mut passes = lock(&self.passes);
-        let Some(pass) = passes.get_mut(&request.pass_id) else {
-            return Err(failure(
-                "PASS_HAS_NOT_EXIST",
-                format!("pass {} does not exist", request.pass_id),
-            ));
-        };
-        if pass.state == PassState::Closed {
-            return Err(failure(
-                "PASS_UPDATE_FAIL",
-                "only active passes can be updated",
-            ));
-        }
-        match request.status {
-            UpdatePassStatus::Closed => pass.state = PassState::Closed,
-            UpdatePassStatus::Update => {
-                if let Some(data) = &request.data_info {
-                    pass.data
-                        .extend(data.iter().map(|(k, v)| (k.clone(), v.clone())));
-                }
-                if request.end_date.is_some() {
-                    pass.end_date = request.end_date;
-                }
-            }
-        }
-        Ok(UpdatePassResponse::new(ResultInfo::new(
-            "SUCCESS",
-            ResultStatus::Success,
-            "Success",
-        )))
+    /// A new 31-digit ID, shaped like AlipayHK's pass and template codes.
+    pub(crate) fn next_id(&self) -> String {
+        let n = self.ids.fetch_add(1, Ordering::Relaxed) + 1;
+        format!("2026112600000000000{n:012}")
     }
-}
 
-impl alipayhk::server::Api for Gateway {
-    async fn update_pass(&self, request: UpdatePassRequest) -> Answer {
-        if let Some(Fault::Result {
+    /// The scripted result for this request, if a test scripted one: answered instead of the
+    /// behaviour, as a success body when it is `S`.
+    fn scripted<E: Endpoint + Serialize>(
+        &self,
+        request: &E,
+        success: impl FnOnce(ResultInfo) -> E::Response,
+    ) -> Option<Result<E::Response, ResultInfo>> {
+        let body = serde_json::to_vec(request).unwrap_or_default();
+        let fault = self
+            .faults
+            .take(fault_key(&body).as_deref(), true)
+            .into_iter()
+            .next()?;
+        let Fault::Result {
             code,
             status,
             message,
-        }) = self
-            .faults
-            .take(Some(&request.pass_id), true)
-            .into_iter()
-            .next()
-        {
-            let info = ResultInfo::new(
-                code,
-                ResultStatus::from(status.as_str()),
-                message.unwrap_or_default(),
+        } = fault
+        else {
+            return None;
+        };
+        let info = ResultInfo::new(
+            code,
+            ResultStatus::from(status.as_str()),
+            message.unwrap_or_default(),
+        );
+        Some(match info.result_status {
+            ResultStatus::Success => Ok(success(info)),
+            _ => Err(info),
+        })
+    }
+
+    /// Runs `behaviour` once per request for an endpoint the spec calls idempotent by
+    /// re-sending: the same request again (after an unknown outcome) gets the answer the
+    /// first got and changes nothing twice. Endpoints whose spec lists `already_done` codes
+    /// (createPass) answer those instead, from their own state.
+    fn replayed<E>(
+        &self,
+        request: &E,
+        behaviour: impl FnOnce(&E) -> Result<E::Response, ResultInfo>,
+    ) -> Result<E::Response, ResultInfo>
+    where
+        E: Endpoint + Serialize,
+        E::Response: Serialize + DeserializeOwned,
+    {
+        let replays = E::IDEMPOTENCY.filter(|i| !i.key.is_empty() && i.already_done.is_empty());
+        let Some(idempotency) = replays else {
+            return behaviour(request);
+        };
+        let body = serde_json::to_vec(request).unwrap_or_default();
+        let value: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+        let mut key = E::NAME.to_owned();
+        for field in idempotency.key {
+            key.push('\u{1f}');
+            key.push_str(
+                &value
+                    .get(field)
+                    .map(ToString::to_string)
+                    .unwrap_or_default(),
             );
-            return match info.result_status {
-                ResultStatus::Success => Ok(UpdatePassResponse::new(info)),
-                _ => Err(info),
+        }
+        if let Some(replay) = lock(&self.replays).get(&key)
+            && replay.body == body
+        {
+            return match &replay.answer {
+                Ok(value) => serde_json::from_value(value.clone())
+                    .map_err(|e| runtime::server::failure("SYSTEM_ERROR", e.to_string())),
+                Err(result) => Err(result.clone()),
             };
         }
-        // updatePass is idempotent on its request: the same request sent again (after an
-        // unknown outcome) gets the answer the first one got, and changes nothing twice.
-        let key = serde_json::to_vec(&request).unwrap_or_default();
-        if let Some((previous, answer)) = lock(&self.last_answers).get(&request.pass_id)
-            && *previous == key
-        {
-            return answer.clone();
-        }
-        let answer = self.update(&request);
-        lock(&self.last_answers).insert(request.pass_id.clone(), (key, answer.clone()));
+        let answer = behaviour(request);
+        let recorded = match &answer {
+            Ok(response) => Ok(serde_json::to_value(response).unwrap_or_default()),
+            Err(result) => Err(result.clone()),
+        };
+        lock(&self.replays).insert(
+            key,
+            Replay {
+                body,
+                answer: recorded,
+            },
+        );
         answer
+    }
+
+    fn serve<E>(
+        &self,
+        request: E,
+        success: impl FnOnce(ResultInfo) -> E::Response,
+        behaviour: impl FnOnce(&E) -> Result<E::Response, ResultInfo>,
+    ) -> Result<E::Response, ResultInfo>
+    where
+        E: Endpoint + Serialize,
+        E::Response: Serialize + DeserializeOwned,
+    {
+        match self.scripted(&request, success) {
+            Some(answer) => answer,
+            None => self.replayed(&request, behaviour),
+        }
+    }
+}
+
+type Answer<R> = Result<R, ResultInfo>;
+
+impl alipayhk::server::Api for Gateway {
+    async fn create_pass(&self, request: CreatePassRequest) -> Answer<CreatePassResponse> {
+        self.serve(request, CreatePassResponse::new, |r| self.create_pass(r))
+    }
+
+    async fn update_pass(&self, request: UpdatePassRequest) -> Answer<UpdatePassResponse> {
+        self.serve(request, UpdatePassResponse::new, |r| self.update_pass(r))
+    }
+
+    async fn create_template(
+        &self,
+        request: CreateTemplateRequest,
+    ) -> Answer<CreateTemplateResponse> {
+        self.serve(request, CreateTemplateResponse::new, |r| {
+            self.create_template(r)
+        })
+    }
+
+    async fn update_template(
+        &self,
+        request: UpdateTemplateRequest,
+    ) -> Answer<UpdateTemplateResponse> {
+        self.serve(request, UpdateTemplateResponse::new, |r| {
+            self.update_template(r)
+        })
+    }
+
+    async fn switch_status(&self, request: SwitchStatusRequest) -> Answer<SwitchStatusResponse> {
+        self.serve(request, SwitchStatusResponse::new, |r| {
+            self.switch_status(r)
+        })
+    }
+
+    async fn template_detail(
+        &self,
+        request: TemplateDetailRequest,
+    ) -> Answer<TemplateDetailResponse> {
+        self.serve(request, TemplateDetailResponse::new, |r| {
+            self.template_detail(r)
+        })
+    }
+
+    async fn apply_token(&self, request: ApplyTokenRequest) -> Answer<ApplyTokenResponse> {
+        self.serve(request, ApplyTokenResponse::new, |r| self.apply_token(r))
     }
 }

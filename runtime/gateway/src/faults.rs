@@ -72,10 +72,10 @@ pub struct FaultBook {
 }
 
 impl FaultBook {
-    /// Adds a fault for `pass_id` (or `*`).
-    pub fn script(&self, pass_id: &str, fault: Fault, times: Option<u32>) {
+    /// Adds a fault for requests keyed `key` (see [`FAULT_KEYS`]), or for every request (`*`).
+    pub fn script(&self, key: &str, fault: Fault, times: Option<u32>) {
         self.lock()
-            .entry(pass_id.to_owned())
+            .entry(key.to_owned())
             .or_default()
             .push(Scripted { fault, times });
     }
@@ -85,11 +85,11 @@ impl FaultBook {
         self.lock().clear();
     }
 
-    /// Takes (counting one use of each) the faults of one kind that apply to `pass_id`.
-    pub(crate) fn take(&self, pass_id: Option<&str>, results: bool) -> Vec<Fault> {
+    /// Takes (counting one use of each) the faults of one kind that apply to `key`.
+    pub(crate) fn take(&self, key: Option<&str>, results: bool) -> Vec<Fault> {
         let mut scripts = self.lock();
         let mut taken = Vec::new();
-        for key in ["*"].into_iter().chain(pass_id) {
+        for key in ["*"].into_iter().chain(key) {
             let Some(list) = scripts.get_mut(key) else {
                 continue;
             };
@@ -112,11 +112,24 @@ impl FaultBook {
     }
 }
 
-/// The `passId` of a plain JSON request body. Encrypted bodies have none to read: faults
-/// keyed by pass id then do not apply, but `*` faults do.
-fn pass_id(body: &[u8]) -> Option<String> {
+/// The request fields a fault can be scripted for, in the order they are looked for: the
+/// first one a plain JSON body has is its key. Encrypted bodies have none to read: keyed
+/// faults then do not apply, but `*` faults do.
+pub const FAULT_KEYS: &[&str] = &[
+    "passId",
+    "bizSerialId",
+    "requestId",
+    "templateCode",
+    "authCode",
+    "refreshToken",
+];
+
+/// The value a fault is keyed by: the first of [`FAULT_KEYS`] the body carries.
+pub(crate) fn fault_key(body: &[u8]) -> Option<String> {
     let value: serde_json::Value = serde_json::from_slice(body).ok()?;
-    value.get("passId")?.as_str().map(str::to_owned)
+    FAULT_KEYS
+        .iter()
+        .find_map(|field| value.get(*field)?.as_str().map(str::to_owned))
 }
 
 /// The transport-fault layer; also counts every request that arrives.
@@ -126,7 +139,7 @@ pub async fn apply(State(gateway): State<Arc<Gateway>>, request: Request, next: 
     let Ok(raw) = axum::body::to_bytes(body, 1 << 20).await else {
         return axum::http::StatusCode::PAYLOAD_TOO_LARGE.into_response();
     };
-    let faults = gateway.faults().take(pass_id(&raw).as_deref(), false);
+    let faults = gateway.faults().take(fault_key(&raw).as_deref(), false);
     let response = next.run(Request::from_parts(parts, Body::from(raw))).await;
     if faults.is_empty() {
         return response;

@@ -15,8 +15,13 @@
 
 mod behaviour;
 pub mod faults;
+mod passes;
 mod serve;
+mod templates;
+mod tokens;
 
-pub use behaviour::{Gateway, Pass, PassState};
+pub use behaviour::{Gateway, MERCHANT_ID, TEMPLATE_CODE};
 pub use faults::{Fault, FaultBook, Scripted};
+pub use passes::{Pass, PassState};
 pub use serve::{GatewayConfig, RunningGateway, start};
+pub use templates::Template;

@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use alipayhk::runtime::server::{ServerConfig, protocol};
-use alipayhk::runtime::{KeyRole, PrivateKey, PublicKey};
+use alipayhk::runtime::{BuildError, Client, KeyRole, PrivateKey, PublicKey};
 use axum::middleware::from_fn_with_state;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -58,13 +58,43 @@ pub struct RunningGateway {
     pub gateway: Arc<Gateway>,
     /// AlipayHK's public key, for clients to verify responses with.
     pub platform_public_key: PublicKey,
+    notify: NotifyKeys,
     shutdown: Option<oneshot::Sender<()>>,
+}
+
+/// What the gateway signs notifications with, as AlipayHK does: its own private key (kept as
+/// PEM, since a client takes its key by value), the merchant's public key and client ID.
+struct NotifyKeys {
+    platform_pem: zeroize::Zeroizing<String>,
+    merchant_public_key: PublicKey,
+    client_id: String,
+}
+
+impl std::fmt::Debug for NotifyKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NotifyKeys")
+            .field("platform_pem", &"<redacted>")
+            .field("client_id", &self.client_id)
+            .finish()
+    }
 }
 
 impl RunningGateway {
     /// The base URL for a client.
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// A client that sends notifications to the merchant's webhooks at `webhook_base_url` the
+    /// way AlipayHK does: signed with the platform's key, replies verified with the merchant's.
+    pub fn notifier(&self, webhook_base_url: &str) -> Result<Client, BuildError> {
+        let key = PrivateKey::parse(&self.notify.platform_pem, KeyRole::PlatformPrivate)?;
+        Client::builder()
+            .base_url(webhook_base_url)
+            .client_id(self.notify.client_id.clone())
+            .merchant_key(key)
+            .platform_key(self.notify.merchant_public_key.clone())
+            .build()
     }
 }
 
@@ -81,6 +111,11 @@ pub async fn start(config: GatewayConfig) -> std::io::Result<RunningGateway> {
     let listener = TcpListener::bind(("127.0.0.1", config.port)).await?;
     let addr = listener.local_addr()?;
     let platform_public_key = config.platform_key.public_key();
+    let notify = NotifyKeys {
+        platform_pem: config.platform_key.to_pkcs8_pem(),
+        merchant_public_key: config.merchant_public_key.clone(),
+        client_id: config.client_id.clone(),
+    };
     let server = Arc::new(ServerConfig::new(
         config.platform_key,
         config.merchant_public_key,
@@ -103,6 +138,7 @@ pub async fn start(config: GatewayConfig) -> std::io::Result<RunningGateway> {
         addr,
         gateway,
         platform_public_key,
+        notify,
         shutdown: Some(shutdown),
     })
 }

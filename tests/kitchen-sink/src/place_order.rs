@@ -6,12 +6,29 @@
 //!
 //! `POST /api/open/v1/orders/place`, sent with [`PlaceOrderRequest`].
 //!
+//! # Repeating
+//!
+//! Not idempotent: after an unknown outcome, do not re-send; find out what happened first.
+//!
 //! # Result codes
 //!
 //! | Code | Status | Message |
 //! |---|---|---|
 //! | `SUCCESS` | S | Success |
 //! | `OUT_OF_STOCK` | F | An item is out of stock. |
+//!
+//! # Example
+//!
+//! ```no_run
+//! # async fn example(client: &alipayhk_kitchen_sink::runtime::Client) {
+//! let request = alipayhk_kitchen_sink::PlaceOrderRequest::new(alipayhk_kitchen_sink::OrderKind::Standard, Vec::new(), alipayhk_kitchen_sink::runtime::EpochMillis(1767196799000))
+//!     .email("email");
+//! match client.execute(&request).await {
+//!     Ok(response) => println!("{response:?}"),
+//!     Err(error) => eprintln!("{error}"),
+//! }
+//! # }
+//! ```
 
 use serde::{Deserialize, Serialize};
 

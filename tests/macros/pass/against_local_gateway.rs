@@ -10,7 +10,7 @@ use alipayhk_gateway::{GatewayConfig, start};
 #[alipayhk::endpoint(
     path = "/api/open/alipay/v1/ipass/pass/manage/updatePass",
     response = CloseCardResponse,
-    result_codes = alipayhk::UpdatePassResultCode,
+    result_codes = alipayhk::PassResultCode,
 )]
 pub struct CloseCardRequest {
     /// The merchant.
@@ -56,7 +56,7 @@ async fn main() {
 
     match client.execute(&close("2020000000000000000000000000001")).await {
         Err(Error::Failed { code, .. }) => {
-            assert_eq!(code, alipayhk::UpdatePassResultCode::PassHasNotExist)
+            assert_eq!(code, alipayhk::PassResultCode::PassHasNotExist)
         }
         other => panic!("expected PASS_HAS_NOT_EXIST, got {other:?}"),
     }

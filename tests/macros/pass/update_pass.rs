@@ -7,21 +7,19 @@ use std::collections::BTreeMap;
 use alipayhk::runtime::serde_json::Value;
 use alipayhk::runtime::{EpochMillis, ResultInfo, Validate};
 
+/// Where the generated crate keeps shared tables; the attribute names the table by this path.
+mod types {
+    pub use alipayhk::PassResultCode;
+}
+
 /// The body of an `updatePass` request.
 #[alipayhk::endpoint(
     method = "POST",
     path = "/api/open/alipay/v1/ipass/pass/manage/updatePass",
     summary = "Update an AlipayHK membership card",
     response = UpdatePassResponse,
-    result_codes(
-        SUCCESS(S, "Success"),
-        PARAM_ILLEGAL(F, "Illegal parameters. For example, non-numeric input, invalid date."),
-        PASS_HAS_NOT_EXIST(F, "The pass does not exist."),
-        PASS_UPDATE_FAIL(F, "Only active passes can be updated."),
-        USER_NOT_EXSITS(F, "The user does not exist. (`EXSITS` is the real wire spelling.)"),
-        SYSTEM_ERROR(U, "Internal error; re-send the same request."),
-        UNKNOWN_EXCEPTION(U, "API failed due to unknown reason, please check with support."),
-    ),
+    result_codes = crate::types::PassResultCode,
+    idempotency(key(merchant_id, template_code, pass_id)),
 )]
 #[alipayhk(exactly_one_of(user_id, open_id))]
 #[alipayhk(required_when(update_detail_type, status = "UPDATE"))]
@@ -42,14 +40,30 @@ pub struct UpdatePassRequest {
     #[alipayhk(max_length = 32, sample = "2020091119027102160530200000039")]
     pub pass_id: String,
     /// What to do with the card.
-    #[alipayhk(values(CLOSED = "Terminate the card.", UPDATE = "Update the card's content."))]
+    #[alipayhk(values(
+        CLOSED = "Terminate the card.",
+        UPDATE = "Update the card's content.",
+        USED = "Move the pass to used (gift cards and tickets).",
+        REFUND = "The pass was refunded; shown as deleted.",
+    ))]
     pub status: UpdatePassStatus,
     /// What an update changes. Required when `status` is `UPDATE`.
-    #[alipayhk(values(UPDATE_MEMBER_CARD = "Update both points and level."))]
+    #[alipayhk(values(
+        UPDATE_MEMBER_CARD = "Update both points and level.",
+        UPDATE_TEMPLATE = "Move the pass to another template.",
+        UPDATE_DATA_INFO = "Update the template placeholder values.",
+        UPDATE_VALIDITY = "Update the validity period.",
+    ))]
     pub update_detail_type: Option<UpdatePassUpdateDetailType>,
     /// New expiry time of the card.
     #[alipayhk(minimum = 0, sample = "1767196799000")]
     pub end_date: Option<EpochMillis>,
+    /// The write-off (redeem) code of the pass.
+    #[alipayhk(max_length = 128)]
+    pub pass_verify_code: Option<String>,
+    /// When the business event behind this update happened.
+    #[alipayhk(minimum = 0)]
+    pub biz_date: Option<EpochMillis>,
     /// Template placeholder values to update, such as `billNo`, `lastChangePoints` and
     /// `pointsProvider`; `billNo`, `lastChangePoints` and `pointsProvider` can be null when
     /// the transaction is not with Alipay.
@@ -76,5 +90,5 @@ fn main() {
     assert!(request.validate().is_ok());
     let invalid = UpdatePassRequest::new("2160120000000001", "2020091119027102160530200000039", UpdatePassStatus::Update);
     assert_eq!(invalid.validate().unwrap_err().violations.len(), 2);
-    assert_eq!(UpdatePassResultCode::from("USER_NOT_EXSITS").status(), Some(alipayhk::ResultStatus::Failure));
+    assert_eq!(alipayhk::PassResultCode::from("USER_NOT_EXSITS").status(), Some(alipayhk::ResultStatus::Failure));
 }

@@ -1,0 +1,65 @@
+//! The notifications AlipayHK sends to the merchant (`webhooks.rs`, behind the `server`
+//! feature): a trait with one method per inbound endpoint and a router that verifies,
+//! de-duplicates and dispatches to it.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::server::{method, method_str, result_field};
+use super::{EmitOptions, docs};
+use crate::model::{Api, Endpoint, Flow};
+
+pub(super) fn webhooks_rs(api: &Api, options: &EmitOptions) -> TokenStream {
+    let rt = &options.runtime;
+    let doc = docs::inner(
+        "The notifications AlipayHK sends to endpoints you host. Implement [`Webhooks`], then serve [`router`] under your own path prefix, behind `runtime::server::protocol` configured with your private key and AlipayHK's public key: it verifies AlipayHK's signature (over the path without its query string) and signs your answer.\n\nAlipayHK re-delivers a notification until it gets a success answer, up to 7 times over about a day. The router de-duplicates on each notification's key (such as `billNo`) through a [`runtime::notifications::NotificationStore`](crate::runtime::notifications::NotificationStore): your method runs once per key and a re-delivery gets the first answer. `InMemoryStore` suits one process; with several, implement the trait over your database.",
+    );
+    let inbound = || api.endpoints.values().filter(|e| e.flow == Flow::Inbound);
+    let methods = inbound().map(|e| method(e, options));
+    let routes = inbound().map(|e| route(e, options));
+    quote! {
+        #doc
+        use std::sync::Arc;
+
+        use #rt::notifications::NotificationStore;
+        use #rt::server::axum::{self, body::Bytes, extract::State, routing};
+
+        /// One method per notification. Each answers `UN_SUPPORT_BUSINESS` (F) until
+        /// implemented; a notification reaches a method only after AlipayHK's signature
+        /// verified, and only once per key.
+        pub trait Webhooks: Send + Sync + 'static {
+            #(#methods)*
+        }
+
+        /// Routes every notification's path to `webhooks`, de-duplicated through `store`;
+        /// other paths answer `NO_INTERFACE_DEF`.
+        pub fn router<W: Webhooks, S: NotificationStore>(webhooks: Arc<W>, store: Arc<S>) -> axum::Router {
+            axum::Router::new()
+                #(#routes)*
+                .fallback(#rt::server::unknown_path)
+                .with_state((webhooks, store))
+        }
+    }
+}
+
+fn route(endpoint: &Endpoint, options: &EmitOptions) -> TokenStream {
+    let rt = &options.runtime;
+    let ident = format_ident!("{}", endpoint.module);
+    let request = format_ident!("{}", endpoint.request.name);
+    let result_field = result_field(endpoint);
+    let method = format_ident!("{}", method_str(endpoint.method).to_lowercase());
+    quote! {
+        .route(
+            <crate::#request as #rt::Endpoint>::PATH,
+            routing::#method(|State((webhooks, store)): State<(Arc<W>, Arc<S>)>, body: Bytes| async move {
+                #rt::notifications::handle_notification::<crate::#request, _, _, _>(
+                    body,
+                    #result_field,
+                    &*store,
+                    |notification| webhooks.#ident(notification),
+                )
+                .await
+            }),
+        )
+    }
+}

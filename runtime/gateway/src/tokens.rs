@@ -1,0 +1,86 @@
+//! applyToken: authorisation codes the gateway issued, each good for one exchange within ten
+//! minutes, and the refresh tokens it handed out.
+
+use std::time::{Duration, Instant};
+
+use alipayhk::runtime::server::failure;
+use alipayhk::{ApplyTokenGrantType, ApplyTokenRequest, ApplyTokenResponse, ResultInfo};
+
+use crate::behaviour::{Gateway, lock, success};
+
+/// How long an authorisation code is good for, as AlipayHK documents.
+pub(crate) const AUTH_CODE_LIFETIME: Duration = Duration::from_secs(10 * 60);
+
+/// An authorisation code the gateway issued.
+#[derive(Debug, Clone)]
+pub(crate) struct AuthCode {
+    pub(crate) user_id: String,
+    pub(crate) issued: Instant,
+    pub(crate) used: bool,
+}
+
+impl Gateway {
+    /// Issues an authorisation code for `user_id`, as `my.getAuthCode` would in the mini-app.
+    pub fn issue_auth_code(&self, user_id: &str) -> String {
+        let code = format!("AUTH{}", self.next_id());
+        lock(&self.auth_codes).insert(
+            code.clone(),
+            AuthCode {
+                user_id: user_id.to_owned(),
+                issued: Instant::now(),
+                used: false,
+            },
+        );
+        code
+    }
+
+    /// Ages an issued code past its lifetime.
+    pub fn expire_auth_code(&self, code: &str) {
+        if let Some(auth) = lock(&self.auth_codes).get_mut(code) {
+            auth.issued = Instant::now()
+                .checked_sub(AUTH_CODE_LIFETIME + Duration::from_secs(1))
+                .unwrap_or(auth.issued);
+        }
+    }
+
+    pub(crate) fn apply_token(
+        &self,
+        request: &ApplyTokenRequest,
+    ) -> Result<ApplyTokenResponse, ResultInfo> {
+        let user_id = match request.grant_type {
+            ApplyTokenGrantType::AuthorizationCode => {
+                let code = request.auth_code.as_deref().unwrap_or_default();
+                let mut codes = lock(&self.auth_codes);
+                let Some(auth) = codes.get_mut(code).filter(|a| !a.used) else {
+                    return Err(failure(
+                        "INVALID_AUTHCODE",
+                        "unknown or used authorisation code",
+                    ));
+                };
+                if auth.issued.elapsed() > AUTH_CODE_LIFETIME {
+                    return Err(failure(
+                        "AUTH_CODE_EXPIRED",
+                        "the authorisation code expired",
+                    ));
+                }
+                auth.used = true;
+                auth.user_id.clone()
+            }
+            ApplyTokenGrantType::RefreshToken => {
+                let token = request.refresh_token.as_deref().unwrap_or_default();
+                match lock(&self.refresh_tokens).get(token) {
+                    Some(user_id) => user_id.clone(),
+                    None => return Err(failure("PROCESS_FAIL", "unknown refresh token")),
+                }
+            }
+        };
+        let refresh = format!("RT{}", self.next_id());
+        lock(&self.refresh_tokens).insert(refresh.clone(), user_id.clone());
+        Ok(ApplyTokenResponse::new(success())
+            .customer_id(format!("C{user_id}"))
+            .access_token(format!("AT{}", self.next_id()))
+            .access_token_expiry_time("2099-01-01T00:00:00+08:00")
+            .refresh_token(refresh)
+            .refresh_token_expiry_time("2099-12-31T00:00:00+08:00"))
+    }
+}

@@ -1,0 +1,389 @@
+//! The membership-card family against the local gateway over loopback: for each outbound
+//! endpoint a success, a documented failure (F) and an unknown outcome (U), plus the
+//! idempotency rules the spec records.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use alipayhk::runtime::{
+    Client, ClientBuilder, Endpoint, Error, PrivateKey, Resolved, RetryPolicy, UnknownReason,
+};
+use alipayhk::*;
+use alipayhk_gateway::{Fault, GatewayConfig, MERCHANT_ID, RunningGateway, TEMPLATE_CODE, start};
+
+const CLIENT_ID: &str = "FAMILY_CLIENT";
+const USER: &str = "2160220000000002";
+
+struct Fixture {
+    gateway: RunningGateway,
+    merchant_pem: String,
+}
+
+async fn fixture() -> Fixture {
+    let config = GatewayConfig::generated(CLIENT_ID).unwrap();
+    let merchant_pem = config
+        .merchant_key
+        .as_ref()
+        .unwrap()
+        .to_pkcs8_pem()
+        .to_string();
+    Fixture {
+        gateway: start(config).await.unwrap(),
+        merchant_pem,
+    }
+}
+
+impl Fixture {
+    fn builder(&self) -> ClientBuilder {
+        Client::builder()
+            .base_url(self.gateway.url())
+            .client_id(CLIENT_ID)
+            .merchant_key(PrivateKey::merchant(&self.merchant_pem).unwrap())
+            .platform_key(self.gateway.platform_public_key.clone())
+            .timeout(Duration::from_secs(2))
+    }
+
+    fn client(&self) -> Client {
+        self.builder().build().unwrap()
+    }
+
+    /// One `U` answer for requests keyed `key`.
+    fn unknown_once(&self, key: &str) {
+        self.gateway.gateway.faults().script(
+            key,
+            Fault::Result {
+                code: "SYSTEM_ERROR".into(),
+                status: "U".into(),
+                message: None,
+            },
+            Some(1),
+        );
+    }
+}
+
+fn quick() -> RetryPolicy {
+    RetryPolicy {
+        max_attempts: 4,
+        initial_backoff: Duration::from_millis(20),
+        max_backoff: Duration::from_millis(100),
+    }
+}
+
+fn failed_code<C: std::fmt::Debug + Clone, R: std::fmt::Debug>(result: Result<R, Error<C>>) -> C {
+    match result {
+        Err(Error::Failed { code, .. }) => code,
+        other => panic!("expected F, got {other:?}"),
+    }
+}
+
+fn assert_unknown<C: std::fmt::Debug, R: std::fmt::Debug>(result: Result<R, Error<C>>) {
+    assert!(
+        matches!(
+            result,
+            Err(Error::Unknown {
+                reason: UnknownReason::StatusUnknown,
+                ..
+            })
+        ),
+        "expected U, got {result:?}"
+    );
+}
+
+fn create_pass(serial: &str) -> CreatePassRequest {
+    CreatePassRequest::new(
+        MERCHANT_ID,
+        TEMPLATE_CODE,
+        serial,
+        CreatePassBizSerialType::OutPlatForm,
+        EpochMillis(1_640_970_061_000),
+        EpochMillis(1_767_196_799_000),
+        EpochMillis(1_640_970_061_000),
+    )
+    .user_id(USER)
+    .data_info(BTreeMap::from([(
+        "points".to_owned(),
+        serde_json::json!("0"),
+    )]))
+}
+
+#[tokio::test]
+async fn create_pass_issues_a_card_and_refuses_a_duplicate() {
+    let f = fixture().await;
+    let client = f.client();
+    let created = client.execute(&create_pass("MEMBER-1")).await.unwrap();
+    let pass_id = created.pass_id.expect("a passId");
+    assert_eq!(
+        f.gateway.gateway.pass(&pass_id).unwrap().data["points"],
+        "0"
+    );
+    // The card exists: updatePass works on it.
+    let update =
+        UpdatePassRequest::new(MERCHANT_ID, &pass_id, UpdatePassStatus::Closed).user_id(USER);
+    client.execute(&update).await.unwrap();
+
+    let duplicate = client.execute(&create_pass("MEMBER-1")).await;
+    assert_eq!(failed_code(duplicate), PassResultCode::PassHasExit);
+}
+
+#[tokio::test]
+async fn create_pass_fails_for_an_unknown_template() {
+    let f = fixture().await;
+    let mut request = create_pass("MEMBER-2");
+    request.template_code = "2020000000000000000000000000099".into();
+    let result = f.client().execute(&request).await;
+    assert_eq!(failed_code(result), PassResultCode::PassTemplateHasNotExit);
+}
+
+#[tokio::test]
+async fn create_pass_unknown_outcome_then_already_created() {
+    let f = fixture().await;
+    f.unknown_once("MEMBER-3");
+    assert_unknown(f.client().execute(&create_pass("MEMBER-3")).await);
+    // The U was scripted before the behaviour ran: nothing was created, so a re-send creates.
+    let resolved = f
+        .client()
+        .execute_resolving_unknown(&create_pass("MEMBER-3"), quick())
+        .await
+        .unwrap();
+    assert!(
+        matches!(resolved, Resolved::Done(ref r) if r.pass_id.is_some()),
+        "{resolved:?}"
+    );
+
+    // Now the first attempt succeeds but its answer is lost (timeout): the re-send answers
+    // PASS_HAS_EXIT, which the spec says means "already created".
+    f.gateway
+        .gateway
+        .faults()
+        .script("MEMBER-4", Fault::Delay { millis: 3_000 }, Some(1));
+    let client = f
+        .builder()
+        .timeout(Duration::from_millis(700))
+        .build()
+        .unwrap();
+    let resolved = client
+        .execute_resolving_unknown(&create_pass("MEMBER-4"), quick())
+        .await
+        .unwrap();
+    match resolved {
+        Resolved::AlreadyDone { result } => assert_eq!(result.result_code, "PASS_HAS_EXIT"),
+        other => panic!("expected AlreadyDone, got {other:?}"),
+    }
+    assert_eq!(
+        CreatePassRequest::IDEMPOTENCY.unwrap().already_done,
+        ["PASS_HAS_EXIT"]
+    );
+}
+
+#[tokio::test]
+async fn update_pass_covers_used_and_refunded_cards() {
+    let f = fixture().await;
+    let client = f.client();
+    let pass = "2020091119027102160530200000039";
+    let used = UpdatePassRequest::new(MERCHANT_ID, pass, UpdatePassStatus::Used).user_id(USER);
+    client.execute(&used).await.unwrap();
+    let again = UpdatePassRequest::new(MERCHANT_ID, pass, UpdatePassStatus::Refund).user_id(USER);
+    assert_eq!(
+        failed_code(client.execute(&again).await),
+        PassResultCode::PassUsedOccupied
+    );
+    f.unknown_once(pass);
+    assert_unknown(client.execute(&again).await);
+}
+
+fn create_template(request_id: &str) -> CreateTemplateRequest {
+    CreateTemplateRequest::new(
+        request_id,
+        MERCHANT_ID,
+        EpochMillis(1_640_970_061_000),
+        EpochMillis(1_767_196_799_000),
+        PassType::Coupon,
+        PassProduct::GiftCard,
+        CodeType::Qrcode,
+        CodeStandard::Qrcode,
+        "https://example.com/card.png",
+        Button::new(ButtonType::Usage).btn_url("alipayhk://platformapi/startapp?appId=1"),
+        BTreeMap::from([
+            ("en_US".to_owned(), LocaleInfo::new("Gold card")),
+            ("zh_HK".to_owned(), LocaleInfo::new("金卡")),
+        ]),
+        "https://example.com/logo.png",
+    )
+}
+
+#[tokio::test]
+async fn create_template_then_read_it_back() {
+    let f = fixture().await;
+    let client = f.client();
+    let created = client.execute(&create_template("REQ-1")).await.unwrap();
+    let code = created.template_code.expect("a templateCode");
+    // Idempotent on requestId: the same request again answers the same template.
+    let again = client.execute(&create_template("REQ-1")).await.unwrap();
+    assert_eq!(again.template_code.as_deref(), Some(code.as_str()));
+
+    let detail = client
+        .execute(&TemplateDetailRequest::new(MERCHANT_ID, &code))
+        .await
+        .unwrap();
+    assert_eq!(detail.status, Some(TemplateStatus::Valid));
+    assert_eq!(detail.locale_info.unwrap()["zh_HK"].name, "金卡");
+    assert_eq!(detail.code_standard, Some(CodeStandard::Qrcode));
+}
+
+#[tokio::test]
+async fn create_template_failures_and_unknown_outcome() {
+    let f = fixture().await;
+    let client = f.client();
+    let mut insecure = create_template("REQ-2");
+    insecure.image_url = "http://example.com/card.png".into();
+    assert_eq!(
+        failed_code(client.execute(&insecure).await),
+        TemplateResultCode::PassTemplateImageInvalid
+    );
+    f.unknown_once("REQ-3");
+    assert_unknown(client.execute(&create_template("REQ-3")).await);
+}
+
+#[tokio::test]
+async fn update_template_success_failure_and_unknown() {
+    let f = fixture().await;
+    let client = f.client();
+    let update = UpdateTemplateRequest::new(TEMPLATE_CODE, MERCHANT_ID)
+        .image_url("https://example.com/new.png");
+    client.execute(&update).await.unwrap();
+    assert_eq!(
+        f.gateway.gateway.template(TEMPLATE_CODE).unwrap().image_url,
+        "https://example.com/new.png"
+    );
+    let missing = UpdateTemplateRequest::new("2020000000000000000000000000099", MERCHANT_ID);
+    assert_eq!(
+        failed_code(client.execute(&missing).await),
+        TemplateResultCode::PassTemplateHasNotExit
+    );
+    f.unknown_once(TEMPLATE_CODE);
+    assert_unknown(client.execute(&update).await);
+}
+
+#[tokio::test]
+async fn switch_status_follows_the_documented_transitions() {
+    let f = fixture().await;
+    let client = f.client();
+    let switch = |status| SwitchStatusRequest::new(TEMPLATE_CODE, status, MERCHANT_ID);
+
+    let paused = client
+        .execute(&switch(TemplateStatus::Paused))
+        .await
+        .unwrap();
+    assert_eq!(paused.status, Some(TemplateStatus::Paused));
+    // paused → frozen is not a documented transition.
+    assert_eq!(
+        failed_code(client.execute(&switch(TemplateStatus::Frozen)).await),
+        TemplateResultCode::StateMachineIllegal
+    );
+    client
+        .execute(&switch(TemplateStatus::Closed))
+        .await
+        .unwrap();
+    // Nothing leaves closed.
+    for next in [TemplateStatus::Valid, TemplateStatus::Paused] {
+        assert_eq!(
+            failed_code(client.execute(&switch(next)).await),
+            TemplateResultCode::StateMachineIllegal
+        );
+    }
+    f.unknown_once(TEMPLATE_CODE);
+    assert_unknown(client.execute(&switch(TemplateStatus::Valid)).await);
+}
+
+#[tokio::test]
+async fn switch_status_is_never_re_sent_after_an_unknown_outcome() {
+    let f = fixture().await;
+    f.unknown_once(TEMPLATE_CODE);
+    let before = f.gateway.gateway.requests_seen();
+    let request = SwitchStatusRequest::new(TEMPLATE_CODE, TemplateStatus::Paused, MERCHANT_ID);
+    let result = f
+        .client()
+        .execute_resolving_unknown(&request, quick())
+        .await;
+    assert!(matches!(result, Err(Error::Unknown { .. })), "{result:?}");
+    assert_eq!(f.gateway.gateway.requests_seen() - before, 1, "sent once");
+    assert_eq!(SwitchStatusRequest::IDEMPOTENCY, None);
+    assert_eq!(
+        SwitchStatusRequest::RESOLVE_UNKNOWN_WITH,
+        Some("templateDetail")
+    );
+    // What the spec says to do instead: read the template.
+    let detail = f
+        .client()
+        .execute(&TemplateDetailRequest::new(MERCHANT_ID, TEMPLATE_CODE))
+        .await
+        .unwrap();
+    assert_eq!(detail.status, Some(TemplateStatus::Valid));
+}
+
+#[tokio::test]
+async fn template_detail_failure_and_unknown() {
+    let f = fixture().await;
+    let client = f.client();
+    let missing = TemplateDetailRequest::new(MERCHANT_ID, "2020000000000000000000000000099");
+    assert_eq!(
+        failed_code(client.execute(&missing).await),
+        TemplateResultCode::PassTemplateHasNotExit
+    );
+    f.unknown_once(TEMPLATE_CODE);
+    let request = TemplateDetailRequest::new(MERCHANT_ID, TEMPLATE_CODE);
+    assert_unknown(client.execute(&request).await);
+    // Reading changes nothing, so the retry helper may repeat it.
+    f.unknown_once(TEMPLATE_CODE);
+    let resolved = client
+        .execute_resolving_unknown(&request, quick())
+        .await
+        .unwrap();
+    assert!(matches!(resolved, Resolved::Done(_)));
+}
+
+#[tokio::test]
+async fn apply_token_exchanges_a_code_once() {
+    let f = fixture().await;
+    let client = f.client();
+    let code = f.gateway.gateway.issue_auth_code(USER);
+    let exchange = ApplyTokenRequest::new(ApplyTokenGrantType::AuthorizationCode).auth_code(&code);
+    let token = client.execute(&exchange).await.unwrap();
+    assert!(token.access_token.is_some());
+    // Tokens are secrets: Debug does not show them.
+    let debug = format!("{token:?} {exchange:?}");
+    assert!(
+        !debug.contains(token.access_token.as_deref().unwrap()),
+        "{debug}"
+    );
+    assert!(!debug.contains(&code), "{debug}");
+
+    // A code is good for one exchange.
+    assert_eq!(
+        failed_code(client.execute(&exchange).await),
+        ApplyTokenResultCode::InvalidAuthcode
+    );
+    // The refresh token renews.
+    let refresh = ApplyTokenRequest::new(ApplyTokenGrantType::RefreshToken)
+        .refresh_token(token.refresh_token.clone().unwrap());
+    client.execute(&refresh).await.unwrap();
+}
+
+#[tokio::test]
+async fn apply_token_expired_code_and_unknown_outcome() {
+    let f = fixture().await;
+    let client = f.client();
+    let code = f.gateway.gateway.issue_auth_code(USER);
+    f.gateway.gateway.expire_auth_code(&code);
+    let exchange = ApplyTokenRequest::new(ApplyTokenGrantType::AuthorizationCode).auth_code(&code);
+    assert_eq!(
+        failed_code(client.execute(&exchange).await),
+        ApplyTokenResultCode::AuthCodeExpired
+    );
+    let fresh = f.gateway.gateway.issue_auth_code(USER);
+    f.unknown_once(&fresh);
+    let exchange = ApplyTokenRequest::new(ApplyTokenGrantType::AuthorizationCode).auth_code(&fresh);
+    // Not idempotent: the helper does not re-send a one-time code.
+    let result = client.execute_resolving_unknown(&exchange, quick()).await;
+    assert!(matches!(result, Err(Error::Unknown { .. })), "{result:?}");
+}
