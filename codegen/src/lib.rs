@@ -23,6 +23,7 @@ pub mod attribute;
 pub mod emit;
 mod error;
 pub mod model;
+pub mod openapi;
 pub mod output;
 pub mod spec;
 

@@ -19,6 +19,15 @@ enum Command {
     Generate(Paths),
     /// Exit non-zero, listing the files that differ, when the generated sources are stale.
     Check(Paths),
+    /// Write the spec as an OpenAPI 3.1 document (JSON).
+    Openapi {
+        /// The spec directory.
+        #[arg(long, default_value = "spec")]
+        spec: PathBuf,
+        /// Where to write it; standard output when absent.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Print a Rust file with its `#[alipayhk::...]` attributes expanded.
     Expand {
         /// The Rust source file.
@@ -79,6 +88,26 @@ fn run(command: Command) -> Result<ExitCode, alipayhk_codegen::CodegenError> {
                 "generated sources are stale: run `cargo run -p alipayhk-codegen -- generate`"
             );
             Ok(ExitCode::FAILURE)
+        }
+        Command::Openapi { spec, out } => {
+            let api = alipayhk_codegen::load(&spec)?;
+            let document = alipayhk_codegen::openapi::document(&api);
+            let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
+            text.push('\n');
+            match out {
+                Some(path) => {
+                    std::fs::write(&path, text).map_err(|source| {
+                        alipayhk_codegen::CodegenError::Io {
+                            action: "writing",
+                            path: path.clone(),
+                            source,
+                        }
+                    })?;
+                    println!("wrote {}", path.display());
+                }
+                None => print!("{text}"),
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Command::Expand { file } => {
             let source = std::fs::read_to_string(&file).map_err(|source| {

@@ -1,0 +1,319 @@
+//! Exports the checked model as an OpenAPI 3.1 document, for API portals and other tools:
+//! one operation per outbound endpoint, one webhook per inbound one, a schema per type, the
+//! protocol headers as parameters, and the result codes (all answered with HTTP 200) in the
+//! response's description and in an `x-result-codes` extension.
+
+use serde_json::{Map, Value, json};
+
+use crate::model::{
+    Api, Condition, Endpoint, FieldDef, FieldType, Flow, HeaderPlacement, Message, ObjectDef,
+    ResultCodeSet, ResultCodes, ResultStatus, RuleDef, TypeDef,
+};
+
+/// The OpenAPI 3.1 document for `api`.
+pub fn document(api: &Api) -> Value {
+    let mut paths = Map::new();
+    let mut webhooks = Map::new();
+    for endpoint in api.endpoints.values() {
+        let item = json!({ method(endpoint): operation(api, endpoint) });
+        match endpoint.flow {
+            Flow::Outbound => paths.insert(endpoint.path.clone(), item),
+            Flow::Inbound => webhooks.insert(endpoint.name.clone(), item),
+        };
+    }
+    let mut schemas = Map::new();
+    schemas.insert("Result".into(), result_schema());
+    let all_types = api
+        .shared_types
+        .values()
+        .chain(api.endpoints.values().flat_map(|e| e.types.values()));
+    for def in all_types {
+        let (name, schema) = match def {
+            TypeDef::Object(o) => (&o.name, object_schema(o)),
+            TypeDef::Enum(e) => (
+                &e.name,
+                enum_schema(
+                    e.values.iter().map(|v| &v.wire),
+                    e.open,
+                    e.description.as_deref(),
+                ),
+            ),
+        };
+        schemas.insert(name.clone(), schema);
+    }
+    for endpoint in api.endpoints.values() {
+        schemas.insert(
+            endpoint.request.name.clone(),
+            object_schema(&endpoint.request),
+        );
+        if let Message::Declared(response) = &endpoint.response {
+            schemas.insert(response.name.clone(), object_schema(response));
+        }
+    }
+    let mut doc = json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": api.name,
+            "version": env!("CARGO_PKG_VERSION"),
+        },
+        "servers": [{ "url": "https://open.alipay.hk", "description": "AlipayHK production" }],
+        "paths": paths,
+        "components": { "schemas": schemas },
+    });
+    if let Some(description) = &api.description {
+        doc["info"]["description"] = json!(description.trim());
+    }
+    if !webhooks.is_empty() {
+        doc["webhooks"] = Value::Object(webhooks);
+    }
+    doc
+}
+
+fn method(endpoint: &Endpoint) -> &'static str {
+    match endpoint.method {
+        crate::model::Method::Get => "get",
+        crate::model::Method::Post => "post",
+        crate::model::Method::Put => "put",
+        crate::model::Method::Delete => "delete",
+    }
+}
+
+fn operation(api: &Api, endpoint: &Endpoint) -> Value {
+    let codes = match &endpoint.result_codes {
+        ResultCodes::Declared(set) => Some(set),
+        ResultCodes::Shared(name) => api.result_code_tables.get(name),
+        ResultCodes::Existing(_) => None,
+    };
+    let parameters: Vec<Value> = api
+        .headers
+        .iter()
+        .filter(|h| h.placement != HeaderPlacement::Response && h.name != "Content-Type")
+        .map(|h| {
+            json!({
+                "name": h.name,
+                "in": "header",
+                "required": h.required,
+                "description": h.description.trim(),
+                "schema": { "type": "string" },
+            })
+        })
+        .collect();
+    let response_headers: Map<String, Value> = api
+        .headers
+        .iter()
+        .filter(|h| h.placement != HeaderPlacement::Request && h.name != "Content-Type")
+        .map(|h| {
+            (
+                h.name.clone(),
+                json!({
+                    "description": h.description.trim(),
+                    "required": h.required,
+                    "schema": { "type": "string" },
+                }),
+            )
+        })
+        .collect();
+    let schema_ref = |name: &str| json!({ "$ref": format!("#/components/schemas/{name}") });
+    let response_schema = match &endpoint.response {
+        Message::Declared(def) => schema_ref(&def.name),
+        Message::Existing(_) => json!({}),
+    };
+    let mut operation = json!({
+        "operationId": endpoint.name,
+        "summary": endpoint.summary,
+        "parameters": parameters,
+        "requestBody": {
+            "required": true,
+            "content": { "application/json": { "schema": schema_ref(&endpoint.request.name) } },
+        },
+        "responses": {
+            "200": {
+                "description": response_description(codes),
+                "headers": response_headers,
+                "content": { "application/json": { "schema": response_schema } },
+            },
+        },
+    });
+    if let Some(description) = &endpoint.description {
+        operation["description"] = json!(description.trim());
+    }
+    if let Some(url) = &endpoint.docs_url {
+        operation["externalDocs"] = json!({ "url": url });
+    }
+    if let Some(codes) = codes {
+        operation["x-result-codes"] = codes
+            .codes
+            .iter()
+            .map(|c| json!({ "code": c.code, "status": status(c.status), "message": c.message }))
+            .collect();
+    }
+    if let Some(i) = &endpoint.idempotency {
+        operation["x-idempotency"] = json!({ "key": i.key, "alreadyDone": i.already_done });
+    }
+    if let Some(query) = &endpoint.resolve_unknown_with {
+        operation["x-resolve-unknown-with"] = json!(query);
+    }
+    operation
+}
+
+fn status(status: ResultStatus) -> &'static str {
+    match status {
+        ResultStatus::Success => "S",
+        ResultStatus::Failure => "F",
+        ResultStatus::Unknown => "U",
+    }
+}
+
+/// Every answer is HTTP 200; what happened is in the result object, so the codes go here.
+fn response_description(codes: Option<&ResultCodeSet>) -> String {
+    let mut text = String::from(
+        "Signed answer. `resultStatus` is S (success), F (failure) or U (unknown outcome: \
+         resolve it, never treat it as a failure).",
+    );
+    if let Some(codes) = codes {
+        text.push_str("\n\n| resultCode | resultStatus | Meaning |\n|---|---|---|");
+        for c in &codes.codes {
+            text.push_str(&format!(
+                "\n| `{}` | {} | {} |",
+                c.code,
+                status(c.status),
+                c.message
+            ));
+        }
+    }
+    text
+}
+
+fn result_schema() -> Value {
+    json!({
+        "type": "object",
+        "description": "The result of a call. Older pages name it `resultInfo` and its message `resultMsg`.",
+        "required": ["resultCode", "resultStatus"],
+        "properties": {
+            "resultCode": { "type": "string" },
+            "resultStatus": { "type": "string", "enum": ["S", "F", "U"] },
+            "resultMessage": { "type": "string" },
+        },
+    })
+}
+
+fn enum_schema<'a>(
+    values: impl Iterator<Item = &'a String>,
+    open: bool,
+    description: Option<&str>,
+) -> Value {
+    let values: Vec<&String> = values.collect();
+    let mut schema = if open {
+        // What is received may carry values added after this spec: documented, not enforced.
+        json!({ "type": "string", "examples": values })
+    } else {
+        json!({ "type": "string", "enum": values })
+    };
+    if let Some(description) = description {
+        schema["description"] = json!(description.trim());
+    }
+    schema
+}
+
+fn object_schema(def: &ObjectDef) -> Value {
+    let properties: Map<String, Value> = def
+        .fields
+        .iter()
+        .map(|f| (f.wire_name.clone(), field_schema(f)))
+        .collect();
+    let required: Vec<&String> = def
+        .fields
+        .iter()
+        .filter(|f| f.required)
+        .map(|f| &f.wire_name)
+        .collect();
+    let mut schema = json!({ "type": "object", "properties": properties });
+    if !required.is_empty() {
+        schema["required"] = json!(required);
+    }
+    if let Some(description) = &def.description {
+        schema["description"] = json!(description.trim());
+    }
+    let rules: Vec<Value> = def.rules.iter().map(rule_schema).collect();
+    if !rules.is_empty() {
+        schema["allOf"] = json!(rules);
+    }
+    schema
+}
+
+fn rule_schema(rule: &RuleDef) -> Value {
+    let each_required = |fields: &[String]| -> Vec<Value> {
+        fields.iter().map(|f| json!({ "required": [f] })).collect()
+    };
+    match rule {
+        RuleDef::ExactlyOneOf(fields) => json!({ "oneOf": each_required(fields) }),
+        RuleDef::AtLeastOneOf(fields) => json!({ "anyOf": each_required(fields) }),
+        RuleDef::RequiredWhen {
+            field,
+            when,
+            condition,
+        } => {
+            let value = match condition {
+                Condition::Variant { wire, .. } => json!(wire),
+                Condition::Text(text) => json!(text),
+                Condition::Flag(flag) => json!(flag),
+            };
+            json!({
+                "if": { "properties": { when: { "const": value } }, "required": [when] },
+                "then": { "required": [field] },
+            })
+        }
+    }
+}
+
+fn field_schema(field: &FieldDef) -> Value {
+    let mut schema = type_schema(&field.ty);
+    let c = &field.constraints;
+    if let Some(max) = c.max_length {
+        schema["maxLength"] = json!(max);
+    }
+    if let Some(min) = c.min_length {
+        schema["minLength"] = json!(min);
+    }
+    if let Some(min) = c.minimum {
+        schema["minimum"] = json!(min);
+    }
+    if let Some(max) = c.maximum {
+        schema["maximum"] = json!(max);
+    }
+    if let Some(description) = &field.description {
+        schema["description"] = json!(description.trim());
+    }
+    if let Some(sample) = &field.sample {
+        schema["examples"] = json!([sample]);
+    }
+    if field.sensitive {
+        schema["x-sensitive"] = json!(true);
+    }
+    if field.nullable {
+        // 3.1 spells "may be null" as a choice with the null type.
+        schema = json!({ "oneOf": [schema, { "type": "null" }] });
+    }
+    schema
+}
+
+fn type_schema(ty: &FieldType) -> Value {
+    match ty {
+        FieldType::String => json!({ "type": "string" }),
+        FieldType::Integer => json!({ "type": "integer", "format": "int64" }),
+        FieldType::Number => json!({ "type": "number" }),
+        FieldType::Boolean => json!({ "type": "boolean" }),
+        FieldType::Timestamp => json!({
+            "type": "integer",
+            "format": "int64",
+            "x-unit": "milliseconds since the Unix epoch",
+        }),
+        FieldType::Json => json!({}),
+        FieldType::Result => json!({ "$ref": "#/components/schemas/Result" }),
+        FieldType::Named(r) => json!({ "$ref": format!("#/components/schemas/{}", r.name) }),
+        FieldType::Array(inner) => json!({ "type": "array", "items": type_schema(inner) }),
+        FieldType::Map(inner) => {
+            json!({ "type": "object", "additionalProperties": type_schema(inner) })
+        }
+    }
+}

@@ -1,0 +1,182 @@
+//! The notifications AlipayHK sends, end to end over loopback: the local gateway sends them
+//! signed with the platform key, exactly as AlipayHK does; the merchant serves the generated
+//! `webhooks::router` under its own path prefix, behind the runtime's signature middleware.
+
+use std::sync::Arc;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+use alipayhk::runtime::notifications::InMemoryStore;
+use alipayhk::runtime::server::{ServerConfig, protocol};
+use alipayhk::runtime::{Client, Error, PrivateKey, ResultInfo, ResultStatus};
+use alipayhk::webhooks::Webhooks;
+use alipayhk::*;
+use alipayhk_gateway::{GatewayConfig, RunningGateway, start};
+use axum::middleware::from_fn_with_state;
+
+const CLIENT_ID: &str = "WEBHOOK_CLIENT";
+const PREFIX: &str = "/merchant/api/alipayhk";
+
+/// The merchant's side: awards points once per bill.
+#[derive(Default)]
+struct Merchant {
+    awarded: Mutex<Vec<(String, i64)>>,
+    calls: AtomicUsize,
+    fail_next: AtomicBool,
+}
+
+impl Webhooks for Merchant {
+    async fn points_bill_notify(
+        &self,
+        notification: PointsBillNotifyRequest,
+    ) -> Result<PointsBillNotifyResponse, ResultInfo> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        if self.fail_next.swap(false, Ordering::SeqCst) {
+            return Err(ResultInfo::new(
+                "SYSTEM_ERROR",
+                ResultStatus::Unknown,
+                "database unavailable",
+            ));
+        }
+        self.awarded
+            .lock()
+            .unwrap()
+            .push((notification.bill_no, notification.order_amount.value));
+        Ok(PointsBillNotifyResponse::new(ResultInfo::new(
+            "SUCCESS",
+            ResultStatus::Success,
+            "recorded",
+        )))
+    }
+
+    async fn membercard_create(
+        &self,
+        notification: MembercardCreateRequest,
+    ) -> Result<MembercardCreateResponse, ResultInfo> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        let member = format!("M-{}", notification.user_id);
+        Ok(MembercardCreateResponse::new(ResultInfo::new(
+            "SUCCESS",
+            ResultStatus::Success,
+            "created",
+        ))
+        .member_id(member))
+    }
+}
+
+struct Fixture {
+    gateway: RunningGateway,
+    merchant: Arc<Merchant>,
+    store: Arc<InMemoryStore>,
+    webhook_url: String,
+}
+
+async fn fixture() -> Fixture {
+    let config = GatewayConfig::generated(CLIENT_ID).unwrap();
+    let merchant_pem = config.merchant_key.as_ref().unwrap().to_pkcs8_pem();
+    let gateway = start(config).await.unwrap();
+
+    let merchant = Arc::new(Merchant::default());
+    let store = Arc::new(InMemoryStore::default());
+    let server = Arc::new(ServerConfig::new(
+        PrivateKey::merchant(&merchant_pem).unwrap(),
+        gateway.platform_public_key.clone(),
+        CLIENT_ID,
+    ));
+    // The middleware goes outside `nest`, so it sees (and verifies) the whole path.
+    let app = axum::Router::new()
+        .nest(PREFIX, webhooks::router(merchant.clone(), store.clone()))
+        .layer(from_fn_with_state(server, protocol));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    Fixture {
+        gateway,
+        merchant,
+        store,
+        webhook_url: format!("http://{addr}{PREFIX}"),
+    }
+}
+
+impl Fixture {
+    fn alipayhk(&self) -> Client {
+        self.gateway.notifier(&self.webhook_url).unwrap()
+    }
+}
+
+fn bill(bill_no: &str) -> PointsBillNotifyRequest {
+    PointsBillNotifyRequest::new(
+        "2160220000000002",
+        bill_no,
+        Amount::new("HKD", 1800),
+        "2021-07-06T11:12:13+08:00",
+        PointsBillNotifyPointsProvider::Alipayhk,
+    )
+    .merchant_id("21609876543945")
+}
+
+#[tokio::test]
+async fn a_signed_notification_is_handled_and_the_answer_is_signed() {
+    let f = fixture().await;
+    // `execute` verifies the merchant's signature on the answer, as AlipayHK would.
+    let answer = f.alipayhk().execute(&bill("B-1")).await.unwrap();
+    assert_eq!(answer.result.result_code, "SUCCESS");
+    assert_eq!(
+        *f.merchant.awarded.lock().unwrap(),
+        [("B-1".to_owned(), 1800)]
+    );
+
+    let member = f
+        .alipayhk()
+        .execute(&MembercardCreateRequest::new("2160220000000002").mobile_no("85291234567"))
+        .await
+        .unwrap();
+    assert_eq!(member.member_id.as_deref(), Some("M-2160220000000002"));
+}
+
+#[tokio::test]
+async fn a_replayed_notification_gets_the_first_answer_and_awards_nothing_twice() {
+    let f = fixture().await;
+    let first = f.alipayhk().execute(&bill("B-2")).await.unwrap();
+    for _ in 0..3 {
+        let again = f.alipayhk().execute(&bill("B-2")).await.unwrap();
+        assert_eq!(again, first);
+    }
+    assert_eq!(f.merchant.calls.load(Ordering::SeqCst), 1);
+    assert_eq!(f.merchant.awarded.lock().unwrap().len(), 1);
+    // A different bill is a different notification.
+    f.alipayhk().execute(&bill("B-3")).await.unwrap();
+    assert_eq!(f.merchant.awarded.lock().unwrap().len(), 2);
+    assert_eq!(f.store.len(), 2);
+}
+
+#[tokio::test]
+async fn a_failed_notification_runs_again_when_re_delivered() {
+    let f = fixture().await;
+    f.merchant.fail_next.store(true, Ordering::SeqCst);
+    let result = f.alipayhk().execute(&bill("B-4")).await;
+    assert!(matches!(result, Err(Error::Unknown { .. })), "{result:?}");
+    f.alipayhk().execute(&bill("B-4")).await.unwrap();
+    assert_eq!(f.merchant.calls.load(Ordering::SeqCst), 2);
+    assert_eq!(f.merchant.awarded.lock().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_notification_with_a_bad_signature_never_reaches_the_handler() {
+    let f = fixture().await;
+    // Another "AlipayHK" with its own key: the merchant trusts only the real one.
+    let impostor = start(GatewayConfig::generated(CLIENT_ID).unwrap())
+        .await
+        .unwrap();
+    let result = impostor
+        .notifier(&f.webhook_url)
+        .unwrap()
+        .execute(&bill("B-5"))
+        .await;
+    match result {
+        Err(Error::Failed { result, .. }) => assert_eq!(result.result_code, "INVALID_SIGNATURE"),
+        other => panic!("expected INVALID_SIGNATURE, got {other:?}"),
+    }
+    assert_eq!(f.merchant.calls.load(Ordering::SeqCst), 0);
+    assert!(f.store.is_empty());
+}
