@@ -130,9 +130,10 @@ fn check_reports_drift_after_any_spec_edit() {
         drift,
         vec![
             Drift::Changed("lib.rs".into()),
-            // The server module routes every endpoint, so it names every spec file.
+            // The server and webhooks modules route every endpoint, so they name every spec file.
             Drift::Changed("server.rs".into()),
             Drift::Changed("update_pass.rs".into()),
+            Drift::Changed("webhooks.rs".into()),
         ]
     );
 }
@@ -144,7 +145,7 @@ fn a_new_field_changes_only_the_affected_items() {
     let file = copy.path().join("endpoints/update_pass.yaml");
     let text = fs::read_to_string(&file).unwrap().replace(
         "      - name: codeInfo\n",
-        "      - name: bizDate\n        type: timestamp\n        description: Business event time.\n      - name: codeInfo\n",
+        "      - name: memo\n        type: timestamp\n        description: A note.\n      - name: codeInfo\n",
     );
     fs::write(&file, text).unwrap();
     let files = alipayhk_codegen::generate(copy.path()).unwrap();
@@ -167,16 +168,16 @@ fn a_new_field_changes_only_the_affected_items() {
     // The field (docs, serde attribute, declaration), its `None` initializer and its setter.
     let expected_added = [
         "// Source: spec/endpoints/update_pass.yaml",
-        "    /// Business event time.",
+        "    /// A note.",
         "    ///",
-        "    /// Wire name `bizDate`; optional; milliseconds since the Unix epoch.",
-        "    #[serde(rename = \"bizDate\", default, skip_serializing_if = \"Option::is_none\")]",
-        "    pub biz_date: Option<alipayhk_runtime::EpochMillis>,",
-        "            biz_date: None,",
-        "    /// Sets `bizDate`.",
+        "    /// Wire name `memo`; optional; milliseconds since the Unix epoch.",
+        "    #[serde(default, skip_serializing_if = \"Option::is_none\")]",
+        "    pub memo: Option<alipayhk_runtime::EpochMillis>,",
+        "            memo: None,",
+        "    /// Sets `memo`.",
         "    #[must_use]",
-        "    pub fn biz_date(mut self, biz_date: alipayhk_runtime::EpochMillis) -> Self {",
-        "        self.biz_date = Some(biz_date);",
+        "    pub fn memo(mut self, memo: alipayhk_runtime::EpochMillis) -> Self {",
+        "        self.memo = Some(memo);",
         "        self",
         "    }",
         "",
@@ -192,6 +193,66 @@ fn a_new_field_changes_only_the_affected_items() {
     assert!(
         added
             .iter()
-            .any(|l| l.contains("pub biz_date: Option<alipayhk_runtime::EpochMillis>"))
+            .any(|l| l.contains("pub memo: Option<alipayhk_runtime::EpochMillis>"))
     );
+}
+
+#[test]
+fn a_new_result_code_changes_only_its_enum_and_docs() {
+    let out = workspace().join("generated/src");
+    let copy = spec_copy();
+    let file = copy.path().join("endpoints/apply_token.yaml");
+    let text = fs::read_to_string(&file).unwrap().replace(
+        "    - { code: UNKNOWN_EXCEPTION,",
+        "    - { code: SCOPE_NOT_GRANTED, status: F, message: The user did not grant the scope. }\n    - { code: UNKNOWN_EXCEPTION,",
+    );
+    fs::write(&file, text).unwrap();
+    let files = alipayhk_codegen::generate(copy.path()).unwrap();
+    let drift = output::check(&out, &files).unwrap();
+    let changed: Vec<String> = drift.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        drift,
+        vec![
+            Drift::Changed("apply_token.rs".into()),
+            // These name every spec file with its hash.
+            Drift::Changed("lib.rs".into()),
+            Drift::Changed("server.rs".into()),
+            Drift::Changed("webhooks.rs".into()),
+        ],
+        "{changed:?}"
+    );
+    for name in ["lib.rs", "server.rs", "webhooks.rs"] {
+        let before = fs::read_to_string(out.join(name)).unwrap();
+        let diff = similar::TextDiff::from_lines(before.as_str(), files[name].as_str());
+        let changes: Vec<String> = diff
+            .iter_all_changes()
+            .filter(|c| c.tag() != similar::ChangeTag::Equal)
+            .map(|c| c.value().to_owned())
+            .collect();
+        assert_eq!(changes.len(), 2, "{name}: {changes:#?}");
+        assert!(
+            changes
+                .iter()
+                .all(|l| l.starts_with("// Source: spec/endpoints/apply_token.yaml")),
+            "{name}: {changes:#?}"
+        );
+    }
+    let before = fs::read_to_string(out.join("apply_token.rs")).unwrap();
+    let diff = similar::TextDiff::from_lines(before.as_str(), files["apply_token.rs"].as_str());
+    for change in diff.iter_all_changes() {
+        let line = change.value();
+        match change.tag() {
+            similar::ChangeTag::Equal => {}
+            similar::ChangeTag::Delete => assert!(
+                line.starts_with("// Source: spec/endpoints/apply_token.yaml"),
+                "removed: {line:?}"
+            ),
+            similar::ChangeTag::Insert => assert!(
+                line.starts_with("// Source: spec/endpoints/apply_token.yaml")
+                    || line.contains("SCOPE_NOT_GRANTED")
+                    || line.contains("ScopeNotGranted"),
+                "added: {line:?}"
+            ),
+        }
+    }
 }

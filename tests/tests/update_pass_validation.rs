@@ -148,7 +148,9 @@ fn an_unknown_enum_value_on_input_is_rejected_with_the_value() {
         .unwrap_err()
         .to_string();
     assert!(
-        error.contains("unknown variant `DELETE`, expected `CLOSED` or `UPDATE`"),
+        error.contains(
+            "unknown variant `DELETE`, expected one of `CLOSED`, `UPDATE`, `USED`, `REFUND`"
+        ),
         "{error}"
     );
 }

@@ -1,0 +1,108 @@
+//! Host AlipayHK's points notification, de-duplicated on `billNo`, with nothing to configure:
+//!
+//! `cargo run --example points_webhook`
+//!
+//! Serves the generated `webhooks::router` on 127.0.0.1 under a merchant path prefix, behind
+//! the runtime's signature middleware (the merchant's private key signs answers; AlipayHK's
+//! public key verifies notifications). The local gateway then plays AlipayHK: it delivers a
+//! transaction, delivers it again as AlipayHK does when an answer is lost, and delivers a
+//! second transaction. Points are awarded once per bill.
+
+use std::sync::Arc;
+use std::sync::Mutex;
+
+use alipayhk::runtime::notifications::InMemoryStore;
+use alipayhk::runtime::server::{ServerConfig, protocol};
+use alipayhk::runtime::{PrivateKey, ResultInfo, ResultStatus};
+use alipayhk::webhooks::{Webhooks, router};
+use alipayhk::{
+    Amount, PointsBillNotifyPointsProvider, PointsBillNotifyRequest, PointsBillNotifyResponse,
+};
+use alipayhk_gateway::{GatewayConfig, start};
+use axum::middleware::from_fn_with_state;
+
+/// The merchant's loyalty system: a points balance per user.
+#[derive(Default)]
+struct Loyalty {
+    balance: Mutex<std::collections::BTreeMap<String, i64>>,
+}
+
+impl Webhooks for Loyalty {
+    async fn points_bill_notify(
+        &self,
+        bill: PointsBillNotifyRequest,
+    ) -> Result<PointsBillNotifyResponse, ResultInfo> {
+        // One point per HKD 10; runs once per billNo, however often AlipayHK delivers it.
+        let points = bill.order_amount.value / 1000;
+        let mut balance = self.balance.lock().unwrap_or_else(|e| e.into_inner());
+        *balance.entry(bill.user_id.clone()).or_default() += points;
+        println!("   awarded {points} points for bill {}", bill.bill_no);
+        Ok(PointsBillNotifyResponse::new(ResultInfo::new(
+            "SUCCESS",
+            ResultStatus::Success,
+            "recorded",
+        )))
+    }
+}
+
+fn bill(bill_no: &str, cents: i64) -> PointsBillNotifyRequest {
+    PointsBillNotifyRequest::new(
+        "2160220000000002",
+        bill_no,
+        Amount::new("HKD", cents),
+        "2026-11-26T12:00:00+08:00",
+        PointsBillNotifyPointsProvider::Alipayhk,
+    )
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let config = GatewayConfig::generated("EXAMPLE_CLIENT")?;
+    let merchant_pem = config
+        .merchant_key
+        .clone()
+        .ok_or("generated")?
+        .to_pkcs8_pem();
+    let alipayhk = start(config).await?;
+
+    let loyalty = Arc::new(Loyalty::default());
+    // One process: the in-memory store. Several instances share a database-backed
+    // `NotificationStore` instead.
+    let store = Arc::new(InMemoryStore::default());
+    let keys = Arc::new(ServerConfig::new(
+        PrivateKey::merchant(&merchant_pem)?,
+        alipayhk.platform_public_key.clone(),
+        "EXAMPLE_CLIENT",
+    ));
+    // The middleware wraps the nested router, so it verifies the full path AlipayHK signed.
+    let app = axum::Router::new()
+        .nest(
+            "/merchant/api/alipayhk",
+            router(loyalty.clone(), store.clone()),
+        )
+        .layer(from_fn_with_state(keys, protocol));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}/merchant/api/alipayhk", listener.local_addr()?);
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    println!("merchant webhooks at {url}");
+
+    let notifier = alipayhk.notifier(&url)?;
+    println!("1. AlipayHK delivers bill B-1 (HKD 180.00)");
+    notifier.execute(&bill("B-1", 18_000)).await?;
+    println!("2. AlipayHK delivers B-1 again (its answer was lost)");
+    let again = notifier.execute(&bill("B-1", 18_000)).await?;
+    println!("   answered from the store: {}", again.result.result_code);
+    println!("3. AlipayHK delivers bill B-2 (HKD 55.00)");
+    notifier.execute(&bill("B-2", 5_500)).await?;
+
+    let balance = loyalty
+        .balance
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
+    println!("balance: {balance:?}");
+    if balance.get("2160220000000002") != Some(&23) {
+        return Err("points were awarded more than once per bill".into());
+    }
+    Ok(())
+}
