@@ -268,6 +268,9 @@ fn rule_schema(rule: &RuleDef) -> Value {
 
 fn field_schema(field: &FieldDef) -> Value {
     let mut schema = type_schema(&field.ty);
+    if let Some(properties) = key_properties(field) {
+        schema["properties"] = properties;
+    }
     let c = &field.constraints;
     if let Some(max) = c.max_length {
         schema["maxLength"] = json!(max);
@@ -316,4 +319,23 @@ fn type_schema(ty: &FieldType) -> Value {
             json!({ "type": "object", "additionalProperties": type_schema(inner) })
         }
     }
+}
+
+/// The keys the docs fix in an open map, as documented properties.
+fn key_properties(field: &FieldDef) -> Option<Value> {
+    if field.keys.is_empty() {
+        return None;
+    }
+    let properties: Map<String, Value> = field
+        .keys
+        .iter()
+        .map(|k| {
+            let mut schema = type_schema(&k.ty);
+            if let Some(description) = &k.description {
+                schema["description"] = json!(description.trim());
+            }
+            (k.key.clone(), schema)
+        })
+        .collect();
+    Some(Value::Object(properties))
 }

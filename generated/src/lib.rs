@@ -2,13 +2,13 @@
 // `cargo run -p alipayhk-codegen -- generate`.
 // Source: spec/api.yaml (sha256 3213c285528db017fb5506c12e1d227942bc0b364da318b372956cf0e5a9aea3)
 // Source: spec/endpoints/apply_token.yaml (sha256 f25718c825bdf2f8c9363dd773a268c26ee1aaf499c6d16218f52b7dc3b18f9f)
-// Source: spec/endpoints/create_pass.yaml (sha256 ba95257ddba80b9bd6af31b5b7010bab4f8a5c17aee269d2acd397c09f988c12)
+// Source: spec/endpoints/create_pass.yaml (sha256 2077a38ff33228a7fe6d291d2e7cea1800ff3020fb6091717730ae45f5164bc2)
 // Source: spec/endpoints/create_template.yaml (sha256 cb4b7e84bf439a31e10fe9419b4425952f2e25c85cf1f885e61da38d5d8a86d4)
 // Source: spec/endpoints/membercard_create.yaml (sha256 5fedbfa44253e46c56ec4d739c05322fefce314c37d0c01dfd5888d872f163a9)
 // Source: spec/endpoints/points_bill_notify.yaml (sha256 7c05d8e18ed1c16020ca10152d44b207df9e5e9fc39ecdb208ea0c3c04774af8)
 // Source: spec/endpoints/switch_status.yaml (sha256 fb4ec445aa06ad85278d83fd130bcccf147498738ce059cad661ace6251e6180)
 // Source: spec/endpoints/template_detail.yaml (sha256 e16103bb0998713e970085b2bcff56bc20acf3e47d19f7e1faed88ef67e33e15)
-// Source: spec/endpoints/update_pass.yaml (sha256 50825e72413f755fa46c0f95c7dd79b8782e11283528c493496d975680441762)
+// Source: spec/endpoints/update_pass.yaml (sha256 ffc717d03566951882be126b29267df1021d1652103b4152b284ba0fd702a4e5)
 // Source: spec/endpoints/update_template.yaml (sha256 279f849bf170e960a9d53c30ac169ce86e46dd7c9fda5c3104bd2d2233516173)
 
 //! Typed client for the AlipayHK Open API.

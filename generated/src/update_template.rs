@@ -28,7 +28,7 @@
 //! | `SYSTEM_ERROR` | U | Internal error; re-send the same request. |
 //! | `UNKNOWN_EXCEPTION` | U | API failed due to unknown reason, please check with support. |
 //!
-//! These are the shared [`TemplateResultCode`](crate::TemplateResultCode) table.
+//! The codes of the shared [`TemplateResultCode`](crate::TemplateResultCode) table.
 //!
 //! # Example
 //!

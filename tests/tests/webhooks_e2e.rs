@@ -180,3 +180,28 @@ async fn a_notification_with_a_bad_signature_never_reaches_the_handler() {
     assert_eq!(f.merchant.calls.load(Ordering::SeqCst), 0);
     assert!(f.store.is_empty());
 }
+
+#[tokio::test]
+async fn membercard_create_is_handled_once_per_user_and_refuses_a_bad_signature() {
+    let f = fixture().await;
+    let create = MembercardCreateRequest::new("2160220000000009").user_email("a@example.com");
+    let first = f.alipayhk().execute(&create).await.unwrap();
+    let replay = f.alipayhk().execute(&create).await.unwrap();
+    assert_eq!(replay, first);
+    assert_eq!(f.merchant.calls.load(Ordering::SeqCst), 1);
+
+    let impostor = start(GatewayConfig::generated(CLIENT_ID).unwrap())
+        .await
+        .unwrap();
+    let other = MembercardCreateRequest::new("2160220000000010").mobile_no("85290000000");
+    let result = impostor
+        .notifier(&f.webhook_url)
+        .unwrap()
+        .execute(&other)
+        .await;
+    assert!(
+        matches!(&result, Err(Error::Failed { result, .. }) if result.result_code == "INVALID_SIGNATURE"),
+        "{result:?}"
+    );
+    assert_eq!(f.merchant.calls.load(Ordering::SeqCst), 1);
+}

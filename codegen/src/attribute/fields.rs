@@ -11,10 +11,9 @@ use super::Errors;
 use super::spans::Spans;
 use super::types::{enum_name, spec_type};
 use crate::model::rust_field_ident_name;
-use crate::spec::raw::{EnumValueSpec, FieldSpec, RequiredWhenSpec, RuleSpec};
+use crate::spec::raw::{EnumValueSpec, FieldSpec, MapKeySpec, RequiredWhenSpec, RuleSpec};
 
-const FIELD_OPTIONS: &str =
-    "rename, alias, max_length, min_length, minimum, maximum, nullable, sensitive, values, sample";
+const FIELD_OPTIONS: &str = "rename, alias, max_length, min_length, minimum, maximum, nullable, sensitive, values, keys, sample";
 const STRUCT_OPTIONS: &str = "exactly_one_of, at_least_one_of, required_when";
 
 /// What a struct declares, in spec terms.
@@ -173,6 +172,7 @@ fn read_field(field: &syn::Field, spans: &mut Spans, errors: &mut Errors) -> Opt
         fields: None,
         rules: Vec::new(),
         items: None,
+        keys: Vec::new(),
     };
     for attr in &field.attrs {
         if attr.path().is_ident("alipayhk") {
@@ -270,6 +270,19 @@ fn read_option(
             } else {
                 spec.maximum = Some(value);
             }
+        }
+        "keys" => {
+            let content;
+            syn::parenthesized!(content in meta.input);
+            let entries = Punctuated::<ValueEntry, Token![,]>::parse_terminated(&content)?;
+            spec.keys = entries
+                .into_iter()
+                .map(|entry| MapKeySpec {
+                    key: spans.locate(entry.wire, entry.span),
+                    ty: None,
+                    description: entry.description,
+                })
+                .collect();
         }
         "values" => {
             let at = meta.path.span();

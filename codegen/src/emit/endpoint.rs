@@ -108,7 +108,7 @@ fn module_doc(api: &Api, endpoint: &Endpoint) -> String {
         ResultCodes::Declared(set) => (Some(set), String::new()),
         ResultCodes::Shared(name) => (
             api.result_code_tables.get(name),
-            format!("\n\nThese are the shared [`{name}`](crate::{name}) table."),
+            format!("\n\nThe codes of the shared [`{name}`](crate::{name}) table."),
         ),
         ResultCodes::Existing(_) => (None, String::new()),
     };

@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 use super::docs;
 use super::types::{Site, field_ident, rust_type, serde_derives};
 use super::{EmitOptions, validate};
-use crate::model::{Api, FieldDef, FieldType, ObjectDef};
+use crate::model::{Api, FieldDef, FieldType, MapKey, ObjectDef};
 
 /// The struct, its constructor and setters, and (for request types) its `Validate` impl.
 pub(super) fn object(
@@ -197,6 +197,10 @@ fn constructor(def: &ObjectDef, site: Site, options: &EmitOptions) -> TokenStrea
             }
         }
     });
+    let key_setters = def
+        .fields
+        .iter()
+        .flat_map(|f| f.keys.iter().map(move |k| key_setter(f, k, options)));
     let too_many = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     quote! {
         impl #name {
@@ -207,6 +211,44 @@ fn constructor(def: &ObjectDef, site: Site, options: &EmitOptions) -> TokenStrea
             }
 
             #(#setters)*
+            #(#key_setters)*
+        }
+    }
+}
+
+/// A builder method for a key the docs fix in an open map: `data_info_bill_no("…")` puts
+/// `billNo` into `dataInfo`, creating the map when unset.
+fn key_setter(field: &FieldDef, key: &MapKey, options: &EmitOptions) -> TokenStream {
+    let rt = &options.runtime;
+    let method = format_ident!("{}", key.method);
+    let map = field_ident(&field.rust_name);
+    let wire = &key.key;
+    let (param, converted) = match key.ty {
+        FieldType::String => (quote!(impl Into<String>), quote!(value.into())),
+        FieldType::Integer => (quote!(i64), quote!(value)),
+        FieldType::Number => (quote!(f64), quote!(value)),
+        _ => (quote!(bool), quote!(value)),
+    };
+    let value = if matches!(field.ty, FieldType::Map(ref inner) if **inner == FieldType::Json) {
+        quote!(#rt::serde_json::Value::from(#converted))
+    } else {
+        converted
+    };
+    let target = if field.required {
+        quote!(self.#map)
+    } else {
+        quote!(self.#map.get_or_insert_with(Default::default))
+    };
+    let doc = docs::outer(&docs::paragraphs([
+        format!("Sets `{wire}` in `{}`.", field.wire_name),
+        key.description.clone().unwrap_or_default(),
+    ]));
+    quote! {
+        #doc
+        #[must_use]
+        pub fn #method(mut self, value: #param) -> Self {
+            #target.insert(#wire.to_owned(), #value);
+            self
         }
     }
 }

@@ -207,7 +207,9 @@ fn build_field(
             format!("minimum {} is above maximum {}", min.value, max.value),
         );
     }
+    let keys = build_map_keys(report, path, spec, &ty, &rust_name);
     Some(FieldDef {
+        keys,
         wire_name: wire.to_owned(),
         rust_name,
         description: spec.description.clone(),
@@ -219,6 +221,91 @@ fn build_field(
         constraints,
         sample: spec.sample.clone(),
     })
+}
+
+/// A map's fixed keys: each a scalar the map's values can hold, with a distinct method name
+/// (`<field>_<key in snake_case>`).
+fn build_map_keys(
+    report: &mut Reporter<'_>,
+    path: &str,
+    spec: &FieldSpec,
+    ty: &FieldType,
+    rust_name: &str,
+) -> Vec<MapKey> {
+    let FieldType::Map(values) = ty else {
+        if let Some(first) = spec.keys.first() {
+            report.error(
+                &first.key,
+                &format!("{path}.keys"),
+                format!("`keys` applies to `map` only, not to `{}`", spec.ty.value),
+            );
+        }
+        return Vec::new();
+    };
+    let mut keys: Vec<MapKey> = Vec::new();
+    for key in &spec.keys {
+        let field = format!("{path}.keys[{}]", key.key.value);
+        let ty = match key.ty.as_ref().map_or("string", |t| t.value.as_str()) {
+            "string" => FieldType::String,
+            "integer" => FieldType::Integer,
+            "number" => FieldType::Number,
+            "boolean" => FieldType::Boolean,
+            other => {
+                report.error(
+                    key.ty.as_ref().unwrap_or(&key.key),
+                    &field,
+                    format!("unknown key type `{other}`, expected one of: string, integer, number, boolean"),
+                );
+                continue;
+            }
+        };
+        if !matches!(**values, FieldType::Json) && **values != ty {
+            report.error(
+                &key.key,
+                &field,
+                "the key's type must be the map's value type (or the map must hold `json`)",
+            );
+            continue;
+        }
+        let suffix = heck::ToSnakeCase::to_snake_case(
+            key.key
+                .value
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+                .collect::<String>()
+                .trim(),
+        );
+        if suffix.is_empty() {
+            report.error(
+                &key.key,
+                &field,
+                "a key needs letters or digits to name its method",
+            );
+            continue;
+        }
+        let method = format!("{rust_name}_{suffix}");
+        if keys
+            .iter()
+            .any(|k| k.key == key.key.value || k.method == method)
+        {
+            report.error(
+                &key.key,
+                &field,
+                format!(
+                    "key `{}` is listed twice, or names the same method `{method}`",
+                    key.key.value
+                ),
+            );
+            continue;
+        }
+        keys.push(MapKey {
+            key: key.key.value.clone(),
+            method,
+            ty,
+            description: key.description.clone(),
+        });
+    }
+    keys
 }
 
 fn resolve_type(

@@ -255,6 +255,21 @@ pub struct FieldDef {
     pub constraints: Constraints,
     /// An example value.
     pub sample: Option<String>,
+    /// For a map: the keys the docs fix, each with a typed builder method.
+    pub keys: Vec<MapKey>,
+}
+
+/// A key of an open map that the docs fix.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MapKey {
+    /// The key as written in the map, such as `$codemsg$`.
+    pub key: String,
+    /// The builder method's name, such as `code_info_codemsg`.
+    pub method: String,
+    /// The value's type: a string, integer, number or boolean.
+    pub ty: FieldType,
+    /// What it holds.
+    pub description: Option<String>,
 }
 
 /// Limits on a field's value, checked on requests only.

@@ -260,6 +260,23 @@ pub struct FieldSpec {
     /// Element type of an `array`, value type of a `map`.
     #[serde(default)]
     pub items: Option<Located<String>>,
+    /// Keys of a `map` the docs fix, each given a typed builder method.
+    #[serde(default)]
+    pub keys: Vec<MapKeySpec>,
+}
+
+/// A key of an open map that the docs fix, such as `billNo` in `dataInfo`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MapKeySpec {
+    /// The key as written in the map, such as `$codemsg$`.
+    pub key: Located<String>,
+    /// `string` (the default), `integer`, `number` or `boolean`.
+    #[serde(default, rename = "type")]
+    pub ty: Option<Located<String>>,
+    /// What it holds.
+    #[serde(default)]
+    pub description: Option<String>,
 }
 
 /// One value of an enum.

@@ -67,11 +67,19 @@ pub struct UpdatePassRequest {
     /// Template placeholder values to update, such as `billNo`, `lastChangePoints` and
     /// `pointsProvider`; `billNo`, `lastChangePoints` and `pointsProvider` can be null when
     /// the transaction is not with Alipay.
+    #[alipayhk(keys(
+        billNo = "The AlipayHK transaction that changed the points.",
+        lastChangePoints = "The points the transaction added (or, negative, removed).",
+        pointsProvider = "`ALIPAYHK` or `ALIPAYCN`.",
+    ))]
     pub data_info: Option<BTreeMap<String, Value>>,
     /// New code information, when the card's code must change: `$codemsg$` is the text
     /// shown, `$codevalue$` the value encoded in the barcode or QR code. Confirm with the
     /// AlipayHK SA team before updating code information.
-    #[alipayhk(nullable)]
+    #[alipayhk(nullable, keys(
+        "$codemsg$" = "The text shown with the code.",
+        "$codevalue$" = "The value encoded in the barcode or QR code.",
+    ))]
     pub code_info: Option<BTreeMap<String, Value>>,
 }
 
@@ -88,6 +96,9 @@ fn main() {
         .user_id("2160220000000002")
         .update_detail_type(UpdatePassUpdateDetailType::UpdateMemberCard);
     assert!(request.validate().is_ok());
+    let request = request.data_info_bill_no("2021070611121300000000000123456").code_info_codemsg("Show at the till");
+    assert_eq!(request.data_info.unwrap()["billNo"], "2021070611121300000000000123456");
+    assert_eq!(request.code_info.unwrap()["$codemsg$"], "Show at the till");
     let invalid = UpdatePassRequest::new("2160120000000001", "2020091119027102160530200000039", UpdatePassStatus::Update);
     assert_eq!(invalid.validate().unwrap_err().violations.len(), 2);
     assert_eq!(alipayhk::PassResultCode::from("USER_NOT_EXSITS").status(), Some(alipayhk::ResultStatus::Failure));
