@@ -5,68 +5,27 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use alipayhk::runtime::{
-    Client, ClientBuilder, Endpoint, Error, PrivateKey, Resolved, RetryPolicy, UnknownReason,
-};
+use alipayhk::runtime::{Endpoint, Error, Resolved, UnknownReason};
 use alipayhk::*;
-use alipayhk_gateway::{Fault, GatewayConfig, MERCHANT_ID, RunningGateway, TEMPLATE_CODE, start};
+use alipayhk_gateway::{Fault, MERCHANT_ID, TEMPLATE_CODE};
 
-const CLIENT_ID: &str = "FAMILY_CLIENT";
+mod support;
+
+use support::{Fixture, fixture, quick};
+
 const USER: &str = "2160220000000002";
 
-struct Fixture {
-    gateway: RunningGateway,
-    merchant_pem: String,
-}
-
-async fn fixture() -> Fixture {
-    let config = GatewayConfig::generated(CLIENT_ID).unwrap();
-    let merchant_pem = config
-        .merchant_key
-        .as_ref()
-        .unwrap()
-        .to_pkcs8_pem()
-        .to_string();
-    Fixture {
-        gateway: start(config).await.unwrap(),
-        merchant_pem,
-    }
-}
-
-impl Fixture {
-    fn builder(&self) -> ClientBuilder {
-        Client::builder()
-            .base_url(self.gateway.url())
-            .client_id(CLIENT_ID)
-            .merchant_key(PrivateKey::merchant(&self.merchant_pem).unwrap())
-            .platform_key(self.gateway.platform_public_key.clone())
-            .timeout(Duration::from_secs(2))
-    }
-
-    fn client(&self) -> Client {
-        self.builder().build().unwrap()
-    }
-
-    /// One `U` answer for requests keyed `key`.
-    fn unknown_once(&self, key: &str) {
-        self.gateway.gateway.faults().script(
-            key,
-            Fault::Result {
-                code: "SYSTEM_ERROR".into(),
-                status: "U".into(),
-                message: None,
-            },
-            Some(1),
-        );
-    }
-}
-
-fn quick() -> RetryPolicy {
-    RetryPolicy {
-        max_attempts: 4,
-        initial_backoff: Duration::from_millis(20),
-        max_backoff: Duration::from_millis(100),
-    }
+/// One `U` answer for requests keyed `key`.
+fn unknown_once(f: &Fixture, key: &str) {
+    f.gateway.gateway.faults().script(
+        key,
+        Fault::Result {
+            code: "SYSTEM_ERROR".into(),
+            status: "U".into(),
+            message: None,
+        },
+        Some(1),
+    );
 }
 
 fn failed_code<C: std::fmt::Debug + Clone, R: std::fmt::Debug>(result: Result<R, Error<C>>) -> C {
@@ -137,7 +96,7 @@ async fn create_pass_fails_for_an_unknown_template() {
 #[tokio::test]
 async fn create_pass_unknown_outcome_then_already_created() {
     let f = fixture().await;
-    f.unknown_once("MEMBER-3");
+    unknown_once(&f, "MEMBER-3");
     assert_unknown(f.client().execute(&create_pass("MEMBER-3")).await);
     // The U was scripted before the behaviour ran: nothing was created, so a re-send creates.
     let resolved = f
@@ -187,7 +146,7 @@ async fn update_pass_covers_used_and_refunded_cards() {
         failed_code(client.execute(&again).await),
         PassResultCode::PassUsedOccupied
     );
-    f.unknown_once(pass);
+    unknown_once(&f, pass);
     assert_unknown(client.execute(&again).await);
 }
 
@@ -240,7 +199,7 @@ async fn create_template_failures_and_unknown_outcome() {
         failed_code(client.execute(&insecure).await),
         TemplateResultCode::PassTemplateImageInvalid
     );
-    f.unknown_once("REQ-3");
+    unknown_once(&f, "REQ-3");
     assert_unknown(client.execute(&create_template("REQ-3")).await);
 }
 
@@ -260,7 +219,7 @@ async fn update_template_success_failure_and_unknown() {
         failed_code(client.execute(&missing).await),
         TemplateResultCode::PassTemplateHasNotExit
     );
-    f.unknown_once(TEMPLATE_CODE);
+    unknown_once(&f, TEMPLATE_CODE);
     assert_unknown(client.execute(&update).await);
 }
 
@@ -291,14 +250,14 @@ async fn switch_status_follows_the_documented_transitions() {
             TemplateResultCode::StateMachineIllegal
         );
     }
-    f.unknown_once(TEMPLATE_CODE);
+    unknown_once(&f, TEMPLATE_CODE);
     assert_unknown(client.execute(&switch(TemplateStatus::Valid)).await);
 }
 
 #[tokio::test]
 async fn switch_status_is_never_re_sent_after_an_unknown_outcome() {
     let f = fixture().await;
-    f.unknown_once(TEMPLATE_CODE);
+    unknown_once(&f, TEMPLATE_CODE);
     let before = f.gateway.gateway.requests_seen();
     let request = SwitchStatusRequest::new(TEMPLATE_CODE, TemplateStatus::Paused, MERCHANT_ID);
     let result = f
@@ -330,11 +289,11 @@ async fn template_detail_failure_and_unknown() {
         failed_code(client.execute(&missing).await),
         TemplateResultCode::PassTemplateHasNotExit
     );
-    f.unknown_once(TEMPLATE_CODE);
+    unknown_once(&f, TEMPLATE_CODE);
     let request = TemplateDetailRequest::new(MERCHANT_ID, TEMPLATE_CODE);
     assert_unknown(client.execute(&request).await);
     // Reading changes nothing, so the retry helper may repeat it.
-    f.unknown_once(TEMPLATE_CODE);
+    unknown_once(&f, TEMPLATE_CODE);
     let resolved = client
         .execute_resolving_unknown(&request, quick())
         .await
@@ -381,7 +340,7 @@ async fn apply_token_expired_code_and_unknown_outcome() {
         ApplyTokenResultCode::AuthCodeExpired
     );
     let fresh = f.gateway.gateway.issue_auth_code(USER);
-    f.unknown_once(&fresh);
+    unknown_once(&f, &fresh);
     let exchange = ApplyTokenRequest::new(ApplyTokenGrantType::AuthorizationCode).auth_code(&fresh);
     // Not idempotent: the helper does not re-send a one-time code.
     let result = client.execute_resolving_unknown(&exchange, quick()).await;

@@ -5,52 +5,18 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use alipayhk::runtime::{
-    Client, ClientBuilder, Error, KeyRole, PrivateKey, ProtocolError, RetryPolicy, SignedRequest,
-    UnknownReason,
-};
+use alipayhk::runtime::{Error, KeyRole, PrivateKey, ProtocolError, SignedRequest, UnknownReason};
 use alipayhk::{PassResultCode, UpdatePassRequest, UpdatePassStatus, UpdatePassUpdateDetailType};
-use alipayhk_gateway::{Fault, GatewayConfig, PassState, RunningGateway, start};
+use alipayhk_gateway::{Fault, PassState};
 
-const CLIENT_ID: &str = "E2E_CLIENT";
+mod support;
+
+use support::{CLIENT_ID, Fixture, fixture, quick};
+
 const PASS: &str = "2020091119027102160530200000039";
 
-struct Fixture {
-    gateway: RunningGateway,
-    merchant_pem: String,
-}
-
-async fn fixture() -> Fixture {
-    let config = GatewayConfig::generated(CLIENT_ID).unwrap();
-    let merchant_pem = config
-        .merchant_key
-        .as_ref()
-        .unwrap()
-        .to_pkcs8_pem()
-        .to_string();
-    Fixture {
-        gateway: start(config).await.unwrap(),
-        merchant_pem,
-    }
-}
-
-impl Fixture {
-    fn builder(&self) -> ClientBuilder {
-        Client::builder()
-            .base_url(self.gateway.url())
-            .client_id(CLIENT_ID)
-            .merchant_key(PrivateKey::merchant(&self.merchant_pem).unwrap())
-            .platform_key(self.gateway.platform_public_key.clone())
-            .timeout(Duration::from_secs(2))
-    }
-
-    fn client(&self) -> Client {
-        self.builder().build().unwrap()
-    }
-
-    fn script(&self, fault: Fault, times: Option<u32>) {
-        self.gateway.gateway.faults().script(PASS, fault, times);
-    }
+fn script(f: &Fixture, fault: Fault, times: Option<u32>) {
+    f.gateway.gateway.faults().script(PASS, fault, times);
 }
 
 fn update(pass: &str) -> UpdatePassRequest {
@@ -76,14 +42,6 @@ fn result_fault(code: &str, status: &str) -> Fault {
     }
 }
 
-fn quick() -> RetryPolicy {
-    RetryPolicy {
-        max_attempts: 4,
-        initial_backoff: Duration::from_millis(20),
-        max_backoff: Duration::from_millis(100),
-    }
-}
-
 #[tokio::test]
 async fn success_updates_the_pass() {
     let f = fixture().await;
@@ -104,7 +62,7 @@ async fn each_failure_code_arrives_typed() {
         code(client.execute(&update("NO_SUCH_PASS")).await),
         PassResultCode::PassHasNotExist
     );
-    f.script(result_fault("USER_NOT_EXSITS", "F"), Some(1));
+    script(&f, result_fault("USER_NOT_EXSITS", "F"), Some(1));
     assert_eq!(
         code(client.execute(&update(PASS)).await),
         PassResultCode::UserNotExsits
@@ -198,7 +156,7 @@ async fn an_unknown_path_gets_a_signed_answer_naming_it() {
 #[tokio::test]
 async fn unknown_status_then_retry_reaches_a_definitive_answer() {
     let f = fixture().await;
-    f.script(result_fault("SYSTEM_ERROR", "U"), Some(2));
+    script(&f, result_fault("SYSTEM_ERROR", "U"), Some(2));
     let client = f.client();
     let error = client.execute(&update(PASS)).await.unwrap_err();
     assert!(
@@ -221,7 +179,7 @@ async fn unknown_status_then_retry_reaches_a_definitive_answer() {
 #[tokio::test]
 async fn a_timeout_is_unknown_and_the_resend_is_answered_idempotently() {
     let f = fixture().await;
-    f.script(Fault::Delay { millis: 3_000 }, Some(1));
+    script(&f, Fault::Delay { millis: 3_000 }, Some(1));
     let client = f
         .builder()
         .timeout(Duration::from_millis(700))
@@ -249,7 +207,7 @@ async fn a_timeout_is_unknown_and_the_resend_is_answered_idempotently() {
 #[tokio::test]
 async fn a_dropped_connection_is_an_unknown_outcome() {
     let f = fixture().await;
-    f.script(Fault::Drop, Some(1));
+    script(&f, Fault::Drop, Some(1));
     let error = f.client().execute(&update(PASS)).await.unwrap_err();
     assert!(
         matches!(
@@ -268,14 +226,14 @@ async fn tampered_truncated_and_unsigned_responses_are_rejected() {
     let f = fixture().await;
     let client = f.client();
     for fault in [Fault::CorruptSignature, Fault::Truncate] {
-        f.script(fault.clone(), Some(1));
+        script(&f, fault.clone(), Some(1));
         let error = client.execute(&update(PASS)).await.unwrap_err();
         assert!(
             matches!(error, Error::Protocol(ProtocolError::SignatureInvalid(_))),
             "{fault:?}: {error:?}"
         );
     }
-    f.script(Fault::OmitSignature, Some(1));
+    script(&f, Fault::OmitSignature, Some(1));
     let error = client.execute(&update(PASS)).await.unwrap_err();
     assert!(
         matches!(error, Error::Protocol(ProtocolError::SignatureMissing)),
@@ -286,8 +244,8 @@ async fn tampered_truncated_and_unsigned_responses_are_rejected() {
 #[tokio::test]
 async fn an_unsigned_failure_is_accepted() {
     let f = fixture().await;
-    f.script(result_fault("PASS_UPDATE_FAIL", "F"), Some(1));
-    f.script(Fault::OmitSignature, Some(1));
+    script(&f, result_fault("PASS_UPDATE_FAIL", "F"), Some(1));
+    script(&f, Fault::OmitSignature, Some(1));
     let error = f.client().execute(&update(PASS)).await.unwrap_err();
     assert!(
         matches!(

@@ -1,0 +1,57 @@
+//! A local gateway with fresh keys and a client configured for it, shared by the end-to-end
+//! tests.
+
+use std::time::Duration;
+
+use alipayhk::runtime::{Client, ClientBuilder, PrivateKey, RetryPolicy};
+use alipayhk_gateway::{GatewayConfig, RunningGateway, start};
+
+/// The `Client-Id` the fixture's gateway expects.
+pub const CLIENT_ID: &str = "E2E_CLIENT";
+
+/// A running gateway and the merchant key its clients sign with.
+pub struct Fixture {
+    pub gateway: RunningGateway,
+    merchant_pem: String,
+}
+
+/// Starts a gateway on a free loopback port with freshly generated keys.
+pub async fn fixture() -> Fixture {
+    let config = GatewayConfig::generated(CLIENT_ID).unwrap();
+    let merchant_pem = config
+        .merchant_key
+        .as_ref()
+        .unwrap()
+        .to_pkcs8_pem()
+        .to_string();
+    Fixture {
+        gateway: start(config).await.unwrap(),
+        merchant_pem,
+    }
+}
+
+impl Fixture {
+    /// A client builder for the gateway, with a 2 s timeout.
+    pub fn builder(&self) -> ClientBuilder {
+        Client::builder()
+            .base_url(self.gateway.url())
+            .client_id(CLIENT_ID)
+            .merchant_key(PrivateKey::merchant(&self.merchant_pem).unwrap())
+            .platform_key(self.gateway.platform_public_key.clone())
+            .timeout(Duration::from_secs(2))
+    }
+
+    /// A client for the gateway.
+    pub fn client(&self) -> Client {
+        self.builder().build().unwrap()
+    }
+}
+
+/// A retry policy with short waits.
+pub fn quick() -> RetryPolicy {
+    RetryPolicy {
+        max_attempts: 4,
+        initial_backoff: Duration::from_millis(20),
+        max_backoff: Duration::from_millis(100),
+    }
+}
