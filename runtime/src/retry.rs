@@ -2,9 +2,9 @@
 //!
 //! AlipayHK's advice for `U`, `SYSTEM_ERROR` and timeouts is to re-send the *same* request
 //! (same body, so the same idempotency key) until the answer is definitive. This helper does
-//! that explicitly: the body is serialized once, each attempt gets a fresh `Request-Time` and
-//! signature, and the wait between attempts grows. It never retries `F` or a response that
-//! failed verification.
+//! that explicitly, for the endpoints whose spec records idempotency (and only for them): the
+//! body is serialized once, each attempt gets a fresh `Request-Time` and signature, and the
+//! wait between attempts grows. It never retries `F` or a response that failed verification.
 
 use std::time::Duration;
 
@@ -56,14 +56,16 @@ impl<R> Resolved<R> {
 }
 
 impl Client {
-    /// Executes `request`; while the outcome is unknown (`U`, timeout, lost connection) or the
-    /// gateway could not be reached, re-sends the same body, up to `policy.max_attempts`, as
-    /// the endpoint's spec allows ([`Endpoint::IDEMPOTENCY`]):
+    /// Executes `request`, re-sending the same body (fresh `Request-Time` and signature), up to
+    /// `policy.max_attempts`, as far as the endpoint's spec allows ([`Endpoint::IDEMPOTENCY`]):
     ///
-    /// - an endpoint the spec records no idempotency for is sent once, and an unknown outcome
-    ///   is returned as is: re-sending could do the operation twice;
-    /// - a re-send that answers one of the spec's `already_done` codes resolves to
-    ///   [`Resolved::AlreadyDone`];
+    /// - a request that never reached the gateway ([`Error::Connect`]) is re-sent: nothing
+    ///   happened;
+    /// - an unknown outcome (`U`, timeout, lost connection) is re-sent only for an endpoint
+    ///   the spec calls idempotent; otherwise it is returned as is, since re-sending could do
+    ///   the operation twice ([`Endpoint::RESOLVE_UNKNOWN_WITH`] names how to find out);
+    /// - after an unknown outcome, an answer with one of the spec's `already_done` codes
+    ///   resolves to [`Resolved::AlreadyDone`];
     /// - `F` and responses that failed verification are returned at once.
     pub async fn execute_resolving_unknown<E: Endpoint>(
         &self,
@@ -71,19 +73,12 @@ impl Client {
         policy: RetryPolicy,
     ) -> Result<Resolved<E::Response>, Error<E::ResultCode>> {
         let first = self.prepare(request)?;
-        let Some(idempotency) = E::IDEMPOTENCY else {
-            let result = self.send::<E>(&first).await;
-            if matches!(result, Err(Error::Unknown { .. })) {
-                tracing::warn!(
-                    endpoint = E::NAME,
-                    resolve_with = E::RESOLVE_UNKNOWN_WITH,
-                    "outcome unknown; not re-sending: the spec records no idempotency"
-                );
-            }
-            return result.map(Resolved::Done);
-        };
+        let already_done = E::IDEMPOTENCY.map_or(&[][..], |i| i.already_done);
         let mut backoff = policy.initial_backoff;
         let mut attempt = 1;
+        // Whether an earlier attempt may have been performed: only then does an "already
+        // done" answer mean this call's own success.
+        let mut maybe_performed = false;
         loop {
             let signed = if attempt == 1 {
                 first.clone()
@@ -91,11 +86,9 @@ impl Client {
                 self.resign(&first)
             };
             let result = self.send::<E>(&signed).await;
-            if attempt > 1
+            if maybe_performed
                 && let Err(Error::Failed { result, .. }) = &result
-                && idempotency
-                    .already_done
-                    .contains(&result.result_code.as_str())
+                && already_done.contains(&result.result_code.as_str())
             {
                 tracing::info!(
                     endpoint = E::NAME,
@@ -106,15 +99,26 @@ impl Client {
                     result: result.clone(),
                 });
             }
-            let again = matches!(result, Err(Error::Unknown { .. } | Error::Connect(_)));
-            if !again || attempt >= policy.max_attempts {
+            let resend = match &result {
+                Err(Error::Connect(_)) => true,
+                Err(Error::Unknown { .. }) if E::IDEMPOTENCY.is_some() => {
+                    maybe_performed = true;
+                    true
+                }
+                Err(Error::Unknown { .. }) => {
+                    tracing::warn!(
+                        endpoint = E::NAME,
+                        resolve_with = E::RESOLVE_UNKNOWN_WITH,
+                        "outcome unknown; not re-sending: the spec records no idempotency"
+                    );
+                    false
+                }
+                _ => false,
+            };
+            if !resend || attempt >= policy.max_attempts {
                 return result.map(Resolved::Done);
             }
-            tracing::info!(
-                endpoint = E::NAME,
-                attempt,
-                "outcome unknown; re-sending the same request"
-            );
+            tracing::info!(endpoint = E::NAME, attempt, "re-sending the same request");
             tokio::time::sleep(backoff).await;
             backoff = (backoff * 2).min(policy.max_backoff);
             attempt += 1;
