@@ -11,7 +11,7 @@
 // Source: spec/endpoints/update_pass.yaml (sha256 ffc717d03566951882be126b29267df1021d1652103b4152b284ba0fd702a4e5)
 // Source: spec/endpoints/update_template.yaml (sha256 279f849bf170e960a9d53c30ac169ce86e46dd7c9fda5c3104bd2d2233516173)
 
-//! The notifications AlipayHK sends to endpoints you host. Implement [`Webhooks`], then serve [`router`] under your own path prefix, behind `runtime::server::protocol` configured with your private key and AlipayHK's public key: it verifies AlipayHK's signature (over the path without its query string) and signs your answer.
+//! The notifications AlipayHK sends to endpoints you host. Implement [`Webhooks`], nest [`router`] under your own path prefix, and apply `runtime::server::protocol` outside the nest (so it sees the full path AlipayHK signed), configured with your private key and AlipayHK's public key: it verifies AlipayHK's signature (over the path without its query string) and signs your answer.
 //!
 //! AlipayHK re-delivers a notification until it gets a success answer, up to 7 times over about a day. The router de-duplicates on each notification's key (such as `billNo`) through a [`runtime::notifications::NotificationStore`](crate::runtime::notifications::NotificationStore): your method runs once per key and a re-delivery gets the first answer. `InMemoryStore` suits one process; with several, implement the trait over your database.
 
