@@ -194,17 +194,18 @@ fn answer<R: Serialize>(
     }
 }
 
-/// `NAME` and the key fields' values, or `None` when the spec names no key.
+/// `NAME` and the key fields' values; `None` when the spec names no key or the body lacks a
+/// key field, since notifications without their key cannot be told apart.
 fn dedup_key<E: Endpoint>(body: &[u8]) -> Option<String> {
     let key = E::IDEMPOTENCY.map(|i| i.key).filter(|k| !k.is_empty())?;
     let value: serde_json::Value = serde_json::from_slice(body).ok()?;
     let mut out = String::from(E::NAME);
     for field in key {
         out.push('\u{1f}');
-        match value.get(field) {
-            Some(serde_json::Value::String(s)) => out.push_str(s),
-            Some(other) => out.push_str(&other.to_string()),
-            None => {}
+        match value.get(field)? {
+            serde_json::Value::Null => return None,
+            serde_json::Value::String(s) => out.push_str(s),
+            other => out.push_str(&other.to_string()),
         }
     }
     Some(out)
