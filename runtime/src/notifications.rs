@@ -210,3 +210,41 @@ fn dedup_key<E: Endpoint>(body: &[u8]) -> Option<String> {
     }
     Some(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::{Claim, InMemoryStore, NotificationStore};
+
+    #[tokio::test]
+    async fn a_key_is_handled_once_and_a_concurrent_delivery_waits() {
+        let store = InMemoryStore::default();
+        assert_eq!(store.claim("B-1").await, Claim::New);
+        // A second delivery while the first is being handled.
+        assert_eq!(store.claim("B-1").await, Claim::InProgress);
+        store.complete("B-1", b"answer".to_vec()).await;
+        assert_eq!(
+            store.claim("B-1").await,
+            Claim::Answered(b"answer".to_vec())
+        );
+        assert_eq!(store.claim("B-2").await, Claim::New);
+        assert_eq!(store.len(), 2);
+    }
+
+    #[tokio::test]
+    async fn a_released_key_runs_again() {
+        let store = InMemoryStore::default();
+        assert_eq!(store.claim("B-1").await, Claim::New);
+        store.release("B-1").await;
+        assert_eq!(store.claim("B-1").await, Claim::New);
+    }
+
+    #[tokio::test]
+    async fn records_are_forgotten_after_the_retention() {
+        let store = InMemoryStore::with_retention(Duration::ZERO);
+        assert_eq!(store.claim("B-1").await, Claim::New);
+        store.complete("B-1", b"answer".to_vec()).await;
+        assert_eq!(store.claim("B-1").await, Claim::New);
+    }
+}
