@@ -7,7 +7,7 @@ use serde_json::{Map, Value, json};
 
 use crate::model::{
     Api, Condition, Endpoint, FieldDef, FieldType, Flow, HeaderPlacement, Message, ObjectDef,
-    ResultCodeSet, ResultCodes, ResultStatus, RuleDef, TypeDef,
+    ResultCodeSet, ResultStatus, RuleDef, TypeDef,
 };
 
 /// The OpenAPI 3.1 document for `api`.
@@ -15,7 +15,7 @@ pub fn document(api: &Api) -> Value {
     let mut paths = Map::new();
     let mut webhooks = Map::new();
     for endpoint in api.endpoints.values() {
-        let item = json!({ method(endpoint): operation(api, endpoint) });
+        let item = json!({ endpoint.method.as_str().to_lowercase(): operation(api, endpoint) });
         match endpoint.flow {
             Flow::Outbound => paths.insert(endpoint.path.clone(), item),
             Flow::Inbound => webhooks.insert(endpoint.name.clone(), item),
@@ -69,21 +69,8 @@ pub fn document(api: &Api) -> Value {
     doc
 }
 
-fn method(endpoint: &Endpoint) -> &'static str {
-    match endpoint.method {
-        crate::model::Method::Get => "get",
-        crate::model::Method::Post => "post",
-        crate::model::Method::Put => "put",
-        crate::model::Method::Delete => "delete",
-    }
-}
-
 fn operation(api: &Api, endpoint: &Endpoint) -> Value {
-    let codes = match &endpoint.result_codes {
-        ResultCodes::Declared(set) => Some(set),
-        ResultCodes::Shared(name) => api.result_code_tables.get(name),
-        ResultCodes::Existing(_) => None,
-    };
+    let codes = endpoint.result_codes.set(&api.result_code_tables);
     let parameters: Vec<Value> = api
         .headers
         .iter()

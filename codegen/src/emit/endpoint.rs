@@ -98,19 +98,13 @@ fn endpoint_impl(endpoint: &Endpoint, options: &EmitOptions) -> TokenStream {
 }
 
 fn module_doc(api: &Api, endpoint: &Endpoint) -> String {
-    let method = match endpoint.method {
-        Method::Get => "GET",
-        Method::Post => "POST",
-        Method::Put => "PUT",
-        Method::Delete => "DELETE",
-    };
-    let (codes, table_note) = match &endpoint.result_codes {
-        ResultCodes::Declared(set) => (Some(set), String::new()),
-        ResultCodes::Shared(name) => (
-            api.result_code_tables.get(name),
-            format!("\n\nThe codes of the shared [`{name}`](crate::{name}) table."),
-        ),
-        ResultCodes::Existing(_) => (None, String::new()),
+    let method = endpoint.method.as_str();
+    let codes = endpoint.result_codes.set(&api.result_code_tables);
+    let table_note = match &endpoint.result_codes {
+        ResultCodes::Shared(name) => {
+            format!("\n\nThe codes of the shared [`{name}`](crate::{name}) table.")
+        }
+        _ => String::new(),
     };
     let mut table = String::from("| Code | Status | Message |\n|---|---|---|");
     for code in codes.map_or(&[][..], |c| &c.codes) {

@@ -8,7 +8,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{EmitOptions, docs};
-use crate::model::{Api, Endpoint, FieldType, Flow, Method};
+use crate::model::{Api, Endpoint, FieldType, Flow};
 
 pub(super) fn server_rs(api: &Api, options: &EmitOptions) -> TokenStream {
     let rt = &options.runtime;
@@ -50,7 +50,7 @@ pub(super) fn method(endpoint: &Endpoint, options: &EmitOptions) -> TokenStream 
     let name = &endpoint.name;
     let doc = docs::outer(&format!(
         "`{} {}`: {}.",
-        method_str(endpoint.method),
+        endpoint.method.as_str(),
         endpoint.path,
         endpoint.summary.trim_end_matches('.')
     ));
@@ -70,7 +70,7 @@ fn route(endpoint: &Endpoint, options: &EmitOptions) -> TokenStream {
     let ident = format_ident!("{}", endpoint.module);
     let request = format_ident!("{}", endpoint.request.name);
     let result_field = result_field(endpoint);
-    let method = format_ident!("{}", method_str(endpoint.method).to_lowercase());
+    let method = format_ident!("{}", endpoint.method.as_str().to_lowercase());
     quote! {
         .route(
             <crate::#request as #rt::Endpoint>::PATH,
@@ -88,13 +88,4 @@ pub(super) fn result_field(endpoint: &Endpoint) -> &str {
         .declared()
         .and_then(|r| r.fields.iter().find(|f| f.ty == FieldType::Result))
         .map_or("result", |f| f.wire_name.as_str())
-}
-
-pub(super) fn method_str(method: Method) -> &'static str {
-    match method {
-        Method::Get => "GET",
-        Method::Post => "POST",
-        Method::Put => "PUT",
-        Method::Delete => "DELETE",
-    }
 }

@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::server::{method, method_str, result_field};
+use super::server::{method, result_field};
 use super::{EmitOptions, docs};
 use crate::model::{Api, Endpoint, Flow};
 
@@ -47,7 +47,7 @@ fn route(endpoint: &Endpoint, options: &EmitOptions) -> TokenStream {
     let ident = format_ident!("{}", endpoint.module);
     let request = format_ident!("{}", endpoint.request.name);
     let result_field = result_field(endpoint);
-    let method = format_ident!("{}", method_str(endpoint.method).to_lowercase());
+    let method = format_ident!("{}", endpoint.method.as_str().to_lowercase());
     quote! {
         .route(
             <crate::#request as #rt::Endpoint>::PATH,

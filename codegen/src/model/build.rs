@@ -603,12 +603,7 @@ fn build_idempotency(
             );
         }
     }
-    let known = match codes {
-        ResultCodes::Declared(set) => Some(set),
-        ResultCodes::Shared(name) => tables.get(name),
-        ResultCodes::Existing(_) => None,
-    };
-    if let Some(known) = known {
+    if let Some(known) = codes.set(tables) {
         for code in &spec.already_done {
             if !known.codes.iter().any(|c| c.code == code.value) {
                 report.error(

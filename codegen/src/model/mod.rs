@@ -94,6 +94,18 @@ pub enum Method {
     Delete,
 }
 
+impl Method {
+    /// The method as written in HTTP, such as `POST`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Post => "POST",
+            Self::Put => "PUT",
+            Self::Delete => "DELETE",
+        }
+    }
+}
+
 /// One endpoint.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Endpoint {
@@ -185,6 +197,18 @@ impl ResultCodes {
         match self {
             Self::Declared(set) => Some(set),
             Self::Shared(_) | Self::Existing(_) => None,
+        }
+    }
+
+    /// The codes, own or from a shared table in `tables`; `None` for an existing type.
+    pub fn set<'a>(
+        &'a self,
+        tables: &'a BTreeMap<String, ResultCodeSet>,
+    ) -> Option<&'a ResultCodeSet> {
+        match self {
+            Self::Declared(set) => Some(set),
+            Self::Shared(name) => tables.get(name),
+            Self::Existing(_) => None,
         }
     }
 }
