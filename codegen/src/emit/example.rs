@@ -1,9 +1,7 @@
 //! The usage snippet each endpoint module shows, compiled as a doc-test: it builds the
 //! request from its required fields (samples where the spec gives them) and sends it.
 
-use crate::model::{
-    Api, Endpoint, FieldDef, FieldType, Flow, ObjectDef, RuleDef, TypeDef, TypeHome,
-};
+use crate::model::{Api, Endpoint, FieldDef, FieldType, Flow, ObjectDef, RuleDef, TypeDef};
 
 /// The snippet, as Markdown with a fenced Rust block.
 pub(super) fn snippet(api: &Api, endpoint: &Endpoint) -> String {
@@ -75,23 +73,16 @@ fn value(api: &Api, endpoint: &Endpoint, field: &FieldDef, ty: &FieldType) -> St
         ),
         FieldType::Array(_) => "Vec::new()".into(),
         FieldType::Map(_) => "Default::default()".into(),
-        FieldType::Named(r) => {
-            let def = match r.home {
-                TypeHome::Shared => api.shared_types.get(&r.name),
-                TypeHome::Local => endpoint.types.get(&r.name),
-                TypeHome::Existing => None,
-            };
-            match def {
-                Some(TypeDef::Enum(e)) => format!(
-                    "{krate}::{}::{}",
-                    e.name,
-                    e.values.first().map_or("Unknown", |v| v.variant.as_str())
-                ),
-                Some(TypeDef::Object(o)) => {
-                    format!("{krate}::{}::new({})", o.name, arguments(api, endpoint, o))
-                }
-                None => "Default::default()".into(),
+        FieldType::Named(r) => match super::validate::lookup(api, r, Some(&endpoint.module)) {
+            Some(TypeDef::Enum(e)) => format!(
+                "{krate}::{}::{}",
+                e.name,
+                e.values.first().map_or("Unknown", |v| v.variant.as_str())
+            ),
+            Some(TypeDef::Object(o)) => {
+                format!("{krate}::{}::new({})", o.name, arguments(api, endpoint, o))
             }
-        }
+            None => "Default::default()".into(),
+        },
     }
 }

@@ -112,7 +112,8 @@ fn needs_nested_validation(api: &Api, ty: &FieldType, module: Option<&str>) -> b
     }
 }
 
-fn lookup<'a>(api: &'a Api, r: &TypeRef, module: Option<&str>) -> Option<&'a TypeDef> {
+/// The declaration of a named type, as seen from `module` (the shared module when `None`).
+pub(super) fn lookup<'a>(api: &'a Api, r: &TypeRef, module: Option<&str>) -> Option<&'a TypeDef> {
     match r.home {
         TypeHome::Shared => api.shared_types.get(&r.name),
         TypeHome::Local => api
