@@ -18,7 +18,7 @@ use axum::response::Response;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::server::{failure, json, result_body};
+use crate::server::{json, parse_body, result_body};
 use crate::{Endpoint, ResultInfo};
 
 /// What a store knows about a notification key.
@@ -144,14 +144,9 @@ where
     F: FnOnce(E) -> Fut,
     Fut: Future<Output = Result<E::Response, ResultInfo>>,
 {
-    let notification: E = match serde_json::from_slice(&body) {
+    let notification: E = match parse_body(&body, result_field) {
         Ok(notification) => notification,
-        Err(e) => {
-            return json(result_body(
-                result_field,
-                &failure("PARAM_ILLEGAL", format!("{}: {e}", E::NAME)),
-            ));
-        }
+        Err(answer) => return json(answer),
     };
     let Some(key) = dedup_key::<E>(&body) else {
         return answer(handler(notification).await, result_field).0;

@@ -279,14 +279,9 @@ where
     F: FnOnce(E) -> Fut,
     Fut: std::future::Future<Output = Result<E::Response, ResultInfo>>,
 {
-    let request: E = match serde_json::from_slice(&body) {
+    let request: E = match parse_body(&body, result_field) {
         Ok(request) => request,
-        Err(e) => {
-            return json(result_body(
-                result_field,
-                &failure("PARAM_ILLEGAL", format!("{}: {e}", E::NAME)),
-            ));
-        }
+        Err(answer) => return json(answer),
     };
     if let Err(invalid) = request.validate() {
         return json(result_body(
@@ -298,6 +293,19 @@ where
         Ok(response) => json(serde_json::to_vec(&response).unwrap_or_default()),
         Err(result) => json(result_body(result_field, &result)),
     }
+}
+
+/// The body as `E`, or the body of the `PARAM_ILLEGAL` answer saying why it is not one.
+pub(crate) fn parse_body<E: Endpoint + DeserializeOwned>(
+    body: &[u8],
+    result_field: &str,
+) -> Result<E, Vec<u8>> {
+    serde_json::from_slice(body).map_err(|e| {
+        result_body(
+            result_field,
+            &failure("PARAM_ILLEGAL", format!("{}: {e}", E::NAME)),
+        )
+    })
 }
 
 /// The answer for a path no endpoint serves.
