@@ -219,6 +219,18 @@ struct Inner {
     cipher: Option<Arc<dyn BodyCipher>>,
 }
 
+impl Inner {
+    /// The path the gateway signs and verifies: the base URL's path, then the endpoint's.
+    /// Borrowed for a bare host, so the common case allocates nothing per call.
+    fn signed_path<'a>(&self, path: &'a str) -> std::borrow::Cow<'a, str> {
+        if self.path_prefix.is_empty() {
+            std::borrow::Cow::Borrowed(path)
+        } else {
+            std::borrow::Cow::Owned(format!("{}{path}", self.path_prefix))
+        }
+    }
+}
+
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Client")
@@ -317,7 +329,7 @@ impl Client {
         let signature = sign::sign(
             &inner.merchant_key,
             method,
-            &format!("{}{path}", inner.path_prefix),
+            &inner.signed_path(path),
             &inner.client_id,
             &time,
             &body,
@@ -386,7 +398,7 @@ impl Client {
                 sign::verify(
                     &inner.platform_key,
                     E::METHOD.as_str(),
-                    &format!("{}{}", inner.path_prefix, E::PATH),
+                    &inner.signed_path(E::PATH),
                     &inner.client_id,
                     time,
                     body,
