@@ -11,10 +11,11 @@
 // Source: spec/endpoints/update_pass.yaml (sha256 ffc717d03566951882be126b29267df1021d1652103b4152b284ba0fd702a4e5)
 // Source: spec/endpoints/update_template.yaml (sha256 279f849bf170e960a9d53c30ac169ce86e46dd7c9fda5c3104bd2d2233516173)
 
-//! The server side of the API, for the local gateway and for tests: implement [`Api`] with the behaviour you want and serve [`router`] behind the runtime's signature middleware.
+//! The server side of the API, for the local gateway and for tests: implement [`Api`] with the behaviour you want and serve [`router`], which verifies every request's signature and signs every answer.
 
 use std::sync::Arc;
-use alipayhk_runtime::server::axum::{self, body::Bytes, extract::State, routing};
+use alipayhk_runtime::server::axum::{self, extract::State, routing};
+use alipayhk_runtime::server::{ServerConfig, Verified};
 
 /// One method per endpoint. Each answers `UN_SUPPORT_BUSINESS` (F) until implemented;
 /// a request reaches a method only after its signature verified and it validated.
@@ -98,88 +99,89 @@ pub trait Api: Send + Sync + 'static {
     }
 }
 
-/// Routes every endpoint's path to `api`; other paths answer `NO_INTERFACE_DEF`.
-/// Serve it behind `alipayhk_runtime::server::protocol`, which verifies requests and
-/// signs responses.
-pub fn router<A: Api>(api: Arc<A>) -> axum::Router {
-    axum::Router::new()
+/// Routes every endpoint's path to `api`, behind the protocol middleware configured
+/// with `config`: requests are checked (client id, time, signature) and decrypted before
+/// a method sees them, and answers are signed. Other paths answer `NO_INTERFACE_DEF`.
+pub fn router<A: Api>(api: Arc<A>, config: ServerConfig) -> axum::Router {
+    let routes = axum::Router::new()
         .route(
             <crate::ApplyTokenRequest as alipayhk_runtime::Endpoint>::PATH,
-            routing::post(|State(api): State<Arc<A>>, body: Bytes| async move {
+            routing::post(|State(api): State<Arc<A>>, request: Verified| async move {
                 alipayhk_runtime::server::handle::<
                     crate::ApplyTokenRequest,
                     _,
                     _,
-                >(body, "result", |request| api.apply_token(request))
+                >(request, "result", |request| api.apply_token(request))
                     .await
             }),
         )
         .route(
             <crate::CreatePassRequest as alipayhk_runtime::Endpoint>::PATH,
-            routing::post(|State(api): State<Arc<A>>, body: Bytes| async move {
+            routing::post(|State(api): State<Arc<A>>, request: Verified| async move {
                 alipayhk_runtime::server::handle::<
                     crate::CreatePassRequest,
                     _,
                     _,
-                >(body, "result", |request| api.create_pass(request))
+                >(request, "result", |request| api.create_pass(request))
                     .await
             }),
         )
         .route(
             <crate::CreateTemplateRequest as alipayhk_runtime::Endpoint>::PATH,
-            routing::post(|State(api): State<Arc<A>>, body: Bytes| async move {
+            routing::post(|State(api): State<Arc<A>>, request: Verified| async move {
                 alipayhk_runtime::server::handle::<
                     crate::CreateTemplateRequest,
                     _,
                     _,
-                >(body, "result", |request| api.create_template(request))
+                >(request, "result", |request| api.create_template(request))
                     .await
             }),
         )
         .route(
             <crate::SwitchStatusRequest as alipayhk_runtime::Endpoint>::PATH,
-            routing::post(|State(api): State<Arc<A>>, body: Bytes| async move {
+            routing::post(|State(api): State<Arc<A>>, request: Verified| async move {
                 alipayhk_runtime::server::handle::<
                     crate::SwitchStatusRequest,
                     _,
                     _,
-                >(body, "resultInfo", |request| api.switch_status(request))
+                >(request, "resultInfo", |request| api.switch_status(request))
                     .await
             }),
         )
         .route(
             <crate::TemplateDetailRequest as alipayhk_runtime::Endpoint>::PATH,
-            routing::post(|State(api): State<Arc<A>>, body: Bytes| async move {
+            routing::post(|State(api): State<Arc<A>>, request: Verified| async move {
                 alipayhk_runtime::server::handle::<
                     crate::TemplateDetailRequest,
                     _,
                     _,
-                >(body, "result", |request| api.template_detail(request))
+                >(request, "result", |request| api.template_detail(request))
                     .await
             }),
         )
         .route(
             <crate::UpdatePassRequest as alipayhk_runtime::Endpoint>::PATH,
-            routing::post(|State(api): State<Arc<A>>, body: Bytes| async move {
+            routing::post(|State(api): State<Arc<A>>, request: Verified| async move {
                 alipayhk_runtime::server::handle::<
                     crate::UpdatePassRequest,
                     _,
                     _,
-                >(body, "resultInfo", |request| api.update_pass(request))
+                >(request, "resultInfo", |request| api.update_pass(request))
                     .await
             }),
         )
         .route(
             <crate::UpdateTemplateRequest as alipayhk_runtime::Endpoint>::PATH,
-            routing::post(|State(api): State<Arc<A>>, body: Bytes| async move {
+            routing::post(|State(api): State<Arc<A>>, request: Verified| async move {
                 alipayhk_runtime::server::handle::<
                     crate::UpdateTemplateRequest,
                     _,
                     _,
-                >(body, "result", |request| api.update_template(request))
+                >(request, "result", |request| api.update_template(request))
                     .await
             }),
         )
         .fallback(alipayhk_runtime::server::unknown_path)
-        .with_state(api)
+        .with_state(api);
+    alipayhk_runtime::server::verified(routes, Arc::new(config))
 }

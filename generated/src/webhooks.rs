@@ -11,13 +11,14 @@
 // Source: spec/endpoints/update_pass.yaml (sha256 ffc717d03566951882be126b29267df1021d1652103b4152b284ba0fd702a4e5)
 // Source: spec/endpoints/update_template.yaml (sha256 279f849bf170e960a9d53c30ac169ce86e46dd7c9fda5c3104bd2d2233516173)
 
-//! The notifications AlipayHK sends to endpoints you host. Implement [`Webhooks`], nest [`router`] under your own path prefix, and apply `runtime::server::protocol` outside the nest (so it sees the full path AlipayHK signed), configured with your private key and AlipayHK's public key: it verifies AlipayHK's signature (over the path without its query string) and signs your answer.
+//! The notifications AlipayHK sends to endpoints you host. Implement [`Webhooks`] and nest [`router`] under your own path prefix. The router takes your keys (a [`ServerConfig`] with your private key and AlipayHK's public key) and applies the protocol itself: it checks each notification's `Request-Time` and AlipayHK's signature over the full path (without its query string), and signs your answer. There is no way to serve the methods without that check.
 //!
-//! AlipayHK re-delivers a notification until it gets a success answer, up to 7 times over about a day. The router de-duplicates on each notification's key (such as `billNo`) through a [`runtime::notifications::NotificationStore`](crate::runtime::notifications::NotificationStore): your method runs once per key and a re-delivery gets the first answer. `InMemoryStore` suits one process; with several, implement the trait over your database.
+//! AlipayHK re-delivers a notification until it gets a success answer, up to 7 times over about a day. The router de-duplicates on each notification's key (such as `billNo`) through a [`runtime::notifications::NotificationStore`](crate::runtime::notifications::NotificationStore): your method runs once per key, to completion even when AlipayHK hangs up, and a re-delivery gets the first answer. Notifications older than the store's retention are refused, so a replay is caught by its age or by the store. `InMemoryStore` suits one process; `SqliteStore` (feature `sqlite`) survives restarts; with several hosts, implement the trait over your database.
 
 use std::sync::Arc;
 use alipayhk_runtime::notifications::NotificationStore;
-use alipayhk_runtime::server::axum::{self, body::Bytes, extract::State, routing};
+use alipayhk_runtime::server::axum::{self, extract::State, routing};
+use alipayhk_runtime::server::{ServerConfig, Verified};
 
 /// One method per notification. Each answers `UN_SUPPORT_BUSINESS` (F) until
 /// implemented; a notification reaches a method only after AlipayHK's signature
@@ -48,18 +49,21 @@ pub trait Webhooks: Send + Sync + 'static {
     }
 }
 
-/// Routes every notification's path to `webhooks`, de-duplicated through `store`;
-/// other paths answer `NO_INTERFACE_DEF`.
+/// Routes every notification's path to `webhooks`, de-duplicated through `store`, behind
+/// the protocol middleware configured with `config` (its maximum age is capped at the
+/// store's retention). Other paths answer `NO_INTERFACE_DEF`.
 pub fn router<W: Webhooks, S: NotificationStore>(
     webhooks: Arc<W>,
     store: Arc<S>,
+    config: ServerConfig,
 ) -> axum::Router {
-    axum::Router::new()
+    let retention = store.retention();
+    let routes = axum::Router::new()
         .route(
             <crate::MembercardCreateRequest as alipayhk_runtime::Endpoint>::PATH,
             routing::post(|
                 State((webhooks, store)): State<(Arc<W>, Arc<S>)>,
-                body: Bytes|
+                notification: Verified|
             async move {
                 alipayhk_runtime::notifications::handle_notification::<
                     crate::MembercardCreateRequest,
@@ -67,10 +71,12 @@ pub fn router<W: Webhooks, S: NotificationStore>(
                     _,
                     _,
                 >(
-                        body,
+                        notification,
                         "result",
-                        &*store,
-                        |notification| webhooks.membercard_create(notification),
+                        store,
+                        move |notification| async move {
+                            webhooks.membercard_create(notification).await
+                        },
                     )
                     .await
             }),
@@ -79,7 +85,7 @@ pub fn router<W: Webhooks, S: NotificationStore>(
             <crate::PointsBillNotifyRequest as alipayhk_runtime::Endpoint>::PATH,
             routing::post(|
                 State((webhooks, store)): State<(Arc<W>, Arc<S>)>,
-                body: Bytes|
+                notification: Verified|
             async move {
                 alipayhk_runtime::notifications::handle_notification::<
                     crate::PointsBillNotifyRequest,
@@ -87,14 +93,17 @@ pub fn router<W: Webhooks, S: NotificationStore>(
                     _,
                     _,
                 >(
-                        body,
+                        notification,
                         "result",
-                        &*store,
-                        |notification| webhooks.points_bill_notify(notification),
+                        store,
+                        move |notification| async move {
+                            webhooks.points_bill_notify(notification).await
+                        },
                     )
                     .await
             }),
         )
         .fallback(alipayhk_runtime::server::unknown_path)
-        .with_state((webhooks, store))
+        .with_state((webhooks, store));
+    alipayhk_runtime::notifications::verified(routes, config, retention)
 }

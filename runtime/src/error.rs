@@ -19,6 +19,14 @@ pub enum KeyError {
         /// Which key.
         role: KeyRole,
     },
+    /// A passphrase-protected key.
+    #[error(
+        "{role}: the key is encrypted with a passphrase; write it out unencrypted first (`openssl pkey -in key.pem -out plain.pem`) and keep that file private"
+    )]
+    Encrypted {
+        /// Which key.
+        role: KeyRole,
+    },
     /// PEM armour without its matching END line.
     #[error("{role}: malformed PEM (no matching END line)")]
     BadPem {
@@ -183,6 +191,28 @@ pub enum ProtocolError {
         /// The status code.
         status: u16,
     },
+    /// A 3xx: AlipayHK does not redirect, and a redirect is never followed (it would re-send
+    /// the signed request elsewhere). Check the base URL.
+    #[error(
+        "response rejected: HTTP {status} redirect{}; redirects are not followed, check the base URL",
+        location.as_deref().map(|l| format!(" to {l}")).unwrap_or_default()
+    )]
+    Redirected {
+        /// The status code.
+        status: u16,
+        /// The `Location` it named (at most 200 characters).
+        location: Option<String>,
+    },
+    /// The body is longer than the client reads.
+    #[error("response rejected: the body is larger than {limit} bytes")]
+    BodyTooLarge {
+        /// The limit, in bytes.
+        limit: usize,
+    },
+    /// `Response-Time` is unreadable or outside the configured skew.
+    #[cfg(any(feature = "client", feature = "server"))]
+    #[error("response rejected: {0}")]
+    Stale(#[from] crate::request_time::StaleMessage),
 }
 
 /// Why a call failed, with the endpoint's typed result code `C`.
@@ -192,12 +222,14 @@ pub enum Error<C: std::fmt::Debug = String> {
     /// The request broke documented constraints and was not sent.
     #[error(transparent)]
     Invalid(#[from] ValidationError),
-    /// The request could not be built (serialization, encryption); it was not sent.
-    #[error("request not sent: {0}")]
-    Build(String),
-    /// The gateway could not be reached; the request was not sent and is safe to send again.
-    #[error("request not sent: could not connect: {0}")]
-    Connect(String),
+    /// The request could not be built (serialization, the HTTP request); it was not sent.
+    #[error("request not sent: it could not be built")]
+    Build(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// The gateway could not be reached (TCP or TLS, a connect timeout included); the request
+    /// was not sent and is safe to send again. The source says why: connection refused, a
+    /// name that did not resolve, a certificate.
+    #[error("request not sent: could not connect to the gateway")]
+    Connect(#[source] Box<dyn std::error::Error + Send + Sync>),
     /// The gateway answered `F`: a definitive failure. Re-sending the same request fails again.
     #[error("failed with {}: {}", result.result_code, result.result_message.as_deref().unwrap_or(""))]
     Failed {
@@ -216,6 +248,9 @@ pub enum Error<C: std::fmt::Debug = String> {
         reason: UnknownReason,
         /// The result object, when the gateway sent one.
         result: Option<ResultInfo>,
+        /// The transport failure, for a timeout or a lost connection.
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
     },
     /// The response could not be trusted or read; the operation may have happened.
     #[error(transparent)]
@@ -226,5 +261,18 @@ impl<C: std::fmt::Debug> Error<C> {
     /// Whether the operation may have taken effect without the caller knowing.
     pub fn outcome_unknown(&self) -> bool {
         matches!(self, Self::Unknown { .. } | Self::Protocol(_))
+    }
+
+    /// The kind of the I/O error behind a transport failure, if there is one: e.g.
+    /// `ConnectionRefused` for a gateway that is not listening.
+    pub fn io_error_kind(&self) -> Option<std::io::ErrorKind> {
+        let mut source = std::error::Error::source(self);
+        while let Some(cause) = source {
+            if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+                return Some(io.kind());
+            }
+            source = cause.source();
+        }
+        None
     }
 }

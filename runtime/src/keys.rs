@@ -57,9 +57,29 @@ impl Der {
     }
 }
 
-/// Reads PEM (any of the four RSA labels) or a bare base64 string into DER.
+impl Der {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Self::Pkcs8(der) | Self::Pkcs1Private(der) | Self::Unlabelled(der) => der,
+            Self::Spki(der) | Self::Pkcs1Public(der) => der,
+        }
+    }
+
+    /// Refuses a key below 2048 bits by name, before a backend reports it as unreadable.
+    fn check_size(&self, role: KeyRole) -> Result<(), KeyError> {
+        match crate::der::rsa_modulus_bits(self.bytes()) {
+            Some(bits) if bits < crate::crypto::MIN_RSA_BITS => {
+                Err(KeyError::TooSmall { role, bits })
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Reads PEM (any of the four RSA labels) or a bare base64 string into DER. A leading
+/// byte-order mark (as some Windows editors write) is ignored; an encrypted PEM is named.
 pub(crate) fn decode(text: &str, role: KeyRole) -> Result<Der, KeyError> {
-    let text = text.trim();
+    let text = text.trim_start_matches('\u{feff}').trim();
     let Some(rest) = text.strip_prefix("-----BEGIN ") else {
         let compact: Zeroizing<String> =
             Zeroizing::new(text.chars().filter(|c| !c.is_whitespace()).collect());
@@ -72,6 +92,10 @@ pub(crate) fn decode(text: &str, role: KeyRole) -> Result<Der, KeyError> {
         return Ok(Der::Unlabelled(Zeroizing::new(der)));
     };
     let (label, body) = rest.split_once("-----").ok_or(KeyError::BadPem { role })?;
+    // PKCS#8 `ENCRYPTED PRIVATE KEY`, or OpenSSL's legacy `Proc-Type: 4,ENCRYPTED` header.
+    if label == "ENCRYPTED PRIVATE KEY" || body.contains("Proc-Type: 4,ENCRYPTED") {
+        return Err(KeyError::Encrypted { role });
+    }
     let end = format!("-----END {label}-----");
     let body = body
         .split(end.as_str())
@@ -118,6 +142,7 @@ impl PrivateKey {
     /// The same, on a chosen crypto backend.
     pub fn parse_with(text: &str, role: KeyRole, backend: Backend) -> Result<Self, KeyError> {
         let der = decode(text, role)?;
+        der.check_size(role)?;
         if der.is_public() {
             return Err(KeyError::WrongKind {
                 role,
@@ -206,6 +231,7 @@ impl PublicKey {
     /// The same, on a chosen crypto backend.
     pub fn parse_with(text: &str, role: KeyRole, backend: Backend) -> Result<Self, KeyError> {
         let der = decode(text, role)?;
+        der.check_size(role)?;
         if matches!(der, Der::Pkcs8(_) | Der::Pkcs1Private(_)) {
             return Err(KeyError::WrongKind {
                 role,

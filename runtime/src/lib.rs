@@ -15,15 +15,21 @@
 #[cfg(feature = "client")]
 mod client;
 mod crypto;
+mod der;
 pub mod encrypt;
 mod endpoint;
 mod error;
+pub mod key_files;
 pub mod keys;
 #[cfg(feature = "server")]
 pub mod notifications;
+#[cfg(any(feature = "client", feature = "server"))]
+pub mod request_time;
 mod result;
 #[cfg(feature = "client")]
 pub mod retry;
+#[cfg(feature = "server")]
+pub mod serve;
 #[cfg(feature = "server")]
 pub mod server;
 pub mod sign;

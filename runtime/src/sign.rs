@@ -144,6 +144,23 @@ impl SignatureHeader {
     }
 }
 
+/// Checks a value that goes into a header and into `Signature`'s `key=value,…` list (a
+/// `Client-Id`, a `keyVersion`): printable ASCII without spaces, `,` or `=`, so it can neither
+/// break the header nor add an item to it. Says why not.
+pub fn check_header_item(value: &str) -> Result<(), &'static str> {
+    if value.is_empty() {
+        Err("it is empty")
+    } else if value.bytes().any(|b| b.is_ascii_control()) {
+        Err("it contains a control character (such as CR or LF)")
+    } else if value.bytes().any(|b| b == b',' || b == b'=') {
+        Err("it contains `,` or `=`, which would add an item to the Signature header")
+    } else if !value.bytes().all(|b| b.is_ascii_graphic()) {
+        Err("it contains a space or a non-ASCII character")
+    } else {
+        Ok(())
+    }
+}
+
 /// Splits `k=v,k=v` (with optional spaces) into pairs, each on its first `=`.
 pub(crate) fn key_values<'a>(
     header: &'static str,

@@ -338,7 +338,8 @@ async fn unknown_status_and_timeout_are_unknown_outcomes_resolved_by_resending_t
             error,
             Error::Unknown {
                 reason: UnknownReason::Timeout,
-                result: None
+                result: None,
+                ..
             }
         ),
         "{error:?}"

@@ -191,7 +191,8 @@ async fn a_timeout_is_unknown_and_the_resend_is_answered_idempotently() {
             error,
             Error::Unknown {
                 reason: UnknownReason::Timeout,
-                result: None
+                result: None,
+                ..
             }
         ),
         "{error:?}"

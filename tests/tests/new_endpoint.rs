@@ -62,10 +62,9 @@ const NEW_ENDPOINT: &str = r#"endpoint:
 const PROBE_MAIN: &str = r#"
 use std::sync::Arc;
 
-use alipayhk::runtime::server::{ServerConfig, protocol};
+use alipayhk::runtime::server::ServerConfig;
 use alipayhk::runtime::{Client, Error, KeyRole, PrivateKey, ResultInfo, ResultStatus};
 use alipayhk::{QueryPointsRequest, QueryPointsResponse, QueryPointsResultCode};
-use axum::middleware::from_fn_with_state;
 
 /// The gateway's handler for the new endpoint: the only code written for it.
 struct Points;
@@ -85,8 +84,8 @@ async fn main() {
     let merchant = PrivateKey::generate(KeyRole::MerchantPrivate).unwrap();
     let platform_public = platform.public_key();
     let merchant_public = merchant.public_key();
-    let config = Arc::new(ServerConfig::new(platform, merchant_public, "PROBE"));
-    let app = alipayhk::server::router(Arc::new(Points)).layer(from_fn_with_state(config, protocol));
+    let config = ServerConfig::new(platform, merchant_public, "PROBE");
+    let app = alipayhk::server::router(Arc::new(Points), config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await });
@@ -121,6 +120,8 @@ fn a_new_endpoint_is_a_spec_file_and_generate() {
         "codegen/src",
         "codegen/macros",
         "runtime/src",
+        // The runtime's manifest names a test target, which must exist to load.
+        "runtime/tests",
         "generated",
     ] {
         copy_dir(&root.join(sub), &dir.join(sub));

@@ -7,12 +7,11 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use alipayhk::runtime::notifications::InMemoryStore;
-use alipayhk::runtime::server::{ServerConfig, protocol};
+use alipayhk::runtime::server::ServerConfig;
 use alipayhk::runtime::{Client, Error, PrivateKey, ResultInfo, ResultStatus};
 use alipayhk::webhooks::Webhooks;
 use alipayhk::*;
 use alipayhk_gateway::{GatewayConfig, RunningGateway, start};
-use axum::middleware::from_fn_with_state;
 
 const CLIENT_ID: &str = "WEBHOOK_CLIENT";
 const PREFIX: &str = "/merchant/api/alipayhk";
@@ -78,15 +77,16 @@ async fn fixture() -> Fixture {
 
     let merchant = Arc::new(Merchant::default());
     let store = Arc::new(InMemoryStore::default());
-    let server = Arc::new(ServerConfig::new(
+    let server = ServerConfig::new(
         PrivateKey::merchant(&merchant_pem).unwrap(),
         gateway.platform_public_key.clone(),
         CLIENT_ID,
-    ));
-    // The middleware goes outside `nest`, so it sees (and verifies) the whole path.
-    let app = axum::Router::new()
-        .nest(PREFIX, webhooks::router(merchant.clone(), store.clone()))
-        .layer(from_fn_with_state(server, protocol));
+    );
+    // Nested under a prefix: the router verifies the whole path AlipayHK signed.
+    let app = axum::Router::new().nest(
+        PREFIX,
+        webhooks::router(merchant.clone(), store.clone(), server),
+    );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await });

@@ -13,7 +13,7 @@ use crate::model::{Api, Endpoint, FieldType, Flow};
 pub(super) fn server_rs(api: &Api, options: &EmitOptions) -> TokenStream {
     let rt = &options.runtime;
     let doc = docs::inner(
-        "The server side of the API, for the local gateway and for tests: implement [`Api`] with the behaviour you want and serve [`router`] behind the runtime's signature middleware.",
+        "The server side of the API, for the local gateway and for tests: implement [`Api`] with the behaviour you want and serve [`router`], which verifies every request's signature and signs every answer.",
     );
     let outbound = || api.endpoints.values().filter(|e| e.flow == Flow::Outbound);
     let methods = outbound().map(|e| method(e, options));
@@ -22,7 +22,8 @@ pub(super) fn server_rs(api: &Api, options: &EmitOptions) -> TokenStream {
         #doc
         use std::sync::Arc;
 
-        use #rt::server::axum::{self, body::Bytes, extract::State, routing};
+        use #rt::server::axum::{self, extract::State, routing};
+        use #rt::server::{ServerConfig, Verified};
 
         /// One method per endpoint. Each answers `UN_SUPPORT_BUSINESS` (F) until implemented;
         /// a request reaches a method only after its signature verified and it validated.
@@ -30,14 +31,15 @@ pub(super) fn server_rs(api: &Api, options: &EmitOptions) -> TokenStream {
             #(#methods)*
         }
 
-        /// Routes every endpoint's path to `api`; other paths answer `NO_INTERFACE_DEF`.
-        /// Serve it behind `alipayhk_runtime::server::protocol`, which verifies requests and
-        /// signs responses.
-        pub fn router<A: Api>(api: Arc<A>) -> axum::Router {
-            axum::Router::new()
+        /// Routes every endpoint's path to `api`, behind the protocol middleware configured
+        /// with `config`: requests are checked (client id, time, signature) and decrypted before
+        /// a method sees them, and answers are signed. Other paths answer `NO_INTERFACE_DEF`.
+        pub fn router<A: Api>(api: Arc<A>, config: ServerConfig) -> axum::Router {
+            let routes = axum::Router::new()
                 #(#routes)*
                 .fallback(#rt::server::unknown_path)
-                .with_state(api)
+                .with_state(api);
+            #rt::server::verified(routes, Arc::new(config))
         }
     }
 }
@@ -74,8 +76,8 @@ fn route(endpoint: &Endpoint, options: &EmitOptions) -> TokenStream {
     quote! {
         .route(
             <crate::#request as #rt::Endpoint>::PATH,
-            routing::#method(|State(api): State<Arc<A>>, body: Bytes| async move {
-                #rt::server::handle::<crate::#request, _, _>(body, #result_field, |request| api.#ident(request)).await
+            routing::#method(|State(api): State<Arc<A>>, request: Verified| async move {
+                #rt::server::handle::<crate::#request, _, _>(request, #result_field, |request| api.#ident(request)).await
             }),
         )
     }

@@ -12,7 +12,7 @@ use crate::model::{Api, Endpoint, Flow};
 pub(super) fn webhooks_rs(api: &Api, options: &EmitOptions) -> TokenStream {
     let rt = &options.runtime;
     let doc = docs::inner(
-        "The notifications AlipayHK sends to endpoints you host. Implement [`Webhooks`], nest [`router`] under your own path prefix, and apply `runtime::server::protocol` outside the nest (so it sees the full path AlipayHK signed), configured with your private key and AlipayHK's public key: it verifies AlipayHK's signature (over the path without its query string) and signs your answer.\n\nAlipayHK re-delivers a notification until it gets a success answer, up to 7 times over about a day. The router de-duplicates on each notification's key (such as `billNo`) through a [`runtime::notifications::NotificationStore`](crate::runtime::notifications::NotificationStore): your method runs once per key and a re-delivery gets the first answer. `InMemoryStore` suits one process; with several, implement the trait over your database.",
+        "The notifications AlipayHK sends to endpoints you host. Implement [`Webhooks`] and nest [`router`] under your own path prefix. The router takes your keys (a [`ServerConfig`] with your private key and AlipayHK's public key) and applies the protocol itself: it checks each notification's `Request-Time` and AlipayHK's signature over the full path (without its query string), and signs your answer. There is no way to serve the methods without that check.\n\nAlipayHK re-delivers a notification until it gets a success answer, up to 7 times over about a day. The router de-duplicates on each notification's key (such as `billNo`) through a [`runtime::notifications::NotificationStore`](crate::runtime::notifications::NotificationStore): your method runs once per key, to completion even when AlipayHK hangs up, and a re-delivery gets the first answer. Notifications older than the store's retention are refused, so a replay is caught by its age or by the store. `InMemoryStore` suits one process; `SqliteStore` (feature `sqlite`) survives restarts; with several hosts, implement the trait over your database.",
     );
     let inbound = || api.endpoints.values().filter(|e| e.flow == Flow::Inbound);
     let methods = inbound().map(|e| method(e, options));
@@ -22,7 +22,8 @@ pub(super) fn webhooks_rs(api: &Api, options: &EmitOptions) -> TokenStream {
         use std::sync::Arc;
 
         use #rt::notifications::NotificationStore;
-        use #rt::server::axum::{self, body::Bytes, extract::State, routing};
+        use #rt::server::axum::{self, extract::State, routing};
+        use #rt::server::{ServerConfig, Verified};
 
         /// One method per notification. Each answers `UN_SUPPORT_BUSINESS` (F) until
         /// implemented; a notification reaches a method only after AlipayHK's signature
@@ -31,13 +32,20 @@ pub(super) fn webhooks_rs(api: &Api, options: &EmitOptions) -> TokenStream {
             #(#methods)*
         }
 
-        /// Routes every notification's path to `webhooks`, de-duplicated through `store`;
-        /// other paths answer `NO_INTERFACE_DEF`.
-        pub fn router<W: Webhooks, S: NotificationStore>(webhooks: Arc<W>, store: Arc<S>) -> axum::Router {
-            axum::Router::new()
+        /// Routes every notification's path to `webhooks`, de-duplicated through `store`, behind
+        /// the protocol middleware configured with `config` (its maximum age is capped at the
+        /// store's retention). Other paths answer `NO_INTERFACE_DEF`.
+        pub fn router<W: Webhooks, S: NotificationStore>(
+            webhooks: Arc<W>,
+            store: Arc<S>,
+            config: ServerConfig,
+        ) -> axum::Router {
+            let retention = store.retention();
+            let routes = axum::Router::new()
                 #(#routes)*
                 .fallback(#rt::server::unknown_path)
-                .with_state((webhooks, store))
+                .with_state((webhooks, store));
+            #rt::notifications::verified(routes, config, retention)
         }
     }
 }
@@ -51,12 +59,12 @@ fn route(endpoint: &Endpoint, options: &EmitOptions) -> TokenStream {
     quote! {
         .route(
             <crate::#request as #rt::Endpoint>::PATH,
-            routing::#method(|State((webhooks, store)): State<(Arc<W>, Arc<S>)>, body: Bytes| async move {
+            routing::#method(|State((webhooks, store)): State<(Arc<W>, Arc<S>)>, notification: Verified| async move {
                 #rt::notifications::handle_notification::<crate::#request, _, _, _>(
-                    body,
+                    notification,
                     #result_field,
-                    &*store,
-                    |notification| webhooks.#ident(notification),
+                    store,
+                    move |notification| async move { webhooks.#ident(notification).await },
                 )
                 .await
             }),

@@ -48,7 +48,7 @@ enum Command {
         #[command(flatten)]
         content: Content,
         /// The keyVersion to put in the header.
-        #[arg(long, default_value = "1")]
+        #[arg(long, default_value = "1", value_parser = header_item)]
         key_version: String,
     },
     /// Check a Signature header value: prints `valid` (exit 0) or why not (exit 1).
@@ -71,7 +71,7 @@ enum Command {
         #[arg(long)]
         body_file: PathBuf,
         /// The keyVersion to put in the header.
-        #[arg(long, default_value = "1")]
+        #[arg(long, default_value = "1", value_parser = header_item)]
         key_version: String,
     },
     /// Decrypt a body: writes the plaintext bytes exactly.
@@ -104,12 +104,22 @@ fn read(path: &Path, what: &str) -> Result<Vec<u8>, String> {
     std::fs::read(path).map_err(|e| format!("reading {what} {}: {e}", path.display()))
 }
 
+/// A `keyVersion` that cannot break or extend the header it goes into.
+fn header_item(value: &str) -> Result<String, String> {
+    sign::check_header_item(value)
+        .map(|()| value.to_owned())
+        .map_err(str::to_owned)
+}
+
 fn read_text(path: &Path, what: &str) -> Result<String, String> {
     String::from_utf8(read(path, what)?)
         .map_err(|_| format!("{what} {} is not text", path.display()))
 }
 
 fn load_private_key(path: &Path) -> Result<PrivateKey, String> {
+    if let Some(warning) = alipayhk_runtime::key_files::permission_warning(path) {
+        eprintln!("warning: {warning}");
+    }
     PrivateKey::parse(&read_text(path, "private key")?, KeyRole::MerchantPrivate)
         .map_err(|e| e.to_string())
 }

@@ -12,14 +12,14 @@ use std::sync::Arc;
 use std::sync::Mutex;
 
 use alipayhk::runtime::notifications::InMemoryStore;
-use alipayhk::runtime::server::{ServerConfig, protocol};
+use alipayhk::runtime::serve::{ServeLimits, serve};
+use alipayhk::runtime::server::ServerConfig;
 use alipayhk::runtime::{PrivateKey, ResultInfo, ResultStatus};
 use alipayhk::webhooks::{Webhooks, router};
 use alipayhk::{
     Amount, PointsBillNotifyPointsProvider, PointsBillNotifyRequest, PointsBillNotifyResponse,
 };
 use alipayhk_gateway::{GatewayConfig, start};
-use axum::middleware::from_fn_with_state;
 
 /// The merchant's loyalty system: a points balance per user.
 #[derive(Default)]
@@ -69,21 +69,22 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // One process: the in-memory store. Several instances share a database-backed
     // `NotificationStore` instead.
     let store = Arc::new(InMemoryStore::default());
-    let keys = Arc::new(ServerConfig::new(
+    let keys = ServerConfig::new(
         PrivateKey::merchant(&merchant_pem)?,
         alipayhk.platform_public_key.clone(),
         "EXAMPLE_CLIENT",
-    ));
-    // The middleware wraps the nested router, so it verifies the full path AlipayHK signed.
-    let app = axum::Router::new()
-        .nest(
-            "/merchant/api/alipayhk",
-            router(loyalty.clone(), store.clone()),
-        )
-        .layer(from_fn_with_state(keys, protocol));
+    );
+    // The router verifies AlipayHK's signature itself, over the full path it signed, even
+    // nested under a prefix: there is no way to serve it unverified.
+    let app = axum::Router::new().nest(
+        "/merchant/api/alipayhk",
+        router(loyalty.clone(), store.clone(), keys),
+    );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let url = format!("http://{}/merchant/api/alipayhk", listener.local_addr()?);
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    // Header-read, idle and connection limits, unlike `axum::serve`.
+    let limits = ServeLimits::default();
+    tokio::spawn(serve(listener, app, limits, std::future::pending()));
     println!("merchant webhooks at {url}");
 
     let notifier = alipayhk.notifier(&url)?;

@@ -17,6 +17,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
+use alipayhk::runtime::server::VerifiedResponse;
+
 use crate::Gateway;
 
 /// One thing to do wrong.
@@ -132,15 +134,27 @@ pub(crate) fn fault_key(body: &[u8]) -> Option<String> {
         .find_map(|field| value.get(*field)?.as_str().map(str::to_owned))
 }
 
-/// The transport-fault layer; also counts every request that arrives.
+/// The transport-fault layer; also counts every request that arrives. Faults are used up
+/// only by requests that passed verification: an impostor naming a scripted pass must not
+/// spend the fault a test set up for its own signed request.
 pub async fn apply(State(gateway): State<Arc<Gateway>>, request: Request, next: Next) -> Response {
     gateway.count_request();
     let (parts, body) = request.into_parts();
-    let Ok(raw) = axum::body::to_bytes(body, 1 << 20).await else {
-        return axum::http::StatusCode::PAYLOAD_TOO_LARGE.into_response();
-    };
-    let faults = gateway.faults().take(fault_key(&raw).as_deref(), false);
+    // The same bounds as the protocol middleware inside.
+    let raw =
+        match tokio::time::timeout(Duration::from_secs(10), axum::body::to_bytes(body, 1 << 20))
+            .await
+        {
+            Ok(Ok(raw)) => raw,
+            Ok(Err(_)) => return axum::http::StatusCode::PAYLOAD_TOO_LARGE.into_response(),
+            Err(_) => return axum::http::StatusCode::REQUEST_TIMEOUT.into_response(),
+        };
+    let key = fault_key(&raw);
     let response = next.run(Request::from_parts(parts, Body::from(raw))).await;
+    if response.extensions().get::<VerifiedResponse>().is_none() {
+        return response;
+    }
+    let faults = gateway.faults().take(key.as_deref(), false);
     if faults.is_empty() {
         return response;
     }

@@ -23,5 +23,5 @@ mod tokens;
 pub use behaviour::{Gateway, MERCHANT_ID, TEMPLATE_CODE};
 pub use faults::{Fault, FaultBook, Scripted};
 pub use passes::{Pass, PassState};
-pub use serve::{GatewayConfig, RunningGateway, start};
+pub use serve::{GatewayConfig, RunningGateway, default_freshness, start};
 pub use templates::Template;

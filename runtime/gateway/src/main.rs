@@ -6,8 +6,12 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use std::time::Duration;
+
+use alipayhk::runtime::key_files::{permission_warning, write_private_key};
+use alipayhk::runtime::serve::ServeLimits;
 use alipayhk::runtime::{KeyRole, PrivateKey, PublicKey};
-use alipayhk_gateway::{Gateway, GatewayConfig, Scripted, start};
+use alipayhk_gateway::{Gateway, GatewayConfig, Scripted, default_freshness, start};
 use clap::Parser;
 
 /// A local AlipayHK gateway: signed requests in, signed responses out, passes in memory.
@@ -26,9 +30,22 @@ struct Args {
     /// The gateway's private key, which signs responses. Generated when absent.
     #[arg(long)]
     platform_private_key: Option<PathBuf>,
-    /// Where generated keys are written; a new directory under the system temp dir by default.
+    /// Where generated keys are written (private ones with mode 0600). By default a new
+    /// private directory under the system temp dir, removed when the gateway stops.
     #[arg(long)]
     key_dir: Option<PathBuf>,
+    /// Oldest Request-Time accepted, in seconds.
+    #[arg(long, default_value_t = default_freshness().max_age.as_secs())]
+    max_request_age: u64,
+    /// How far ahead of this clock a Request-Time may be, in seconds.
+    #[arg(long, default_value_t = default_freshness().max_skew.as_secs())]
+    max_clock_skew: u64,
+    /// Connections kept open; past it the oldest is closed gracefully.
+    #[arg(long, default_value_t = ServeLimits::default().max_connections)]
+    max_connections: usize,
+    /// Seconds a request head may take to arrive (also the keep-alive idle limit).
+    #[arg(long, default_value_t = ServeLimits::default().header_read_timeout.as_secs())]
+    header_read_timeout: u64,
     /// A pass to hold, active (repeatable). Default: 2020091119027102160530200000039.
     #[arg(long = "pass")]
     passes: Vec<String>,
@@ -59,22 +76,57 @@ fn write(dir: &Path, name: &str, text: &str) -> Result<PathBuf, String> {
     Ok(path)
 }
 
+fn write_private(dir: &Path, name: &str, key: &PrivateKey) -> Result<PathBuf, String> {
+    let path = dir.join(name);
+    write_private_key(&path, key).map_err(|e| format!("writing {e}"))?;
+    Ok(path)
+}
+
+/// The key directory: the one given (created private when absent), or a new private
+/// temporary one (mode 0700, unpredictable name) that is removed when it is dropped.
+fn key_dir(given: Option<&Path>) -> Result<(PathBuf, Option<tempfile::TempDir>), String> {
+    match given {
+        Some(dir) => {
+            let mut builder = std::fs::DirBuilder::new();
+            builder.recursive(true);
+            #[cfg(unix)]
+            std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+            builder
+                .create(dir)
+                .map_err(|e| format!("creating {}: {e}", dir.display()))?;
+            Ok((dir.to_owned(), None))
+        }
+        None => {
+            let temp = tempfile::Builder::new()
+                .prefix("alipayhk-gateway-")
+                .tempdir()
+                .map_err(|e| format!("creating a key directory: {e}"))?;
+            Ok((temp.path().to_owned(), Some(temp)))
+        }
+    }
+}
+
+fn read_private(path: &Path, role: KeyRole) -> Result<PrivateKey, String> {
+    if let Some(warning) = permission_warning(path) {
+        eprintln!("warning: {warning}");
+    }
+    let text = zeroize::Zeroizing::new(read(path)?);
+    PrivateKey::parse(&text, role).map_err(|e| format!("{}: {e}", path.display()))
+}
+
 async fn run(args: Args) -> Result<(), String> {
-    let key_dir = args.key_dir.clone().unwrap_or_else(|| {
-        std::env::temp_dir().join(format!("alipayhk-gateway-{}", std::process::id()))
-    });
-    std::fs::create_dir_all(&key_dir)
-        .map_err(|e| format!("creating {}: {e}", key_dir.display()))?;
+    // Held until the gateway stops, then removed with the keys generated into it.
+    let (key_dir, _temporary) = key_dir(args.key_dir.as_deref())?;
     let mut facts = Vec::new();
 
     let platform_key = match &args.platform_private_key {
         Some(path) => {
             facts.push(format!("platform private key: {}", path.display()));
-            PrivateKey::parse(&read(path)?, KeyRole::PlatformPrivate).map_err(|e| e.to_string())?
+            read_private(path, KeyRole::PlatformPrivate)?
         }
         None => {
             let key = PrivateKey::generate(KeyRole::PlatformPrivate).map_err(|e| e.to_string())?;
-            let path = write(&key_dir, "platform_private_key.pem", &key.to_pkcs8_pem())?;
+            let path = write_private(&key_dir, "platform_private_key.pem", &key)?;
             facts.push(format!(
                 "platform private key: {} (generated)",
                 path.display()
@@ -95,11 +147,12 @@ async fn run(args: Args) -> Result<(), String> {
     let merchant_public_key = match &args.merchant_public_key {
         Some(path) => {
             facts.push(format!("merchant public key: {}", path.display()));
-            PublicKey::parse(&read(path)?, KeyRole::MerchantPublic).map_err(|e| e.to_string())?
+            PublicKey::parse(&read(path)?, KeyRole::MerchantPublic)
+                .map_err(|e| format!("{}: {e}", path.display()))?
         }
         None => {
             let key = PrivateKey::generate(KeyRole::MerchantPrivate).map_err(|e| e.to_string())?;
-            let private = write(&key_dir, "merchant_private_key.pem", &key.to_pkcs8_pem())?;
+            let private = write_private(&key_dir, "merchant_private_key.pem", &key)?;
             let public = write(
                 &key_dir,
                 "merchant_public_key.pem",
@@ -141,6 +194,13 @@ async fn run(args: Args) -> Result<(), String> {
         merchant_key: None,
         port: args.port,
         gateway,
+        freshness: alipayhk::runtime::request_time::Freshness {
+            max_skew: Duration::from_secs(args.max_clock_skew),
+            max_age: Duration::from_secs(args.max_request_age),
+        },
+        limits: ServeLimits::default()
+            .max_connections(args.max_connections)
+            .header_read_timeout(Duration::from_secs(args.header_read_timeout)),
     };
     let running = start(config)
         .await

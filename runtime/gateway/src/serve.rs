@@ -3,8 +3,10 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use alipayhk::runtime::server::{ServerConfig, protocol};
-use alipayhk::runtime::{BuildError, Client, KeyRole, PrivateKey, PublicKey};
+use alipayhk::runtime::request_time::Freshness;
+use alipayhk::runtime::serve::{ServeLimits, serve};
+use alipayhk::runtime::server::ServerConfig;
+use alipayhk::runtime::{BuildError, Client, ClientBuilder, KeyRole, PrivateKey, PublicKey};
 use axum::middleware::from_fn_with_state;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -26,6 +28,20 @@ pub struct GatewayConfig {
     pub port: u16,
     /// The state and behaviour.
     pub gateway: Arc<Gateway>,
+    /// The `Request-Time` window: 5 minutes ahead, and 15 minutes back by default. A real
+    /// gateway has no reason to accept a request older than a client's timeout plus clock
+    /// skew, and a narrow window makes a captured request useless soon after.
+    pub freshness: Freshness,
+    /// Timeouts and the connection cap.
+    pub limits: ServeLimits,
+}
+
+/// The gateway's default `Request-Time` window.
+pub fn default_freshness() -> Freshness {
+    Freshness {
+        max_skew: std::time::Duration::from_secs(5 * 60),
+        max_age: std::time::Duration::from_secs(15 * 60),
+    }
 }
 
 impl GatewayConfig {
@@ -45,6 +61,8 @@ impl GatewayConfig {
             gateway: Arc::new(Gateway::with_passes([
                 "2020091119027102160530200000039".to_owned()
             ])),
+            freshness: default_freshness(),
+            limits: ServeLimits::default(),
         })
     }
 }
@@ -88,13 +106,17 @@ impl RunningGateway {
     /// A client that sends notifications to the merchant's webhooks at `webhook_base_url` the
     /// way AlipayHK does: signed with the platform's key, replies verified with the merchant's.
     pub fn notifier(&self, webhook_base_url: &str) -> Result<Client, BuildError> {
+        self.notifier_builder(webhook_base_url)?.build()
+    }
+
+    /// The builder of [`notifier`](Self::notifier), for a test that wants other timeouts.
+    pub fn notifier_builder(&self, webhook_base_url: &str) -> Result<ClientBuilder, BuildError> {
         let key = PrivateKey::parse(&self.notify.platform_pem, KeyRole::PlatformPrivate)?;
-        Client::builder()
+        Ok(Client::builder()
             .base_url(webhook_base_url)
             .client_id(self.notify.client_id.clone())
             .merchant_key(key)
-            .platform_key(self.notify.merchant_public_key.clone())
-            .build()
+            .platform_key(self.notify.merchant_public_key.clone()))
     }
 }
 
@@ -116,21 +138,22 @@ pub async fn start(config: GatewayConfig) -> std::io::Result<RunningGateway> {
         merchant_public_key: config.merchant_public_key.clone(),
         client_id: config.client_id.clone(),
     };
-    let server = Arc::new(ServerConfig::new(
+    let mut server = ServerConfig::new(
         config.platform_key,
         config.merchant_public_key,
         config.client_id,
-    ));
+    );
+    server.freshness = config.freshness;
     let gateway = config.gateway;
-    let app = alipayhk::server::router(gateway.clone())
-        .layer(from_fn_with_state(server, protocol))
+    let app = alipayhk::server::router(gateway.clone(), server)
         .layer(from_fn_with_state(gateway.clone(), faults::apply));
     let (shutdown, stopped) = oneshot::channel::<()>();
+    let limits = config.limits;
     tokio::spawn(async move {
-        let serve = axum::serve(listener, app).with_graceful_shutdown(async {
+        let stopped = async {
             let _ = stopped.await;
-        });
-        if let Err(error) = serve.await {
+        };
+        if let Err(error) = serve(listener, app, limits, stopped).await {
             tracing::error!(%error, "gateway stopped");
         }
     });

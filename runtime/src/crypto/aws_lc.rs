@@ -258,4 +258,11 @@ impl Primitives for AwsLc {
             .fill(out)
             .expect("the system random source");
     }
+
+    fn sha256(&self, data: &[u8]) -> [u8; 32] {
+        let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, data);
+        let mut out = [0u8; 32];
+        out.copy_from_slice(digest.as_ref());
+        out
+    }
 }

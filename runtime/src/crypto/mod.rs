@@ -106,6 +106,9 @@ pub(crate) trait Primitives: Send + Sync {
     fn aes256_ecb_decrypt(&self, key: &[u8; 32], ciphertext: &[u8]) -> Option<Zeroizing<Vec<u8>>>;
     /// Cryptographically secure random bytes.
     fn fill_random(&self, out: &mut [u8]);
+    /// SHA-256 of `data`.
+    #[cfg_attr(not(feature = "server"), allow(dead_code))]
+    fn sha256(&self, data: &[u8]) -> [u8; 32];
 }
 
 /// The RSA key sizes accepted: AlipayHK requires 2048 bits; larger keys work the same way.

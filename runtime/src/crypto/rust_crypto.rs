@@ -190,4 +190,9 @@ impl Primitives for RustCrypto {
     fn fill_random(&self, out: &mut [u8]) {
         getrandom::fill(out).expect("the system random source");
     }
+
+    fn sha256(&self, data: &[u8]) -> [u8; 32] {
+        use sha2::Digest;
+        Sha256::digest(data).into()
+    }
 }

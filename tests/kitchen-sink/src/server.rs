@@ -3,10 +3,11 @@
 // Source: spec/api.yaml (sha256 406a491d13d1cfc6c8319b0bef805d66b29740b07c5da8d5d5c0dfd74d86322d)
 // Source: spec/endpoints/place_order.yaml (sha256 ac33d8dbe8b949eda3a7a5ad69379e63885572c6a6bd214e6ca6e5aebefd452d)
 
-//! The server side of the API, for the local gateway and for tests: implement [`Api`] with the behaviour you want and serve [`router`] behind the runtime's signature middleware.
+//! The server side of the API, for the local gateway and for tests: implement [`Api`] with the behaviour you want and serve [`router`], which verifies every request's signature and signs every answer.
 
 use std::sync::Arc;
-use alipayhk_runtime::server::axum::{self, body::Bytes, extract::State, routing};
+use alipayhk_runtime::server::axum::{self, extract::State, routing};
+use alipayhk_runtime::server::{ServerConfig, Verified};
 
 /// One method per endpoint. Each answers `UN_SUPPORT_BUSINESS` (F) until implemented;
 /// a request reaches a method only after its signature verified and it validated.
@@ -22,22 +23,23 @@ pub trait Api: Send + Sync + 'static {
     }
 }
 
-/// Routes every endpoint's path to `api`; other paths answer `NO_INTERFACE_DEF`.
-/// Serve it behind `alipayhk_runtime::server::protocol`, which verifies requests and
-/// signs responses.
-pub fn router<A: Api>(api: Arc<A>) -> axum::Router {
-    axum::Router::new()
+/// Routes every endpoint's path to `api`, behind the protocol middleware configured
+/// with `config`: requests are checked (client id, time, signature) and decrypted before
+/// a method sees them, and answers are signed. Other paths answer `NO_INTERFACE_DEF`.
+pub fn router<A: Api>(api: Arc<A>, config: ServerConfig) -> axum::Router {
+    let routes = axum::Router::new()
         .route(
             <crate::PlaceOrderRequest as alipayhk_runtime::Endpoint>::PATH,
-            routing::post(|State(api): State<Arc<A>>, body: Bytes| async move {
+            routing::post(|State(api): State<Arc<A>>, request: Verified| async move {
                 alipayhk_runtime::server::handle::<
                     crate::PlaceOrderRequest,
                     _,
                     _,
-                >(body, "result", |request| api.place_order(request))
+                >(request, "result", |request| api.place_order(request))
                     .await
             }),
         )
         .fallback(alipayhk_runtime::server::unknown_path)
-        .with_state(api)
+        .with_state(api);
+    alipayhk_runtime::server::verified(routes, Arc::new(config))
 }

@@ -1,3 +1,5 @@
+#![allow(dead_code)] // each test binary uses a different part of the fixture
+
 //! A local gateway with fresh keys and a client configured for it, shared by the end-to-end
 //! tests.
 
@@ -17,7 +19,11 @@ pub struct Fixture {
 
 /// Starts a gateway on a free loopback port with freshly generated keys.
 pub async fn fixture() -> Fixture {
-    let config = GatewayConfig::generated(CLIENT_ID).unwrap();
+    fixture_from(GatewayConfig::generated(CLIENT_ID).unwrap()).await
+}
+
+/// Starts a gateway from a generated `config` that a test adjusted.
+pub async fn fixture_from(config: GatewayConfig) -> Fixture {
     let merchant_pem = config
         .merchant_key
         .as_ref()

@@ -1,30 +1,35 @@
-//! The server side of the protocol: verify a request's signature, decrypt its body, sign (and,
-//! for an encrypted request, encrypt) the response.
+//! The server side of the protocol: verify a request's time and signature, decrypt its body,
+//! sign (and, for an encrypted request, encrypt) the response.
 //!
 //! The same code serves two purposes: a merchant hosting AlipayHK webhooks (own key = the
 //! merchant's private key, peer key = AlipayHK's public key), and the local gateway (own key =
 //! the platform's private key, peer key = the merchant's public key). [`verify_request`] and
 //! [`sign_response`] are pure functions; [`protocol`] wraps them as an axum middleware, and
 //! [`handle`] runs one typed endpoint behind it.
+//!
+//! A handler can only get a request body as a [`Verified`], which only the middleware makes,
+//! so the generated routers cannot be served without the signature check: they apply it
+//! themselves ([`verified`]).
 
-use std::sync::Arc;
+mod answer;
+mod middleware;
 
-use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
-use serde::Serialize;
-use serde::de::DeserializeOwned;
+use std::time::{Duration, SystemTime};
+
+use axum::http::HeaderMap;
 
 pub use axum;
 
+pub use answer::{failure, handle, not_implemented, result_body, unknown_path};
+pub(crate) use answer::{json, parse_body};
+pub use middleware::{Verified, VerifiedResponse, protocol, verified};
+
 use crate::encrypt::{BodyCipher, RsaAesEcb};
 use crate::keys::{PrivateKey, PublicKey};
+use crate::request_time::{Freshness, StaleMessage};
 use crate::sign::{self, SignatureHeader};
-use crate::{Endpoint, ResultInfo, ResultStatus};
 
-/// Keys and identity of the serving side.
+/// Keys, identity and limits of the serving side.
 #[derive(Debug)]
 pub struct ServerConfig {
     /// Signs responses and decrypts encrypted requests.
@@ -37,10 +42,15 @@ pub struct ServerConfig {
     pub key_version: String,
     /// The largest request body accepted, in bytes.
     pub max_body: usize,
+    /// How long the whole request body may take to arrive once its headers have.
+    pub body_timeout: Duration,
+    /// How old, and how far ahead, a `Request-Time` may be.
+    pub freshness: Freshness,
 }
 
 impl ServerConfig {
-    /// A configuration with key version 1 and a 1 MiB body limit.
+    /// A configuration with key version 1, a 1 MiB body limit, a 10 s body timeout and the
+    /// default [`Freshness`] (5 minutes of skew, 48 hours of age).
     pub fn new(own_key: PrivateKey, peer_key: PublicKey, client_id: impl Into<String>) -> Self {
         Self {
             own_key,
@@ -48,12 +58,13 @@ impl ServerConfig {
             client_id: client_id.into(),
             key_version: "1".into(),
             max_body: 1 << 20,
+            body_timeout: Duration::from_secs(10),
+            freshness: Freshness::default(),
         }
     }
 }
 
-/// Who sent a request whose signature verified. The middleware puts it in the request's
-/// extensions for handlers that want it.
+/// Who sent a request whose signature verified.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Caller {
     /// The `Client-Id` it carried.
@@ -75,6 +86,9 @@ pub enum Rejection {
     /// `Signature` or `Request-Time` is absent.
     #[error("the request must carry Signature and Request-Time headers")]
     Unsigned,
+    /// `Request-Time` is unreadable, too old (a replay) or too far ahead.
+    #[error(transparent)]
+    Stale(#[from] StaleMessage),
     /// The signature does not verify.
     #[error("the request signature does not verify")]
     InvalidSignature,
@@ -84,6 +98,9 @@ pub enum Rejection {
     /// The body is larger than allowed.
     #[error("the request body is too large")]
     TooLarge,
+    /// The body did not arrive within the body timeout.
+    #[error("the request body did not arrive in time")]
+    BodyTimeout,
 }
 
 impl Rejection {
@@ -92,21 +109,25 @@ impl Rejection {
         match self {
             Self::UnknownClient => "INVALID_CLIENT",
             Self::Unsigned | Self::InvalidSignature => "INVALID_SIGNATURE",
+            // The time is part of what was signed: a stale signature is no longer valid.
+            Self::Stale(_) => "INVALID_SIGNATURE",
             Self::Undecryptable => "DECRYPTION_FAILED",
-            Self::TooLarge => "PARAM_ILLEGAL",
+            Self::TooLarge | Self::BodyTimeout => "PARAM_ILLEGAL",
         }
     }
 }
 
-/// Checks a request's `Client-Id` and signature over `METHOD path LF client-id "." time "."
-/// body` (path without query string), then decrypts its body when it has an `Encrypt` header.
-/// Returns the caller and the plaintext body.
+/// Checks a request's `Client-Id`, the freshness of its `Request-Time` (against `now`) and its
+/// signature over `METHOD path LF client-id "." time "." body` (path without query string),
+/// then decrypts its body when it has an `Encrypt` header. Returns the caller and the
+/// plaintext body.
 pub fn verify_request(
     config: &ServerConfig,
     method: &str,
     path: &str,
     headers: &HeaderMap,
     body: &[u8],
+    now: SystemTime,
 ) -> Result<(Caller, Vec<u8>), Rejection> {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     let client_id = header("client-id")
@@ -115,6 +136,8 @@ pub fn verify_request(
     let (Some(signature), Some(time)) = (header("signature"), header("request-time")) else {
         return Err(Rejection::Unsigned);
     };
+    // The time first: it is cheap, and a replay is refused without an RSA operation.
+    config.freshness.check("Request-Time", time, now)?;
     let signature = SignatureHeader::parse(signature).map_err(|_| Rejection::InvalidSignature)?;
     let path = path.split('?').next().unwrap_or(path);
     sign::verify(
@@ -188,132 +211,4 @@ pub fn sign_response(
         SignatureHeader::new(config.key_version.clone(), signature).to_header_value(),
     ));
     SignedResponse { headers, body }
-}
-
-/// The body of a result-only answer: `{"result": {...}}`.
-pub fn result_body(field: &str, result: &ResultInfo) -> Vec<u8> {
-    let mut map = serde_json::Map::new();
-    map.insert(
-        field.to_owned(),
-        serde_json::to_value(result).unwrap_or_default(),
-    );
-    serde_json::to_vec(&map).unwrap_or_default()
-}
-
-/// An `F` result.
-pub fn failure(code: &str, message: impl Into<String>) -> ResultInfo {
-    ResultInfo::new(code, ResultStatus::Failure, message)
-}
-
-/// The answer of an endpoint the server has no behaviour for.
-pub fn not_implemented(endpoint: &str) -> ResultInfo {
-    failure(
-        "UN_SUPPORT_BUSINESS",
-        format!("this server has no behaviour for {endpoint}"),
-    )
-}
-
-/// A JSON response with the protocol's content type.
-pub(crate) fn json(body: Vec<u8>) -> Response {
-    let mut response = Response::new(Body::from(body));
-    response.headers_mut().insert(
-        "content-type",
-        HeaderValue::from_static("application/json; charset=UTF-8"),
-    );
-    response
-}
-
-/// axum middleware: verifies and decrypts every request, then signs (and encrypts) the
-/// handler's answer. Apply with `router.layer(axum::middleware::from_fn_with_state(config, protocol))`.
-/// A refused request gets an unsigned `F` result and never reaches a handler.
-pub async fn protocol(
-    State(config): State<Arc<ServerConfig>>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let (mut parts, body) = request.into_parts();
-    let method = parts.method.as_str().to_owned();
-    let path = parts.uri.path().to_owned();
-    let raw = match axum::body::to_bytes(body, config.max_body).await {
-        Ok(raw) => raw,
-        Err(_) => return reject(Rejection::TooLarge),
-    };
-    let (caller, body) = match verify_request(&config, &method, &path, &parts.headers, &raw) {
-        Ok(verified) => verified,
-        Err(rejection) => return reject(rejection),
-    };
-    let encrypted = caller.encrypted;
-    parts.extensions.insert(caller);
-    let body = Body::from(body);
-    let response = next.run(Request::from_parts(parts, body)).await;
-    let (mut parts, body) = response.into_parts();
-    let Ok(body) = axum::body::to_bytes(body, usize::MAX).await else {
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-    };
-    let signed = sign_response(&config, &method, &path, body.to_vec(), encrypted);
-    parts.headers.remove("content-type");
-    parts.headers.remove("content-length");
-    for (name, value) in signed.headers {
-        if let Ok(value) = HeaderValue::from_str(&value) {
-            parts.headers.insert(name, value);
-        }
-    }
-    Response::from_parts(parts, Body::from(signed.body))
-}
-
-fn reject(rejection: Rejection) -> Response {
-    tracing::info!(%rejection, "request refused");
-    json(result_body(
-        "result",
-        &failure(rejection.code(), rejection.to_string()),
-    ))
-}
-
-/// Runs one typed endpoint: parses the body as `E`, validates it (a violation answers
-/// `PARAM_ILLEGAL` naming the fields), and answers the handler's response, or its failure
-/// result under `result_field`.
-pub async fn handle<E, F, Fut>(body: Bytes, result_field: &str, handler: F) -> Response
-where
-    E: Endpoint + DeserializeOwned,
-    E::Response: Serialize,
-    F: FnOnce(E) -> Fut,
-    Fut: std::future::Future<Output = Result<E::Response, ResultInfo>>,
-{
-    let request: E = match parse_body(&body, result_field) {
-        Ok(request) => request,
-        Err(answer) => return json(answer),
-    };
-    if let Err(invalid) = request.validate() {
-        return json(result_body(
-            result_field,
-            &failure("PARAM_ILLEGAL", invalid.to_string()),
-        ));
-    }
-    match handler(request).await {
-        Ok(response) => json(serde_json::to_vec(&response).unwrap_or_default()),
-        Err(result) => json(result_body(result_field, &result)),
-    }
-}
-
-/// The body as `E`, or the body of the `PARAM_ILLEGAL` answer saying why it is not one.
-pub(crate) fn parse_body<E: Endpoint + DeserializeOwned>(
-    body: &[u8],
-    result_field: &str,
-) -> Result<E, Vec<u8>> {
-    serde_json::from_slice(body).map_err(|e| {
-        result_body(
-            result_field,
-            &failure("PARAM_ILLEGAL", format!("{}: {e}", E::NAME)),
-        )
-    })
-}
-
-/// The answer for a path no endpoint serves.
-pub async fn unknown_path(request: Request) -> Response {
-    let message = format!(
-        "no endpoint at {} {}",
-        request.method(),
-        request.uri().path()
-    );
-    json(result_body("result", &failure("NO_INTERFACE_DEF", message)))
 }

@@ -1,0 +1,307 @@
+//! Building a [`Client`]: every setting is checked here, so that a request that cannot be sent
+//! is refused before anything is sent, never reported later as a call whose outcome is unknown.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::encrypt::{BodyCipher, RsaAesEcb};
+use crate::error::KeyError;
+use crate::keys::{PrivateKey, PublicKey};
+
+use super::{Client, Inner, PRODUCTION_BASE_URL, RequestTimeFormat};
+
+/// Builds a [`Client`].
+pub struct ClientBuilder {
+    base_url: String,
+    client_id: Option<String>,
+    merchant_key: Option<PrivateKey>,
+    platform_key: Option<PublicKey>,
+    key_version: String,
+    connect_timeout: Duration,
+    timeout: Duration,
+    time_format: RequestTimeFormat,
+    encrypt_requests: bool,
+    allow_http: bool,
+    max_response_body: usize,
+    max_response_skew: Option<Duration>,
+}
+
+impl std::fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("client_id", &self.client_id)
+            .field("merchant_key", &self.merchant_key)
+            .field("platform_key", &self.platform_key)
+            .field("key_version", &self.key_version)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        Self {
+            base_url: PRODUCTION_BASE_URL.to_owned(),
+            client_id: None,
+            merchant_key: None,
+            platform_key: None,
+            key_version: "1".to_owned(),
+            connect_timeout: Duration::from_secs(15),
+            timeout: Duration::from_secs(15),
+            time_format: RequestTimeFormat::default(),
+            encrypt_requests: false,
+            allow_http: false,
+            max_response_body: 4 << 20,
+            max_response_skew: None,
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// The gateway's base URL; defaults to [`PRODUCTION_BASE_URL`]. It must be `https://`,
+    /// or `http://` to a loopback host (see [`allow_insecure_http`](Self::allow_insecure_http)).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+
+    /// The `Client-Id` AlipayHK assigned.
+    pub fn client_id(mut self, client_id: impl Into<String>) -> Self {
+        self.client_id = Some(client_id.into());
+        self
+    }
+
+    /// The merchant's private key, which signs requests.
+    pub fn merchant_key(mut self, key: PrivateKey) -> Self {
+        self.merchant_key = Some(key);
+        self
+    }
+
+    /// AlipayHK's public key, which verifies responses.
+    pub fn platform_key(mut self, key: PublicKey) -> Self {
+        self.platform_key = Some(key);
+        self
+    }
+
+    /// The `keyVersion` sent in `Signature` and `Encrypt`; defaults to `1`.
+    pub fn key_version(mut self, version: impl Into<String>) -> Self {
+        self.key_version = version.into();
+        self
+    }
+
+    /// How long connecting may take; defaults to 15 s. Past it, the request was not sent.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// How long a whole call may take; defaults to 15 s. Past it, the outcome is unknown.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// How `Request-Time` is written; defaults to RFC 3339.
+    pub fn request_time_format(mut self, format: RequestTimeFormat) -> Self {
+        self.time_format = format;
+        self
+    }
+
+    /// Encrypt request bodies with RSA_AES (experimental; see [`crate::encrypt`]).
+    pub fn encrypt_requests(mut self, encrypt: bool) -> Self {
+        self.encrypt_requests = encrypt;
+        self
+    }
+
+    /// Allow `http://` to hosts other than loopback. Off by default: the signature protects
+    /// the body, not its confidentiality, and a plain-text hop can be redirected or read.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_http = allow;
+        self
+    }
+
+    /// The largest response body read, in bytes; defaults to 4 MiB. A larger one is not
+    /// buffered: the call fails with `ProtocolError::BodyTooLarge` once the limit is passed.
+    pub fn max_response_body(mut self, bytes: usize) -> Self {
+        self.max_response_body = bytes;
+        self
+    }
+
+    /// Refuse a response whose `Response-Time` is further than `skew` from this clock (either
+    /// way). Off by default: TLS already prevents replaying a response, and with this on, a
+    /// wrong clock on either side turns genuine answers into unknown outcomes. Turn it on where
+    /// responses may pass through something that could replay them.
+    pub fn max_response_skew(mut self, skew: Option<Duration>) -> Self {
+        self.max_response_skew = skew;
+        self
+    }
+
+    /// Builds the client. Fails when a required setting is missing or unusable (a base URL
+    /// that is not `https://`, a header value that cannot be sent), when the AlipayHK key is
+    /// the merchant's own public key, or when the HTTP stack cannot start.
+    pub fn build(self) -> Result<Client, BuildError> {
+        let client_id = self.client_id.ok_or(BuildError::Missing("client_id"))?;
+        check_header_item("client_id", &client_id)?;
+        check_header_item("key_version", &self.key_version)?;
+        let merchant_key = self
+            .merchant_key
+            .ok_or(BuildError::Missing("merchant_key"))?;
+        let platform_key = self
+            .platform_key
+            .ok_or(BuildError::Missing("platform_key"))?;
+        if platform_key.same_key_as(&merchant_key.public_key()) {
+            return Err(BuildError::Key(KeyError::PlatformKeyIsMerchantKey));
+        }
+        let base = check_base_url(&self.base_url, self.allow_http)?;
+        let http = reqwest::Client::builder()
+            .connect_timeout(self.connect_timeout)
+            .timeout(self.timeout)
+            // A POST whose response is lost may have been performed: never re-send silently.
+            .retry(reqwest::retry::never())
+            // A redirect would re-send the signed request (or its signature) to another
+            // origin: a 3xx is answered as an error instead.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| BuildError::Http(Box::new(e)))?;
+        let path_prefix = base.path().trim_end_matches('/').to_owned();
+        let mut base_url = base.to_string();
+        base_url.truncate(base_url.trim_end_matches('/').len());
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                path_prefix,
+                base_url,
+                client_id,
+                merchant_key,
+                platform_key,
+                key_version: self.key_version,
+                time_format: self.time_format,
+                cipher: self
+                    .encrypt_requests
+                    .then(|| Arc::new(RsaAesEcb) as Arc<dyn BodyCipher>),
+                max_response_body: self.max_response_body,
+                max_response_skew: self.max_response_skew,
+            }),
+        })
+    }
+}
+
+fn check_header_item(setting: &'static str, value: &str) -> Result<(), BuildError> {
+    crate::sign::check_header_item(value).map_err(|reason| BuildError::Setting { setting, reason })
+}
+
+/// The base URL, parsed: `https://`, or `http://` to a loopback host or when allowed; no
+/// credentials, query or fragment.
+fn check_base_url(text: &str, allow_http: bool) -> Result<url::Url, BuildError> {
+    let invalid = |reason: String| BuildError::BaseUrl {
+        url: text.chars().take(200).collect(),
+        reason,
+    };
+    if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(invalid(
+            "it contains whitespace or a control character".into(),
+        ));
+    }
+    let url = url::Url::parse(text).map_err(|e| {
+        invalid(match e {
+            url::ParseError::RelativeUrlWithoutBase => {
+                "it has no scheme; write `https://host`".into()
+            }
+            other => other.to_string(),
+        })
+    })?;
+    let loopback = match url.host() {
+        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => return Err(invalid("it has no host".into())),
+    };
+    match url.scheme() {
+        "https" => {}
+        "http" if loopback || allow_http => {}
+        "http" => {
+            return Err(invalid(
+                "plain http is allowed only to a loopback host, or with allow_insecure_http(true)"
+                    .into(),
+            ));
+        }
+        other => return Err(invalid(format!("unsupported scheme `{other}`"))),
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(invalid("credentials do not belong in the URL".into()));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid("it has a query or a fragment".into()));
+    }
+    Ok(url)
+}
+
+/// The client could not be built. Nothing was sent.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// A required setting was not given.
+    #[error("client setting `{0}` is required")]
+    Missing(&'static str),
+    /// A setting cannot be sent as given.
+    #[error("client setting `{setting}` is unusable: {reason}")]
+    Setting {
+        /// The setting.
+        setting: &'static str,
+        /// Why.
+        reason: &'static str,
+    },
+    /// The base URL is unusable.
+    #[error("base URL `{url}` is unusable: {reason}")]
+    BaseUrl {
+        /// The URL as given (at most 200 characters).
+        url: String,
+        /// Why.
+        reason: String,
+    },
+    /// A key is unusable.
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    /// The HTTP client could not start.
+    #[error("the HTTP client could not start")]
+    Http(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls_must_be_https_or_loopback_http() {
+        for good in [
+            "https://open.alipay.hk",
+            "https://m.example/api/alipayhk/",
+            "http://127.0.0.1:8080",
+            "http://[::1]:9",
+            "http://localhost:3000/x",
+        ] {
+            assert!(check_base_url(good, false).is_ok(), "{good}");
+        }
+        for (bad, says) in [
+            ("open.alipay.hk", "no scheme"),
+            ("https://open.alipay.hk/a b", "whitespace"),
+            ("http://open.alipay.hk", "loopback"),
+            ("ftp://open.alipay.hk", "scheme"),
+            ("https://u:p@open.alipay.hk", "credentials"),
+            ("https://open.alipay.hk/?x=1", "query"),
+            ("https://open.alipay.hk\r\nX: y", "control"),
+        ] {
+            let error = check_base_url(bad, false).unwrap_err().to_string();
+            assert!(error.contains(says), "{bad}: {error}");
+        }
+        assert!(check_base_url("http://open.alipay.hk", true).is_ok());
+    }
+
+    #[test]
+    fn header_items_cannot_break_or_extend_a_header() {
+        assert!(check_header_item("client_id", "2160TESTCLIENT").is_ok());
+        for bad in ["", "A\r\nX: y", "1,signature=AAAA", "a=b", "a b", "é"] {
+            assert!(check_header_item("key_version", bad).is_err(), "{bad:?}");
+        }
+    }
+}

@@ -1,0 +1,231 @@
+//! The client: validate, serialize once, sign, send, verify, decrypt, parse, map S/F/U.
+//!
+//! The protocol work is split from I/O: [`Client::prepare`] builds the exact bytes and headers
+//! to send, and [`Client::read_response`] checks and reads what came back. `execute` joins them
+//! with one HTTP exchange, so tests and custom transports can use the halves directly.
+
+mod builder;
+mod response;
+mod transport;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+pub use builder::{BuildError, ClientBuilder};
+
+use crate::Endpoint;
+use crate::encrypt::BodyCipher;
+use crate::error::Error;
+use crate::keys::{PrivateKey, PublicKey};
+use crate::sign::{self, SignatureHeader};
+
+/// The AlipayHK production gateway. Test hosts are assigned per merchant; set yours with
+/// [`ClientBuilder::base_url`].
+pub const PRODUCTION_BASE_URL: &str = "https://open.alipay.hk";
+
+const JSON: &str = "application/json; charset=UTF-8";
+const TEXT: &str = "text/plain; charset=UTF-8";
+
+/// How `Request-Time` is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RequestTimeFormat {
+    /// RFC 3339 with offset and whole seconds, `2024-05-22T06:42:21+00:00`, as the docs show.
+    #[default]
+    Rfc3339,
+    /// Epoch milliseconds, `1732787128015`, as the Java and Go SDKs send.
+    EpochMillis,
+}
+
+impl RequestTimeFormat {
+    fn now(self) -> String {
+        match self {
+            Self::Rfc3339 => chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+            Self::EpochMillis => chrono::Utc::now().timestamp_millis().to_string(),
+        }
+    }
+}
+
+/// A request ready to send: exactly these headers and body bytes were signed.
+#[derive(Debug, Clone)]
+pub struct SignedRequest {
+    /// The HTTP method.
+    pub method: &'static str,
+    /// The path (signed without query string).
+    pub path: &'static str,
+    /// `Content-Type`, `Client-Id`, `Request-Time`, `Signature` and, when encrypted, `Encrypt`.
+    pub headers: Vec<(&'static str, String)>,
+    /// The exact body bytes signed.
+    pub body: Vec<u8>,
+}
+
+/// An AlipayHK Open API client. Cheap to clone; clones share connections.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base_url: String,
+    /// The path part of `base_url` (empty for a bare host): the gateway signs and verifies
+    /// the whole request path, so a prefix is part of the content to sign.
+    path_prefix: String,
+    client_id: String,
+    merchant_key: PrivateKey,
+    platform_key: PublicKey,
+    key_version: String,
+    time_format: RequestTimeFormat,
+    cipher: Option<Arc<dyn BodyCipher>>,
+    max_response_body: usize,
+    max_response_skew: Option<Duration>,
+}
+
+impl Inner {
+    /// The path the gateway signs and verifies: the base URL's path, then the endpoint's.
+    /// Borrowed for a bare host, so the common case allocates nothing per call.
+    fn signed_path<'a>(&self, path: &'a str) -> std::borrow::Cow<'a, str> {
+        if self.path_prefix.is_empty() {
+            std::borrow::Cow::Borrowed(path)
+        } else {
+            std::borrow::Cow::Owned(format!("{}{path}", self.path_prefix))
+        }
+    }
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url)
+            .field("client_id", &self.inner.client_id)
+            .field("merchant_key", &self.inner.merchant_key)
+            .field("platform_key", &self.inner.platform_key)
+            .field("encrypt_requests", &self.inner.cipher.is_some())
+            .finish()
+    }
+}
+
+impl Client {
+    /// A builder with the documented defaults: production URL, key version 1, 15 s timeouts,
+    /// responses up to 4 MiB.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// Validates, serializes once, encrypts (when configured) and signs `request`. Does no I/O.
+    pub fn prepare<E: Endpoint>(&self, request: &E) -> Result<SignedRequest, Error<E::ResultCode>> {
+        request.validate()?;
+        let json = serde_json::to_vec(request).map_err(|e| Error::Build(Box::new(e)))?;
+        let (body, content_type, encrypt) = match &self.inner.cipher {
+            Some(cipher) => {
+                let sealed =
+                    cipher.encrypt(&self.inner.platform_key, &self.inner.key_version, &json);
+                (sealed.body, TEXT, Some(sealed.header))
+            }
+            None => (json, JSON, None),
+        };
+        Ok(self.sign_body(E::METHOD.as_str(), E::PATH, body, content_type, encrypt))
+    }
+
+    /// Signs prepared body bytes with a fresh `Request-Time`.
+    fn sign_body(
+        &self,
+        method: &'static str,
+        path: &'static str,
+        body: Vec<u8>,
+        content_type: &'static str,
+        encrypt: Option<String>,
+    ) -> SignedRequest {
+        let mut headers = vec![
+            ("Content-Type", content_type.to_owned()),
+            ("Client-Id", self.inner.client_id.clone()),
+        ];
+        headers.extend(encrypt.map(|value| ("Encrypt", value)));
+        self.resign(&SignedRequest {
+            method,
+            path,
+            headers,
+            body,
+        })
+    }
+
+    /// A copy of `request` with a fresh `Request-Time` and a signature over the same body;
+    /// every other header is kept as it was. This is what a re-send needs.
+    pub fn resign(&self, request: &SignedRequest) -> SignedRequest {
+        let headers = request
+            .headers
+            .iter()
+            .filter(|(name, _)| !matches!(*name, "Request-Time" | "Signature"))
+            .cloned()
+            .collect();
+        self.stamp(request.method, request.path, headers, request.body.clone())
+    }
+
+    /// Adds `Request-Time` (now) and the `Signature` over `body` to `headers`.
+    fn stamp(
+        &self,
+        method: &'static str,
+        path: &'static str,
+        mut headers: Vec<(&'static str, String)>,
+        body: Vec<u8>,
+    ) -> SignedRequest {
+        let inner = &self.inner;
+        let time = inner.time_format.now();
+        let signature = sign::sign(
+            &inner.merchant_key,
+            method,
+            &inner.signed_path(path),
+            &inner.client_id,
+            &time,
+            &body,
+        );
+        headers.push(("Request-Time", time));
+        headers.push((
+            "Signature",
+            SignatureHeader::new(inner.key_version.clone(), signature).to_header_value(),
+        ));
+        SignedRequest {
+            method,
+            path,
+            headers,
+            body,
+        }
+    }
+
+    /// Validates, signs, sends and reads one call: `S` gives the typed response, `F` gives
+    /// [`Error::Failed`] with the typed code, and `U`, a timeout or a lost connection give
+    /// [`Error::Unknown`]. Never re-sends by itself; see [`crate::retry`].
+    pub async fn execute<E: Endpoint>(
+        &self,
+        request: &E,
+    ) -> Result<E::Response, Error<E::ResultCode>> {
+        let signed = self.prepare(request)?;
+        self.send::<E>(&signed).await
+    }
+
+    /// Sends a prepared request once and reads the response.
+    pub async fn send<E: Endpoint>(
+        &self,
+        signed: &SignedRequest,
+    ) -> Result<E::Response, Error<E::ResultCode>> {
+        let url = format!("{}{}", self.inner.base_url, signed.path);
+        let method = reqwest::Method::from_bytes(signed.method.as_bytes())
+            .map_err(|e| Error::Build(Box::new(e)))?;
+        let mut builder = self
+            .inner
+            .http
+            .request(method, url)
+            .body(signed.body.clone());
+        for (name, value) in &signed.headers {
+            builder = builder.header(*name, value);
+        }
+        let response = builder.send().await.map_err(transport::sending_failed)?;
+        let received = transport::read_bounded(response, self.inner.max_response_body).await?;
+        tracing::debug!(
+            endpoint = E::NAME,
+            status = received.status,
+            tracer_id = ?received.headers.get("tracer-id"),
+            "response received"
+        );
+        self.read_response::<E>(received.status, &received.headers, &received.body)
+    }
+}

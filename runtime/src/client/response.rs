@@ -1,0 +1,136 @@
+//! Reading a response (no I/O): verify the signature over the raw body, decrypt, and map the
+//! result status to `Ok`, [`Error::Failed`] or [`Error::Unknown`].
+
+use std::time::SystemTime;
+
+use reqwest::header::HeaderMap;
+use serde::Deserialize;
+
+use super::Client;
+use crate::encrypt::{BodyCipher, RsaAesEcb};
+use crate::error::{Error, ProtocolError, UnknownReason};
+use crate::request_time::Freshness;
+use crate::sign::{self, SignatureHeader};
+use crate::{Endpoint, ResultCode, ResultInfo, ResultStatus};
+
+/// Only the result object, read before the typed body so that a failure response that does
+/// not match the endpoint's schema still yields its code.
+#[derive(Deserialize)]
+struct Envelope {
+    #[serde(alias = "resultInfo")]
+    result: Option<ResultInfo>,
+}
+
+impl Client {
+    /// Checks and reads a response to `E` (no I/O): refuses a redirect, verifies the signature
+    /// over the raw body (and, when configured, the `Response-Time` skew), decrypts, and maps
+    /// the result status.
+    ///
+    /// A 3xx is [`ProtocolError::Redirected`]: AlipayHK does not redirect API calls, so it
+    /// means a wrong base URL or something in between. The redirect is never followed (that
+    /// would re-send the signed request to another origin). Like every protocol error it
+    /// reports the outcome as unknown, since the request did reach a server, and the retry
+    /// helper does not re-send it: the same URL would redirect again.
+    pub fn read_response<E: Endpoint>(
+        &self,
+        status: u16,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Result<E::Response, Error<E::ResultCode>> {
+        let inner = &self.inner;
+        let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+        if (300..400).contains(&status) {
+            return Err(ProtocolError::Redirected {
+                status,
+                location: header("location").map(|l| l.chars().take(200).collect()),
+            }
+            .into());
+        }
+        let signed = match (header("signature"), header("response-time")) {
+            (Some(signature), Some(time)) => {
+                let parsed = SignatureHeader::parse(signature).map_err(ProtocolError::from)?;
+                sign::verify(
+                    &inner.platform_key,
+                    E::METHOD.as_str(),
+                    &inner.signed_path(E::PATH),
+                    &inner.client_id,
+                    time,
+                    body,
+                    &parsed.signature,
+                )
+                .map_err(ProtocolError::from)?;
+                if let Some(skew) = inner.max_response_skew {
+                    let window = Freshness {
+                        max_skew: skew,
+                        max_age: skew,
+                    };
+                    window
+                        .check("Response-Time", time, SystemTime::now())
+                        .map_err(ProtocolError::from)?;
+                }
+                true
+            }
+            (Some(_), None) => {
+                return Err(ProtocolError::SignaturePartial {
+                    present: "Signature",
+                    missing: "Response-Time",
+                }
+                .into());
+            }
+            (None, Some(_)) => {
+                return Err(ProtocolError::SignaturePartial {
+                    present: "Response-Time",
+                    missing: "Signature",
+                }
+                .into());
+            }
+            (None, None) => false,
+        };
+        let decrypted;
+        let body = match header("encrypt") {
+            // An unsigned body is never decrypted: its key wrap could be anyone's.
+            Some(encrypt) if signed => {
+                decrypted = RsaAesEcb
+                    .decrypt(&inner.merchant_key, encrypt, body)
+                    .map_err(|_| ProtocolError::Decryption)?;
+                decrypted.as_slice()
+            }
+            _ => body,
+        };
+        let result = serde_json::from_slice::<Envelope>(body)
+            .ok()
+            .and_then(|e| e.result);
+        let Some(result) = result else {
+            return Err(match status {
+                500..=599 => Error::Unknown {
+                    reason: UnknownReason::ServerError(status),
+                    result: None,
+                    source: None,
+                },
+                200..=299 => {
+                    ProtocolError::Malformed("the body has no result object".into()).into()
+                }
+                _ => ProtocolError::HttpStatus { status }.into(),
+            });
+        };
+        match result.result_status.clone() {
+            ResultStatus::Success if !signed => Err(ProtocolError::SignatureMissing.into()),
+            ResultStatus::Success => serde_json::from_slice::<E::Response>(body)
+                .map_err(|e| ProtocolError::Malformed(format!("{} response: {e}", E::NAME)).into()),
+            ResultStatus::Failure => Err(Error::Failed {
+                code: E::ResultCode::from_code(&result.result_code),
+                result,
+            }),
+            ResultStatus::Unknown => Err(Error::Unknown {
+                reason: UnknownReason::StatusUnknown,
+                result: Some(result),
+                source: None,
+            }),
+            ResultStatus::Unrecognized(other) => Err(Error::Unknown {
+                reason: UnknownReason::StatusUnrecognized(other),
+                result: Some(result),
+                source: None,
+            }),
+        }
+    }
+}

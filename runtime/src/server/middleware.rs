@@ -1,0 +1,145 @@
+//! The protocol as an axum middleware, and [`Verified`], the only way a handler receives a
+//! request body.
+
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{FromRequestParts, OriginalUri, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode};
+use axum::middleware::{Next, from_fn_with_state};
+use axum::response::{IntoResponse, Response};
+
+use super::answer::{failure, json, result_body};
+use super::{Caller, Rejection, ServerConfig, sign_response, verify_request};
+
+/// A request body that passed [`protocol`]: its `Client-Id`, time and signature checked, and
+/// decrypted when it was encrypted.
+///
+/// It has no public constructor: only the middleware makes one. A handler that takes a
+/// `Verified` (as every generated one does) therefore cannot run on a request that skipped
+/// the signature check, however the router is assembled.
+#[derive(Debug, Clone)]
+pub struct Verified {
+    caller: Caller,
+    body: Bytes,
+}
+
+impl Verified {
+    /// Who sent it.
+    pub fn caller(&self) -> &Caller {
+        &self.caller
+    }
+
+    /// The verified (and decrypted) body.
+    pub fn body(&self) -> &Bytes {
+        &self.body
+    }
+
+    /// The body, by value.
+    pub fn into_body(self) -> Bytes {
+        self.body
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Verified {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        parts.extensions.remove::<Verified>().ok_or_else(|| {
+            // Only reachable by wiring a handler by hand without the middleware.
+            tracing::error!(
+                path = %parts.uri.path(),
+                "a handler that needs a verified request is served without the protocol middleware"
+            );
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "this endpoint is served without signature verification",
+            )
+                .into_response()
+        })
+    }
+}
+
+/// `router` behind [`protocol`] with `config`: the form every generated router is served in.
+pub fn verified(router: Router, config: Arc<ServerConfig>) -> Router {
+    router.layer(from_fn_with_state(config, protocol))
+}
+
+/// axum middleware: verifies and decrypts every request, then signs (and encrypts) the
+/// handler's answer. A refused request gets an unsigned `F` result and never reaches a
+/// handler. The path verified is the full one AlipayHK signed, also when the router is nested
+/// under a prefix.
+pub async fn protocol(
+    State(config): State<Arc<ServerConfig>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let (mut parts, body) = request.into_parts();
+    let method = parts.method.as_str().to_owned();
+    // Inside `Router::nest` the URI has lost its prefix; the original is what was signed.
+    let path = parts
+        .extensions
+        .get::<OriginalUri>()
+        .map_or_else(|| parts.uri.path(), |original| original.path())
+        .to_owned();
+    let raw = match tokio::time::timeout(
+        config.body_timeout,
+        axum::body::to_bytes(body, config.max_body),
+    )
+    .await
+    {
+        Ok(Ok(raw)) => raw,
+        Ok(Err(_)) => return reject(Rejection::TooLarge),
+        Err(_) => return reject(Rejection::BodyTimeout),
+    };
+    let verified = verify_request(
+        &config,
+        &method,
+        &path,
+        &parts.headers,
+        &raw,
+        SystemTime::now(),
+    );
+    let (caller, body) = match verified {
+        Ok(verified) => verified,
+        Err(rejection) => return reject(rejection),
+    };
+    let encrypted = caller.encrypted;
+    parts.extensions.insert(Verified {
+        caller: caller.clone(),
+        body: Bytes::from(body),
+    });
+    parts.extensions.insert(caller);
+    let response = next.run(Request::from_parts(parts, Body::empty())).await;
+    let (mut parts, body) = response.into_parts();
+    // Our own handlers' answers: small, and already in memory.
+    let Ok(body) = axum::body::to_bytes(body, config.max_body.max(1 << 20)).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let signed = sign_response(&config, &method, &path, body.to_vec(), encrypted);
+    parts.headers.remove("content-type");
+    parts.headers.remove("content-length");
+    for (name, value) in signed.headers {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            parts.headers.insert(name, value);
+        }
+    }
+    parts.extensions.insert(VerifiedResponse);
+    Response::from_parts(parts, Body::from(signed.body))
+}
+
+/// Marks a response to a request that passed verification, for layers outside the
+/// middleware (the gateway's faults act only on those).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VerifiedResponse;
+
+fn reject(rejection: Rejection) -> Response {
+    tracing::info!(%rejection, "request refused");
+    json(result_body(
+        "result",
+        &failure(rejection.code(), rejection.to_string()),
+    ))
+}
