@@ -32,6 +32,11 @@ client_id=$(sed -n 's/^client id: //p' "$dir/gateway.out")
 addr=${url#http://}
 echo "gateway: $url (pid ${pids[0]}, fd limit $(ulimit -n))"
 
+echo "== baseline: no idle connections"
+"$soak" probe "$url" "$dir/keys" "$client_id" "$REQUESTS" "$IN_FLIGHT"
+
+echo "== under $((2 * IDLE_PER_HOLDER)) idle connections"
+
 for holder in 1 2; do
   mkfifo "$dir/hold$holder.in"
   "$soak" hold "$addr" "$IDLE_PER_HOLDER" < "$dir/hold$holder.in" > "$dir/hold$holder.out" &

@@ -97,8 +97,12 @@ fn key_dir(given: Option<&Path>) -> Result<(PathBuf, Option<tempfile::TempDir>),
             Ok((dir.to_owned(), None))
         }
         None => {
-            let temp = tempfile::Builder::new()
-                .prefix("alipayhk-gateway-")
+            let mut builder = tempfile::Builder::new();
+            builder.prefix("alipayhk-gateway-");
+            // tempfile leaves the mode to the umask (0755 by default): ask for 0700.
+            #[cfg(unix)]
+            builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700));
+            let temp = builder
                 .tempdir()
                 .map_err(|e| format!("creating a key directory: {e}"))?;
             Ok((temp.path().to_owned(), Some(temp)))

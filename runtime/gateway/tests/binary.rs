@@ -75,3 +75,79 @@ async fn the_binary_prints_its_facts_and_serves_signed_answers() {
     let response = client.execute(&close).await.unwrap();
     assert_eq!(response.result_info.result_code, "SUCCESS");
 }
+
+/// Starts the binary with `args` and returns it with the facts it printed.
+fn start(args: &[&str]) -> (Killed, std::collections::HashMap<String, String>) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_alipayhk-gateway"))
+        .args(args)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let guard = Killed(child);
+    let mut facts = std::collections::HashMap::new();
+    for line in BufReader::new(stdout).lines() {
+        let line = line.unwrap();
+        let (key, value) = line.split_once(": ").unwrap();
+        facts.insert(
+            key.to_owned(),
+            value.trim_end_matches(" (generated)").to_owned(),
+        );
+        if key == "passes" {
+            break;
+        }
+    }
+    (guard, facts)
+}
+
+#[cfg(unix)]
+#[test]
+fn generated_private_keys_are_private_in_a_private_unpredictable_directory() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode =
+        |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    let (first, facts) = start(&["--port", "0"]);
+    let (_second, other) = start(&["--port", "0"]);
+    let private = std::path::PathBuf::from(&facts["merchant private key"]);
+    let dir = private.parent().unwrap().to_owned();
+    assert_eq!(mode(&private), 0o600);
+    assert_eq!(
+        mode(std::path::Path::new(&facts["platform private key"])),
+        0o600
+    );
+    assert_eq!(mode(&dir), 0o700);
+    // Not `alipayhk-gateway-<pid>`: another run gets another, unguessable name.
+    let other_dir = std::path::Path::new(&other["merchant private key"])
+        .parent()
+        .unwrap()
+        .to_owned();
+    assert_ne!(dir, other_dir);
+    assert!(
+        !dir.to_string_lossy()
+            .ends_with(&format!("-{}", first.0.id()))
+    );
+
+    // Given a directory, the same modes; and a key file others can read gets a warning.
+    let keys = tempfile::tempdir().unwrap();
+    let key_dir = keys.path().join("keys");
+    let (_third, facts) = start(&["--port", "0", "--key-dir", key_dir.to_str().unwrap()]);
+    assert_eq!(mode(&key_dir), 0o700);
+    assert_eq!(
+        mode(std::path::Path::new(&facts["merchant private key"])),
+        0o600
+    );
+    let exposed = keys.path().join("exposed.pem");
+    std::fs::copy(&facts["platform private key"], &exposed).unwrap();
+    std::fs::set_permissions(&exposed, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_alipayhk-gateway"))
+        .args(["--port", "0", "--platform-private-key"])
+        .arg(&exposed)
+        .args(["--merchant-public-key", "/nonexistent/key.pem"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("accessible by others (mode 0644)"),
+        "{stderr}"
+    );
+}
