@@ -12,7 +12,7 @@
 //! - [`server`] (feature `server`): the same protocol for the serving side, as an axum
 //!   middleware that checks `Client-Id`, [`request_time`] and the signature;
 //!   [`notifications`] runs each AlipayHK notification once through a store (in memory, or
-//!   [`SqliteStore`](notifications::SqliteStore) with feature `sqlite`); [`serve`] serves a
+//!   `SqliteStore` with feature `sqlite`); [`serve`] serves a
 //!   router with header-read and idle timeouts and a connection cap;
 //! - [`key_files`]: private key files written 0600, with a warning for ones others can read.
 //!

@@ -82,6 +82,16 @@ where
     (url, count)
 }
 
+/// One updatePass call that must fail; its error.
+async fn failed_call(builder: ClientBuilder) -> Error<alipayhk::PassResultCode> {
+    builder
+        .build()
+        .unwrap()
+        .execute(&request())
+        .await
+        .unwrap_err()
+}
+
 #[tokio::test]
 async fn a_redirect_is_an_error_and_never_followed() {
     // Where a followed redirect would go: it must see nothing.
@@ -104,12 +114,7 @@ async fn a_redirect_is_an_error_and_never_followed() {
             }
         })
         .await;
-        let error = builder(&url)
-            .build()
-            .unwrap()
-            .execute(&request())
-            .await
-            .unwrap_err();
+        let error = failed_call(builder(&url)).await;
         match &error {
             Error::Protocol(ProtocolError::Redirected {
                 status: got,
@@ -148,8 +153,7 @@ async fn an_endless_body_is_cut_at_the_limit_without_being_buffered() {
         }
     })
     .await;
-    let client = builder(&url).max_response_body(1 << 20).build().unwrap();
-    let error = client.execute(&request()).await.unwrap_err();
+    let error = failed_call(builder(&url).max_response_body(1 << 20)).await;
     assert!(
         matches!(
             error,
@@ -170,12 +174,7 @@ async fn an_endless_body_is_cut_at_the_limit_without_being_buffered() {
         tokio::time::sleep(Duration::from_secs(2)).await;
     })
     .await;
-    let error = builder(&url)
-        .build()
-        .unwrap()
-        .execute(&request())
-        .await
-        .unwrap_err();
+    let error = failed_call(builder(&url)).await;
     assert!(
         matches!(error, Error::Protocol(ProtocolError::BodyTooLarge { .. })),
         "{error:?}"
@@ -188,12 +187,7 @@ async fn not_sent_and_unknown_are_told_apart() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     drop(listener);
-    let error = builder(&url)
-        .build()
-        .unwrap()
-        .execute(&request())
-        .await
-        .unwrap_err();
+    let error = failed_call(builder(&url)).await;
     assert!(matches!(error, Error::Connect(_)), "{error:?}");
     assert!(!error.outcome_unknown());
     assert_eq!(
@@ -208,12 +202,7 @@ async fn not_sent_and_unknown_are_told_apart() {
         }
     })
     .await;
-    let error = builder(&url)
-        .build()
-        .unwrap()
-        .execute(&request())
-        .await
-        .unwrap_err();
+    let error = failed_call(builder(&url)).await;
     assert!(
         matches!(
             error,
@@ -234,13 +223,7 @@ async fn not_sent_and_unknown_are_told_apart() {
         tokio::time::sleep(Duration::from_secs(5)).await;
     })
     .await;
-    let error = builder(&url)
-        .timeout(Duration::from_millis(300))
-        .build()
-        .unwrap()
-        .execute(&request())
-        .await
-        .unwrap_err();
+    let error = failed_call(builder(&url).timeout(Duration::from_millis(300))).await;
     assert!(
         matches!(
             error,

@@ -26,36 +26,20 @@ async fn the_binary_prints_its_facts_and_serves_signed_answers() {
         r#"{"P-1": [{"kind": "result", "code": "SYSTEM_ERROR", "status": "U", "times": 1}]}"#,
     )
     .unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_alipayhk-gateway"))
-        .args([
-            "--port",
-            "0",
-            "--client-id",
-            "BIN_CLIENT",
-            "--pass",
-            "P-1",
-            "--key-dir",
-        ])
-        .arg(keys.path())
-        .arg("--faults")
-        .arg(&faults)
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let _guard = Killed(child);
-    let mut facts = std::collections::HashMap::new();
-    for line in BufReader::new(stdout).lines() {
-        let line = line.unwrap();
-        let (key, value) = line.split_once(": ").unwrap();
-        facts.insert(
-            key.to_owned(),
-            value.trim_end_matches(" (generated)").to_owned(),
-        );
-        if key == "passes" {
-            break;
-        }
-    }
+    let dir = keys.path().to_str().unwrap();
+    let faults = faults.to_str().unwrap();
+    let (_guard, facts) = start(&[
+        "--port",
+        "0",
+        "--client-id",
+        "BIN_CLIENT",
+        "--pass",
+        "P-1",
+        "--key-dir",
+        dir,
+        "--faults",
+        faults,
+    ]);
     assert_eq!(facts["client id"], "BIN_CLIENT");
     assert_eq!(facts["passes"], "P-1");
     assert!(facts["listening"].starts_with("http://127.0.0.1:"));

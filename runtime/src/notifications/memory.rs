@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use super::store::{Claim, ClaimId, NotificationKey, NotificationStore, StoreError};
 
 /// A [`NotificationStore`] in memory, for one process. A restart forgets everything; use
-/// [`SqliteStore`](super::SqliteStore) (feature `sqlite`) or a database for that.
+/// `SqliteStore` (feature `sqlite`) or a database for that.
 ///
 /// - Answers are kept for `retention` (48 hours by default: AlipayHK's retries span about a
 ///   day); a claim in progress for its `lease` (60 s by default).

@@ -6,7 +6,7 @@
 //! names as the notification's idempotency key (`billNo` for points/bill/notify): the handler
 //! runs once per key, and a re-delivery gets the first answer again. Where the record is kept is
 //! the [`NotificationStore`] trait's business: [`InMemoryStore`] for one process,
-//! [`SqliteStore`] (feature `sqlite`) to survive restarts, or your own database.
+//! `SqliteStore` (feature `sqlite`) to survive restarts, or your own database.
 //!
 //! **Why the handler runs in a task of its own.** axum drops a handler's future when the
 //! connection closes, and AlipayHK closes connections that take too long. Had the handler run

@@ -123,7 +123,7 @@ pub enum StoreError {
 ///   claim = $2 AND answer IS NULL`. A periodic `DELETE … WHERE expires_at < now()` forgets.
 ///
 /// [`InMemoryStore`](super::InMemoryStore) and, with the `sqlite` feature,
-/// [`SqliteStore`](super::SqliteStore) are the implementations shipped.
+/// `SqliteStore` are the implementations shipped.
 pub trait NotificationStore: Send + Sync + 'static {
     /// Claims `key` for handling, or says why not.
     fn claim(
