@@ -263,3 +263,55 @@ fn settings_that_could_never_be_sent_are_refused_by_build() {
         assert!(matches!(error, BuildError::Setting { .. }), "{error:?}");
     }
 }
+
+#[test]
+fn response_time_skew_is_checked_only_when_asked() {
+    let merchant = PrivateKey::generate(KeyRole::MerchantPrivate).unwrap();
+    let platform = PrivateKey::generate(KeyRole::PlatformPrivate).unwrap();
+    let client = |skew: Option<Duration>| {
+        Client::builder()
+            .base_url("http://127.0.0.1:9")
+            .client_id("2160TESTCLIENT")
+            .merchant_key(PrivateKey::merchant(&merchant.to_pkcs8_pem()).unwrap())
+            .platform_key(platform.public_key())
+            .max_response_skew(skew)
+            .build()
+            .unwrap()
+    };
+    let body = br#"{"result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"ok"}}"#;
+    let ten_minutes_ago = (alipayhk::runtime::EpochMillis::now().as_millis() - 600_000).to_string();
+    let signature = alipayhk::runtime::sign::sign(
+        &platform,
+        "POST",
+        <UpdatePassRequest as alipayhk::runtime::Endpoint>::PATH,
+        "2160TESTCLIENT",
+        &ten_minutes_ago,
+        body,
+    );
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("response-time", ten_minutes_ago.parse().unwrap());
+    headers.insert(
+        "signature",
+        alipayhk::runtime::SignatureHeader::new("1", signature)
+            .to_header_value()
+            .parse()
+            .unwrap(),
+    );
+    // Off by default: a genuine answer is not refused for a clock's sake.
+    assert!(
+        client(None)
+            .read_response::<UpdatePassRequest>(200, &headers, body)
+            .is_ok()
+    );
+    let error = client(Some(Duration::from_secs(60)))
+        .read_response::<UpdatePassRequest>(200, &headers, body)
+        .unwrap_err();
+    assert!(
+        matches!(error, Error::Protocol(ProtocolError::Stale(_))),
+        "{error:?}"
+    );
+    assert!(
+        error.to_string().contains("Response-Time is 600"),
+        "{error}"
+    );
+}
