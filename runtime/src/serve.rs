@@ -178,21 +178,25 @@ async fn serve_connection(stream: TcpStream, app: Router, limits: ServeLimits, s
     let connection = builder.serve_connection(io, service);
     tokio::pin!(connection);
     let mut shedding = false;
+    let mut check_at = started + limits.idle_timeout;
     loop {
-        let last = started + Duration::from_millis(activity.load(Ordering::Relaxed));
-        let idle_deadline = last + limits.idle_timeout;
         tokio::select! {
             _ = connection.as_mut() => return,
             () = shed.notified(), if !shedding => {
                 shedding = true;
                 connection.as_mut().graceful_shutdown();
             }
-            () = tokio::time::sleep_until(idle_deadline) => {
-                let moved = started + Duration::from_millis(activity.load(Ordering::Relaxed));
-                if moved + limits.idle_timeout <= Instant::now()
-                    && in_flight.load(Ordering::Relaxed) == 0
-                {
+            () = tokio::time::sleep_until(check_at) => {
+                let now = Instant::now();
+                let quiet_until =
+                    started + Duration::from_millis(activity.load(Ordering::Relaxed)) + limits.idle_timeout;
+                if in_flight.load(Ordering::Relaxed) > 0 {
+                    // A handler at work is not an idle peer: look again a full period later.
+                    check_at = now + limits.idle_timeout;
+                } else if quiet_until <= now {
                     return; // dropping the connection closes the socket
+                } else {
+                    check_at = quiet_until;
                 }
             }
         }

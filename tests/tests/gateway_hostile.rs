@@ -150,3 +150,33 @@ async fn past_the_connection_cap_idle_connections_make_room_for_a_real_request()
         "only {closed} of 40 idle connections were closed"
     );
 }
+
+#[tokio::test]
+async fn a_silent_connection_is_closed_by_the_idle_timeout_but_a_slow_answer_is_not() {
+    let limits = ServeLimits::default()
+        .idle_timeout(Duration::from_millis(500))
+        .header_read_timeout(Duration::from_secs(10));
+    let f = fixture_with(limits, Freshness::default()).await;
+    let mut silent = TcpStream::connect(f.gateway.addr).await.unwrap();
+    let mut buf = [0u8; 16];
+    let closed = tokio::time::timeout(Duration::from_secs(3), silent.read(&mut buf)).await;
+    assert!(
+        matches!(closed, Ok(Ok(0) | Err(_))),
+        "still open after 3 s: {closed:?}"
+    );
+
+    // A handler that takes three idle periods is not an idle peer.
+    f.gateway
+        .gateway
+        .faults()
+        .script(PASS, Fault::Delay { millis: 1500 }, Some(1));
+    let answer = f
+        .builder()
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap()
+        .execute(&update())
+        .await
+        .unwrap();
+    assert_eq!(answer.result_info.result_code, "SUCCESS");
+}
