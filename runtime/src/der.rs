@@ -1,6 +1,9 @@
 //! Just enough DER to read an RSA key's modulus size before any backend sees it, so that a
 //! small key is refused as too small, whatever the backend would have said.
 
+/// The RSA key sizes accepted: AlipayHK requires 2048 bits; larger keys work the same way.
+pub(crate) const MIN_RSA_BITS: usize = 2048;
+
 /// One TLV: its tag and contents, and what follows it.
 fn element(input: &[u8]) -> Option<(u8, &[u8], &[u8])> {
     let (&tag, rest) = input.split_first()?;

@@ -57,7 +57,6 @@ impl BodyCipher for RsaAesEcb {
         let ciphertext = backend.aes256_ecb_encrypt(&key, plaintext);
         // Wrapping 32 bytes with a key of at least 2048 bits always fits.
         let wrapped = recipient
-            .inner
             .encrypt_pkcs1v15(key.as_ref())
             .expect("a 32-byte key fits an RSA-2048 block");
         EncryptedBody {
@@ -84,7 +83,7 @@ impl BodyCipher for RsaAesEcb {
         // then cost the same work and give the same error (implicit rejection).
         let mut fallback = Zeroizing::new([0u8; 32]);
         backend.fill_random(fallback.as_mut());
-        let unwrapped = own.inner.decrypt_pkcs1v15(&wrapped);
+        let unwrapped = own.decrypt_pkcs1v15(&wrapped);
         let unwrapped_ok = unwrapped.as_ref().is_some_and(|k| k.len() == 32);
         let mut key = Zeroizing::new([0u8; 32]);
         match unwrapped.as_ref().filter(|_| unwrapped_ok) {

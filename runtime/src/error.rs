@@ -1,6 +1,6 @@
 //! Errors of the runtime. None of them carries key material or message bodies.
 
-use crate::keys::KeyRole;
+use crate::key_role::KeyRole;
 use crate::{ResultInfo, ValidationError};
 
 /// A key could not be loaded. Says which key and what was expected, never the key itself.

@@ -12,118 +12,12 @@ use zeroize::Zeroizing;
 
 use crate::crypto::{Backend, PrivateKeyOps, PublicKeyOps};
 use crate::error::KeyError;
-
-/// Which key a message is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeyRole {
-    /// The merchant's private key: signs requests, unwraps keys of encrypted responses.
-    MerchantPrivate,
-    /// AlipayHK's public key: verifies responses, wraps keys of encrypted requests.
-    PlatformPublic,
-    /// The merchant's public key, as the gateway side holds it.
-    MerchantPublic,
-    /// AlipayHK's private key, as the gateway side holds it.
-    PlatformPrivate,
-}
-
-impl fmt::Display for KeyRole {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::MerchantPrivate => "merchant private key",
-            Self::PlatformPublic => "AlipayHK public key",
-            Self::MerchantPublic => "merchant public key",
-            Self::PlatformPrivate => "AlipayHK private key",
-        })
-    }
-}
-
-/// DER bytes and what the armour (if any) said they were.
-pub(crate) enum Der {
-    /// `BEGIN PRIVATE KEY` (PKCS#8).
-    Pkcs8(Zeroizing<Vec<u8>>),
-    /// `BEGIN RSA PRIVATE KEY` (PKCS#1).
-    Pkcs1Private(Zeroizing<Vec<u8>>),
-    /// `BEGIN PUBLIC KEY` (SubjectPublicKeyInfo).
-    Spki(Vec<u8>),
-    /// `BEGIN RSA PUBLIC KEY` (PKCS#1).
-    Pkcs1Public(Vec<u8>),
-    /// Bare base64: the format is found by trying each.
-    Unlabelled(Zeroizing<Vec<u8>>),
-}
-
-impl Der {
-    fn is_public(&self) -> bool {
-        matches!(self, Self::Spki(_) | Self::Pkcs1Public(_))
-    }
-}
-
-impl Der {
-    fn bytes(&self) -> &[u8] {
-        match self {
-            Self::Pkcs8(der) | Self::Pkcs1Private(der) | Self::Unlabelled(der) => der,
-            Self::Spki(der) | Self::Pkcs1Public(der) => der,
-        }
-    }
-
-    /// Refuses a key below 2048 bits by name, before a backend reports it as unreadable.
-    fn check_size(&self, role: KeyRole) -> Result<(), KeyError> {
-        match crate::der::rsa_modulus_bits(self.bytes()) {
-            Some(bits) if bits < crate::crypto::MIN_RSA_BITS => {
-                Err(KeyError::TooSmall { role, bits })
-            }
-            _ => Ok(()),
-        }
-    }
-}
-
-/// Reads PEM (any of the four RSA labels) or a bare base64 string into DER. A leading
-/// byte-order mark (as some Windows editors write) is ignored; an encrypted PEM is named.
-pub(crate) fn decode(text: &str, role: KeyRole) -> Result<Der, KeyError> {
-    let text = text.trim_start_matches('\u{feff}').trim();
-    let Some(rest) = text.strip_prefix("-----BEGIN ") else {
-        let compact: Zeroizing<String> =
-            Zeroizing::new(text.chars().filter(|c| !c.is_whitespace()).collect());
-        if compact.is_empty() {
-            return Err(KeyError::Empty { role });
-        }
-        let der = STANDARD
-            .decode(compact.as_bytes())
-            .map_err(|_| KeyError::NotBase64 { role })?;
-        return Ok(Der::Unlabelled(Zeroizing::new(der)));
-    };
-    let (label, body) = rest.split_once("-----").ok_or(KeyError::BadPem { role })?;
-    // PKCS#8 `ENCRYPTED PRIVATE KEY`, or OpenSSL's legacy `Proc-Type: 4,ENCRYPTED` header.
-    if label == "ENCRYPTED PRIVATE KEY" || body.contains("Proc-Type: 4,ENCRYPTED") {
-        return Err(KeyError::Encrypted { role });
-    }
-    let end = format!("-----END {label}-----");
-    let body = body
-        .split(end.as_str())
-        .next()
-        .filter(|_| text.contains(&end))
-        .ok_or(KeyError::BadPem { role })?;
-    let compact: Zeroizing<String> =
-        Zeroizing::new(body.chars().filter(|c| !c.is_whitespace()).collect());
-    let der = Zeroizing::new(
-        STANDARD
-            .decode(compact.as_bytes())
-            .map_err(|_| KeyError::NotBase64 { role })?,
-    );
-    match label {
-        "PRIVATE KEY" => Ok(Der::Pkcs8(der)),
-        "RSA PRIVATE KEY" => Ok(Der::Pkcs1Private(der)),
-        "PUBLIC KEY" => Ok(Der::Spki(der.to_vec())),
-        "RSA PUBLIC KEY" => Ok(Der::Pkcs1Public(der.to_vec())),
-        other => Err(KeyError::UnsupportedLabel {
-            role,
-            label: other.to_owned(),
-        }),
-    }
-}
+pub use crate::key_role::KeyRole;
+use crate::key_text::{Der, decode};
 
 /// An RSA private key: signs (SHA256withRSA) and unwraps RSA_AES session keys.
 pub struct PrivateKey {
-    pub(crate) inner: Box<dyn PrivateKeyOps>,
+    inner: Box<dyn PrivateKeyOps>,
     role: KeyRole,
     backend: Backend,
 }
@@ -176,7 +70,7 @@ impl PrivateKey {
 
     /// The key as PKCS#8 PEM, for writing key files. Handle the result as a secret.
     pub fn to_pkcs8_pem(&self) -> Zeroizing<String> {
-        pem("PRIVATE KEY", &self.inner.pkcs8_der())
+        armour("PRIVATE KEY", &self.inner.pkcs8_der())
     }
 
     /// The matching public key.
@@ -196,6 +90,16 @@ impl PrivateKey {
     pub fn role(&self) -> KeyRole {
         self.role
     }
+
+    /// SHA256withRSA signature of `message`.
+    pub(crate) fn sign_sha256(&self, message: &[u8]) -> Vec<u8> {
+        self.inner.sign_sha256(message)
+    }
+
+    /// RSAES-PKCS1-v1_5 decryption; `None` on any failure, without saying which.
+    pub(crate) fn decrypt_pkcs1v15(&self, ciphertext: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+        self.inner.decrypt_pkcs1v15(ciphertext)
+    }
 }
 
 impl fmt::Debug for PrivateKey {
@@ -212,7 +116,7 @@ impl fmt::Debug for PrivateKey {
 /// An RSA public key: verifies SHA256withRSA signatures and wraps RSA_AES session keys.
 #[derive(Clone)]
 pub struct PublicKey {
-    pub(crate) inner: std::sync::Arc<dyn PublicKeyOps>,
+    inner: std::sync::Arc<dyn PublicKeyOps>,
     role: KeyRole,
     backend: Backend,
 }
@@ -254,7 +158,7 @@ impl PublicKey {
 
     /// The key as SubjectPublicKeyInfo PEM.
     pub fn to_pem(&self) -> String {
-        pem("PUBLIC KEY", &self.inner.spki_der()).to_string()
+        armour("PUBLIC KEY", &self.inner.spki_der()).to_string()
     }
 
     /// Whether two keys are the same key.
@@ -266,6 +170,16 @@ impl PublicKey {
     pub fn role(&self) -> KeyRole {
         self.role
     }
+
+    /// Whether `signature` is a valid SHA256withRSA signature of `message`.
+    pub(crate) fn verify_sha256(&self, message: &[u8], signature: &[u8]) -> bool {
+        self.inner.verify_sha256(message, signature)
+    }
+
+    /// RSAES-PKCS1-v1_5 encryption of a short secret.
+    pub(crate) fn encrypt_pkcs1v15(&self, plaintext: &[u8]) -> Option<Vec<u8>> {
+        self.inner.encrypt_pkcs1v15(plaintext)
+    }
 }
 
 impl fmt::Debug for PublicKey {
@@ -274,7 +188,8 @@ impl fmt::Debug for PublicKey {
     }
 }
 
-fn pem(label: &str, der: &[u8]) -> Zeroizing<String> {
+/// `der` in PEM armour under `label`, 64 characters a line.
+fn armour(label: &str, der: &[u8]) -> Zeroizing<String> {
     let body = Zeroizing::new(STANDARD.encode(der));
     let mut out = Zeroizing::new(format!("-----BEGIN {label}-----\n"));
     for chunk in body.as_bytes().chunks(64) {

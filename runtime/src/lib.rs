@@ -26,6 +26,8 @@ pub mod encrypt;
 mod endpoint;
 mod error;
 pub mod key_files;
+mod key_role;
+mod key_text;
 pub mod keys;
 #[cfg(feature = "server")]
 pub mod notifications;
@@ -41,6 +43,7 @@ pub mod server;
 pub mod sign;
 mod time;
 pub mod validation;
+pub mod wire;
 
 #[cfg(feature = "client")]
 pub use client::{

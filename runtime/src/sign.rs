@@ -1,4 +1,5 @@
-//! Request and response signatures, as pure functions over bytes.
+//! Request and response signatures, as pure functions over bytes: [`SignedContent`] says
+//! what is signed, in both directions.
 //!
 //! The content to sign is `METHOD SP path LF client-id "." time "." body`, hashed with SHA-256
 //! and signed with RSASSA-PKCS1-v1_5. The signature travels base64-encoded (with padding), then
@@ -18,63 +19,64 @@ pub(crate) const FORM: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'*');
 
-/// The exact bytes that are signed: `METHOD SP path LF client-id "." time "." body`.
+/// What a signature covers: `METHOD SP path LF client-id "." time "." body`. One value for
+/// both directions, so the client and the server cannot assemble it differently.
 ///
 /// `path` is the request path without query string; `time` is the `Request-Time` (or
-/// `Response-Time`) header value exactly as sent; `body` is the exact body bytes sent
-/// (the ciphertext, when the body is encrypted).
-pub fn content_to_sign(
-    method: &str,
-    path: &str,
-    client_id: &str,
-    time: &str,
-    body: &[u8],
-) -> Vec<u8> {
-    let mut content = Vec::with_capacity(
-        method.len() + path.len() + client_id.len() + time.len() + body.len() + 4,
-    );
-    content.extend_from_slice(method.as_bytes());
-    content.push(b' ');
-    content.extend_from_slice(path.as_bytes());
-    content.push(b'\n');
-    content.extend_from_slice(client_id.as_bytes());
-    content.push(b'.');
-    content.extend_from_slice(time.as_bytes());
-    content.push(b'.');
-    content.extend_from_slice(body);
-    content
+/// `Response-Time`) header value exactly as sent; `body` is the exact body bytes sent (the
+/// ciphertext, when the body is encrypted). A response is signed over its request's method
+/// and path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SignedContent<'a> {
+    /// The HTTP method, upper case.
+    pub method: &'a str,
+    /// The path, without query string.
+    pub path: &'a str,
+    /// The `Client-Id`.
+    pub client_id: &'a str,
+    /// The `Request-Time` or `Response-Time`, as sent.
+    pub time: &'a str,
+    /// The body bytes, as sent.
+    pub body: &'a [u8],
 }
 
-/// Signs the content built from these parts; returns the raw signature bytes.
-pub fn sign(
-    key: &PrivateKey,
-    method: &str,
-    path: &str,
-    client_id: &str,
-    time: &str,
-    body: &[u8],
-) -> Vec<u8> {
-    key.inner
-        .sign_sha256(&content_to_sign(method, path, client_id, time, body))
-}
+impl SignedContent<'_> {
+    /// The exact bytes that are signed.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let Self {
+            method,
+            path,
+            client_id,
+            time,
+            body,
+        } = *self;
+        let mut content = Vec::with_capacity(
+            method.len() + path.len() + client_id.len() + time.len() + body.len() + 4,
+        );
+        content.extend_from_slice(method.as_bytes());
+        content.push(b' ');
+        content.extend_from_slice(path.as_bytes());
+        content.push(b'\n');
+        content.extend_from_slice(client_id.as_bytes());
+        content.push(b'.');
+        content.extend_from_slice(time.as_bytes());
+        content.push(b'.');
+        content.extend_from_slice(body);
+        content
+    }
 
-/// Verifies a raw signature over the content built from these parts.
-pub fn verify(
-    key: &PublicKey,
-    method: &str,
-    path: &str,
-    client_id: &str,
-    time: &str,
-    body: &[u8],
-    signature: &[u8],
-) -> Result<(), SignatureMismatch> {
-    if key.inner.verify_sha256(
-        &content_to_sign(method, path, client_id, time, body),
-        signature,
-    ) {
-        Ok(())
-    } else {
-        Err(SignatureMismatch { role: key.role() })
+    /// Signs the content with `key` (SHA256withRSA); the raw signature bytes.
+    pub fn sign(&self, key: &PrivateKey) -> Vec<u8> {
+        key.sign_sha256(&self.to_bytes())
+    }
+
+    /// Verifies a raw signature over the content with `key`.
+    pub fn verify(&self, key: &PublicKey, signature: &[u8]) -> Result<(), SignatureMismatch> {
+        if key.verify_sha256(&self.to_bytes(), signature) {
+            Ok(())
+        } else {
+            Err(SignatureMismatch { role: key.role() })
+        }
     }
 }
 
@@ -204,13 +206,14 @@ mod tests {
 
     #[test]
     fn content_is_byte_exact() {
-        let content = content_to_sign(
-            "POST",
-            "/a/b",
-            "C1",
-            "2024-05-22T06:42:21+05:30",
-            "{\"k\":\"é\"}".as_bytes(),
-        );
+        let content = SignedContent {
+            method: "POST",
+            path: "/a/b",
+            client_id: "C1",
+            time: "2024-05-22T06:42:21+05:30",
+            body: "{\"k\":\"é\"}".as_bytes(),
+        }
+        .to_bytes();
         assert_eq!(
             content,
             "POST /a/b\nC1.2024-05-22T06:42:21+05:30.{\"k\":\"é\"}".as_bytes()

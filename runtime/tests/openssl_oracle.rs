@@ -81,21 +81,22 @@ fn runtime_signatures_verify_with_openssl() {
     for &backend in Backend::ALL {
         let keys = Keys::new(backend);
         for (i, body) in bodies().into_iter().enumerate() {
-            let signature = sign::sign(
-                &keys.key,
-                "POST",
-                "/api/open/x",
-                "CID",
-                "2024-05-22T06:42:21+05:30",
-                &body,
-            );
-            let content = sign::content_to_sign(
-                "POST",
-                "/api/open/x",
-                "CID",
-                "2024-05-22T06:42:21+05:30",
-                &body,
-            );
+            let signature = sign::SignedContent {
+                method: "POST",
+                path: "/api/open/x",
+                client_id: "CID",
+                time: "2024-05-22T06:42:21+05:30",
+                body: &body,
+            }
+            .sign(&keys.key);
+            let content = sign::SignedContent {
+                method: "POST",
+                path: "/api/open/x",
+                client_id: "CID",
+                time: "2024-05-22T06:42:21+05:30",
+                body: &body,
+            }
+            .to_bytes();
             let sig_path = keys.path(&format!("sig{i}"));
             std::fs::write(&sig_path, &signature).unwrap();
             let out = openssl(
@@ -124,24 +125,37 @@ fn openssl_signatures_verify_in_the_runtime_and_match_byte_for_byte() {
         let keys = Keys::new(backend);
         let public = keys.key.public_key();
         for (i, body) in bodies().into_iter().enumerate() {
-            let content = sign::content_to_sign("POST", "/p", "CID", "1732787128015", &body);
+            let content = sign::SignedContent {
+                method: "POST",
+                path: "/p",
+                client_id: "CID",
+                time: "1732787128015",
+                body: &body,
+            }
+            .to_bytes();
             let signature = openssl(
                 &["dgst", "-sha256", "-sign", &keys.path("private.pem")],
                 &content,
             );
-            sign::verify(
-                &public,
-                "POST",
-                "/p",
-                "CID",
-                "1732787128015",
-                &body,
-                &signature,
-            )
+            sign::SignedContent {
+                method: "POST",
+                path: "/p",
+                client_id: "CID",
+                time: "1732787128015",
+                body: &body,
+            }
+            .verify(&public, &signature)
             .unwrap();
             // PKCS#1 v1.5 is deterministic: both implementations produce the same bytes.
             assert_eq!(
-                sign::sign(&keys.key, "POST", "/p", "CID", "1732787128015", &body),
+                sign::SignedContent {
+                    method: "POST",
+                    path: "/p",
+                    client_id: "CID",
+                    time: "1732787128015",
+                    body: &body
+                }
+                .sign(&keys.key),
                 signature,
                 "{backend:?} body {i}"
             );

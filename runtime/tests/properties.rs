@@ -174,7 +174,14 @@ fn check_verify_request(cases: u32) {
         .unwrap();
     // And a genuine one does, so the property above is not vacuous.
     let time = alipayhk_runtime::EpochMillis::now().as_millis().to_string();
-    let signature = sign::sign(&keys().merchant, "POST", "/p", "PROP_CLIENT", &time, b"{}");
+    let signature = sign::SignedContent {
+        method: "POST",
+        path: "/p",
+        client_id: "PROP_CLIENT",
+        time: &time,
+        body: b"{}",
+    }
+    .sign(&keys().merchant);
     let headers = header_map(&[
         ("client-id", "PROP_CLIENT".into()),
         ("request-time", time),

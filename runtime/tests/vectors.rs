@@ -39,8 +39,15 @@ fn genuine_alipay_notification_verifies_on_every_backend() {
     for &backend in Backend::ALL {
         let (key, body, signature) = notification(backend);
         assert_eq!(body.len(), 626);
-        sign::verify(&key, "POST", "/api/back", CLIENT, TIME, &body, &signature)
-            .unwrap_or_else(|e| panic!("{backend:?}: {e}"));
+        sign::SignedContent {
+            method: "POST",
+            path: "/api/back",
+            client_id: CLIENT,
+            time: TIME,
+            body: &body,
+        }
+        .verify(&key, &signature)
+        .unwrap_or_else(|e| panic!("{backend:?}: {e}"));
     }
 }
 
@@ -49,7 +56,14 @@ fn genuine_notification_fails_after_any_change_on_every_backend() {
     for &backend in Backend::ALL {
         let (key, body, signature) = notification(backend);
         let verify = |path: &str, body: &[u8]| {
-            sign::verify(&key, "POST", path, CLIENT, TIME, body, &signature)
+            sign::SignedContent {
+                method: "POST",
+                path,
+                client_id: CLIENT,
+                time: TIME,
+                body,
+            }
+            .verify(&key, &signature)
         };
         let mut flipped = body.clone();
         flipped[100] ^= 0x01;
@@ -70,7 +84,15 @@ fn genuine_notification_fails_after_any_change_on_every_backend() {
         )
         .unwrap();
         assert!(
-            sign::verify(&wrong, "POST", "/api/back", CLIENT, TIME, &body, &signature).is_err(),
+            sign::SignedContent {
+                method: "POST",
+                path: "/api/back",
+                client_id: CLIENT,
+                time: TIME,
+                body: &body
+            }
+            .verify(&wrong, &signature)
+            .is_err(),
             "{backend:?}: wrong key"
         );
     }
@@ -92,14 +114,14 @@ fn merchant() -> PrivateKey {
 #[test]
 fn v1_is_reproduced_byte_for_byte_on_every_backend() {
     for &backend in Backend::ALL {
-        let signature = sign::sign(
-            &merchant_on(backend),
-            "httpMethod",
-            "path",
-            "clientId",
-            "requestTime",
-            br#"{"key":"value"}"#,
-        );
+        let signature = sign::SignedContent {
+            method: "httpMethod",
+            path: "path",
+            client_id: "clientId",
+            time: "requestTime",
+            body: br#"{"key":"value"}"#,
+        }
+        .sign(&merchant_on(backend));
         assert_eq!(
             STANDARD.encode(&signature),
             fixture("v1_signature.b64"),
@@ -111,14 +133,14 @@ fn v1_is_reproduced_byte_for_byte_on_every_backend() {
 #[test]
 fn v2_is_reproduced_byte_for_byte_with_its_header_on_every_backend() {
     for &backend in Backend::ALL {
-        let signature = sign::sign(
-            &merchant_on(backend),
-            "POST",
-            "/ams/sandbox/api/v1/payments/pay",
-            "T_client",
-            "2019-11-01T10:00:00+08:30",
-            br#"{"key1":"value1"}"#,
-        );
+        let signature = sign::SignedContent {
+            method: "POST",
+            path: "/ams/sandbox/api/v1/payments/pay",
+            client_id: "T_client",
+            time: "2019-11-01T10:00:00+08:30",
+            body: br#"{"key1":"value1"}"#,
+        }
+        .sign(&merchant_on(backend));
         assert_eq!(
             STANDARD.encode(&signature),
             fixture("v2_signature.b64"),
@@ -167,14 +189,14 @@ fn keys_load_from_every_supported_form_and_sign_identically_on_every_backend() {
         ] {
             let key = PrivateKey::parse_with(&text, KeyRole::MerchantPrivate, backend)
                 .unwrap_or_else(|e| panic!("{backend:?} {form}: {e}"));
-            let signature = sign::sign(
-                &key,
-                "httpMethod",
-                "path",
-                "clientId",
-                "requestTime",
-                br#"{"key":"value"}"#,
-            );
+            let signature = sign::SignedContent {
+                method: "httpMethod",
+                path: "path",
+                client_id: "clientId",
+                time: "requestTime",
+                body: br#"{"key":"value"}"#,
+            }
+            .sign(&key);
             assert_eq!(signature, expected, "{backend:?} {form}");
         }
         for text in [

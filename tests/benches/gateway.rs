@@ -51,7 +51,16 @@ async fn run() {
     let start_sign = Instant::now();
     let mut signs = 0u64;
     while start_sign.elapsed() < WINDOW {
-        std::hint::black_box(sign::sign(&merchant, "POST", "/p", "C", "T", &body));
+        std::hint::black_box(
+            sign::SignedContent {
+                method: "POST",
+                path: "/p",
+                client_id: "C",
+                time: "T",
+                body: &body,
+            }
+            .sign(&merchant),
+        );
         signs += 1;
     }
     let sign_rate = signs as f64 / start_sign.elapsed().as_secs_f64();

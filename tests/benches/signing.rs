@@ -64,7 +64,14 @@ fn main() {
     let body = serde_json::to_vec(&request).unwrap();
     let path = "/api/open/alipay/v1/ipass/pass/manage/updatePass";
     let time = "2026-11-26T12:00:00+00:00";
-    let signature = sign::sign(&key, "POST", path, "CLIENT", time, &body);
+    let signature = sign::SignedContent {
+        method: "POST",
+        path,
+        client_id: "CLIENT",
+        time,
+        body: &body,
+    }
+    .sign(&key);
     let client = Client::builder()
         .client_id("CLIENT")
         .merchant_key(PrivateKey::merchant(&key.to_pkcs8_pem()).unwrap())
@@ -84,25 +91,26 @@ fn main() {
             let key = PrivateKey::parse_with(&pem, KeyRole::MerchantPrivate, backend).unwrap();
             let public = key.public_key();
             let sign_rate = rate(|| {
-                black_box(sign::sign(
-                    &key,
-                    "POST",
-                    path,
-                    "CLIENT",
-                    time,
-                    black_box(&body),
-                ));
+                black_box(
+                    sign::SignedContent {
+                        method: "POST",
+                        path,
+                        client_id: "CLIENT",
+                        time,
+                        body: black_box(&body),
+                    }
+                    .sign(&key),
+                );
             });
             let verify_rate = rate(|| {
-                sign::verify(
-                    &public,
-                    "POST",
+                sign::SignedContent {
+                    method: "POST",
                     path,
-                    "CLIENT",
+                    client_id: "CLIENT",
                     time,
-                    black_box(&body),
-                    &signature,
-                )
+                    body: black_box(&body),
+                }
+                .verify(&public, &signature)
                 .unwrap();
             });
             (backend, sign_rate, verify_rate)
@@ -120,7 +128,14 @@ fn main() {
         black_box(&request).validate().unwrap();
         let body = serde_json::to_vec(black_box(&request)).unwrap();
         let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
-        let content = sign::content_to_sign("POST", path, "CLIENT", &now, &body);
+        let content = sign::SignedContent {
+            method: "POST",
+            path,
+            client_id: "CLIENT",
+            time: &now,
+            body: &body,
+        }
+        .to_bytes();
         black_box(aws_lc_rs::digest::digest(
             &aws_lc_rs::digest::SHA256,
             &content,

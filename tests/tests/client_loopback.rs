@@ -86,15 +86,14 @@ async fn gateway(replies: Vec<Reply>) -> Gateway {
                 };
                 // Check the request as the gateway would: path without query, raw body bytes.
                 let signature = SignatureHeader::parse(&header("signature").unwrap()).unwrap();
-                sign::verify(
-                    &m.public_key(),
-                    "POST",
-                    path.split('?').next().unwrap(),
-                    &header("client-id").unwrap(),
-                    &header("request-time").unwrap(),
-                    &body,
-                    &signature.signature,
-                )
+                sign::SignedContent {
+                    method: "POST",
+                    path: path.split('?').next().unwrap(),
+                    client_id: &header("client-id").unwrap(),
+                    time: &header("request-time").unwrap(),
+                    body: &body,
+                }
+                .verify(&m.public_key(), &signature.signature)
                 .expect("the client's signature verifies at the gateway");
                 let plain = match header("encrypt") {
                     Some(encrypt) => RsaAesEcb.decrypt(&p, &encrypt, &body).unwrap().to_vec(),
@@ -114,7 +113,14 @@ async fn gateway(replies: Vec<Reply>) -> Gateway {
                 let time = "2026-11-26T12:00:00+08:00";
                 let mut extra = String::new();
                 if plan.sign {
-                    let sig = sign::sign(&p, "POST", &path, CLIENT_ID, time, &out_body);
+                    let sig = sign::SignedContent {
+                        method: "POST",
+                        path: &path,
+                        client_id: CLIENT_ID,
+                        time,
+                        body: &out_body,
+                    }
+                    .sign(&p);
                     extra.push_str(&format!(
                         "Signature: {}\r\n",
                         SignatureHeader::new("1", sig).to_header_value()

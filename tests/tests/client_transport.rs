@@ -280,14 +280,14 @@ fn response_time_skew_is_checked_only_when_asked() {
     };
     let body = br#"{"result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"ok"}}"#;
     let ten_minutes_ago = (alipayhk::runtime::EpochMillis::now().as_millis() - 600_000).to_string();
-    let signature = alipayhk::runtime::sign::sign(
-        &platform,
-        "POST",
-        <UpdatePassRequest as alipayhk::runtime::Endpoint>::PATH,
-        "2160TESTCLIENT",
-        &ten_minutes_ago,
+    let signature = alipayhk::runtime::sign::SignedContent {
+        method: "POST",
+        path: <UpdatePassRequest as alipayhk::runtime::Endpoint>::PATH,
+        client_id: "2160TESTCLIENT",
+        time: &ten_minutes_ago,
         body,
-    );
+    }
+    .sign(&platform);
     let mut headers = reqwest::header::HeaderMap::new();
     headers.insert("response-time", ten_minutes_ago.parse().unwrap());
     headers.insert(

@@ -93,7 +93,14 @@ impl Merchantside {
 
     /// Posts `body` signed by AlipayHK with `Request-Time: time`; returns the result code.
     async fn post_at(&self, body: &[u8], time: &str) -> String {
-        let signature = sign::sign(&self.platform, "POST", PATH, CLIENT_ID, time, body);
+        let signature = sign::SignedContent {
+            method: "POST",
+            path: PATH,
+            client_id: CLIENT_ID,
+            time,
+            body,
+        }
+        .sign(&self.platform);
         let response = reqwest::Client::new()
             .post(format!("{}/points/bill/notify", self.url))
             .header("Content-Type", "application/json; charset=UTF-8")

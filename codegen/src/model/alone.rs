@@ -4,8 +4,11 @@
 
 use std::collections::BTreeMap;
 
-use super::build::{Reporter, Shared, build_endpoint};
-use super::fields::{Scope, build_object, mark_reachability};
+use super::build::{Shared, build_endpoint};
+use super::fields::build_object;
+use super::reach::mark_reachability;
+use super::report::Reporter;
+use super::scope::Scope;
 use super::*;
 use crate::error::SpecErrors;
 use crate::spec::raw::{EndpointSpec, TypeSpec};

@@ -3,38 +3,18 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use super::fields::{Scope, build_object};
+use super::fields::build_object;
 use super::names::{is_lower_camel, is_pascal, module_name, pascal, variant_name};
+pub(super) use super::report::Reporter;
+use super::result_codes::{build_idempotency, build_result_codes, endpoint_result_codes};
+use super::scope::Scope;
+use super::shared_types::{build_shared_enum, shared_type_kinds};
 use super::*;
 use crate::error::{SpecError, SpecErrors};
 use crate::spec::SpecSources;
 use crate::spec::raw::{
     EndpointSpec, HeaderSpec, Located, MessageSpec, Position, ResultCodeSpec, TypeSpec,
 };
-
-/// Collects errors for one file.
-pub(super) struct Reporter<'a> {
-    pub(super) file: &'a Path,
-    pub(super) errors: &'a mut Vec<SpecError>,
-}
-
-impl Reporter<'_> {
-    /// Records `message` about `field`, at the place `at` was written.
-    pub(super) fn error<T>(&mut self, at: &Located<T>, field: &str, message: impl Into<String>) {
-        self.error_at(at.at, field, message);
-    }
-
-    /// Records `message` about `field`, at `location`.
-    pub(super) fn error_at(&mut self, location: Position, field: &str, message: impl Into<String>) {
-        self.errors.push(SpecError {
-            file: self.file.to_path_buf(),
-            line: location.line,
-            column: location.column,
-            field: field.to_owned(),
-            message: message.into(),
-        });
-    }
-}
 
 /// Checks the parsed spec and builds the model. Every mistake is reported, not just the first.
 pub fn build(sources: &SpecSources) -> Result<Api, SpecErrors> {
@@ -194,7 +174,7 @@ pub fn build(sources: &SpecSources) -> Result<Api, SpecErrors> {
         endpoints,
         source: api_source.clone(),
     };
-    super::fields::mark_reachability(&mut api);
+    super::reach::mark_reachability(&mut api);
     Ok(api)
 }
 
@@ -254,100 +234,6 @@ fn build_headers(report: &mut Reporter<'_>, spec: &crate::spec::raw::HeadersSpec
         }
     }
     headers
-}
-
-fn shared_type_kinds(report: &mut Reporter<'_>, types: &[TypeSpec]) -> BTreeMap<String, TypeKind> {
-    let mut kinds = BTreeMap::new();
-    for spec in types {
-        let field = format!("types[{}]", spec.name.value);
-        if !is_pascal(&spec.name.value) {
-            report.error(
-                &spec.name,
-                &field,
-                "a type name is PascalCase letters and digits, such as `PassInfo`",
-            );
-            continue;
-        }
-        let kind = match spec.kind.value.as_str() {
-            "object" => TypeKind::Object,
-            "enum" => TypeKind::Enum,
-            other => {
-                report.error(
-                    &spec.kind,
-                    &format!("{field}.type"),
-                    format!("unknown kind `{other}`, expected `object` or `enum`"),
-                );
-                continue;
-            }
-        };
-        kinds.insert(spec.name.value.clone(), kind);
-    }
-    kinds
-}
-
-fn build_shared_enum(report: &mut Reporter<'_>, spec: &TypeSpec) -> Option<TypeDef> {
-    let field = format!("types[{}]", spec.name.value);
-    if spec.kind.value != "enum" && !spec.transitions.is_empty() {
-        report.error(&spec.kind, &field, "only an enum takes `transitions`");
-    }
-    if spec.fields.is_some() || !spec.rules.is_empty() {
-        report.error(
-            &spec.kind,
-            &field,
-            "an enum type takes `values`, not `fields` or `rules`",
-        );
-    }
-    let values =
-        super::fields::build_enum_values(report, &field, &spec.kind, spec.values.as_ref())?;
-    let transitions = build_transitions(report, &field, &values, &spec.transitions);
-    Some(TypeDef::Enum(EnumDef {
-        name: spec.name.value.clone(),
-        description: spec.description.clone(),
-        values,
-        open: false,
-        transitions,
-    }))
-}
-
-/// Each `from` and `to` must be a value of the enum; each value appears as `from` once.
-fn build_transitions(
-    report: &mut Reporter<'_>,
-    field: &str,
-    values: &[EnumValue],
-    specs: &[crate::spec::raw::TransitionSpec],
-) -> Vec<Transition> {
-    let variant = |report: &mut Reporter<'_>, wire: &Located<String>| {
-        let found = values.iter().find(|v| v.wire == wire.value);
-        if found.is_none() {
-            let all: Vec<&str> = values.iter().map(|v| v.wire.as_str()).collect();
-            report.error(
-                wire,
-                &format!("{field}.transitions"),
-                format!(
-                    "`{}` is not a value of this enum (values: {})",
-                    wire.value,
-                    all.join(", ")
-                ),
-            );
-        }
-        found.map(|v| v.variant.clone())
-    };
-    let mut transitions: Vec<Transition> = Vec::new();
-    for spec in specs {
-        let from = variant(report, &spec.from);
-        let to: Vec<String> = spec.to.iter().filter_map(|t| variant(report, t)).collect();
-        let Some(from) = from else { continue };
-        if transitions.iter().any(|t| t.from == from) {
-            report.error(
-                &spec.from,
-                &format!("{field}.transitions"),
-                format!("`{}` is listed twice as `from`", spec.from.value),
-            );
-            continue;
-        }
-        transitions.push(Transition { from, to });
-    }
-    transitions
 }
 
 /// What `api.yaml` declares that endpoints can refer to.
@@ -513,185 +399,6 @@ fn check_path(path: &str) -> Result<(), String> {
         return Err(format!("path `{path}` has an empty segment"));
     }
     Ok(())
-}
-
-/// The endpoint's own codes, a shared table, or (attribute front door) an existing type.
-fn endpoint_result_codes(
-    report: &mut Reporter<'_>,
-    tables: &BTreeMap<String, ResultCodeSet>,
-    spec: &EndpointSpec,
-    prefix: &str,
-) -> ResultCodes {
-    let own = format!("{prefix}ResultCode");
-    match (
-        &spec.existing_result_codes,
-        &spec.result_code_table,
-        &spec.result_codes,
-    ) {
-        (Some(existing), _, _) => ResultCodes::Existing(existing.value.clone()),
-        (None, Some(table), Some(_)) => {
-            report.error(
-                table,
-                "endpoint.result_code_table",
-                "give either `result_codes` or `result_code_table`, not both",
-            );
-            ResultCodes::Shared(table.value.clone())
-        }
-        (None, Some(table), None) => {
-            if !tables.contains_key(&table.value) {
-                let known: Vec<&str> = tables.keys().map(String::as_str).collect();
-                report.error(
-                    table,
-                    "endpoint.result_code_table",
-                    format!(
-                        "unknown result-code table `{}`, expected one of: {}",
-                        table.value,
-                        if known.is_empty() {
-                            "(none declared in api.yaml)".to_owned()
-                        } else {
-                            known.join(", ")
-                        }
-                    ),
-                );
-            }
-            ResultCodes::Shared(table.value.clone())
-        }
-        (None, None, Some(codes)) => ResultCodes::Declared(build_result_codes(
-            report,
-            "endpoint.result_codes",
-            &own,
-            codes,
-        )),
-        (None, None, None) => {
-            report.error(
-                &spec.name,
-                "endpoint.result_codes",
-                "list the result codes in `result_codes`, or name a shared table in `result_code_table`",
-            );
-            ResultCodes::Declared(ResultCodeSet {
-                name: own,
-                description: None,
-                codes: Vec::new(),
-            })
-        }
-    }
-}
-
-/// Key fields must be request fields; `already_done` codes must be among the endpoint's own.
-fn build_idempotency(
-    report: &mut Reporter<'_>,
-    spec: &crate::spec::raw::IdempotencySpec,
-    request: &ObjectDef,
-    codes: &ResultCodes,
-    tables: &BTreeMap<String, ResultCodeSet>,
-) -> Idempotency {
-    for key in &spec.key.value {
-        if !request.fields.iter().any(|f| f.wire_name == key.value) {
-            let fields: Vec<&str> = request
-                .fields
-                .iter()
-                .map(|f| f.wire_name.as_str())
-                .collect();
-            report.error(
-                key,
-                "endpoint.idempotency.key",
-                format!(
-                    "`{}` is not a request field (fields: {})",
-                    key.value,
-                    fields.join(", ")
-                ),
-            );
-        }
-    }
-    if let Some(known) = codes.set(tables) {
-        for code in &spec.already_done {
-            if !known.codes.iter().any(|c| c.code == code.value) {
-                report.error(
-                    code,
-                    "endpoint.idempotency.already_done",
-                    format!("`{}` is not one of the endpoint's result codes", code.value),
-                );
-            }
-        }
-    }
-    Idempotency {
-        key: spec.key.value.iter().map(|k| k.value.clone()).collect(),
-        already_done: spec.already_done.iter().map(|c| c.value.clone()).collect(),
-    }
-}
-
-fn build_result_codes(
-    report: &mut Reporter<'_>,
-    path: &str,
-    name: &str,
-    spec: &Located<Vec<ResultCodeSpec>>,
-) -> ResultCodeSet {
-    if spec.value.is_empty() {
-        report.error(spec, path, "list at least one result code, such as SUCCESS");
-    }
-    let mut seen_codes = BTreeSet::new();
-    let mut seen_variants = BTreeSet::new();
-    let mut codes = Vec::new();
-    for entry in &spec.value {
-        let code = &entry.code.value;
-        let field = format!("{path}[{code}]");
-        if code.is_empty() || !code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
-            report.error(
-                &entry.code,
-                &field,
-                "a result code has letters, digits and `_` only",
-            );
-            continue;
-        }
-        if !seen_codes.insert(code.clone()) {
-            report.error(
-                &entry.code,
-                &field,
-                format!("result code `{code}` is listed twice"),
-            );
-            continue;
-        }
-        let status = match entry.status.value.as_str() {
-            "S" => ResultStatus::Success,
-            "F" => ResultStatus::Failure,
-            "U" => ResultStatus::Unknown,
-            other => {
-                report.error(
-                    &entry.status,
-                    &format!("{field}.status"),
-                    format!("unknown status `{other}`, expected S, F or U"),
-                );
-                continue;
-            }
-        };
-        let Some(variant) = variant_name(code).filter(|v| v != "Unknown") else {
-            report.error(
-                &entry.code,
-                &field,
-                format!("result code `{code}` maps to a reserved or empty Rust name"),
-            );
-            continue;
-        };
-        if !seen_variants.insert(variant.clone()) {
-            report.error(
-                &entry.code,
-                &field,
-                format!("result code `{code}` maps to the Rust name `{variant}` of another code"),
-            );
-            continue;
-        }
-        codes.push(ResultCodeDef {
-            code: code.clone(),
-            variant,
-            status,
-            message: entry.message.clone(),
-        });
-    }
-    ResultCodeSet {
-        name: name.to_owned(),
-        description: None,
-        codes,
-    }
 }
 
 /// A sample must be a JSON object whose keys are fields of the message.

@@ -4,11 +4,20 @@
 //! macro crate). Collections are ordered by construction (`BTreeMap`, or spec order where the
 //! order is meaningful), so emitting the same model always gives the same bytes.
 
+// Leaves first: where errors go (`report`) and what a type name can mean (`scope`); then the
+// checks of fields, rules, shared types and result codes, the whole-API reachability pass
+// (`reach`), and the builders.
 mod alone;
 mod build;
+mod field_keys;
 mod fields;
 mod names;
+mod reach;
+mod report;
+mod result_codes;
 mod rules;
+mod scope;
+mod shared_types;
 
 use std::collections::BTreeMap;
 

@@ -2,8 +2,8 @@
 
 use std::collections::BTreeSet;
 
-use super::build::Reporter;
-use super::fields::Scope;
+use super::report::Reporter;
+use super::scope::Scope;
 use super::*;
 use crate::spec::raw::{Located, RequiredWhenSpec, RuleSpec};
 

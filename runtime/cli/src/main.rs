@@ -139,14 +139,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
         } => {
             let key = load_private_key(&private_key)?;
             let body = read(&content.body_file, "body")?;
-            let signature = sign::sign(
-                &key,
-                &content.method,
-                &content.path,
-                &content.client_id,
-                &content.time,
-                &body,
-            );
+            let signature = sign::SignedContent { method: &content.method, path: &content.path, client_id: &content.client_id, time: &content.time, body: &body }.sign(&key);
             writeln!(
                 stdout,
                 "{}",
@@ -168,15 +161,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
                     return Ok(ExitCode::FAILURE);
                 }
             };
-            return match sign::verify(
-                &key,
-                &content.method,
-                &content.path,
-                &content.client_id,
-                &content.time,
-                &body,
-                &header.signature,
-            ) {
+            return match sign::SignedContent { method: &content.method, path: &content.path, client_id: &content.client_id, time: &content.time, body: &body }.verify(&key, &header.signature) {
                 Ok(()) => {
                     writeln!(stdout, "valid").map_err(|e| e.to_string())?;
                     Ok(ExitCode::SUCCESS)
@@ -213,13 +198,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
         }
         Command::Content(content) => {
             let body = read(&content.body_file, "body")?;
-            let bytes = sign::content_to_sign(
-                &content.method,
-                &content.path,
-                &content.client_id,
-                &content.time,
-                &body,
-            );
+            let bytes = sign::SignedContent { method: &content.method, path: &content.path, client_id: &content.client_id, time: &content.time, body: &body }.to_bytes();
             stdout.write_all(&bytes).map_err(|e| e.to_string())?;
         }
     }

@@ -1,25 +1,13 @@
 //! Scripted faults: what a test wants the gateway to do wrong, for which pass, how often.
 //!
 //! Forced results are applied by the behaviour (before it touches the pass); transport faults
-//! by [`apply`], a layer outside the signature middleware, so they act on the signed response
-//! exactly as a broken network or a tampering proxy would.
+//! by a layer outside the signature middleware (`fault_layer.rs`), so they act on the signed
+//! response exactly as a broken network or a tampering proxy would.
 
 use std::collections::HashMap;
-use std::pin::Pin;
-use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll};
-use std::time::Duration;
+use std::sync::Mutex;
 
-use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
-use axum::http::HeaderValue;
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-
-use alipayhk::runtime::server::VerifiedResponse;
-
-use crate::Gateway;
 
 /// One thing to do wrong.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -132,85 +120,6 @@ pub(crate) fn fault_key(body: &[u8]) -> Option<String> {
     FAULT_KEYS
         .iter()
         .find_map(|field| value.get(*field)?.as_str().map(str::to_owned))
-}
-
-/// The transport-fault layer; also counts every request that arrives. Faults are used up
-/// only by requests that passed verification: an impostor naming a scripted pass must not
-/// spend the fault a test set up for its own signed request.
-pub async fn apply(State(gateway): State<Arc<Gateway>>, request: Request, next: Next) -> Response {
-    gateway.count_request();
-    let (parts, body) = request.into_parts();
-    // The same bounds as the protocol middleware inside.
-    let raw =
-        match tokio::time::timeout(Duration::from_secs(10), axum::body::to_bytes(body, 1 << 20))
-            .await
-        {
-            Ok(Ok(raw)) => raw,
-            Ok(Err(_)) => return axum::http::StatusCode::PAYLOAD_TOO_LARGE.into_response(),
-            Err(_) => return axum::http::StatusCode::REQUEST_TIMEOUT.into_response(),
-        };
-    let key = fault_key(&raw);
-    let response = next.run(Request::from_parts(parts, Body::from(raw))).await;
-    if response.extensions().get::<VerifiedResponse>().is_none() {
-        return response;
-    }
-    let faults = gateway.faults().take(key.as_deref(), false);
-    if faults.is_empty() {
-        return response;
-    }
-    let (mut parts, body) = response.into_parts();
-    let mut body = axum::body::to_bytes(body, usize::MAX)
-        .await
-        .unwrap_or_default()
-        .to_vec();
-    for fault in faults {
-        match fault {
-            Fault::Delay { millis } => tokio::time::sleep(Duration::from_millis(millis)).await,
-            Fault::CorruptSignature => {
-                if let Some(value) = parts.headers.get("signature").and_then(|v| v.to_str().ok()) {
-                    let mut value = value.to_owned();
-                    // The character after `signature=` is base64: swap it for another.
-                    if let Some(at) = value.find("signature=").map(|i| i + "signature=".len()) {
-                        let replacement = if value.as_bytes()[at] == b'A' {
-                            "B"
-                        } else {
-                            "A"
-                        };
-                        value.replace_range(at..=at, replacement);
-                    }
-                    if let Ok(value) = HeaderValue::from_str(&value) {
-                        parts.headers.insert("signature", value);
-                    }
-                }
-            }
-            Fault::OmitSignature => {
-                parts.headers.remove("signature");
-                parts.headers.remove("response-time");
-            }
-            Fault::Truncate => body.truncate(body.len() / 2),
-            Fault::Drop => {
-                parts.headers.remove("content-length");
-                return Response::from_parts(parts, Body::from_stream(Failing));
-            }
-            Fault::Result { .. } => {}
-        }
-    }
-    parts.headers.remove("content-length");
-    Response::from_parts(parts, Body::from(body))
-}
-
-/// A body that fails at once: the server then aborts the connection mid-response.
-struct Failing;
-
-impl futures_core::Stream for Failing {
-    type Item = Result<Bytes, std::io::Error>;
-
-    fn poll_next(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        Poll::Ready(Some(Err(std::io::Error::new(
-            std::io::ErrorKind::ConnectionAborted,
-            "scripted drop",
-        ))))
-    }
 }
 
 #[cfg(test)]

@@ -13,15 +13,19 @@
 //! # Ok(()) }
 //! ```
 
-mod behaviour;
+// Leaves first: data, faults and state; then the behaviour on the state; then the `Api`
+// dispatch, the fault layer and serving on top.
+mod api;
+mod fault_layer;
 pub mod faults;
 mod passes;
+mod records;
 mod serve;
+mod state;
 mod templates;
 mod tokens;
 
-pub use behaviour::{Gateway, MERCHANT_ID, TEMPLATE_CODE};
 pub use faults::{Fault, FaultBook, Scripted};
-pub use passes::{Pass, PassState};
+pub use records::{Pass, PassState, Template};
 pub use serve::{GatewayConfig, RunningGateway, default_freshness, start};
-pub use templates::Template;
+pub use state::{Gateway, MERCHANT_ID, TEMPLATE_CODE};

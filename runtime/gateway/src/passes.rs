@@ -8,43 +8,11 @@ use alipayhk::{
     UpdatePassResponse, UpdatePassStatus,
 };
 
-use crate::behaviour::{Gateway, lock, success};
-
-/// Whether a pass can still change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PassState {
-    /// Can be updated and closed.
-    Active,
-    /// Redeemed; updates fail with `PASS_USED_OCCUPIED`.
-    Used,
-    /// Terminated or refunded; updates fail with `PASS_UPDATE_FAIL`.
-    Closed,
-}
-
-/// A membership card as the gateway holds it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Pass {
-    /// Active, used or closed.
-    pub state: PassState,
-    /// Placeholder values, merged from the create's and every update's `dataInfo`.
-    pub data: BTreeMap<String, serde_json::Value>,
-    /// Expiry, when the create or an update set one.
-    pub end_date: Option<EpochMillis>,
-}
-
-impl Pass {
-    /// A new active pass.
-    pub fn active() -> Self {
-        Self {
-            state: PassState::Active,
-            data: BTreeMap::new(),
-            end_date: None,
-        }
-    }
-}
+use crate::records::{Pass, PassState};
+use crate::state::{Gateway, lock, success};
 
 impl Gateway {
-    pub(crate) fn create_pass(
+    pub(crate) fn open_pass(
         &self,
         request: &CreatePassRequest,
     ) -> Result<CreatePassResponse, ResultInfo> {
@@ -87,7 +55,7 @@ impl Gateway {
         Ok(CreatePassResponse::new(success()).pass_id(pass_id))
     }
 
-    pub(crate) fn update_pass(
+    pub(crate) fn apply_pass_update(
         &self,
         request: &UpdatePassRequest,
     ) -> Result<UpdatePassResponse, ResultInfo> {

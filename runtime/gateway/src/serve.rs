@@ -11,7 +11,8 @@ use axum::middleware::from_fn_with_state;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
-use crate::{Gateway, faults};
+use crate::Gateway;
+use crate::fault_layer;
 
 /// Keys, identity and address of a gateway.
 #[derive(Debug)]
@@ -146,7 +147,7 @@ pub async fn start(config: GatewayConfig) -> std::io::Result<RunningGateway> {
     server.freshness = config.freshness;
     let gateway = config.gateway;
     let app = alipayhk::server::router(gateway.clone(), server)
-        .layer(from_fn_with_state(gateway.clone(), faults::apply));
+        .layer(from_fn_with_state(gateway.clone(), fault_layer::apply));
     let (shutdown, stopped) = oneshot::channel::<()>();
     let limits = config.limits;
     tokio::spawn(async move {

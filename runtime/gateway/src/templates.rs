@@ -11,56 +11,8 @@ use alipayhk::{
     UpdateTemplateResponse,
 };
 
-use crate::behaviour::{Gateway, lock, success};
-
-/// A template as the gateway holds it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Template {
-    /// The merchant that created it.
-    pub merchant_id: String,
-    /// Where it is in its life.
-    pub status: TemplateStatus,
-    /// The kind of pass.
-    pub pass_type: PassType,
-    /// The product.
-    pub product: PassProduct,
-    /// How the code shows.
-    pub code_type: CodeType,
-    /// The code's symbology.
-    pub code_standard: CodeStandard,
-    /// The card image.
-    pub image_url: String,
-    /// The button.
-    pub button: Button,
-    /// What it shows, by locale.
-    pub locale_info: BTreeMap<String, LocaleInfo>,
-    /// The merchant's logo.
-    pub merchant_logo: String,
-    /// Validity.
-    pub start_date: EpochMillis,
-    /// Validity.
-    pub end_date: EpochMillis,
-}
-
-impl Template {
-    /// A valid member-card template for `merchant_id`, as the default gateway holds one.
-    pub fn member_card(merchant_id: &str) -> Self {
-        Self {
-            merchant_id: merchant_id.to_owned(),
-            status: TemplateStatus::Valid,
-            pass_type: PassType::Coupon,
-            product: PassProduct::GiftCard,
-            code_type: CodeType::Qrcode,
-            code_standard: CodeStandard::Qrcode,
-            image_url: "https://example.com/card.png".to_owned(),
-            button: Button::new(alipayhk::ButtonType::Usage),
-            locale_info: BTreeMap::from([("en_US".to_owned(), LocaleInfo::new("Member card"))]),
-            merchant_logo: "https://example.com/logo.png".to_owned(),
-            start_date: EpochMillis(1_640_970_061_000),
-            end_date: EpochMillis(1_767_196_799_000),
-        }
-    }
-}
+use crate::records::Template;
+use crate::state::{Gateway, lock, success};
 
 /// AlipayHK checks the URLs a template shows; the gateway checks they are HTTPS (or an
 /// `alipayhk://` link for buttons).
@@ -85,7 +37,7 @@ fn check_urls(image_url: Option<&str>, button: Option<&Button>) -> Result<(), Re
 }
 
 impl Gateway {
-    pub(crate) fn create_template(
+    pub(crate) fn register_template(
         &self,
         request: &CreateTemplateRequest,
     ) -> Result<CreateTemplateResponse, ResultInfo> {
@@ -109,7 +61,7 @@ impl Gateway {
         Ok(CreateTemplateResponse::new(success()).template_code(code))
     }
 
-    pub(crate) fn update_template(
+    pub(crate) fn revise_template(
         &self,
         request: &UpdateTemplateRequest,
     ) -> Result<UpdateTemplateResponse, ResultInfo> {
@@ -146,7 +98,7 @@ impl Gateway {
         Ok(UpdateTemplateResponse::new(success()))
     }
 
-    pub(crate) fn switch_status(
+    pub(crate) fn switch_template_status(
         &self,
         request: &SwitchStatusRequest,
     ) -> Result<SwitchStatusResponse, ResultInfo> {
@@ -170,7 +122,7 @@ impl Gateway {
         Ok(SwitchStatusResponse::new(success()).status(template.status.clone()))
     }
 
-    pub(crate) fn template_detail(
+    pub(crate) fn describe_template(
         &self,
         request: &TemplateDetailRequest,
     ) -> Result<TemplateDetailResponse, ResultInfo> {

@@ -6,18 +6,8 @@ use std::time::{Duration, Instant};
 use alipayhk::runtime::server::failure;
 use alipayhk::{ApplyTokenGrantType, ApplyTokenRequest, ApplyTokenResponse, ResultInfo};
 
-use crate::behaviour::{Gateway, lock, success};
-
-/// How long an authorisation code is good for, as AlipayHK documents.
-pub(crate) const AUTH_CODE_LIFETIME: Duration = Duration::from_secs(10 * 60);
-
-/// An authorisation code the gateway issued.
-#[derive(Debug, Clone)]
-pub(crate) struct AuthCode {
-    pub(crate) user_id: String,
-    pub(crate) issued: Instant,
-    pub(crate) used: bool,
-}
+use crate::records::{AUTH_CODE_LIFETIME, AuthCode};
+use crate::state::{Gateway, lock, success};
 
 impl Gateway {
     /// Issues an authorisation code for `user_id`, as `my.getAuthCode` would in the mini-app.
@@ -43,7 +33,7 @@ impl Gateway {
         }
     }
 
-    pub(crate) fn apply_token(
+    pub(crate) fn exchange_token(
         &self,
         request: &ApplyTokenRequest,
     ) -> Result<ApplyTokenResponse, ResultInfo> {

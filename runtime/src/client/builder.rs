@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::encrypt::{BodyCipher, RsaAesEcb};
+use crate::encrypt::RsaAesEcb;
 use crate::error::KeyError;
 use crate::keys::{PrivateKey, PublicKey};
 
@@ -176,9 +176,8 @@ impl ClientBuilder {
                 platform_key,
                 key_version: self.key_version,
                 time_format: self.time_format,
-                cipher: self
-                    .encrypt_requests
-                    .then(|| Arc::new(RsaAesEcb) as Arc<dyn BodyCipher>),
+                cipher: Arc::new(RsaAesEcb),
+                encrypt_requests: self.encrypt_requests,
                 max_response_body: self.max_response_body,
                 max_response_skew: self.max_response_skew,
             }),

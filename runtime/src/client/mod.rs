@@ -18,13 +18,11 @@ use crate::encrypt::BodyCipher;
 use crate::error::Error;
 use crate::keys::{PrivateKey, PublicKey};
 use crate::sign::{self, SignatureHeader};
+use crate::wire;
 
 /// The AlipayHK production gateway. Test hosts are assigned per merchant; set yours with
 /// [`ClientBuilder::base_url`].
 pub const PRODUCTION_BASE_URL: &str = "https://open.alipay.hk";
-
-const JSON: &str = "application/json; charset=UTF-8";
-const TEXT: &str = "text/plain; charset=UTF-8";
 
 /// How `Request-Time` is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -39,7 +37,7 @@ pub enum RequestTimeFormat {
 impl RequestTimeFormat {
     fn now(self) -> String {
         match self {
-            Self::Rfc3339 => chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+            Self::Rfc3339 => wire::rfc3339_now(),
             Self::EpochMillis => chrono::Utc::now().timestamp_millis().to_string(),
         }
     }
@@ -75,7 +73,10 @@ struct Inner {
     platform_key: PublicKey,
     key_version: String,
     time_format: RequestTimeFormat,
-    cipher: Option<Arc<dyn BodyCipher>>,
+    /// Encrypts requests (when `encrypt_requests`) and decrypts encrypted responses: one
+    /// scheme for both directions.
+    cipher: Arc<dyn BodyCipher>,
+    encrypt_requests: bool,
     max_response_body: usize,
     max_response_skew: Option<Duration>,
 }
@@ -99,7 +100,7 @@ impl std::fmt::Debug for Client {
             .field("client_id", &self.inner.client_id)
             .field("merchant_key", &self.inner.merchant_key)
             .field("platform_key", &self.inner.platform_key)
-            .field("encrypt_requests", &self.inner.cipher.is_some())
+            .field("encrypt_requests", &self.inner.encrypt_requests)
             .finish()
     }
 }
@@ -115,13 +116,14 @@ impl Client {
     pub fn prepare<E: Endpoint>(&self, request: &E) -> Result<SignedRequest, Error<E::ResultCode>> {
         request.validate()?;
         let json = serde_json::to_vec(request).map_err(|e| Error::Build(Box::new(e)))?;
-        let (body, content_type, encrypt) = match &self.inner.cipher {
-            Some(cipher) => {
-                let sealed =
-                    cipher.encrypt(&self.inner.platform_key, &self.inner.key_version, &json);
-                (sealed.body, TEXT, Some(sealed.header))
-            }
-            None => (json, JSON, None),
+        let (body, content_type, encrypt) = if self.inner.encrypt_requests {
+            let sealed =
+                self.inner
+                    .cipher
+                    .encrypt(&self.inner.platform_key, &self.inner.key_version, &json);
+            (sealed.body, wire::ENCRYPTED, Some(sealed.header))
+        } else {
+            (json, wire::JSON, None)
         };
         Ok(self.sign_body(E::METHOD.as_str(), E::PATH, body, content_type, encrypt))
     }
@@ -136,10 +138,10 @@ impl Client {
         encrypt: Option<String>,
     ) -> SignedRequest {
         let mut headers = vec![
-            ("Content-Type", content_type.to_owned()),
-            ("Client-Id", self.inner.client_id.clone()),
+            (wire::CONTENT_TYPE, content_type.to_owned()),
+            (wire::CLIENT_ID, self.inner.client_id.clone()),
         ];
-        headers.extend(encrypt.map(|value| ("Encrypt", value)));
+        headers.extend(encrypt.map(|value| (wire::ENCRYPT, value)));
         self.resign(&SignedRequest {
             method,
             path,
@@ -154,7 +156,7 @@ impl Client {
         let headers = request
             .headers
             .iter()
-            .filter(|(name, _)| !matches!(*name, "Request-Time" | "Signature"))
+            .filter(|(name, _)| *name != wire::REQUEST_TIME && *name != wire::SIGNATURE)
             .cloned()
             .collect();
         self.stamp(request.method, request.path, headers, request.body.clone())
@@ -170,17 +172,17 @@ impl Client {
     ) -> SignedRequest {
         let inner = &self.inner;
         let time = inner.time_format.now();
-        let signature = sign::sign(
-            &inner.merchant_key,
+        let signature = sign::SignedContent {
             method,
-            &inner.signed_path(path),
-            &inner.client_id,
-            &time,
-            &body,
-        );
-        headers.push(("Request-Time", time));
+            path: &inner.signed_path(path),
+            client_id: &inner.client_id,
+            time: &time,
+            body: &body,
+        }
+        .sign(&inner.merchant_key);
+        headers.push((wire::REQUEST_TIME, time));
         headers.push((
-            "Signature",
+            wire::SIGNATURE,
             SignatureHeader::new(inner.key_version.clone(), signature).to_header_value(),
         ));
         SignedRequest {

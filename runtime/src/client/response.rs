@@ -7,7 +7,6 @@ use reqwest::header::HeaderMap;
 use serde::Deserialize;
 
 use super::Client;
-use crate::encrypt::{BodyCipher, RsaAesEcb};
 use crate::error::{Error, ProtocolError, UnknownReason};
 use crate::request_time::Freshness;
 use crate::sign::{self, SignatureHeader};
@@ -49,15 +48,14 @@ impl Client {
         let signed = match (header("signature"), header("response-time")) {
             (Some(signature), Some(time)) => {
                 let parsed = SignatureHeader::parse(signature).map_err(ProtocolError::from)?;
-                sign::verify(
-                    &inner.platform_key,
-                    E::METHOD.as_str(),
-                    &inner.signed_path(E::PATH),
-                    &inner.client_id,
+                sign::SignedContent {
+                    method: E::METHOD.as_str(),
+                    path: &inner.signed_path(E::PATH),
+                    client_id: &inner.client_id,
                     time,
                     body,
-                    &parsed.signature,
-                )
+                }
+                .verify(&inner.platform_key, &parsed.signature)
                 .map_err(ProtocolError::from)?;
                 if let Some(skew) = inner.max_response_skew {
                     let window = Freshness {
@@ -65,7 +63,7 @@ impl Client {
                         max_age: skew,
                     };
                     window
-                        .check("Response-Time", time, SystemTime::now())
+                        .check(crate::wire::RESPONSE_TIME, time, SystemTime::now())
                         .map_err(ProtocolError::from)?;
                 }
                 true
@@ -90,7 +88,8 @@ impl Client {
         let body = match header("encrypt") {
             // An unsigned body is never decrypted: its key wrap could be anyone's.
             Some(encrypt) if signed => {
-                decrypted = RsaAesEcb
+                decrypted = inner
+                    .cipher
                     .decrypt(&inner.merchant_key, encrypt, body)
                     .map_err(|_| ProtocolError::Decryption)?;
                 decrypted.as_slice()

@@ -17,7 +17,8 @@ use zeroize::Zeroizing;
 
 use super::{MIN_RSA_BITS, Primitives, PrivateKeyOps, PublicKeyOps};
 use crate::error::KeyError;
-use crate::keys::{Der, KeyRole};
+use crate::key_role::KeyRole;
+use crate::key_text::Der;
 
 pub(crate) struct AwsLc;
 

@@ -20,7 +20,8 @@ use std::sync::Arc;
 use zeroize::Zeroizing;
 
 use crate::error::KeyError;
-use crate::keys::{Der, KeyRole};
+use crate::key_role::KeyRole;
+use crate::key_text::Der;
 
 /// Operations on a private key.
 pub(crate) trait PrivateKeyOps: Send + Sync {
@@ -111,8 +112,7 @@ pub(crate) trait Primitives: Send + Sync {
     fn sha256(&self, data: &[u8]) -> [u8; 32];
 }
 
-/// The RSA key sizes accepted: AlipayHK requires 2048 bits; larger keys work the same way.
-pub(crate) const MIN_RSA_BITS: usize = 2048;
+pub(crate) use crate::der::MIN_RSA_BITS;
 
 #[cfg(test)]
 mod tests {

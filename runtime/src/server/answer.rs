@@ -36,10 +36,9 @@ pub fn not_implemented(endpoint: &str) -> ResultInfo {
 /// A JSON response with the protocol's content type.
 pub(crate) fn json(body: Vec<u8>) -> Response {
     let mut response = Response::new(Body::from(body));
-    response.headers_mut().insert(
-        "content-type",
-        HeaderValue::from_static("application/json; charset=UTF-8"),
-    );
+    response
+        .headers_mut()
+        .insert("content-type", HeaderValue::from_static(crate::wire::JSON));
     response
 }
 

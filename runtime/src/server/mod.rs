@@ -28,6 +28,7 @@ use crate::encrypt::{BodyCipher, RsaAesEcb};
 use crate::keys::{PrivateKey, PublicKey};
 use crate::request_time::{Freshness, StaleMessage};
 use crate::sign::{self, SignatureHeader};
+use crate::wire;
 
 /// Keys, identity and limits of the serving side.
 #[derive(Debug)]
@@ -137,18 +138,17 @@ pub fn verify_request(
         return Err(Rejection::Unsigned);
     };
     // The time first: it is cheap, and a replay is refused without an RSA operation.
-    config.freshness.check("Request-Time", time, now)?;
+    config.freshness.check(wire::REQUEST_TIME, time, now)?;
     let signature = SignatureHeader::parse(signature).map_err(|_| Rejection::InvalidSignature)?;
     let path = path.split('?').next().unwrap_or(path);
-    sign::verify(
-        &config.peer_key,
+    sign::SignedContent {
         method,
         path,
         client_id,
         time,
         body,
-        &signature.signature,
-    )
+    }
+    .verify(&config.peer_key, &signature.signature)
     .map_err(|_| Rejection::InvalidSignature)?;
     let (body, encrypted) = match header("encrypt") {
         Some(encrypt) => {
@@ -187,27 +187,27 @@ pub fn sign_response(
     let mut headers = Vec::with_capacity(5);
     let body = if encrypt {
         let sealed = RsaAesEcb.encrypt(&config.peer_key, &config.key_version, &body);
-        headers.push(("Content-Type", "text/plain; charset=UTF-8".to_owned()));
-        headers.push(("Encrypt", sealed.header));
+        headers.push((wire::CONTENT_TYPE, wire::ENCRYPTED.to_owned()));
+        headers.push((wire::ENCRYPT, sealed.header));
         sealed.body
     } else {
-        headers.push(("Content-Type", "application/json; charset=UTF-8".to_owned()));
+        headers.push((wire::CONTENT_TYPE, wire::JSON.to_owned()));
         body
     };
     let path = path.split('?').next().unwrap_or(path);
-    let time = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
-    let signature = sign::sign(
-        &config.own_key,
+    let time = wire::rfc3339_now();
+    let signature = sign::SignedContent {
         method,
         path,
-        &config.client_id,
-        &time,
-        &body,
-    );
-    headers.push(("Client-Id", config.client_id.clone()));
-    headers.push(("Response-Time", time));
+        client_id: &config.client_id,
+        time: &time,
+        body: &body,
+    }
+    .sign(&config.own_key);
+    headers.push((wire::CLIENT_ID, config.client_id.clone()));
+    headers.push((wire::RESPONSE_TIME, time));
     headers.push((
-        "Signature",
+        wire::SIGNATURE,
         SignatureHeader::new(config.key_version.clone(), signature).to_header_value(),
     ));
     SignedResponse { headers, body }

@@ -1,6 +1,6 @@
-//! What the gateway does with requests that verified and validated: the state it holds, the
-//! scripted results it answers first, the replay of idempotent re-sends, and the
-//! `alipayhk::server::Api` methods that dispatch to passes, templates and tokens.
+//! The gateway's state, and what every endpoint does before its own behaviour: the scripted
+//! results it answers first and the replay of idempotent re-sends. A leaf: the behaviour
+//! (`passes.rs`, `templates.rs`, `tokens.rs`) and the `Api` dispatch (`api.rs`) build on it.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -12,9 +12,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::faults::{Fault, FaultBook, fault_key};
-use crate::passes::Pass;
-use crate::templates::Template;
-use crate::tokens::AuthCode;
+use crate::records::{AuthCode, Pass, Template};
 
 /// The merchant and template the default gateway knows.
 pub const MERCHANT_ID: &str = "2160120000000001";
@@ -190,7 +188,7 @@ impl Gateway {
         answer
     }
 
-    fn serve<E>(
+    pub(crate) fn serve<E>(
         &self,
         request: E,
         success: impl FnOnce(ResultInfo) -> E::Response,
@@ -204,54 +202,5 @@ impl Gateway {
             Some(answer) => answer,
             None => self.replayed(&request, behaviour),
         }
-    }
-}
-
-type Answer<R> = Result<R, ResultInfo>;
-
-impl alipayhk::server::Api for Gateway {
-    async fn create_pass(&self, request: CreatePassRequest) -> Answer<CreatePassResponse> {
-        self.serve(request, CreatePassResponse::new, |r| self.create_pass(r))
-    }
-
-    async fn update_pass(&self, request: UpdatePassRequest) -> Answer<UpdatePassResponse> {
-        self.serve(request, UpdatePassResponse::new, |r| self.update_pass(r))
-    }
-
-    async fn create_template(
-        &self,
-        request: CreateTemplateRequest,
-    ) -> Answer<CreateTemplateResponse> {
-        self.serve(request, CreateTemplateResponse::new, |r| {
-            self.create_template(r)
-        })
-    }
-
-    async fn update_template(
-        &self,
-        request: UpdateTemplateRequest,
-    ) -> Answer<UpdateTemplateResponse> {
-        self.serve(request, UpdateTemplateResponse::new, |r| {
-            self.update_template(r)
-        })
-    }
-
-    async fn switch_status(&self, request: SwitchStatusRequest) -> Answer<SwitchStatusResponse> {
-        self.serve(request, SwitchStatusResponse::new, |r| {
-            self.switch_status(r)
-        })
-    }
-
-    async fn template_detail(
-        &self,
-        request: TemplateDetailRequest,
-    ) -> Answer<TemplateDetailResponse> {
-        self.serve(request, TemplateDetailResponse::new, |r| {
-            self.template_detail(r)
-        })
-    }
-
-    async fn apply_token(&self, request: ApplyTokenRequest) -> Answer<ApplyTokenResponse> {
-        self.serve(request, ApplyTokenResponse::new, |r| self.apply_token(r))
     }
 }

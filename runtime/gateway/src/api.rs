@@ -1,0 +1,58 @@
+//! The `alipayhk::server::Api` implementation: each endpoint's scripted result or replay
+//! first (`state.rs`), then its behaviour. The behaviour methods are named for what they do,
+//! not after the trait's methods, so a call never means the other one.
+
+use alipayhk::*;
+
+use crate::state::Gateway;
+
+type Answer<R> = Result<R, ResultInfo>;
+
+impl alipayhk::server::Api for Gateway {
+    async fn create_pass(&self, request: CreatePassRequest) -> Answer<CreatePassResponse> {
+        self.serve(request, CreatePassResponse::new, |r| self.open_pass(r))
+    }
+
+    async fn update_pass(&self, request: UpdatePassRequest) -> Answer<UpdatePassResponse> {
+        self.serve(request, UpdatePassResponse::new, |r| {
+            self.apply_pass_update(r)
+        })
+    }
+
+    async fn create_template(
+        &self,
+        request: CreateTemplateRequest,
+    ) -> Answer<CreateTemplateResponse> {
+        self.serve(request, CreateTemplateResponse::new, |r| {
+            self.create_template(r)
+        })
+    }
+
+    async fn update_template(
+        &self,
+        request: UpdateTemplateRequest,
+    ) -> Answer<UpdateTemplateResponse> {
+        self.serve(request, UpdateTemplateResponse::new, |r| {
+            self.update_template(r)
+        })
+    }
+
+    async fn switch_status(&self, request: SwitchStatusRequest) -> Answer<SwitchStatusResponse> {
+        self.serve(request, SwitchStatusResponse::new, |r| {
+            self.switch_status(r)
+        })
+    }
+
+    async fn template_detail(
+        &self,
+        request: TemplateDetailRequest,
+    ) -> Answer<TemplateDetailResponse> {
+        self.serve(request, TemplateDetailResponse::new, |r| {
+            self.template_detail(r)
+        })
+    }
+
+    async fn apply_token(&self, request: ApplyTokenRequest) -> Answer<ApplyTokenResponse> {
+        self.serve(request, ApplyTokenResponse::new, |r| self.exchange_token(r))
+    }
+}

@@ -1,0 +1,102 @@
+//! What the gateway holds: passes, templates and authorisation codes, as plain data. The
+//! behaviour that changes them lives in `passes.rs`, `templates.rs` and `tokens.rs`.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use alipayhk::{
+    Button, CodeStandard, CodeType, EpochMillis, LocaleInfo, PassProduct, PassType, TemplateStatus,
+};
+
+/// Whether a pass can still change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PassState {
+    /// Can be updated and closed.
+    Active,
+    /// Redeemed; updates fail with `PASS_USED_OCCUPIED`.
+    Used,
+    /// Terminated or refunded; updates fail with `PASS_UPDATE_FAIL`.
+    Closed,
+}
+
+/// A membership card as the gateway holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pass {
+    /// Active, used or closed.
+    pub state: PassState,
+    /// Placeholder values, merged from the create's and every update's `dataInfo`.
+    pub data: BTreeMap<String, serde_json::Value>,
+    /// Expiry, when the create or an update set one.
+    pub end_date: Option<EpochMillis>,
+}
+
+impl Pass {
+    /// A new active pass.
+    pub fn active() -> Self {
+        Self {
+            state: PassState::Active,
+            data: BTreeMap::new(),
+            end_date: None,
+        }
+    }
+}
+
+/// A template as the gateway holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Template {
+    /// The merchant that created it.
+    pub merchant_id: String,
+    /// Where it is in its life.
+    pub status: TemplateStatus,
+    /// The kind of pass.
+    pub pass_type: PassType,
+    /// The product.
+    pub product: PassProduct,
+    /// How the code shows.
+    pub code_type: CodeType,
+    /// The code's symbology.
+    pub code_standard: CodeStandard,
+    /// The card image.
+    pub image_url: String,
+    /// The button.
+    pub button: Button,
+    /// What it shows, by locale.
+    pub locale_info: BTreeMap<String, LocaleInfo>,
+    /// The merchant's logo.
+    pub merchant_logo: String,
+    /// Validity.
+    pub start_date: EpochMillis,
+    /// Validity.
+    pub end_date: EpochMillis,
+}
+
+impl Template {
+    /// A valid member-card template for `merchant_id`, as the default gateway holds one.
+    pub fn member_card(merchant_id: &str) -> Self {
+        Self {
+            merchant_id: merchant_id.to_owned(),
+            status: TemplateStatus::Valid,
+            pass_type: PassType::Coupon,
+            product: PassProduct::GiftCard,
+            code_type: CodeType::Qrcode,
+            code_standard: CodeStandard::Qrcode,
+            image_url: "https://example.com/card.png".to_owned(),
+            button: Button::new(alipayhk::ButtonType::Usage),
+            locale_info: BTreeMap::from([("en_US".to_owned(), LocaleInfo::new("Member card"))]),
+            merchant_logo: "https://example.com/logo.png".to_owned(),
+            start_date: EpochMillis(1_640_970_061_000),
+            end_date: EpochMillis(1_767_196_799_000),
+        }
+    }
+}
+
+/// How long an authorisation code is good for, as AlipayHK documents.
+pub(crate) const AUTH_CODE_LIFETIME: Duration = Duration::from_secs(10 * 60);
+
+/// An authorisation code the gateway issued.
+#[derive(Debug, Clone)]
+pub(crate) struct AuthCode {
+    pub(crate) user_id: String,
+    pub(crate) issued: Instant,
+    pub(crate) used: bool,
+}
