@@ -1,20 +1,17 @@
 //! Checks the raw spec and turns it into the model, reporting every mistake with its location.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 
 use super::fields::build_object;
-use super::names::{is_lower_camel, is_pascal, module_name, pascal, variant_name};
+use super::names::{is_lower_camel, is_pascal, module_name, pascal};
 pub(super) use super::report::Reporter;
 use super::result_codes::{build_idempotency, build_result_codes, endpoint_result_codes};
 use super::scope::Scope;
 use super::shared_types::{build_shared_enum, shared_type_kinds};
 use super::*;
-use crate::error::{SpecError, SpecErrors};
+use crate::error::SpecErrors;
 use crate::spec::SpecSources;
-use crate::spec::raw::{
-    EndpointSpec, HeaderSpec, Located, MessageSpec, Position, ResultCodeSpec, TypeSpec,
-};
+use crate::spec::raw::{EndpointSpec, HeaderSpec, Located, MessageSpec};
 
 /// Checks the parsed spec and builds the model. Every mistake is reported, not just the first.
 pub fn build(sources: &SpecSources) -> Result<Api, SpecErrors> {

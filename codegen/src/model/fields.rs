@@ -1,13 +1,13 @@
 //! Fields and their types: built-in names, shared types, inline enums and objects.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use super::field_keys::{build_map_keys, check_keys_fit_type};
 use super::names::{is_pascal, is_wire_field_name, pascal, rust_field_ident_name, variant_name};
 use super::report::Reporter;
 use super::scope::Scope;
 use super::*;
-use crate::spec::raw::{EnumValueSpec, FieldSpec, Located, Position, RuleSpec};
+use crate::spec::raw::{EnumValueSpec, FieldSpec, Located, RuleSpec};
 
 const BUILT_IN: &[&str] = &[
     "string",
@@ -227,13 +227,13 @@ fn resolve_name(
         "timestamp" => FieldType::Timestamp,
         "json" => FieldType::Json,
         "result" => FieldType::Result,
-        other => match scope.shared_kinds.get(other) {
+        other => match scope.shared_kind(other) {
             Some(&kind) => FieldType::Named(TypeRef {
                 name: other.to_owned(),
                 kind,
                 home: TypeHome::Shared,
             }),
-            None if scope.existing_types && syn::parse_str::<syn::Type>(other).is_ok() => {
+            None if scope.takes_existing_types() && syn::parse_str::<syn::Type>(other).is_ok() => {
                 FieldType::Named(TypeRef {
                     name: other.to_owned(),
                     kind: TypeKind::Object,
@@ -249,7 +249,7 @@ fn resolve_name(
                 return None;
             }
             None => {
-                let shared: Vec<&str> = scope.shared_kinds.keys().map(String::as_str).collect();
+                let shared: Vec<&str> = scope.shared_names().collect();
                 report.error(
                     name,
                     path,
@@ -287,7 +287,7 @@ fn inline_type_name(
             );
             None
         }
-        None => Some(format!("{}{}", scope.prefix, pascal(&spec.name.value))),
+        None => Some(format!("{}{}", scope.prefix(), pascal(&spec.name.value))),
     }
 }
 

@@ -41,6 +41,26 @@ impl<'a> Scope<'a> {
         self
     }
 
+    /// The kind of the shared type `name`, if the API declares one.
+    pub(super) fn shared_kind(&self, name: &str) -> Option<&TypeKind> {
+        self.shared_kinds.get(name)
+    }
+
+    /// The names of the API's shared types, in order.
+    pub(super) fn shared_names(&self) -> impl Iterator<Item = &str> {
+        self.shared_kinds.keys().map(String::as_str)
+    }
+
+    /// Whether an unknown name may be an existing Rust type (the attribute front door).
+    pub(super) fn takes_existing_types(&self) -> bool {
+        self.existing_types
+    }
+
+    /// What inline type names declared here start with.
+    pub(super) fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
     /// The inline types declared in this scope, with where each was declared.
     pub(super) fn into_local(self) -> BTreeMap<String, (TypeDef, Located<String>)> {
         self.local

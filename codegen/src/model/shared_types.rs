@@ -3,10 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use super::names::{is_pascal, variant_name};
+use super::names::is_pascal;
 use super::report::Reporter;
 use super::*;
-use crate::spec::raw::TypeSpec;
+use crate::spec::raw::{Located, TypeSpec};
 
 pub(super) fn shared_type_kinds(
     report: &mut Reporter<'_>,

@@ -139,7 +139,14 @@ fn run(command: Command) -> Result<ExitCode, String> {
         } => {
             let key = load_private_key(&private_key)?;
             let body = read(&content.body_file, "body")?;
-            let signature = sign::SignedContent { method: &content.method, path: &content.path, client_id: &content.client_id, time: &content.time, body: &body }.sign(&key);
+            let signature = sign::SignedContent {
+                method: &content.method,
+                path: &content.path,
+                client_id: &content.client_id,
+                time: &content.time,
+                body: &body,
+            }
+            .sign(&key);
             writeln!(
                 stdout,
                 "{}",
@@ -161,7 +168,15 @@ fn run(command: Command) -> Result<ExitCode, String> {
                     return Ok(ExitCode::FAILURE);
                 }
             };
-            return match sign::SignedContent { method: &content.method, path: &content.path, client_id: &content.client_id, time: &content.time, body: &body }.verify(&key, &header.signature) {
+            return match (sign::SignedContent {
+                method: &content.method,
+                path: &content.path,
+                client_id: &content.client_id,
+                time: &content.time,
+                body: &body,
+            })
+            .verify(&key, &header.signature)
+            {
                 Ok(()) => {
                     writeln!(stdout, "valid").map_err(|e| e.to_string())?;
                     Ok(ExitCode::SUCCESS)
@@ -198,7 +213,14 @@ fn run(command: Command) -> Result<ExitCode, String> {
         }
         Command::Content(content) => {
             let body = read(&content.body_file, "body")?;
-            let bytes = sign::SignedContent { method: &content.method, path: &content.path, client_id: &content.client_id, time: &content.time, body: &body }.to_bytes();
+            let bytes = sign::SignedContent {
+                method: &content.method,
+                path: &content.path,
+                client_id: &content.client_id,
+                time: &content.time,
+                body: &body,
+            }
+            .to_bytes();
             stdout.write_all(&bytes).map_err(|e| e.to_string())?;
         }
     }

@@ -128,3 +128,47 @@ fn content_is_written_exactly_and_encrypt_decrypt_round_trip() {
     assert_eq!(plain, body);
     assert!(Path::new(&fixture("README.md")).exists());
 }
+
+#[test]
+fn a_key_version_cannot_inject_an_item_and_an_exposed_key_file_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = dir.path().join("body.json");
+    std::fs::write(&body, "{}").unwrap();
+    let key = dir.path().join("key.b64");
+    std::fs::copy(fixture("merchant_private_pkcs8.b64"), &key).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
+    }
+    let run = |key_version: &str| {
+        Command::new(env!("CARGO_BIN_EXE_alipayhk"))
+            .args(["sign", "--private-key"])
+            .arg(&key)
+            .args(["--method", "POST", "--path", "/p", "--client-id", "C"])
+            .args(["--time", "1732787128015", "--body-file"])
+            .arg(&body)
+            .args(["--key-version", key_version])
+            .output()
+            .unwrap()
+    };
+    let injected = run("1,signature=AAAA");
+    assert!(!injected.status.success());
+    assert!(
+        String::from_utf8_lossy(&injected.stderr).contains("would add an item"),
+        "{}",
+        String::from_utf8_lossy(&injected.stderr)
+    );
+    let signed = run("2");
+    assert!(signed.status.success());
+    assert!(
+        String::from_utf8_lossy(&signed.stdout)
+            .starts_with("algorithm=RSA256,keyVersion=2,signature=")
+    );
+    #[cfg(unix)]
+    assert!(
+        String::from_utf8_lossy(&signed.stderr).contains("accessible by others (mode 0644)"),
+        "{}",
+        String::from_utf8_lossy(&signed.stderr)
+    );
+}

@@ -24,7 +24,7 @@ impl alipayhk::server::Api for Gateway {
         request: CreateTemplateRequest,
     ) -> Answer<CreateTemplateResponse> {
         self.serve(request, CreateTemplateResponse::new, |r| {
-            self.create_template(r)
+            self.register_template(r)
         })
     }
 
@@ -33,13 +33,13 @@ impl alipayhk::server::Api for Gateway {
         request: UpdateTemplateRequest,
     ) -> Answer<UpdateTemplateResponse> {
         self.serve(request, UpdateTemplateResponse::new, |r| {
-            self.update_template(r)
+            self.revise_template(r)
         })
     }
 
     async fn switch_status(&self, request: SwitchStatusRequest) -> Answer<SwitchStatusResponse> {
         self.serve(request, SwitchStatusResponse::new, |r| {
-            self.switch_status(r)
+            self.switch_template_status(r)
         })
     }
 
@@ -48,7 +48,7 @@ impl alipayhk::server::Api for Gateway {
         request: TemplateDetailRequest,
     ) -> Answer<TemplateDetailResponse> {
         self.serve(request, TemplateDetailResponse::new, |r| {
-            self.template_detail(r)
+            self.describe_template(r)
         })
     }
 

@@ -1,11 +1,9 @@
 //! Membership cards: createPass and updatePass against passes held in memory.
 
-use std::collections::BTreeMap;
-
 use alipayhk::runtime::server::failure;
 use alipayhk::{
-    CreatePassRequest, CreatePassResponse, EpochMillis, ResultInfo, UpdatePassRequest,
-    UpdatePassResponse, UpdatePassStatus,
+    CreatePassRequest, CreatePassResponse, ResultInfo, UpdatePassRequest, UpdatePassResponse,
+    UpdatePassStatus,
 };
 
 use crate::records::{Pass, PassState};

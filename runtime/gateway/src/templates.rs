@@ -1,14 +1,11 @@
 //! Pass templates: create, update, switch status (along the transitions the spec documents on
 //! `TemplateStatus`) and read.
 
-use std::collections::BTreeMap;
-
 use alipayhk::runtime::server::failure;
 use alipayhk::{
-    Button, CodeStandard, CodeType, CreateTemplateRequest, CreateTemplateResponse, EpochMillis,
-    LocaleInfo, PassProduct, PassType, ResultInfo, SwitchStatusRequest, SwitchStatusResponse,
-    TemplateDetailRequest, TemplateDetailResponse, TemplateStatus, UpdateTemplateRequest,
-    UpdateTemplateResponse,
+    Button, CreateTemplateRequest, CreateTemplateResponse, ResultInfo, SwitchStatusRequest,
+    SwitchStatusResponse, TemplateDetailRequest, TemplateDetailResponse, TemplateStatus,
+    UpdateTemplateRequest, UpdateTemplateResponse,
 };
 
 use crate::records::Template;
