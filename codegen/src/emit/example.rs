@@ -73,7 +73,7 @@ fn value(api: &Api, endpoint: &Endpoint, field: &FieldDef, ty: &FieldType) -> St
         ),
         FieldType::Array(_) => "Vec::new()".into(),
         FieldType::Map(_) => "Default::default()".into(),
-        FieldType::Named(r) => match super::validate::lookup(api, r, Some(&endpoint.module)) {
+        FieldType::Named(r) => match api.resolve(r, Some(&endpoint.module)) {
             Some(TypeDef::Enum(e)) => format!(
                 "{krate}::{}::{}",
                 e.name,

@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 use super::EmitOptions;
 use super::types::field_ident;
 use crate::model::{
-    Api, Condition, FieldDef, FieldType, ObjectDef, RuleDef, TypeDef, TypeHome, TypeKind, TypeRef,
+    Api, Condition, FieldDef, FieldType, ObjectDef, RuleDef, TypeDef, TypeHome, TypeKind,
 };
 
 pub(super) fn validate_impl(
@@ -103,25 +103,12 @@ fn needs_nested_validation(api: &Api, ty: &FieldType, module: Option<&str>) -> b
         FieldType::Array(inner) | FieldType::Map(inner) => {
             needs_nested_validation(api, inner, module)
         }
-        FieldType::Named(r) => match lookup(api, r, module) {
+        FieldType::Named(r) => match api.resolve(r, module) {
             Some(TypeDef::Object(o)) => o.validated,
             Some(TypeDef::Enum(e)) => e.open,
             None => r.kind == TypeKind::Object,
         },
         _ => false,
-    }
-}
-
-/// The declaration of a named type, as seen from `module` (the shared module when `None`).
-pub(super) fn lookup<'a>(api: &'a Api, r: &TypeRef, module: Option<&str>) -> Option<&'a TypeDef> {
-    match r.home {
-        TypeHome::Shared => api.shared_types.get(&r.name),
-        TypeHome::Local => api
-            .endpoints
-            .values()
-            .find(|e| Some(e.module.as_str()) == module)
-            .and_then(|e| e.types.get(&r.name)),
-        TypeHome::Existing => None,
     }
 }
 

@@ -51,6 +51,21 @@ pub struct Api {
 }
 
 impl Api {
+    /// The declaration a named type refers to, as seen from the endpoint module `module`
+    /// (`None` for the shared `types` module). The one place a `TypeRef` is resolved: the
+    /// reachability pass and every emitter ask here.
+    pub fn resolve(&self, r: &TypeRef, module: Option<&str>) -> Option<&TypeDef> {
+        match r.home {
+            TypeHome::Shared => self.shared_types.get(&r.name),
+            TypeHome::Local => self
+                .endpoints
+                .values()
+                .find(|e| Some(e.module.as_str()) == module)
+                .and_then(|e| e.types.get(&r.name)),
+            TypeHome::Existing => None,
+        }
+    }
+
     /// Whether anything goes in the shared `types` module.
     pub fn has_shared_items(&self) -> bool {
         !self.shared_types.is_empty() || !self.result_code_tables.is_empty()
