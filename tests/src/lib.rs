@@ -1,1 +1,9 @@
-//! Tests of the alipayhk workspace live in `tests/`; this library is empty.
+//! The workspace's cross-crate checks. This library is empty on purpose: the crate exists for
+//! what sits beside it, which needs several crates at once.
+//!
+//! - `tests/`: end-to-end tests over 127.0.0.1 (client, gateway, webhooks, faults, restarts),
+//!   drift and snapshot tests of the generated code, and the `trybuild` cases in `macros/`
+//!   and `unverified/`;
+//! - `benches/`: the signing, gateway and notification-store benchmarks (plain `main`s that
+//!   print tables for the README);
+//! - `kitchen-sink/`: a fixture spec using every construct, and the crate generated from it.
