@@ -2,7 +2,7 @@
 //!
 //! The pipeline has three stages, each in its own module, and no stage reaches back:
 //!
-//! 1. [`spec`]: read `api.yaml` and `endpoints/*.yaml` into raw documents that keep every
+//! 1. [`document`]: read `api.yaml` and `endpoints/*.yaml` into raw documents that keep every
 //!    value's line and column;
 //! 2. [`model`]: check them and build the intermediate model, reporting every mistake as
 //!    `file:line:column: field: message`;
@@ -20,12 +20,12 @@
 //! ```
 
 pub mod attribute;
+pub mod document;
 pub mod emit;
 mod error;
 pub mod model;
 pub mod openapi;
 pub mod output;
-pub mod spec;
 
 #[cfg(feature = "yaml")]
 use std::path::Path;
@@ -35,7 +35,7 @@ pub use error::{CodegenError, SpecError, SpecErrors};
 /// Reads and checks the spec under `dir`.
 #[cfg(feature = "yaml")]
 pub fn load(dir: &Path) -> Result<model::Api, CodegenError> {
-    let sources = spec::load_dir(dir)?;
+    let sources = document::load_dir(dir)?;
     Ok(model::build(&sources)?)
 }
 

@@ -12,8 +12,8 @@ use syn::{Ident, ItemStruct, LitStr, Token};
 use super::Errors;
 use super::fields::read_struct;
 use super::spans::Spans;
+use crate::document::raw::{EndpointSpec, IdempotencySpec, Located, MessageSpec, ResultCodeSpec};
 use crate::model::rust_field_ident_name;
-use crate::spec::raw::{EndpointSpec, IdempotencySpec, Located, MessageSpec, ResultCodeSpec};
 
 const OPTIONS: &str = "method, path, response, result_codes, idempotency, summary";
 

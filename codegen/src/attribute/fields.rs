@@ -10,8 +10,8 @@ use syn::{Attribute, Fields, Ident, ItemStruct, Lit, LitStr, Token};
 use super::Errors;
 use super::spans::Spans;
 use super::types::{enum_name, spec_type};
+use crate::document::raw::{EnumValueSpec, FieldSpec, MapKeySpec, RequiredWhenSpec, RuleSpec};
 use crate::model::rust_field_ident_name;
-use crate::spec::raw::{EnumValueSpec, FieldSpec, MapKeySpec, RequiredWhenSpec, RuleSpec};
 
 const FIELD_OPTIONS: &str = "rename, alias, max_length, min_length, minimum, maximum, nullable, sensitive, values, keys, sample";
 const STRUCT_OPTIONS: &str = "exactly_one_of, at_least_one_of, required_when";

@@ -17,11 +17,11 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::ItemStruct;
 
+use crate::document::SourceFile;
+use crate::document::raw::TypeSpec;
 use crate::emit::{EmitOptions, endpoint_items, shared_items};
 use crate::error::SpecErrors;
 use crate::model::{self, Direction};
-use crate::spec::SourceFile;
-use crate::spec::raw::TypeSpec;
 use spans::Spans;
 
 pub(crate) type Errors = Vec<syn::Error>;

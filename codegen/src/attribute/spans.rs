@@ -3,7 +3,7 @@
 
 use proc_macro2::Span;
 
-use crate::spec::raw::{Located, Position};
+use crate::document::raw::{Located, Position};
 
 /// The spans of every token the front door turned into a located value.
 #[derive(Default)]

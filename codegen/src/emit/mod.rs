@@ -17,9 +17,9 @@ use std::collections::BTreeMap;
 
 use proc_macro2::TokenStream;
 
+use crate::document::SourceFile;
 use crate::error::CodegenError;
 use crate::model::{Api, Flow};
-use crate::spec::SourceFile;
 
 pub use crate_root::shared_items;
 pub use endpoint::endpoint_items;

@@ -10,8 +10,8 @@ use super::reach::mark_reachability;
 use super::report::Reporter;
 use super::scope::Scope;
 use super::*;
+use crate::document::raw::{EndpointSpec, TypeSpec};
 use crate::error::SpecErrors;
-use crate::spec::raw::{EndpointSpec, TypeSpec};
 
 /// Which side of a call an object travels on, which decides what the model gives it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

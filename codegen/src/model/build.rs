@@ -9,9 +9,9 @@ use super::result_codes::{build_idempotency, build_result_codes, endpoint_result
 use super::scope::Scope;
 use super::shared_types::{build_shared_enum, shared_type_kinds};
 use super::*;
+use crate::document::SpecSources;
+use crate::document::raw::{EndpointSpec, HeaderSpec, Located, MessageSpec};
 use crate::error::SpecErrors;
-use crate::spec::SpecSources;
-use crate::spec::raw::{EndpointSpec, HeaderSpec, Located, MessageSpec};
 
 /// Checks the parsed spec and builds the model. Every mistake is reported, not just the first.
 pub fn build(sources: &SpecSources) -> Result<Api, SpecErrors> {
@@ -196,7 +196,10 @@ fn declare(
     }
 }
 
-fn build_headers(report: &mut Reporter<'_>, spec: &crate::spec::raw::HeadersSpec) -> Vec<Header> {
+fn build_headers(
+    report: &mut Reporter<'_>,
+    spec: &crate::document::raw::HeadersSpec,
+) -> Vec<Header> {
     let mut seen = BTreeSet::new();
     let groups: [(&[HeaderSpec], HeaderPlacement, &str); 3] = [
         (&spec.general, HeaderPlacement::General, "general"),
@@ -245,7 +248,7 @@ pub(super) fn build_endpoint(
     declared: &mut BTreeMap<String, (std::path::PathBuf, u32, u32)>,
     shared: &Shared<'_>,
     spec: &EndpointSpec,
-    source: &crate::spec::SourceFile,
+    source: &crate::document::SourceFile,
     existing_types: bool,
 ) -> Option<Endpoint> {
     let name = &spec.name.value;

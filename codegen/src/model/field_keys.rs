@@ -3,7 +3,7 @@
 
 use super::report::Reporter;
 use super::*;
-use crate::spec::raw::{FieldSpec, Position};
+use crate::document::raw::{FieldSpec, Position};
 
 /// A map's fixed keys: each a scalar the map's values can hold, with a distinct method name
 /// (`<field>_<key in snake_case>`).

@@ -7,7 +7,7 @@ use super::names::{is_pascal, is_wire_field_name, pascal, rust_field_ident_name,
 use super::report::Reporter;
 use super::scope::Scope;
 use super::*;
-use crate::spec::raw::{EnumValueSpec, FieldSpec, Located, RuleSpec};
+use crate::document::raw::{EnumValueSpec, FieldSpec, Located, RuleSpec};
 
 const BUILT_IN: &[&str] = &[
     "string",

@@ -25,7 +25,7 @@ pub use alone::{Direction, endpoint_alone, object_alone};
 pub use build::build;
 pub use names::{is_lower_camel, is_pascal, rust_field_ident_name, variant_name};
 
-use crate::spec::SourceFile;
+use crate::document::SourceFile;
 
 /// The whole API.
 #[derive(Debug, Clone, PartialEq)]

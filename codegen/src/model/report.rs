@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
+use crate::document::raw::{Located, Position};
 use crate::error::SpecError;
-use crate::spec::raw::{Located, Position};
 
 /// Collects errors for one file.
 pub(super) struct Reporter<'a> {

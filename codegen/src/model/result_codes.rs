@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::names::variant_name;
 use super::report::Reporter;
 use super::*;
-use crate::spec::raw::{EndpointSpec, Located, ResultCodeSpec};
+use crate::document::raw::{EndpointSpec, Located, ResultCodeSpec};
 
 /// The endpoint's own codes, a shared table, or (attribute front door) an existing type.
 pub(super) fn endpoint_result_codes(
@@ -73,7 +73,7 @@ pub(super) fn endpoint_result_codes(
 /// Key fields must be request fields; `already_done` codes must be among the endpoint's own.
 pub(super) fn build_idempotency(
     report: &mut Reporter<'_>,
-    spec: &crate::spec::raw::IdempotencySpec,
+    spec: &crate::document::raw::IdempotencySpec,
     request: &ObjectDef,
     codes: &ResultCodes,
     tables: &BTreeMap<String, ResultCodeSet>,

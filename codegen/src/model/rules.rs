@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use super::report::Reporter;
 use super::scope::Scope;
 use super::*;
-use crate::spec::raw::{Located, RequiredWhenSpec, RuleSpec};
+use crate::document::raw::{Located, RequiredWhenSpec, RuleSpec};
 
 pub(super) fn build_rules(
     report: &mut Reporter<'_>,

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::report::Reporter;
 use super::{EnumValue, TypeDef, TypeHome, TypeKind, TypeRef};
-use crate::spec::raw::Located;
+use crate::document::raw::Located;
 
 /// What a field's type may refer to, and where inline types it declares go.
 pub(super) struct Scope<'a> {

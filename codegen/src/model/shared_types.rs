@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use super::names::is_pascal;
 use super::report::Reporter;
 use super::*;
-use crate::spec::raw::{Located, TypeSpec};
+use crate::document::raw::{Located, TypeSpec};
 
 pub(super) fn shared_type_kinds(
     report: &mut Reporter<'_>,
@@ -69,7 +69,7 @@ fn build_transitions(
     report: &mut Reporter<'_>,
     field: &str,
     values: &[EnumValue],
-    specs: &[crate::spec::raw::TransitionSpec],
+    specs: &[crate::document::raw::TransitionSpec],
 ) -> Vec<Transition> {
     let variant = |report: &mut Reporter<'_>, wire: &Located<String>| {
         let found = values.iter().find(|v| v.wire == wire.value);

@@ -1,4 +1,5 @@
-//! The spec documents: [`raw`] documents that keep every value's location, read from YAML by
+//! The spec as documents (named apart from the repository's `spec/` folder, which holds the YAML):
+//! [`raw`] documents that keep every value's location, read from YAML by
 //! [`load_dir`] (feature `yaml`) or built from Rust syntax by [`crate::attribute`].
 
 #[cfg(feature = "yaml")]
