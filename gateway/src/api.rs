@@ -1,4 +1,4 @@
-//! The `alipayhk::server::Api` implementation: each endpoint's scripted result or replay
+//! The `alipayhk::platform::Api` implementation: each endpoint's scripted result or replay
 //! first (`state.rs`), then its behaviour. The behaviour methods are named for what they do,
 //! not after the trait's methods, so a call never means the other one.
 
@@ -8,7 +8,7 @@ use crate::state::Gateway;
 
 type Answer<R> = Result<R, ResultInfo>;
 
-impl alipayhk::server::Api for Gateway {
+impl alipayhk::platform::Api for Gateway {
     async fn create_pass(&self, request: CreatePassRequest) -> Answer<CreatePassResponse> {
         self.serve(request, CreatePassResponse::new, |r| self.open_pass(r))
     }

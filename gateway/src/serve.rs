@@ -146,7 +146,7 @@ pub async fn start(config: GatewayConfig) -> std::io::Result<RunningGateway> {
     );
     server.freshness = config.freshness;
     let gateway = config.gateway;
-    let app = alipayhk::server::router(gateway.clone(), server)
+    let app = alipayhk::platform::router(gateway.clone(), server)
         .layer(from_fn_with_state(gateway.clone(), fault_layer::apply));
     let (shutdown, stopped) = oneshot::channel::<()>();
     let limits = config.limits;

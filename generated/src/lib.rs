@@ -58,7 +58,7 @@ pub mod headers;
 
 #[cfg(feature = "server")]
 #[rustfmt::skip]
-pub mod server;
+pub mod platform;
 
 #[cfg(feature = "server")]
 #[rustfmt::skip]

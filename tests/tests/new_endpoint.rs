@@ -69,7 +69,7 @@ use alipayhk::{QueryPointsRequest, QueryPointsResponse, QueryPointsResultCode};
 /// The gateway's handler for the new endpoint: the only code written for it.
 struct Points;
 
-impl alipayhk::server::Api for Points {
+impl alipayhk::platform::Api for Points {
     async fn query_points(&self, request: QueryPointsRequest) -> Result<QueryPointsResponse, ResultInfo> {
         if request.user_id != "2160220000000002" {
             return Err(ResultInfo::new("USER_NOT_EXIST", ResultStatus::Failure, "no such user"));
@@ -85,7 +85,7 @@ async fn main() {
     let platform_public = platform.public_key();
     let merchant_public = merchant.public_key();
     let config = ServerConfig::new(platform, merchant_public, "PROBE");
-    let app = alipayhk::server::router(Arc::new(Points), config);
+    let app = alipayhk::platform::router(Arc::new(Points), config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await });

@@ -91,7 +91,7 @@ pub(super) fn lib_rs(api: &Api, options: &EmitOptions) -> TokenStream {
         pub mod headers;
         #[cfg(feature = "server")]
         #[rustfmt::skip]
-        pub mod server;
+        pub mod platform;
         #webhooks
         #shared
         #(#modules)*

@@ -8,7 +8,7 @@ mod endpoint;
 mod enums;
 mod example;
 mod object;
-mod server;
+mod platform;
 mod types;
 mod validate;
 mod webhooks;
@@ -86,8 +86,12 @@ pub fn generate(api: &Api, options: &EmitOptions) -> Result<GeneratedFiles, Code
         );
     }
     files.insert(
-        "server.rs".into(),
-        render("server.rs", &all_sources, server::server_rs(api, options))?,
+        "platform.rs".into(),
+        render(
+            "platform.rs",
+            &all_sources,
+            platform::platform_rs(api, options),
+        )?,
     );
     if api.endpoints.values().any(|e| e.flow == Flow::Inbound) {
         files.insert(

@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::server::{method, result_field};
+use super::platform::{method, result_field};
 use super::{EmitOptions, docs};
 use crate::model::{Api, Endpoint, Flow};
 

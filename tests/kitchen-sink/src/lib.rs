@@ -30,7 +30,7 @@ pub mod headers;
 
 #[cfg(feature = "server")]
 #[rustfmt::skip]
-pub mod server;
+pub mod platform;
 
 #[rustfmt::skip]
 pub mod types;

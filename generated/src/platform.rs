@@ -11,7 +11,7 @@
 // Source: spec/endpoints/update_pass.yaml (sha256 ffc717d03566951882be126b29267df1021d1652103b4152b284ba0fd702a4e5)
 // Source: spec/endpoints/update_template.yaml (sha256 279f849bf170e960a9d53c30ac169ce86e46dd7c9fda5c3104bd2d2233516173)
 
-//! The server side of the API, for the local gateway and for tests: implement [`Api`] with the behaviour you want and serve [`router`], which verifies every request's signature and signs every answer.
+//! The AlipayHK (platform) side of the API, for the local gateway and for tests: implement [`Api`] with the behaviour you want and serve [`router`], which verifies every request's signature and signs every answer.
 
 use std::sync::Arc;
 use alipayhk_runtime::server::axum::{self, extract::State, routing};

@@ -1,4 +1,4 @@
-//! The server side of the API (`server.rs`, behind the `server` feature): a trait with one
+//! The AlipayHK side of the API (`platform.rs`, behind the `server` feature): a trait with one
 //! method per endpoint and a router that parses, validates and dispatches to it.
 //!
 //! Every method has a default that answers `UN_SUPPORT_BUSINESS` (F), so an endpoint added to
@@ -10,10 +10,10 @@ use quote::{format_ident, quote};
 use super::{EmitOptions, docs};
 use crate::model::{Api, Endpoint, FieldType, Flow};
 
-pub(super) fn server_rs(api: &Api, options: &EmitOptions) -> TokenStream {
+pub(super) fn platform_rs(api: &Api, options: &EmitOptions) -> TokenStream {
     let rt = &options.runtime;
     let doc = docs::inner(
-        "The server side of the API, for the local gateway and for tests: implement [`Api`] with the behaviour you want and serve [`router`], which verifies every request's signature and signs every answer.",
+        "The AlipayHK (platform) side of the API, for the local gateway and for tests: implement [`Api`] with the behaviour you want and serve [`router`], which verifies every request's signature and signs every answer.",
     );
     let outbound = || api.endpoints.values().filter(|e| e.flow == Flow::Outbound);
     let methods = outbound().map(|e| method(e, options));

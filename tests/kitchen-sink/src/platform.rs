@@ -3,7 +3,7 @@
 // Source: spec/api.yaml (sha256 406a491d13d1cfc6c8319b0bef805d66b29740b07c5da8d5d5c0dfd74d86322d)
 // Source: spec/endpoints/place_order.yaml (sha256 ac33d8dbe8b949eda3a7a5ad69379e63885572c6a6bd214e6ca6e5aebefd452d)
 
-//! The server side of the API, for the local gateway and for tests: implement [`Api`] with the behaviour you want and serve [`router`], which verifies every request's signature and signs every answer.
+//! The AlipayHK (platform) side of the API, for the local gateway and for tests: implement [`Api`] with the behaviour you want and serve [`router`], which verifies every request's signature and signs every answer.
 
 use std::sync::Arc;
 use alipayhk_runtime::server::axum::{self, extract::State, routing};
