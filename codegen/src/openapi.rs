@@ -6,7 +6,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::model::{
-    Api, Condition, Endpoint, FieldDef, FieldType, Flow, HeaderPlacement, Message, ObjectDef,
+    Api, Condition, EndpointDef, FieldDef, FieldType, Flow, HeaderPlacement, Message, ObjectDef,
     ResultCodeSet, ResultStatus, RuleDef, TypeDef,
 };
 
@@ -69,7 +69,7 @@ pub fn document(api: &Api) -> Value {
     doc
 }
 
-fn operation(api: &Api, endpoint: &Endpoint) -> Value {
+fn operation(api: &Api, endpoint: &EndpointDef) -> Value {
     let codes = endpoint.result_codes.set(&api.result_code_tables);
     let parameters: Vec<Value> = api
         .headers

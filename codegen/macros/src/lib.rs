@@ -138,7 +138,7 @@
 //! ```
 
 use alipayhk_codegen::emit::EmitOptions;
-use alipayhk_codegen::model::Direction;
+use alipayhk_codegen::model::ObjectRole;
 use proc_macro::TokenStream;
 
 /// Turns a request struct into an endpoint; see the [crate docs](crate).
@@ -151,7 +151,7 @@ pub fn endpoint(args: TokenStream, item: TokenStream) -> TokenStream {
 /// [crate docs](crate).
 #[proc_macro_attribute]
 pub fn object(args: TokenStream, item: TokenStream) -> TokenStream {
-    alipayhk_codegen::attribute::object(args.into(), item.into(), Direction::Request, &options())
+    alipayhk_codegen::attribute::object(args.into(), item.into(), ObjectRole::Request, &options())
         .into()
 }
 
@@ -159,7 +159,7 @@ pub fn object(args: TokenStream, item: TokenStream) -> TokenStream {
 /// [crate docs](crate).
 #[proc_macro_attribute]
 pub fn response(args: TokenStream, item: TokenStream) -> TokenStream {
-    alipayhk_codegen::attribute::object(args.into(), item.into(), Direction::Response, &options())
+    alipayhk_codegen::attribute::object(args.into(), item.into(), ObjectRole::Response, &options())
         .into()
 }
 

@@ -10,7 +10,7 @@ use syn::spanned::Spanned as _;
 use syn::{Ident, ItemStruct, LitStr, Token};
 
 use super::Errors;
-use super::fields::read_struct;
+use super::field_attrs::read_struct;
 use super::spans::Spans;
 use crate::document::raw::{EndpointSpec, IdempotencySpec, Located, MessageSpec, ResultCodeSpec};
 use crate::model::rust_field_ident_name;
@@ -199,7 +199,7 @@ fn read_arg(meta: &ParseNestedMeta<'_>, args: &mut Args, spans: &mut Spans) -> s
                 } else {
                     return Err(inner.error(format!(
                         "unknown idempotency option `{}`, expected one of: key, already_done",
-                        super::fields::path_text(&inner.path)
+                        super::field_attrs::path_text(&inner.path)
                     )));
                 }
                 Ok(())
@@ -209,7 +209,7 @@ fn read_arg(meta: &ParseNestedMeta<'_>, args: &mut Args, spans: &mut Spans) -> s
         _ => {
             return Err(meta.error(format!(
                 "unknown option `{}`, expected one of: {OPTIONS}",
-                super::fields::path_text(&meta.path)
+                super::field_attrs::path_text(&meta.path)
             )));
         }
     }

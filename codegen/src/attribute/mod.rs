@@ -9,9 +9,9 @@
 //! compiler reports the one real error rather than a cascade.
 
 mod args;
-mod fields;
+mod field_attrs;
+mod rust_types;
 mod spans;
-mod types;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -21,7 +21,7 @@ use crate::document::SourceFile;
 use crate::document::raw::TypeSpec;
 use crate::emit::{EmitOptions, endpoint_items, shared_items};
 use crate::error::SpecErrors;
-use crate::model::{self, Direction};
+use crate::model::{self, ObjectRole};
 use spans::Spans;
 
 pub(crate) type Errors = Vec<syn::Error>;
@@ -58,12 +58,12 @@ pub fn endpoint(args: TokenStream, item: TokenStream, options: &EmitOptions) -> 
 pub fn object(
     args: TokenStream,
     item: TokenStream,
-    direction: Direction,
+    role: ObjectRole,
     options: &EmitOptions,
 ) -> TokenStream {
-    let attribute = match direction {
-        Direction::Request => "object",
-        Direction::Response => "response",
+    let attribute = match role {
+        ObjectRole::Request => "object",
+        ObjectRole::Response => "response",
     };
     let item = match syn::parse2::<ItemStruct>(item) {
         Ok(item) => item,
@@ -77,7 +77,7 @@ pub fn object(
         ));
     }
     let mut spans = Spans::default();
-    let read = fields::read_struct(&item, &mut spans, &mut errors);
+    let read = field_attrs::read_struct(&item, &mut spans, &mut errors);
     let spec = TypeSpec {
         name: spans.locate(item.ident.to_string(), item.ident.span()),
         kind: spans.locate("object".to_owned(), item.ident.span()),
@@ -87,7 +87,7 @@ pub fn object(
         values: None,
         transitions: Vec::new(),
     };
-    match model::object_alone(&spec, direction, &source(attribute)) {
+    match model::object_alone(&spec, role, &source(attribute)) {
         Ok(api) if errors.is_empty() => {
             let items = shared_items(&api, options);
             let written = written_types(&item);
@@ -128,8 +128,8 @@ pub fn expand_file(file: syn::File, options: &EmitOptions) -> syn::File {
         let tokens = quote!(#item);
         let expanded = match attr.path().segments[1].ident.to_string().as_str() {
             "endpoint" => endpoint(args, tokens, options),
-            "object" => object(args, tokens, Direction::Request, options),
-            "response" => object(args, tokens, Direction::Response, options),
+            "object" => object(args, tokens, ObjectRole::Request, options),
+            "response" => object(args, tokens, ObjectRole::Response, options),
             other => syn::Error::new_spanned(
                 &attr,
                 format!(

@@ -5,7 +5,7 @@ use quote::{format_ident, quote};
 
 use super::enums::value_enum;
 use super::object::object;
-use super::types::Site;
+use super::type_paths::Site;
 use super::{EmitOptions, docs};
 use crate::model::{Api, Flow, HeaderPlacement, TypeDef};
 

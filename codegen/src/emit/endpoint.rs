@@ -6,12 +6,12 @@ use quote::{format_ident, quote};
 
 use super::enums::{result_codes, status_letter, value_enum};
 use super::object::object;
-use super::types::{Site, path_type};
+use super::type_paths::{Site, path_type};
 use super::{EmitOptions, docs};
-use crate::model::{Api, Endpoint, Flow, Method, ResultCodes, TypeDef};
+use crate::model::{Api, EndpointDef, Flow, Method, ResultCodes, TypeDef};
 
 /// The whole module file of an endpoint.
-pub(super) fn module_file(api: &Api, endpoint: &Endpoint, options: &EmitOptions) -> TokenStream {
+pub(super) fn module_file(api: &Api, endpoint: &EndpointDef, options: &EmitOptions) -> TokenStream {
     let doc = docs::inner(&module_doc(api, endpoint));
     let items = endpoint_items(api, endpoint, options);
     let serde_import = options.serde_crate.is_none().then(|| {
@@ -27,7 +27,7 @@ pub(super) fn module_file(api: &Api, endpoint: &Endpoint, options: &EmitOptions)
 }
 
 /// The items of an endpoint, without module docs or imports: what the attribute macro emits.
-pub fn endpoint_items(api: &Api, endpoint: &Endpoint, options: &EmitOptions) -> TokenStream {
+pub fn endpoint_items(api: &Api, endpoint: &EndpointDef, options: &EmitOptions) -> TokenStream {
     let module = Some(endpoint.module.as_str());
     let request = object(api, &endpoint.request, Site::Endpoint, options, module);
     let endpoint_impl = endpoint_impl(endpoint, options);
@@ -52,7 +52,7 @@ pub fn endpoint_items(api: &Api, endpoint: &Endpoint, options: &EmitOptions) -> 
     }
 }
 
-fn endpoint_impl(endpoint: &Endpoint, options: &EmitOptions) -> TokenStream {
+fn endpoint_impl(endpoint: &EndpointDef, options: &EmitOptions) -> TokenStream {
     let rt = &options.runtime;
     let request = format_ident!("{}", endpoint.request.name);
     let response = path_type(endpoint.response.type_name());
@@ -97,7 +97,7 @@ fn endpoint_impl(endpoint: &Endpoint, options: &EmitOptions) -> TokenStream {
     }
 }
 
-fn module_doc(api: &Api, endpoint: &Endpoint) -> String {
+fn module_doc(api: &Api, endpoint: &EndpointDef) -> String {
     let method = endpoint.method.as_str();
     let codes = endpoint.result_codes.set(&api.result_code_tables);
     let table_note = match &endpoint.result_codes {
@@ -143,7 +143,7 @@ fn module_doc(api: &Api, endpoint: &Endpoint) -> String {
     ])
 }
 
-fn idempotency_doc(endpoint: &Endpoint) -> String {
+fn idempotency_doc(endpoint: &EndpointDef) -> String {
     let resolve = endpoint
         .resolve_unknown_with
         .as_ref()

@@ -107,7 +107,7 @@ fn closed_enum(
     options: &EmitOptions,
 ) -> TokenStream {
     let doc = docs::outer(doc);
-    let (serde_derives, serde_crate) = super::types::serde_derives(options);
+    let (serde_derives, serde_crate) = super::type_paths::serde_derives(options);
     let decls = variants.iter().map(|v| {
         let (ident, wire, doc) = (&v.ident, &v.wire, docs::outer(&v.doc));
         quote! { #doc #[serde(rename = #wire)] #ident, }

@@ -1,10 +1,10 @@
 //! The usage snippet each endpoint module shows, compiled as a doc-test: it builds the
 //! request from its required fields (samples where the spec gives them) and sends it.
 
-use crate::model::{Api, Endpoint, FieldDef, FieldType, Flow, ObjectDef, RuleDef, TypeDef};
+use crate::model::{Api, EndpointDef, FieldDef, FieldType, Flow, ObjectDef, RuleDef, TypeDef};
 
 /// The snippet, as Markdown with a fenced Rust block.
-pub(super) fn snippet(api: &Api, endpoint: &Endpoint) -> String {
+pub(super) fn snippet(api: &Api, endpoint: &EndpointDef) -> String {
     let krate = &api.crate_name;
     let request = &endpoint.request;
     let mut build = format!(
@@ -37,7 +37,7 @@ pub(super) fn snippet(api: &Api, endpoint: &Endpoint) -> String {
     format!("# Example\n\n```no_run\n{body}\n```")
 }
 
-fn arguments(api: &Api, endpoint: &Endpoint, object: &ObjectDef) -> String {
+fn arguments(api: &Api, endpoint: &EndpointDef, object: &ObjectDef) -> String {
     object
         .fields
         .iter()
@@ -47,7 +47,7 @@ fn arguments(api: &Api, endpoint: &Endpoint, object: &ObjectDef) -> String {
         .join(", ")
 }
 
-fn value(api: &Api, endpoint: &Endpoint, field: &FieldDef, ty: &FieldType) -> String {
+fn value(api: &Api, endpoint: &EndpointDef, field: &FieldDef, ty: &FieldType) -> String {
     let krate = &api.crate_name;
     let sample = field.sample.as_deref();
     match ty {

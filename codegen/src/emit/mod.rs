@@ -9,7 +9,7 @@ mod enums;
 mod example;
 mod object;
 mod platform;
-mod types;
+mod type_paths;
 mod validate;
 mod webhooks;
 

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs;
-use super::types::{Site, field_ident, rust_type, serde_derives};
+use super::type_paths::{Site, field_ident, rust_type, serde_derives};
 use super::{EmitOptions, validate};
 use crate::model::{Api, FieldDef, FieldType, MapKey, ObjectDef};
 

@@ -8,7 +8,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{EmitOptions, docs};
-use crate::model::{Api, Endpoint, FieldType, Flow};
+use crate::model::{Api, EndpointDef, FieldType, Flow};
 
 pub(super) fn platform_rs(api: &Api, options: &EmitOptions) -> TokenStream {
     let rt = &options.runtime;
@@ -44,11 +44,11 @@ pub(super) fn platform_rs(api: &Api, options: &EmitOptions) -> TokenStream {
     }
 }
 
-pub(super) fn method(endpoint: &Endpoint, options: &EmitOptions) -> TokenStream {
+pub(super) fn method(endpoint: &EndpointDef, options: &EmitOptions) -> TokenStream {
     let rt = &options.runtime;
     let ident = format_ident!("{}", endpoint.module);
     let request = format_ident!("{}", endpoint.request.name);
-    let response = super::types::path_type(endpoint.response.type_name());
+    let response = super::type_paths::path_type(endpoint.response.type_name());
     let name = &endpoint.name;
     let doc = docs::outer(&format!(
         "`{} {}`: {}.",
@@ -67,7 +67,7 @@ pub(super) fn method(endpoint: &Endpoint, options: &EmitOptions) -> TokenStream 
     }
 }
 
-fn route(endpoint: &Endpoint, options: &EmitOptions) -> TokenStream {
+fn route(endpoint: &EndpointDef, options: &EmitOptions) -> TokenStream {
     let rt = &options.runtime;
     let ident = format_ident!("{}", endpoint.module);
     let request = format_ident!("{}", endpoint.request.name);
@@ -84,7 +84,7 @@ fn route(endpoint: &Endpoint, options: &EmitOptions) -> TokenStream {
 }
 
 /// Where a failure answer puts the result object: the name the response uses for it.
-pub(super) fn result_field(endpoint: &Endpoint) -> &str {
+pub(super) fn result_field(endpoint: &EndpointDef) -> &str {
     endpoint
         .response
         .declared()

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::EmitOptions;
-use super::types::field_ident;
+use super::type_paths::field_ident;
 use crate::model::{
     Api, Condition, FieldDef, FieldType, ObjectDef, RuleDef, TypeDef, TypeHome, TypeKind,
 };

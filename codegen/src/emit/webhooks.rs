@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 
 use super::platform::{method, result_field};
 use super::{EmitOptions, docs};
-use crate::model::{Api, Endpoint, Flow};
+use crate::model::{Api, EndpointDef, Flow};
 
 pub(super) fn webhooks_rs(api: &Api, options: &EmitOptions) -> TokenStream {
     let rt = &options.runtime;
@@ -50,7 +50,7 @@ pub(super) fn webhooks_rs(api: &Api, options: &EmitOptions) -> TokenStream {
     }
 }
 
-fn route(endpoint: &Endpoint, options: &EmitOptions) -> TokenStream {
+fn route(endpoint: &EndpointDef, options: &EmitOptions) -> TokenStream {
     let rt = &options.runtime;
     let ident = format_ident!("{}", endpoint.module);
     let request = format_ident!("{}", endpoint.request.name);

@@ -250,7 +250,7 @@ pub(super) fn build_endpoint(
     spec: &EndpointSpec,
     source: &crate::document::SourceFile,
     existing_types: bool,
-) -> Option<Endpoint> {
+) -> Option<EndpointDef> {
     let name = &spec.name.value;
     let name_ok = is_lower_camel(name);
     if !name_ok {
@@ -337,7 +337,7 @@ pub(super) fn build_endpoint(
         .declared()
         .and_then(|r| check_sample(report, "endpoint.response.sample", &spec.response, r));
 
-    Some(Endpoint {
+    Some(EndpointDef {
         name: name.clone(),
         flow,
         idempotency,

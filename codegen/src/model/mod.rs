@@ -7,7 +7,6 @@
 // Leaves first: where errors go (`report`) and what a type name can mean (`scope`); then the
 // checks of fields, rules, shared types and result codes, the whole-API reachability pass
 // (`reach`), and the builders.
-mod alone;
 mod build;
 mod field_keys;
 mod fields;
@@ -18,12 +17,13 @@ mod result_codes;
 mod rules;
 mod scope;
 mod shared_types;
+mod standalone;
 
 use std::collections::BTreeMap;
 
-pub use alone::{Direction, endpoint_alone, object_alone};
 pub use build::build;
 pub use names::{is_lower_camel, is_pascal, rust_field_ident_name, variant_name};
+pub use standalone::{ObjectRole, endpoint_alone, object_alone};
 
 use crate::document::SourceFile;
 
@@ -45,7 +45,7 @@ pub struct Api {
     /// Result-code tables shared by several endpoints, by Rust name.
     pub result_code_tables: BTreeMap<String, ResultCodeSet>,
     /// Endpoints, by name.
-    pub endpoints: BTreeMap<String, Endpoint>,
+    pub endpoints: BTreeMap<String, EndpointDef>,
     /// `api.yaml`.
     pub source: SourceFile,
 }
@@ -132,7 +132,7 @@ impl Method {
 
 /// One endpoint.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Endpoint {
+pub struct EndpointDef {
     /// The spec name, such as `updatePass`.
     pub name: String,
     /// Who calls whom.
@@ -237,7 +237,7 @@ impl ResultCodes {
     }
 }
 
-/// Who calls whom.
+/// Who calls whom: the YAML key `direction` (`outbound`, `inbound`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Flow {
     /// The merchant calls AlipayHK.

@@ -15,7 +15,7 @@ use crate::error::SpecErrors;
 
 /// Which side of a call an object travels on, which decides what the model gives it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Direction {
+pub enum ObjectRole {
     /// Sent: validated before sending; its enums are closed.
     Request,
     /// Received: never validated; its enums keep values this version does not know.
@@ -58,7 +58,7 @@ pub fn endpoint_alone(spec: &EndpointSpec, source: &SourceFile) -> Result<Api, S
 /// that object and the enums its fields declare.
 pub fn object_alone(
     spec: &TypeSpec,
-    direction: Direction,
+    role: ObjectRole,
     source: &SourceFile,
 ) -> Result<Api, SpecErrors> {
     let mut errors = Vec::new();
@@ -80,14 +80,14 @@ pub fn object_alone(
         spec.fields.as_deref().unwrap_or_default(),
         &spec.rules,
     );
-    object.validated = direction == Direction::Request;
+    object.validated = role == ObjectRole::Request;
     if !errors.is_empty() {
         return Err(SpecErrors(errors));
     }
     let mut api = alone_api(name, source);
     for (type_name, (mut def, _)) in scope.into_local() {
         if let TypeDef::Enum(e) = &mut def {
-            e.open = direction == Direction::Response;
+            e.open = role == ObjectRole::Response;
         }
         api.shared_types.insert(type_name, def);
     }

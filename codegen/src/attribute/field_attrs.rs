@@ -8,8 +8,8 @@ use syn::spanned::Spanned as _;
 use syn::{Attribute, Fields, Ident, ItemStruct, Lit, LitStr, Token};
 
 use super::Errors;
+use super::rust_types::{enum_name, spec_type};
 use super::spans::Spans;
-use super::types::{enum_name, spec_type};
 use crate::document::raw::{EnumValueSpec, FieldSpec, MapKeySpec, RequiredWhenSpec, RuleSpec};
 use crate::model::rust_field_ident_name;
 
