@@ -8,7 +8,15 @@
 //!    `file:line:column: field: message`;
 //! 3. [`emit`]: turn the model into Rust tokens, formatted by `prettyplease`.
 //!
-//! [`output`] writes the result atomically or compares it with what is on disk.
+//! [`output`] writes the result atomically or compares it with what is on disk; [`attribute`]
+//! is the second front door, reading `#[alipayhk::endpoint]` structs into the same documents.
+//!
+//! **Names.** `document` is the spec as read (not the repository's `spec/` folder); model
+//! types end in `Def` (`EndpointDef`, `ObjectDef`, `EnumDef`), apart from the runtime's
+//! `Endpoint` trait; `Flow` is the YAML key `direction` (who calls whom), and `ObjectRole` says
+//! whether a standalone object is sent or received. In `emit`, `platform` writes the AlipayHK
+//! side of the API and `type_paths` spells model types as Rust paths; in `attribute`,
+//! `field_attrs` reads field attributes and `rust_types` maps Rust types back to spec types.
 //!
 //! ```no_run
 //! use std::path::Path;

@@ -2,6 +2,12 @@
 //! encrypted responses), served on 127.0.0.1 from the same spec as the client, with passes
 //! held in memory and faults a test can script.
 //!
+//! **Layout.** `records` (passes, templates, codes as data), `faults` (the fault book) and
+//! `state` (the gateway's state, scripted results, replays) are leaves; `passes`, `templates`
+//! and `tokens` hold the behaviour on that state, under names that say what it does
+//! (`open_pass`, `switch_template_status`, …); `api` implements the generated
+//! `alipayhk::platform::Api` on top, and `fault_layer` and `serve` put it on the network.
+//!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
 //! use alipayhk_gateway::{GatewayConfig, start};

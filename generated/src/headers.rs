@@ -2,14 +2,14 @@
 // `cargo run -p alipayhk-codegen -- generate`.
 // Source: spec/api.yaml (sha256 3213c285528db017fb5506c12e1d227942bc0b364da318b372956cf0e5a9aea3)
 
-//! Names of the protocol headers, as the spec lists them.
+//! Names of the protocol headers, as the spec lists them; the runtime's own names (`runtime::wire`) where it has them.
 
 /// An ID provided by AlipayHK, used to identify partner and application system.
 ///
 /// Sent on requests and responses; required.
 ///
 /// Sample: `4Q5Y8W0WSG45P907917`
-pub const CLIENT_ID: &str = "Client-Id";
+pub const CLIENT_ID: &str = alipayhk_runtime::wire::CLIENT_ID;
 
 /// The RFC 2616 media type of the request body; the charset must be the one used for
 /// cryptographic operations.
@@ -17,7 +17,7 @@ pub const CLIENT_ID: &str = "Client-Id";
 /// Sent on requests and responses; required.
 ///
 /// Sample: `application/json; charset=UTF-8`
-pub const CONTENT_TYPE: &str = "Content-Type";
+pub const CONTENT_TYPE: &str = alipayhk_runtime::wire::CONTENT_TYPE;
 
 /// Comma-separated `key=value` pairs: `algorithm` (`RSA256`), `keyVersion` (version of
 /// the signing key; the latest when omitted) and `signature` (base64, then URL-encoded).
@@ -25,7 +25,7 @@ pub const CONTENT_TYPE: &str = "Content-Type";
 /// Sent on requests and responses; required.
 ///
 /// Sample: `algorithm=RSA256,keyVersion=1,signature=KEhXthj4bJ801Hqw8kaLvEKc0Rii8KsNUazw7kZgjxyGSPuOZ48058UVJUkkR21iD9JkHBGR`
-pub const SIGNATURE: &str = "Signature";
+pub const SIGNATURE: &str = alipayhk_runtime::wire::SIGNATURE;
 
 /// Present when the body is encrypted: comma-separated `key=value` pairs `algorithm`
 /// (`RSA_AES`), `keyVersion` and `symmetricKey` (the RSA-wrapped AES key, base64, then
@@ -35,25 +35,25 @@ pub const SIGNATURE: &str = "Signature";
 /// Sent on requests and responses; optional.
 ///
 /// Sample: `algorithm=RSA_AES,keyVersion=1,symmetricKey=bqS8HSmdaRrpKSuPy7CqUlyd8lJurG93`
-pub const ENCRYPT: &str = "Encrypt";
+pub const ENCRYPT: &str = alipayhk_runtime::wire::ENCRYPT;
 
 /// The ISO-8601 datetime of this API request, with timezone.
 ///
 /// Sent on requests; required.
 ///
 /// Sample: `2024-05-22T06:42:21+05:30`
-pub const REQUEST_TIME: &str = "Request-Time";
+pub const REQUEST_TIME: &str = alipayhk_runtime::wire::REQUEST_TIME;
 
 /// The ISO-8601 datetime of this API response, with timezone.
 ///
 /// Sent on responses; required.
 ///
 /// Sample: `2024-05-22T06:42:21+05:30`
-pub const RESPONSE_TIME: &str = "Response-Time";
+pub const RESPONSE_TIME: &str = alipayhk_runtime::wire::RESPONSE_TIME;
 
 /// An ID for tracing this request; quote it to AlipayHK support.
 ///
 /// Sent on responses; optional.
 ///
 /// Sample: `abcdefg135202000000000263818`
-pub const TRACER_ID: &str = "Tracer-Id";
+pub const TRACER_ID: &str = alipayhk_runtime::wire::TRACER_ID;

@@ -17,6 +17,18 @@
 //! - [`key_files`]: private key files written 0600, with a warning for ones others can read.
 //!
 //! Most users depend on the generated `alipayhk` crate, which re-exports these items.
+//!
+//! **Names.** [`sign::SignedContent`] is what a signature covers, in both directions;
+//! [`wire`] holds the protocol's header names, content types and time format; the private
+//! `seal` module encrypts-and-signs and decrypts for the client and the server alike.
+//! "Server" means only the serving side of the protocol ([`server`], [`serve`]); the
+//! AlipayHK side of the API in the generated crate is `platform`.
+//!
+//! **Errors.** What a call can fail with ([`Error`], [`ProtocolError`], [`KeyError`],
+//! [`HeaderError`], …) lives in one module and is re-exported here. An error that only one
+//! module's functions return lives beside them: `ClientBuilder::build`'s [`BuildError`],
+//! `server::Rejection`, `notifications::StoreError`, `request_time::StaleMessage`,
+//! `key_files::KeyFileError`.
 
 #[cfg(feature = "client")]
 mod client;
@@ -36,6 +48,8 @@ pub mod request_time;
 mod result;
 #[cfg(feature = "client")]
 pub mod retry;
+#[cfg(any(feature = "client", feature = "server"))]
+mod seal;
 #[cfg(feature = "server")]
 pub mod serve;
 #[cfg(feature = "server")]

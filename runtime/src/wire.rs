@@ -13,6 +13,8 @@ pub const SIGNATURE: &str = "Signature";
 pub const ENCRYPT: &str = "Encrypt";
 /// `Content-Type`.
 pub const CONTENT_TYPE: &str = "Content-Type";
+/// `Tracer-Id`: AlipayHK's ID for a request, to quote to its support.
+pub const TRACER_ID: &str = "Tracer-Id";
 
 /// The content type of a plain JSON body.
 pub const JSON: &str = "application/json; charset=UTF-8";

@@ -13,6 +13,7 @@ use super::Errors;
 use super::field_attrs::read_struct;
 use super::spans::Spans;
 use crate::document::raw::{EndpointSpec, IdempotencySpec, Located, MessageSpec, ResultCodeSpec};
+use crate::model::ExistingTypes;
 use crate::model::rust_field_ident_name;
 
 const OPTIONS: &str = "method, path, response, result_codes, idempotency, summary";
@@ -34,7 +35,7 @@ pub(super) fn read_endpoint(
     item: &ItemStruct,
     spans: &mut Spans,
     errors: &mut Errors,
-) -> Option<EndpointSpec> {
+) -> Option<(EndpointSpec, ExistingTypes)> {
     let mut args = Args::default();
     let parser = syn::meta::parser(|meta| read_arg(&meta, &mut args, spans));
     if let Err(error) = syn::parse::Parser::parse2(parser, tokens) {
@@ -89,7 +90,7 @@ pub(super) fn read_endpoint(
     });
     let name = stem.to_lower_camel_case();
     let at = item.ident.span();
-    Some(EndpointSpec {
+    let spec = EndpointSpec {
         summary: args
             .summary
             .unwrap_or_else(|| spans.locate(format!("The `{name}` endpoint"), at)),
@@ -105,22 +106,24 @@ pub(super) fn read_endpoint(
             fields: request.fields,
             rules: request.rules,
             sample: None,
-            existing: None,
         },
         response: MessageSpec {
             description: None,
             fields: Vec::new(),
             rules: Vec::new(),
             sample: None,
-            existing: Some(response?),
         },
         direction: None,
         idempotency,
         resolve_unknown_with: None,
         result_codes: args.codes,
         result_code_table: None,
-        existing_result_codes: args.existing_codes,
-    })
+    };
+    let existing = ExistingTypes {
+        response: Some(response?),
+        result_codes: args.existing_codes,
+    };
+    Some((spec, existing))
 }
 
 fn read_arg(meta: &ParseNestedMeta<'_>, args: &mut Args, spans: &mut Spans) -> syn::Result<()> {

@@ -36,7 +36,7 @@ pub fn endpoint(args: TokenStream, item: TokenStream, options: &EmitOptions) -> 
     let mut errors = Errors::new();
     let spec = args::read_endpoint(args, &item, &mut spans, &mut errors);
     let source = source("endpoint");
-    let built = spec.map(|spec| model::endpoint_alone(&spec, &source));
+    let built = spec.map(|(spec, existing)| model::endpoint_alone(&spec, &existing, &source));
     match (built, errors.is_empty()) {
         (Some(Ok(api)), true) => {
             let endpoint = api.endpoints.values().next();

@@ -167,10 +167,6 @@ pub struct EndpointSpec {
     /// A shared table from `api.yaml`, instead of `result_codes`.
     #[serde(default)]
     pub result_code_table: Option<Located<String>>,
-    /// An existing Rust type used as the result-code enum instead of `result_codes`
-    /// (attribute front door only).
-    #[serde(skip)]
-    pub existing_result_codes: Option<Located<String>>,
 }
 
 /// `idempotency: { key, already_done }`.
@@ -200,10 +196,6 @@ pub struct MessageSpec {
     /// A JSON sample from the docs.
     #[serde(default)]
     pub sample: Option<Located<String>>,
-    /// An existing Rust type used as the body instead of `fields` (attribute front door
-    /// only).
-    #[serde(skip)]
-    pub existing: Option<Located<String>>,
 }
 
 /// One field of an object.

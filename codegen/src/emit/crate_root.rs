@@ -98,8 +98,23 @@ pub(super) fn lib_rs(api: &Api, options: &EmitOptions) -> TokenStream {
     }
 }
 
-pub(super) fn headers_rs(api: &Api) -> TokenStream {
-    let doc = docs::inner("Names of the protocol headers, as the spec lists them.");
+/// The headers whose names the runtime owns (`runtime::wire`): the generated constants refer
+/// to those, so the client, the server and the generated crate cannot disagree on a name.
+const RUNTIME_HEADERS: &[&str] = &[
+    "Client-Id",
+    "Content-Type",
+    "Encrypt",
+    "Request-Time",
+    "Response-Time",
+    "Signature",
+    "Tracer-Id",
+];
+
+pub(super) fn headers_rs(api: &Api, options: &EmitOptions) -> TokenStream {
+    let rt = &options.runtime;
+    let doc = docs::inner(
+        "Names of the protocol headers, as the spec lists them; the runtime's own names (`runtime::wire`) where it has them.",
+    );
     let consts = api.headers.iter().map(|header| {
         let ident = format_ident!("{}", header.name.to_uppercase().replace('-', "_"));
         let placement = match header.placement {
@@ -124,7 +139,11 @@ pub(super) fn headers_rs(api: &Api) -> TokenStream {
         ]);
         let doc = docs::outer(&text);
         let name = &header.name;
-        quote! { #doc pub const #ident: &str = #name; }
+        if RUNTIME_HEADERS.contains(&name.as_str()) {
+            quote! { #doc pub const #ident: &str = #rt::wire::#ident; }
+        } else {
+            quote! { #doc pub const #ident: &str = #name; }
+        }
     });
     quote! {
         #doc

@@ -73,7 +73,11 @@ pub fn generate(api: &Api, options: &EmitOptions) -> Result<GeneratedFiles, Code
     );
     files.insert(
         "headers.rs".into(),
-        render("headers.rs", &[&api.source], crate_root::headers_rs(api))?,
+        render(
+            "headers.rs",
+            &[&api.source],
+            crate_root::headers_rs(api, options),
+        )?,
     );
     if api.has_shared_items() {
         files.insert(

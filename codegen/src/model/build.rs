@@ -117,6 +117,7 @@ pub fn build(sources: &SpecSources) -> Result<Api, SpecErrors> {
                 tables: &tables,
             },
             spec,
+            &ExistingTypes::default(),
             source,
             false,
         ) else {
@@ -248,6 +249,7 @@ pub(super) fn build_endpoint(
     declared: &mut BTreeMap<String, (std::path::PathBuf, u32, u32)>,
     shared: &Shared<'_>,
     spec: &EndpointSpec,
+    existing: &ExistingTypes,
     source: &crate::document::SourceFile,
     existing_types: bool,
 ) -> Option<EndpointDef> {
@@ -292,7 +294,7 @@ pub(super) fn build_endpoint(
         &format!("{prefix}Request"),
         &spec.request,
     );
-    let response = match &spec.response.existing {
+    let response = match &existing.response {
         Some(existing) => Message::Existing(existing.value.clone()),
         None => Message::Declared(build_message(
             report,
@@ -302,7 +304,13 @@ pub(super) fn build_endpoint(
             &spec.response,
         )),
     };
-    let result_codes = endpoint_result_codes(report, tables, spec, &prefix);
+    let result_codes = endpoint_result_codes(
+        report,
+        tables,
+        spec,
+        existing.result_codes.as_ref(),
+        &prefix,
+    );
     let flow = match spec.direction.as_ref().map(|d| d.value.as_str()) {
         None | Some("outbound") => Flow::Outbound,
         Some("inbound") => Flow::Inbound,

@@ -26,6 +26,17 @@ pub use names::{is_lower_camel, is_pascal, rust_field_ident_name, variant_name};
 pub use standalone::{ObjectRole, endpoint_alone, object_alone};
 
 use crate::document::SourceFile;
+use crate::document::raw::Located;
+
+/// Types an attribute names instead of declaring them: what only the attribute front door
+/// has, so the spec documents (which YAML fills too) do not carry it.
+#[derive(Debug, Clone, Default)]
+pub struct ExistingTypes {
+    /// An existing Rust type used as the response body instead of declared fields.
+    pub response: Option<Located<String>>,
+    /// An existing Rust type used as the result-code enum instead of declared codes.
+    pub result_codes: Option<Located<String>>,
+}
 
 /// The whole API.
 #[derive(Debug, Clone, PartialEq)]

@@ -13,14 +13,11 @@ pub(super) fn endpoint_result_codes(
     report: &mut Reporter<'_>,
     tables: &BTreeMap<String, ResultCodeSet>,
     spec: &EndpointSpec,
+    existing: Option<&Located<String>>,
     prefix: &str,
 ) -> ResultCodes {
     let own = format!("{prefix}ResultCode");
-    match (
-        &spec.existing_result_codes,
-        &spec.result_code_table,
-        &spec.result_codes,
-    ) {
+    match (existing, &spec.result_code_table, &spec.result_codes) {
         (Some(existing), _, _) => ResultCodes::Existing(existing.value.clone()),
         (None, Some(table), Some(_)) => {
             report.error(

@@ -23,7 +23,11 @@ pub enum ObjectRole {
 }
 
 /// Checks one endpoint and returns an [`Api`] holding only it.
-pub fn endpoint_alone(spec: &EndpointSpec, source: &SourceFile) -> Result<Api, SpecErrors> {
+pub fn endpoint_alone(
+    spec: &EndpointSpec,
+    existing: &ExistingTypes,
+    source: &SourceFile,
+) -> Result<Api, SpecErrors> {
     let mut errors = Vec::new();
     let mut report = Reporter {
         file: &source.path,
@@ -40,6 +44,7 @@ pub fn endpoint_alone(spec: &EndpointSpec, source: &SourceFile) -> Result<Api, S
             tables: &BTreeMap::new(),
         },
         spec,
+        existing,
         source,
         true,
     );

@@ -17,7 +17,8 @@ use crate::Endpoint;
 use crate::encrypt::BodyCipher;
 use crate::error::Error;
 use crate::keys::{PrivateKey, PublicKey};
-use crate::sign::{self, SignatureHeader};
+use crate::seal;
+use crate::sign::SignedContent;
 use crate::wire;
 
 /// The AlipayHK production gateway. Test hosts are assigned per merchant; set yours with
@@ -116,38 +117,17 @@ impl Client {
     pub fn prepare<E: Endpoint>(&self, request: &E) -> Result<SignedRequest, Error<E::ResultCode>> {
         request.validate()?;
         let json = serde_json::to_vec(request).map_err(|e| Error::Build(Box::new(e)))?;
-        let (body, content_type, encrypt) = if self.inner.encrypt_requests {
-            let sealed =
-                self.inner
-                    .cipher
-                    .encrypt(&self.inner.platform_key, &self.inner.key_version, &json);
-            (sealed.body, wire::ENCRYPTED, Some(sealed.header))
-        } else {
-            (json, wire::JSON, None)
-        };
-        Ok(self.sign_body(E::METHOD.as_str(), E::PATH, body, content_type, encrypt))
-    }
-
-    /// Signs prepared body bytes with a fresh `Request-Time`.
-    fn sign_body(
-        &self,
-        method: &'static str,
-        path: &'static str,
-        body: Vec<u8>,
-        content_type: &'static str,
-        encrypt: Option<String>,
-    ) -> SignedRequest {
-        let mut headers = vec![
-            (wire::CONTENT_TYPE, content_type.to_owned()),
-            (wire::CLIENT_ID, self.inner.client_id.clone()),
-        ];
-        headers.extend(encrypt.map(|value| (wire::ENCRYPT, value)));
-        self.resign(&SignedRequest {
-            method,
-            path,
-            headers,
-            body,
-        })
+        let inner = &self.inner;
+        let sealed = seal::seal_body(
+            &*inner.cipher,
+            &inner.platform_key,
+            &inner.key_version,
+            json,
+            inner.encrypt_requests,
+        );
+        let mut headers = sealed.headers();
+        headers.push((wire::CLIENT_ID, inner.client_id.clone()));
+        Ok(self.stamp(E::METHOD.as_str(), E::PATH, headers, sealed.body))
     }
 
     /// A copy of `request` with a fresh `Request-Time` and a signature over the same body;
@@ -172,19 +152,16 @@ impl Client {
     ) -> SignedRequest {
         let inner = &self.inner;
         let time = inner.time_format.now();
-        let signature = sign::SignedContent {
+        let content = SignedContent {
             method,
             path: &inner.signed_path(path),
             client_id: &inner.client_id,
             time: &time,
             body: &body,
-        }
-        .sign(&inner.merchant_key);
+        };
+        let signature = seal::signature_header(&inner.merchant_key, &inner.key_version, content);
         headers.push((wire::REQUEST_TIME, time));
-        headers.push((
-            wire::SIGNATURE,
-            SignatureHeader::new(inner.key_version.clone(), signature).to_header_value(),
-        ));
+        headers.push((wire::SIGNATURE, signature));
         SignedRequest {
             method,
             path,
@@ -225,7 +202,7 @@ impl Client {
         tracing::debug!(
             endpoint = E::NAME,
             status = received.status,
-            tracer_id = ?received.headers.get("tracer-id"),
+            tracer_id = ?received.headers.get(wire::TRACER_ID),
             "response received"
         );
         self.read_response::<E>(received.status, &received.headers, &received.body)

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use super::Client;
 use crate::error::{Error, ProtocolError, UnknownReason};
 use crate::request_time::Freshness;
+use crate::seal;
 use crate::sign::{self, SignatureHeader};
 use crate::{Endpoint, ResultCode, ResultInfo, ResultStatus};
 
@@ -84,18 +85,11 @@ impl Client {
             }
             (None, None) => false,
         };
-        let decrypted;
-        let body = match header("encrypt") {
-            // An unsigned body is never decrypted: its key wrap could be anyone's.
-            Some(encrypt) if signed => {
-                decrypted = inner
-                    .cipher
-                    .decrypt(&inner.merchant_key, encrypt, body)
-                    .map_err(|_| ProtocolError::Decryption)?;
-                decrypted.as_slice()
-            }
-            _ => body,
-        };
+        // An unsigned body is never decrypted: its key wrap could be anyone's.
+        let encrypt = header("encrypt").filter(|_| signed);
+        let body = seal::open_body(&*inner.cipher, &inner.merchant_key, encrypt, body)
+            .map_err(|_| ProtocolError::Decryption)?;
+        let body = &*body;
         let result = serde_json::from_slice::<Envelope>(body)
             .ok()
             .and_then(|e| e.result);

@@ -14,6 +14,7 @@
 mod answer;
 mod middleware;
 
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use axum::http::HeaderMap;
@@ -27,11 +28,11 @@ pub use middleware::{Verified, VerifiedResponse, protocol, verified};
 use crate::encrypt::{BodyCipher, RsaAesEcb};
 use crate::keys::{PrivateKey, PublicKey};
 use crate::request_time::{Freshness, StaleMessage};
-use crate::sign::{self, SignatureHeader};
+use crate::seal;
+use crate::sign::{SignatureHeader, SignedContent};
 use crate::wire;
 
 /// Keys, identity and limits of the serving side.
-#[derive(Debug)]
 pub struct ServerConfig {
     /// Signs responses and decrypts encrypted requests.
     pub own_key: PrivateKey,
@@ -47,6 +48,22 @@ pub struct ServerConfig {
     pub body_timeout: Duration,
     /// How old, and how far ahead, a `Request-Time` may be.
     pub freshness: Freshness,
+    /// Decrypts encrypted requests and encrypts the answers to them.
+    pub cipher: Arc<dyn BodyCipher>,
+}
+
+impl std::fmt::Debug for ServerConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServerConfig")
+            .field("own_key", &self.own_key)
+            .field("peer_key", &self.peer_key)
+            .field("client_id", &self.client_id)
+            .field("key_version", &self.key_version)
+            .field("max_body", &self.max_body)
+            .field("body_timeout", &self.body_timeout)
+            .field("freshness", &self.freshness)
+            .finish_non_exhaustive()
+    }
 }
 
 impl ServerConfig {
@@ -61,6 +78,7 @@ impl ServerConfig {
             max_body: 1 << 20,
             body_timeout: Duration::from_secs(10),
             freshness: Freshness::default(),
+            cipher: Arc::new(RsaAesEcb),
         }
     }
 }
@@ -141,7 +159,7 @@ pub fn verify_request(
     config.freshness.check(wire::REQUEST_TIME, time, now)?;
     let signature = SignatureHeader::parse(signature).map_err(|_| Rejection::InvalidSignature)?;
     let path = path.split('?').next().unwrap_or(path);
-    sign::SignedContent {
+    SignedContent {
         method,
         path,
         client_id,
@@ -150,15 +168,11 @@ pub fn verify_request(
     }
     .verify(&config.peer_key, &signature.signature)
     .map_err(|_| Rejection::InvalidSignature)?;
-    let (body, encrypted) = match header("encrypt") {
-        Some(encrypt) => {
-            let plain = RsaAesEcb
-                .decrypt(&config.own_key, encrypt, body)
-                .map_err(|_| Rejection::Undecryptable)?;
-            (plain.to_vec(), true)
-        }
-        None => (body.to_vec(), false),
-    };
+    let encrypt = header("encrypt");
+    let body = seal::open_body(&*config.cipher, &config.own_key, encrypt, body)
+        .map_err(|_| Rejection::Undecryptable)?
+        .into_owned();
+    let encrypted = encrypt.is_some();
     let caller = Caller {
         client_id: client_id.to_owned(),
         request_time: time.to_owned(),
@@ -184,31 +198,27 @@ pub fn sign_response(
     body: Vec<u8>,
     encrypt: bool,
 ) -> SignedResponse {
-    let mut headers = Vec::with_capacity(5);
-    let body = if encrypt {
-        let sealed = RsaAesEcb.encrypt(&config.peer_key, &config.key_version, &body);
-        headers.push((wire::CONTENT_TYPE, wire::ENCRYPTED.to_owned()));
-        headers.push((wire::ENCRYPT, sealed.header));
-        sealed.body
-    } else {
-        headers.push((wire::CONTENT_TYPE, wire::JSON.to_owned()));
-        body
-    };
+    let sealed = seal::seal_body(
+        &*config.cipher,
+        &config.peer_key,
+        &config.key_version,
+        body,
+        encrypt,
+    );
+    let mut headers = sealed.headers();
+    let body = sealed.body;
     let path = path.split('?').next().unwrap_or(path);
     let time = wire::rfc3339_now();
-    let signature = sign::SignedContent {
+    let content = SignedContent {
         method,
         path,
         client_id: &config.client_id,
         time: &time,
         body: &body,
-    }
-    .sign(&config.own_key);
+    };
+    let signature = seal::signature_header(&config.own_key, &config.key_version, content);
     headers.push((wire::CLIENT_ID, config.client_id.clone()));
     headers.push((wire::RESPONSE_TIME, time));
-    headers.push((
-        wire::SIGNATURE,
-        SignatureHeader::new(config.key_version.clone(), signature).to_header_value(),
-    ));
+    headers.push((wire::SIGNATURE, signature));
     SignedResponse { headers, body }
 }

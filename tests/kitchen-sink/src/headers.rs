@@ -2,9 +2,9 @@
 // `cargo run -p alipayhk-codegen -- generate`.
 // Source: spec/api.yaml (sha256 406a491d13d1cfc6c8319b0bef805d66b29740b07c5da8d5d5c0dfd74d86322d)
 
-//! Names of the protocol headers, as the spec lists them.
+//! Names of the protocol headers, as the spec lists them; the runtime's own names (`runtime::wire`) where it has them.
 
 /// Client id.
 ///
 /// Sent on requests and responses; required.
-pub const CLIENT_ID: &str = "Client-Id";
+pub const CLIENT_ID: &str = alipayhk_runtime::wire::CLIENT_ID;
