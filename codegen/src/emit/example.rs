@@ -73,7 +73,7 @@ fn value(api: &Api, endpoint: &EndpointDef, field: &FieldDef, ty: &FieldType) ->
         ),
         FieldType::Array(_) => "Vec::new()".into(),
         FieldType::Map(_) => "Default::default()".into(),
-        FieldType::Named(r) => match api.resolve(r, Some(&endpoint.module)) {
+        FieldType::Named(r) => match api.resolve(r) {
             Some(TypeDef::Enum(e)) => format!(
                 "{krate}::{}::{}",
                 e.name,

@@ -20,7 +20,7 @@ pub(super) fn validate_impl(
     let field_checks: Vec<TokenStream> = def
         .fields
         .iter()
-        .filter_map(|f| field_checks(api, f, options, module))
+        .filter_map(|f| field_checks(api, f, options))
         .collect();
     let rule_checks: Vec<TokenStream> = def
         .rules
@@ -43,12 +43,7 @@ pub(super) fn validate_impl(
     }
 }
 
-fn field_checks(
-    api: &Api,
-    field: &FieldDef,
-    options: &EmitOptions,
-    module: Option<&str>,
-) -> Option<TokenStream> {
+fn field_checks(api: &Api, field: &FieldDef, options: &EmitOptions) -> Option<TokenStream> {
     let rt = &options.runtime;
     let ident = field_ident(&field.rust_name);
     let wire = &field.wire_name;
@@ -81,7 +76,7 @@ fn field_checks(
                 quote!(#rt::validation::check_range(#as_f64, #min, #max, &path.field(#wire), violations);),
             )
         }
-        ty if needs_nested_validation(api, ty, module) => {
+        ty if needs_nested_validation(api, ty) => {
             // Option, Vec and maps of validated types implement `Validate` themselves.
             return Some(
                 quote!(#rt::Validate::validate_at(&self.#ident, &path.field(#wire), violations);),
@@ -98,12 +93,10 @@ fn field_checks(
 
 /// Whether a field holds (possibly inside arrays and maps) an object or open enum that checks
 /// itself.
-fn needs_nested_validation(api: &Api, ty: &FieldType, module: Option<&str>) -> bool {
+fn needs_nested_validation(api: &Api, ty: &FieldType) -> bool {
     match ty {
-        FieldType::Array(inner) | FieldType::Map(inner) => {
-            needs_nested_validation(api, inner, module)
-        }
-        FieldType::Named(r) => match api.resolve(r, module) {
+        FieldType::Array(inner) | FieldType::Map(inner) => needs_nested_validation(api, inner),
+        FieldType::Named(r) => match api.resolve(r) {
             Some(TypeDef::Object(o)) => o.validated,
             Some(TypeDef::Enum(e)) => e.open,
             None => r.kind == TypeKind::Object,

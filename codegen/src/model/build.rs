@@ -286,6 +286,7 @@ pub(super) fn build_endpoint(
     let prefix = pascal(name);
     let tables = shared.tables;
     let mut scope = Scope::new(shared.kinds, shared.types, TypeHome::Local, &prefix)
+        .owned_by(name)
         .with_existing_types(existing_types);
     let request = build_message(
         report,

@@ -232,12 +232,14 @@ fn resolve_name(
                 name: other.to_owned(),
                 kind,
                 home: TypeHome::Shared,
+                owner: None,
             }),
             None if scope.takes_existing_types() && syn::parse_str::<syn::Type>(other).is_ok() => {
                 FieldType::Named(TypeRef {
                     name: other.to_owned(),
                     kind: TypeKind::Object,
                     home: TypeHome::Existing,
+                    owner: None,
                 })
             }
             None if COMPOSITE.contains(&other) => {

@@ -62,18 +62,17 @@ pub struct Api {
 }
 
 impl Api {
-    /// The declaration a named type refers to, as seen from the endpoint module `module`
-    /// (`None` for the shared `types` module). The one place a `TypeRef` is resolved: the
-    /// reachability pass and every emitter ask here.
-    pub fn resolve(&self, r: &TypeRef, module: Option<&str>) -> Option<&TypeDef> {
-        match r.home {
-            TypeHome::Shared => self.shared_types.get(&r.name),
-            TypeHome::Local => self
-                .endpoints
-                .values()
-                .find(|e| Some(e.module.as_str()) == module)
-                .and_then(|e| e.types.get(&r.name)),
-            TypeHome::Existing => None,
+    /// The declaration a named type refers to. The one place a `TypeRef` is resolved: the
+    /// reachability pass and every emitter ask here. Two map lookups, whatever the API's size.
+    pub fn resolve(&self, r: &TypeRef) -> Option<&TypeDef> {
+        self.get(&r.id()?)
+    }
+
+    /// The declaration of the type `id`.
+    pub fn get(&self, id: &TypeId) -> Option<&TypeDef> {
+        match &id.owner {
+            None => self.shared_types.get(&id.name),
+            Some(endpoint) => self.endpoints.get(endpoint)?.types.get(&id.name),
         }
     }
 
@@ -378,6 +377,38 @@ pub struct TypeRef {
     pub kind: TypeKind,
     /// Where it is declared.
     pub home: TypeHome,
+    /// For a type declared in an endpoint's module ([`TypeHome::Local`]): that endpoint's
+    /// name, its key in [`Api::endpoints`].
+    pub owner: Option<String>,
+}
+
+impl TypeRef {
+    /// The type's identity across the API; `None` for an existing Rust type, which the model
+    /// does not hold.
+    pub fn id(&self) -> Option<TypeId> {
+        match self.home {
+            TypeHome::Shared => Some(TypeId {
+                owner: None,
+                name: self.name.clone(),
+            }),
+            TypeHome::Local => Some(TypeId {
+                owner: self.owner.clone(),
+                name: self.name.clone(),
+            }),
+            TypeHome::Existing => None,
+        }
+    }
+}
+
+/// A named type's identity across the whole API: the endpoint whose module declares it
+/// (`None` for the shared `types` module) and its Rust name. Every pass that needs "the same
+/// type" compares these, never strings assembled for the purpose.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TypeId {
+    /// The declaring endpoint's name; `None` for a shared type.
+    pub owner: Option<String>,
+    /// The Rust name.
+    pub name: String,
 }
 
 /// What a named type is.

@@ -5,15 +5,6 @@ use std::collections::BTreeSet;
 
 use super::*;
 
-/// A named type's identity across the API: its module (`None` for the shared `types`
-/// module) and its name.
-type TypeKey = (Option<String>, String);
-
-fn key(r: &TypeRef, module: &str) -> TypeKey {
-    let module = (r.home == TypeHome::Local).then(|| module.to_owned());
-    (module, r.name.clone())
-}
-
 /// Marks objects reachable from a request as validated and enums reachable from a response
 /// (or a notification) as open: requests can only hold documented values, what is received
 /// may carry new ones.
@@ -21,10 +12,9 @@ pub(super) fn mark_reachability(api: &mut Api) {
     let mut validated = BTreeSet::new();
     let mut open = BTreeSet::new();
     for endpoint in api.endpoints.values() {
-        let reach = |object: &ObjectDef, found: &mut BTreeSet<TypeKey>, objects: bool| {
+        let reach = |object: &ObjectDef, found: &mut BTreeSet<TypeId>, objects: bool| {
             let walk = Walk {
                 api,
-                module: &endpoint.module,
                 collect_objects: objects,
             };
             walk.from(object, found, &mut BTreeSet::new());
@@ -39,21 +29,23 @@ pub(super) fn mark_reachability(api: &mut Api) {
             reach(response, &mut open, false);
         }
     }
-    let apply = |def: &mut TypeDef, module: Option<&str>| {
-        let key = |name: &str| (module.map(str::to_owned), name.to_owned());
+    let apply = |def: &mut TypeDef, owner: Option<&str>| {
+        let id = |name: &str| TypeId {
+            owner: owner.map(str::to_owned),
+            name: name.to_owned(),
+        };
         match def {
-            TypeDef::Object(o) => o.validated = validated.contains(&key(&o.name)),
-            TypeDef::Enum(e) => e.open = open.contains(&key(&e.name)),
+            TypeDef::Object(o) => o.validated = validated.contains(&id(&o.name)),
+            TypeDef::Enum(e) => e.open = open.contains(&id(&e.name)),
         }
     };
     for def in api.shared_types.values_mut() {
         apply(def, None);
     }
-    for endpoint in api.endpoints.values_mut() {
+    for (name, endpoint) in &mut api.endpoints {
         endpoint.request.validated = true;
-        let module = endpoint.module.clone();
         for def in endpoint.types.values_mut() {
-            apply(def, Some(&module));
+            apply(def, Some(name));
         }
     }
 }
@@ -61,37 +53,31 @@ pub(super) fn mark_reachability(api: &mut Api) {
 /// One walk from an endpoint's message through the types it names.
 struct Walk<'a> {
     api: &'a Api,
-    module: &'a str,
     /// Collect the objects reached (for requests), or else the enums (for what is received).
     collect_objects: bool,
 }
 
 impl Walk<'_> {
-    fn from(
-        &self,
-        object: &ObjectDef,
-        found: &mut BTreeSet<TypeKey>,
-        seen: &mut BTreeSet<TypeKey>,
-    ) {
+    fn from(&self, object: &ObjectDef, found: &mut BTreeSet<TypeId>, seen: &mut BTreeSet<TypeId>) {
         for field in &object.fields {
             let mut ty = &field.ty;
             while let FieldType::Array(inner) | FieldType::Map(inner) = ty {
                 ty = inner;
             }
             let FieldType::Named(r) = ty else { continue };
-            let key = key(r, self.module);
-            if !seen.insert(key.clone()) {
+            let Some(id) = r.id() else { continue };
+            if !seen.insert(id.clone()) {
                 continue;
             }
-            match self.api.resolve(r, Some(self.module)) {
+            match self.api.get(&id) {
                 Some(TypeDef::Object(inner)) => {
                     if self.collect_objects {
-                        found.insert(key);
+                        found.insert(id);
                     }
                     self.from(inner, found, seen);
                 }
                 Some(TypeDef::Enum(_)) if !self.collect_objects => {
-                    found.insert(key);
+                    found.insert(id);
                 }
                 _ => {}
             }

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::report::Reporter;
-use super::{EnumValue, TypeDef, TypeHome, TypeKind, TypeRef};
+use super::{EnumValue, TypeDef, TypeHome, TypeId, TypeKind, TypeRef};
 use crate::document::raw::Located;
 
 /// What a field's type may refer to, and where inline types it declares go.
@@ -12,6 +12,8 @@ pub(super) struct Scope<'a> {
     shared_kinds: &'a BTreeMap<String, TypeKind>,
     shared_types: &'a BTreeMap<String, TypeDef>,
     home: TypeHome,
+    /// The endpoint whose module receives inline types, for a [`TypeHome::Local`] scope.
+    owner: Option<String>,
     prefix: String,
     local: BTreeMap<String, (TypeDef, Located<String>)>,
     existing_types: bool,
@@ -28,10 +30,17 @@ impl<'a> Scope<'a> {
             shared_kinds,
             shared_types,
             home,
+            owner: None,
             prefix: prefix.to_owned(),
             local: BTreeMap::new(),
             existing_types: false,
         }
+    }
+
+    /// Declares inline types in the module of the endpoint named `endpoint`.
+    pub(super) fn owned_by(mut self, endpoint: &str) -> Self {
+        self.owner = Some(endpoint.to_owned());
+        self
     }
 
     /// Takes a type name this scope does not declare as an existing Rust type, as the
@@ -68,17 +77,22 @@ impl<'a> Scope<'a> {
 
     /// The values of an enum this scope can see.
     pub(super) fn enum_values(&self, ty: &TypeRef) -> Option<&[EnumValue]> {
-        let def = match ty.home {
-            TypeHome::Shared => self
-                .shared_types
-                .get(&ty.name)
-                .or_else(|| self.local.get(&ty.name).map(|(d, _)| d)),
-            TypeHome::Local => self.local.get(&ty.name).map(|(d, _)| d),
-            TypeHome::Existing => None,
-        };
-        match def {
+        match self.get(&ty.id()?) {
             Some(TypeDef::Enum(def)) => Some(&def.values),
             _ => None,
+        }
+    }
+
+    /// The declaration of `id` as far as the API is built: the part of the type space this
+    /// scope sees, by the same [`TypeId`] the finished [`Api::get`](super::Api::get) takes.
+    /// Inline types declared in a shared scope are shared types.
+    fn get(&self, id: &TypeId) -> Option<&TypeDef> {
+        let local = || self.local.get(&id.name).map(|(def, _)| def);
+        match &id.owner {
+            None if self.home == TypeHome::Shared => self.shared_types.get(&id.name).or_else(local),
+            None => self.shared_types.get(&id.name),
+            Some(owner) if self.owner.as_ref() == Some(owner) => local(),
+            Some(_) => None,
         }
     }
 
@@ -110,6 +124,9 @@ impl<'a> Scope<'a> {
             name,
             kind,
             home: self.home,
+            owner: (self.home == TypeHome::Local)
+                .then(|| self.owner.clone())
+                .flatten(),
         }
     }
 }
