@@ -21,6 +21,8 @@
 //!
 //! Generated from `spec/` by `alipayhk-codegen`; every type below mirrors the spec, and the runtime items are re-exported so this crate is the only dependency you need.
 //!
+//! Modules: one per endpoint, named after it; `types` for types several endpoints share; `headers` for the protocol's header names. With the `server` feature, `platform` is the AlipayHK side of the API (an `Api` trait and a router, for the local gateway and tests) and `webhooks` the notifications AlipayHK sends to you; "server" itself names only the runtime's serving side.
+//!
 //! # Example
 //!
 //! ```

@@ -15,6 +15,7 @@ pub(super) fn lib_rs(api: &Api, options: &EmitOptions) -> TokenStream {
         format!("Typed client for the {}.", api.name),
         api.description.clone().unwrap_or_default(),
         "Generated from `spec/` by `alipayhk-codegen`; every type below mirrors the spec, and the runtime items are re-exported so this crate is the only dependency you need.".to_owned(),
+        "Modules: one per endpoint, named after it; `types` for types several endpoints share; `headers` for the protocol's header names. With the `server` feature, `platform` is the AlipayHK side of the API (an `Api` trait and a router, for the local gateway and tests) and `webhooks` the notifications AlipayHK sends to you; \"server\" itself names only the runtime's serving side.".to_owned(),
     ]);
     if let Some(example) = &api.example {
         text.push_str(&format!(
