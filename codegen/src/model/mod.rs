@@ -4,9 +4,9 @@
 //! macro crate). Collections are ordered by construction (`BTreeMap`, or spec order where the
 //! order is meaningful), so emitting the same model always gives the same bytes.
 
-// Leaves first: where errors go (`report`) and what a type name can mean (`scope`); then the
-// checks of fields, rules, shared types and result codes, the whole-API reachability pass
-// (`reach`), and the builders.
+// Leaves first: where errors go (`report`), the type space (`type_space`) and what a type name
+// can mean while an object is built (`scope`); then the checks of fields, rules, shared types
+// and result codes, the whole-API reachability pass (`reach`), and the builders.
 mod build;
 mod field_keys;
 mod fields;
@@ -18,12 +18,14 @@ mod rules;
 mod scope;
 mod shared_types;
 mod standalone;
+mod type_space;
 
 use std::collections::BTreeMap;
 
 pub use build::build;
 pub use names::{is_lower_camel, is_pascal, rust_field_ident_name, variant_name};
 pub use standalone::{ObjectRole, endpoint_alone, object_alone};
+pub use type_space::{TypeHome, TypeId, TypeKind, TypeRef};
 
 use crate::document::SourceFile;
 use crate::document::raw::Located;
@@ -62,20 +64,6 @@ pub struct Api {
 }
 
 impl Api {
-    /// The declaration a named type refers to. The one place a `TypeRef` is resolved: the
-    /// reachability pass and every emitter ask here. Two map lookups, whatever the API's size.
-    pub fn resolve(&self, r: &TypeRef) -> Option<&TypeDef> {
-        self.get(&r.id()?)
-    }
-
-    /// The declaration of the type `id`.
-    pub fn get(&self, id: &TypeId) -> Option<&TypeDef> {
-        match &id.owner {
-            None => self.shared_types.get(&id.name),
-            Some(endpoint) => self.endpoints.get(endpoint)?.types.get(&id.name),
-        }
-    }
-
     /// Whether anything goes in the shared `types` module.
     pub fn has_shared_items(&self) -> bool {
         !self.shared_types.is_empty() || !self.result_code_tables.is_empty()
@@ -366,70 +354,6 @@ pub enum FieldType {
     Array(Box<FieldType>),
     /// An open map from string keys.
     Map(Box<FieldType>),
-}
-
-/// A reference to a named type.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TypeRef {
-    /// Rust name.
-    pub name: String,
-    /// Object or enum.
-    pub kind: TypeKind,
-    /// Where it is declared.
-    pub home: TypeHome,
-    /// For a type declared in an endpoint's module ([`TypeHome::Local`]): that endpoint's
-    /// name, its key in [`Api::endpoints`].
-    pub owner: Option<String>,
-}
-
-impl TypeRef {
-    /// The type's identity across the API; `None` for an existing Rust type, which the model
-    /// does not hold.
-    pub fn id(&self) -> Option<TypeId> {
-        match self.home {
-            TypeHome::Shared => Some(TypeId {
-                owner: None,
-                name: self.name.clone(),
-            }),
-            TypeHome::Local => Some(TypeId {
-                owner: self.owner.clone(),
-                name: self.name.clone(),
-            }),
-            TypeHome::Existing => None,
-        }
-    }
-}
-
-/// A named type's identity across the whole API: the endpoint whose module declares it
-/// (`None` for the shared `types` module) and its Rust name. Every pass that needs "the same
-/// type" compares these, never strings assembled for the purpose.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct TypeId {
-    /// The declaring endpoint's name; `None` for a shared type.
-    pub owner: Option<String>,
-    /// The Rust name.
-    pub name: String,
-}
-
-/// What a named type is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TypeKind {
-    /// A struct.
-    Object,
-    /// An enum.
-    Enum,
-}
-
-/// Where a named type is declared.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TypeHome {
-    /// In the shared `types` module.
-    Shared,
-    /// In the module of the endpoint that uses it.
-    Local,
-    /// A Rust type the model does not declare, in scope where the code is emitted
-    /// (attribute front door only).
-    Existing,
 }
 
 /// An enum of string values.
