@@ -81,16 +81,19 @@ impl BodyCipher for RsaAesEcb {
         let backend = own.backend().primitives();
         // Whatever the unwrap gives, decrypt the body with some key: a bad wrap and a bad body
         // then cost the same work and give the same error (implicit rejection).
-        let mut fallback = Zeroizing::new([0u8; 32]);
+        let mut fallback = Zeroizing::new(vec![0u8; 32]);
         backend.fill_random(fallback.as_mut());
         let unwrapped = own.decrypt_pkcs1v15(&wrapped);
-        let unwrapped_ok = unwrapped.as_ref().is_some_and(|k| k.len() == 32);
-        let mut key = Zeroizing::new([0u8; 32]);
-        match unwrapped.as_ref().filter(|_| unwrapped_ok) {
-            Some(k) => key.copy_from_slice(k),
-            None => key.copy_from_slice(fallback.as_ref()),
-        }
-        let plaintext = backend.aes256_ecb_decrypt(&key, &ciphertext);
+        // AES-128, -192 and -256 keys are accepted: the docs do not fix the size a sender
+        // uses, only that we send 256.
+        let unwrapped_ok = unwrapped
+            .as_ref()
+            .is_some_and(|k| matches!(k.len(), 16 | 24 | 32));
+        let key: &[u8] = match unwrapped.as_ref().filter(|_| unwrapped_ok) {
+            Some(k) => k,
+            None => &fallback,
+        };
+        let plaintext = backend.aes_ecb_decrypt(key, &ciphertext);
         match plaintext {
             Some(plaintext) if unwrapped_ok => Ok(plaintext),
             _ => Err(DecryptionFailed),

@@ -123,15 +123,15 @@ impl SignatureHeader {
                 _ => {}
             }
         }
-        let algorithm = algorithm.ok_or(HeaderError::Missing {
-            header: HEADER,
-            key: "algorithm",
-        })?;
-        if !algorithm.eq_ignore_ascii_case("RSA256") {
+        // AlipayHK's pages say `algorithm` defaults to RSA256 when omitted, and some show it
+        // as `sha256withrsa`: all three mean SHA256withRSA. Anything else is refused by name.
+        if let Some(algorithm) = algorithm
+            && !is_rsa256(algorithm)
+        {
             return Err(HeaderError::UnsupportedAlgorithm {
                 header: HEADER,
-                algorithm: algorithm.to_owned(),
-                expected: "RSA256",
+                algorithm: algorithm.chars().take(40).collect(),
+                expected: "RSA256 (or SHA256withRSA)",
             });
         }
         let signature = signature.ok_or(HeaderError::Missing {
@@ -161,6 +161,13 @@ pub fn check_header_item(value: &str) -> Result<(), &'static str> {
     } else {
         Ok(())
     }
+}
+
+/// Whether `algorithm` names SHA256withRSA, in any of the spellings AlipayHK's pages use.
+fn is_rsa256(algorithm: &str) -> bool {
+    ["RSA256", "SHA256withRSA"]
+        .iter()
+        .any(|name| algorithm.eq_ignore_ascii_case(name))
 }
 
 /// Splits `k=v,k=v` (with optional spaces) into pairs, each on its first `=`.
@@ -233,6 +240,10 @@ mod tests {
             "algorithm=RSA256, keyVersion=1, signature=%2b%2f%2f%2bAA%3d%3d",
             "signature=+//+AA==,algorithm=rsa256,keyVersion=1",
             " algorithm = RSA256 ,keyVersion=1,signature=%2B%2F%2F%2BAA%3D%3D, extra=ignored",
+            // No algorithm means RSA256; the SHA256withRSA spelling is the same algorithm.
+            "keyVersion=1,signature=%2B%2F%2F%2BAA%3D%3D",
+            "algorithm=sha256withrsa,keyVersion=1,signature=%2B%2F%2F%2BAA%3D%3D",
+            "algorithm=SHA256withRSA,keyVersion=1,signature=%2B%2F%2F%2BAA%3D%3D",
         ] {
             assert_eq!(
                 SignatureHeader::parse(variant).unwrap(),
@@ -251,10 +262,14 @@ mod tests {
                 key: "signature"
             }
         );
-        assert!(matches!(
+        assert_eq!(
             SignatureHeader::parse("algorithm=ECC224,signature=AA%3D%3D").unwrap_err(),
-            HeaderError::UnsupportedAlgorithm { .. }
-        ));
+            HeaderError::UnsupportedAlgorithm {
+                header: "Signature",
+                algorithm: "ECC224".into(),
+                expected: "RSA256 (or SHA256withRSA)"
+            }
+        );
         assert!(matches!(
             SignatureHeader::parse("algorithm=RSA256,garbage").unwrap_err(),
             HeaderError::NotKeyValue { .. }

@@ -210,15 +210,21 @@ fn runtime_ciphertexts_decrypt_with_openssl() {
 }
 
 #[test]
-fn openssl_ciphertexts_decrypt_in_the_runtime() {
+fn openssl_ciphertexts_decrypt_in_the_runtime_with_every_aes_key_size() {
     for &backend in Backend::ALL {
         let keys = Keys::new(backend);
         for (i, body) in bodies().into_iter().enumerate() {
-            let aes_key: Vec<u8> = (0..32u8)
+            // A sender may wrap an AES-128, -192 or -256 key: each is accepted.
+            let (size, cipher) = [
+                (16u8, "-aes-128-ecb"),
+                (24, "-aes-192-ecb"),
+                (32, "-aes-256-ecb"),
+            ][i % 3];
+            let aes_key: Vec<u8> = (0..size)
                 .map(|b| b.wrapping_mul(37).wrapping_add(i as u8))
                 .collect();
             let hex: String = aes_key.iter().map(|b| format!("{b:02x}")).collect();
-            let ciphertext = openssl(&["enc", "-aes-256-ecb", "-K", &hex, "-a", "-A"], &body);
+            let ciphertext = openssl(&["enc", cipher, "-K", &hex, "-a", "-A"], &body);
             let key_path = keys.path(&format!("aes{i}"));
             std::fs::write(&key_path, &aes_key).unwrap();
             let wrapped = openssl(
@@ -245,9 +251,38 @@ fn openssl_ciphertexts_decrypt_in_the_runtime() {
             assert_eq!(
                 plaintext.as_slice(),
                 body.as_slice(),
-                "{backend:?} body {i}"
+                "{backend:?} body {i}, AES-{}",
+                size as u32 * 8
             );
         }
+        // A wrapped key of another size is refused like any bad wrap.
+        let key_path = keys.path("aes20");
+        std::fs::write(&key_path, [7u8; 20]).unwrap();
+        let wrapped = openssl(
+            &[
+                "pkeyutl",
+                "-encrypt",
+                "-pubin",
+                "-inkey",
+                &keys.path("public.pem"),
+                "-pkeyopt",
+                "rsa_padding_mode:pkcs1",
+                "-in",
+                &key_path,
+            ],
+            b"",
+        );
+        let escaped = percent_encoding::utf8_percent_encode(
+            &STANDARD.encode(&wrapped),
+            percent_encoding::NON_ALPHANUMERIC,
+        )
+        .to_string();
+        let header = format!("algorithm=RSA_AES,keyVersion=1,symmetricKey={escaped}");
+        assert!(
+            RsaAesEcb
+                .decrypt(&keys.key, &header, b"AAAAAAAAAAAAAAAAAAAAAA==")
+                .is_err()
+        );
     }
 }
 

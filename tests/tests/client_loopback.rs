@@ -409,6 +409,7 @@ async fn encrypted_request_and_encrypted_response_round_trip() {
     .await;
     let response = client(&gw)
         .encrypt_requests(true)
+        .encrypt_key_version("3")
         .build()
         .unwrap()
         .execute(&request())
@@ -428,10 +429,16 @@ async fn encrypted_request_and_encrypted_response_round_trip() {
             .map(|(_, v)| v.clone())
     };
     assert_eq!(header("content-type").unwrap(), "text/plain; charset=UTF-8");
+    // The wrapping key's version is its own; the signature keeps the signing key's.
     assert!(
         header("encrypt")
             .unwrap()
-            .starts_with("algorithm=RSA_AES,keyVersion=1,symmetricKey=")
+            .starts_with("algorithm=RSA_AES,keyVersion=3,symmetricKey=")
+    );
+    assert!(
+        header("signature")
+            .unwrap()
+            .starts_with("algorithm=RSA256,keyVersion=1,")
     );
 }
 

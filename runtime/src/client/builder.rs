@@ -17,6 +17,7 @@ pub struct ClientBuilder {
     merchant_key: Option<PrivateKey>,
     platform_key: Option<PublicKey>,
     key_version: String,
+    encrypt_key_version: Option<String>,
     connect_timeout: Duration,
     timeout: Duration,
     time_format: RequestTimeFormat,
@@ -46,6 +47,7 @@ impl Default for ClientBuilder {
             merchant_key: None,
             platform_key: None,
             key_version: "1".to_owned(),
+            encrypt_key_version: None,
             connect_timeout: Duration::from_secs(15),
             timeout: Duration::from_secs(15),
             time_format: RequestTimeFormat::default(),
@@ -86,6 +88,13 @@ impl ClientBuilder {
     /// The `keyVersion` sent in `Signature` and `Encrypt`; defaults to `1`.
     pub fn key_version(mut self, version: impl Into<String>) -> Self {
         self.key_version = version.into();
+        self
+    }
+
+    /// The `keyVersion` sent in `Encrypt` (the version of AlipayHK's key that wraps the AES
+    /// key), when it differs from the signing key's; defaults to [`key_version`](Self::key_version).
+    pub fn encrypt_key_version(mut self, version: impl Into<String>) -> Self {
+        self.encrypt_key_version = Some(version.into());
         self
     }
 
@@ -143,6 +152,10 @@ impl ClientBuilder {
         let client_id = self.client_id.ok_or(BuildError::Missing("client_id"))?;
         check_header_item("client_id", &client_id)?;
         check_header_item("key_version", &self.key_version)?;
+        let encrypt_key_version = self
+            .encrypt_key_version
+            .unwrap_or_else(|| self.key_version.clone());
+        check_header_item("encrypt_key_version", &encrypt_key_version)?;
         let merchant_key = self
             .merchant_key
             .ok_or(BuildError::Missing("merchant_key"))?;
@@ -175,6 +188,7 @@ impl ClientBuilder {
                 merchant_key,
                 platform_key,
                 key_version: self.key_version,
+                encrypt_key_version,
                 time_format: self.time_format,
                 cipher: Arc::new(RsaAesEcb),
                 encrypt_requests: self.encrypt_requests,

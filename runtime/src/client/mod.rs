@@ -73,6 +73,8 @@ struct Inner {
     merchant_key: PrivateKey,
     platform_key: PublicKey,
     key_version: String,
+    /// The `keyVersion` written in `Encrypt`.
+    encrypt_key_version: String,
     time_format: RequestTimeFormat,
     /// Encrypts requests (when `encrypt_requests`) and decrypts encrypted responses: one
     /// scheme for both directions.
@@ -121,7 +123,7 @@ impl Client {
         let sealed = seal::seal_body(
             &*inner.cipher,
             &inner.platform_key,
-            &inner.key_version,
+            &inner.encrypt_key_version,
             json,
             inner.encrypt_requests,
         );

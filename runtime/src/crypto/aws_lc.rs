@@ -3,8 +3,8 @@
 use std::sync::Arc;
 
 use aws_lc_rs::cipher::{
-    AES_256, DecryptionContext, PaddedBlockDecryptingKey, PaddedBlockEncryptingKey,
-    UnboundCipherKey,
+    AES_128, AES_192, AES_256, DecryptionContext, PaddedBlockDecryptingKey,
+    PaddedBlockEncryptingKey, UnboundCipherKey,
 };
 use aws_lc_rs::encoding::AsDer;
 use aws_lc_rs::rand::{SecureRandom, SystemRandom};
@@ -242,8 +242,14 @@ impl Primitives for AwsLc {
         buffer
     }
 
-    fn aes256_ecb_decrypt(&self, key: &[u8; 32], ciphertext: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
-        let key = UnboundCipherKey::new(&AES_256, key).ok()?;
+    fn aes_ecb_decrypt(&self, key: &[u8], ciphertext: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+        let algorithm = match key.len() {
+            16 => &AES_128,
+            24 => &AES_192,
+            32 => &AES_256,
+            _ => return None,
+        };
+        let key = UnboundCipherKey::new(algorithm, key).ok()?;
         let cipher = PaddedBlockDecryptingKey::ecb_pkcs7(key).ok()?;
         let mut buffer = Zeroizing::new(ciphertext.to_vec());
         let len = cipher

@@ -104,7 +104,7 @@ pub(crate) trait Primitives: Send + Sync {
     /// AES-256-ECB with PKCS#7 padding.
     fn aes256_ecb_encrypt(&self, key: &[u8; 32], plaintext: &[u8]) -> Vec<u8>;
     /// AES-256-ECB decryption; `None` when the length or padding is wrong.
-    fn aes256_ecb_decrypt(&self, key: &[u8; 32], ciphertext: &[u8]) -> Option<Zeroizing<Vec<u8>>>;
+    fn aes_ecb_decrypt(&self, key: &[u8], ciphertext: &[u8]) -> Option<Zeroizing<Vec<u8>>>;
     /// Cryptographically secure random bytes.
     fn fill_random(&self, out: &mut [u8]);
     /// SHA-256 of `data`.

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use aes::Aes256;
+use aes::{Aes128, Aes192, Aes256};
 use ecb::cipher::block_padding::Pkcs7;
 use ecb::cipher::{BlockModeDecrypt, BlockModeEncrypt, KeyInit};
 use rsa::pkcs1::{DecodeRsaPrivateKey, DecodeRsaPublicKey};
@@ -181,11 +181,20 @@ impl Primitives for RustCrypto {
         ecb::Encryptor::<Aes256>::new(key.into()).encrypt_padded_vec::<Pkcs7>(plaintext)
     }
 
-    fn aes256_ecb_decrypt(&self, key: &[u8; 32], ciphertext: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
-        ecb::Decryptor::<Aes256>::new(key.into())
-            .decrypt_padded_vec::<Pkcs7>(ciphertext)
-            .ok()
-            .map(Zeroizing::new)
+    fn aes_ecb_decrypt(&self, key: &[u8], ciphertext: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+        let plaintext = match key.len() {
+            16 => ecb::Decryptor::<Aes128>::new_from_slice(key)
+                .ok()?
+                .decrypt_padded_vec::<Pkcs7>(ciphertext),
+            24 => ecb::Decryptor::<Aes192>::new_from_slice(key)
+                .ok()?
+                .decrypt_padded_vec::<Pkcs7>(ciphertext),
+            32 => ecb::Decryptor::<Aes256>::new_from_slice(key)
+                .ok()?
+                .decrypt_padded_vec::<Pkcs7>(ciphertext),
+            _ => return None,
+        };
+        plaintext.ok().map(Zeroizing::new)
     }
 
     fn fill_random(&self, out: &mut [u8]) {
