@@ -101,7 +101,8 @@ impl Connections {
     }
 }
 
-/// Serves `app` on `listener` within `limits` until `shutdown` completes.
+/// Serves `app` on `listener` within `limits`. When `shutdown` completes it stops accepting
+/// and returns; connections already open finish on their own, within the same limits.
 pub async fn serve(
     listener: TcpListener,
     app: Router,
