@@ -21,11 +21,12 @@ pub(crate) struct SealedBody {
 }
 
 impl SealedBody {
-    /// `Content-Type`, and `Encrypt` when there is one: the headers that describe the body.
-    pub(crate) fn headers(&self) -> Vec<(&'static str, String)> {
+    /// The headers that describe the body (`Content-Type`, and `Encrypt` when there is one),
+    /// and the body.
+    pub(crate) fn into_parts(self) -> (Vec<(&'static str, String)>, Vec<u8>) {
         let mut headers = vec![(wire::CONTENT_TYPE, self.content_type.to_owned())];
-        headers.extend(self.encrypt.clone().map(|value| (wire::ENCRYPT, value)));
-        headers
+        headers.extend(self.encrypt.map(|value| (wire::ENCRYPT, value)));
+        (headers, self.body)
     }
 }
 

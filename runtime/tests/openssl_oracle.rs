@@ -209,6 +209,31 @@ fn runtime_ciphertexts_decrypt_with_openssl() {
     }
 }
 
+/// An `Encrypt` header whose `symmetricKey` is `aes_key` wrapped by openssl (RSA PKCS#1 v1.5)
+/// with the public key of `keys`; `name` is the scratch file for the key.
+fn encrypt_header(keys: &Keys, name: &str, aes_key: &[u8]) -> String {
+    let key_path = keys.path(name);
+    std::fs::write(&key_path, aes_key).unwrap();
+    let wrapped = openssl(
+        &[
+            "pkeyutl",
+            "-encrypt",
+            "-pubin",
+            "-inkey",
+            &keys.path("public.pem"),
+            "-pkeyopt",
+            "rsa_padding_mode:pkcs1",
+            "-in",
+            &key_path,
+        ],
+        b"",
+    );
+    let encoded = STANDARD.encode(&wrapped);
+    let escaped =
+        percent_encoding::utf8_percent_encode(&encoded, percent_encoding::NON_ALPHANUMERIC);
+    format!("algorithm=RSA_AES, keyVersion=1, symmetricKey={escaped}")
+}
+
 #[test]
 fn openssl_ciphertexts_decrypt_in_the_runtime_with_every_aes_key_size() {
     for &backend in Backend::ALL {
@@ -225,28 +250,7 @@ fn openssl_ciphertexts_decrypt_in_the_runtime_with_every_aes_key_size() {
                 .collect();
             let hex: String = aes_key.iter().map(|b| format!("{b:02x}")).collect();
             let ciphertext = openssl(&["enc", cipher, "-K", &hex, "-a", "-A"], &body);
-            let key_path = keys.path(&format!("aes{i}"));
-            std::fs::write(&key_path, &aes_key).unwrap();
-            let wrapped = openssl(
-                &[
-                    "pkeyutl",
-                    "-encrypt",
-                    "-pubin",
-                    "-inkey",
-                    &keys.path("public.pem"),
-                    "-pkeyopt",
-                    "rsa_padding_mode:pkcs1",
-                    "-in",
-                    &key_path,
-                ],
-                b"",
-            );
-            let escaped = percent_encoding::utf8_percent_encode(
-                &STANDARD.encode(&wrapped),
-                percent_encoding::NON_ALPHANUMERIC,
-            )
-            .to_string();
-            let header = format!("algorithm=RSA_AES, keyVersion=1, symmetricKey={escaped}");
+            let header = encrypt_header(&keys, &format!("aes{i}"), &aes_key);
             let plaintext = RsaAesEcb.decrypt(&keys.key, &header, &ciphertext).unwrap();
             assert_eq!(
                 plaintext.as_slice(),
@@ -256,28 +260,7 @@ fn openssl_ciphertexts_decrypt_in_the_runtime_with_every_aes_key_size() {
             );
         }
         // A wrapped key of another size is refused like any bad wrap.
-        let key_path = keys.path("aes20");
-        std::fs::write(&key_path, [7u8; 20]).unwrap();
-        let wrapped = openssl(
-            &[
-                "pkeyutl",
-                "-encrypt",
-                "-pubin",
-                "-inkey",
-                &keys.path("public.pem"),
-                "-pkeyopt",
-                "rsa_padding_mode:pkcs1",
-                "-in",
-                &key_path,
-            ],
-            b"",
-        );
-        let escaped = percent_encoding::utf8_percent_encode(
-            &STANDARD.encode(&wrapped),
-            percent_encoding::NON_ALPHANUMERIC,
-        )
-        .to_string();
-        let header = format!("algorithm=RSA_AES,keyVersion=1,symmetricKey={escaped}");
+        let header = encrypt_header(&keys, "aes20", &[7u8; 20]);
         assert!(
             RsaAesEcb
                 .decrypt(&keys.key, &header, b"AAAAAAAAAAAAAAAAAAAAAA==")

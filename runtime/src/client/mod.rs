@@ -127,9 +127,9 @@ impl Client {
             json,
             inner.encrypt_requests,
         );
-        let mut headers = sealed.headers();
+        let (mut headers, body) = sealed.into_parts();
         headers.push((wire::CLIENT_ID, inner.client_id.clone()));
-        Ok(self.stamp(E::METHOD.as_str(), E::PATH, headers, sealed.body))
+        Ok(self.stamp(E::METHOD.as_str(), E::PATH, headers, body))
     }
 
     /// A copy of `request` with a fresh `Request-Time` and a signature over the same body;

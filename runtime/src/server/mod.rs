@@ -205,8 +205,7 @@ pub fn sign_response(
         body,
         encrypt,
     );
-    let mut headers = sealed.headers();
-    let body = sealed.body;
+    let (mut headers, body) = sealed.into_parts();
     let path = path.split('?').next().unwrap_or(path);
     let time = wire::rfc3339_now();
     let content = SignedContent {
