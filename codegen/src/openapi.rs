@@ -7,7 +7,7 @@ use serde_json::{Map, Value, json};
 
 use crate::model::{
     Api, Condition, EndpointDef, FieldDef, FieldType, Flow, HeaderPlacement, Message, ObjectDef,
-    ResultCodeSet, ResultStatus, RuleDef, TypeDef,
+    Provenance, ResultCodeSet, ResultStatus, RuleDef, RuleKind, TypeDef,
 };
 
 /// The OpenAPI 3.1 document for `api`.
@@ -221,21 +221,36 @@ fn object_schema(def: &ObjectDef) -> Value {
     if let Some(description) = &def.description {
         schema["description"] = json!(description.trim());
     }
-    let rules: Vec<Value> = def.rules.iter().map(rule_schema).collect();
+    // Only documented rules constrain the schema; inferred ones are listed apart, as the
+    // generated `validate()` treats them.
+    let (rules, inferred): (Vec<&RuleDef>, Vec<&RuleDef>) =
+        def.rules.iter().partition(|r| r.provenance.enforced());
     if !rules.is_empty() {
-        schema["allOf"] = json!(rules);
+        schema["allOf"] = json!(rules.into_iter().map(rule_schema).collect::<Vec<_>>());
+    }
+    if !inferred.is_empty() {
+        schema[INFERRED] = json!(
+            inferred
+                .into_iter()
+                .map(|r| json!({ "rule": rule_schema(r), "why": r.provenance.inference() }))
+                .collect::<Vec<_>>()
+        );
     }
     schema
 }
+
+/// The extension listing constraints the spec infers rather than documents: a schema
+/// validator must not enforce them, but a reader should see them.
+const INFERRED: &str = "x-alipayhk-inferred";
 
 fn rule_schema(rule: &RuleDef) -> Value {
     let each_required = |fields: &[String]| -> Vec<Value> {
         fields.iter().map(|f| json!({ "required": [f] })).collect()
     };
-    match rule {
-        RuleDef::ExactlyOneOf(fields) => json!({ "oneOf": each_required(fields) }),
-        RuleDef::AtLeastOneOf(fields) => json!({ "anyOf": each_required(fields) }),
-        RuleDef::RequiredWhen {
+    match &rule.kind {
+        RuleKind::ExactlyOneOf(fields) => json!({ "oneOf": each_required(fields) }),
+        RuleKind::AtLeastOneOf(fields) => json!({ "anyOf": each_required(fields) }),
+        RuleKind::RequiredWhen {
             field,
             when,
             condition,
@@ -259,17 +274,31 @@ fn field_schema(field: &FieldDef) -> Value {
         schema["properties"] = properties;
     }
     let c = &field.constraints;
-    if let Some(max) = c.max_length {
-        schema["maxLength"] = json!(max);
+    let mut inferred = Map::new();
+    let mut put =
+        |keyword: &str, value: Value, provenance: &Provenance| match provenance.inference() {
+            Some(why) => {
+                inferred.insert(keyword.to_owned(), json!({ "value": value, "why": why }));
+            }
+            None => schema[keyword] = value,
+        };
+    if let Some(max) = &c.max_length {
+        put("maxLength", json!(max.value), &max.provenance);
     }
-    if let Some(min) = c.min_length {
-        schema["minLength"] = json!(min);
+    if let Some(min) = &c.min_length {
+        put("minLength", json!(min.value), &min.provenance);
     }
-    if let Some(min) = c.minimum {
-        schema["minimum"] = json!(min);
+    if let Some(min) = &c.minimum {
+        put("minimum", json!(min.value), &min.provenance);
     }
-    if let Some(max) = c.maximum {
-        schema["maximum"] = json!(max);
+    if let Some(max) = &c.maximum {
+        put("maximum", json!(max.value), &max.provenance);
+    }
+    if let Some(why) = field.requirement.as_ref().and_then(Provenance::inference) {
+        inferred.insert("required".to_owned(), json!({ "value": true, "why": why }));
+    }
+    if !inferred.is_empty() {
+        schema[INFERRED] = Value::Object(inferred);
     }
     if let Some(description) = &field.description {
         schema["description"] = json!(description.trim());

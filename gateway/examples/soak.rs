@@ -114,9 +114,9 @@ async fn probe(
                 "2160120000000001",
                 "2020091119027102160530200000039",
                 UpdatePassStatus::Update,
+                UpdatePassUpdateDetailType::UpdateMemberCard,
             )
-            .user_id("2160220000000002")
-            .update_detail_type(UpdatePassUpdateDetailType::UpdateMemberCard);
+            .user_id("2160220000000002");
             let at = Instant::now();
             let outcome = client.execute(&request).await;
             drop(permit);

@@ -26,10 +26,14 @@ fn add_points(points: i64, bill: &str) -> UpdatePassRequest {
         ),
         ("pointsProvider".to_owned(), serde_json::json!("ALIPAYHK")),
     ]);
-    UpdatePassRequest::new(MERCHANT, PASS, UpdatePassStatus::Update)
-        .user_id(USER)
-        .update_detail_type(UpdatePassUpdateDetailType::UpdateMemberCard)
-        .data_info(data)
+    UpdatePassRequest::new(
+        MERCHANT,
+        PASS,
+        UpdatePassStatus::Update,
+        UpdatePassUpdateDetailType::UpdateMemberCard,
+    )
+    .user_id(USER)
+    .data_info(data)
 }
 
 #[tokio::main]
@@ -92,7 +96,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     println!("\n3. close the card");
-    let close = UpdatePassRequest::new(MERCHANT, PASS, UpdatePassStatus::Closed).user_id(USER);
+    let close = UpdatePassRequest::new(
+        MERCHANT,
+        PASS,
+        UpdatePassStatus::Closed,
+        UpdatePassUpdateDetailType::UpdateMemberCard,
+    )
+    .user_id(USER);
     let response = client.execute(&close).await?;
     println!("   -> {}", response.result_info.result_code);
 
@@ -112,7 +122,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     println!("\n5. an invalid request never leaves the client");
     let before = gateway.gateway.requests_seen();
-    let invalid = UpdatePassRequest::new(MERCHANT, PASS, UpdatePassStatus::Update);
+    let invalid = UpdatePassRequest::new(
+        MERCHANT,
+        PASS,
+        UpdatePassStatus::Update,
+        UpdatePassUpdateDetailType::UpdateMemberCard,
+    );
     if let Err(error) = client.execute(&invalid).await {
         println!("   -> {error}");
     }

@@ -81,8 +81,11 @@ impl Template {
             code_type: CodeType::Qrcode,
             code_standard: CodeStandard::Qrcode,
             image_url: "https://example.com/card.png".to_owned(),
-            button: Button::new(alipayhk::ButtonType::Usage),
-            locale_info: BTreeMap::from([("en_US".to_owned(), LocaleInfo::new("Member card"))]),
+            button: Button::new().btn_type(alipayhk::ButtonType::Usage),
+            locale_info: BTreeMap::from([(
+                "en_US".to_owned(),
+                LocaleInfo::new().name("Member card"),
+            )]),
             merchant_logo: "https://example.com/logo.png".to_owned(),
             start_date: EpochMillis(1_640_970_061_000),
             end_date: EpochMillis(1_767_196_799_000),

@@ -123,13 +123,16 @@ impl Gateway {
         &self,
         request: &TemplateDetailRequest,
     ) -> Result<TemplateDetailResponse, ResultInfo> {
+        // The page does not mark templateCode required, so the request type leaves it
+        // optional; without it there is nothing to describe.
+        let code = request
+            .template_code
+            .as_deref()
+            .ok_or_else(|| failure("PARAM_ILLEGAL", "templateCode is required"))?;
         let templates = lock(&self.templates);
-        let t = found(
-            templates.get(&request.template_code),
-            &request.template_code,
-        )?;
+        let t = found(templates.get(code), code)?;
         Ok(TemplateDetailResponse::new(success())
-            .template_code(request.template_code.clone())
+            .template_code(code)
             .status(t.status.clone())
             .start_date(t.start_date)
             .end_date(t.end_date)

@@ -6,7 +6,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use alipayhk::runtime::{Client, Error, PrivateKey, PublicKey};
-use alipayhk::{UpdatePassRequest, UpdatePassStatus};
+use alipayhk::{UpdatePassRequest, UpdatePassStatus, UpdatePassUpdateDetailType};
 
 struct Killed(std::process::Child);
 
@@ -52,7 +52,13 @@ async fn the_binary_prints_its_facts_and_serves_signed_answers() {
         .timeout(Duration::from_secs(5))
         .build()
         .unwrap();
-    let close = UpdatePassRequest::new("M", "P-1", UpdatePassStatus::Closed).open_id("o");
+    let close = UpdatePassRequest::new(
+        "M",
+        "P-1",
+        UpdatePassStatus::Closed,
+        UpdatePassUpdateDetailType::UpdateMemberCard,
+    )
+    .open_id("o");
     // The faults file scripted one U for this pass.
     let error = client.execute(&close).await.unwrap_err();
     assert!(matches!(error, Error::Unknown { .. }), "{error:?}");

@@ -72,7 +72,7 @@ pub use result::{ResultCode, ResultInfo, ResultStatus};
 pub use retry::{Resolved, RetryPolicy};
 pub use sign::SignatureHeader;
 pub use time::EpochMillis;
-pub use validation::{FieldPath, Rule, Validate, ValidationError, Violation};
+pub use validation::{Basis, FieldPath, Rule, Strictness, Validate, ValidationError, Violation};
 
 // Generated code names these through the runtime, so users need no direct dependency.
 pub use serde;

@@ -171,36 +171,74 @@ impl fmt::Display for Rule {
     }
 }
 
+/// Where a constraint comes from, which decides whether breaking it stops a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Basis {
+    /// An AlipayHK page states it: a request that breaks it is not sent.
+    Documented,
+    /// The spec infers it (the text says why): breaking it is a warning unless validation is
+    /// [`Strictness::Strict`].
+    Inferred(&'static str),
+}
+
+/// Which constraints stop a request.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Strictness {
+    /// Documented constraints stop a request; inferred ones are returned as warnings.
+    #[default]
+    Documented,
+    /// Every constraint stops a request, inferred ones too.
+    Strict,
+}
+
 /// One broken rule at one place in a request.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Violation {
     /// The field's path in wire names, such as `dataInfo.billNo`; empty for the body itself.
     pub path: String,
     /// The rule it broke.
     pub rule: Rule,
+    /// Where the rule comes from.
+    pub basis: Basis,
 }
 
 impl Violation {
-    /// A violation of `rule` at `path`.
+    /// A violation of the documented `rule` at `path`.
     pub fn new(path: &FieldPath<'_>, rule: Rule) -> Self {
+        Self::with_basis(path, rule, Basis::Documented)
+    }
+
+    /// A violation of `rule` at `path`, which comes from `basis`.
+    pub fn with_basis(path: &FieldPath<'_>, rule: Rule, basis: Basis) -> Self {
         Self {
             path: path.to_string(),
             rule,
+            basis,
         }
+    }
+
+    /// Whether the violation stops a request under `strictness`.
+    pub fn stops(&self, strictness: Strictness) -> bool {
+        strictness == Strictness::Strict || self.basis == Basis::Documented
     }
 }
 
 impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.path.is_empty() {
-            write!(f, "request {}", self.rule)
+            write!(f, "request {}", self.rule)?;
         } else {
-            write!(f, "{} {}", self.path, self.rule)
+            write!(f, "{} {}", self.path, self.rule)?;
+        }
+        match self.basis {
+            Basis::Documented => Ok(()),
+            Basis::Inferred(why) => write!(f, " (inferred: {why})"),
         }
     }
 }
 
-/// A request broke one or more documented constraints; it was not sent.
+/// A request broke one or more constraints that stop it; it was not sent.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("invalid request: {}", join(.violations))]
 pub struct ValidationError {
@@ -221,14 +259,31 @@ pub trait Validate {
     /// Appends every violation found in `self`, located under `path`.
     fn validate_at(&self, path: &FieldPath<'_>, violations: &mut Vec<Violation>);
 
-    /// Checks every constraint and returns all violations, not just the first.
+    /// Checks every documented constraint and returns all violations, not just the first.
+    /// Inferred constraints do not fail it: [`validate_with`](Self::validate_with) returns
+    /// them as warnings.
     fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_with(Strictness::Documented).map(drop)
+    }
+
+    /// Checks every constraint, inferred ones too.
+    fn validate_strict(&self) -> Result<(), ValidationError> {
+        self.validate_with(Strictness::Strict).map(drop)
+    }
+
+    /// Checks every constraint: the violations that stop the request under `strictness` are
+    /// the error; the others (inferred constraints, by default) come back as warnings.
+    fn validate_with(&self, strictness: Strictness) -> Result<Vec<Violation>, ValidationError> {
         let mut violations = Vec::new();
         self.validate_at(&FieldPath::root(), &mut violations);
-        if violations.is_empty() {
-            Ok(())
+        let (stopping, warnings): (Vec<_>, Vec<_>) =
+            violations.into_iter().partition(|v| v.stops(strictness));
+        if stopping.is_empty() {
+            Ok(warnings)
         } else {
-            Err(ValidationError { violations })
+            Err(ValidationError {
+                violations: stopping,
+            })
         }
     }
 }
@@ -258,9 +313,27 @@ impl<T: Validate> Validate for std::collections::BTreeMap<String, T> {
 }
 
 /// Records [`Rule::Required`] when a required string is empty.
-pub fn check_not_empty(value: &str, path: &FieldPath<'_>, violations: &mut Vec<Violation>) {
+pub fn check_not_empty(
+    value: &str,
+    basis: Basis,
+    path: &FieldPath<'_>,
+    violations: &mut Vec<Violation>,
+) {
     if value.is_empty() {
-        violations.push(Violation::new(path, Rule::Required));
+        violations.push(Violation::with_basis(path, Rule::Required, basis));
+    }
+}
+
+/// Records [`Rule::Required`] when a field the spec calls required (by inference, so the
+/// field is an `Option`) is unset.
+pub fn check_present(
+    present: bool,
+    basis: Basis,
+    path: &FieldPath<'_>,
+    violations: &mut Vec<Violation>,
+) {
+    if !present {
+        violations.push(Violation::with_basis(path, Rule::Required, basis));
     }
 }
 
@@ -270,6 +343,7 @@ pub fn check_length(
     value: &str,
     min: Option<usize>,
     max: Option<usize>,
+    basis: Basis,
     path: &FieldPath<'_>,
     violations: &mut Vec<Violation>,
 ) {
@@ -280,10 +354,18 @@ pub fn check_length(
     }
     let actual = value.chars().count();
     if let Some(max) = max.filter(|&max| actual > max) {
-        violations.push(Violation::new(path, Rule::MaxLength { max, actual }));
+        violations.push(Violation::with_basis(
+            path,
+            Rule::MaxLength { max, actual },
+            basis,
+        ));
     }
     if let Some(min) = min.filter(|&min| actual < min) {
-        violations.push(Violation::new(path, Rule::MinLength { min, actual }));
+        violations.push(Violation::with_basis(
+            path,
+            Rule::MinLength { min, actual },
+            basis,
+        ));
     }
 }
 
@@ -292,14 +374,15 @@ pub fn check_range(
     value: f64,
     min: Option<f64>,
     max: Option<f64>,
+    basis: Basis,
     path: &FieldPath<'_>,
     violations: &mut Vec<Violation>,
 ) {
     if let Some(min) = min.filter(|&min| value < min) {
-        violations.push(Violation::new(path, Rule::Minimum { min }));
+        violations.push(Violation::with_basis(path, Rule::Minimum { min }, basis));
     }
     if let Some(max) = max.filter(|&max| value > max) {
-        violations.push(Violation::new(path, Rule::Maximum { max }));
+        violations.push(Violation::with_basis(path, Rule::Maximum { max }, basis));
     }
 }
 
@@ -307,17 +390,19 @@ pub fn check_range(
 pub fn check_exactly_one_of(
     fields: &'static [&'static str],
     present: &[bool],
+    basis: Basis,
     path: &FieldPath<'_>,
     violations: &mut Vec<Violation>,
 ) {
     let count = present.iter().filter(|&&p| p).count();
     if count != 1 {
-        violations.push(Violation::new(
+        violations.push(Violation::with_basis(
             path,
             Rule::ExactlyOneOf {
                 fields,
                 present: count,
             },
+            basis,
         ));
     }
 }
@@ -326,11 +411,16 @@ pub fn check_exactly_one_of(
 pub fn check_at_least_one_of(
     fields: &'static [&'static str],
     present: &[bool],
+    basis: Basis,
     path: &FieldPath<'_>,
     violations: &mut Vec<Violation>,
 ) {
     if !present.contains(&true) {
-        violations.push(Violation::new(path, Rule::AtLeastOneOf { fields }));
+        violations.push(Violation::with_basis(
+            path,
+            Rule::AtLeastOneOf { fields },
+            basis,
+        ));
     }
 }
 
@@ -356,6 +446,7 @@ mod tests {
             "會員卡",
             None,
             Some(3),
+            Basis::Documented,
             &root.field("name"),
             &mut violations,
         );
@@ -364,6 +455,7 @@ mod tests {
             "會員卡號",
             None,
             Some(3),
+            Basis::Documented,
             &root.field("name"),
             &mut violations,
         );
@@ -378,18 +470,80 @@ mod tests {
     fn groups_count_presence() {
         let root = FieldPath::root();
         let mut violations = Vec::new();
-        check_exactly_one_of(&["userId", "openId"], &[true, true], &root, &mut violations);
         check_exactly_one_of(
             &["userId", "openId"],
-            &[false, true],
+            &[true, true],
+            Basis::Documented,
             &root,
             &mut violations,
         );
-        check_at_least_one_of(&["a", "b"], &[false, false], &root, &mut violations);
+        check_exactly_one_of(
+            &["userId", "openId"],
+            &[false, true],
+            Basis::Documented,
+            &root,
+            &mut violations,
+        );
+        check_at_least_one_of(
+            &["a", "b"],
+            &[false, false],
+            Basis::Inferred("a test"),
+            &root,
+            &mut violations,
+        );
         assert_eq!(violations.len(), 2);
         assert_eq!(
             violations[0].to_string(),
             "request exactly one of userId, openId must be given (found 2)"
         );
+        assert_eq!(
+            violations[1].to_string(),
+            "request at least one of a, b must be given (inferred: a test)"
+        );
+    }
+
+    struct Inferred;
+
+    impl Validate for Inferred {
+        fn validate_at(&self, path: &FieldPath<'_>, violations: &mut Vec<Violation>) {
+            check_length(
+                "abcd",
+                None,
+                Some(3),
+                Basis::Inferred("a guess"),
+                path,
+                violations,
+            );
+            check_length("ab", Some(3), None, Basis::Documented, path, violations);
+        }
+    }
+
+    #[test]
+    fn inferred_constraints_warn_unless_strict() {
+        let error = Inferred.validate().unwrap_err();
+        assert_eq!(
+            error.violations.len(),
+            1,
+            "only the documented one stops it"
+        );
+        assert_eq!(
+            error.violations[0].rule,
+            Rule::MinLength { min: 3, actual: 2 }
+        );
+        let error = Inferred.validate_strict().unwrap_err();
+        assert_eq!(error.violations.len(), 2);
+        struct OnlyInferred;
+        impl Validate for OnlyInferred {
+            fn validate_at(&self, path: &FieldPath<'_>, violations: &mut Vec<Violation>) {
+                check_present(false, Basis::Inferred("a guess"), path, violations);
+            }
+        }
+        assert!(OnlyInferred.validate().is_ok());
+        let warnings = OnlyInferred.validate_with(Strictness::Documented).unwrap();
+        assert_eq!(
+            warnings[0].to_string(),
+            "request is required (inferred: a guess)"
+        );
+        assert!(OnlyInferred.validate_with(Strictness::Strict).is_err());
     }
 }

@@ -42,9 +42,9 @@ async fn run() {
         "2160120000000001",
         "2020091119027102160530200000039",
         UpdatePassStatus::Update,
+        UpdatePassUpdateDetailType::UpdateMemberCard,
     )
-    .user_id("2160220000000002")
-    .update_detail_type(UpdatePassUpdateDetailType::UpdateMemberCard);
+    .user_id("2160220000000002");
 
     // The ceiling: one core signing as fast as it can.
     let body = serde_json::to_vec(&request).unwrap();

@@ -56,10 +56,10 @@ fn main() {
         "2160120000000001",
         "2020091119027102160530200000039",
         UpdatePassStatus::Update,
+        UpdatePassUpdateDetailType::UpdateMemberCard,
     )
     .user_id("2160220000000002")
     .template_code("2020090400000000000000000012345")
-    .update_detail_type(UpdatePassUpdateDetailType::UpdateMemberCard)
     .end_date(alipayhk::EpochMillis(1_767_196_799_000));
     let body = serde_json::to_vec(&request).unwrap();
     let path = "/api/open/alipay/v1/ipass/pass/manage/updatePass";

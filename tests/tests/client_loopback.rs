@@ -209,9 +209,9 @@ fn request() -> UpdatePassRequest {
         "2160120000000001",
         "2020091119027102160530200000039",
         UpdatePassStatus::Update,
+        UpdatePassUpdateDetailType::UpdateMemberCard,
     )
     .user_id("2160220000000002")
-    .update_detail_type(UpdatePassUpdateDetailType::UpdateMemberCard)
 }
 
 #[tokio::test]
@@ -385,7 +385,12 @@ async fn a_definitive_failure_is_not_resent() {
 #[tokio::test]
 async fn an_invalid_request_never_reaches_the_server() {
     let gw = gateway(vec![reply(SUCCESS)]).await;
-    let invalid = UpdatePassRequest::new("2160120000000001", "p", UpdatePassStatus::Update);
+    let invalid = UpdatePassRequest::new(
+        "2160120000000001",
+        "p",
+        UpdatePassStatus::Update,
+        UpdatePassUpdateDetailType::UpdateMemberCard,
+    );
     let error = client(&gw)
         .build()
         .unwrap()
@@ -393,11 +398,45 @@ async fn an_invalid_request_never_reaches_the_server() {
         .await
         .unwrap_err();
     assert!(
-        matches!(error, Error::Invalid(ref e) if e.violations.len() == 2),
+        matches!(error, Error::Invalid(ref e) if e.violations.len() == 1),
         "{error:?}"
     );
     tokio::time::sleep(Duration::from_millis(50)).await;
     assert!(gw.received.lock().unwrap().is_empty());
+}
+
+/// The page gives passId no length; the spec infers 32. A longer one is sent by default (the
+/// gateway, not our guess, decides) and refused before sending in strict mode.
+#[tokio::test]
+async fn an_inferred_limit_warns_by_default_and_refuses_when_strict() {
+    let long_pass = "2".repeat(33);
+    let request = UpdatePassRequest::new(
+        "2160120000000001",
+        long_pass.as_str(),
+        UpdatePassStatus::Update,
+        UpdatePassUpdateDetailType::UpdateMemberCard,
+    )
+    .user_id("2160220000000002");
+
+    let gw = gateway(vec![reply(SUCCESS)]).await;
+    let strict = client(&gw)
+        .validation(alipayhk::runtime::Strictness::Strict)
+        .build()
+        .unwrap();
+    let error = strict.execute(&request).await.unwrap_err();
+    let Error::Invalid(invalid) = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(invalid.violations.len(), 1);
+    assert!(
+        invalid.violations[0].to_string().contains("(inferred: "),
+        "{error}"
+    );
+    assert!(gw.received.lock().unwrap().is_empty());
+
+    let lenient = client(&gw).build().unwrap();
+    lenient.execute(&request).await.unwrap();
+    assert_eq!(gw.received.lock().unwrap().len(), 1);
 }
 
 #[tokio::test]

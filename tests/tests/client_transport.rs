@@ -18,9 +18,9 @@ fn request() -> UpdatePassRequest {
         "2160120000000001",
         "2020091119027102160530200000039",
         UpdatePassStatus::Update,
+        UpdatePassUpdateDetailType::UpdateMemberCard,
     )
     .user_id("2160220000000002")
-    .update_detail_type(UpdatePassUpdateDetailType::UpdateMemberCard)
 }
 
 fn builder(url: &str) -> ClientBuilder {

@@ -76,8 +76,13 @@ async fn create_pass_issues_a_card_and_refuses_a_duplicate() {
         "0"
     );
     // The card exists: updatePass works on it.
-    let update =
-        UpdatePassRequest::new(MERCHANT_ID, &pass_id, UpdatePassStatus::Closed).user_id(USER);
+    let update = UpdatePassRequest::new(
+        MERCHANT_ID,
+        &pass_id,
+        UpdatePassStatus::Closed,
+        UpdatePassUpdateDetailType::UpdateMemberCard,
+    )
+    .user_id(USER);
     client.execute(&update).await.unwrap();
 
     let duplicate = client.execute(&create_pass("MEMBER-1")).await;
@@ -139,9 +144,21 @@ async fn update_pass_covers_used_and_refunded_cards() {
     let f = fixture().await;
     let client = f.client();
     let pass = "2020091119027102160530200000039";
-    let used = UpdatePassRequest::new(MERCHANT_ID, pass, UpdatePassStatus::Used).user_id(USER);
+    let used = UpdatePassRequest::new(
+        MERCHANT_ID,
+        pass,
+        UpdatePassStatus::Used,
+        UpdatePassUpdateDetailType::UpdateMemberCard,
+    )
+    .user_id(USER);
     client.execute(&used).await.unwrap();
-    let again = UpdatePassRequest::new(MERCHANT_ID, pass, UpdatePassStatus::Refund).user_id(USER);
+    let again = UpdatePassRequest::new(
+        MERCHANT_ID,
+        pass,
+        UpdatePassStatus::Refund,
+        UpdatePassUpdateDetailType::UpdateMemberCard,
+    )
+    .user_id(USER);
     assert_eq!(
         failed_code(client.execute(&again).await),
         PassResultCode::PassUsedOccupied
@@ -161,10 +178,12 @@ fn create_template(request_id: &str) -> CreateTemplateRequest {
         CodeType::Qrcode,
         CodeStandard::Qrcode,
         "https://example.com/card.png",
-        Button::new(ButtonType::Usage).btn_url("alipayhk://platformapi/startapp?appId=1"),
+        Button::new()
+            .btn_type(ButtonType::Usage)
+            .btn_url("alipayhk://platformapi/startapp?appId=1"),
         BTreeMap::from([
-            ("en_US".to_owned(), LocaleInfo::new("Gold card")),
-            ("zh_HK".to_owned(), LocaleInfo::new("金卡")),
+            ("en_US".to_owned(), LocaleInfo::new().name("Gold card")),
+            ("zh_HK".to_owned(), LocaleInfo::new().name("金卡")),
         ]),
         "https://example.com/logo.png",
     )
@@ -181,11 +200,18 @@ async fn create_template_then_read_it_back() {
     assert_eq!(again.template_code.as_deref(), Some(code.as_str()));
 
     let detail = client
-        .execute(&TemplateDetailRequest::new(MERCHANT_ID, &code))
+        .execute(
+            &TemplateDetailRequest::new()
+                .merchant_id(MERCHANT_ID)
+                .template_code(&code),
+        )
         .await
         .unwrap();
     assert_eq!(detail.status, Some(TemplateStatus::Valid));
-    assert_eq!(detail.locale_info.unwrap()["zh_HK"].name, "金卡");
+    assert_eq!(
+        detail.locale_info.unwrap()["zh_HK"].name.as_deref(),
+        Some("金卡")
+    );
     assert_eq!(detail.code_standard, Some(CodeStandard::Qrcode));
 }
 
@@ -274,7 +300,11 @@ async fn switch_status_is_never_re_sent_after_an_unknown_outcome() {
     // What the spec says to do instead: read the template.
     let detail = f
         .client()
-        .execute(&TemplateDetailRequest::new(MERCHANT_ID, TEMPLATE_CODE))
+        .execute(
+            &TemplateDetailRequest::new()
+                .merchant_id(MERCHANT_ID)
+                .template_code(TEMPLATE_CODE),
+        )
         .await
         .unwrap();
     assert_eq!(detail.status, Some(TemplateStatus::Valid));
@@ -284,13 +314,17 @@ async fn switch_status_is_never_re_sent_after_an_unknown_outcome() {
 async fn template_detail_failure_and_unknown() {
     let f = fixture().await;
     let client = f.client();
-    let missing = TemplateDetailRequest::new(MERCHANT_ID, "2020000000000000000000000000099");
+    let missing = TemplateDetailRequest::new()
+        .merchant_id(MERCHANT_ID)
+        .template_code("2020000000000000000000000000099");
     assert_eq!(
         failed_code(client.execute(&missing).await),
         TemplateResultCode::PassTemplateHasNotExit
     );
     unknown_once(&f, TEMPLATE_CODE);
-    let request = TemplateDetailRequest::new(MERCHANT_ID, TEMPLATE_CODE);
+    let request = TemplateDetailRequest::new()
+        .merchant_id(MERCHANT_ID)
+        .template_code(TEMPLATE_CODE);
     assert_unknown(client.execute(&request).await);
     // Reading changes nothing, so the retry helper may repeat it.
     unknown_once(&f, TEMPLATE_CODE);

@@ -19,9 +19,13 @@ use support::{CLIENT_ID, Fixture, fixture};
 const PASS: &str = "2020091119027102160530200000039";
 
 fn update() -> UpdatePassRequest {
-    UpdatePassRequest::new("2160120000000001", PASS, UpdatePassStatus::Update)
-        .user_id("2160220000000002")
-        .update_detail_type(UpdatePassUpdateDetailType::UpdateMemberCard)
+    UpdatePassRequest::new(
+        "2160120000000001",
+        PASS,
+        UpdatePassStatus::Update,
+        UpdatePassUpdateDetailType::UpdateMemberCard,
+    )
+    .user_id("2160220000000002")
 }
 
 /// A fixture whose gateway runs with `limits` and `freshness`.

@@ -145,7 +145,7 @@ fn a_new_field_changes_only_the_affected_items() {
     let file = copy.path().join("endpoints/update_pass.yaml");
     let text = fs::read_to_string(&file).unwrap().replace(
         "      - name: codeInfo\n",
-        "      - name: memo\n        type: timestamp\n        description: A note.\n      - name: codeInfo\n",
+        "      - name: memo\n        inferred: \"a test field\"\n        type: timestamp\n        description: A note.\n      - name: codeInfo\n",
     );
     fs::write(&file, text).unwrap();
     let files = alipayhk_codegen::generate(copy.path()).unwrap();
@@ -171,6 +171,7 @@ fn a_new_field_changes_only_the_affected_items() {
         "    /// A note.",
         "    ///",
         "    /// Wire name `memo`; optional; milliseconds since the Unix epoch.",
+        "    /// Inferred: a test field.",
         "    #[serde(default, skip_serializing_if = \"Option::is_none\")]",
         "    pub memo: Option<alipayhk_runtime::EpochMillis>,",
         "            memo: None,",
@@ -204,7 +205,7 @@ fn a_new_result_code_changes_only_its_enum_and_docs() {
     let file = copy.path().join("endpoints/apply_token.yaml");
     let text = fs::read_to_string(&file).unwrap().replace(
         "    - { code: UNKNOWN_EXCEPTION,",
-        "    - { code: SCOPE_NOT_GRANTED, status: F, message: The user did not grant the scope. }\n    - { code: UNKNOWN_EXCEPTION,",
+        "    - { code: SCOPE_NOT_GRANTED, status: F, message: The user did not grant the scope., source: apply_token }\n    - { code: UNKNOWN_EXCEPTION,",
     );
     fs::write(&file, text).unwrap();
     let files = alipayhk_codegen::generate(copy.path()).unwrap();
@@ -250,7 +251,10 @@ fn a_new_result_code_changes_only_its_enum_and_docs() {
             similar::ChangeTag::Insert => assert!(
                 line.starts_with("// Source: spec/endpoints/apply_token.yaml")
                     || line.contains("SCOPE_NOT_GRANTED")
-                    || line.contains("ScopeNotGranted"),
+                    || line.contains("ScopeNotGranted")
+                    // The variant's docs: a blank line, then its source.
+                    || line == "    ///\n"
+                    || line.starts_with("    /// Source: [Apply for Access Token]"),
                 "added: {line:?}"
             ),
         }

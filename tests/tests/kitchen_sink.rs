@@ -15,6 +15,7 @@ fn order() -> PlaceOrderRequest {
         EpochMillis(1_700_000_000_000),
     )
     .email("a@example.com")
+    .referrer("web")
 }
 
 #[test]
@@ -68,8 +69,9 @@ fn nested_violations_carry_full_paths() {
 fn boolean_and_string_conditions_and_groups() {
     let mut request = order().gift(true).coupon("WELCOME").ratio(2.0);
     request.email = None;
+    // Strict: the ratio's maximum and the coupon rule are inferred.
     let rules: Vec<Rule> = request
-        .validate()
+        .validate_strict()
         .unwrap_err()
         .violations
         .into_iter()
@@ -113,4 +115,68 @@ fn responses_accept_new_enum_values() {
     )
     .unwrap();
     assert_eq!(response.channel, Some(Channel::Unknown("KIOSK".into())));
+}
+
+/// `referrer` is required and limited only by inference, `ratio`'s maximum is inferred, and so
+/// is the coupon rule: breaking them is a warning, and an error only in strict mode.
+#[test]
+fn inferred_constraints_warn_unless_strict() {
+    use alipayhk_runtime::{Basis, Strictness};
+
+    let mut request = order().ratio(1.6).coupon("WELCOME");
+    request.referrer = None;
+    assert!(request.validate().is_ok(), "{:?}", request.validate());
+    let warnings: Vec<(String, Rule)> = request
+        .validate_with(Strictness::Documented)
+        .unwrap()
+        .into_iter()
+        .map(|v| {
+            assert!(matches!(v.basis, Basis::Inferred(_)), "{v}");
+            (v.path, v.rule)
+        })
+        .collect();
+    assert_eq!(
+        warnings,
+        vec![
+            ("ratio".into(), Rule::Maximum { max: 1.5 }),
+            ("referrer".into(), Rule::Required),
+            (
+                "couponKind".into(),
+                Rule::RequiredWhen {
+                    field: "coupon",
+                    equals: "WELCOME"
+                }
+            ),
+        ]
+    );
+    let strict = request.validate_strict().unwrap_err();
+    assert_eq!(strict.violations.len(), 3);
+    assert_eq!(
+        strict.violations[1].to_string(),
+        "referrer is required (inferred: a fixture field no page states)"
+    );
+
+    // A documented limit still refuses by default, next to an inferred one that does not.
+    let request = order().referrer("ABCDEFGHIJ").ratio(0.1);
+    // (referrer is at most 8 characters, by inference.)
+    let error = request.validate().unwrap_err();
+    assert_eq!(error.violations.len(), 1);
+    assert_eq!(error.violations[0].rule, Rule::Minimum { min: 0.5 });
+    let warnings = request.validate_with(Strictness::Documented);
+    assert!(warnings.is_err());
+    assert_eq!(request.validate_strict().unwrap_err().violations.len(), 2);
+}
+
+/// A message without a field whose requirement is only inferred still parses.
+#[test]
+fn an_inferred_requirement_never_fails_parsing() {
+    let json = serde_json::json!({
+        "type": "standard",
+        "items": [],
+        "placedAt": 1_700_000_000_000_i64,
+        "byLocale": {},
+        "email": "a@example.com"
+    });
+    let parsed: PlaceOrderRequest = serde_json::from_value(json).unwrap();
+    assert_eq!(parsed.referrer, None);
 }

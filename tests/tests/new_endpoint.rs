@@ -30,6 +30,13 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// The page the new endpoint was written from, as `api.yaml` lists it.
+const NEW_SOURCE: &str = "  - id: query_points
+    title: Query points (a page invented for this test)
+    url: https://example.invalid/query_points
+    read: 2026-11-27
+";
+
 const NEW_ENDPOINT: &str = r#"endpoint:
   name: queryPoints
   method: POST
@@ -38,25 +45,24 @@ const NEW_ENDPOINT: &str = r#"endpoint:
   request:
     fields:
       - name: merchantId
+        source: query_points
         type: string
         required: true
         max_length: 64
       - name: userId
+        source: query_points
         type: string
         required: true
-        max_length: 32
+        max_length: { value: 32, inferred: "the page gives no length" }
   response:
     fields:
-      - name: result
-        type: result
-        required: true
-      - name: points
-        type: integer
+      - { name: result, source: query_points, type: result, required: true }
+      - { name: points, source: query_points, type: integer }
   idempotency:
     key: []
   result_codes:
-    - { code: SUCCESS, status: S, message: Success }
-    - { code: USER_NOT_EXIST, status: F, message: The user does not exist. }
+    - { code: SUCCESS, status: S, message: Success, source: query_points }
+    - { code: USER_NOT_EXIST, status: F, message: The user does not exist., source: query_points }
 "#;
 
 const PROBE_MAIN: &str = r#"
@@ -146,7 +152,11 @@ fn a_new_endpoint_is_a_spec_file_and_generate() {
         .join("\n");
     fs::write(dir.join("Cargo.toml"), manifest).unwrap();
 
-    // The spec edit, and `generate`.
+    // The spec edit (the page it was written from, and the endpoint file), and `generate`.
+    let api = fs::read_to_string(dir.join("spec/api.yaml"))
+        .unwrap()
+        .replacen("sources:\n", &format!("sources:\n{NEW_SOURCE}"), 1);
+    fs::write(dir.join("spec/api.yaml"), api).unwrap();
     fs::write(dir.join("spec/endpoints/query_points.yaml"), NEW_ENDPOINT).unwrap();
     let files = alipayhk_codegen::generate(&dir.join("spec")).unwrap();
     assert!(files.contains_key("query_points.rs"));

@@ -6,9 +6,13 @@ const MERCHANT: &str = "2160120000000001";
 const PASS: &str = "2020091119027102160530200000039";
 
 fn valid() -> UpdatePassRequest {
-    UpdatePassRequest::new(MERCHANT, PASS, UpdatePassStatus::Update)
-        .user_id("2160220000000002")
-        .update_detail_type(UpdatePassUpdateDetailType::UpdateMemberCard)
+    UpdatePassRequest::new(
+        MERCHANT,
+        PASS,
+        UpdatePassStatus::Update,
+        UpdatePassUpdateDetailType::UpdateMemberCard,
+    )
+    .user_id("2160220000000002")
 }
 
 fn violations(request: &UpdatePassRequest) -> Vec<(String, Rule)> {
@@ -25,7 +29,13 @@ fn violations(request: &UpdatePassRequest) -> Vec<(String, Rule)> {
 #[test]
 fn a_complete_request_is_valid() {
     assert_eq!(violations(&valid()), vec![]);
-    let closing = UpdatePassRequest::new(MERCHANT, PASS, UpdatePassStatus::Closed).open_id("oid-1");
+    let closing = UpdatePassRequest::new(
+        MERCHANT,
+        PASS,
+        UpdatePassStatus::Closed,
+        UpdatePassUpdateDetailType::UpdateMemberCard,
+    )
+    .open_id("oid-1");
     assert_eq!(
         violations(&closing),
         vec![],
@@ -35,7 +45,12 @@ fn a_complete_request_is_valid() {
 
 #[test]
 fn both_user_id_and_open_id_missing_is_reported() {
-    let request = UpdatePassRequest::new(MERCHANT, PASS, UpdatePassStatus::Closed);
+    let request = UpdatePassRequest::new(
+        MERCHANT,
+        PASS,
+        UpdatePassStatus::Closed,
+        UpdatePassUpdateDetailType::UpdateMemberCard,
+    );
     assert_eq!(
         violations(&request),
         vec![(
@@ -85,27 +100,64 @@ fn merchant_id_over_64_characters_is_reported_with_its_length() {
     );
 }
 
+/// The page marks `updateDetailType` REQUIRED: every request carries it, a closing one too,
+/// and a body without it is not an updatePass request.
 #[test]
-fn update_without_detail_type_is_reported() {
-    let request = UpdatePassRequest::new(MERCHANT, PASS, UpdatePassStatus::Update).user_id("u");
-    assert_eq!(
-        violations(&request),
-        vec![(
-            "updateDetailType".into(),
-            Rule::RequiredWhen {
-                field: "status",
-                equals: "UPDATE"
-            }
-        )]
+fn update_detail_type_is_required_on_every_request_as_the_page_says() {
+    let closing = UpdatePassRequest::new(
+        MERCHANT,
+        PASS,
+        UpdatePassStatus::Closed,
+        UpdatePassUpdateDetailType::UpdateMemberCard,
+    )
+    .user_id("u");
+    let json = serde_json::to_string(&closing).unwrap();
+    assert!(
+        json.contains(r#""status":"CLOSED","updateDetailType":"UPDATE_MEMBER_CARD""#),
+        "{json}"
+    );
+    let without = r#"{"merchantId":"m","userId":"u","passId":"p","status":"CLOSED"}"#;
+    let error = serde_json::from_str::<UpdatePassRequest>(without)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("missing field `updateDetailType`"),
+        "{error}"
     );
 }
 
 #[test]
 fn every_violation_is_reported_not_just_the_first() {
-    let mut request = UpdatePassRequest::new("", "p".repeat(33), UpdatePassStatus::Update)
-        .end_date(alipayhk::EpochMillis(-1));
+    let mut request = UpdatePassRequest::new(
+        "",
+        "p".repeat(33),
+        UpdatePassStatus::Update,
+        UpdatePassUpdateDetailType::UpdateMemberCard,
+    )
+    .end_date(alipayhk::EpochMillis(-1));
     request.merchant_id.clear();
-    let found = violations(&request);
+    // By default, only what the page documents: merchantId and the userId/openId rule.
+    assert_eq!(
+        violations(&request),
+        vec![
+            ("merchantId".into(), Rule::Required),
+            (
+                String::new(),
+                Rule::ExactlyOneOf {
+                    fields: &["userId", "openId"],
+                    present: 0
+                }
+            ),
+        ]
+    );
+    // Strict: the inferred passId length and endDate minimum too, in field order.
+    let found: Vec<(String, Rule)> = request
+        .validate_strict()
+        .unwrap_err()
+        .violations
+        .into_iter()
+        .map(|v| (v.path, v.rule))
+        .collect();
     assert_eq!(
         found,
         vec![
@@ -125,18 +177,11 @@ fn every_violation_is_reported_not_just_the_first() {
                     present: 0
                 }
             ),
-            (
-                "updateDetailType".into(),
-                Rule::RequiredWhen {
-                    field: "status",
-                    equals: "UPDATE"
-                }
-            ),
         ]
     );
-    let message = request.validate().unwrap_err().to_string();
+    let message = request.validate_strict().unwrap_err().to_string();
     assert!(
-        message.contains("passId must be at most 32 characters (found 33)"),
+        message.contains("passId must be at most 32 characters (found 33) (inferred: "),
         "{message}"
     );
 }

@@ -172,6 +172,8 @@ fn read_arg(meta: &ParseNestedMeta<'_>, args: &mut Args, spans: &mut Spans) -> s
                         code: spans.locate(entry.code.to_string(), entry.code.span()),
                         status: spans.locate(entry.status.to_string(), entry.status.span()),
                         message: entry.message.value(),
+                        source: None,
+                        inferred: None,
                     })
                     .collect();
                 args.codes = Some(spans.locate(codes, at));

@@ -10,7 +10,9 @@ use syn::{Attribute, Fields, Ident, ItemStruct, Lit, LitStr, Token};
 use super::Errors;
 use super::rust_types::{enum_name, spec_type};
 use super::spans::Spans;
-use crate::document::raw::{EnumValueSpec, FieldSpec, MapKeySpec, RequiredWhenSpec, RuleSpec};
+use crate::document::raw::{
+    Constraint, EnumValueSpec, FieldSpec, Located, MapKeySpec, RequiredWhenSpec, RuleSpec,
+};
 use crate::model::rust_field_ident_name;
 
 const FIELD_OPTIONS: &str = "rename, alias, max_length, min_length, minimum, maximum, nullable, sensitive, values, keys, sample";
@@ -20,7 +22,7 @@ const STRUCT_OPTIONS: &str = "exactly_one_of, at_least_one_of, required_when";
 pub(super) struct StructSpec {
     pub(super) description: Option<String>,
     pub(super) fields: Vec<FieldSpec>,
-    pub(super) rules: Vec<RuleSpec>,
+    pub(super) rules: Vec<Located<RuleSpec>>,
 }
 
 /// Reads the struct's doc comments, fields and rules. Problems go to `errors`; what could be
@@ -56,7 +58,10 @@ pub(super) fn read_struct(item: &ItemStruct, spans: &mut Spans, errors: &mut Err
     for attr in &item.attrs {
         if attr.path().is_ident("alipayhk") {
             let result = attr.parse_nested_meta(|meta| {
-                read_rule(&meta, &wire_names, spans).map(|rule| rules.push(rule))
+                let at = meta.path.span();
+                let rule = read_rule(&meta, &wire_names, spans)?;
+                rules.push(spans.locate(rule, at));
+                Ok(())
             });
             errors.extend(result.err());
         } else if !attr.path().is_ident("doc") {
@@ -115,9 +120,15 @@ fn read_rule(
             let names = Punctuated::<Ident, Token![,]>::parse_terminated(&content)?;
             let names = names.iter().map(|i| wire(i, spans)).collect();
             Ok(if key == "exactly_one_of" {
-                RuleSpec::ExactlyOneOf(names)
+                RuleSpec {
+                    exactly_one_of: Some(names),
+                    ..RuleSpec::default()
+                }
             } else {
-                RuleSpec::AtLeastOneOf(names)
+                RuleSpec {
+                    at_least_one_of: Some(names),
+                    ..RuleSpec::default()
+                }
             })
         }
         "required_when" => {
@@ -138,11 +149,14 @@ fn read_rule(
                     ));
                 }
             };
-            Ok(RuleSpec::RequiredWhen(Box::new(RequiredWhenSpec {
-                field: wire(&field, spans),
-                when: wire(&when, spans),
-                equals: spans.locate(value, equals.span()),
-            })))
+            Ok(RuleSpec {
+                required_when: Some(RequiredWhenSpec {
+                    field: wire(&field, spans),
+                    when: wire(&when, spans),
+                    equals: spans.locate(value, equals.span()),
+                }),
+                ..RuleSpec::default()
+            })
         }
         _ => Err(meta.error(format!(
             "unknown rule `{}`, expected one of: {STRUCT_OPTIONS}",
@@ -158,7 +172,7 @@ fn read_field(field: &syn::Field, spans: &mut Spans, errors: &mut Errors) -> Opt
         name: spans.locate(rust_name.to_lower_camel_case(), ident.span()),
         ty: spans.locate(String::new(), field.ty.span()),
         description: doc_text(&field.attrs),
-        required: true,
+        required: None,
         nullable: false,
         sensitive: false,
         aliases: Vec::new(),
@@ -173,6 +187,8 @@ fn read_field(field: &syn::Field, spans: &mut Spans, errors: &mut Errors) -> Opt
         rules: Vec::new(),
         items: None,
         keys: Vec::new(),
+        source: None,
+        inferred: None,
     };
     for attr in &field.attrs {
         if attr.path().is_ident("alipayhk") {
@@ -196,7 +212,9 @@ fn read_field(field: &syn::Field, spans: &mut Spans, errors: &mut Errors) -> Opt
     match spec_type(&field.ty, is_enum) {
         Ok(ty) => {
             spec.ty.value = ty.name;
-            spec.required = ty.required;
+            spec.required = ty
+                .required
+                .then(|| spans.locate(Constraint::Bare(true), field.ty.span()));
             spec.items = ty.items.map(|items| spans.locate(items, field.ty.span()));
             if is_enum {
                 spec.type_name =
@@ -244,7 +262,7 @@ fn read_option(
                     format!("`{key}` takes a whole number of characters, such as `{key} = 64`"),
                 ));
             };
-            let value = spans.locate(int.base10_parse::<u64>()?, int.span());
+            let value = spans.locate(Constraint::Bare(int.base10_parse::<u64>()?), int.span());
             if key == "max_length" {
                 spec.max_length = Some(value);
             } else {
@@ -264,7 +282,10 @@ fn read_option(
                     ));
                 }
             };
-            let value = spans.locate(if negative { -number } else { number }, lit.span());
+            let value = spans.locate(
+                Constraint::Bare(if negative { -number } else { number }),
+                lit.span(),
+            );
             if key == "minimum" {
                 spec.minimum = Some(value);
             } else {
@@ -281,6 +302,8 @@ fn read_option(
                     key: spans.locate(entry.wire, entry.span),
                     ty: None,
                     description: entry.description,
+                    source: None,
+                    inferred: None,
                 })
                 .collect();
         }
@@ -294,6 +317,8 @@ fn read_option(
                 .map(|entry| EnumValueSpec {
                     value: spans.locate(entry.wire, entry.span),
                     description: entry.description,
+                    source: None,
+                    inferred: None,
                 })
                 .collect();
             spec.values = Some(spans.locate(values, at));

@@ -86,6 +86,8 @@ pub fn object(
         rules: read.rules,
         values: None,
         transitions: Vec::new(),
+        source: None,
+        inferred: None,
     };
     match model::object_alone(&spec, role, &source(attribute)) {
         Ok(api) if errors.is_empty() => {

@@ -10,6 +10,9 @@ pub use super::located::{Located, Position};
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ApiDocument {
+    /// The documentation pages the spec was written from, which items cite by id.
+    #[serde(default)]
+    pub sources: Vec<DocSourceSpec>,
     /// API-wide facts.
     pub api: ApiSpec,
     /// Shared types, referenced by name from any endpoint.
@@ -18,6 +21,57 @@ pub struct ApiDocument {
     /// Result-code tables shared by several endpoints.
     #[serde(default)]
     pub result_code_tables: Vec<ResultCodeTableSpec>,
+}
+
+/// A documentation page items cite with `source: <id>`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocSourceSpec {
+    /// What items cite, such as `update_card`.
+    pub id: Located<String>,
+    /// The page's title.
+    pub title: Located<String>,
+    /// Where the page is.
+    pub url: Located<String>,
+    /// When it was read, `YYYY-MM-DD`.
+    pub read: Located<String>,
+}
+
+/// A constraint as written: the bare value (`max_length: 64`), which the field's provenance
+/// covers, or the value with its own (`max_length: { value: 32, inferred: "..." }`).
+#[derive(Debug, Deserialize)]
+#[serde(
+    untagged,
+    expecting = "a value, or `{ value: ..., source: <id> }` or `{ value: ..., inferred: \"why\" }`"
+)]
+pub enum Constraint<T> {
+    /// Covered by the field's provenance.
+    Bare(T),
+    /// With its own provenance.
+    Annotated(AnnotatedConstraint<T>),
+}
+
+/// `{ value, source }` or `{ value, inferred }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnnotatedConstraint<T> {
+    /// The constraint's value.
+    pub value: T,
+    /// The id of a page in `sources:` that states it.
+    #[serde(default)]
+    pub source: Option<String>,
+    /// Why we believe it, when no page states it.
+    #[serde(default)]
+    pub inferred: Option<String>,
+}
+
+impl<T> Constraint<T> {
+    /// The constraint's value.
+    pub fn value(&self) -> &T {
+        match self {
+            Self::Bare(value) | Self::Annotated(AnnotatedConstraint { value, .. }) => value,
+        }
+    }
 }
 
 /// A named result-code table, emitted once as an enum in the `types` module.
@@ -102,13 +156,19 @@ pub struct TypeSpec {
     pub fields: Option<Vec<FieldSpec>>,
     /// Cross-field rules, for `object`.
     #[serde(default)]
-    pub rules: Vec<RuleSpec>,
+    pub rules: Vec<Located<RuleSpec>>,
     /// Values, for `enum`.
     #[serde(default)]
     pub values: Option<Located<Vec<EnumValueSpec>>>,
     /// Allowed changes of value, for an `enum` that is a state.
     #[serde(default)]
     pub transitions: Vec<TransitionSpec>,
+    /// For an `enum`: the page (or reasoning) behind values that name none of their own.
+    #[serde(default)]
+    pub source: Option<Located<String>>,
+    /// Why we believe it, when no page states it.
+    #[serde(default)]
+    pub inferred: Option<Located<String>>,
 }
 
 /// The values a state may change to from one value.
@@ -192,7 +252,7 @@ pub struct MessageSpec {
     pub fields: Vec<FieldSpec>,
     /// Cross-field rules.
     #[serde(default)]
-    pub rules: Vec<RuleSpec>,
+    pub rules: Vec<Located<RuleSpec>>,
     /// A JSON sample from the docs.
     #[serde(default)]
     pub sample: Option<Located<String>>,
@@ -212,7 +272,7 @@ pub struct FieldSpec {
     pub description: Option<String>,
     /// Must be present.
     #[serde(default)]
-    pub required: bool,
+    pub required: Option<Located<Constraint<bool>>>,
     /// May be an explicit `null`.
     #[serde(default)]
     pub nullable: bool,
@@ -224,16 +284,16 @@ pub struct FieldSpec {
     pub aliases: Vec<Located<String>>,
     /// Maximum length in characters, for strings.
     #[serde(default)]
-    pub max_length: Option<Located<u64>>,
+    pub max_length: Option<Located<Constraint<u64>>>,
     /// Minimum length in characters, for strings.
     #[serde(default)]
-    pub min_length: Option<Located<u64>>,
+    pub min_length: Option<Located<Constraint<u64>>>,
     /// Smallest allowed value, for numbers.
     #[serde(default)]
-    pub minimum: Option<Located<f64>>,
+    pub minimum: Option<Located<Constraint<f64>>>,
     /// Largest allowed value, for numbers.
     #[serde(default)]
-    pub maximum: Option<Located<f64>>,
+    pub maximum: Option<Located<Constraint<f64>>>,
     /// An example value.
     #[serde(default)]
     pub sample: Option<String>,
@@ -248,13 +308,19 @@ pub struct FieldSpec {
     pub fields: Option<Vec<FieldSpec>>,
     /// Cross-field rules of an inline `object`.
     #[serde(default)]
-    pub rules: Vec<RuleSpec>,
+    pub rules: Vec<Located<RuleSpec>>,
     /// Element type of an `array`, value type of a `map`.
     #[serde(default)]
     pub items: Option<Located<String>>,
     /// Keys of a `map` the docs fix, each given a typed builder method.
     #[serde(default)]
     pub keys: Vec<MapKeySpec>,
+    /// The id of a page in `sources:` that states it.
+    #[serde(default)]
+    pub source: Option<Located<String>>,
+    /// Why we believe it, when no page states it.
+    #[serde(default)]
+    pub inferred: Option<Located<String>>,
 }
 
 /// A key of an open map that the docs fix, such as `billNo` in `dataInfo`.
@@ -269,6 +335,12 @@ pub struct MapKeySpec {
     /// What it holds.
     #[serde(default)]
     pub description: Option<String>,
+    /// The id of a page in `sources:` that states it.
+    #[serde(default)]
+    pub source: Option<Located<String>>,
+    /// Why we believe it, when no page states it.
+    #[serde(default)]
+    pub inferred: Option<Located<String>>,
 }
 
 /// One value of an enum.
@@ -280,18 +352,34 @@ pub struct EnumValueSpec {
     /// What it means.
     #[serde(default)]
     pub description: Option<String>,
+    /// The id of a page in `sources:` that states it.
+    #[serde(default)]
+    pub source: Option<Located<String>>,
+    /// Why we believe it, when no page states it.
+    #[serde(default)]
+    pub inferred: Option<Located<String>>,
 }
 
-/// A rule across the fields of one object.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
-pub enum RuleSpec {
+/// A rule across the fields of one object: exactly one of `exactly_one_of`,
+/// `at_least_one_of` and `required_when`, with its provenance.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSpec {
     /// Exactly one of these fields must be present.
-    ExactlyOneOf(Vec<Located<String>>),
+    #[serde(default)]
+    pub exactly_one_of: Option<Vec<Located<String>>>,
     /// At least one of these fields must be present.
-    AtLeastOneOf(Vec<Located<String>>),
+    #[serde(default)]
+    pub at_least_one_of: Option<Vec<Located<String>>>,
     /// `field` is required when `when` equals `equals`.
-    RequiredWhen(Box<RequiredWhenSpec>),
+    #[serde(default)]
+    pub required_when: Option<RequiredWhenSpec>,
+    /// The id of a page in `sources:` that states it.
+    #[serde(default)]
+    pub source: Option<Located<String>>,
+    /// Why we believe it, when no page states it.
+    #[serde(default)]
+    pub inferred: Option<Located<String>>,
 }
 
 /// `required_when: { field, when, equals }`.
@@ -316,4 +404,10 @@ pub struct ResultCodeSpec {
     pub status: Located<String>,
     /// The documented message.
     pub message: String,
+    /// The id of a page in `sources:` that states it.
+    #[serde(default)]
+    pub source: Option<Located<String>>,
+    /// Why we believe it, when no page states it.
+    #[serde(default)]
+    pub inferred: Option<Located<String>>,
 }

@@ -3,6 +3,8 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use crate::model::Provenance;
+
 /// One `#[doc]` attribute per line of `text`, so rustdoc keeps the spec's paragraphs.
 pub(super) fn outer(text: &str) -> TokenStream {
     let lines = lines(text);
@@ -36,4 +38,26 @@ pub(super) fn paragraphs<I: IntoIterator<Item = String>>(parts: I) -> String {
         .map(|p| p.trim().to_owned())
         .collect::<Vec<_>>()
         .join("\n\n")
+}
+
+/// Where an item comes from, as a closing sentence: `Source: [title](url).` or
+/// `Inferred: why.`; nothing for an item the attribute's author declared.
+pub(super) fn provenance(provenance: &Provenance) -> String {
+    match provenance {
+        Provenance::Documented { title, url } => format!("Source: [{title}]({url})."),
+        Provenance::Inferred(why) => format!("Inferred: {}.", why.trim_end_matches('.')),
+        Provenance::Unstated => String::new(),
+    }
+}
+
+/// What follows a constraint in a field's facts: `(inferred: why)` for an inferred one, the
+/// page for a documented one from another page than the field's, else nothing.
+pub(super) fn constraint_basis(constraint: &Provenance, field: &Provenance) -> String {
+    match constraint {
+        Provenance::Inferred(why) => format!(" (inferred: {})", why.trim_end_matches('.')),
+        Provenance::Documented { title, url } if constraint != field => {
+            format!(" (source: [{title}]({url}))")
+        }
+        _ => String::new(),
+    }
 }

@@ -26,10 +26,12 @@ pub(super) fn value_enum(def: &EnumDef, options: &EmitOptions) -> TokenStream {
         .map(|v| Variant {
             ident: format_ident!("{}", v.variant),
             wire: v.wire.clone(),
-            doc: v
-                .description
-                .clone()
-                .unwrap_or_else(|| format!("`{}`", v.wire)),
+            doc: docs::paragraphs([
+                v.description
+                    .clone()
+                    .unwrap_or_else(|| format!("`{}`", v.wire)),
+                docs::provenance(&v.provenance),
+            ]),
         })
         .collect();
     let name = format_ident!("{}", def.name);
@@ -234,7 +236,10 @@ pub(super) fn result_codes(
         .map(|c| Variant {
             ident: format_ident!("{}", c.variant),
             wire: c.code.clone(),
-            doc: format!("`{}` ({}): {}", c.code, status_letter(c.status), c.message),
+            doc: docs::paragraphs([
+                format!("`{}` ({}): {}", c.code, status_letter(c.status), c.message),
+                docs::provenance(&c.provenance),
+            ]),
         })
         .collect();
     let doc = format!("{covers} Codes not listed here parse as `Unknown` and keep the wire value.");

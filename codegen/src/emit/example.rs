@@ -1,7 +1,7 @@
 //! The usage snippet each endpoint module shows, compiled as a doc-test: it builds the
 //! request from its required fields (samples where the spec gives them) and sends it.
 
-use crate::model::{Api, EndpointDef, FieldDef, FieldType, Flow, ObjectDef, RuleDef, TypeDef};
+use crate::model::{Api, EndpointDef, FieldDef, FieldType, Flow, ObjectDef, RuleKind, TypeDef};
 
 /// The snippet, as Markdown with a fenced Rust block.
 pub(super) fn snippet(api: &Api, endpoint: &EndpointDef) -> String {
@@ -14,7 +14,7 @@ pub(super) fn snippet(api: &Api, endpoint: &EndpointDef) -> String {
     );
     // One field of each "one of" rule, so the request is valid as written.
     for rule in &request.rules {
-        if let RuleDef::ExactlyOneOf(fields) | RuleDef::AtLeastOneOf(fields) = rule
+        if let RuleKind::ExactlyOneOf(fields) | RuleKind::AtLeastOneOf(fields) = &rule.kind
             && let Some(field) = fields
                 .first()
                 .and_then(|wire| request.fields.iter().find(|f| &f.wire_name == wire))

@@ -66,7 +66,7 @@ pub type GeneratedFiles = BTreeMap<String, String>;
 /// per endpoint).
 pub fn generate(api: &Api, options: &EmitOptions) -> Result<GeneratedFiles, CodegenError> {
     let mut files = GeneratedFiles::new();
-    let all_sources = api.sources();
+    let all_sources = api.spec_files();
     files.insert(
         "lib.rs".into(),
         render("lib.rs", &all_sources, crate_root::lib_rs(api, options))?,

@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 use super::docs;
 use super::type_paths::{Site, field_ident, rust_type, serde_derives};
 use super::{EmitOptions, validate};
-use crate::model::{Api, FieldDef, FieldType, MapKey, ObjectDef};
+use crate::model::{Api, FieldDef, FieldType, MapKey, ObjectDef, Provenance};
 
 /// The struct, its constructor and setters, and (for request types) its `Validate` impl.
 pub(super) fn object(
@@ -107,10 +107,14 @@ fn field_doc(field: &FieldDef) -> String {
         let aliases: Vec<String> = field.aliases.iter().map(|a| format!("`{a}`")).collect();
         facts.push(format!("also read as {}", aliases.join(", ")));
     }
-    facts.push(if field.required {
-        "required".into()
-    } else {
-        "optional".into()
+    let basis = |p: &Provenance| docs::constraint_basis(p, &field.provenance);
+    facts.push(match &field.requirement {
+        Some(p) if field.required => format!("required{}", basis(p)),
+        Some(p) => format!(
+            "required{}, so optional here: `validate()` warns when it is unset",
+            basis(p)
+        ),
+        None => "optional".into(),
     });
     if field.nullable {
         facts.push("may be null".into());
@@ -119,17 +123,19 @@ fn field_doc(field: &FieldDef) -> String {
         facts.push("a secret, redacted in `Debug`".into());
     }
     let c = &field.constraints;
-    if let Some(max) = c.max_length {
-        facts.push(format!("at most {max} characters"));
+    if let Some(max) = &c.max_length {
+        let note = basis(&max.provenance);
+        facts.push(format!("at most {} characters{note}", max.value));
     }
-    if let Some(min) = c.min_length {
-        facts.push(format!("at least {min} characters"));
+    if let Some(min) = &c.min_length {
+        let note = basis(&min.provenance);
+        facts.push(format!("at least {} characters{note}", min.value));
     }
-    if let Some(min) = c.minimum {
-        facts.push(format!("minimum {min}"));
+    if let Some(min) = &c.minimum {
+        facts.push(format!("minimum {}{}", min.value, basis(&min.provenance)));
     }
-    if let Some(max) = c.maximum {
-        facts.push(format!("maximum {max}"));
+    if let Some(max) = &c.maximum {
+        facts.push(format!("maximum {}{}", max.value, basis(&max.provenance)));
     }
     if matches!(field.ty, FieldType::Timestamp) {
         facts.push("milliseconds since the Unix epoch".into());
@@ -141,7 +147,11 @@ fn field_doc(field: &FieldDef) -> String {
         .description
         .clone()
         .unwrap_or_else(|| format!("The `{}` field.", field.wire_name));
-    docs::paragraphs([description, format!("{}.", facts.join("; "))])
+    docs::paragraphs([
+        description,
+        format!("{}.", facts.join("; ")),
+        docs::provenance(&field.provenance),
+    ])
 }
 
 /// Parameter type and conversion for a value passed to `new` or a setter.

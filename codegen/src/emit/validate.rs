@@ -1,4 +1,5 @@
-//! `Validate` implementations: every documented constraint of a request type.
+//! `Validate` implementations: every constraint of a request type, each with its basis
+//! (documented, or inferred and so a warning unless validation is strict).
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -6,7 +7,8 @@ use quote::{format_ident, quote};
 use super::EmitOptions;
 use super::type_paths::field_ident;
 use crate::model::{
-    Api, Condition, FieldDef, FieldType, ObjectDef, RuleDef, TypeDef, TypeHome, TypeKind,
+    Api, Condition, FieldDef, FieldType, Limit, ObjectDef, Provenance, RuleDef, RuleKind, TypeDef,
+    TypeHome, TypeKind,
 };
 
 pub(super) fn validate_impl(
@@ -48,17 +50,27 @@ fn field_checks(api: &Api, field: &FieldDef, options: &EmitOptions) -> Option<To
     let ident = field_ident(&field.rust_name);
     let wire = &field.wire_name;
     let c = &field.constraints;
-    let value = quote!(value);
+    // A requirement the spec only infers leaves the field optional; its absence is checked
+    // here, as a warning unless validation is strict.
+    let presence = field
+        .requirement
+        .as_ref()
+        .filter(|_| !field.required)
+        .map(|provenance| {
+            let basis = basis(provenance, options);
+            quote!(#rt::validation::check_present(self.#ident.is_some(), #basis, &path.field(#wire), violations);)
+        });
     let check = match &field.ty {
         FieldType::String => {
             let mut checks = Vec::new();
-            if field.required {
-                checks.push(quote!(#rt::validation::check_not_empty(#value, &path.field(#wire), violations);));
+            if let Some(requirement) = field.requirement.as_ref().filter(|_| field.required) {
+                let basis = basis(requirement, options);
+                checks.push(quote!(#rt::validation::check_not_empty(value, #basis, &path.field(#wire), violations);));
             }
-            if c.max_length.is_some() || c.min_length.is_some() {
-                let min = option_usize(c.min_length);
-                let max = option_usize(c.max_length);
-                checks.push(quote!(#rt::validation::check_length(#value, #min, #max, &path.field(#wire), violations);));
+            for (min, max, provenance) in paired(c.min_length.as_ref(), c.max_length.as_ref()) {
+                let (min, max) = (option_usize(min), option_usize(max));
+                let basis = basis(provenance, options);
+                checks.push(quote!(#rt::validation::check_length(value, #min, #max, #basis, &path.field(#wire), violations);));
             }
             (!checks.is_empty()).then(|| quote!(#(#checks)*))
         }
@@ -70,25 +82,56 @@ fn field_checks(api: &Api, field: &FieldDef, options: &EmitOptions) -> Option<To
                 FieldType::Integer => quote!(*value as f64),
                 _ => quote!(*value),
             };
-            let min = option_f64(c.minimum);
-            let max = option_f64(c.maximum);
-            Some(
-                quote!(#rt::validation::check_range(#as_f64, #min, #max, &path.field(#wire), violations);),
-            )
+            let checks = paired(c.minimum.as_ref(), c.maximum.as_ref()).map(|(min, max, provenance)| {
+                let (min, max) = (option_f64(min), option_f64(max));
+                let basis = basis(provenance, options);
+                quote!(#rt::validation::check_range(#as_f64, #min, #max, #basis, &path.field(#wire), violations);)
+            });
+            Some(quote!(#(#checks)*))
         }
         ty if needs_nested_validation(api, ty) => {
             // Option, Vec and maps of validated types implement `Validate` themselves.
-            return Some(
-                quote!(#rt::Validate::validate_at(&self.#ident, &path.field(#wire), violations);),
-            );
+            return Some(quote! {
+                #presence
+                #rt::Validate::validate_at(&self.#ident, &path.field(#wire), violations);
+            });
         }
         _ => None,
-    }?;
-    Some(if field.required {
-        quote! { { let value = &self.#ident; #check } }
-    } else {
-        quote! { if let Some(value) = &self.#ident { #check } }
-    })
+    };
+    let check = match check {
+        Some(check) if field.required => quote! { { let value = &self.#ident; #check } },
+        Some(check) => quote! { if let Some(value) = &self.#ident { #check } },
+        None => quote!(),
+    };
+    (presence.is_some() || !check.is_empty()).then(|| quote!(#presence #check))
+}
+
+/// A lower and an upper limit as one check when they share a provenance (the usual case),
+/// else one check each, so each violation carries its own basis.
+fn paired<'a, T: Copy>(
+    min: Option<&'a Limit<T>>,
+    max: Option<&'a Limit<T>>,
+) -> impl Iterator<Item = (Option<T>, Option<T>, &'a Provenance)> {
+    let together = match (min, max) {
+        (Some(min), Some(max)) if min.provenance == max.provenance => {
+            vec![(Some(min.value), Some(max.value), &min.provenance)]
+        }
+        _ => min
+            .map(|min| (Some(min.value), None, &min.provenance))
+            .into_iter()
+            .chain(max.map(|max| (None, Some(max.value), &max.provenance)))
+            .collect(),
+    };
+    together.into_iter()
+}
+
+/// The runtime's `Basis` for a fact of the given provenance.
+fn basis(provenance: &Provenance, options: &EmitOptions) -> TokenStream {
+    let rt = &options.runtime;
+    match provenance.inference() {
+        Some(why) => quote!(#rt::Basis::Inferred(#why)),
+        None => quote!(#rt::Basis::Documented),
+    }
 }
 
 /// Whether a field holds (possibly inside arrays and maps) an object or open enum that checks
@@ -135,20 +178,21 @@ fn rule_check(
             .find(|f| f.wire_name == wire)
             .expect("the model checked rule fields")
     };
-    match rule {
-        RuleDef::ExactlyOneOf(names) | RuleDef::AtLeastOneOf(names) => {
+    let basis = basis(&rule.provenance, options);
+    match &rule.kind {
+        RuleKind::ExactlyOneOf(names) | RuleKind::AtLeastOneOf(names) => {
             let present = names.iter().map(|n| {
                 let ident = field_ident(&field(n).rust_name);
                 quote!(self.#ident.is_some())
             });
-            let check = if matches!(rule, RuleDef::ExactlyOneOf(_)) {
+            let check = if matches!(rule.kind, RuleKind::ExactlyOneOf(_)) {
                 quote!(check_exactly_one_of)
             } else {
                 quote!(check_at_least_one_of)
             };
-            quote!(#rt::validation::#check(&[#(#names),*], &[#(#present),*], path, violations);)
+            quote!(#rt::validation::#check(&[#(#names),*], &[#(#present),*], #basis, path, violations);)
         }
-        RuleDef::RequiredWhen {
+        RuleKind::RequiredWhen {
             field: target,
             when,
             condition,
@@ -192,9 +236,10 @@ fn rule_check(
             };
             quote! {
                 if #test && self.#target_ident.is_none() {
-                    violations.push(#rt::Violation::new(
+                    violations.push(#rt::Violation::with_basis(
                         &path.field(#target),
                         #rt::Rule::RequiredWhen { field: #when, equals: #equals },
+                        #basis,
                     ));
                 }
             }

@@ -14,12 +14,24 @@ use crate::document::raw::{EndpointSpec, HeaderSpec, Located, MessageSpec};
 use crate::error::SpecErrors;
 
 /// Checks the parsed spec and builds the model. Every mistake is reported, not just the first.
+///
+/// Items that say neither where they come from nor why (`source:` / `inferred:`) are reported
+/// once the spec has no other mistake: they are lint findings, and a finding about an item
+/// that is itself wrong would be noise.
 pub fn build(sources: &SpecSources) -> Result<Api, SpecErrors> {
     let mut errors = Vec::new();
+    let mut unstated = Vec::new();
     let (api_source, api_doc) = &sources.api;
+    let no_sources = BTreeMap::new();
+    let doc_sources = super::citations::build_doc_sources(
+        &mut Reporter::without_provenance(&api_source.path, &mut errors, &no_sources),
+        &api_doc.sources,
+    );
     let mut report = Reporter {
         file: &api_source.path,
         errors: &mut errors,
+        doc_sources: &doc_sources,
+        unstated: Some(&mut unstated),
     };
 
     if api_doc.api.name.value.trim().is_empty() {
@@ -106,6 +118,8 @@ pub fn build(sources: &SpecSources) -> Result<Api, SpecErrors> {
         let mut report = Reporter {
             file: &source.path,
             errors: &mut errors,
+            doc_sources: &doc_sources,
+            unstated: Some(&mut unstated),
         };
         let spec = &doc.endpoint;
         let Some(endpoint) = build_endpoint(
@@ -137,10 +151,7 @@ pub fn build(sources: &SpecSources) -> Result<Api, SpecErrors> {
     for (source, doc) in &sources.endpoints {
         let query = doc.endpoint.resolve_unknown_with.as_ref();
         if let Some(query) = query.filter(|q| !endpoints.contains_key(&q.value)) {
-            let mut report = Reporter {
-                file: &source.path,
-                errors: &mut errors,
-            };
+            let mut report = Reporter::without_provenance(&source.path, &mut errors, &doc_sources);
             let known: Vec<&str> = endpoints.keys().map(String::as_str).collect();
             report.error(
                 query,
@@ -157,6 +168,9 @@ pub fn build(sources: &SpecSources) -> Result<Api, SpecErrors> {
     if !errors.is_empty() {
         return Err(SpecErrors(errors));
     }
+    if !unstated.is_empty() {
+        return Err(SpecErrors(unstated));
+    }
     let mut api = Api {
         name: api_doc.api.name.value.clone(),
         crate_name: api_doc
@@ -170,6 +184,7 @@ pub fn build(sources: &SpecSources) -> Result<Api, SpecErrors> {
         shared_types,
         result_code_tables: tables,
         endpoints,
+        doc_sources,
         source: api_source.clone(),
     };
     super::reach::mark_reachability(&mut api);

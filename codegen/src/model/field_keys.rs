@@ -13,6 +13,7 @@ pub(super) fn build_map_keys(
     spec: &FieldSpec,
     ty: &FieldType,
     rust_name: &str,
+    field_provenance: &Provenance,
 ) -> Vec<MapKey> {
     let FieldType::Map(values) = ty else {
         if let Some(first) = spec.keys.first() {
@@ -80,11 +81,20 @@ pub(super) fn build_map_keys(
             );
             continue;
         }
+        let provenance = super::citations::resolve(
+            report,
+            &field,
+            key.key.at,
+            (key.source.as_ref(), key.inferred.as_ref()),
+            Some(field_provenance),
+            "the key",
+        );
         keys.push(MapKey {
             key: key.key.value.clone(),
             method,
             ty,
             description: key.description.clone(),
+            provenance,
         });
     }
     keys

@@ -7,7 +7,7 @@ use super::names::{is_pascal, is_wire_field_name, pascal, rust_field_ident_name,
 use super::report::Reporter;
 use super::scope::Scope;
 use super::*;
-use crate::document::raw::{EnumValueSpec, FieldSpec, Located, RuleSpec};
+use crate::document::raw::{Constraint, EnumValueSpec, FieldSpec, Located, RuleSpec};
 
 const BUILT_IN: &[&str] = &[
     "string",
@@ -28,7 +28,7 @@ pub(super) fn build_object(
     name: &str,
     description: Option<String>,
     specs: &[FieldSpec],
-    rules: &[RuleSpec],
+    rules: &[Located<RuleSpec>],
 ) -> ObjectDef {
     let mut fields: Vec<FieldDef> = Vec::new();
     let mut rust_names = BTreeSet::new();
@@ -85,7 +85,15 @@ fn build_field(
     wire: &str,
     rust_name: String,
 ) -> Option<FieldDef> {
-    let ty = resolve_type(report, scope, path, spec)?;
+    let provenance = super::citations::resolve(
+        report,
+        path,
+        spec.name.at,
+        (spec.source.as_ref(), spec.inferred.as_ref()),
+        None,
+        &format!("field `{wire}`"),
+    );
+    let ty = resolve_type(report, scope, path, spec, &provenance)?;
     check_keys_fit_type(report, path, spec, &ty);
     let mut aliases = Vec::new();
     for alias in &spec.aliases {
@@ -99,38 +107,61 @@ fn build_field(
             aliases.push(alias.value.clone());
         }
     }
-    let constraints = Constraints {
-        max_length: spec.max_length.as_ref().map(|v| v.value),
-        min_length: spec.min_length.as_ref().map(|v| v.value),
-        minimum: spec.minimum.as_ref().map(|v| v.value),
-        maximum: spec.maximum.as_ref().map(|v| v.value),
+    let mut limit = |c: &Option<Located<Constraint<u64>>>| {
+        c.as_ref()
+            .map(|c| super::citations::limit(report, path, c, &provenance))
     };
-    if let (Some(min), Some(max)) = (&spec.min_length, &spec.max_length)
+    let (max_length, min_length) = (limit(&spec.max_length), limit(&spec.min_length));
+    let mut range = |c: &Option<Located<Constraint<f64>>>| {
+        c.as_ref()
+            .map(|c| super::citations::limit(report, path, c, &provenance))
+    };
+    let (minimum, maximum) = (range(&spec.minimum), range(&spec.maximum));
+    if let (Some(min), Some(max)) = (&min_length, &max_length)
         && min.value > max.value
     {
         report.error(
-            min,
+            spec.min_length.as_ref().expect("read above"),
             path,
             format!("min_length {} is above max_length {}", min.value, max.value),
         );
     }
-    if let (Some(min), Some(max)) = (&spec.minimum, &spec.maximum)
+    if let (Some(min), Some(max)) = (&minimum, &maximum)
         && min.value > max.value
     {
         report.error(
-            min,
+            spec.minimum.as_ref().expect("read above"),
             path,
             format!("minimum {} is above maximum {}", min.value, max.value),
         );
     }
-    let keys = build_map_keys(report, path, spec, &ty, &rust_name);
+    let constraints = Constraints {
+        max_length,
+        min_length,
+        minimum,
+        maximum,
+    };
+    let requirement = spec
+        .required
+        .as_ref()
+        .filter(|r| *r.value.value())
+        .map(|r| super::citations::limit(report, path, r, &provenance).provenance);
+    let keys = build_map_keys(report, path, spec, &ty, &rust_name, &provenance);
+    // The result object stays required whatever its provenance: the runtime reads it from
+    // every message to decide S/F/U before the typed body, so its absence is already a
+    // protocol error, never a parse failure of this field.
+    let required = requirement
+        .as_ref()
+        .is_some_and(|p| p.enforced() || ty == FieldType::Result);
     Some(FieldDef {
         keys,
         wire_name: wire.to_owned(),
         rust_name,
         description: spec.description.clone(),
         ty,
-        required: spec.required,
+        required,
+        requirement,
+        provenance,
         nullable: spec.nullable,
         sensitive: spec.sensitive,
         aliases,
@@ -144,12 +175,19 @@ fn resolve_type(
     scope: &mut Scope<'_>,
     path: &str,
     spec: &FieldSpec,
+    provenance: &Provenance,
 ) -> Option<FieldType> {
     let name = spec.ty.value.as_str();
     let type_path = format!("{path}.type");
     match name {
         "enum" => {
-            let values = build_enum_values(report, path, &spec.ty, spec.values.as_ref())?;
+            let values = build_enum_values(
+                report,
+                path,
+                &spec.ty,
+                spec.values.as_ref(),
+                Some(provenance),
+            )?;
             let type_name = inline_type_name(report, scope, path, spec)?;
             let def = TypeDef::Enum(EnumDef {
                 name: type_name.clone(),
@@ -299,6 +337,7 @@ pub(super) fn build_enum_values(
     path: &str,
     ty: &Located<String>,
     values: Option<&Located<Vec<EnumValueSpec>>>,
+    inherited: Option<&Provenance>,
 ) -> Option<Vec<EnumValue>> {
     let Some(values) = values.filter(|v| !v.value.is_empty()) else {
         report.error(
@@ -339,10 +378,19 @@ pub(super) fn build_enum_values(
             );
             continue;
         }
+        let provenance = super::citations::resolve(
+            report,
+            &value_path,
+            value.value.at,
+            (value.source.as_ref(), value.inferred.as_ref()),
+            inherited,
+            &format!("value `{wire}`"),
+        );
         out.push(EnumValue {
             wire: wire.clone(),
             variant,
             description: value.description.clone(),
+            provenance,
         });
     }
     Some(out)

@@ -4,13 +4,16 @@
 //! macro crate). Collections are ordered by construction (`BTreeMap`, or spec order where the
 //! order is meaningful), so emitting the same model always gives the same bytes.
 
-// Leaves first: where errors go (`report`), the type space (`type_space`) and what a type name
-// can mean while an object is built (`scope`); then the checks of fields, rules, shared types
-// and result codes, the whole-API reachability pass (`reach`), and the builders.
+// Leaves first: where facts come from (`provenance`), where errors go (`report`), the type
+// space (`type_space`) and what a type name can mean while an object is built (`scope`); then
+// reading provenance (`citations`), the checks of fields, rules, shared types and result
+// codes, the whole-API reachability pass (`reach`), and the builders.
 mod build;
+mod citations;
 mod field_keys;
 mod fields;
 mod names;
+mod provenance;
 mod reach;
 mod report;
 mod result_codes;
@@ -24,6 +27,7 @@ use std::collections::BTreeMap;
 
 pub use build::build;
 pub use names::{is_lower_camel, is_pascal, rust_field_ident_name, variant_name};
+pub use provenance::{DocSource, Limit, Provenance};
 pub use standalone::{ObjectRole, endpoint_alone, object_alone};
 pub use type_space::{TypeHome, TypeId, TypeKind, TypeRef};
 
@@ -59,6 +63,8 @@ pub struct Api {
     pub result_code_tables: BTreeMap<String, ResultCodeSet>,
     /// Endpoints, by name.
     pub endpoints: BTreeMap<String, EndpointDef>,
+    /// The documentation pages items cite, by id.
+    pub doc_sources: BTreeMap<String, DocSource>,
     /// `api.yaml`.
     pub source: SourceFile,
 }
@@ -70,7 +76,7 @@ impl Api {
     }
 
     /// Every spec file the API was read from.
-    pub fn sources(&self) -> Vec<&SourceFile> {
+    pub fn spec_files(&self) -> Vec<&SourceFile> {
         std::iter::once(&self.source)
             .chain(self.endpoints.values().map(|e| &e.source))
             .collect()
@@ -192,6 +198,14 @@ impl Message {
             Self::Existing(_) => None,
         }
     }
+
+    /// The declaration, mutably.
+    pub fn declared_mut(&mut self) -> Option<&mut ObjectDef> {
+        match self {
+            Self::Declared(def) => Some(def),
+            Self::Existing(_) => None,
+        }
+    }
 }
 
 /// An endpoint's result codes: its own enum, or an existing Rust type.
@@ -289,8 +303,14 @@ pub struct FieldDef {
     pub description: Option<String>,
     /// The type.
     pub ty: FieldType,
-    /// Must be present.
+    /// Where the field comes from.
+    pub provenance: Provenance,
+    /// Must be present, so its Rust type is not an `Option`: the spec says it is required,
+    /// and not by inference alone.
     pub required: bool,
+    /// Why the spec calls it required, whatever the source; an inferred requirement leaves
+    /// the field optional and is checked as a warning.
+    pub requirement: Option<Provenance>,
     /// May be an explicit `null`.
     pub nullable: bool,
     /// A secret: `Debug` prints it redacted.
@@ -316,19 +336,21 @@ pub struct MapKey {
     pub ty: FieldType,
     /// What it holds.
     pub description: Option<String>,
+    /// Where the key comes from.
+    pub provenance: Provenance,
 }
 
 /// Limits on a field's value, checked on requests only.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Constraints {
     /// Maximum length in characters.
-    pub max_length: Option<u64>,
+    pub max_length: Option<Limit<u64>>,
     /// Minimum length in characters.
-    pub min_length: Option<u64>,
+    pub min_length: Option<Limit<u64>>,
     /// Smallest allowed number.
-    pub minimum: Option<f64>,
+    pub minimum: Option<Limit<f64>>,
     /// Largest allowed number.
-    pub maximum: Option<f64>,
+    pub maximum: Option<Limit<f64>>,
 }
 
 /// The type of a field.
@@ -389,11 +411,22 @@ pub struct EnumValue {
     pub variant: String,
     /// Doc text.
     pub description: Option<String>,
+    /// Where the value comes from.
+    pub provenance: Provenance,
 }
 
-/// A rule across fields of one object; field names are wire names.
+/// A rule across fields of one object, and where it comes from.
 #[derive(Debug, Clone, PartialEq)]
-pub enum RuleDef {
+pub struct RuleDef {
+    /// What the rule says.
+    pub kind: RuleKind,
+    /// Where it comes from.
+    pub provenance: Provenance,
+}
+
+/// What a rule says; field names are wire names.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RuleKind {
     /// Exactly one must be present.
     ExactlyOneOf(Vec<String>),
     /// At least one must be present.
@@ -449,6 +482,8 @@ pub struct ResultCodeDef {
     pub status: ResultStatus,
     /// The documented message.
     pub message: String,
+    /// Where the code and its status come from.
+    pub provenance: Provenance,
 }
 
 /// A documented result status.

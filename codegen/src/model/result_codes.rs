@@ -170,11 +170,20 @@ pub(super) fn build_result_codes(
             );
             continue;
         }
+        let provenance = super::citations::resolve(
+            report,
+            &field,
+            entry.code.at,
+            (entry.source.as_ref(), entry.inferred.as_ref()),
+            None,
+            &format!("result code `{code}`"),
+        );
         codes.push(ResultCodeDef {
             code: code.clone(),
             variant,
             status,
             message: entry.message.clone(),
+            provenance,
         });
     }
     ResultCodeSet {

@@ -12,23 +12,42 @@ pub(super) fn build_rules(
     scope: &Scope<'_>,
     path: &str,
     fields: &[FieldDef],
-    specs: &[RuleSpec],
+    specs: &[Located<RuleSpec>],
 ) -> Vec<RuleDef> {
     let mut rules = Vec::new();
-    for (index, spec) in specs.iter().enumerate() {
+    for (index, located) in specs.iter().enumerate() {
         let rule_path = format!("{path}.rules[{index}]");
-        let rule = match spec {
-            RuleSpec::ExactlyOneOf(names) => {
-                group(report, &rule_path, "exactly_one_of", fields, names)
-                    .map(RuleDef::ExactlyOneOf)
-            }
-            RuleSpec::AtLeastOneOf(names) => {
+        let spec = &located.value;
+        let kind = match (
+            &spec.exactly_one_of,
+            &spec.at_least_one_of,
+            &spec.required_when,
+        ) {
+            (Some(names), None, None) => group(report, &rule_path, "exactly_one_of", fields, names)
+                .map(RuleKind::ExactlyOneOf),
+            (None, Some(names), None) => {
                 group(report, &rule_path, "at_least_one_of", fields, names)
-                    .map(RuleDef::AtLeastOneOf)
+                    .map(RuleKind::AtLeastOneOf)
             }
-            RuleSpec::RequiredWhen(spec) => required_when(report, scope, &rule_path, fields, spec),
+            (None, None, Some(spec)) => required_when(report, scope, &rule_path, fields, spec),
+            _ => {
+                report.error(
+                    located,
+                    &rule_path,
+                    "a rule is one of `exactly_one_of`, `at_least_one_of` or `required_when`",
+                );
+                None
+            }
         };
-        rules.extend(rule);
+        let provenance = super::citations::resolve(
+            report,
+            &rule_path,
+            located.at,
+            (spec.source.as_ref(), spec.inferred.as_ref()),
+            None,
+            "the rule",
+        );
+        rules.extend(kind.map(|kind| RuleDef { kind, provenance }));
     }
     rules
 }
@@ -108,7 +127,7 @@ fn required_when(
     path: &str,
     fields: &[FieldDef],
     spec: &RequiredWhenSpec,
-) -> Option<RuleDef> {
+) -> Option<RuleKind> {
     let field = find(report, path, fields, &spec.field);
     let when = find(report, path, fields, &spec.when);
     let (field, when) = (field?, when?);
@@ -184,7 +203,7 @@ fn required_when(
             return None;
         }
     };
-    Some(RuleDef::RequiredWhen {
+    Some(RuleKind::RequiredWhen {
         field: field.wire_name.clone(),
         when: when.wire_name.clone(),
         condition,

@@ -52,8 +52,24 @@ pub(super) fn build_shared_enum(report: &mut Reporter<'_>, spec: &TypeSpec) -> O
             "an enum type takes `values`, not `fields` or `rules`",
         );
     }
-    let values =
-        super::fields::build_enum_values(report, &field, &spec.kind, spec.values.as_ref())?;
+    // The type's own `source:` or `inferred:` covers values that give none.
+    let inherited = (spec.source.is_some() || spec.inferred.is_some()).then(|| {
+        super::citations::resolve(
+            report,
+            &field,
+            spec.name.at,
+            (spec.source.as_ref(), spec.inferred.as_ref()),
+            None,
+            "the enum",
+        )
+    });
+    let values = super::fields::build_enum_values(
+        report,
+        &field,
+        &spec.kind,
+        spec.values.as_ref(),
+        inherited.as_ref(),
+    )?;
     let transitions = build_transitions(report, &field, &values, &spec.transitions);
     Some(TypeDef::Enum(EnumDef {
         name: spec.name.value.clone(),

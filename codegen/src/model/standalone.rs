@@ -29,10 +29,8 @@ pub fn endpoint_alone(
     source: &SourceFile,
 ) -> Result<Api, SpecErrors> {
     let mut errors = Vec::new();
-    let mut report = Reporter {
-        file: &source.path,
-        errors: &mut errors,
-    };
+    let no_sources = BTreeMap::new();
+    let mut report = Reporter::without_provenance(&source.path, &mut errors, &no_sources);
     let no_kinds = BTreeMap::new();
     let no_types = BTreeMap::new();
     let endpoint = build_endpoint(
@@ -67,10 +65,8 @@ pub fn object_alone(
     source: &SourceFile,
 ) -> Result<Api, SpecErrors> {
     let mut errors = Vec::new();
-    let mut report = Reporter {
-        file: &source.path,
-        errors: &mut errors,
-    };
+    let no_sources = BTreeMap::new();
+    let mut report = Reporter::without_provenance(&source.path, &mut errors, &no_sources);
     let no_kinds = BTreeMap::new();
     let no_types = BTreeMap::new();
     let name = &spec.name.value;
@@ -111,6 +107,7 @@ fn alone_api(name: &str, source: &SourceFile) -> Api {
         shared_types: BTreeMap::new(),
         result_code_tables: BTreeMap::new(),
         endpoints: BTreeMap::new(),
+        doc_sources: BTreeMap::new(),
         source: source.clone(),
     }
 }

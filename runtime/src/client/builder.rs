@@ -7,6 +7,7 @@ use std::time::Duration;
 use crate::encrypt::RsaAesEcb;
 use crate::error::KeyError;
 use crate::keys::{PrivateKey, PublicKey};
+use crate::validation::Strictness;
 
 use super::{Client, Inner, PRODUCTION_BASE_URL, RequestTimeFormat};
 
@@ -25,6 +26,7 @@ pub struct ClientBuilder {
     allow_http: bool,
     max_response_body: usize,
     max_response_skew: Option<Duration>,
+    strictness: Strictness,
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -55,6 +57,7 @@ impl Default for ClientBuilder {
             allow_http: false,
             max_response_body: 4 << 20,
             max_response_skew: None,
+            strictness: Strictness::Documented,
         }
     }
 }
@@ -145,6 +148,15 @@ impl ClientBuilder {
         self
     }
 
+    /// Which constraints stop a request before it is sent. By default
+    /// ([`Strictness::Documented`]) only those an AlipayHK page states; a request breaking a
+    /// constraint the spec only infers is sent, with a warning logged through `tracing`.
+    /// [`Strictness::Strict`] refuses it too.
+    pub fn validation(mut self, strictness: Strictness) -> Self {
+        self.strictness = strictness;
+        self
+    }
+
     /// Builds the client. Fails when a required setting is missing or unusable (a base URL
     /// that is not `https://`, a header value that cannot be sent), when the AlipayHK key is
     /// the merchant's own public key, or when the HTTP stack cannot start.
@@ -194,6 +206,7 @@ impl ClientBuilder {
                 encrypt_requests: self.encrypt_requests,
                 max_response_body: self.max_response_body,
                 max_response_skew: self.max_response_skew,
+                strictness: self.strictness,
             }),
         })
     }

@@ -19,6 +19,7 @@ use crate::error::Error;
 use crate::keys::{PrivateKey, PublicKey};
 use crate::seal;
 use crate::sign::SignedContent;
+use crate::validation::Strictness;
 use crate::wire;
 
 /// The AlipayHK production gateway. Test hosts are assigned per merchant; set yours with
@@ -82,6 +83,7 @@ struct Inner {
     encrypt_requests: bool,
     max_response_body: usize,
     max_response_skew: Option<Duration>,
+    strictness: Strictness,
 }
 
 impl Inner {
@@ -117,7 +119,9 @@ impl Client {
 
     /// Validates, serializes once, encrypts (when configured) and signs `request`. Does no I/O.
     pub fn prepare<E: Endpoint>(&self, request: &E) -> Result<SignedRequest, Error<E::ResultCode>> {
-        request.validate()?;
+        for warning in request.validate_with(self.inner.strictness)? {
+            tracing::warn!(endpoint = E::NAME, %warning, "sending a request that breaks an inferred constraint");
+        }
         let json = serde_json::to_vec(request).map_err(|e| Error::Build(Box::new(e)))?;
         let inner = &self.inner;
         let sealed = seal::seal_body(

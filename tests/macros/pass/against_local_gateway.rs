@@ -24,6 +24,9 @@ pub struct CloseCardRequest {
     /// Always `CLOSED` here.
     #[alipayhk(values(CLOSED))]
     pub status: CloseStatus,
+    /// The page requires it on every update, a closing one too.
+    #[alipayhk(values(UPDATE_MEMBER_CARD))]
+    pub update_detail_type: DetailType,
 }
 
 /// The answer.
@@ -48,7 +51,13 @@ async fn main() {
         .build()
         .unwrap();
     let close = |pass: &str| {
-        CloseCardRequest::new("2160120000000001", "2160220000000002", pass, CloseStatus::Closed)
+        CloseCardRequest::new(
+            "2160120000000001",
+            "2160220000000002",
+            pass,
+            CloseStatus::Closed,
+            DetailType::UpdateMemberCard,
+        )
     };
 
     let answer = client.execute(&close("2020091119027102160530200000039")).await.unwrap();

@@ -22,7 +22,6 @@ mod types {
     idempotency(key(merchant_id, template_code, pass_id)),
 )]
 #[alipayhk(exactly_one_of(user_id, open_id))]
-#[alipayhk(required_when(update_detail_type, status = "UPDATE"))]
 pub struct UpdatePassRequest {
     /// The unique ID AlipayHK assigned to the merchant.
     #[alipayhk(max_length = 64, sample = "2160120000000001")]
@@ -47,14 +46,14 @@ pub struct UpdatePassRequest {
         REFUND = "The pass was refunded; shown as deleted.",
     ))]
     pub status: UpdatePassStatus,
-    /// What an update changes. Required when `status` is `UPDATE`.
+    /// What the update changes. The page requires it on every request.
     #[alipayhk(values(
         UPDATE_MEMBER_CARD = "Update both points and level.",
         UPDATE_TEMPLATE = "Move the pass to another template.",
         UPDATE_DATA_INFO = "Update the template placeholder values.",
         UPDATE_VALIDITY = "Update the validity period.",
     ))]
-    pub update_detail_type: Option<UpdatePassUpdateDetailType>,
+    pub update_detail_type: UpdatePassUpdateDetailType,
     /// New expiry time of the card.
     #[alipayhk(minimum = 0, sample = "1767196799000")]
     pub end_date: Option<EpochMillis>,
@@ -92,14 +91,13 @@ pub struct UpdatePassResponse {
 }
 
 fn main() {
-    let request = UpdatePassRequest::new("2160120000000001", "2020091119027102160530200000039", UpdatePassStatus::Update)
-        .user_id("2160220000000002")
-        .update_detail_type(UpdatePassUpdateDetailType::UpdateMemberCard);
+    let request = UpdatePassRequest::new("2160120000000001", "2020091119027102160530200000039", UpdatePassStatus::Update, UpdatePassUpdateDetailType::UpdateMemberCard)
+        .user_id("2160220000000002");
     assert!(request.validate().is_ok());
     let request = request.data_info_bill_no("2021070611121300000000000123456").code_info_codemsg("Show at the till");
     assert_eq!(request.data_info.unwrap()["billNo"], "2021070611121300000000000123456");
     assert_eq!(request.code_info.unwrap()["$codemsg$"], "Show at the till");
-    let invalid = UpdatePassRequest::new("2160120000000001", "2020091119027102160530200000039", UpdatePassStatus::Update);
-    assert_eq!(invalid.validate().unwrap_err().violations.len(), 2);
+    let invalid = UpdatePassRequest::new("2160120000000001", "2020091119027102160530200000039", UpdatePassStatus::Closed, UpdatePassUpdateDetailType::UpdateMemberCard);
+    assert_eq!(invalid.validate().unwrap_err().violations.len(), 1);
     assert_eq!(alipayhk::PassResultCode::from("USER_NOT_EXSITS").status(), Some(alipayhk::ResultStatus::Failure));
 }
