@@ -9,7 +9,9 @@
 //! 3. [`emit`]: turn the model into Rust tokens, formatted by `prettyplease`.
 //!
 //! [`output`] writes the result atomically or compares it with what is on disk; [`attribute`]
-//! is the second front door, reading `#[alipayhk::endpoint]` structs into the same documents.
+//! is the second front door, reading `#[alipayhk::endpoint]` structs into the same documents;
+//! `import` (feature `yaml`) is the third, reading an AlipayHK API page's text into an endpoint
+//! file, or comparing a page with one.
 //!
 //! **Names.** `document` is the spec as read (not the repository's `spec/` folder); model
 //! types end in `Def` (`EndpointDef`, `ObjectDef`, `EnumDef`), apart from the runtime's
@@ -31,6 +33,8 @@ pub mod attribute;
 pub mod document;
 pub mod emit;
 mod error;
+#[cfg(feature = "yaml")]
+pub mod import;
 pub mod model;
 pub mod openapi;
 pub mod output;

@@ -5,6 +5,24 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod import_cli;
+
+/// The page's text, from a file or (`-`) standard input.
+fn read_page_text(page: &std::path::Path) -> Result<String, alipayhk_codegen::CodegenError> {
+    let io = |source| alipayhk_codegen::CodegenError::Io {
+        action: "reading page",
+        path: page.to_path_buf(),
+        source,
+    };
+    if page.as_os_str() == "-" {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map_err(io)?;
+        Ok(text)
+    } else {
+        std::fs::read_to_string(page).map_err(io)
+    }
+}
+
 /// Generate the typed AlipayHK client from its YAML spec.
 #[derive(Parser)]
 #[command(version, about)]
@@ -32,6 +50,32 @@ enum Command {
     Expand {
         /// The Rust source file.
         file: PathBuf,
+    },
+    /// Read an AlipayHK API page (text form: spec/README.md, "Importing a page") and print
+    /// its endpoint file; with `--diff SPEC_FILE`, list every difference between that endpoint
+    /// file and the page instead, exiting 1 when there is one.
+    Import {
+        /// The page; `-` for standard input.
+        page: PathBuf,
+        /// Compare this endpoint file with the page instead of importing it.
+        #[arg(long, value_name = "SPEC_FILE")]
+        diff: Option<PathBuf>,
+        /// The endpoint's name, when the page's path does not give it.
+        #[arg(long)]
+        name: Option<String>,
+        /// The endpoint's path, when the page states none.
+        #[arg(long)]
+        path: Option<String>,
+        /// The page's id in api.yaml's `sources:` (default: the file's name; with --diff, the
+        /// source whose URL is the spec file's `docs_url`).
+        #[arg(long)]
+        source: Option<String>,
+        /// The page's address.
+        #[arg(long)]
+        url: Option<String>,
+        /// Write the endpoint file here instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Check the spec only.
     Lint {
@@ -130,6 +174,35 @@ fn run(command: Command) -> Result<ExitCode, alipayhk_codegen::CodegenError> {
             let expanded = alipayhk_codegen::attribute::expand_file(parsed, &options);
             print!("{}", prettyplease::unparse(&expanded));
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Import {
+            page,
+            diff,
+            name,
+            path,
+            source,
+            url,
+            out,
+        } => {
+            let text = read_page_text(&page)?;
+            let label = page.display().to_string();
+            match diff {
+                Some(spec_file) => Ok(import_cli::diff(
+                    &label,
+                    &spec_file,
+                    &text,
+                    source.as_deref(),
+                )),
+                None => {
+                    let options = alipayhk_codegen::import::ImportOptions {
+                        name,
+                        path,
+                        source_id: source.unwrap_or_else(|| import_cli::source_id(&page)),
+                        url,
+                    };
+                    import_cli::import(&label, &text, &options, out.as_deref())
+                }
+            }
         }
         Command::Lint { spec } => {
             let api = alipayhk_codegen::load(&spec)?;

@@ -3,7 +3,7 @@
 // Source: spec/api.yaml (sha256 6da164805be81195cd5dc8404b944b3a19e886a7fda4d2bc84f0191c83111200)
 // Source: spec/endpoints/apply_token.yaml (sha256 38df4bb22b3cc7d2a498595f0ff4f1ee934cb47d2e081777a0d43c65b7380ee4)
 // Source: spec/endpoints/create_pass.yaml (sha256 22385b1caf37a46b42289f9d9d7c234a464279e051cbabb8ca3f852c274937e9)
-// Source: spec/endpoints/create_template.yaml (sha256 805489bf2da2641f25c6eba4547acf68746e7ef8e9ae80b9ee777fd69b7e3081)
+// Source: spec/endpoints/create_template.yaml (sha256 af717c8a465aa5c673164b320bbcfea853c91b49addcf55a4077e30777fe0cd7)
 // Source: spec/endpoints/membercard_create.yaml (sha256 5aa8d4adb90472f35cef731b940d7b30c2d80d8304985df6182a9e32060efe81)
 // Source: spec/endpoints/points_bill_notify.yaml (sha256 da0aa1285b4c6c4470ae894acb31e6a94bb3a3f73d37b21fe7b110fe29158b49)
 // Source: spec/endpoints/switch_status.yaml (sha256 cfaa761bbd1c9126d99bbc16e0b92c6baf7daf49512942bc714803e8319a795a)

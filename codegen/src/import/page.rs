@@ -1,0 +1,362 @@
+//! An AlipayHK API page in its text form, read into sections: the title, the `POST /path`
+//! line when the page states one, the header tables, the parameter blocks and the result-code
+//! table. Every item keeps the line it came from; every line that maps to nothing is kept
+//! with the reason, so nothing the page says is dropped silently.
+//!
+//! The grammar is written down in `spec/README.md` ("Importing a page").
+
+use super::ImportError;
+use super::page_lines::{AtLine, Unmapped};
+use super::params::{Param, read_params};
+
+/// One page, as read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
+    /// The title, without its number (`3. `).
+    pub title: AtLine<String>,
+    /// `(method, path)` from a `POST /api/...` line.
+    pub route: Option<AtLine<(String, String)>>,
+    /// The rows of the header tables, by table.
+    pub headers: Vec<HeaderRow>,
+    /// The request parameters.
+    pub request: Vec<Param>,
+    /// The response parameters.
+    pub response: Vec<Param>,
+    /// The `Code | Value | Message` rows.
+    pub codes: Vec<CodeRow>,
+    /// Lines that map to no item, with why.
+    pub unmapped: Vec<Unmapped>,
+}
+
+/// A row of a header table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeaderRow {
+    /// The table: `General Headers`, `Request-only Headers`, ...
+    pub table: String,
+    /// The header's name.
+    pub name: String,
+    /// The row's first line.
+    pub line: usize,
+}
+
+/// A row of the result-code table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CodeRow {
+    /// The code, such as `PARAM_ILLEGAL`.
+    pub code: String,
+    /// `S`, `F` or `U`.
+    pub status: String,
+    /// The message.
+    pub message: String,
+    /// Its line.
+    pub line: usize,
+}
+
+/// The sections of a page, in the order a page gives them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Section {
+    Preamble,
+    Headers,
+    Request,
+    Response,
+    Codes,
+}
+
+const HEADER_TABLES: &[&str] = &[
+    "General Headers",
+    "Request-only Headers",
+    "Response-only Headers",
+    "Request Headers",
+    "Response Headers",
+];
+
+/// Reads a page. Errors name the line: a page that is not an API page, is cut short, has its
+/// sections out of order or holds a line that cannot be what its place says.
+pub fn read_page(text: &str) -> Result<Page, ImportError> {
+    let lines: Vec<(usize, &str)> = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.trim()))
+        .filter(|(_, l)| !l.is_empty())
+        .collect();
+    let Some(&(title_line, title)) = lines.first() else {
+        return Err(ImportError::new(1, "the page is empty"));
+    };
+    if section_of(title).is_some() || HEADER_TABLES.contains(&title) {
+        return Err(ImportError::new(
+            title_line,
+            format!("the page starts with `{title}`, not with its title"),
+        ));
+    }
+    let mut page = Page {
+        title: AtLine {
+            value: strip_number(title).to_owned(),
+            line: title_line,
+        },
+        route: None,
+        headers: Vec::new(),
+        request: Vec::new(),
+        response: Vec::new(),
+        codes: Vec::new(),
+        unmapped: Vec::new(),
+    };
+    let mut section = Section::Preamble;
+    let mut table = String::new();
+    // Indexes into `lines` where each parameter section starts and ends.
+    let mut blocks: Vec<(Section, usize, usize)> = Vec::new();
+    let mut index = 1;
+    while index < lines.len() {
+        let (number, line) = lines[index];
+        let next = if HEADER_TABLES.contains(&line) {
+            Some(Section::Headers)
+        } else {
+            section_of(line)
+        };
+        if let Some(next) = next {
+            if next < section || (next == section && next != Section::Headers) {
+                return Err(ImportError::new(
+                    number,
+                    format!(
+                        "`{line}` comes after the {} section: the page's sections are out of order",
+                        name_of(section)
+                    ),
+                ));
+            }
+            if let Some(last) = blocks.last_mut().filter(|b| b.2 == usize::MAX) {
+                last.2 = index;
+            }
+            section = next;
+            table = line.to_owned();
+            if matches!(next, Section::Request | Section::Response) {
+                blocks.push((next, index + 1, usize::MAX));
+            }
+            index += 1;
+            continue;
+        }
+        match section {
+            Section::Preamble => match route(line) {
+                Some(found) if page.route.is_none() => {
+                    page.route = Some(AtLine {
+                        value: found,
+                        line: number,
+                    });
+                }
+                _ => page.unmapped.push(Unmapped {
+                    line: number,
+                    text: line.to_owned(),
+                    reason: "before the first section, and not a `POST /path` line",
+                }),
+            },
+            Section::Headers => index = read_header_row(&lines, index, &table, &mut page)?,
+            Section::Request | Section::Response => {}
+            Section::Codes => index = read_code_row(&lines, index, &mut page)?,
+        }
+        index += 1;
+    }
+    if let Some(last) = blocks.last_mut().filter(|b| b.2 == usize::MAX) {
+        last.2 = lines.len();
+    }
+    let last_line = lines.last().map_or(1, |l| l.0);
+    if !blocks.iter().any(|b| b.0 == Section::Request) {
+        return Err(ImportError::new(
+            last_line,
+            "the page has no `Request parameters` section: it is not an AlipayHK API page, or it was cut before its parameters",
+        ));
+    }
+    // A notification page (AlipayHK calls the merchant, under a path placeholder) documents
+    // what AlipayHK sends, and may list no codes for the merchant's reply.
+    let inbound = page
+        .route
+        .as_ref()
+        .is_some_and(|r| r.value.1.starts_with("/{"));
+    if section < Section::Codes && !inbound {
+        return Err(ImportError::new(
+            last_line,
+            "the page ends before its `Result/Error codes` table: it was cut short",
+        ));
+    }
+    if section == Section::Codes && page.codes.is_empty() {
+        return Err(ImportError::new(
+            last_line,
+            "the `Result/Error codes` table has no rows",
+        ));
+    }
+    for (kind, start, end) in blocks {
+        let params = read_params(&lines[start..end], &mut page.unmapped)?;
+        if kind == Section::Request {
+            page.request = params;
+        } else {
+            page.response = params;
+        }
+    }
+    page.unmapped.sort_by_key(|u| u.line);
+    Ok(page)
+}
+
+fn section_of(line: &str) -> Option<Section> {
+    match line {
+        "Request parameters" => Some(Section::Request),
+        "Response parameters" => Some(Section::Response),
+        "Result/Error codes" => Some(Section::Codes),
+        _ => None,
+    }
+}
+
+fn name_of(section: Section) -> &'static str {
+    match section {
+        Section::Preamble => "title",
+        Section::Headers => "header",
+        Section::Request => "`Request parameters`",
+        Section::Response => "`Response parameters`",
+        Section::Codes => "`Result/Error codes`",
+    }
+}
+
+/// `3. Update AlipayHK Membership card` → `Update AlipayHK Membership card`.
+fn strip_number(title: &str) -> &str {
+    match title.split_once(". ") {
+        Some((number, rest)) if number.bytes().all(|b| b.is_ascii_digit()) => rest.trim(),
+        _ => title,
+    }
+}
+
+/// `POST /api/open/...` → `("POST", "/api/open/...")`.
+fn route(line: &str) -> Option<(String, String)> {
+    let (method, path) = line.split_once(' ')?;
+    let method_ok = matches!(method, "GET" | "POST" | "PUT" | "DELETE");
+    // Only a placeholder segment (`{Merchant's tag}`) may hold a space.
+    let outside_braces: String = path
+        .split('{')
+        .map(|part| part.split_once('}').map_or(part, |(_, after)| after))
+        .collect();
+    (method_ok && path.starts_with('/') && !outside_braces.contains(char::is_whitespace))
+        .then(|| (method.to_owned(), path.to_owned()))
+}
+
+/// The cells of a table row written `a | b | c |`, or `None` for a line that does not end
+/// its row.
+fn cells(row: &str) -> Option<Vec<String>> {
+    let body = row.strip_suffix('|')?;
+    Some(body.split('|').map(|c| c.trim().to_owned()).collect())
+}
+
+/// A header-table row: `Name | Description | Type | Sample |`, possibly over several lines
+/// (a description with a list). Returns the index of its last line.
+fn read_header_row(
+    lines: &[(usize, &str)],
+    start: usize,
+    table: &str,
+    page: &mut Page,
+) -> Result<usize, ImportError> {
+    let (number, first) = lines[start];
+    if first == "Name | Description | Type | Sample |" {
+        return Ok(start);
+    }
+    if first.starts_with("Please check") {
+        page.unmapped.push(Unmapped {
+            line: number,
+            text: first.to_owned(),
+            reason: "a pointer to the protocol's common headers, which api.yaml holds",
+        });
+        return Ok(start);
+    }
+    let mut row = first.to_owned();
+    let mut end = start;
+    while !row.ends_with('|') {
+        end += 1;
+        let Some(&(_, more)) = lines
+            .get(end)
+            .filter(|(_, l)| section_of(l).is_none() && !HEADER_TABLES.contains(l))
+        else {
+            return Err(ImportError::new(
+                number,
+                "a header row that never ends with `|`: the table is cut short",
+            ));
+        };
+        row.push(' ');
+        row.push_str(more);
+    }
+    let cells = cells(&row).unwrap_or_default();
+    if cells.len() != 4 || cells[0].is_empty() {
+        return Err(ImportError::new(
+            number,
+            format!(
+                "a header row has {} cells, expected 4 (Name | Description | Type | Sample)",
+                cells.len()
+            ),
+        ));
+    }
+    page.headers.push(HeaderRow {
+        table: table.to_owned(),
+        name: cells[0].clone(),
+        line: number,
+    });
+    Ok(end)
+}
+
+/// A result-code row: `CODE | S | Message |`, after the `Code | Value | Message |` heading.
+fn read_code_row(
+    lines: &[(usize, &str)],
+    index: usize,
+    page: &mut Page,
+) -> Result<usize, ImportError> {
+    let (number, line) = lines[index];
+    if matches!(line, "Code | Value | Message |" | "---|---|---|") {
+        return Ok(index);
+    }
+    if !line.contains('|') {
+        page.unmapped.push(Unmapped {
+            line: number,
+            text: line.to_owned(),
+            reason: "in the result-code section, and not a row of its table",
+        });
+        return Ok(index);
+    }
+    let Some(cells) = cells(line) else {
+        return Err(ImportError::new(
+            number,
+            "a result-code row is `CODE | S, F or U | message |`",
+        ));
+    };
+    let [code, status, message] = cells.as_slice() else {
+        return Err(ImportError::new(
+            number,
+            format!(
+                "a result-code row has {} cells, expected 3 (Code | Value | Message)",
+                cells.len()
+            ),
+        ));
+    };
+    if code.is_empty()
+        || !code
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+    {
+        return Err(ImportError::new(
+            number,
+            format!("`{code}` is not a result code (capitals, digits and `_`)"),
+        ));
+    }
+    if !matches!(status.as_str(), "S" | "F" | "U") {
+        return Err(ImportError::new(
+            number,
+            format!("result code `{code}` has the status `{status}`, expected S, F or U"),
+        ));
+    }
+    if let Some(first) = page.codes.iter().find(|c| &c.code == code) {
+        return Err(ImportError::new(
+            number,
+            format!(
+                "result code `{code}` is listed twice (first at line {})",
+                first.line
+            ),
+        ));
+    }
+    page.codes.push(CodeRow {
+        code: code.clone(),
+        status: status.clone(),
+        message: message.clone(),
+        line: number,
+    });
+    Ok(index)
+}
