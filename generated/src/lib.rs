@@ -52,6 +52,24 @@
 //! assert!(long.validate().is_ok());
 //! assert!(long.validate_strict().is_err());
 //! ```
+//!
+//! # Sources
+//!
+//! The AlipayHK pages the spec was written from. Every field, value, constraint, rule and result code cites one of them, or says why it is inferred; `validate()` enforces only what a page states unless validation is strict.
+//!
+//! | page | read |
+//! |---|---|
+//! | [Auto-earn API list](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/api_list) | 2026-11-27 |
+//! | [Apply for Access Token](https://docs.alipay.hk/alipayhkdocs/hk/a_points_display/api_doc-apply_token) | 2026-11-27 |
+//! | [Apply for Access Token (user authorisation and eKYC)](https://docs.alipay.hk/alipayhkdocs/hk/userauth_ekyc/applyToken) | 2026-11-27 |
+//! | [Create AlipayHK membership card](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/api-create_hk_card) | 2026-11-27 |
+//! | [Create membership](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/api-create_card) | 2026-11-27 |
+//! | [Error handling](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/error_handling) | 2026-11-27 |
+//! | [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card) | 2026-11-27 |
+//! | [Create ticket template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_ticket_template) | 2026-11-27 |
+//! | [Update gift and member card passes](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/update_giftmember) | 2026-11-27 |
+//! | [Send transaction record](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/api-send_record) | 2026-11-27 |
+//! | [Update AlipayHK Membership card](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/update_card) | 2026-11-27 |
 
 pub use alipayhk_macros::endpoint;
 pub use alipayhk_macros::object;

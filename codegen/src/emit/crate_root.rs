@@ -23,6 +23,19 @@ pub(super) fn lib_rs(api: &Api, options: &EmitOptions) -> TokenStream {
             example.trim_end()
         ));
     }
+    if !api.doc_sources.is_empty() {
+        text.push_str(
+            "\n\n# Sources\n\nThe AlipayHK pages the spec was written from. Every field, value, constraint, rule and result code cites one of them, \
+             or says why it is inferred; `validate()` enforces only what a page \
+             states unless validation is strict.\n\n| page | read |\n|---|---|",
+        );
+        for source in api.doc_sources.values() {
+            text.push_str(&format!(
+                "\n| [{}]({}) | {} |",
+                source.title, source.url, source.read
+            ));
+        }
+    }
     let doc = docs::inner(&text);
     let reexports = [
         "Endpoint",

@@ -10,6 +10,14 @@
 //! Generated from `spec/` by `alipayhk-codegen`; every type below mirrors the spec, and the runtime items are re-exported so this crate is the only dependency you need.
 //!
 //! Modules: one per endpoint, named after it; `types` for types several endpoints share; `headers` for the protocol's header names. With the `server` feature, `platform` is the AlipayHK side of the API (an `Api` trait and a router, for the local gateway and tests) and `webhooks` the notifications AlipayHK sends to you; "server" itself names only the runtime's serving side.
+//!
+//! # Sources
+//!
+//! The AlipayHK pages the spec was written from. Every field, value, constraint, rule and result code cites one of them, or says why it is inferred; `validate()` enforces only what a page states unless validation is strict.
+//!
+//! | page | read |
+//! |---|---|
+//! | [The kitchen-sink fixture (not an AlipayHK page)](https://example.invalid/kitchen-sink) | 2026-11-27 |
 
 pub use alipayhk_macros::endpoint;
 pub use alipayhk_macros::object;
