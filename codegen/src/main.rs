@@ -7,6 +7,28 @@ use clap::{Parser, Subcommand};
 
 mod import_cli;
 
+/// How many lines of a stale file's diff `check` prints before summing up the rest.
+const DIFF_LINES: usize = 400;
+
+/// A unified diff from the file on disk to what the spec generates, cut after `DIFF_LINES`.
+fn print_diff(name: &str, on_disk: &str, generated: &str) {
+    let diff = similar::TextDiff::from_lines(on_disk, generated)
+        .unified_diff()
+        .context_radius(3)
+        .header(
+            &format!("{name} (on disk)"),
+            &format!("{name} (from the spec)"),
+        )
+        .to_string();
+    let lines: Vec<&str> = diff.lines().collect();
+    for line in lines.iter().take(DIFF_LINES) {
+        println!("{line}");
+    }
+    if lines.len() > DIFF_LINES {
+        println!("... {} more lines of diff", lines.len() - DIFF_LINES);
+    }
+}
+
 /// The page's text, from a file or (`-`) standard input.
 fn read_page_text(page: &std::path::Path) -> Result<String, alipayhk_codegen::CodegenError> {
     let io = |source| alipayhk_codegen::CodegenError::Io {
@@ -35,7 +57,8 @@ struct Cli {
 enum Command {
     /// Rewrite the generated crate's sources from the spec.
     Generate(Paths),
-    /// Exit non-zero, listing the files that differ, when the generated sources are stale.
+    /// Exit non-zero when the generated sources are stale, listing the files that differ with
+    /// a unified diff of each.
     Check(Paths),
     /// Write the spec as an OpenAPI 3.1 document (JSON).
     Openapi {
@@ -127,6 +150,10 @@ fn run(command: Command) -> Result<ExitCode, alipayhk_codegen::CodegenError> {
             }
             for entry in &drift {
                 println!("{entry}");
+                if let alipayhk_codegen::output::Drift::Changed(name) = entry {
+                    let on_disk = std::fs::read_to_string(paths.out.join(name)).unwrap_or_default();
+                    print_diff(name, &on_disk, &files[name]);
+                }
             }
             eprintln!(
                 "generated sources are stale: run `cargo run -p alipayhk-codegen -- generate`"
