@@ -53,7 +53,13 @@ fn sign_reproduces_v2_and_verify_accepts_it_in_either_separator_style() {
         .replace("%2F", "%2f")
         .replace("%3D", "%3d");
     for signature in [header.trim().to_owned(), spaced] {
-        let mut args = vec!["verify", "--public-key", &public, "--signature", &signature];
+        let mut args = vec![
+            "verify",
+            "--merchant-public-key",
+            &public,
+            "--signature",
+            &signature,
+        ];
         args.extend(common);
         let (code, out) = alipayhk(&args);
         assert_eq!(
