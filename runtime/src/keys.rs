@@ -16,8 +16,12 @@ pub use crate::key_role::KeyRole;
 use crate::key_text::{Der, decode};
 
 /// An RSA private key: signs (SHA256withRSA) and unwraps RSA_AES session keys.
+///
+/// Cloning is cheap: clones share the key material, which is held once and zeroized by the
+/// backend when the last clone is dropped.
+#[derive(Clone)]
 pub struct PrivateKey {
-    inner: Box<dyn PrivateKeyOps>,
+    inner: std::sync::Arc<dyn PrivateKeyOps>,
     role: KeyRole,
     backend: Backend,
 }
@@ -44,7 +48,7 @@ impl PrivateKey {
                 found: "a public key",
             });
         }
-        let inner = backend.primitives().private_key(&der, role)?;
+        let inner = backend.primitives().private_key(&der, role)?.into();
         Ok(Self {
             inner,
             role,
@@ -55,7 +59,7 @@ impl PrivateKey {
     /// Generates a new 2048-bit key, for tests and for the local gateway.
     pub fn generate(role: KeyRole) -> Result<Self, KeyError> {
         let backend = Backend::default();
-        let inner = backend.primitives().generate(role)?;
+        let inner = backend.primitives().generate(role)?.into();
         Ok(Self {
             inner,
             role,
@@ -114,6 +118,7 @@ impl fmt::Debug for PrivateKey {
 }
 
 /// An RSA public key: verifies SHA256withRSA signatures and wraps RSA_AES session keys.
+/// Cloning is cheap: clones share the key.
 #[derive(Clone)]
 pub struct PublicKey {
     inner: std::sync::Arc<dyn PublicKeyOps>,

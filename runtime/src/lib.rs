@@ -61,12 +61,17 @@ pub mod wire;
 
 #[cfg(feature = "client")]
 pub use client::{
-    BuildError, Client, ClientBuilder, PRODUCTION_BASE_URL, RequestTimeFormat, SignedRequest,
+    BuildError, Client, ClientBuilder, DEFAULT_USER_AGENT, PRODUCTION_BASE_URL, RequestTimeFormat,
+    SignedRequest,
 };
 pub use crypto::Backend;
 pub use endpoint::{Endpoint, HttpMethod, Idempotency};
 pub use error::{Error, HeaderError, KeyError, ProtocolError, SignatureMismatch, UnknownReason};
 pub use keys::{KeyRole, PrivateKey, PublicKey};
+/// The HTTP stack, for [`ClientBuilder::http_client`] and [`ClientBuilder::proxy`]: the same
+/// version the runtime is built with.
+#[cfg(feature = "client")]
+pub use reqwest;
 pub use result::{ResultCode, ResultInfo, ResultStatus};
 #[cfg(feature = "client")]
 pub use retry::{Resolved, RetryPolicy};

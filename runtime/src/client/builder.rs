@@ -27,7 +27,13 @@ pub struct ClientBuilder {
     max_response_body: usize,
     max_response_skew: Option<Duration>,
     strictness: Strictness,
+    http_client: Option<reqwest::Client>,
+    user_agent: Option<String>,
+    proxy: Option<reqwest::Proxy>,
 }
+
+/// The `User-Agent` the client sends unless told otherwise.
+pub const DEFAULT_USER_AGENT: &str = concat!("alipayhk-rs/", env!("CARGO_PKG_VERSION"));
 
 impl std::fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -58,6 +64,9 @@ impl Default for ClientBuilder {
             max_response_body: 4 << 20,
             max_response_skew: None,
             strictness: Strictness::Documented,
+            http_client: None,
+            user_agent: None,
+            proxy: None,
         }
     }
 }
@@ -157,6 +166,39 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends through this `reqwest::Client` instead of building one: for a shared connection
+    /// pool, a custom TLS setup, or an egress proxy configured in one place.
+    ///
+    /// The client you pass **must not follow redirects** (build it with
+    /// `.redirect(reqwest::redirect::Policy::none())`): a followed redirect re-sends the signed
+    /// request to another origin, and the answer this client reads would not be AlipayHK's.
+    /// The client it builds itself never follows one, and answers a 3xx as
+    /// `ProtocolError::Redirected`, an unknown outcome that is never re-sent; reqwest does not
+    /// let it check the policy of a client you pass. Nor should it retry a request on its own.
+    /// [`timeout`](Self::timeout) still bounds every call, and responses are still read up to
+    /// [`max_response_body`](Self::max_response_body); [`connect_timeout`](Self::connect_timeout),
+    /// [`user_agent`](Self::user_agent) and [`proxy`](Self::proxy) belong to the client you pass,
+    /// so setting them too is refused by `build()`.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// The `User-Agent` header; [`DEFAULT_USER_AGENT`] otherwise.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// Sends every call through this proxy, such as the egress proxy whose addresses AlipayHK
+    /// allow-lists: `reqwest::Proxy::all("http://proxy.internal:3128")?`, with
+    /// `.basic_auth(...)` when it needs credentials. Without it, the `HTTPS_PROXY` and
+    /// `ALL_PROXY` environment variables apply, as reqwest reads them.
+    pub fn proxy(mut self, proxy: reqwest::Proxy) -> Self {
+        self.proxy = Some(proxy);
+        self
+    }
+
     /// Builds the client. Fails when a required setting is missing or unusable (a base URL
     /// that is not `https://`, a header value that cannot be sent), when the AlipayHK key is
     /// the merchant's own public key, or when the HTTP stack cannot start.
@@ -178,16 +220,37 @@ impl ClientBuilder {
             return Err(BuildError::Key(KeyError::PlatformKeyIsMerchantKey));
         }
         let base = check_base_url(&self.base_url, self.allow_http)?;
-        let http = reqwest::Client::builder()
-            .connect_timeout(self.connect_timeout)
-            .timeout(self.timeout)
-            // A POST whose response is lost may have been performed: never re-send silently.
-            .retry(reqwest::retry::never())
-            // A redirect would re-send the signed request (or its signature) to another
-            // origin: a 3xx is answered as an error instead.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| BuildError::Http(Box::new(e)))?;
+        let http = match self.http_client {
+            Some(client) => {
+                let own = [
+                    ("user_agent", self.user_agent.is_some()),
+                    ("proxy", self.proxy.is_some()),
+                ];
+                if let Some((setting, _)) = own.iter().find(|(_, set)| *set) {
+                    return Err(BuildError::Setting {
+                        setting,
+                        reason: "set it on the reqwest::Client given to http_client",
+                    });
+                }
+                client
+            }
+            None => {
+                let mut builder = reqwest::Client::builder()
+                    .connect_timeout(self.connect_timeout)
+                    .timeout(self.timeout)
+                    .user_agent(self.user_agent.as_deref().unwrap_or(DEFAULT_USER_AGENT))
+                    // A POST whose response is lost may have been performed: never re-send
+                    // silently.
+                    .retry(reqwest::retry::never())
+                    // A redirect would re-send the signed request (or its signature) to
+                    // another origin: a 3xx is answered as an error instead.
+                    .redirect(reqwest::redirect::Policy::none());
+                if let Some(proxy) = self.proxy {
+                    builder = builder.proxy(proxy);
+                }
+                builder.build().map_err(|e| BuildError::Http(Box::new(e)))?
+            }
+        };
         let path_prefix = base.path().trim_end_matches('/').to_owned();
         let mut base_url = base.to_string();
         base_url.truncate(base_url.trim_end_matches('/').len());
@@ -207,6 +270,7 @@ impl ClientBuilder {
                 max_response_body: self.max_response_body,
                 max_response_skew: self.max_response_skew,
                 strictness: self.strictness,
+                timeout: self.timeout,
             }),
         })
     }

@@ -11,7 +11,7 @@ mod transport;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub use builder::{BuildError, ClientBuilder};
+pub use builder::{BuildError, ClientBuilder, DEFAULT_USER_AGENT};
 
 use crate::Endpoint;
 use crate::encrypt::BodyCipher;
@@ -84,6 +84,9 @@ struct Inner {
     max_response_body: usize,
     max_response_skew: Option<Duration>,
     strictness: Strictness,
+    /// Set on every request too, so it bounds a call through a `reqwest::Client` the user
+    /// passed as well.
+    timeout: Duration,
 }
 
 impl Inner {
@@ -199,6 +202,7 @@ impl Client {
             .inner
             .http
             .request(method, url)
+            .timeout(self.inner.timeout)
             .body(signed.body.clone());
         for (name, value) in &signed.headers {
             builder = builder.header(*name, value);
