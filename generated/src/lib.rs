@@ -71,12 +71,22 @@
 //! | [Send transaction record](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/api-send_record) | 2026-11-27 |
 //! | [Update AlipayHK Membership card](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/update_card) | 2026-11-27 |
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
+#[cfg(feature = "macros")]
 pub use alipayhk_macros::endpoint;
+
+#[cfg(feature = "macros")]
 pub use alipayhk_macros::object;
+
+#[cfg(feature = "macros")]
 pub use alipayhk_macros::response;
 pub use alipayhk_runtime as runtime;
+
+#[cfg(feature = "client")]
+pub use alipayhk_runtime::Client;
 pub use alipayhk_runtime::Endpoint;
 pub use alipayhk_runtime::EpochMillis;
+pub use alipayhk_runtime::Error;
 pub use alipayhk_runtime::FieldPath;
 pub use alipayhk_runtime::HttpMethod;
 pub use alipayhk_runtime::ResultCode;

@@ -4,7 +4,7 @@
 
 //! AlipayHK asks the merchant to create a membership for a user.
 //!
-//! `POST <your prefix>/points/membercard/create`: AlipayHK calls you with [`MembercardCreateRequest`]; answer with [`MembercardCreateResponse`] through [`crate::webhooks`].
+//! `POST <your prefix>/points/membercard/create`: AlipayHK calls you with [`MembercardCreateRequest`]; answer with [`MembercardCreateResponse`] through the `webhooks` module (feature `server`).
 //!
 //! Sent when a user joins the merchant's membership from AlipayHK. Create (or find) the
 //! member and answer with their ID; a re-delivery for the same user gets the same answer.

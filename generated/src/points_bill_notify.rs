@@ -4,7 +4,7 @@
 
 //! AlipayHK sends an authorised user's transaction, for points.
 //!
-//! `POST <your prefix>/points/bill/notify`: AlipayHK calls you with [`PointsBillNotifyRequest`]; answer with [`PointsBillNotifyResponse`] through [`crate::webhooks`].
+//! `POST <your prefix>/points/bill/notify`: AlipayHK calls you with [`PointsBillNotifyRequest`]; answer with [`PointsBillNotifyResponse`] through the `webhooks` module (feature `server`).
 //!
 //! Sent after a user who authorised the merchant pays with AlipayHK (or AlipayCN). Award the
 //! points once per `billNo`: re-deliveries of the same bill get the first answer.

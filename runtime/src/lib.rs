@@ -30,6 +30,9 @@
 //! `server::Rejection`, `notifications::StoreError`, `request_time::StaleMessage`,
 //! `key_files::KeyFileError`.
 
+// docs.rs builds with `--cfg docsrs`: items behind a feature show which one.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 #[cfg(feature = "client")]
 mod client;
 mod crypto;
@@ -48,6 +51,8 @@ pub mod request_time;
 mod result;
 #[cfg(feature = "client")]
 pub mod retry;
+#[cfg(any(feature = "client", feature = "server"))]
+mod rfc3339;
 #[cfg(any(feature = "client", feature = "server"))]
 mod seal;
 #[cfg(feature = "server")]

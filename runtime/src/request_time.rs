@@ -66,9 +66,7 @@ pub fn parse(value: &str) -> Option<EpochMillis> {
         // 13 digits reach the year 2286; more is no time anyone sends.
         return value.parse::<i64>().ok().map(EpochMillis);
     }
-    chrono::DateTime::parse_from_rfc3339(value)
-        .ok()
-        .map(|t| EpochMillis(t.timestamp_millis()))
+    crate::rfc3339::parse_millis(value).map(EpochMillis)
 }
 
 /// How far a message's time may be from the receiver's clock.

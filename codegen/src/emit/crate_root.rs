@@ -40,6 +40,7 @@ pub(super) fn lib_rs(api: &Api, options: &EmitOptions) -> TokenStream {
     let reexports = [
         "Endpoint",
         "EpochMillis",
+        "Error",
         "FieldPath",
         "HttpMethod",
         "ResultCode",
@@ -95,11 +96,18 @@ pub(super) fn lib_rs(api: &Api, options: &EmitOptions) -> TokenStream {
         });
     quote! {
         #doc
+        // docs.rs builds with `--cfg docsrs`: items behind a feature show which one.
+        #![cfg_attr(docsrs, feature(doc_cfg))]
         // In the order `cargo fmt` sorts them, so formatting the crate changes nothing.
+        #[cfg(feature = "macros")]
         pub use alipayhk_macros::endpoint;
+        #[cfg(feature = "macros")]
         pub use alipayhk_macros::object;
+        #[cfg(feature = "macros")]
         pub use alipayhk_macros::response;
         pub use #rt as runtime;
+        #[cfg(feature = "client")]
+        pub use #rt::Client;
         #(pub use #rt::#reexports;)*
         #[rustfmt::skip]
         pub mod headers;

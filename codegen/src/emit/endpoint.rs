@@ -122,7 +122,7 @@ fn module_doc(api: &Api, endpoint: &EndpointDef) -> String {
         ),
         Flow::Inbound => format!(
             "`{method} <your prefix>{}`: AlipayHK calls you with [`{}`]; answer with [`{}`] \
-             through [`crate::webhooks`].",
+             through the `webhooks` module (feature `server`).",
             endpoint.path,
             endpoint.request.name,
             endpoint.response.type_name()

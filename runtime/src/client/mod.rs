@@ -40,7 +40,7 @@ impl RequestTimeFormat {
     fn now(self) -> String {
         match self {
             Self::Rfc3339 => wire::rfc3339_now(),
-            Self::EpochMillis => chrono::Utc::now().timestamp_millis().to_string(),
+            Self::EpochMillis => crate::EpochMillis::now().as_millis().to_string(),
         }
     }
 }

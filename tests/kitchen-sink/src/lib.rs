@@ -19,12 +19,22 @@
 //! |---|---|
 //! | [The kitchen-sink fixture (not an AlipayHK page)](https://example.invalid/kitchen-sink) | 2026-11-27 |
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
+#[cfg(feature = "macros")]
 pub use alipayhk_macros::endpoint;
+
+#[cfg(feature = "macros")]
 pub use alipayhk_macros::object;
+
+#[cfg(feature = "macros")]
 pub use alipayhk_macros::response;
 pub use alipayhk_runtime as runtime;
+
+#[cfg(feature = "client")]
+pub use alipayhk_runtime::Client;
 pub use alipayhk_runtime::Endpoint;
 pub use alipayhk_runtime::EpochMillis;
+pub use alipayhk_runtime::Error;
 pub use alipayhk_runtime::FieldPath;
 pub use alipayhk_runtime::HttpMethod;
 pub use alipayhk_runtime::ResultCode;
