@@ -43,6 +43,7 @@
 
 use serde::{Deserialize, Serialize};
 
+#[doc(alias = "applyToken")]
 /// The body of an `applyToken` request.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -100,6 +101,12 @@ impl ApplyTokenRequest {
     }
 
     /// Sets `authCode`.
+    ///
+    /// The authorisation code; valid for 10 minutes, and for one exchange.
+    ///
+    /// Wire name `authCode`; optional; a secret, redacted in `Debug`; at most 256 characters (inferred: the page gives no length; a generous bound for an opaque token).
+    ///
+    /// Source: [Apply for Access Token](https://docs.alipay.hk/alipayhkdocs/hk/a_points_display/api_doc-apply_token).
     #[must_use]
     pub fn auth_code(mut self, auth_code: impl Into<String>) -> Self {
         self.auth_code = Some(auth_code.into());
@@ -107,6 +114,12 @@ impl ApplyTokenRequest {
     }
 
     /// Sets `refreshToken`.
+    ///
+    /// The refresh token.
+    ///
+    /// Wire name `refreshToken`; optional; a secret, redacted in `Debug`; at most 256 characters (inferred: the page gives no length; a generous bound for an opaque token).
+    ///
+    /// Source: [Apply for Access Token](https://docs.alipay.hk/alipayhkdocs/hk/a_points_display/api_doc-apply_token).
     #[must_use]
     pub fn refresh_token(mut self, refresh_token: impl Into<String>) -> Self {
         self.refresh_token = Some(refresh_token.into());
@@ -114,6 +127,12 @@ impl ApplyTokenRequest {
     }
 
     /// Sets `authClientId`.
+    ///
+    /// The client the user authorised, when it is not the caller.
+    ///
+    /// Wire name `authClientId`; optional; at most 64 characters (inferred: the page gives no length; merchant IDs are at most 64 characters on the pass pages).
+    ///
+    /// Source: [Apply for Access Token (user authorisation and eKYC)](https://docs.alipay.hk/alipayhkdocs/hk/userauth_ekyc/applyToken).
     #[must_use]
     pub fn auth_client_id(mut self, auth_client_id: impl Into<String>) -> Self {
         self.auth_client_id = Some(auth_client_id.into());
@@ -204,6 +223,7 @@ impl alipayhk_runtime::Endpoint for ApplyTokenRequest {
     const PATH: &'static str = "/api/open/v1/alipayhk/merchant/applyToken";
 }
 
+#[doc(alias = "applyToken")]
 /// The body of an `applyToken` response.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -287,6 +307,12 @@ impl ApplyTokenResponse {
     }
 
     /// Sets `customerId`.
+    ///
+    /// The user, as this merchant sees them.
+    ///
+    /// Wire name `customerId`; optional.
+    ///
+    /// Source: [Apply for Access Token](https://docs.alipay.hk/alipayhkdocs/hk/a_points_display/api_doc-apply_token).
     #[must_use]
     pub fn customer_id(mut self, customer_id: impl Into<String>) -> Self {
         self.customer_id = Some(customer_id.into());
@@ -294,6 +320,12 @@ impl ApplyTokenResponse {
     }
 
     /// Sets `accessToken`.
+    ///
+    /// The access token.
+    ///
+    /// Wire name `accessToken`; optional; a secret, redacted in `Debug`.
+    ///
+    /// Source: [Apply for Access Token](https://docs.alipay.hk/alipayhkdocs/hk/a_points_display/api_doc-apply_token).
     #[must_use]
     pub fn access_token(mut self, access_token: impl Into<String>) -> Self {
         self.access_token = Some(access_token.into());
@@ -301,6 +333,12 @@ impl ApplyTokenResponse {
     }
 
     /// Sets `accessTokenExpiryTime`.
+    ///
+    /// When the access token expires (ISO-8601).
+    ///
+    /// Wire name `accessTokenExpiryTime`; optional.
+    ///
+    /// Source: [Apply for Access Token](https://docs.alipay.hk/alipayhkdocs/hk/a_points_display/api_doc-apply_token).
     #[must_use]
     pub fn access_token_expiry_time(
         mut self,
@@ -311,6 +349,12 @@ impl ApplyTokenResponse {
     }
 
     /// Sets `refreshToken`.
+    ///
+    /// The refresh token.
+    ///
+    /// Wire name `refreshToken`; optional; a secret, redacted in `Debug`.
+    ///
+    /// Source: [Apply for Access Token](https://docs.alipay.hk/alipayhkdocs/hk/a_points_display/api_doc-apply_token).
     #[must_use]
     pub fn refresh_token(mut self, refresh_token: impl Into<String>) -> Self {
         self.refresh_token = Some(refresh_token.into());
@@ -318,6 +362,12 @@ impl ApplyTokenResponse {
     }
 
     /// Sets `refreshTokenExpiryTime`.
+    ///
+    /// When the refresh token expires (ISO-8601).
+    ///
+    /// Wire name `refreshTokenExpiryTime`; optional.
+    ///
+    /// Source: [Apply for Access Token](https://docs.alipay.hk/alipayhkdocs/hk/a_points_display/api_doc-apply_token).
     #[must_use]
     pub fn refresh_token_expiry_time(
         mut self,

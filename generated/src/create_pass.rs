@@ -51,6 +51,7 @@
 
 use serde::{Deserialize, Serialize};
 
+#[doc(alias = "createPass")]
 /// The body of a `createPass` request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -183,6 +184,12 @@ impl CreatePassRequest {
     }
 
     /// Sets `userId`.
+    ///
+    /// Unique ID of the Alipay user. Give either `userId` or `openId`.
+    ///
+    /// Wire name `userId`; optional; at most 32 characters; e.g. `2160220000000002`.
+    ///
+    /// Source: [Create AlipayHK membership card](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/api-create_hk_card).
     #[must_use]
     pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
         self.user_id = Some(user_id.into());
@@ -190,6 +197,12 @@ impl CreatePassRequest {
     }
 
     /// Sets `openId`.
+    ///
+    /// The ID the Alipay user authorised for this merchant. Give either `userId` or `openId`.
+    ///
+    /// Wire name `openId`; optional; at most 32 characters.
+    ///
+    /// Source: [Create AlipayHK membership card](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/api-create_hk_card).
     #[must_use]
     pub fn open_id(mut self, open_id: impl Into<String>) -> Self {
         self.open_id = Some(open_id.into());
@@ -197,6 +210,12 @@ impl CreatePassRequest {
     }
 
     /// Sets `type`.
+    ///
+    /// The kind of pass; required for tickets.
+    ///
+    /// Wire name `type`; optional.
+    ///
+    /// Source: [Create AlipayHK membership card](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/api-create_hk_card).
     #[must_use]
     pub fn r#type(mut self, r#type: crate::types::PassType) -> Self {
         self.r#type = Some(r#type);
@@ -204,6 +223,12 @@ impl CreatePassRequest {
     }
 
     /// Sets `product`.
+    ///
+    /// The product, as the template says.
+    ///
+    /// Wire name `product`; optional.
+    ///
+    /// Source: [Create AlipayHK membership card](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/api-create_hk_card).
     #[must_use]
     pub fn product(mut self, product: crate::types::PassProduct) -> Self {
         self.product = Some(product);
@@ -211,6 +236,13 @@ impl CreatePassRequest {
     }
 
     /// Sets `dataInfo`.
+    ///
+    /// Template placeholder values, keyed as the template names them (`$shopname$`, or
+    /// keyed by locale: `{"en_US": {"$shopname$": "demo shop"}}`).
+    ///
+    /// Wire name `dataInfo`; optional.
+    ///
+    /// Source: [Create AlipayHK membership card](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/api-create_hk_card).
     #[must_use]
     pub fn data_info(
         mut self,
@@ -224,6 +256,13 @@ impl CreatePassRequest {
     }
 
     /// Sets `codeInfo`.
+    ///
+    /// The card's code: `$codemsg$` is the text shown, `$codevalue$` the value encoded in the
+    /// barcode or QR code. Required for tickets.
+    ///
+    /// Wire name `codeInfo`; optional.
+    ///
+    /// Source: [Create AlipayHK membership card](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/api-create_hk_card).
     #[must_use]
     pub fn code_info(
         mut self,
@@ -403,6 +442,7 @@ impl alipayhk_runtime::Endpoint for CreatePassRequest {
     });
 }
 
+#[doc(alias = "createPass")]
 /// The body of a `createPass` response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -430,6 +470,12 @@ impl CreatePassResponse {
     }
 
     /// Sets `passId`.
+    ///
+    /// The card's ID in AlipayHK; keep it for `updatePass`.
+    ///
+    /// Wire name `passId`; optional; e.g. `2020091119027102160530200000039`.
+    ///
+    /// Source: [Create AlipayHK membership card](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/api-create_hk_card).
     #[must_use]
     pub fn pass_id(mut self, pass_id: impl Into<String>) -> Self {
         self.pass_id = Some(pass_id.into());

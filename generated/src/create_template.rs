@@ -47,6 +47,7 @@
 
 use serde::{Deserialize, Serialize};
 
+#[doc(alias = "createTemplate")]
 /// The body of a `createTemplate` request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -248,6 +249,12 @@ impl CreateTemplateRequest {
     }
 
     /// Sets `currentAmountCent`.
+    ///
+    /// The current price, in cents.
+    ///
+    /// Wire name `currentAmountCent`; optional; minimum 0; maximum 100000000.
+    ///
+    /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
     pub fn current_amount_cent(mut self, current_amount_cent: i64) -> Self {
         self.current_amount_cent = Some(current_amount_cent);
@@ -255,6 +262,12 @@ impl CreateTemplateRequest {
     }
 
     /// Sets `originalAmountCent`.
+    ///
+    /// The original price, in cents.
+    ///
+    /// Wire name `originalAmountCent`; optional; minimum 0; maximum 100000000.
+    ///
+    /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
     pub fn original_amount_cent(mut self, original_amount_cent: i64) -> Self {
         self.original_amount_cent = Some(original_amount_cent);
@@ -262,6 +275,12 @@ impl CreateTemplateRequest {
     }
 
     /// Sets `currencyCode`.
+    ///
+    /// The currency of the prices.
+    ///
+    /// Wire name `currencyCode`; optional; at most 3 characters (inferred: the page gives no length; ISO 4217 codes are three letters).
+    ///
+    /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
     pub fn currency_code(mut self, currency_code: impl Into<String>) -> Self {
         self.currency_code = Some(currency_code.into());
@@ -269,6 +288,12 @@ impl CreateTemplateRequest {
     }
 
     /// Sets `stock`.
+    ///
+    /// How many passes may be issued.
+    ///
+    /// Wire name `stock`; optional; minimum 0 (inferred: a stock count is never negative).
+    ///
+    /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
     pub fn stock(mut self, stock: i64) -> Self {
         self.stock = Some(stock);
@@ -276,6 +301,12 @@ impl CreateTemplateRequest {
     }
 
     /// Sets `orderPageLink`.
+    ///
+    /// Where the user orders.
+    ///
+    /// Wire name `orderPageLink`; optional; at most 512 characters (inferred: the page gives no length; 512 is imageUrl's).
+    ///
+    /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
     pub fn order_page_link(mut self, order_page_link: impl Into<String>) -> Self {
         self.order_page_link = Some(order_page_link.into());
@@ -283,6 +314,12 @@ impl CreateTemplateRequest {
     }
 
     /// Sets `detailLink`.
+    ///
+    /// The detail page, such as `alipayhk://platformapi/startapp?appId=...`.
+    ///
+    /// Wire name `detailLink`; optional; at most 512 characters (inferred: the page gives no length; 512 is imageUrl's).
+    ///
+    /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
     pub fn detail_link(mut self, detail_link: impl Into<String>) -> Self {
         self.detail_link = Some(detail_link.into());
@@ -290,6 +327,12 @@ impl CreateTemplateRequest {
     }
 
     /// Sets `categories`.
+    ///
+    /// Category codes.
+    ///
+    /// Wire name `categories`; optional.
+    ///
+    /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
     pub fn categories(mut self, categories: Vec<String>) -> Self {
         self.categories = Some(categories);
@@ -297,6 +340,12 @@ impl CreateTemplateRequest {
     }
 
     /// Sets `bizMids`.
+    ///
+    /// Merchant IDs the template applies to.
+    ///
+    /// Wire name `bizMids`; optional.
+    ///
+    /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
     pub fn biz_mids(mut self, biz_mids: Vec<String>) -> Self {
         self.biz_mids = Some(biz_mids);
@@ -304,6 +353,12 @@ impl CreateTemplateRequest {
     }
 
     /// Sets `exposure`.
+    ///
+    /// Whether the template is listed.
+    ///
+    /// Wire name `exposure`; optional.
+    ///
+    /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
     pub fn exposure(mut self, exposure: crate::types::Exposure) -> Self {
         self.exposure = Some(exposure);
@@ -519,6 +574,7 @@ impl alipayhk_runtime::Endpoint for CreateTemplateRequest {
     });
 }
 
+#[doc(alias = "createTemplate")]
 /// The body of a `createTemplate` response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -549,6 +605,12 @@ impl CreateTemplateResponse {
     }
 
     /// Sets `templateCode`.
+    ///
+    /// The new template's code; passes are created with it.
+    ///
+    /// Wire name `templateCode`; optional.
+    ///
+    /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
     pub fn template_code(mut self, template_code: impl Into<String>) -> Self {
         self.template_code = Some(template_code.into());

@@ -35,6 +35,7 @@
 
 use serde::{Deserialize, Serialize};
 
+#[doc(alias = "membercardCreate")]
 /// The body of a `membercard/create` notification.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -85,6 +86,12 @@ impl MembercardCreateRequest {
     }
 
     /// Sets `mobileNo`.
+    ///
+    /// The user's AlipayHK login mobile. Either `mobileNo` or `userEmail` is sent.
+    ///
+    /// Wire name `mobileNo`; optional; at most 32 characters (inferred: the page gives no length).
+    ///
+    /// Source: [Create membership](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/api-create_card).
     #[must_use]
     pub fn mobile_no(mut self, mobile_no: impl Into<String>) -> Self {
         self.mobile_no = Some(mobile_no.into());
@@ -92,6 +99,12 @@ impl MembercardCreateRequest {
     }
 
     /// Sets `userEmail`.
+    ///
+    /// The user's AlipayHK login email.
+    ///
+    /// Wire name `userEmail`; optional; at most 128 characters (inferred: the page gives no length).
+    ///
+    /// Source: [Create membership](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/api-create_card).
     #[must_use]
     pub fn user_email(mut self, user_email: impl Into<String>) -> Self {
         self.user_email = Some(user_email.into());
@@ -99,6 +112,12 @@ impl MembercardCreateRequest {
     }
 
     /// Sets `createCardChannel`.
+    ///
+    /// The channel, for the cross-border scenario; its values are not documented.
+    ///
+    /// Wire name `createCardChannel`; optional; at most 32 characters (inferred: the page gives no length).
+    ///
+    /// Source: [Create membership](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/api-create_card).
     #[must_use]
     pub fn create_card_channel(
         mut self,
@@ -184,6 +203,7 @@ impl alipayhk_runtime::Endpoint for MembercardCreateRequest {
     });
 }
 
+#[doc(alias = "membercardCreate")]
 /// The merchant's answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -210,6 +230,12 @@ impl MembercardCreateResponse {
     }
 
     /// Sets `memberId`.
+    ///
+    /// The member's ID in the merchant's system.
+    ///
+    /// Wire name `memberId`; optional; at most 64 characters (inferred: the page gives no length).
+    ///
+    /// Inferred: the page is truncated before the reply; a member created in the merchant's system has an ID.
     #[must_use]
     pub fn member_id(mut self, member_id: impl Into<String>) -> Self {
         self.member_id = Some(member_id.into());

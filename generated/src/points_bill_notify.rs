@@ -34,6 +34,7 @@
 
 use serde::{Deserialize, Serialize};
 
+#[doc(alias = "pointsBillNotify")]
 /// The body of a `points/bill/notify` notification.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -134,6 +135,12 @@ impl PointsBillNotifyRequest {
     }
 
     /// Sets `cnBillNo`.
+    ///
+    /// The AlipayCN transaction ID.
+    ///
+    /// Wire name `cnBillNo`; optional; at most 64 characters (inferred: the page gives no length).
+    ///
+    /// Source: [Send transaction record](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/api-send_record).
     #[must_use]
     pub fn cn_bill_no(mut self, cn_bill_no: impl Into<String>) -> Self {
         self.cn_bill_no = Some(cn_bill_no.into());
@@ -141,6 +148,12 @@ impl PointsBillNotifyRequest {
     }
 
     /// Sets `merchantId`.
+    ///
+    /// The merchant, such as `21609876543945`.
+    ///
+    /// Wire name `merchantId`; optional; at most 64 characters (inferred: the page gives no length).
+    ///
+    /// Source: [Send transaction record](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/api-send_record).
     #[must_use]
     pub fn merchant_id(mut self, merchant_id: impl Into<String>) -> Self {
         self.merchant_id = Some(merchant_id.into());
@@ -148,6 +161,12 @@ impl PointsBillNotifyRequest {
     }
 
     /// Sets `merchantName`.
+    ///
+    /// The merchant's name.
+    ///
+    /// Wire name `merchantName`; optional; at most 128 characters (inferred: the page gives no length).
+    ///
+    /// Source: [Send transaction record](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/api-send_record).
     #[must_use]
     pub fn merchant_name(mut self, merchant_name: impl Into<String>) -> Self {
         self.merchant_name = Some(merchant_name.into());
@@ -155,6 +174,12 @@ impl PointsBillNotifyRequest {
     }
 
     /// Sets `outBillNo`.
+    ///
+    /// The acquirer's transaction ID.
+    ///
+    /// Wire name `outBillNo`; optional; at most 64 characters (inferred: the page gives no length).
+    ///
+    /// Source: [Send transaction record](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/api-send_record).
     #[must_use]
     pub fn out_bill_no(mut self, out_bill_no: impl Into<String>) -> Self {
         self.out_bill_no = Some(out_bill_no.into());
@@ -162,6 +187,12 @@ impl PointsBillNotifyRequest {
     }
 
     /// Sets `pmsLabel`.
+    ///
+    /// Identifies the payment PMS.
+    ///
+    /// Wire name `pmsLabel`; optional; at most 64 characters (inferred: the page gives no length).
+    ///
+    /// Source: [Send transaction record](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/api-send_record).
     #[must_use]
     pub fn pms_label(mut self, pms_label: impl Into<String>) -> Self {
         self.pms_label = Some(pms_label.into());
@@ -301,6 +332,7 @@ impl alipayhk_runtime::Endpoint for PointsBillNotifyRequest {
     });
 }
 
+#[doc(alias = "pointsBillNotify")]
 /// The merchant's answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]

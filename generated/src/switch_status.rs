@@ -49,6 +49,7 @@
 
 use serde::{Deserialize, Serialize};
 
+#[doc(alias = "switchStatus")]
 /// The body of a `switchStatus` request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -147,6 +148,7 @@ impl alipayhk_runtime::Endpoint for SwitchStatusRequest {
     const RESOLVE_UNKNOWN_WITH: Option<&'static str> = Some("templateDetail");
 }
 
+#[doc(alias = "switchStatus")]
 /// The body of a `switchStatus` response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -174,6 +176,12 @@ impl SwitchStatusResponse {
     }
 
     /// Sets `status`.
+    ///
+    /// The template's status now.
+    ///
+    /// Wire name `status`; optional.
+    ///
+    /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
     pub fn status(mut self, status: crate::types::TemplateStatus) -> Self {
         self.status = Some(status);

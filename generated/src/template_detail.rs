@@ -47,6 +47,7 @@
 
 use serde::{Deserialize, Serialize};
 
+#[doc(alias = "templateDetail")]
 /// The body of a `templateDetail` request.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -77,6 +78,12 @@ impl TemplateDetailRequest {
     }
 
     /// Sets `merchantId`.
+    ///
+    /// The unique ID AlipayHK assigned to the merchant.
+    ///
+    /// Wire name `merchantId`; required (inferred: the detail page lists merchantId and templateCode without marking them; every other template call requires both), so optional here: `validate()` warns when it is unset; at most 64 characters (inferred: the detail page gives no length; 64 is createTemplate's); e.g. `2160120000000001`.
+    ///
+    /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
     pub fn merchant_id(mut self, merchant_id: impl Into<String>) -> Self {
         self.merchant_id = Some(merchant_id.into());
@@ -84,6 +91,12 @@ impl TemplateDetailRequest {
     }
 
     /// Sets `templateCode`.
+    ///
+    /// The template.
+    ///
+    /// Wire name `templateCode`; required (inferred: the detail page lists merchantId and templateCode without marking them; every other template call requires both), so optional here: `validate()` warns when it is unset; at most 32 characters (inferred: the detail page gives no length; 32 is switchStatus's); e.g. `2020090400000000000000000012345`.
+    ///
+    /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
     pub fn template_code(mut self, template_code: impl Into<String>) -> Self {
         self.template_code = Some(template_code.into());
@@ -152,6 +165,7 @@ impl alipayhk_runtime::Endpoint for TemplateDetailRequest {
     });
 }
 
+#[doc(alias = "templateDetail")]
 /// The body of a `templateDetail` response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -367,6 +381,12 @@ impl TemplateDetailResponse {
     }
 
     /// Sets `templateCode`.
+    ///
+    /// The template.
+    ///
+    /// Wire name `templateCode`; optional.
+    ///
+    /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
     pub fn template_code(mut self, template_code: impl Into<String>) -> Self {
         self.template_code = Some(template_code.into());
@@ -374,6 +394,12 @@ impl TemplateDetailResponse {
     }
 
     /// Sets `startDate`.
+    ///
+    /// Start of validity.
+    ///
+    /// Wire name `startDate`; optional; milliseconds since the Unix epoch.
+    ///
+    /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
     pub fn start_date(mut self, start_date: alipayhk_runtime::EpochMillis) -> Self {
         self.start_date = Some(start_date);
@@ -381,6 +407,12 @@ impl TemplateDetailResponse {
     }
 
     /// Sets `endDate`.
+    ///
+    /// End of validity.
+    ///
+    /// Wire name `endDate`; optional; milliseconds since the Unix epoch.
+    ///
+    /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
     pub fn end_date(mut self, end_date: alipayhk_runtime::EpochMillis) -> Self {
         self.end_date = Some(end_date);
@@ -388,6 +420,12 @@ impl TemplateDetailResponse {
     }
 
     /// Sets `status`.
+    ///
+    /// The template's status.
+    ///
+    /// Wire name `status`; optional.
+    ///
+    /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
     pub fn status(mut self, status: crate::types::TemplateStatus) -> Self {
         self.status = Some(status);
@@ -395,6 +433,12 @@ impl TemplateDetailResponse {
     }
 
     /// Sets `codeType`.
+    ///
+    /// How the card shows its code.
+    ///
+    /// Wire name `codeType`; optional.
+    ///
+    /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
     pub fn code_type(mut self, code_type: crate::types::CodeType) -> Self {
         self.code_type = Some(code_type);
@@ -402,6 +446,12 @@ impl TemplateDetailResponse {
     }
 
     /// Sets `codeStandard`.
+    ///
+    /// The code's symbology.
+    ///
+    /// Wire name `codeStandard`; also read as `codeStandrad`; optional.
+    ///
+    /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
     pub fn code_standard(mut self, code_standard: crate::types::CodeStandard) -> Self {
         self.code_standard = Some(code_standard);
@@ -409,6 +459,12 @@ impl TemplateDetailResponse {
     }
 
     /// Sets `imageUrl`.
+    ///
+    /// The card image.
+    ///
+    /// Wire name `imageUrl`; optional.
+    ///
+    /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
     pub fn image_url(mut self, image_url: impl Into<String>) -> Self {
         self.image_url = Some(image_url.into());
@@ -416,6 +472,12 @@ impl TemplateDetailResponse {
     }
 
     /// Sets `button`.
+    ///
+    /// The card's button.
+    ///
+    /// Wire name `button`; optional.
+    ///
+    /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
     pub fn button(mut self, button: crate::types::Button) -> Self {
         self.button = Some(button);
@@ -423,6 +485,12 @@ impl TemplateDetailResponse {
     }
 
     /// Sets `localeInfo`.
+    ///
+    /// What the card shows, keyed by locale.
+    ///
+    /// Wire name `localeInfo`; optional.
+    ///
+    /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
     pub fn locale_info(
         mut self,
@@ -433,6 +501,12 @@ impl TemplateDetailResponse {
     }
 
     /// Sets `merchantLogo`.
+    ///
+    /// The merchant's logo.
+    ///
+    /// Wire name `merchantLogo`; optional.
+    ///
+    /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
     pub fn merchant_logo(mut self, merchant_logo: impl Into<String>) -> Self {
         self.merchant_logo = Some(merchant_logo.into());
@@ -440,6 +514,12 @@ impl TemplateDetailResponse {
     }
 
     /// Sets `currentAmountCent`.
+    ///
+    /// The current price, in cents.
+    ///
+    /// Wire name `currentAmountCent`; also read as `currentAmount`; optional.
+    ///
+    /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
     pub fn current_amount_cent(mut self, current_amount_cent: i64) -> Self {
         self.current_amount_cent = Some(current_amount_cent);
@@ -447,6 +527,12 @@ impl TemplateDetailResponse {
     }
 
     /// Sets `originalAmountCent`.
+    ///
+    /// The original price, in cents.
+    ///
+    /// Wire name `originalAmountCent`; also read as `originalAmount`; optional.
+    ///
+    /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
     pub fn original_amount_cent(mut self, original_amount_cent: i64) -> Self {
         self.original_amount_cent = Some(original_amount_cent);
@@ -454,6 +540,12 @@ impl TemplateDetailResponse {
     }
 
     /// Sets `currencyCode`.
+    ///
+    /// The currency of the prices.
+    ///
+    /// Wire name `currencyCode`; optional.
+    ///
+    /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
     pub fn currency_code(mut self, currency_code: impl Into<String>) -> Self {
         self.currency_code = Some(currency_code.into());
@@ -461,6 +553,12 @@ impl TemplateDetailResponse {
     }
 
     /// Sets `discount`.
+    ///
+    /// The discount, 1 to 100.
+    ///
+    /// Wire name `discount`; optional.
+    ///
+    /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
     pub fn discount(mut self, discount: i64) -> Self {
         self.discount = Some(discount);
@@ -468,6 +566,12 @@ impl TemplateDetailResponse {
     }
 
     /// Sets `stock`.
+    ///
+    /// How many passes may be issued.
+    ///
+    /// Wire name `stock`; optional.
+    ///
+    /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
     pub fn stock(mut self, stock: i64) -> Self {
         self.stock = Some(stock);
@@ -475,6 +579,12 @@ impl TemplateDetailResponse {
     }
 
     /// Sets `availableStock`.
+    ///
+    /// How many are left.
+    ///
+    /// Wire name `availableStock`; optional.
+    ///
+    /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
     pub fn available_stock(mut self, available_stock: i64) -> Self {
         self.available_stock = Some(available_stock);
@@ -482,6 +592,12 @@ impl TemplateDetailResponse {
     }
 
     /// Sets `orderPageLink`.
+    ///
+    /// Where the user orders.
+    ///
+    /// Wire name `orderPageLink`; optional.
+    ///
+    /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
     pub fn order_page_link(mut self, order_page_link: impl Into<String>) -> Self {
         self.order_page_link = Some(order_page_link.into());
@@ -489,6 +605,12 @@ impl TemplateDetailResponse {
     }
 
     /// Sets `detailLink`.
+    ///
+    /// The detail page.
+    ///
+    /// Wire name `detailLink`; optional.
+    ///
+    /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
     pub fn detail_link(mut self, detail_link: impl Into<String>) -> Self {
         self.detail_link = Some(detail_link.into());
@@ -496,6 +618,12 @@ impl TemplateDetailResponse {
     }
 
     /// Sets `categories`.
+    ///
+    /// Category codes.
+    ///
+    /// Wire name `categories`; optional.
+    ///
+    /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
     pub fn categories(mut self, categories: Vec<String>) -> Self {
         self.categories = Some(categories);
@@ -503,6 +631,12 @@ impl TemplateDetailResponse {
     }
 
     /// Sets `bizMids`.
+    ///
+    /// Merchant IDs the template applies to.
+    ///
+    /// Wire name `bizMids`; optional.
+    ///
+    /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
     pub fn biz_mids(mut self, biz_mids: Vec<String>) -> Self {
         self.biz_mids = Some(biz_mids);
@@ -510,6 +644,12 @@ impl TemplateDetailResponse {
     }
 
     /// Sets `exposure`.
+    ///
+    /// Whether the template is listed.
+    ///
+    /// Wire name `exposure`; optional.
+    ///
+    /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
     pub fn exposure(mut self, exposure: crate::types::Exposure) -> Self {
         self.exposure = Some(exposure);
@@ -517,6 +657,12 @@ impl TemplateDetailResponse {
     }
 
     /// Sets `passExtInfo`.
+    ///
+    /// Listing details.
+    ///
+    /// Wire name `passExtInfo`; optional.
+    ///
+    /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
     pub fn pass_ext_info(mut self, pass_ext_info: crate::types::PassExtInfo) -> Self {
         self.pass_ext_info = Some(pass_ext_info);

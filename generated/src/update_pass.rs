@@ -51,6 +51,7 @@
 
 use serde::{Deserialize, Serialize};
 
+#[doc(alias = "updatePass")]
 /// The body of an `updatePass` request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -173,6 +174,12 @@ impl UpdatePassRequest {
     }
 
     /// Sets `userId`.
+    ///
+    /// Unique ID of the Alipay user. Give either `userId` or `openId`.
+    ///
+    /// Wire name `userId`; optional; at most 32 characters (inferred: the page gives no length; 32 is the gcmc update table's); e.g. `2160220000000002`.
+    ///
+    /// Source: [Update AlipayHK Membership card](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/update_card).
     #[must_use]
     pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
         self.user_id = Some(user_id.into());
@@ -180,6 +187,12 @@ impl UpdatePassRequest {
     }
 
     /// Sets `openId`.
+    ///
+    /// The ID the Alipay user authorised for this merchant. Give either `userId` or `openId`.
+    ///
+    /// Wire name `openId`; optional; at most 32 characters (inferred: the page gives no length; 32 is the gcmc update table's).
+    ///
+    /// Source: [Update AlipayHK Membership card](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/update_card).
     #[must_use]
     pub fn open_id(mut self, open_id: impl Into<String>) -> Self {
         self.open_id = Some(open_id.into());
@@ -187,6 +200,12 @@ impl UpdatePassRequest {
     }
 
     /// Sets `templateCode`.
+    ///
+    /// The unique ID AlipayHK assigned to the merchant's membership card template.
+    ///
+    /// Wire name `templateCode`; optional; at most 32 characters (inferred: the page gives no length; 32 is the gcmc update table's).
+    ///
+    /// Source: [Update AlipayHK Membership card](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/update_card).
     #[must_use]
     pub fn template_code(mut self, template_code: impl Into<String>) -> Self {
         self.template_code = Some(template_code.into());
@@ -194,6 +213,12 @@ impl UpdatePassRequest {
     }
 
     /// Sets `endDate`.
+    ///
+    /// New expiry time of the card.
+    ///
+    /// Wire name `endDate`; optional; minimum 0 (inferred: epoch milliseconds are never negative); milliseconds since the Unix epoch; e.g. `1767196799000`.
+    ///
+    /// Source: [Update AlipayHK Membership card](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/update_card).
     #[must_use]
     pub fn end_date(mut self, end_date: alipayhk_runtime::EpochMillis) -> Self {
         self.end_date = Some(end_date);
@@ -201,6 +226,12 @@ impl UpdatePassRequest {
     }
 
     /// Sets `passVerifyCode`.
+    ///
+    /// The write-off (redeem) code of the pass.
+    ///
+    /// Wire name `passVerifyCode`; optional; at most 128 characters.
+    ///
+    /// Source: [Update gift and member card passes](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/update_giftmember).
     #[must_use]
     pub fn pass_verify_code(mut self, pass_verify_code: impl Into<String>) -> Self {
         self.pass_verify_code = Some(pass_verify_code.into());
@@ -208,6 +239,12 @@ impl UpdatePassRequest {
     }
 
     /// Sets `bizDate`.
+    ///
+    /// When the business event behind this update happened.
+    ///
+    /// Wire name `bizDate`; optional; minimum 0 (inferred: epoch milliseconds are never negative); milliseconds since the Unix epoch.
+    ///
+    /// Inferred: no AlipayHK page lists it; a third-party ticket integration sends it.
     #[must_use]
     pub fn biz_date(mut self, biz_date: alipayhk_runtime::EpochMillis) -> Self {
         self.biz_date = Some(biz_date);
@@ -215,6 +252,14 @@ impl UpdatePassRequest {
     }
 
     /// Sets `dataInfo`.
+    ///
+    /// Template placeholder values to update, such as `billNo`, `lastChangePoints` and
+    /// `pointsProvider`; `billNo`, `lastChangePoints` and `pointsProvider` can be null when
+    /// the transaction is not with Alipay.
+    ///
+    /// Wire name `dataInfo`; optional.
+    ///
+    /// Source: [Update AlipayHK Membership card](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/update_card).
     #[must_use]
     pub fn data_info(
         mut self,
@@ -228,6 +273,14 @@ impl UpdatePassRequest {
     }
 
     /// Sets `codeInfo`.
+    ///
+    /// New code information, when the card's code must change: `$codemsg$` is the text
+    /// shown, `$codevalue$` the value encoded in the barcode or QR code. Confirm with the
+    /// AlipayHK SA team before updating code information.
+    ///
+    /// Wire name `codeInfo`; optional; may be null.
+    ///
+    /// Source: [Update AlipayHK Membership card](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/update_card).
     #[must_use]
     pub fn code_info(
         mut self,
@@ -445,6 +498,7 @@ impl alipayhk_runtime::Endpoint for UpdatePassRequest {
     });
 }
 
+#[doc(alias = "updatePass")]
 /// The body of an `updatePass` response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]

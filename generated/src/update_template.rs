@@ -46,6 +46,7 @@
 
 use serde::{Deserialize, Serialize};
 
+#[doc(alias = "updateTemplate")]
 /// The body of an `updateTemplate` request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -209,6 +210,12 @@ impl UpdateTemplateRequest {
     }
 
     /// Sets `startDate`.
+    ///
+    /// New start of validity.
+    ///
+    /// Wire name `startDate`; optional; minimum 0 (inferred: epoch milliseconds are never negative); milliseconds since the Unix epoch; e.g. `1640970061000`.
+    ///
+    /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
     pub fn start_date(mut self, start_date: alipayhk_runtime::EpochMillis) -> Self {
         self.start_date = Some(start_date);
@@ -216,6 +223,12 @@ impl UpdateTemplateRequest {
     }
 
     /// Sets `endDate`.
+    ///
+    /// New end of validity.
+    ///
+    /// Wire name `endDate`; optional; minimum 0 (inferred: epoch milliseconds are never negative); milliseconds since the Unix epoch; e.g. `1767196799000`.
+    ///
+    /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
     pub fn end_date(mut self, end_date: alipayhk_runtime::EpochMillis) -> Self {
         self.end_date = Some(end_date);
@@ -223,6 +236,12 @@ impl UpdateTemplateRequest {
     }
 
     /// Sets `imageUrl`.
+    ///
+    /// A square image (350×350), with its content in the top two thirds.
+    ///
+    /// Wire name `imageUrl`; optional; at most 512 characters; e.g. `https://example.com/card.png`.
+    ///
+    /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
     pub fn image_url(mut self, image_url: impl Into<String>) -> Self {
         self.image_url = Some(image_url.into());
@@ -230,6 +249,12 @@ impl UpdateTemplateRequest {
     }
 
     /// Sets `button`.
+    ///
+    /// The card's button.
+    ///
+    /// Wire name `button`; optional.
+    ///
+    /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
     pub fn button(mut self, button: crate::types::Button) -> Self {
         self.button = Some(button);
@@ -237,6 +262,12 @@ impl UpdateTemplateRequest {
     }
 
     /// Sets `localeInfo`.
+    ///
+    /// What the card shows, keyed by locale (`zh_HK`, `en_US`).
+    ///
+    /// Wire name `localeInfo`; optional.
+    ///
+    /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
     pub fn locale_info(
         mut self,
@@ -247,6 +278,12 @@ impl UpdateTemplateRequest {
     }
 
     /// Sets `merchantLogo`.
+    ///
+    /// The merchant's logo.
+    ///
+    /// Wire name `merchantLogo`; optional; at most 512 characters (inferred: one template page says 256, another 512; the larger refuses no genuine logo URL); e.g. `https://example.com/logo.png`.
+    ///
+    /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
     pub fn merchant_logo(mut self, merchant_logo: impl Into<String>) -> Self {
         self.merchant_logo = Some(merchant_logo.into());
@@ -254,6 +291,12 @@ impl UpdateTemplateRequest {
     }
 
     /// Sets `currentAmountCent`.
+    ///
+    /// The current price, in cents.
+    ///
+    /// Wire name `currentAmountCent`; optional; minimum 0; maximum 100000000.
+    ///
+    /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
     pub fn current_amount_cent(mut self, current_amount_cent: i64) -> Self {
         self.current_amount_cent = Some(current_amount_cent);
@@ -261,6 +304,12 @@ impl UpdateTemplateRequest {
     }
 
     /// Sets `originalAmountCent`.
+    ///
+    /// The original price, in cents.
+    ///
+    /// Wire name `originalAmountCent`; optional; minimum 0; maximum 100000000.
+    ///
+    /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
     pub fn original_amount_cent(mut self, original_amount_cent: i64) -> Self {
         self.original_amount_cent = Some(original_amount_cent);
@@ -268,6 +317,12 @@ impl UpdateTemplateRequest {
     }
 
     /// Sets `currencyCode`.
+    ///
+    /// The currency of the prices.
+    ///
+    /// Wire name `currencyCode`; optional; at most 3 characters (inferred: the page gives no length; ISO 4217 codes are three letters).
+    ///
+    /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
     pub fn currency_code(mut self, currency_code: impl Into<String>) -> Self {
         self.currency_code = Some(currency_code.into());
@@ -275,6 +330,12 @@ impl UpdateTemplateRequest {
     }
 
     /// Sets `stock`.
+    ///
+    /// How many passes may be issued.
+    ///
+    /// Wire name `stock`; optional; minimum 0 (inferred: a stock count is never negative).
+    ///
+    /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
     pub fn stock(mut self, stock: i64) -> Self {
         self.stock = Some(stock);
@@ -282,6 +343,12 @@ impl UpdateTemplateRequest {
     }
 
     /// Sets `orderPageLink`.
+    ///
+    /// Where the user orders.
+    ///
+    /// Wire name `orderPageLink`; optional; at most 512 characters (inferred: the page gives no length; 512 is imageUrl's).
+    ///
+    /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
     pub fn order_page_link(mut self, order_page_link: impl Into<String>) -> Self {
         self.order_page_link = Some(order_page_link.into());
@@ -289,6 +356,12 @@ impl UpdateTemplateRequest {
     }
 
     /// Sets `detailLink`.
+    ///
+    /// The detail page, such as `alipayhk://platformapi/startapp?appId=...`.
+    ///
+    /// Wire name `detailLink`; optional; at most 512 characters (inferred: the page gives no length; 512 is imageUrl's).
+    ///
+    /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
     pub fn detail_link(mut self, detail_link: impl Into<String>) -> Self {
         self.detail_link = Some(detail_link.into());
@@ -296,6 +369,12 @@ impl UpdateTemplateRequest {
     }
 
     /// Sets `categories`.
+    ///
+    /// Category codes.
+    ///
+    /// Wire name `categories`; optional.
+    ///
+    /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
     pub fn categories(mut self, categories: Vec<String>) -> Self {
         self.categories = Some(categories);
@@ -303,6 +382,12 @@ impl UpdateTemplateRequest {
     }
 
     /// Sets `bizMids`.
+    ///
+    /// Merchant IDs the template applies to.
+    ///
+    /// Wire name `bizMids`; optional.
+    ///
+    /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
     pub fn biz_mids(mut self, biz_mids: Vec<String>) -> Self {
         self.biz_mids = Some(biz_mids);
@@ -310,6 +395,12 @@ impl UpdateTemplateRequest {
     }
 
     /// Sets `exposure`.
+    ///
+    /// Whether the template is listed.
+    ///
+    /// Wire name `exposure`; optional.
+    ///
+    /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
     pub fn exposure(mut self, exposure: crate::types::Exposure) -> Self {
         self.exposure = Some(exposure);
@@ -502,6 +593,7 @@ impl alipayhk_runtime::Endpoint for UpdateTemplateRequest {
     const RESOLVE_UNKNOWN_WITH: Option<&'static str> = Some("templateDetail");
 }
 
+#[doc(alias = "updateTemplate")]
 /// The body of an `updateTemplate` response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]

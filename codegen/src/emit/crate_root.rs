@@ -11,11 +11,10 @@ use crate::model::{Api, Flow, HeaderPlacement, TypeDef};
 
 pub(super) fn lib_rs(api: &Api, options: &EmitOptions) -> TokenStream {
     let rt = &options.runtime;
+    // The example first: what a reader of the index wants is how a call looks.
     let mut text = docs::paragraphs([
         format!("Typed client for the {}.", api.name),
         api.description.clone().unwrap_or_default(),
-        "Generated from `spec/` by `alipayhk-codegen`; every type below mirrors the spec, and the runtime items are re-exported so this crate is the only dependency you need.".to_owned(),
-        "Modules: one per endpoint, named after it; `types` for types several endpoints share; `headers` for the protocol's header names. With the `server` feature, `platform` is the AlipayHK side of the API (an `Api` trait and a router, for the local gateway and tests) and `webhooks` the notifications AlipayHK sends to you; \"server\" itself names only the runtime's serving side.".to_owned(),
     ]);
     if let Some(example) = &api.example {
         text.push_str(&format!(
@@ -23,6 +22,11 @@ pub(super) fn lib_rs(api: &Api, options: &EmitOptions) -> TokenStream {
             example.trim_end()
         ));
     }
+    text.push_str("\n\n");
+    text.push_str(&docs::paragraphs([
+        "Generated from `spec/` by `alipayhk-codegen`; every type below mirrors the spec, and the runtime items are re-exported so this crate is the only dependency you need.".to_owned(),
+        "Modules: one per endpoint, named after it; `types` for types several endpoints share; `headers` for the protocol's header names. With the `server` feature, `platform` is the AlipayHK side of the API (an `Api` trait and a router, for the local gateway and tests) and `webhooks` the notifications AlipayHK sends to you; \"server\" itself names only the runtime's serving side.".to_owned(),
+    ]));
     if !api.doc_sources.is_empty() {
         text.push_str(
             "\n\n# Sources\n\nThe AlipayHK pages the spec was written from. Every field, value, constraint, rule and result code cites one of them, \
@@ -66,11 +70,12 @@ pub(super) fn lib_rs(api: &Api, options: &EmitOptions) -> TokenStream {
         quote! {
             #[rustfmt::skip]
             pub mod types;
-            #(pub use types::#names;)*
+            #(#[doc(inline)] pub use types::#names;)*
         }
     });
     let modules = api.endpoints.values().map(|endpoint| {
         let module = format_ident!("{}", endpoint.module);
+        let alias = &endpoint.name;
         let mut names = vec![endpoint.request.name.clone()];
         names.extend(endpoint.response.declared().map(|r| r.name.clone()));
         names.extend(endpoint.result_codes.declared().map(|c| c.name.clone()));
@@ -78,9 +83,10 @@ pub(super) fn lib_rs(api: &Api, options: &EmitOptions) -> TokenStream {
         names.sort();
         let names = names.iter().map(|n| format_ident!("{}", n));
         quote! {
+            #[doc(alias = #alias)]
             #[rustfmt::skip]
             pub mod #module;
-            #(pub use #module::#names;)*
+            #(#[doc(inline)] pub use #module::#names;)*
         }
     });
     let webhooks = api
@@ -107,8 +113,11 @@ pub(super) fn lib_rs(api: &Api, options: &EmitOptions) -> TokenStream {
         pub use alipayhk_macros::response;
         pub use #rt as runtime;
         #[cfg(feature = "client")]
+        #[doc(inline)]
         pub use #rt::Client;
-        #(pub use #rt::#reexports;)*
+        // Inlined, so the index lists them by kind instead of opening with a list of
+        // re-exports.
+        #(#[doc(inline)] pub use #rt::#reexports;)*
         #[rustfmt::skip]
         pub mod headers;
         #[cfg(feature = "server")]

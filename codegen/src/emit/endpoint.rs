@@ -29,12 +29,16 @@ pub(super) fn module_file(api: &Api, endpoint: &EndpointDef, options: &EmitOptio
 /// The items of an endpoint, without module docs or imports: what the attribute macro emits.
 pub fn endpoint_items(api: &Api, endpoint: &EndpointDef, options: &EmitOptions) -> TokenStream {
     let module = Some(endpoint.module.as_str());
+    // Searching the docs for the API's own name (`updatePass`) finds the types.
+    let alias = &endpoint.name;
     let request = object(api, &endpoint.request, Site::Endpoint, options, module);
+    let request = quote!(#[doc(alias = #alias)] #request);
     let endpoint_impl = endpoint_impl(endpoint, options);
     let response = endpoint
         .response
         .declared()
-        .map(|r| object(api, r, Site::Endpoint, options, module));
+        .map(|r| object(api, r, Site::Endpoint, options, module))
+        .map(|r| quote!(#[doc(alias = #alias)] #r));
     let codes = endpoint.result_codes.declared().map(|c| {
         let covers = format!("Result codes documented for `{}`.", endpoint.name);
         result_codes(c, &covers, options)

@@ -197,9 +197,13 @@ fn constructor(def: &ObjectDef, site: Site, options: &EmitOptions) -> TokenStrea
     let setters = def.fields.iter().filter(|f| !f.required).map(|f| {
         let ident = field_ident(&f.rust_name);
         let (ty, value) = parameter(f, site, options);
-        let doc = format!(" Sets `{}`.", f.wire_name);
+        // The field's own docs and limits, so the builder method is enough to read.
+        let doc = docs::outer(&docs::paragraphs([
+            format!("Sets `{}`.", f.wire_name),
+            field_doc(f),
+        ]));
         quote! {
-            #[doc = #doc]
+            #doc
             #[must_use]
             pub fn #ident(mut self, #ident: #ty) -> Self {
                 self.#ident = Some(#value);

@@ -31,18 +31,43 @@ pub use alipayhk_macros::response;
 pub use alipayhk_runtime as runtime;
 
 #[cfg(feature = "client")]
+#[doc(inline)]
 pub use alipayhk_runtime::Client;
+
+#[doc(inline)]
 pub use alipayhk_runtime::Endpoint;
+
+#[doc(inline)]
 pub use alipayhk_runtime::EpochMillis;
+
+#[doc(inline)]
 pub use alipayhk_runtime::Error;
+
+#[doc(inline)]
 pub use alipayhk_runtime::FieldPath;
+
+#[doc(inline)]
 pub use alipayhk_runtime::HttpMethod;
+
+#[doc(inline)]
 pub use alipayhk_runtime::ResultCode;
+
+#[doc(inline)]
 pub use alipayhk_runtime::ResultInfo;
+
+#[doc(inline)]
 pub use alipayhk_runtime::ResultStatus;
+
+#[doc(inline)]
 pub use alipayhk_runtime::Rule;
+
+#[doc(inline)]
 pub use alipayhk_runtime::Validate;
+
+#[doc(inline)]
 pub use alipayhk_runtime::ValidationError;
+
+#[doc(inline)]
 pub use alipayhk_runtime::Violation;
 
 #[rustfmt::skip]
@@ -55,15 +80,30 @@ pub mod platform;
 #[rustfmt::skip]
 pub mod types;
 
+#[doc(inline)]
 pub use types::Channel;
+
+#[doc(inline)]
 pub use types::LineItem;
+
+#[doc(inline)]
 pub use types::Money;
 
+#[doc(alias = "placeOrder")]
 #[rustfmt::skip]
 pub mod place_order;
 
+#[doc(inline)]
 pub use place_order::OrderKind;
+
+#[doc(inline)]
 pub use place_order::PlaceOrderRequest;
+
+#[doc(inline)]
 pub use place_order::PlaceOrderResponse;
+
+#[doc(inline)]
 pub use place_order::PlaceOrderResultCode;
+
+#[doc(inline)]
 pub use place_order::Shipping;

@@ -32,6 +32,7 @@
 
 use serde::{Deserialize, Serialize};
 
+#[doc(alias = "placeOrder")]
 /// The `PlaceOrderRequest` object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -176,6 +177,12 @@ impl PlaceOrderRequest {
     }
 
     /// Sets `notes`.
+    ///
+    /// The `notes` field.
+    ///
+    /// Wire name `notes`; optional.
+    ///
+    /// Source: [The kitchen-sink fixture (not an AlipayHK page)](https://example.invalid/kitchen-sink).
     #[must_use]
     pub fn notes(mut self, notes: std::collections::BTreeMap<String, String>) -> Self {
         self.notes = Some(notes);
@@ -183,6 +190,12 @@ impl PlaceOrderRequest {
     }
 
     /// Sets `byLocale`.
+    ///
+    /// The `byLocale` field.
+    ///
+    /// Wire name `byLocale`; optional.
+    ///
+    /// Source: [The kitchen-sink fixture (not an AlipayHK page)](https://example.invalid/kitchen-sink).
     #[must_use]
     pub fn by_locale(
         mut self,
@@ -193,6 +206,12 @@ impl PlaceOrderRequest {
     }
 
     /// Sets `gift`.
+    ///
+    /// The `gift` field.
+    ///
+    /// Wire name `gift`; optional.
+    ///
+    /// Source: [The kitchen-sink fixture (not an AlipayHK page)](https://example.invalid/kitchen-sink).
     #[must_use]
     pub fn gift(mut self, gift: bool) -> Self {
         self.gift = Some(gift);
@@ -200,6 +219,12 @@ impl PlaceOrderRequest {
     }
 
     /// Sets `giftMessage`.
+    ///
+    /// The `giftMessage` field.
+    ///
+    /// Wire name `giftMessage`; optional; at most 100 characters.
+    ///
+    /// Source: [The kitchen-sink fixture (not an AlipayHK page)](https://example.invalid/kitchen-sink).
     #[must_use]
     pub fn gift_message(mut self, gift_message: impl Into<String>) -> Self {
         self.gift_message = Some(gift_message.into());
@@ -207,6 +232,12 @@ impl PlaceOrderRequest {
     }
 
     /// Sets `coupon`.
+    ///
+    /// The `coupon` field.
+    ///
+    /// Wire name `coupon`; optional.
+    ///
+    /// Source: [The kitchen-sink fixture (not an AlipayHK page)](https://example.invalid/kitchen-sink).
     #[must_use]
     pub fn coupon(mut self, coupon: impl Into<String>) -> Self {
         self.coupon = Some(coupon.into());
@@ -214,6 +245,12 @@ impl PlaceOrderRequest {
     }
 
     /// Sets `couponKind`.
+    ///
+    /// The `couponKind` field.
+    ///
+    /// Wire name `couponKind`; optional.
+    ///
+    /// Source: [The kitchen-sink fixture (not an AlipayHK page)](https://example.invalid/kitchen-sink).
     #[must_use]
     pub fn coupon_kind(mut self, coupon_kind: impl Into<String>) -> Self {
         self.coupon_kind = Some(coupon_kind.into());
@@ -221,6 +258,12 @@ impl PlaceOrderRequest {
     }
 
     /// Sets `email`.
+    ///
+    /// The `email` field.
+    ///
+    /// Wire name `email`; optional.
+    ///
+    /// Source: [The kitchen-sink fixture (not an AlipayHK page)](https://example.invalid/kitchen-sink).
     #[must_use]
     pub fn email(mut self, email: impl Into<String>) -> Self {
         self.email = Some(email.into());
@@ -228,6 +271,12 @@ impl PlaceOrderRequest {
     }
 
     /// Sets `mobile`.
+    ///
+    /// The `mobile` field.
+    ///
+    /// Wire name `mobile`; optional.
+    ///
+    /// Source: [The kitchen-sink fixture (not an AlipayHK page)](https://example.invalid/kitchen-sink).
     #[must_use]
     pub fn mobile(mut self, mobile: impl Into<String>) -> Self {
         self.mobile = Some(mobile.into());
@@ -235,6 +284,12 @@ impl PlaceOrderRequest {
     }
 
     /// Sets `ratio`.
+    ///
+    /// The `ratio` field.
+    ///
+    /// Wire name `ratio`; optional; minimum 0.5; maximum 1.5 (inferred: a fixture limit no page states).
+    ///
+    /// Source: [The kitchen-sink fixture (not an AlipayHK page)](https://example.invalid/kitchen-sink).
     #[must_use]
     pub fn ratio(mut self, ratio: f64) -> Self {
         self.ratio = Some(ratio);
@@ -242,6 +297,12 @@ impl PlaceOrderRequest {
     }
 
     /// Sets `channel`.
+    ///
+    /// The `channel` field.
+    ///
+    /// Wire name `channel`; optional.
+    ///
+    /// Source: [The kitchen-sink fixture (not an AlipayHK page)](https://example.invalid/kitchen-sink).
     #[must_use]
     pub fn channel(mut self, channel: crate::types::Channel) -> Self {
         self.channel = Some(channel);
@@ -249,6 +310,12 @@ impl PlaceOrderRequest {
     }
 
     /// Sets `referrer`.
+    ///
+    /// The `referrer` field.
+    ///
+    /// Wire name `referrer`; required (inferred: a fixture field no page states), so optional here: `validate()` warns when it is unset; at most 8 characters (inferred: a fixture field no page states).
+    ///
+    /// Inferred: a fixture field no page states.
     #[must_use]
     pub fn referrer(mut self, referrer: impl Into<String>) -> Self {
         self.referrer = Some(referrer.into());
@@ -256,6 +323,12 @@ impl PlaceOrderRequest {
     }
 
     /// Sets `extra`.
+    ///
+    /// The `extra` field.
+    ///
+    /// Wire name `extra`; optional.
+    ///
+    /// Source: [The kitchen-sink fixture (not an AlipayHK page)](https://example.invalid/kitchen-sink).
     #[must_use]
     pub fn extra(mut self, extra: alipayhk_runtime::serde_json::Value) -> Self {
         self.extra = Some(extra);
@@ -263,6 +336,12 @@ impl PlaceOrderRequest {
     }
 
     /// Sets `shipping`.
+    ///
+    /// The `shipping` field.
+    ///
+    /// Wire name `shipping`; optional.
+    ///
+    /// Source: [The kitchen-sink fixture (not an AlipayHK page)](https://example.invalid/kitchen-sink).
     #[must_use]
     pub fn shipping(mut self, shipping: Shipping) -> Self {
         self.shipping = Some(shipping);
@@ -386,6 +465,7 @@ impl alipayhk_runtime::Endpoint for PlaceOrderRequest {
     const PATH: &'static str = "/api/open/v1/orders/place";
 }
 
+#[doc(alias = "placeOrder")]
 /// The `PlaceOrderResponse` object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -431,6 +511,12 @@ impl PlaceOrderResponse {
     }
 
     /// Sets `orderId`.
+    ///
+    /// The `orderId` field.
+    ///
+    /// Wire name `orderId`; optional.
+    ///
+    /// Source: [The kitchen-sink fixture (not an AlipayHK page)](https://example.invalid/kitchen-sink).
     #[must_use]
     pub fn order_id(mut self, order_id: impl Into<String>) -> Self {
         self.order_id = Some(order_id.into());
@@ -438,6 +524,12 @@ impl PlaceOrderResponse {
     }
 
     /// Sets `channel`.
+    ///
+    /// The `channel` field.
+    ///
+    /// Wire name `channel`; optional.
+    ///
+    /// Source: [The kitchen-sink fixture (not an AlipayHK page)](https://example.invalid/kitchen-sink).
     #[must_use]
     pub fn channel(mut self, channel: crate::types::Channel) -> Self {
         self.channel = Some(channel);
@@ -445,6 +537,12 @@ impl PlaceOrderResponse {
     }
 
     /// Sets `tags`.
+    ///
+    /// The `tags` field.
+    ///
+    /// Wire name `tags`; optional.
+    ///
+    /// Source: [The kitchen-sink fixture (not an AlipayHK page)](https://example.invalid/kitchen-sink).
     #[must_use]
     pub fn tags(mut self, tags: Vec<String>) -> Self {
         self.tags = Some(tags);
@@ -602,6 +700,12 @@ impl Shipping {
     }
 
     /// Sets `express`.
+    ///
+    /// The `express` field.
+    ///
+    /// Wire name `express`; optional.
+    ///
+    /// Source: [The kitchen-sink fixture (not an AlipayHK page)](https://example.invalid/kitchen-sink).
     #[must_use]
     pub fn express(mut self, express: bool) -> Self {
         self.express = Some(express);

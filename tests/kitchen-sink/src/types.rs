@@ -119,6 +119,12 @@ impl LineItem {
     }
 
     /// Sets `channel`.
+    ///
+    /// The `channel` field.
+    ///
+    /// Wire name `channel`; optional.
+    ///
+    /// Source: [The kitchen-sink fixture (not an AlipayHK page)](https://example.invalid/kitchen-sink).
     #[must_use]
     pub fn channel(mut self, channel: Channel) -> Self {
         self.channel = Some(channel);
