@@ -223,7 +223,6 @@ impl alipayhk_runtime::Endpoint for ApplyTokenRequest {
     const PATH: &'static str = "/api/open/v1/alipayhk/merchant/applyToken";
 }
 
-#[doc(alias = "applyToken")]
 /// The body of an `applyToken` response.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]

@@ -442,7 +442,6 @@ impl alipayhk_runtime::Endpoint for CreatePassRequest {
     });
 }
 
-#[doc(alias = "createPass")]
 /// The body of a `createPass` response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]

@@ -574,7 +574,6 @@ impl alipayhk_runtime::Endpoint for CreateTemplateRequest {
     });
 }
 
-#[doc(alias = "createTemplate")]
 /// The body of a `createTemplate` response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]

@@ -203,7 +203,6 @@ impl alipayhk_runtime::Endpoint for MembercardCreateRequest {
     });
 }
 
-#[doc(alias = "membercardCreate")]
 /// The merchant's answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]

@@ -332,7 +332,6 @@ impl alipayhk_runtime::Endpoint for PointsBillNotifyRequest {
     });
 }
 
-#[doc(alias = "pointsBillNotify")]
 /// The merchant's answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]

@@ -148,7 +148,6 @@ impl alipayhk_runtime::Endpoint for SwitchStatusRequest {
     const RESOLVE_UNKNOWN_WITH: Option<&'static str> = Some("templateDetail");
 }
 
-#[doc(alias = "switchStatus")]
 /// The body of a `switchStatus` response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]

@@ -165,7 +165,6 @@ impl alipayhk_runtime::Endpoint for TemplateDetailRequest {
     });
 }
 
-#[doc(alias = "templateDetail")]
 /// The body of a `templateDetail` response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]

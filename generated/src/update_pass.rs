@@ -498,7 +498,6 @@ impl alipayhk_runtime::Endpoint for UpdatePassRequest {
     });
 }
 
-#[doc(alias = "updatePass")]
 /// The body of an `updatePass` response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]

@@ -593,7 +593,6 @@ impl alipayhk_runtime::Endpoint for UpdateTemplateRequest {
     const RESOLVE_UNKNOWN_WITH: Option<&'static str> = Some("templateDetail");
 }
 
-#[doc(alias = "updateTemplate")]
 /// The body of an `updateTemplate` response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]

@@ -37,8 +37,7 @@ pub fn endpoint_items(api: &Api, endpoint: &EndpointDef, options: &EmitOptions) 
     let response = endpoint
         .response
         .declared()
-        .map(|r| object(api, r, Site::Endpoint, options, module))
-        .map(|r| quote!(#[doc(alias = #alias)] #r));
+        .map(|r| object(api, r, Site::Endpoint, options, module));
     let codes = endpoint.result_codes.declared().map(|c| {
         let covers = format!("Result codes documented for `{}`.", endpoint.name);
         result_codes(c, &covers, options)

@@ -465,7 +465,6 @@ impl alipayhk_runtime::Endpoint for PlaceOrderRequest {
     const PATH: &'static str = "/api/open/v1/orders/place";
 }
 
-#[doc(alias = "placeOrder")]
 /// The `PlaceOrderResponse` object.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
