@@ -53,11 +53,34 @@ struct Args {
     /// {"P1": [{"kind": "result", "code": "SYSTEM_ERROR", "status": "U", "times": 1}]}.
     #[arg(long)]
     faults: Option<PathBuf>,
+    /// What to log, as a `tracing` filter: `info` logs each request (method, path, result)
+    /// and why one was refused; `debug` also the exact content a refused signature had to
+    /// cover. Defaults to `RUST_LOG`, else `info`.
+    #[arg(long)]
+    log: Option<String>,
 }
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    match run(Args::parse()).await {
+    let args = Args::parse();
+    let filter = match &args.log {
+        Some(filter) => tracing_subscriber::EnvFilter::try_new(filter),
+        None => tracing_subscriber::EnvFilter::try_from_default_env()
+            .or_else(|_| tracing_subscriber::EnvFilter::try_new("info")),
+    };
+    match filter {
+        // On standard error: standard output carries the address and keys a script reads.
+        Ok(filter) => tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .init(),
+        Err(error) => {
+            eprintln!("error: --log: {error}");
+            return std::process::ExitCode::from(2);
+        }
+    }
+    match run(args).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("error: {message}");

@@ -147,7 +147,8 @@ pub async fn start(config: GatewayConfig) -> std::io::Result<RunningGateway> {
     server.freshness = config.freshness;
     let gateway = config.gateway;
     let app = alipayhk::platform::router(gateway.clone(), server)
-        .layer(from_fn_with_state(gateway.clone(), fault_layer::apply));
+        .layer(from_fn_with_state(gateway.clone(), fault_layer::apply))
+        .layer(axum::middleware::map_response(with_tracer_id));
     let (shutdown, stopped) = oneshot::channel::<()>();
     let limits = config.limits;
     tokio::spawn(async move {
@@ -165,4 +166,16 @@ pub async fn start(config: GatewayConfig) -> std::io::Result<RunningGateway> {
         notify,
         shutdown: Some(shutdown),
     })
+}
+
+/// Every AlipayHK response carries a `Tracer-Id` to quote to support (it is not signed); the
+/// gateway numbers its answers the same way, so clients can log and test it.
+async fn with_tracer_id(mut response: axum::response::Response) -> axum::response::Response {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    let number = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let id = format!("local{}{number:012}", std::process::id());
+    if let Ok(value) = axum::http::HeaderValue::from_str(&id) {
+        response.headers_mut().insert("tracer-id", value);
+    }
+    response
 }

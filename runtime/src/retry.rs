@@ -85,7 +85,7 @@ impl Client {
             } else {
                 self.resign(&first)
             };
-            let result = self.send::<E>(&signed).await;
+            let result = self.send_attempt::<E>(&signed, attempt).await;
             if maybe_performed
                 && let Err(Error::Failed { result, .. }) = &result
                 && already_done.contains(&result.result_code.as_str())

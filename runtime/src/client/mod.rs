@@ -21,6 +21,7 @@ use crate::seal;
 use crate::sign::SignedContent;
 use crate::validation::Strictness;
 use crate::wire;
+use tracing::Instrument;
 
 /// The AlipayHK production gateway. Test hosts are assigned per merchant; set yours with
 /// [`ClientBuilder::base_url`].
@@ -195,6 +196,49 @@ impl Client {
         &self,
         signed: &SignedRequest,
     ) -> Result<E::Response, Error<E::ResultCode>> {
+        self.send_attempt::<E>(signed, 1).await
+    }
+
+    /// One attempt, in a `tracing` span `alipayhk.call` with the endpoint, the attempt, the
+    /// `Request-Time`, and, once answered, the `Tracer-Id`, the outcome (`S`, `F: CODE`, `U`,
+    /// `not sent`, `unknown`) and the duration: what AlipayHK support asks for.
+    pub(crate) async fn send_attempt<E: Endpoint>(
+        &self,
+        signed: &SignedRequest,
+        attempt: u32,
+    ) -> Result<E::Response, Error<E::ResultCode>> {
+        let request_time = signed
+            .headers
+            .iter()
+            .find(|(name, _)| *name == wire::REQUEST_TIME)
+            .map_or("", |(_, value)| value.as_str());
+        let span = tracing::info_span!(
+            "alipayhk.call",
+            endpoint = E::NAME,
+            attempt,
+            request_time,
+            tracer_id = tracing::field::Empty,
+            outcome = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
+        let started = std::time::Instant::now();
+        let result = self.send_once::<E>(signed).instrument(span.clone()).await;
+        let outcome = match &result {
+            Ok(_) => "S".to_owned(),
+            Err(Error::Failed { result, .. }) => format!("F: {}", result.result_code),
+            Err(error) if error.outcome_unknown() => "unknown".to_owned(),
+            Err(_) => "not sent".to_owned(),
+        };
+        span.record("outcome", outcome.as_str());
+        span.record("duration_ms", started.elapsed().as_millis() as u64);
+        span.in_scope(|| tracing::info!(outcome, "call finished"));
+        result
+    }
+
+    async fn send_once<E: Endpoint>(
+        &self,
+        signed: &SignedRequest,
+    ) -> Result<E::Response, Error<E::ResultCode>> {
         let url = format!("{}{}", self.inner.base_url, signed.path);
         let method = reqwest::Method::from_bytes(signed.method.as_bytes())
             .map_err(|e| Error::Build(Box::new(e)))?;
@@ -209,12 +253,14 @@ impl Client {
         }
         let response = builder.send().await.map_err(transport::sending_failed)?;
         let received = transport::read_bounded(response, self.inner.max_response_body).await?;
-        tracing::debug!(
-            endpoint = E::NAME,
-            status = received.status,
-            tracer_id = ?received.headers.get(wire::TRACER_ID),
-            "response received"
-        );
+        if let Some(tracer_id) = received
+            .headers
+            .get(wire::TRACER_ID)
+            .and_then(|v| v.to_str().ok())
+        {
+            tracing::Span::current().record("tracer_id", tracer_id);
+        }
+        tracing::debug!(status = received.status, "response received");
         self.read_response::<E>(received.status, &received.headers, &received.body)
     }
 }

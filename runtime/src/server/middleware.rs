@@ -92,8 +92,8 @@ pub async fn protocol(
     .await
     {
         Ok(Ok(raw)) => raw,
-        Ok(Err(_)) => return reject(Rejection::TooLarge),
-        Err(_) => return reject(Rejection::BodyTimeout),
+        Ok(Err(_)) => return refuse(&config, &method, &path, &parts, &[], Rejection::TooLarge),
+        Err(_) => return refuse(&config, &method, &path, &parts, &[], Rejection::BodyTimeout),
     };
     let verified = verify_request(
         &config,
@@ -105,7 +105,7 @@ pub async fn protocol(
     );
     let (caller, body) = match verified {
         Ok(verified) => verified,
-        Err(rejection) => return reject(rejection),
+        Err(rejection) => return refuse(&config, &method, &path, &parts, &raw, rejection),
     };
     let encrypted = caller.encrypted;
     parts.extensions.insert(Verified {
@@ -119,6 +119,13 @@ pub async fn protocol(
     let Ok(body) = axum::body::to_bytes(body, config.max_body.max(1 << 20)).await else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
+    tracing::info!(
+        %method,
+        %path,
+        status = parts.status.as_u16(),
+        result = %result_of(&body),
+        "answered"
+    );
     let signed = sign_response(&config, &method, &path, body.to_vec(), encrypted);
     parts.headers.remove("content-type");
     parts.headers.remove("content-length");
@@ -136,8 +143,65 @@ pub async fn protocol(
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct VerifiedResponse;
 
+/// Logs why a request was refused (for the developer whose signature failed: the gateway is
+/// where they can see it), then answers it.
+fn refuse(
+    config: &ServerConfig,
+    method: &str,
+    path: &str,
+    parts: &Parts,
+    body: &[u8],
+    rejection: Rejection,
+) -> Response {
+    let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
+    tracing::info!(
+        %method,
+        %path,
+        code = rejection.code(),
+        client_id = header("client-id").unwrap_or("<none>"),
+        reason = %rejection,
+        "refused"
+    );
+    if let Rejection::UnknownClient = rejection {
+        tracing::info!(expected = %config.client_id, "the Client-Id this server serves");
+    }
+    if let (Rejection::InvalidSignature, Some(client_id), Some(time)) =
+        (&rejection, header("client-id"), header("request-time"))
+        && tracing::enabled!(tracing::Level::DEBUG)
+    {
+        // What the caller had to sign, byte for byte, so it can be compared with theirs.
+        // Debug level only: it holds the body.
+        let content = crate::sign::SignedContent {
+            method,
+            path: path.split('?').next().unwrap_or(path),
+            client_id,
+            time,
+            body,
+        }
+        .to_bytes();
+        tracing::debug!(
+            content = %String::from_utf8_lossy(&content).escape_debug(),
+            "the signature had to cover this content"
+        );
+    }
+    reject(rejection)
+}
+
+/// `S SUCCESS`, `F PARAM_ILLEGAL`, ...: the result object of an answer, for the log.
+fn result_of(body: &[u8]) -> String {
+    let value: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+    let result = value.get("result").or_else(|| value.get("resultInfo"));
+    let field = |name: &str| {
+        result
+            .and_then(|r| r.get(name))
+            .and_then(|v| v.as_str())
+            .unwrap_or("?")
+            .to_owned()
+    };
+    format!("{} {}", field("resultStatus"), field("resultCode"))
+}
+
 fn reject(rejection: Rejection) -> Response {
-    tracing::info!(%rejection, "request refused");
     json(result_body(
         "result",
         &failure(rejection.code(), rejection.to_string()),
