@@ -379,6 +379,7 @@ impl ApplyTokenResponse {
 
 /// Result codes documented for `applyToken`. Codes not listed here parse as `Unknown` and keep the wire value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ApplyTokenResultCode {
     /// `SUCCESS` (S): Success
     ///
@@ -412,8 +413,9 @@ pub enum ApplyTokenResultCode {
     ///
     /// Source: [Apply for Access Token](https://docs.alipay.hk/alipayhkdocs/hk/a_points_display/api_doc-apply_token).
     UnknownException,
-    /// A value this version does not know, kept as received.
-    Unknown(String),
+    /// A value this version does not know, kept as received. Only parsing makes one:
+    /// a known value always parses as its own variant.
+    Unknown(alipayhk_runtime::UnknownValue),
 }
 
 impl ApplyTokenResultCode {
@@ -428,7 +430,7 @@ impl ApplyTokenResultCode {
             Self::UserNotExist => "USER_NOT_EXIST",
             Self::UserStatusAbnormal => "USER_STATUS_ABNORMAL",
             Self::UnknownException => "UNKNOWN_EXCEPTION",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
@@ -479,7 +481,11 @@ impl From<&str> for ApplyTokenResultCode {
             "USER_NOT_EXIST" => Self::UserNotExist,
             "USER_STATUS_ABNORMAL" => Self::UserStatusAbnormal,
             "UNKNOWN_EXCEPTION" => Self::UnknownException,
-            other => Self::Unknown(other.to_owned()),
+            other => {
+                Self::Unknown(
+                    alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other),
+                )
+            }
         }
     }
 }

@@ -244,6 +244,7 @@ impl MembercardCreateResponse {
 
 /// Result codes documented for `membercardCreate`. Codes not listed here parse as `Unknown` and keep the wire value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum MembercardCreateResultCode {
     /// `SUCCESS` (S): The member exists.
     ///
@@ -261,8 +262,9 @@ pub enum MembercardCreateResultCode {
     ///
     /// Inferred: the page is truncated before the reply's codes; these are the codes of AlipayHK's own replies.
     SystemError,
-    /// A value this version does not know, kept as received.
-    Unknown(String),
+    /// A value this version does not know, kept as received. Only parsing makes one:
+    /// a known value always parses as its own variant.
+    Unknown(alipayhk_runtime::UnknownValue),
 }
 
 impl MembercardCreateResultCode {
@@ -273,7 +275,7 @@ impl MembercardCreateResultCode {
             Self::ParamIllegal => "PARAM_ILLEGAL",
             Self::ProcessFail => "PROCESS_FAIL",
             Self::SystemError => "SYSTEM_ERROR",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
@@ -312,7 +314,11 @@ impl From<&str> for MembercardCreateResultCode {
             "PARAM_ILLEGAL" => Self::ParamIllegal,
             "PROCESS_FAIL" => Self::ProcessFail,
             "SYSTEM_ERROR" => Self::SystemError,
-            other => Self::Unknown(other.to_owned()),
+            other => {
+                Self::Unknown(
+                    alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other),
+                )
+            }
         }
     }
 }

@@ -353,6 +353,7 @@ impl PointsBillNotifyResponse {
 
 /// Result codes documented for `pointsBillNotify`. Codes not listed here parse as `Unknown` and keep the wire value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PointsBillNotifyResultCode {
     /// `SUCCESS` (S): The transaction is recorded.
     ///
@@ -370,8 +371,9 @@ pub enum PointsBillNotifyResultCode {
     ///
     /// Inferred: the page names no failure codes; these are the codes of AlipayHK's own replies.
     SystemError,
-    /// A value this version does not know, kept as received.
-    Unknown(String),
+    /// A value this version does not know, kept as received. Only parsing makes one:
+    /// a known value always parses as its own variant.
+    Unknown(alipayhk_runtime::UnknownValue),
 }
 
 impl PointsBillNotifyResultCode {
@@ -382,7 +384,7 @@ impl PointsBillNotifyResultCode {
             Self::ParamIllegal => "PARAM_ILLEGAL",
             Self::ProcessFail => "PROCESS_FAIL",
             Self::SystemError => "SYSTEM_ERROR",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
@@ -419,7 +421,11 @@ impl From<&str> for PointsBillNotifyResultCode {
             "PARAM_ILLEGAL" => Self::ParamIllegal,
             "PROCESS_FAIL" => Self::ProcessFail,
             "SYSTEM_ERROR" => Self::SystemError,
-            other => Self::Unknown(other.to_owned()),
+            other => {
+                Self::Unknown(
+                    alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other),
+                )
+            }
         }
     }
 }
@@ -461,6 +467,7 @@ impl alipayhk_runtime::ResultCode for PointsBillNotifyResultCode {
 
 /// Which wallet the user paid with.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PointsBillNotifyPointsProvider {
     /// `ALIPAYHK`
     ///
@@ -470,8 +477,9 @@ pub enum PointsBillNotifyPointsProvider {
     ///
     /// Source: [Send transaction record](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/api-send_record).
     Alipaycn,
-    /// A value this version does not know, kept as received.
-    Unknown(String),
+    /// A value this version does not know, kept as received. Only parsing makes one:
+    /// a known value always parses as its own variant.
+    Unknown(alipayhk_runtime::UnknownValue),
 }
 
 impl PointsBillNotifyPointsProvider {
@@ -480,7 +488,7 @@ impl PointsBillNotifyPointsProvider {
         match self {
             Self::Alipayhk => "ALIPAYHK",
             Self::Alipaycn => "ALIPAYCN",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -490,7 +498,11 @@ impl From<&str> for PointsBillNotifyPointsProvider {
         match value {
             "ALIPAYHK" => Self::Alipayhk,
             "ALIPAYCN" => Self::Alipaycn,
-            other => Self::Unknown(other.to_owned()),
+            other => {
+                Self::Unknown(
+                    alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other),
+                )
+            }
         }
     }
 }
@@ -528,7 +540,7 @@ impl alipayhk_runtime::Validate for PointsBillNotifyPointsProvider {
                     alipayhk_runtime::Violation::new(
                         path,
                         alipayhk_runtime::Rule::UnknownValue {
-                            value: value.clone(),
+                            value: value.as_str().to_owned(),
                         },
                     ),
                 );

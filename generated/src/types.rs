@@ -219,6 +219,7 @@ impl alipayhk_runtime::Validate for Button {
 
 /// What a card's button does.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ButtonType {
     /// Use the card (show its code).
     ///
@@ -232,8 +233,9 @@ pub enum ButtonType {
     ///
     /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     None,
-    /// A value this version does not know, kept as received.
-    Unknown(String),
+    /// A value this version does not know, kept as received. Only parsing makes one:
+    /// a known value always parses as its own variant.
+    Unknown(alipayhk_runtime::UnknownValue),
 }
 
 impl ButtonType {
@@ -243,7 +245,7 @@ impl ButtonType {
             Self::Usage => "usage",
             Self::Payment => "payment",
             Self::None => "none",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -254,7 +256,11 @@ impl From<&str> for ButtonType {
             "usage" => Self::Usage,
             "payment" => Self::Payment,
             "none" => Self::None,
-            other => Self::Unknown(other.to_owned()),
+            other => {
+                Self::Unknown(
+                    alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other),
+                )
+            }
         }
     }
 }
@@ -292,7 +298,7 @@ impl alipayhk_runtime::Validate for ButtonType {
                     alipayhk_runtime::Violation::new(
                         path,
                         alipayhk_runtime::Rule::UnknownValue {
-                            value: value.clone(),
+                            value: value.as_str().to_owned(),
                         },
                     ),
                 );
@@ -302,6 +308,7 @@ impl alipayhk_runtime::Validate for ButtonType {
 
 /// The symbology of a card's code.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CodeStandard {
     /// `CODE128`
     ///
@@ -315,8 +322,9 @@ pub enum CodeStandard {
     ///
     /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     Qrcode,
-    /// A value this version does not know, kept as received.
-    Unknown(String),
+    /// A value this version does not know, kept as received. Only parsing makes one:
+    /// a known value always parses as its own variant.
+    Unknown(alipayhk_runtime::UnknownValue),
 }
 
 impl CodeStandard {
@@ -326,7 +334,7 @@ impl CodeStandard {
             Self::Code128 => "CODE128",
             Self::Ean13 => "EAN-13",
             Self::Qrcode => "QRCODE",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -337,7 +345,11 @@ impl From<&str> for CodeStandard {
             "CODE128" => Self::Code128,
             "EAN-13" => Self::Ean13,
             "QRCODE" => Self::Qrcode,
-            other => Self::Unknown(other.to_owned()),
+            other => {
+                Self::Unknown(
+                    alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other),
+                )
+            }
         }
     }
 }
@@ -375,7 +387,7 @@ impl alipayhk_runtime::Validate for CodeStandard {
                     alipayhk_runtime::Violation::new(
                         path,
                         alipayhk_runtime::Rule::UnknownValue {
-                            value: value.clone(),
+                            value: value.as_str().to_owned(),
                         },
                     ),
                 );
@@ -385,6 +397,7 @@ impl alipayhk_runtime::Validate for CodeStandard {
 
 /// How a card shows its code.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CodeType {
     /// `barcode`
     ///
@@ -402,8 +415,9 @@ pub enum CodeType {
     ///
     /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     None,
-    /// A value this version does not know, kept as received.
-    Unknown(String),
+    /// A value this version does not know, kept as received. Only parsing makes one:
+    /// a known value always parses as its own variant.
+    Unknown(alipayhk_runtime::UnknownValue),
 }
 
 impl CodeType {
@@ -414,7 +428,7 @@ impl CodeType {
             Self::Qrcode => "qrcode",
             Self::Promocode => "promocode",
             Self::None => "none",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -426,7 +440,11 @@ impl From<&str> for CodeType {
             "qrcode" => Self::Qrcode,
             "promocode" => Self::Promocode,
             "none" => Self::None,
-            other => Self::Unknown(other.to_owned()),
+            other => {
+                Self::Unknown(
+                    alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other),
+                )
+            }
         }
     }
 }
@@ -464,7 +482,7 @@ impl alipayhk_runtime::Validate for CodeType {
                     alipayhk_runtime::Violation::new(
                         path,
                         alipayhk_runtime::Rule::UnknownValue {
-                            value: value.clone(),
+                            value: value.as_str().to_owned(),
                         },
                     ),
                 );
@@ -474,6 +492,7 @@ impl alipayhk_runtime::Validate for CodeType {
 
 /// Whether a template is listed to users.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Exposure {
     /// `exposed`
     ///
@@ -483,8 +502,9 @@ pub enum Exposure {
     ///
     /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     Hidden,
-    /// A value this version does not know, kept as received.
-    Unknown(String),
+    /// A value this version does not know, kept as received. Only parsing makes one:
+    /// a known value always parses as its own variant.
+    Unknown(alipayhk_runtime::UnknownValue),
 }
 
 impl Exposure {
@@ -493,7 +513,7 @@ impl Exposure {
         match self {
             Self::Exposed => "exposed",
             Self::Hidden => "hidden",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -503,7 +523,11 @@ impl From<&str> for Exposure {
         match value {
             "exposed" => Self::Exposed,
             "hidden" => Self::Hidden,
-            other => Self::Unknown(other.to_owned()),
+            other => {
+                Self::Unknown(
+                    alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other),
+                )
+            }
         }
     }
 }
@@ -541,7 +565,7 @@ impl alipayhk_runtime::Validate for Exposure {
                     alipayhk_runtime::Violation::new(
                         path,
                         alipayhk_runtime::Rule::UnknownValue {
-                            value: value.clone(),
+                            value: value.as_str().to_owned(),
                         },
                     ),
                 );
@@ -990,6 +1014,7 @@ impl std::fmt::Display for PassType {
 /// The state of a pass template. `switchStatus` moves it along the documented transitions;
 /// `frozen` and `expired` are set by AlipayHK.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TemplateStatus {
     /// Live; passes can be issued.
     ///
@@ -1011,8 +1036,9 @@ pub enum TemplateStatus {
     ///
     /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     Closed,
-    /// A value this version does not know, kept as received.
-    Unknown(String),
+    /// A value this version does not know, kept as received. Only parsing makes one:
+    /// a known value always parses as its own variant.
+    Unknown(alipayhk_runtime::UnknownValue),
 }
 
 impl TemplateStatus {
@@ -1024,7 +1050,7 @@ impl TemplateStatus {
             Self::Paused => "paused",
             Self::Expired => "expired",
             Self::Closed => "closed",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -1037,7 +1063,11 @@ impl From<&str> for TemplateStatus {
             "paused" => Self::Paused,
             "expired" => Self::Expired,
             "closed" => Self::Closed,
-            other => Self::Unknown(other.to_owned()),
+            other => {
+                Self::Unknown(
+                    alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other),
+                )
+            }
         }
     }
 }
@@ -1075,7 +1105,7 @@ impl alipayhk_runtime::Validate for TemplateStatus {
                     alipayhk_runtime::Violation::new(
                         path,
                         alipayhk_runtime::Rule::UnknownValue {
-                            value: value.clone(),
+                            value: value.as_str().to_owned(),
                         },
                     ),
                 );
@@ -1104,6 +1134,7 @@ impl TemplateStatus {
 /// `PASS_TEMPLATE_HAS_NOT_EXIT`); the enum keeps the real spellings.
 ///  Codes not listed here parse as `Unknown` and keep the wire value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PassResultCode {
     /// `SUCCESS` (S): Success
     ///
@@ -1157,8 +1188,9 @@ pub enum PassResultCode {
     ///
     /// Source: [Update AlipayHK Membership card](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/update_card).
     UnknownException,
-    /// A value this version does not know, kept as received.
-    Unknown(String),
+    /// A value this version does not know, kept as received. Only parsing makes one:
+    /// a known value always parses as its own variant.
+    Unknown(alipayhk_runtime::UnknownValue),
 }
 
 impl PassResultCode {
@@ -1178,7 +1210,7 @@ impl PassResultCode {
             Self::PassUpdateFail => "PASS_UPDATE_FAIL",
             Self::SystemError => "SYSTEM_ERROR",
             Self::UnknownException => "UNKNOWN_EXCEPTION",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
@@ -1258,7 +1290,11 @@ impl From<&str> for PassResultCode {
             "PASS_UPDATE_FAIL" => Self::PassUpdateFail,
             "SYSTEM_ERROR" => Self::SystemError,
             "UNKNOWN_EXCEPTION" => Self::UnknownException,
-            other => Self::Unknown(other.to_owned()),
+            other => {
+                Self::Unknown(
+                    alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other),
+                )
+            }
         }
     }
 }
@@ -1302,6 +1338,7 @@ impl alipayhk_runtime::ResultCode for PassResultCode {
 /// truncated; codes not listed parse as `Unknown` and keep their wire value.
 ///  Codes not listed here parse as `Unknown` and keep the wire value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TemplateResultCode {
     /// `SUCCESS` (S): Success
     ///
@@ -1347,8 +1384,9 @@ pub enum TemplateResultCode {
     ///
     /// Inferred: the template pages' list is truncated; every other AlipayHK page answers it with U.
     UnknownException,
-    /// A value this version does not know, kept as received.
-    Unknown(String),
+    /// A value this version does not know, kept as received. Only parsing makes one:
+    /// a known value always parses as its own variant.
+    Unknown(alipayhk_runtime::UnknownValue),
 }
 
 impl TemplateResultCode {
@@ -1368,7 +1406,7 @@ impl TemplateResultCode {
             Self::PassTemplateContentInvalid => "PASS_TEMPLATE_CONTENT_INVALID",
             Self::SystemError => "SYSTEM_ERROR",
             Self::UnknownException => "UNKNOWN_EXCEPTION",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
@@ -1446,7 +1484,11 @@ impl From<&str> for TemplateResultCode {
             "PASS_TEMPLATE_CONTENT_INVALID" => Self::PassTemplateContentInvalid,
             "SYSTEM_ERROR" => Self::SystemError,
             "UNKNOWN_EXCEPTION" => Self::UnknownException,
-            other => Self::Unknown(other.to_owned()),
+            other => {
+                Self::Unknown(
+                    alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other),
+                )
+            }
         }
     }
 }

@@ -61,6 +61,7 @@ pub mod serve;
 pub mod server;
 pub mod sign;
 mod time;
+mod unknown_value;
 pub mod validation;
 pub mod wire;
 
@@ -82,6 +83,7 @@ pub use result::{ResultCode, ResultInfo, ResultStatus};
 pub use retry::{Resolved, RetryPolicy};
 pub use sign::SignatureHeader;
 pub use time::EpochMillis;
+pub use unknown_value::UnknownValue;
 pub use validation::{Basis, FieldPath, Rule, Strictness, Validate, ValidationError, Violation};
 
 // Generated code names these through the runtime, so users need no direct dependency.

@@ -100,7 +100,7 @@ impl ResultInfo {
     }
 }
 
-/// An endpoint's documented result codes, generated as an enum with an `Unknown(String)`
+/// An endpoint's documented result codes, generated as an enum with an `Unknown(UnknownValue)`
 /// variant so that a code added by AlipayHK never breaks parsing.
 pub trait ResultCode: fmt::Debug + Clone + PartialEq + Eq + Hash + Send + Sync + 'static {
     /// The code for a wire value; values not in the table become the `Unknown` variant.

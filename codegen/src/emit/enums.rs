@@ -1,5 +1,7 @@
-//! Enums of string values: closed ones derive serde; open ones (reachable from a response)
-//! keep unknown values in `Unknown(String)` so new server values never break parsing.
+//! Enums of string values: closed ones derive serde; open ones (reachable from a response, and
+//! result codes) are `#[non_exhaustive]` and keep unknown values in `Unknown(UnknownValue)`,
+//! which only parsing makes, so new server values never break parsing and a new variant never
+//! breaks a `match`.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -45,7 +47,7 @@ pub(super) fn value_enum(def: &EnumDef, options: &EmitOptions) -> TokenStream {
             impl #rt::Validate for #name {
                 fn validate_at(&self, path: &#rt::FieldPath<'_>, violations: &mut Vec<#rt::Violation>) {
                     if let Self::Unknown(value) = self {
-                        violations.push(#rt::Violation::new(path, #rt::Rule::UnknownValue { value: value.clone() }));
+                        violations.push(#rt::Violation::new(path, #rt::Rule::UnknownValue { value: value.as_str().to_owned() }));
                     }
                 }
             }
@@ -170,13 +172,16 @@ fn open_enum(
         let (ident, wire) = (&v.ident, &v.wire);
         quote!(#wire => Self::#ident,)
     });
+    let rt = &options.runtime;
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
         pub enum #name {
             #(#decls)*
-            /// A value this version does not know, kept as received.
-            Unknown(String),
+            /// A value this version does not know, kept as received. Only parsing makes one:
+            /// a known value always parses as its own variant.
+            Unknown(#rt::UnknownValue),
         }
 
         impl #name {
@@ -184,7 +189,7 @@ fn open_enum(
             pub fn as_str(&self) -> &str {
                 match self {
                     #(#to_wire)*
-                    Self::Unknown(value) => value,
+                    Self::Unknown(value) => value.as_str(),
                 }
             }
 
@@ -195,7 +200,7 @@ fn open_enum(
             fn from(value: &str) -> Self {
                 match value {
                     #(#from_wire)*
-                    other => Self::Unknown(other.to_owned()),
+                    other => Self::Unknown(#rt::UnknownValue::__from_unmatched_wire_value(other)),
                 }
             }
         }

@@ -387,7 +387,7 @@ pub struct EnumDef {
     pub description: Option<String>,
     /// Values, in spec order.
     pub values: Vec<EnumValue>,
-    /// Reachable from a response, so it gets an `Unknown(String)` variant.
+    /// Reachable from a response, so it gets an `Unknown(UnknownValue)` variant and `#[non_exhaustive]`.
     pub open: bool,
     /// For a state: the variants each variant may change to, in spec order.
     pub transitions: Vec<Transition>,

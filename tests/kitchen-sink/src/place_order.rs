@@ -551,6 +551,7 @@ impl PlaceOrderResponse {
 
 /// Result codes documented for `placeOrder`. Codes not listed here parse as `Unknown` and keep the wire value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PlaceOrderResultCode {
     /// `SUCCESS` (S): Success
     ///
@@ -560,8 +561,9 @@ pub enum PlaceOrderResultCode {
     ///
     /// Source: [The kitchen-sink fixture (not an AlipayHK page)](https://example.invalid/kitchen-sink).
     OutOfStock,
-    /// A value this version does not know, kept as received.
-    Unknown(String),
+    /// A value this version does not know, kept as received. Only parsing makes one:
+    /// a known value always parses as its own variant.
+    Unknown(alipayhk_runtime::UnknownValue),
 }
 
 impl PlaceOrderResultCode {
@@ -570,7 +572,7 @@ impl PlaceOrderResultCode {
         match self {
             Self::Success => "SUCCESS",
             Self::OutOfStock => "OUT_OF_STOCK",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 
@@ -599,7 +601,11 @@ impl From<&str> for PlaceOrderResultCode {
         match value {
             "SUCCESS" => Self::Success,
             "OUT_OF_STOCK" => Self::OutOfStock,
-            other => Self::Unknown(other.to_owned()),
+            other => {
+                Self::Unknown(
+                    alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other),
+                )
+            }
         }
     }
 }

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// Where an order came from.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Channel {
     /// `APP`
     ///
@@ -17,8 +18,9 @@ pub enum Channel {
     ///
     /// Source: [The kitchen-sink fixture (not an AlipayHK page)](https://example.invalid/kitchen-sink).
     Web,
-    /// A value this version does not know, kept as received.
-    Unknown(String),
+    /// A value this version does not know, kept as received. Only parsing makes one:
+    /// a known value always parses as its own variant.
+    Unknown(alipayhk_runtime::UnknownValue),
 }
 
 impl Channel {
@@ -27,7 +29,7 @@ impl Channel {
         match self {
             Self::App => "APP",
             Self::Web => "WEB",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -37,7 +39,11 @@ impl From<&str> for Channel {
         match value {
             "APP" => Self::App,
             "WEB" => Self::Web,
-            other => Self::Unknown(other.to_owned()),
+            other => {
+                Self::Unknown(
+                    alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other),
+                )
+            }
         }
     }
 }
@@ -75,7 +81,7 @@ impl alipayhk_runtime::Validate for Channel {
                     alipayhk_runtime::Violation::new(
                         path,
                         alipayhk_runtime::Rule::UnknownValue {
-                            value: value.clone(),
+                            value: value.as_str().to_owned(),
                         },
                     ),
                 );

@@ -1,0 +1,60 @@
+//! The generated surface can grow without breaking users: a known wire value always parses as
+//! its variant (never as `Unknown`), unknown ones keep their text, and the wire format of
+//! requests and responses is byte for byte what it was (golden JSON).
+
+use alipayhk::{
+    ButtonType, PassResultCode, TemplateStatus, UpdatePassRequest, UpdatePassStatus,
+    UpdatePassUpdateDetailType,
+};
+
+#[test]
+fn a_known_value_parses_as_its_variant_and_an_unknown_one_keeps_its_text() {
+    assert_eq!(ButtonType::from("usage"), ButtonType::Usage);
+    let parsed: ButtonType = serde_json::from_str(r#""usage""#).unwrap();
+    assert_eq!(parsed, ButtonType::Usage);
+    let tap: ButtonType = serde_json::from_str(r#""tap""#).unwrap();
+    assert!(matches!(&tap, ButtonType::Unknown(value) if value.as_str() == "tap"));
+    assert_eq!(serde_json::to_string(&tap).unwrap(), r#""tap""#);
+    assert_eq!(tap.to_string(), "tap");
+    for (wire, code) in [
+        ("SUCCESS", PassResultCode::Success),
+        ("PASS_HAS_EXIT", PassResultCode::PassHasExit),
+        ("USER_NOT_EXSITS", PassResultCode::UserNotExsits),
+    ] {
+        assert_eq!(PassResultCode::from(wire), code);
+        assert_eq!(code.as_str(), wire);
+    }
+    assert_eq!(TemplateStatus::from("frozen"), TemplateStatus::Frozen);
+}
+
+#[test]
+fn the_wire_format_is_unchanged() {
+    let request = UpdatePassRequest::new(
+        "2160120000000001",
+        "2020091119027102160530200000039",
+        UpdatePassStatus::Update,
+        UpdatePassUpdateDetailType::UpdateMemberCard,
+    )
+    .user_id("2160220000000002")
+    .data_info_bill_no("2021070611121300000000000123456")
+    .code_info_codemsg("Show at the till");
+    assert_eq!(
+        serde_json::to_string(&request).unwrap(),
+        concat!(
+            r#"{"merchantId":"2160120000000001","userId":"2160220000000002","#,
+            r#""passId":"2020091119027102160530200000039","status":"UPDATE","#,
+            r#""updateDetailType":"UPDATE_MEMBER_CARD","#,
+            r#""dataInfo":{"billNo":"2021070611121300000000000123456"},"#,
+            r#""codeInfo":{"$codemsg$":"Show at the till"}}"#
+        )
+    );
+    let detail: alipayhk::TemplateDetailResponse = serde_json::from_str(
+        r#"{"result":{"resultCode":"SUCCESS","resultStatus":"S"},"status":"paused","codeType":"qrcode","button":{"btnType":"usage"}}"#,
+    )
+    .unwrap();
+    assert_eq!(detail.status, Some(TemplateStatus::Paused));
+    assert_eq!(
+        serde_json::to_value(&detail).unwrap()["button"],
+        serde_json::json!({"btnType": "usage"})
+    );
+}
