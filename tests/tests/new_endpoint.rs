@@ -3,8 +3,9 @@
 //! endpoint with the client and serves it with a gateway handler is built and run, talking
 //! over 127.0.0.1. No hand-written code changes anywhere else.
 //!
-//! It builds its own target directory (`target/new-endpoint`), so the first run takes a few
-//! minutes; later runs rebuild only the regenerated crate.
+//! It builds in trybuild's target directory (`target/tests/trybuild`), which the `macros` test
+//! has filled with the same dependencies by then (tests run in file-name order), so the C
+//! crypto library is not built a third time; later runs rebuild only the regenerated crate.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -184,7 +185,7 @@ tokio.workspace = true
         .args(["run", "--quiet", "--offline", "-p", "probe"])
         .arg("--manifest-path")
         .arg(dir.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", root.join("target/new-endpoint"))
+        .env("CARGO_TARGET_DIR", root.join("target/tests/trybuild"))
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);

@@ -108,3 +108,42 @@ fn collect_refs(value: &Value, out: &mut Vec<String>) {
         _ => {}
     }
 }
+
+/// A documented limit is a schema keyword a validator enforces; an inferred one is listed
+/// under `x-alipayhk-inferred` with why, and never as a keyword.
+#[test]
+fn inferred_constraints_are_not_schema_keywords() {
+    let document = document();
+    let schemas = &document["components"]["schemas"];
+    let request = &schemas["UpdatePassRequest"]["properties"];
+    assert_eq!(request["merchantId"]["maxLength"], 64);
+    assert!(
+        request["passId"].get("maxLength").is_none(),
+        "{}",
+        request["passId"]
+    );
+    assert_eq!(
+        request["passId"]["x-alipayhk-inferred"]["maxLength"]["value"],
+        32
+    );
+    assert!(
+        request["passId"]["x-alipayhk-inferred"]["maxLength"]["why"]
+            .as_str()
+            .unwrap()
+            .contains("gives no length")
+    );
+    let required = schemas["UpdatePassRequest"]["required"].as_array().unwrap();
+    assert!(
+        required.iter().any(|f| f == "updateDetailType"),
+        "the page requires it"
+    );
+    let locale = &schemas["LocaleInfo"];
+    assert!(
+        locale.get("required").is_none(),
+        "name is required only by inference: {locale}"
+    );
+    assert_eq!(
+        locale["properties"]["name"]["x-alipayhk-inferred"]["required"]["value"],
+        true
+    );
+}
