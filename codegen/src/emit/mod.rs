@@ -16,10 +16,11 @@ mod webhooks;
 use std::collections::BTreeMap;
 
 use proc_macro2::TokenStream;
+use quote::ToTokens;
 
 use crate::document::SourceFile;
 use crate::error::CodegenError;
-use crate::model::{Api, Flow};
+use crate::model::{Api, EndpointDef, Flow};
 
 pub use crate_root::shared_items;
 pub use endpoint::endpoint_items;
@@ -107,12 +108,54 @@ pub fn generate(api: &Api, options: &EmitOptions) -> Result<GeneratedFiles, Code
             )?,
         );
     }
-    for endpoint in api.endpoints.values() {
-        let file = format!("{}.rs", endpoint.module);
-        let tokens = endpoint::module_file(api, endpoint, options);
-        files.insert(file.clone(), render(&file, &[&endpoint.source], tokens)?);
-    }
+    files.extend(endpoint_files(api, options)?);
     Ok(files)
+}
+
+/// One module file per endpoint, rendered on every core: the files are independent, and
+/// parsing and printing them is most of a large spec's generation time. Token streams are not
+/// `Send`, so each thread builds its own options and tokens and hands back only text; the map
+/// they are collected into keeps the output order, so it is the same bytes on any machine.
+fn endpoint_files(api: &Api, options: &EmitOptions) -> Result<GeneratedFiles, CodegenError> {
+    let endpoints: Vec<&EndpointDef> = api.endpoints.values().collect();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(endpoints.len().div_ceil(16).max(1));
+    let runtime = options.runtime.to_token_stream().to_string();
+    let serde_crate = options.serde_crate.clone();
+    let chunks: Vec<&[&EndpointDef]> = endpoints
+        .chunks(endpoints.len().div_ceil(threads).max(1))
+        .collect();
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = chunks
+            .into_iter()
+            .map(|chunk| {
+                let (runtime, serde_crate) = (runtime.clone(), serde_crate.clone());
+                scope.spawn(move || {
+                    let options = EmitOptions {
+                        runtime: runtime_path(&runtime),
+                        serde_crate,
+                    };
+                    chunk
+                        .iter()
+                        .map(|endpoint| {
+                            let file = format!("{}.rs", endpoint.module);
+                            let tokens = endpoint::module_file(api, endpoint, &options);
+                            render(&file, &[&endpoint.source], tokens).map(|text| (file, text))
+                        })
+                        .collect::<Result<Vec<_>, CodegenError>>()
+                })
+            })
+            .collect();
+        let mut files = GeneratedFiles::new();
+        for worker in workers {
+            let rendered = worker
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+            files.extend(rendered);
+        }
+        Ok(files)
+    })
 }
 
 /// Formats tokens as a file with a header naming its sources and their SHA-256.
