@@ -405,40 +405,6 @@ async fn an_invalid_request_never_reaches_the_server() {
     assert!(gw.received.lock().unwrap().is_empty());
 }
 
-/// The page gives passId no length; the spec infers 32. A longer one is sent by default (the
-/// gateway, not our guess, decides) and refused before sending in strict mode.
-#[tokio::test]
-async fn an_inferred_limit_warns_by_default_and_refuses_when_strict() {
-    let long_pass = "2".repeat(33);
-    let request = UpdatePassRequest::new(
-        "2160120000000001",
-        long_pass.as_str(),
-        UpdatePassStatus::Update,
-        UpdatePassUpdateDetailType::UpdateMemberCard,
-    )
-    .user_id("2160220000000002");
-
-    let gw = gateway(vec![reply(SUCCESS)]).await;
-    let strict = client(&gw)
-        .validation(alipayhk::runtime::Strictness::Strict)
-        .build()
-        .unwrap();
-    let error = strict.execute(&request).await.unwrap_err();
-    let Error::Invalid(invalid) = &error else {
-        panic!("{error:?}")
-    };
-    assert_eq!(invalid.violations.len(), 1);
-    assert!(
-        invalid.violations[0].to_string().contains("(inferred: "),
-        "{error}"
-    );
-    assert!(gw.received.lock().unwrap().is_empty());
-
-    let lenient = client(&gw).build().unwrap();
-    lenient.execute(&request).await.unwrap();
-    assert_eq!(gw.received.lock().unwrap().len(), 1);
-}
-
 #[tokio::test]
 async fn encrypted_request_and_encrypted_response_round_trip() {
     let gw = gateway(vec![Reply {

@@ -375,3 +375,32 @@ async fn two_hundred_concurrent_requests_all_verify_and_none_is_lost() {
             .all(|p| f.gateway.gateway.pass(p).unwrap().data["points"] == "1100")
     );
 }
+
+/// The page gives passId no length; the spec infers 32. A longer one is sent by default (the
+/// gateway, not our guess, decides) and refused before sending in strict mode.
+#[tokio::test]
+async fn an_inferred_limit_warns_by_default_and_refuses_when_strict() {
+    let f = fixture().await;
+    let long_pass = "2".repeat(33);
+    let request = update(&long_pass);
+    let strict = f
+        .builder()
+        .validation(alipayhk::runtime::Strictness::Strict)
+        .build()
+        .unwrap();
+    let error = strict.execute(&request).await.unwrap_err();
+    let Error::Invalid(invalid) = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(invalid.violations.len(), 1);
+    assert!(
+        invalid.violations[0].to_string().contains("(inferred: "),
+        "{error}"
+    );
+    assert_eq!(f.gateway.gateway.requests_seen(), 0, "nothing was sent");
+
+    // By default it is sent, and the gateway answers for that pass.
+    let answer = f.client().execute(&request).await;
+    assert!(!matches!(answer, Err(Error::Invalid(_))), "{answer:?}");
+    assert_eq!(f.gateway.gateway.requests_seen(), 1);
+}
