@@ -38,6 +38,14 @@ pub fn document(api: &Api) -> Value {
                     e.description.as_deref(),
                 ),
             ),
+            // A newtype in Rust, a string on the wire; limits are on the fields that hold it.
+            TypeDef::Identifier(i) => {
+                let mut schema = json!({ "type": "string" });
+                if let Some(description) = &i.description {
+                    schema["description"] = json!(description.trim());
+                }
+                (&i.name, schema)
+            }
         };
         schemas.insert(name.clone(), schema);
     }

@@ -24,7 +24,7 @@ use alipayhk_gateway::{GatewayConfig, start};
 /// The merchant's loyalty system: a points balance per user.
 #[derive(Default)]
 struct Loyalty {
-    balance: Mutex<std::collections::BTreeMap<String, i64>>,
+    balance: Mutex<std::collections::BTreeMap<alipayhk::UserId, i64>>,
 }
 
 impl Webhooks for Loyalty {

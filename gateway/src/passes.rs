@@ -14,7 +14,7 @@ impl Gateway {
         &self,
         request: &CreatePassRequest,
     ) -> Result<CreatePassResponse, ResultInfo> {
-        let Some(template) = self.template(&request.template_code) else {
+        let Some(template) = self.template(request.template_code.as_str()) else {
             return Err(failure(
                 "PASS_TEMPLATE_HAS_NOT_EXIT",
                 format!("template {} does not exist", request.template_code),
@@ -58,7 +58,7 @@ impl Gateway {
         request: &UpdatePassRequest,
     ) -> Result<UpdatePassResponse, ResultInfo> {
         let mut passes = lock(&self.passes);
-        let Some(pass) = passes.get_mut(&request.pass_id) else {
+        let Some(pass) = passes.get_mut(request.pass_id.as_str()) else {
             return Err(failure(
                 "PASS_HAS_NOT_EXIST",
                 format!("pass {} does not exist", request.pass_id),

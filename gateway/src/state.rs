@@ -25,7 +25,8 @@ pub const TEMPLATE_CODE: &str = "2020090400000000000000000012345";
 pub struct Gateway {
     pub(crate) passes: Mutex<HashMap<String, Pass>>,
     /// (merchantId, templateCode, bizSerialId) → passId, createPass's idempotency key.
-    pub(crate) created: Mutex<HashMap<(String, String, String), String>>,
+    /// createPass's idempotency key (merchantId, templateCode, bizSerialId) to the pass made.
+    pub(crate) created: Mutex<HashMap<(MerchantId, TemplateCode, BizSerialId), String>>,
     pub(crate) templates: Mutex<HashMap<String, Template>>,
     pub(crate) auth_codes: Mutex<HashMap<String, AuthCode>>,
     pub(crate) refresh_tokens: Mutex<HashMap<String, String>>,

@@ -4,8 +4,8 @@
 use alipayhk::runtime::server::failure;
 use alipayhk::{
     Button, CreateTemplateRequest, CreateTemplateResponse, ResultInfo, SwitchStatusRequest,
-    SwitchStatusResponse, TemplateDetailRequest, TemplateDetailResponse, TemplateStatus,
-    UpdateTemplateRequest, UpdateTemplateResponse,
+    SwitchStatusResponse, TemplateCode, TemplateDetailRequest, TemplateDetailResponse,
+    TemplateStatus, UpdateTemplateRequest, UpdateTemplateResponse,
 };
 
 use crate::records::Template;
@@ -41,7 +41,7 @@ impl Gateway {
         check_urls(Some(&request.image_url), Some(&request.button))?;
         let code = self.next_id();
         let template = Template {
-            merchant_id: request.merchant_id.clone(),
+            merchant_id: request.merchant_id.to_string(),
             status: TemplateStatus::Valid,
             pass_type: request.r#type,
             product: request.product,
@@ -65,8 +65,8 @@ impl Gateway {
         check_urls(request.image_url.as_deref(), request.button.as_ref())?;
         let mut templates = lock(&self.templates);
         let template = found(
-            templates.get_mut(&request.template_code),
-            &request.template_code,
+            templates.get_mut(request.template_code.as_str()),
+            request.template_code.as_str(),
         )?;
         if template.status == TemplateStatus::Closed {
             return Err(failure(
@@ -101,8 +101,8 @@ impl Gateway {
     ) -> Result<SwitchStatusResponse, ResultInfo> {
         let mut templates = lock(&self.templates);
         let template = found(
-            templates.get_mut(&request.template_code),
-            &request.template_code,
+            templates.get_mut(request.template_code.as_str()),
+            request.template_code.as_str(),
         )?;
         // The transitions are the spec's, generated into `can_become`.
         if !template.status.can_become(&request.status) {
@@ -127,7 +127,8 @@ impl Gateway {
         // optional; without it there is nothing to describe.
         let code = request
             .template_code
-            .as_deref()
+            .as_ref()
+            .map(TemplateCode::as_str)
             .ok_or_else(|| failure("PARAM_ILLEGAL", "templateCode is required"))?;
         let templates = lock(&self.templates);
         let t = found(templates.get(code), code)?;

@@ -92,6 +92,7 @@ fn without_provenance(mut api: Api) -> Api {
                     .values
                     .iter_mut()
                     .for_each(|v| v.provenance = Provenance::Unstated),
+                TypeDef::Identifier(_) => {}
             }
         }
     }

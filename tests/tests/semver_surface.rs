@@ -58,3 +58,33 @@ fn the_wire_format_is_unchanged() {
         serde_json::json!({"btnType": "usage"})
     );
 }
+
+#[test]
+fn identifiers_are_bare_strings_on_the_wire_and_flow_from_response_to_request() {
+    use alipayhk::{CreatePassResponse, MerchantId, PassId};
+
+    let merchant = MerchantId::from("2160120000000001");
+    assert_eq!(
+        serde_json::to_string(&merchant).unwrap(),
+        r#""2160120000000001""#
+    );
+    assert_eq!(merchant, "2160120000000001");
+    assert!(merchant.starts_with("2160"), "reads as &str");
+    assert_eq!(merchant.to_string(), "2160120000000001");
+
+    // The pass ID createPass answers is the type updatePass takes.
+    let answer =
+        r#"{"result":{"resultCode":"SUCCESS","resultStatus":"S","resultMsg":"ok"},"passId":"P-1"}"#;
+    let created: CreatePassResponse = serde_json::from_str(answer).unwrap();
+    let pass_id: &PassId = created.pass_id.as_ref().unwrap();
+    let request = UpdatePassRequest::new(
+        &merchant,
+        pass_id,
+        UpdatePassStatus::Closed,
+        UpdatePassUpdateDetailType::UpdateMemberCard,
+    );
+    assert_eq!(request.pass_id.as_str(), "P-1");
+    let mut ids = std::collections::BTreeSet::new();
+    ids.insert(request.pass_id.clone());
+    assert!(ids.contains("P-1"), "looked up by &str");
+}

@@ -81,7 +81,7 @@ fn both_user_id_and_open_id_given_is_reported() {
 #[test]
 fn merchant_id_over_64_characters_is_reported_with_its_length() {
     let mut request = valid();
-    request.merchant_id = "9".repeat(65);
+    request.merchant_id = "9".repeat(65).into();
     assert_eq!(
         violations(&request),
         vec![(
@@ -92,7 +92,7 @@ fn merchant_id_over_64_characters_is_reported_with_its_length() {
             }
         )]
     );
-    request.merchant_id = "會".repeat(64);
+    request.merchant_id = "會".repeat(64).into();
     assert_eq!(
         violations(&request),
         vec![],
@@ -135,7 +135,7 @@ fn every_violation_is_reported_not_just_the_first() {
         UpdatePassUpdateDetailType::UpdateMemberCard,
     )
     .end_date(alipayhk::EpochMillis(-1));
-    request.merchant_id.clear();
+    request.merchant_id = "".into();
     // By default, only what the page documents: merchantId and the userId/openId rule.
     assert_eq!(
         violations(&request),

@@ -37,10 +37,10 @@ impl Webhooks for Merchant {
                 "database unavailable",
             ));
         }
-        self.awarded
-            .lock()
-            .unwrap()
-            .push((notification.bill_no, notification.order_amount.value));
+        self.awarded.lock().unwrap().push((
+            notification.bill_no.into_inner(),
+            notification.order_amount.value,
+        ));
         Ok(PointsBillNotifyResponse::new(ResultInfo::new(
             "SUCCESS",
             ResultStatus::Success,

@@ -41,7 +41,7 @@ impl Webhooks for Merchant {
         if bill.bill_no.starts_with("PANIC-") && self.panicked.fetch_add(1, Ordering::SeqCst) == 0 {
             panic!("the merchant's handler failed");
         }
-        self.awarded.lock().unwrap().push(bill.bill_no);
+        self.awarded.lock().unwrap().push(bill.bill_no.into_inner());
         Ok(PointsBillNotifyResponse::new(ResultInfo::new(
             "SUCCESS",
             ResultStatus::Success,

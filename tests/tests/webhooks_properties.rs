@@ -37,7 +37,7 @@ impl Webhooks for Counting {
             .handled
             .lock()
             .unwrap()
-            .entry(bill.bill_no)
+            .entry(bill.bill_no.into_inner())
             .or_default() += 1;
         Ok(PointsBillNotifyResponse::new(ResultInfo::new(
             "SUCCESS",

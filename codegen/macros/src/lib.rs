@@ -78,6 +78,7 @@
 //! | `#[alipayhk(rename = "wireName")]` | A wire name that is not the field's name in lowerCamelCase; the field must then be the wire name in snake_case. |
 //! | `#[alipayhk(alias = "other")]` | Another name accepted when reading (repeatable). |
 //! | `#[alipayhk(max_length = 64, min_length = 1)]` | Length limits of a string, in characters. |
+//! | `#[alipayhk(identifier)]` | The field's type is a string newtype, such as `alipayhk::MerchantId` or one of yours with `as_str()` and `From<&str>`: `new` and setters take `impl Into<T>`, and length limits apply to its text. |
 //! | `#[alipayhk(minimum = 0, maximum = 100)]` | Limits of a number or timestamp. |
 //! | `#[alipayhk(nullable)]` | May be an explicit `null`. |
 //! | `#[alipayhk(values(CLOSED = "Close it", UPDATE, "EAN-13"))]` | The field's type is an enum the attribute writes, with these wire values (and optional docs). |

@@ -15,7 +15,7 @@ use crate::document::raw::{
 };
 use crate::model::rust_field_ident_name;
 
-const FIELD_OPTIONS: &str = "rename, alias, max_length, min_length, minimum, maximum, nullable, sensitive, values, keys, sample";
+const FIELD_OPTIONS: &str = "rename, alias, identifier, max_length, min_length, minimum, maximum, nullable, sensitive, values, keys, sample";
 const STRUCT_OPTIONS: &str = "exactly_one_of, at_least_one_of, required_when";
 
 /// What a struct declares, in spec terms.
@@ -189,6 +189,7 @@ fn read_field(field: &syn::Field, spans: &mut Spans, errors: &mut Errors) -> Opt
         keys: Vec::new(),
         source: None,
         inferred: None,
+        existing_identifier: None,
     };
     for attr in &field.attrs {
         if attr.path().is_ident("alipayhk") {
@@ -253,6 +254,7 @@ fn read_option(
             spec.sample = Some(value.value());
         }
         "nullable" => spec.nullable = true,
+        "identifier" => spec.existing_identifier = Some(spans.locate((), meta.path.span()).at),
         "sensitive" => spec.sensitive = true,
         "max_length" | "min_length" => {
             let lit: Lit = meta.value()?.parse()?;

@@ -321,6 +321,11 @@ pub struct FieldSpec {
     /// Why we believe it, when no page states it.
     #[serde(default)]
     pub inferred: Option<Located<String>>,
+    /// The attribute front door's `identifier` option: the existing type it names is a string
+    /// newtype, as a spec's `type: identifier` declares one. YAML names its identifiers, so
+    /// it cannot set this.
+    #[serde(skip)]
+    pub existing_identifier: Option<Position>,
 }
 
 /// A key of an open map that the docs fix, such as `billNo` in `dataInfo`.

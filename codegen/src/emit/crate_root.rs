@@ -207,6 +207,7 @@ pub fn shared_items(api: &Api, options: &EmitOptions) -> TokenStream {
     let items = api.shared_types.values().map(|def| match def {
         TypeDef::Object(o) => object(api, o, Site::Shared, options, None),
         TypeDef::Enum(e) => value_enum(e, options),
+        TypeDef::Identifier(i) => super::identifier::identifier(i, options),
     });
     let tables = api.result_code_tables.values().map(|set| {
         let covers = set

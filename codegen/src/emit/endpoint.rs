@@ -45,6 +45,7 @@ pub fn endpoint_items(api: &Api, endpoint: &EndpointDef, options: &EmitOptions) 
     let types = endpoint.types.values().map(|def| match def {
         TypeDef::Object(o) => object(api, o, Site::Endpoint, options, module),
         TypeDef::Enum(e) => value_enum(e, options),
+        TypeDef::Identifier(i) => super::identifier::identifier(i, options),
     });
     quote! {
         #request

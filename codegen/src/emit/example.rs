@@ -79,6 +79,7 @@ fn value(api: &Api, endpoint: &EndpointDef, field: &FieldDef, ty: &FieldType) ->
                 e.name,
                 e.values.first().map_or("Unknown", |v| v.variant.as_str())
             ),
+            Some(TypeDef::Identifier(_)) => format!("{:?}", sample.unwrap_or(&field.wire_name)),
             Some(TypeDef::Object(o)) => {
                 format!("{krate}::{}::new({})", o.name, arguments(api, endpoint, o))
             }

@@ -7,6 +7,7 @@ mod docs;
 mod endpoint;
 mod enums;
 mod example;
+mod identifier;
 mod object;
 mod platform;
 mod type_paths;

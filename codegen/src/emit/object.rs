@@ -159,6 +159,9 @@ fn parameter(field: &FieldDef, site: Site, options: &EmitOptions) -> (TokenStrea
     let ident = field_ident(&field.rust_name);
     if matches!(field.ty, FieldType::String) {
         (quote!(impl Into<String>), quote!(#ident.into()))
+    } else if field.ty.is_identifier() {
+        let ty = rust_type(&field.ty, site, options);
+        (quote!(impl Into<#ty>), quote!(#ident.into()))
     } else {
         (rust_type(&field.ty, site, options), quote!(#ident))
     }
@@ -174,7 +177,7 @@ fn constructor(def: &ObjectDef, site: Site, options: &EmitOptions) -> TokenStrea
     });
     let inits = def.fields.iter().map(|f| {
         let ident = field_ident(&f.rust_name);
-        if f.required && matches!(f.ty, FieldType::String) {
+        if f.required && (matches!(f.ty, FieldType::String) || f.ty.is_identifier()) {
             quote!(#ident: #ident.into())
         } else if f.required {
             quote!(#ident)

@@ -39,10 +39,13 @@ pub(super) fn rust_type(ty: &FieldType, site: Site, options: &EmitOptions) -> To
 }
 
 fn named(r: &TypeRef, site: Site) -> TokenStream {
+    // An existing type is a path as the user wrote it, never a single identifier.
+    if r.home == TypeHome::Existing {
+        return path_type(&r.name);
+    }
     let ident = format_ident!("{}", r.name);
     match (r.home, site) {
         (TypeHome::Shared, Site::Endpoint) => quote!(crate::types::#ident),
-        (TypeHome::Existing, _) => path_type(&r.name),
         _ => quote!(#ident),
     }
 }

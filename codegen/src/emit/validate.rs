@@ -60,17 +60,23 @@ fn field_checks(api: &Api, field: &FieldDef, options: &EmitOptions) -> Option<To
             let basis = basis(provenance, options);
             quote!(#rt::validation::check_present(self.#ident.is_some(), #basis, &path.field(#wire), violations);)
         });
+    // An identifier newtype is checked as the text it holds.
+    let text = if field.ty.is_identifier() {
+        quote!(value.as_str())
+    } else {
+        quote!(value)
+    };
     let check = match &field.ty {
-        FieldType::String => {
+        ty if ty.is_text() => {
             let mut checks = Vec::new();
             if let Some(requirement) = field.requirement.as_ref().filter(|_| field.required) {
                 let basis = basis(requirement, options);
-                checks.push(quote!(#rt::validation::check_not_empty(value, #basis, &path.field(#wire), violations);));
+                checks.push(quote!(#rt::validation::check_not_empty(#text, #basis, &path.field(#wire), violations);));
             }
             for (min, max, provenance) in paired(c.min_length.as_ref(), c.max_length.as_ref()) {
                 let (min, max) = (option_usize(min), option_usize(max));
                 let basis = basis(provenance, options);
-                checks.push(quote!(#rt::validation::check_length(value, #min, #max, #basis, &path.field(#wire), violations);));
+                checks.push(quote!(#rt::validation::check_length(#text, #min, #max, #basis, &path.field(#wire), violations);));
             }
             (!checks.is_empty()).then(|| quote!(#(#checks)*))
         }
@@ -142,6 +148,7 @@ fn needs_nested_validation(api: &Api, ty: &FieldType) -> bool {
         FieldType::Named(r) => match api.resolve(r) {
             Some(TypeDef::Object(o)) => o.validated,
             Some(TypeDef::Enum(e)) => e.open,
+            Some(TypeDef::Identifier(_)) => false,
             None => r.kind == TypeKind::Object,
         },
         _ => false,

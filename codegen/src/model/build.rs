@@ -7,7 +7,7 @@ use super::names::{is_lower_camel, is_pascal, module_name, pascal};
 pub(super) use super::report::Reporter;
 use super::result_codes::{build_idempotency, build_result_codes, endpoint_result_codes};
 use super::scope::Scope;
-use super::shared_types::{build_shared_enum, shared_type_kinds};
+use super::shared_types::{build_shared_enum, build_shared_identifier, shared_type_kinds};
 use super::*;
 use crate::document::SpecSources;
 use crate::document::raw::{EndpointSpec, HeaderSpec, Located, MessageSpec};
@@ -57,6 +57,16 @@ pub fn build(sources: &SpecSources) -> Result<Api, SpecErrors> {
         if let Some(def) = build_shared_enum(&mut report, spec) {
             shared_types.insert(spec.name.value.clone(), def);
         }
+    }
+    for spec in api_doc
+        .types
+        .iter()
+        .filter(|t| t.kind.value == "identifier")
+    {
+        shared_types.insert(
+            spec.name.value.clone(),
+            build_shared_identifier(&mut report, spec),
+        );
     }
     let mut inline_shared = BTreeMap::new();
     for spec in api_doc.types.iter().filter(|t| t.kind.value == "object") {

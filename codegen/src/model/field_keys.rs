@@ -108,7 +108,7 @@ pub(super) fn check_keys_fit_type(
     ty: &FieldType,
 ) {
     let kind = spec.ty.value.as_str();
-    let is_string = matches!(ty, FieldType::String);
+    let is_string = ty.is_text();
     let is_number = matches!(
         ty,
         FieldType::Integer | FieldType::Number | FieldType::Timestamp

@@ -93,7 +93,8 @@ fn build_field(
         None,
         &format!("field `{wire}`"),
     );
-    let ty = resolve_type(report, scope, path, spec, &provenance)?;
+    let mut ty = resolve_type(report, scope, path, spec, &provenance)?;
+    mark_existing_identifier(report, path, spec, &mut ty);
     check_keys_fit_type(report, path, spec, &ty);
     let mut aliases = Vec::new();
     for alias in &spec.aliases {
@@ -247,6 +248,27 @@ fn resolve_type(
             })
         }
         _ => resolve_name(report, scope, &type_path, &spec.ty),
+    }
+}
+
+/// The attribute's `identifier` option: the existing type the field names (not in a list or
+/// map) is a string newtype, so its limits apply to its text.
+fn mark_existing_identifier(
+    report: &mut Reporter<'_>,
+    path: &str,
+    spec: &FieldSpec,
+    ty: &mut FieldType,
+) {
+    let Some(at) = spec.existing_identifier else {
+        return;
+    };
+    match ty {
+        FieldType::Named(r) if r.home == TypeHome::Existing => r.kind = TypeKind::Identifier,
+        _ => report.error_at(
+            at,
+            &format!("{path}.identifier"),
+            "`identifier` marks a field whose type is a string newtype of yours, such as `MerchantId`",
+        ),
     }
 }
 

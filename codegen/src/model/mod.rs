@@ -28,6 +28,7 @@ use std::collections::BTreeMap;
 pub use build::build;
 pub use names::{is_lower_camel, is_pascal, rust_field_ident_name, variant_name};
 pub use provenance::{DocSource, Limit, Provenance};
+pub use shared_types::{IdentifierDef, Transition};
 pub use standalone::{ObjectRole, endpoint_alone, object_alone};
 pub use type_space::{TypeHome, TypeId, TypeKind, TypeRef};
 
@@ -275,6 +276,8 @@ pub enum TypeDef {
     Object(ObjectDef),
     /// An enum of string values.
     Enum(EnumDef),
+    /// A string newtype for an identifier (`MerchantId`), so two IDs cannot be swapped.
+    Identifier(IdentifierDef),
 }
 
 /// A struct with named fields.
@@ -391,15 +394,6 @@ pub struct EnumDef {
     pub open: bool,
     /// For a state: the variants each variant may change to, in spec order.
     pub transitions: Vec<Transition>,
-}
-
-/// The variants a state may change to from one variant.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Transition {
-    /// The current variant's Rust name.
-    pub from: String,
-    /// The Rust names of the variants it may become.
-    pub to: Vec<String>,
 }
 
 /// One enum value.

@@ -37,6 +37,7 @@ pub(super) fn mark_reachability(api: &mut Api) {
         match def {
             TypeDef::Object(o) => o.validated = validated.contains(&id(&o.name)),
             TypeDef::Enum(e) => e.open = open.contains(&id(&e.name)),
+            TypeDef::Identifier(_) => {}
         }
     };
     for def in api.shared_types.values_mut() {

@@ -108,6 +108,7 @@ impl<'a> Scope<'a> {
         let kind = match def {
             TypeDef::Object(_) => TypeKind::Object,
             TypeDef::Enum(_) => TypeKind::Enum,
+            TypeDef::Identifier(_) => TypeKind::Identifier,
         };
         if self.shared_kinds.contains_key(&name) || self.local.contains_key(&name) {
             report.error(

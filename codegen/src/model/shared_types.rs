@@ -1,5 +1,5 @@
-//! The API's shared enums as declared in `api.yaml`, with the transitions a status enum
-//! documents between its values.
+//! The API's shared enums and identifiers as declared in `api.yaml`, with the transitions a
+//! status enum documents between its values.
 
 use std::collections::BTreeMap;
 
@@ -26,11 +26,12 @@ pub(super) fn shared_type_kinds(
         let kind = match spec.kind.value.as_str() {
             "object" => TypeKind::Object,
             "enum" => TypeKind::Enum,
+            "identifier" => TypeKind::Identifier,
             other => {
                 report.error(
                     &spec.kind,
                     &format!("{field}.type"),
-                    format!("unknown kind `{other}`, expected `object` or `enum`"),
+                    format!("unknown kind `{other}`, expected `object`, `enum` or `identifier`"),
                 );
                 continue;
             }
@@ -78,6 +79,47 @@ pub(super) fn build_shared_enum(report: &mut Reporter<'_>, spec: &TypeSpec) -> O
         open: false,
         transitions,
     }))
+}
+
+/// The variants a state may change to from one variant.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Transition {
+    /// The current variant's Rust name.
+    pub from: String,
+    /// The Rust names of the variants it may become.
+    pub to: Vec<String>,
+}
+
+/// A string that names one kind of thing (a merchant, a pass): its own type, so a pass ID
+/// cannot be passed where a merchant ID is expected. Limits stay on the fields, since pages
+/// give the same identifier different lengths.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IdentifierDef {
+    /// Rust name.
+    pub name: String,
+    /// Doc text.
+    pub description: Option<String>,
+}
+
+pub(super) fn build_shared_identifier(report: &mut Reporter<'_>, spec: &TypeSpec) -> TypeDef {
+    let field = format!("types[{}]", spec.name.value);
+    let extra = spec.fields.is_some()
+        || !spec.rules.is_empty()
+        || spec.values.is_some()
+        || !spec.transitions.is_empty()
+        || spec.source.is_some()
+        || spec.inferred.is_some();
+    if extra {
+        report.error(
+            &spec.kind,
+            &field,
+            "an identifier takes only `name` and `description`; its limits and sources go on the fields that hold it",
+        );
+    }
+    TypeDef::Identifier(IdentifierDef {
+        name: spec.name.value.clone(),
+        description: spec.description.clone(),
+    })
 }
 
 /// Each `from` and `to` must be a value of the enum; each value appears as `from` once.

@@ -1,7 +1,7 @@
 //! The model's type space: how a field names a type (`TypeRef`), what identifies a type across
 //! the whole API (`TypeId`), and the one resolver from either to its declaration.
 
-use super::{Api, TypeDef};
+use super::{Api, FieldType, TypeDef};
 
 impl Api {
     /// The declaration a named type refers to. The one place a `TypeRef` is resolved: the
@@ -19,12 +19,29 @@ impl Api {
     }
 }
 
+impl FieldType {
+    /// Whether the value is a string on the wire and in length checks: `string` or an
+    /// identifier newtype.
+    pub fn is_text(&self) -> bool {
+        match self {
+            FieldType::String => true,
+            FieldType::Named(r) => r.kind == TypeKind::Identifier,
+            _ => false,
+        }
+    }
+
+    /// Whether the value is an identifier newtype, built from any `Into<Self>`.
+    pub fn is_identifier(&self) -> bool {
+        matches!(self, FieldType::Named(r) if r.kind == TypeKind::Identifier)
+    }
+}
+
 /// A reference to a named type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TypeRef {
     /// Rust name.
     pub name: String,
-    /// Object or enum.
+    /// Object, enum or identifier.
     pub kind: TypeKind,
     /// Where it is declared.
     pub home: TypeHome,
@@ -69,6 +86,8 @@ pub enum TypeKind {
     Object,
     /// An enum.
     Enum,
+    /// A string newtype.
+    Identifier,
 }
 
 /// Where a named type is declared.

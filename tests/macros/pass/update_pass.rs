@@ -7,9 +7,10 @@ use std::collections::BTreeMap;
 use alipayhk::runtime::serde_json::Value;
 use alipayhk::runtime::{EpochMillis, ResultInfo, Validate};
 
-/// Where the generated crate keeps shared tables; the attribute names the table by this path.
+/// Where the generated crate keeps shared tables and identifiers; the attribute names them by
+/// this path.
 mod types {
-    pub use alipayhk::PassResultCode;
+    pub use alipayhk::{MerchantId, OpenId, PassId, PassResultCode, TemplateCode, UserId};
 }
 
 /// The body of an `updatePass` request.
@@ -24,20 +25,20 @@ mod types {
 #[alipayhk(exactly_one_of(user_id, open_id))]
 pub struct UpdatePassRequest {
     /// The unique ID AlipayHK assigned to the merchant.
-    #[alipayhk(max_length = 64, sample = "2160120000000001")]
-    pub merchant_id: String,
+    #[alipayhk(identifier, max_length = 64, sample = "2160120000000001")]
+    pub merchant_id: crate::types::MerchantId,
     /// Unique ID of the Alipay user. Give either `userId` or `openId`.
-    #[alipayhk(max_length = 32, sample = "2160220000000002")]
-    pub user_id: Option<String>,
+    #[alipayhk(identifier, max_length = 32, sample = "2160220000000002")]
+    pub user_id: Option<crate::types::UserId>,
     /// The ID the Alipay user authorised for this merchant. Give either `userId` or `openId`.
-    #[alipayhk(max_length = 32)]
-    pub open_id: Option<String>,
+    #[alipayhk(identifier, max_length = 32)]
+    pub open_id: Option<crate::types::OpenId>,
     /// The unique ID AlipayHK assigned to the merchant's membership card template.
-    #[alipayhk(max_length = 32)]
-    pub template_code: Option<String>,
+    #[alipayhk(identifier, max_length = 32)]
+    pub template_code: Option<crate::types::TemplateCode>,
     /// ID of the user's membership card, as returned by `createPass`.
-    #[alipayhk(max_length = 32, sample = "2020091119027102160530200000039")]
-    pub pass_id: String,
+    #[alipayhk(identifier, max_length = 32, sample = "2020091119027102160530200000039")]
+    pub pass_id: crate::types::PassId,
     /// What to do with the card.
     #[alipayhk(values(
         CLOSED = "Terminate the card.",

@@ -1,0 +1,19 @@
+//! `identifier` marks a field whose type is the user's own string newtype; on `String` it is
+//! a mistake, reported at the option.
+
+/// The answer.
+#[alipayhk::response]
+pub struct XResponse {
+    /// The outcome.
+    pub result: alipayhk::runtime::ResultInfo,
+}
+
+/// A request.
+#[alipayhk::endpoint(path = "/api/x", response = XResponse, result_codes(SUCCESS(S, "ok")))]
+pub struct XRequest {
+    /// The merchant.
+    #[alipayhk(identifier, max_length = 64)]
+    pub merchant_id: String,
+}
+
+fn main() {}
