@@ -177,7 +177,7 @@ fn constructor(def: &ObjectDef, site: Site, options: &EmitOptions) -> TokenStrea
     });
     let inits = def.fields.iter().map(|f| {
         let ident = field_ident(&f.rust_name);
-        if f.required && (matches!(f.ty, FieldType::String) || f.ty.is_identifier()) {
+        if f.required && f.ty.is_text() {
             quote!(#ident: #ident.into())
         } else if f.required {
             quote!(#ident)
