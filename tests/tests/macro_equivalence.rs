@@ -1,5 +1,5 @@
 //! One model, two front doors: updatePass declared with `#[alipayhk::endpoint]` (in
-//! `macros/pass/update_pass.rs`, also compiled and run as a trybuild case) expands to the
+//! `tests/attribute_macro/update_pass.rs`, also compiled and tested as a user would) expands to the
 //! same items as the generator emits for `spec/endpoints/update_pass.yaml`.
 //!
 //! Provenance (`source:` / `inferred:`) is a fact of the YAML front door only: the attribute's
@@ -42,7 +42,8 @@ fn items(tokens: TokenStream) -> Vec<String> {
 
 fn attribute_expansion() -> TokenStream {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let source = std::fs::read_to_string(root.join("macros/pass/update_pass.rs")).unwrap();
+    let source =
+        std::fs::read_to_string(root.join("tests/attribute_macro/update_pass.rs")).unwrap();
     let file: syn::File = syn::parse_str(&source).unwrap();
     let mut expanded = alipayhk_codegen::attribute::expand_file(file, &macro_options());
     // Keep only what the attributes wrote.

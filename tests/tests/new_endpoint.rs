@@ -1,11 +1,11 @@
-//! Adding an endpoint is a spec edit plus `generate`: in a temporary copy of the workspace, a
-//! new endpoint file is added, the client crate regenerated, and a crate that calls the new
-//! endpoint with the client and serves it with a gateway handler is built and run, talking
-//! over 127.0.0.1. No hand-written code changes anywhere else.
+//! Adding an endpoint is a spec edit plus `generate`: in a copy of the spec and the client
+//! crate, a new endpoint file is added, the client crate regenerated, and a crate that calls
+//! the new endpoint with the client and serves it with a gateway handler is built and run,
+//! talking over 127.0.0.1. No hand-written code changes anywhere else.
 //!
-//! It builds in trybuild's target directory (`target/tests/trybuild`), which the `macros` test
-//! has filled with the same dependencies by then (tests run in file-name order), so the C
-//! crypto library is not built a third time; later runs rebuild only the regenerated crate.
+//! It builds in the suite's own target directory, with the runtime and every dependency in the
+//! same configuration as there, so after `cargo test --workspace` has built the suite only the
+//! regenerated crate and the probe are compiled (not the C crypto library a second time).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -117,41 +117,56 @@ async fn main() {
 }
 "#;
 
-#[test]
-fn a_new_endpoint_is_a_spec_file_and_generate() {
-    let root = workspace();
-    let copy = tempfile::tempdir().unwrap();
-    let dir = copy.path();
-    for sub in [
-        "spec",
-        "codegen/src",
-        "codegen/macros",
-        "runtime/src",
-        // The runtime's manifest names a test target, which must exist to load.
-        "runtime/tests",
-        "generated",
-    ] {
-        copy_dir(&root.join(sub), &dir.join(sub));
-    }
-    for file in ["Cargo.lock", "codegen/Cargo.toml", "runtime/Cargo.toml"] {
-        fs::copy(root.join(file), dir.join(file)).unwrap();
-    }
-    // The same workspace, with the probe crate in place of the test and tool crates.
+/// The workspace manifest, with the regenerated crate and the probe as its members. The
+/// runtime is a link to the real one at the same relative path, so cargo gives it the same
+/// identity and settings as in the suite's own build, and neither it nor anything below it
+/// (the C crypto library included) is built again. The generator is linked too, as the
+/// optional dependency behind the crate's `macros` feature, which the probe leaves off.
+fn probe_workspace_manifest(root: &Path) -> String {
     let manifest = fs::read_to_string(root.join("Cargo.toml")).unwrap();
-    let members_line = manifest
+    let members = manifest
         .lines()
         .find(|l| l.starts_with("members = "))
         .unwrap();
-    let manifest = manifest
-        .replace(
-            members_line,
-            r#"members = ["codegen", "codegen/macros", "runtime", "generated", "probe"]"#,
-        )
+    manifest
+        .replace(members, r#"members = ["generated", "probe"]"#)
         .lines()
         .filter(|l| !l.starts_with("alipayhk-gateway ="))
         .collect::<Vec<_>>()
-        .join("\n");
-    fs::write(dir.join("Cargo.toml"), manifest).unwrap();
+        .join("\n")
+}
+
+/// Links `path` in `dir` to the same path in `root` (a copy where links are not possible).
+fn link(root: &Path, dir: &Path, path: &str) {
+    let (from, to) = (root.join(path), dir.join(path));
+    if to.exists() {
+        return;
+    }
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&from, &to).unwrap();
+    #[cfg(not(unix))]
+    copy_dir(&from, &to);
+}
+
+#[test]
+fn a_new_endpoint_is_a_spec_file_and_generate() {
+    let root = workspace();
+    // A fixed place under the suite's own target directory, so a second run rebuilds only the
+    // regenerated crate and the probe.
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("new-endpoint");
+    let _ = fs::remove_dir_all(dir.join("spec"));
+    let _ = fs::remove_dir_all(dir.join("generated"));
+    copy_dir(&root.join("spec"), &dir.join("spec"));
+    fs::create_dir_all(dir.join("generated/src")).unwrap();
+    fs::copy(
+        root.join("generated/Cargo.toml"),
+        dir.join("generated/Cargo.toml"),
+    )
+    .unwrap();
+    fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+    fs::write(dir.join("Cargo.toml"), probe_workspace_manifest(&root)).unwrap();
+    link(&root, &dir, "runtime");
+    link(&root, &dir, "codegen");
 
     // The spec edit (the page it was written from, and the endpoint file), and `generate`.
     let api = fs::read_to_string(dir.join("spec/api.yaml"))
@@ -173,19 +188,31 @@ edition = "2024"
 publish = false
 
 [dependencies]
-alipayhk = { workspace = true, features = ["server"] }
-axum.workspace = true
-tokio.workspace = true
+# What the probe uses, with the features `cargo test --workspace` unifies on each crate
+# (`cargo tree --workspace -e features`), most of them turned on by other members' dev-
+# dependencies. With the same features the suite's builds are reused; a mismatch costs build
+# time (that crate and all above it), never a wrong result.
+alipayhk = { workspace = true, features = ["server", "sqlite", "rust-crypto"] }
+alipayhk-runtime = { workspace = true, features = ["default"] }
+axum = { workspace = true, features = ["original-uri"] }
+tokio = { workspace = true, features = ["rt-multi-thread", "macros", "signal"] }
+bitflags = { version = "2", features = ["std"] }
+getrandom = { version = "0.4", features = ["std"] }
+num-traits = { version = "0.2", features = ["std"] }
+serde_core = { version = "1", features = ["alloc"] }
+url = { workspace = true, features = ["serde"] }
 "#,
     )
     .unwrap();
     fs::write(dir.join("probe/src/main.rs"), PROBE_MAIN).unwrap();
 
+    // The suite's own target directory: `cargo test` has released it while tests run.
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).parent().unwrap();
     let output = Command::new(env!("CARGO"))
         .args(["run", "--quiet", "--offline", "-p", "probe"])
         .arg("--manifest-path")
         .arg(dir.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", root.join("target/tests/trybuild"))
+        .env("CARGO_TARGET_DIR", target)
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);

@@ -9,7 +9,7 @@ use alipayhk::runtime::{EpochMillis, ResultInfo, Validate};
 
 /// Where the generated crate keeps shared tables and identifiers; the attribute names them by
 /// this path.
-mod types {
+pub(crate) mod types {
     pub use alipayhk::{MerchantId, OpenId, PassId, PassResultCode, TemplateCode, UserId};
 }
 
@@ -37,7 +37,11 @@ pub struct UpdatePassRequest {
     #[alipayhk(identifier, max_length = 32)]
     pub template_code: Option<crate::types::TemplateCode>,
     /// ID of the user's membership card, as returned by `createPass`.
-    #[alipayhk(identifier, max_length = 32, sample = "2020091119027102160530200000039")]
+    #[alipayhk(
+        identifier,
+        max_length = 32,
+        sample = "2020091119027102160530200000039"
+    )]
     pub pass_id: crate::types::PassId,
     /// What to do with the card.
     #[alipayhk(values(
@@ -91,14 +95,33 @@ pub struct UpdatePassResponse {
     pub result_info: ResultInfo,
 }
 
-fn main() {
-    let request = UpdatePassRequest::new("2160120000000001", "2020091119027102160530200000039", UpdatePassStatus::Update, UpdatePassUpdateDetailType::UpdateMemberCard)
-        .user_id("2160220000000002");
+#[test]
+fn the_update_pass_mirror_builds_and_validates() {
+    let request = UpdatePassRequest::new(
+        "2160120000000001",
+        "2020091119027102160530200000039",
+        UpdatePassStatus::Update,
+        UpdatePassUpdateDetailType::UpdateMemberCard,
+    )
+    .user_id("2160220000000002");
     assert!(request.validate().is_ok());
-    let request = request.data_info_bill_no("2021070611121300000000000123456").code_info_codemsg("Show at the till");
-    assert_eq!(request.data_info.unwrap()["billNo"], "2021070611121300000000000123456");
+    let request = request
+        .data_info_bill_no("2021070611121300000000000123456")
+        .code_info_codemsg("Show at the till");
+    assert_eq!(
+        request.data_info.unwrap()["billNo"],
+        "2021070611121300000000000123456"
+    );
     assert_eq!(request.code_info.unwrap()["$codemsg$"], "Show at the till");
-    let invalid = UpdatePassRequest::new("2160120000000001", "2020091119027102160530200000039", UpdatePassStatus::Closed, UpdatePassUpdateDetailType::UpdateMemberCard);
+    let invalid = UpdatePassRequest::new(
+        "2160120000000001",
+        "2020091119027102160530200000039",
+        UpdatePassStatus::Closed,
+        UpdatePassUpdateDetailType::UpdateMemberCard,
+    );
     assert_eq!(invalid.validate().unwrap_err().violations.len(), 1);
-    assert_eq!(alipayhk::PassResultCode::from("USER_NOT_EXSITS").status(), Some(alipayhk::ResultStatus::Failure));
+    assert_eq!(
+        alipayhk::PassResultCode::from("USER_NOT_EXSITS").status(),
+        Some(alipayhk::ResultStatus::Failure)
+    );
 }

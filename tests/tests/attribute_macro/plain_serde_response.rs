@@ -26,9 +26,17 @@ fn needs_endpoint<E: Endpoint>() -> (&'static str, &'static str, HttpMethod) {
     (E::NAME, E::PATH, E::METHOD)
 }
 
-fn main() {
+#[test]
+fn a_plain_serde_type_is_the_response() {
     let (name, path, method) = needs_endpoint::<PingRequest>();
     assert_eq!((name, path), ("ping", "/api/open/v1/ping"));
     assert_eq!(method, HttpMethod::Post);
     let _ = PingRequest::new().nonce("n");
+
+    let ping: <PingRequest as Endpoint>::Response = alipayhk::runtime::serde_json::from_str(
+        r#"{"result":{"resultCode":"SUCCESS","resultStatus":"S"},"serverTime":"12:00"}"#,
+    )
+    .unwrap();
+    assert_eq!(ping.server_time.as_deref(), Some("12:00"));
+    assert_eq!(ping.result.result_code, "SUCCESS");
 }

@@ -33,7 +33,8 @@ pub struct NotifyMemberResponse {
     pub result: ResultInfo,
 }
 
-fn main() {
+#[test]
+fn rules_hold_on_strings_and_booleans() {
     let none = NotifyMemberRequest::new(true, "SMS");
     assert_eq!(none.validate().unwrap_err().violations.len(), 3);
     let fine = NotifyMemberRequest::new(false, "EMAIL").user_email("a@example.com");

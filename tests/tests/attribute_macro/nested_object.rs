@@ -36,7 +36,8 @@ pub struct RecordPurchaseResponse {
     pub result: ResultInfo,
 }
 
-fn main() {
+#[test]
+fn limits_of_a_nested_object_carry_its_path() {
     let ok = RecordPurchaseRequest::new("B1", Amount::new("HKD", 1800));
     assert!(ok.validate().is_ok());
     let bad = RecordPurchaseRequest::new("B1", Amount::new("HKDX", -1))
@@ -48,7 +49,17 @@ fn main() {
         .iter()
         .map(|v| v.path.to_string())
         .collect();
-    assert_eq!(paths, ["orderAmount.currency", "orderAmount.value", "history[1].currency"]);
+    assert_eq!(
+        paths,
+        [
+            "orderAmount.currency",
+            "orderAmount.value",
+            "history[1].currency"
+        ]
+    );
     let json = alipayhk::runtime::serde_json::to_string(&ok).unwrap();
-    assert_eq!(json, r#"{"billNo":"B1","orderAmount":{"currency":"HKD","value":1800}}"#);
+    assert_eq!(
+        json,
+        r#"{"billNo":"B1","orderAmount":{"currency":"HKD","value":1800}}"#
+    );
 }

@@ -37,10 +37,15 @@ pub struct CloseCardResponse {
     pub result: ResultInfo,
 }
 
-#[tokio::main(flavor = "current_thread")]
-async fn main() {
+#[tokio::test(flavor = "current_thread")]
+async fn a_declared_endpoint_calls_the_local_gateway() {
     let config = GatewayConfig::generated("MACRO_CLIENT").unwrap();
-    let merchant_pem = config.merchant_key.as_ref().unwrap().to_pkcs8_pem().to_string();
+    let merchant_pem = config
+        .merchant_key
+        .as_ref()
+        .unwrap()
+        .to_pkcs8_pem()
+        .to_string();
     let gateway = start(config).await.unwrap();
     let client = Client::builder()
         .base_url(gateway.url())
@@ -60,10 +65,16 @@ async fn main() {
         )
     };
 
-    let answer = client.execute(&close("2020091119027102160530200000039")).await.unwrap();
+    let answer = client
+        .execute(&close("2020091119027102160530200000039"))
+        .await
+        .unwrap();
     assert_eq!(answer.result.result_code, "SUCCESS");
 
-    match client.execute(&close("2020000000000000000000000000001")).await {
+    match client
+        .execute(&close("2020000000000000000000000000001"))
+        .await
+    {
         Err(Error::Failed { code, .. }) => {
             assert_eq!(code, alipayhk::PassResultCode::PassHasNotExist)
         }

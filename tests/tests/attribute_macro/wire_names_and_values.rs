@@ -29,7 +29,8 @@ pub struct CreateCodeTemplateResponse {
     pub status: Option<TemplateStatus>,
 }
 
-fn main() {
+#[test]
+fn wire_names_and_values_round_trip() {
     let request = CreateCodeTemplateRequest::new(CodeStandard::Ean13, TemplateType::Ticket);
     assert!(request.validate().is_ok());
     assert_eq!(
