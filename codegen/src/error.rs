@@ -58,6 +58,14 @@ pub enum CodegenError {
         /// The underlying error.
         source: std::io::Error,
     },
+    /// The generated crate's manifest cannot take the group features.
+    #[error("{path}: {message}")]
+    Manifest {
+        /// The manifest.
+        path: PathBuf,
+        /// What is wrong, and what to add.
+        message: String,
+    },
     /// Emitted tokens did not form valid Rust: a bug in the generator, not in the spec.
     #[error("internal error: generated {file} is not valid Rust: {message}")]
     InvalidOutput {

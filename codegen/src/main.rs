@@ -96,6 +96,9 @@ enum Command {
         /// The page's address.
         #[arg(long)]
         url: Option<String>,
+        /// The endpoint group (api.yaml's `groups`); the API's default group when absent.
+        #[arg(long)]
+        group: Option<String>,
         /// Write the endpoint file here instead of standard output.
         #[arg(long)]
         out: Option<PathBuf>,
@@ -129,18 +132,42 @@ fn main() -> ExitCode {
     }
 }
 
+/// The source files, the manifest's group-feature block, and whether the spec has groups.
+fn generate(
+    spec: &std::path::Path,
+) -> Result<(alipayhk_codegen::emit::GeneratedFiles, String, bool), alipayhk_codegen::CodegenError>
+{
+    let api = alipayhk_codegen::load(spec)?;
+    let files = alipayhk_codegen::emit::generate(&api, &Default::default())?;
+    Ok((
+        files,
+        alipayhk_codegen::emit::features_block(&api),
+        !api.groups.is_empty(),
+    ))
+}
+
 fn run(command: Command) -> Result<ExitCode, alipayhk_codegen::CodegenError> {
     match command {
         Command::Generate(paths) => {
-            let files = alipayhk_codegen::generate(&paths.spec)?;
+            let (files, features, has_groups) = generate(&paths.spec)?;
             alipayhk_codegen::output::write(&paths.out, &files)?;
+            alipayhk_codegen::output::write_features(&paths.out, &features, has_groups)?;
             println!("generated {} files in {}", files.len(), paths.out.display());
             Ok(ExitCode::SUCCESS)
         }
         Command::Check(paths) => {
-            let files = alipayhk_codegen::generate(&paths.spec)?;
+            let (files, features, has_groups) = generate(&paths.spec)?;
             let drift = alipayhk_codegen::output::check(&paths.out, &files)?;
-            if drift.is_empty() {
+            let manifest =
+                alipayhk_codegen::output::features_drift(&paths.out, &features, has_groups)?;
+            if let Some((on_disk, wanted)) = &manifest {
+                println!(
+                    "differs: {} (the group features)",
+                    alipayhk_codegen::output::manifest_of(&paths.out).display()
+                );
+                print_diff("Cargo.toml", on_disk, wanted);
+            }
+            if drift.is_empty() && manifest.is_none() {
                 println!(
                     "{} is up to date with {}",
                     paths.out.display(),
@@ -209,6 +236,7 @@ fn run(command: Command) -> Result<ExitCode, alipayhk_codegen::CodegenError> {
             path,
             source,
             url,
+            group,
             out,
         } => {
             let text = read_page_text(&page)?;
@@ -226,6 +254,7 @@ fn run(command: Command) -> Result<ExitCode, alipayhk_codegen::CodegenError> {
                         path,
                         source_id: source.unwrap_or_else(|| import_cli::source_id(&page)),
                         url,
+                        group,
                     };
                     import_cli::import(&label, &text, &options, out.as_deref())
                 }

@@ -74,6 +74,15 @@ pub fn document(api: &Api) -> Value {
     if !webhooks.is_empty() {
         doc["webhooks"] = Value::Object(webhooks);
     }
+    // Endpoint groups are the operations' tags, as portals group them.
+    if !api.groups.is_empty() {
+        let tags: Vec<Value> = api
+            .groups
+            .values()
+            .map(|g| json!({ "name": g.name, "description": g.description }))
+            .collect();
+        doc["tags"] = json!(tags);
+    }
     doc
 }
 
@@ -131,6 +140,9 @@ fn operation(api: &Api, endpoint: &EndpointDef) -> Value {
     });
     if let Some(description) = &endpoint.description {
         operation["description"] = json!(description.trim());
+    }
+    if let Some(group) = &endpoint.group {
+        operation["tags"] = json!([group]);
     }
     if let Some(url) = &endpoint.docs_url {
         operation["externalDocs"] = json!({ "url": url });

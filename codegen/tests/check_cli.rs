@@ -1,4 +1,5 @@
-//! `alipayhk-codegen check` names each stale file and shows how it differs, as a unified diff.
+//! `alipayhk-codegen check` names each stale file and shows how it differs, as a unified diff;
+//! the group features in the crate's manifest are checked the same way.
 
 use std::fs;
 use std::path::Path;
@@ -7,12 +8,19 @@ use std::process::Command;
 #[test]
 fn check_prints_a_unified_diff_of_each_stale_file() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let out = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("src");
+    fs::create_dir(&out).unwrap();
     for entry in fs::read_dir(root.join("generated/src")).unwrap() {
         let path = entry.unwrap().path();
-        fs::copy(&path, out.path().join(path.file_name().unwrap())).unwrap();
+        fs::copy(&path, out.join(path.file_name().unwrap())).unwrap();
     }
-    let file = out.path().join("update_pass.rs");
+    fs::copy(
+        root.join("generated/Cargo.toml"),
+        dir.path().join("Cargo.toml"),
+    )
+    .unwrap();
+    let file = out.join("update_pass.rs");
     let text = fs::read_to_string(&file).unwrap();
     fs::write(
         &file,
@@ -25,7 +33,7 @@ fn check_prints_a_unified_diff_of_each_stale_file() {
     .unwrap();
     let output = Command::new(env!("CARGO_BIN_EXE_alipayhk-codegen"))
         .args(["check", "--spec", "spec", "--out"])
-        .arg(out.path())
+        .arg(&out)
         .current_dir(&root)
         .output()
         .unwrap();
@@ -40,4 +48,31 @@ fn check_prints_a_unified_diff_of_each_stale_file() {
         stdout.contains("\n+    /// Wire name `merchantId`; required;"),
         "{stdout}"
     );
+
+    // A group feature removed by hand is drift in the manifest, shown the same way.
+    let manifest = dir.path().join("Cargo.toml");
+    let text = fs::read_to_string(&manifest).unwrap();
+    fs::write(&manifest, text.replacen("tokens = []\n", "", 1)).unwrap();
+    fs::write(&file, text_of_spec(&root)).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_alipayhk-codegen"))
+        .args(["check", "--spec", "spec", "--out"])
+        .arg(&out)
+        .current_dir(&root)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains(
+            "(the group features)\n--- Cargo.toml (on disk)\n+++ Cargo.toml (from the spec)\n@@ "
+        ),
+        "{stdout}"
+    );
+    assert!(stdout.contains("\n+tokens = []\n"), "{stdout}");
+    assert!(!stdout.contains("update_pass.rs"), "{stdout}");
+}
+
+/// updatePass's module as the spec generates it.
+fn text_of_spec(root: &Path) -> String {
+    fs::read_to_string(root.join("generated/src/update_pass.rs")).unwrap()
 }

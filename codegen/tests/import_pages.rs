@@ -210,6 +210,8 @@ fn an_imported_page_is_an_endpoint_file() {
                 .then(|| "/api/open/alipay/v1/ipass/pass/manage/updatePass".to_owned()),
             source_id: page_id(&name),
             url: None,
+            // The group the spec's own file names: a page does not say.
+            group: group_in_spec(&name),
         };
         let imported = import::import(&text, &options).unwrap();
         let copy = spec_copy();
@@ -326,4 +328,13 @@ fn no_damaged_page_panics() {
             }
         }
     }
+}
+
+/// The `group:` of the spec's endpoint file `name`, if it names one.
+fn group_in_spec(name: &str) -> Option<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../spec/endpoints/{name}.yaml"));
+    let text = fs::read_to_string(path).ok()?;
+    text.lines()
+        .find_map(|line| line.strip_prefix("  group: "))
+        .map(str::to_owned)
 }

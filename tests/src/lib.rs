@@ -2,8 +2,9 @@
 //! what sits beside it, which needs several crates at once.
 //!
 //! - `tests/`: end-to-end tests over 127.0.0.1 (client, gateway, webhooks, faults, restarts),
-//!   drift and snapshot tests of the generated code, and the `trybuild` cases in `macros/`
-//!   and `unverified/`;
+//!   drift and snapshot tests of the generated code, and the attribute macros compiled and
+//!   used as a user would (`tests/attribute_macro/`); what must not compile is in the
+//!   `alipayhk-compile-fail` crate;
 //! - `benches/`: the signing, gateway and notification-store benchmarks (plain `main`s that
 //!   print tables for the README);
 //! - `kitchen-sink/`: a fixture spec using every construct, and the crate generated from it.

@@ -78,6 +78,27 @@ fn operations_carry_headers_result_codes_and_idempotency() {
 }
 
 #[test]
+fn endpoint_groups_are_tags() {
+    let doc = document();
+    let tags: Vec<&str> = doc["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(tags, ["notifications", "passes", "templates", "tokens"]);
+    // updatePass names no group: it is in the API's default, `passes`.
+    let update = &doc["paths"]["/api/open/alipay/v1/ipass/pass/manage/updatePass"]["post"];
+    assert_eq!(update["tags"], serde_json::json!(["passes"]));
+    let detail = &doc["paths"]["/api/open/alipay/v1/ipass/template/manage/detail"]["post"];
+    assert_eq!(detail["tags"], serde_json::json!(["templates"]));
+    assert_eq!(
+        doc["webhooks"]["pointsBillNotify"]["post"]["tags"],
+        serde_json::json!(["notifications"])
+    );
+}
+
+#[test]
 fn every_reference_resolves() {
     let doc = document();
     let mut refs = Vec::new();

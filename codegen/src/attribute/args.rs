@@ -116,6 +116,7 @@ pub(super) fn read_endpoint(
         direction: None,
         idempotency,
         resolve_unknown_with: None,
+        group: None,
         result_codes: args.codes,
         result_code_table: None,
     };

@@ -106,6 +106,22 @@ pub struct ApiSpec {
     /// The protocol headers.
     #[serde(default)]
     pub headers: HeadersSpec,
+    /// Endpoint groups: the generated crate compiles each behind a cargo feature of its name.
+    #[serde(default)]
+    pub groups: Vec<GroupSpec>,
+    /// The group of an endpoint that names none.
+    #[serde(default)]
+    pub default_group: Option<Located<String>>,
+}
+
+/// One endpoint group.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupSpec {
+    /// The group's name, which is also its cargo feature's, such as `passes`.
+    pub name: Located<String>,
+    /// What its endpoints do: the feature's docs.
+    pub description: String,
 }
 
 /// The protocol headers, by where they appear.
@@ -221,6 +237,9 @@ pub struct EndpointSpec {
     /// The endpoint that tells the outcome of a call whose outcome is unknown.
     #[serde(default)]
     pub resolve_unknown_with: Option<Located<String>>,
+    /// The endpoint group (`api.groups`); `api.default_group` when absent.
+    #[serde(default)]
+    pub group: Option<Located<String>>,
     /// The documented result codes.
     #[serde(default)]
     pub result_codes: Option<Located<Vec<ResultCodeSpec>>>,

@@ -27,6 +27,7 @@ pub(super) fn lib_rs(api: &Api, options: &EmitOptions) -> TokenStream {
         "Generated from `spec/` by `alipayhk-codegen`; every type below mirrors the spec, and the runtime items are re-exported so this crate is the only dependency you need.".to_owned(),
         "Modules: one per endpoint, named after it; `types` for types several endpoints share; `headers` for the protocol's header names. With the `server` feature, `platform` is the AlipayHK side of the API (an `Api` trait and a router, for the local gateway and tests) and `webhooks` the notifications AlipayHK sends to you; \"server\" itself names only the runtime's serving side.".to_owned(),
     ]));
+    text.push_str(&groups_table(api));
     if !api.doc_sources.is_empty() {
         text.push_str(
             "\n\n# Sources\n\nThe AlipayHK pages the spec was written from. Every field, value, constraint, rule and result code cites one of them, \
@@ -82,11 +83,13 @@ pub(super) fn lib_rs(api: &Api, options: &EmitOptions) -> TokenStream {
         names.extend(endpoint.types.keys().cloned());
         names.sort();
         let names = names.iter().map(|n| format_ident!("{}", n));
+        let gate = super::endpoint::group_gate(endpoint);
         quote! {
+            #gate
             #[doc(alias = #alias)]
             #[rustfmt::skip]
             pub mod #module;
-            #(#[doc(inline)] pub use #module::#names;)*
+            #(#gate #[doc(inline)] pub use #module::#names;)*
         }
     });
     let webhooks = api
@@ -127,6 +130,32 @@ pub(super) fn lib_rs(api: &Api, options: &EmitOptions) -> TokenStream {
         #shared
         #(#modules)*
     }
+}
+
+/// The crate docs' table of endpoint groups: which feature compiles which endpoints.
+fn groups_table(api: &Api) -> String {
+    if api.groups.is_empty() {
+        return String::new();
+    }
+    let mut text = format!(
+        "\n\n# Endpoint groups\n\nEach group of endpoints compiles behind a cargo feature of its name, and `{}` (a default feature) turns them all on. An application that calls only some can leave the rest out: `default-features = false, features = [\"client\", \"aws-lc\", \"<group>\"]`. Shared types compile in every build.\n\n| feature | endpoints | |\n|---|---|---|",
+        crate::model::ALL_ENDPOINTS
+    );
+    for group in api.groups.values() {
+        let names: Vec<String> = api
+            .endpoints
+            .values()
+            .filter(|e| e.group.as_ref() == Some(&group.name))
+            .map(|e| format!("[`{}`]({}::{})", e.name, e.module, e.request.name))
+            .collect();
+        text.push_str(&format!(
+            "\n| `{}` | {} | {} |",
+            group.name,
+            names.join(", "),
+            group.description.replace('\n', " ")
+        ));
+    }
+    text
 }
 
 /// The headers whose names the runtime owns (`runtime::wire`): the generated constants refer

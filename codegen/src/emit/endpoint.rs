@@ -10,6 +10,30 @@ use super::type_paths::{Site, path_type};
 use super::{EmitOptions, docs};
 use crate::model::{Api, EndpointDef, Flow, Method, ResultCodes, TypeDef};
 
+/// `#[cfg(feature = "<group>")]` for an endpoint in a group: what keeps its module, its
+/// re-exports and its server methods out of a build without that feature.
+pub(super) fn group_gate(endpoint: &EndpointDef) -> Option<TokenStream> {
+    endpoint
+        .group
+        .as_ref()
+        .map(|group| quote!(#[cfg(feature = #group)]))
+}
+
+/// `#[cfg(any(feature = "<group>", ...))]` over the groups of `endpoints`, for what only
+/// their routes use; `None` when one of them is in no group (it is always compiled).
+pub(super) fn any_group_gate<'a>(
+    endpoints: impl Iterator<Item = &'a EndpointDef>,
+) -> Option<TokenStream> {
+    let mut groups = std::collections::BTreeSet::new();
+    for endpoint in endpoints {
+        groups.insert(endpoint.group.as_ref()?);
+    }
+    Some(match groups.len() {
+        1 => quote!(#[cfg(feature = #(#groups)*)]),
+        _ => quote!(#[cfg(any(#(feature = #groups),*))]),
+    })
+}
+
 /// The whole module file of an endpoint.
 pub(super) fn module_file(api: &Api, endpoint: &EndpointDef, options: &EmitOptions) -> TokenStream {
     let doc = docs::inner(&module_doc(api, endpoint));

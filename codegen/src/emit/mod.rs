@@ -7,6 +7,7 @@ mod docs;
 mod endpoint;
 mod enums;
 mod example;
+mod features;
 mod identifier;
 mod object;
 mod platform;
@@ -25,6 +26,7 @@ use crate::model::{Api, EndpointDef, Flow};
 
 pub use crate_root::shared_items;
 pub use endpoint::endpoint_items;
+pub use features::{FEATURES_BEGIN, FEATURES_END, features_block};
 
 /// Where generated code finds the runtime crate.
 #[derive(Clone)]

@@ -18,12 +18,15 @@ pub(super) fn platform_rs(api: &Api, options: &EmitOptions) -> TokenStream {
     let outbound = || api.endpoints.values().filter(|e| e.flow == Flow::Outbound);
     let methods = outbound().map(|e| method(e, options));
     let routes = outbound().map(|e| route(e, options));
+    let imports_gate = super::endpoint::any_group_gate(outbound());
     quote! {
         #doc
         use std::sync::Arc;
 
-        use #rt::server::axum::{self, extract::State, routing};
-        use #rt::server::{ServerConfig, Verified};
+        use #rt::server::ServerConfig;
+        use #rt::server::axum;
+        #imports_gate
+        use #rt::server::{Verified, axum::extract::State, axum::routing};
 
         /// One method per endpoint. Each answers `UN_SUPPORT_BUSINESS` (F) until implemented;
         /// a request reaches a method only after its signature verified and it validated.
@@ -35,8 +38,9 @@ pub(super) fn platform_rs(api: &Api, options: &EmitOptions) -> TokenStream {
         /// with `config`: requests are checked (client id, time, signature) and decrypted before
         /// a method sees them, and answers are signed. Other paths answer `NO_INTERFACE_DEF`.
         pub fn router<A: Api>(api: Arc<A>, config: ServerConfig) -> axum::Router {
-            let routes = axum::Router::new()
-                #(#routes)*
+            let routes = axum::Router::new();
+            #(#routes)*
+            let routes = routes
                 .fallback(#rt::server::unknown_path)
                 .with_state(api);
             #rt::server::verified(routes, Arc::new(config))
@@ -56,8 +60,10 @@ pub(super) fn method(endpoint: &EndpointDef, options: &EmitOptions) -> TokenStre
         endpoint.path,
         endpoint.summary.trim_end_matches('.')
     ));
+    let gate = super::endpoint::group_gate(endpoint);
     quote! {
         #doc
+        #gate
         fn #ident(
             &self,
             _request: crate::#request,
@@ -73,13 +79,16 @@ fn route(endpoint: &EndpointDef, options: &EmitOptions) -> TokenStream {
     let request = format_ident!("{}", endpoint.request.name);
     let result_field = result_field(endpoint);
     let method = format_ident!("{}", endpoint.method.as_str().to_lowercase());
+    let gate = super::endpoint::group_gate(endpoint);
+    // One statement per route, so a group's feature can leave its routes out.
     quote! {
-        .route(
+        #gate
+        let routes = routes.route(
             <crate::#request as #rt::Endpoint>::PATH,
             routing::#method(|State(api): State<Arc<A>>, request: Verified| async move {
                 #rt::server::handle::<crate::#request, _, _>(request, #result_field, |request| api.#ident(request)).await
             }),
-        )
+        );
     }
 }
 

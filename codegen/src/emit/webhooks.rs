@@ -17,13 +17,16 @@ pub(super) fn webhooks_rs(api: &Api, options: &EmitOptions) -> TokenStream {
     let inbound = || api.endpoints.values().filter(|e| e.flow == Flow::Inbound);
     let methods = inbound().map(|e| method(e, options));
     let routes = inbound().map(|e| route(e, options));
+    let imports_gate = super::endpoint::any_group_gate(inbound());
     quote! {
         #doc
         use std::sync::Arc;
 
         use #rt::notifications::NotificationStore;
-        use #rt::server::axum::{self, extract::State, routing};
-        use #rt::server::{ServerConfig, Verified};
+        use #rt::server::ServerConfig;
+        use #rt::server::axum;
+        #imports_gate
+        use #rt::server::{Verified, axum::extract::State, axum::routing};
 
         /// One method per notification. Each answers `UN_SUPPORT_BUSINESS` (F) until
         /// implemented; a notification reaches a method only after AlipayHK's signature
@@ -41,8 +44,9 @@ pub(super) fn webhooks_rs(api: &Api, options: &EmitOptions) -> TokenStream {
             config: ServerConfig,
         ) -> axum::Router {
             let retention = store.retention();
-            let routes = axum::Router::new()
-                #(#routes)*
+            let routes = axum::Router::new();
+            #(#routes)*
+            let routes = routes
                 .fallback(#rt::server::unknown_path)
                 .with_state((webhooks, store));
             #rt::notifications::verified(routes, config, retention)
@@ -56,8 +60,11 @@ fn route(endpoint: &EndpointDef, options: &EmitOptions) -> TokenStream {
     let request = format_ident!("{}", endpoint.request.name);
     let result_field = result_field(endpoint);
     let method = format_ident!("{}", endpoint.method.as_str().to_lowercase());
+    let gate = super::endpoint::group_gate(endpoint);
+    // One statement per route, so a group's feature can leave its routes out.
     quote! {
-        .route(
+        #gate
+        let routes = routes.route(
             <crate::#request as #rt::Endpoint>::PATH,
             routing::#method(|State((webhooks, store)): State<(Arc<W>, Arc<S>)>, notification: Verified| async move {
                 #rt::notifications::handle_notification::<crate::#request, _, _, _>(
@@ -68,6 +75,6 @@ fn route(endpoint: &EndpointDef, options: &EmitOptions) -> TokenStream {
                 )
                 .await
             }),
-        )
+        );
     }
 }

@@ -61,6 +61,9 @@ pub(super) fn endpoint_yaml(
     }
     let _ = writeln!(out, "  method: {}", route.method);
     let _ = writeln!(out, "  path: {}", route.path);
+    if let Some(group) = &options.group {
+        let _ = writeln!(out, "  group: {group}");
+    }
     let _ = writeln!(
         out,
         "  summary: {}  # line {}",

@@ -57,6 +57,9 @@ pub struct ImportOptions {
     pub source_id: String,
     /// The page's address, for `docs_url` and the `sources:` entry.
     pub url: Option<String>,
+    /// The endpoint group (`api.groups`); a page does not say, and without one the endpoint
+    /// joins `api.default_group`.
+    pub group: Option<String>,
 }
 
 /// An imported page: the endpoint file, and the lines that map to no item.

@@ -38,6 +38,7 @@ pub fn build(sources: &SpecSources) -> Result<Api, SpecErrors> {
         report.error(&api_doc.api.name, "api.name", "must not be empty");
     }
     let headers = build_headers(&mut report, &api_doc.api.headers);
+    let (groups, default_group) = super::groups::build_groups(&mut report, &api_doc.api);
     if let Some(name) = &api_doc.api.crate_name
         && syn::parse_str::<syn::Ident>(&name.value).is_err()
     {
@@ -175,6 +176,15 @@ pub fn build(sources: &SpecSources) -> Result<Api, SpecErrors> {
         }
     }
 
+    super::groups::assign_groups(
+        &mut errors,
+        &doc_sources,
+        sources,
+        &groups,
+        default_group.as_deref(),
+        &mut endpoints,
+    );
+
     if !errors.is_empty() {
         return Err(SpecErrors(errors));
     }
@@ -194,6 +204,7 @@ pub fn build(sources: &SpecSources) -> Result<Api, SpecErrors> {
         shared_types,
         result_code_tables: tables,
         endpoints,
+        groups,
         doc_sources,
         source: api_source.clone(),
     };
@@ -376,6 +387,8 @@ pub(super) fn build_endpoint(
         flow,
         idempotency,
         resolve_unknown_with: spec.resolve_unknown_with.as_ref().map(|q| q.value.clone()),
+        // Assigned once every endpoint is read (`groups::assign_groups`).
+        group: None,
         module: module_name(name),
         method: method?,
         path: spec.path.value.clone(),

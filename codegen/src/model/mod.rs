@@ -12,6 +12,7 @@ mod build;
 mod citations;
 mod field_keys;
 mod fields;
+mod groups;
 mod names;
 mod provenance;
 mod reach;
@@ -26,6 +27,7 @@ mod type_space;
 use std::collections::BTreeMap;
 
 pub use build::build;
+pub use groups::{ALL_ENDPOINTS, Group};
 pub use names::{is_lower_camel, is_pascal, rust_field_ident_name, variant_name};
 pub use provenance::{DocSource, Limit, Provenance};
 pub use shared_types::{IdentifierDef, Transition};
@@ -64,6 +66,8 @@ pub struct Api {
     pub result_code_tables: BTreeMap<String, ResultCodeSet>,
     /// Endpoints, by name.
     pub endpoints: BTreeMap<String, EndpointDef>,
+    /// Endpoint groups, each a cargo feature of the generated crate, by name.
+    pub groups: BTreeMap<String, Group>,
     /// The documentation pages items cite, by id.
     pub doc_sources: BTreeMap<String, DocSource>,
     /// `api.yaml`.
@@ -146,6 +150,8 @@ pub struct EndpointDef {
     pub idempotency: Option<Idempotency>,
     /// The endpoint that tells the outcome of a call whose outcome is unknown.
     pub resolve_unknown_with: Option<String>,
+    /// The group (and cargo feature) it is compiled under; `None` when the API has none.
+    pub group: Option<String>,
     /// The module name, such as `update_pass`.
     pub module: String,
     /// The HTTP method.

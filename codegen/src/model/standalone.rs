@@ -107,6 +107,7 @@ fn alone_api(name: &str, source: &SourceFile) -> Api {
         shared_types: BTreeMap::new(),
         result_code_tables: BTreeMap::new(),
         endpoints: BTreeMap::new(),
+        groups: BTreeMap::new(),
         doc_sources: BTreeMap::new(),
         source: source.clone(),
     }

@@ -6,8 +6,9 @@
 //! The AlipayHK (platform) side of the API, for the local gateway and for tests: implement [`Api`] with the behaviour you want and serve [`router`], which verifies every request's signature and signs every answer.
 
 use std::sync::Arc;
-use alipayhk_runtime::server::axum::{self, extract::State, routing};
-use alipayhk_runtime::server::{ServerConfig, Verified};
+use alipayhk_runtime::server::ServerConfig;
+use alipayhk_runtime::server::axum;
+use alipayhk_runtime::server::{Verified, axum::extract::State, axum::routing};
 
 /// One method per endpoint. Each answers `UN_SUPPORT_BUSINESS` (F) until implemented;
 /// a request reaches a method only after its signature verified and it validated.
@@ -27,7 +28,8 @@ pub trait Api: Send + Sync + 'static {
 /// with `config`: requests are checked (client id, time, signature) and decrypted before
 /// a method sees them, and answers are signed. Other paths answer `NO_INTERFACE_DEF`.
 pub fn router<A: Api>(api: Arc<A>, config: ServerConfig) -> axum::Router {
-    let routes = axum::Router::new()
+    let routes = axum::Router::new();
+    let routes = routes
         .route(
             <crate::PlaceOrderRequest as alipayhk_runtime::Endpoint>::PATH,
             routing::post(|State(api): State<Arc<A>>, request: Verified| async move {
@@ -38,8 +40,7 @@ pub fn router<A: Api>(api: Arc<A>, config: ServerConfig) -> axum::Router {
                 >(request, "result", |request| api.place_order(request))
                     .await
             }),
-        )
-        .fallback(alipayhk_runtime::server::unknown_path)
-        .with_state(api);
+        );
+    let routes = routes.fallback(alipayhk_runtime::server::unknown_path).with_state(api);
     alipayhk_runtime::server::verified(routes, Arc::new(config))
 }

@@ -1,0 +1,186 @@
+//! Endpoint groups: the generated crate compiles each group's endpoints behind a cargo feature
+//! of the group's name, so a merchant who calls only passes does not compile templates.
+//!
+//! Group names become feature names next to the crate's own features, so they are checked
+//! against those; and an endpoint that resolves another's unknown outcome must be in its
+//! group, or turning one feature off would leave a dangling reference.
+
+use std::collections::BTreeMap;
+
+use super::report::Reporter;
+use super::{EndpointDef, provenance::DocSource};
+use crate::document::SpecSources;
+use crate::document::raw::{ApiSpec, Located};
+use crate::error::SpecError;
+
+/// The features the generated crate declares by hand (see `generated/Cargo.toml`), plus the
+/// one that turns every group on; a group cannot take these names.
+const RESERVED: &[&str] = &[
+    "default",
+    "client",
+    "aws-lc",
+    "rust-crypto",
+    "server",
+    "webhooks",
+    "sqlite",
+    "macros",
+    ALL_ENDPOINTS,
+];
+
+/// The feature that turns every group on (and is in the crate's default features).
+pub const ALL_ENDPOINTS: &str = "all-endpoints";
+
+/// One endpoint group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    /// Its name, which is also its cargo feature's, such as `passes`.
+    pub name: String,
+    /// What its endpoints do: the feature's docs.
+    pub description: String,
+}
+
+/// Checks `api.groups` and `api.default_group`; returns the groups by name and the default.
+pub(super) fn build_groups(
+    report: &mut Reporter,
+    api: &ApiSpec,
+) -> (BTreeMap<String, Group>, Option<String>) {
+    let mut groups = BTreeMap::new();
+    for (index, spec) in api.groups.iter().enumerate() {
+        let name = &spec.name.value;
+        let field = format!("api.groups[{index}].name");
+        if !is_feature_name(name) {
+            report.error(
+                &spec.name,
+                &field,
+                "a group name is a cargo feature name: lowercase letters, digits and `-`, starting with a letter, such as `passes`",
+            );
+        } else if RESERVED.contains(&name.as_str()) {
+            report.error(
+                &spec.name,
+                &field,
+                format!("`{name}` is one of the crate's own features; name the group after its endpoints"),
+            );
+        } else if groups.contains_key(name) {
+            report.error(
+                &spec.name,
+                &field,
+                format!("group `{name}` is declared twice"),
+            );
+        } else {
+            groups.insert(
+                name.clone(),
+                Group {
+                    name: name.clone(),
+                    description: spec.description.trim().to_owned(),
+                },
+            );
+        }
+    }
+    let default = api.default_group.as_ref().and_then(|default| {
+        known(report, &groups, default, "api.default_group").then(|| default.value.clone())
+    });
+    (groups, default)
+}
+
+/// Puts every endpoint in its group, reporting an unknown group, an endpoint without one when
+/// the API has groups but no default, and a `resolve_unknown_with` across groups.
+pub(super) fn assign_groups(
+    errors: &mut Vec<SpecError>,
+    doc_sources: &BTreeMap<String, DocSource>,
+    sources: &SpecSources,
+    groups: &BTreeMap<String, Group>,
+    default: Option<&str>,
+    endpoints: &mut BTreeMap<String, EndpointDef>,
+) {
+    if groups.is_empty() && default.is_none() {
+        for (source, doc) in &sources.endpoints {
+            if let Some(group) = &doc.endpoint.group {
+                let mut report = Reporter::without_provenance(&source.path, errors, doc_sources);
+                report.error(
+                    group,
+                    "endpoint.group",
+                    "the API declares no groups (`api.groups` in api.yaml)",
+                );
+            }
+        }
+        return;
+    }
+    for (source, doc) in &sources.endpoints {
+        let mut report = Reporter::without_provenance(&source.path, errors, doc_sources);
+        let spec = &doc.endpoint;
+        let group = match &spec.group {
+            Some(group) => {
+                known(&mut report, groups, group, "endpoint.group").then(|| group.value.clone())
+            }
+            None if default.is_some() => default.map(str::to_owned),
+            None => {
+                report.error(
+                    &spec.name,
+                    "endpoint.group",
+                    "the API has groups and no `api.default_group`: name this endpoint's `group`",
+                );
+                None
+            }
+        };
+        if let Some(endpoint) = endpoints.get_mut(&spec.name.value) {
+            endpoint.group = group;
+        }
+    }
+    for (source, doc) in &sources.endpoints {
+        let spec = &doc.endpoint;
+        let (Some(endpoint), Some(query)) =
+            (endpoints.get(&spec.name.value), &spec.resolve_unknown_with)
+        else {
+            continue;
+        };
+        let Some(resolver) = endpoints.get(&query.value) else {
+            continue;
+        };
+        if endpoint.group.is_some() && resolver.group.is_some() && endpoint.group != resolver.group
+        {
+            let mut report = Reporter::without_provenance(&source.path, errors, doc_sources);
+            report.error(
+                query,
+                "endpoint.resolve_unknown_with",
+                format!(
+                    "`{}` is in group `{}` and this endpoint in `{}`: an endpoint and the one that resolves its unknown outcomes share a group, so one feature turns on both",
+                    resolver.name,
+                    resolver.group.as_deref().unwrap_or_default(),
+                    endpoint.group.as_deref().unwrap_or_default(),
+                ),
+            );
+        }
+    }
+}
+
+/// Whether `name` names a declared group; reports it when not.
+fn known(
+    report: &mut Reporter,
+    groups: &BTreeMap<String, Group>,
+    name: &Located<String>,
+    field: &str,
+) -> bool {
+    if groups.contains_key(&name.value) {
+        return true;
+    }
+    let declared: Vec<&str> = groups.keys().map(String::as_str).collect();
+    let expected = if declared.is_empty() {
+        "the API declares no groups (`api.groups`)".to_owned()
+    } else {
+        format!("expected one of: {}", declared.join(", "))
+    };
+    report.error(
+        name,
+        field,
+        format!("unknown group `{}`, {expected}", name.value),
+    );
+    false
+}
+
+/// A name cargo accepts as a feature and reads well in `features = [...]`.
+fn is_feature_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !name.ends_with('-')
+}
