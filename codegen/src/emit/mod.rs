@@ -69,84 +69,104 @@ pub type GeneratedFiles = BTreeMap<String, String>;
 /// Generates the whole client crate source (`lib.rs`, `headers.rs`, `types.rs`, one module
 /// per endpoint).
 pub fn generate(api: &Api, options: &EmitOptions) -> Result<GeneratedFiles, CodegenError> {
-    let mut files = GeneratedFiles::new();
-    let all_sources = api.spec_files();
-    files.insert(
-        "lib.rs".into(),
-        render("lib.rs", &all_sources, crate_root::lib_rs(api, options))?,
-    );
-    files.insert(
-        "headers.rs".into(),
-        render(
-            "headers.rs",
-            &[&api.source],
-            crate_root::headers_rs(api, options),
-        )?,
-    );
+    // The crate-wide files first: they grow with the spec too (a module, re-exports and a
+    // route per endpoint), and a worker that takes one early does not finish last.
+    let mut jobs = vec![Job::Lib, Job::Platform, Job::Headers];
     if api.has_shared_items() {
-        files.insert(
-            "types.rs".into(),
-            render(
-                "types.rs",
-                &[&api.source],
-                crate_root::types_rs(api, options),
-            )?,
-        );
+        jobs.push(Job::Types);
     }
-    files.insert(
-        "platform.rs".into(),
-        render(
-            "platform.rs",
-            &all_sources,
-            platform::platform_rs(api, options),
-        )?,
-    );
     if api.endpoints.values().any(|e| e.flow == Flow::Inbound) {
-        files.insert(
-            "webhooks.rs".into(),
-            render(
-                "webhooks.rs",
-                &all_sources,
-                webhooks::webhooks_rs(api, options),
-            )?,
-        );
+        jobs.push(Job::Webhooks);
     }
-    files.extend(endpoint_files(api, options)?);
-    Ok(files)
+    jobs.extend(api.endpoints.values().map(Job::Endpoint));
+    render_all(api, options, &jobs)
 }
 
-/// One module file per endpoint, rendered on every core: the files are independent, and
-/// parsing and printing them is most of a large spec's generation time. Token streams are not
-/// `Send`, so each thread builds its own options and tokens and hands back only text; the map
-/// they are collected into keeps the output order, so it is the same bytes on any machine.
-fn endpoint_files(api: &Api, options: &EmitOptions) -> Result<GeneratedFiles, CodegenError> {
-    let endpoints: Vec<&EndpointDef> = api.endpoints.values().collect();
+/// One generated file.
+enum Job<'a> {
+    Lib,
+    Headers,
+    Types,
+    Platform,
+    Webhooks,
+    Endpoint(&'a EndpointDef),
+}
+
+impl Job<'_> {
+    /// The file's name and text.
+    fn render(&self, api: &Api, options: &EmitOptions) -> Result<(String, String), CodegenError> {
+        let all_sources = || api.spec_files();
+        let (name, sources, tokens) = match self {
+            Self::Lib => (
+                "lib.rs".to_owned(),
+                all_sources(),
+                crate_root::lib_rs(api, options),
+            ),
+            Self::Headers => (
+                "headers.rs".to_owned(),
+                vec![&api.source],
+                crate_root::headers_rs(api, options),
+            ),
+            Self::Types => (
+                "types.rs".to_owned(),
+                vec![&api.source],
+                crate_root::types_rs(api, options),
+            ),
+            Self::Platform => (
+                "platform.rs".to_owned(),
+                all_sources(),
+                platform::platform_rs(api, options),
+            ),
+            Self::Webhooks => (
+                "webhooks.rs".to_owned(),
+                all_sources(),
+                webhooks::webhooks_rs(api, options),
+            ),
+            Self::Endpoint(endpoint) => (
+                format!("{}.rs", endpoint.module),
+                vec![&endpoint.source],
+                endpoint::module_file(api, endpoint, options),
+            ),
+        };
+        let text = render(&name, &sources, tokens)?;
+        Ok((name, text))
+    }
+}
+
+/// Renders every job on every core: the files are independent, and building, parsing and
+/// printing their tokens is nearly all of a large spec's generation time. Each worker takes
+/// the next job until none is left, so one large file does not hold the others up. Token
+/// streams are not `Send`, so each worker builds its own options and tokens and hands back
+/// only text; the map the files are collected into keeps the output order, so it is the same
+/// bytes on any machine.
+fn render_all(
+    api: &Api,
+    options: &EmitOptions,
+    jobs: &[Job],
+) -> Result<GeneratedFiles, CodegenError> {
     let threads = std::thread::available_parallelism()
         .map_or(1, usize::from)
-        .min(endpoints.len().div_ceil(16).max(1));
+        .min(jobs.len().div_ceil(16).max(1));
     let runtime = options.runtime.to_token_stream().to_string();
-    let serde_crate = options.serde_crate.clone();
-    let chunks: Vec<&[&EndpointDef]> = endpoints
-        .chunks(endpoints.len().div_ceil(threads).max(1))
-        .collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
     std::thread::scope(|scope| {
-        let workers: Vec<_> = chunks
-            .into_iter()
-            .map(|chunk| {
-                let (runtime, serde_crate) = (runtime.clone(), serde_crate.clone());
-                scope.spawn(move || {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                let (runtime, serde_crate) = (runtime.clone(), options.serde_crate.clone());
+                let next = &next;
+                scope.spawn(move || -> Result<Vec<(String, String)>, CodegenError> {
                     let options = EmitOptions {
                         runtime: runtime_path(&runtime),
                         serde_crate,
                     };
-                    chunk
-                        .iter()
-                        .map(|endpoint| {
-                            let file = format!("{}.rs", endpoint.module);
-                            let tokens = endpoint::module_file(api, endpoint, &options);
-                            render(&file, &[&endpoint.source], tokens).map(|text| (file, text))
-                        })
-                        .collect::<Result<Vec<_>, CodegenError>>()
+                    let mut files = Vec::new();
+                    loop {
+                        let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(job) = jobs.get(index) else {
+                            return Ok(files);
+                        };
+                        files.push(job.render(api, &options)?);
+                    }
                 })
             })
             .collect();
