@@ -29,7 +29,11 @@ pub fn features_block(api: &Api) -> String {
         for line in group.description.lines() {
             block.push_str(&format!("## {}\n", line.trim_end()).replace("## \n", "##\n"));
         }
-        block.push_str(&format!("## Endpoints: {}.\n", endpoints.join(", ")));
+        if endpoints.is_empty() {
+            block.push_str("## No endpoints yet.\n");
+        } else {
+            block.push_str(&format!("## Endpoints: {}.\n", endpoints.join(", ")));
+        }
         block.push_str(&format!("{} = []\n", group.name));
     }
     block.push_str(FEATURES_END);

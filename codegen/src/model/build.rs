@@ -181,7 +181,7 @@ pub fn build(sources: &SpecSources) -> Result<Api, SpecErrors> {
         &doc_sources,
         sources,
         &groups,
-        default_group.as_deref(),
+        &default_group,
         &mut endpoints,
     );
 

@@ -39,11 +39,21 @@ pub struct Group {
     pub description: String,
 }
 
+/// `api.default_group`, once checked.
+pub(super) enum DefaultGroup {
+    /// Not given.
+    Absent,
+    /// A declared group.
+    Known(String),
+    /// Given, but no declared group (already reported).
+    Unknown,
+}
+
 /// Checks `api.groups` and `api.default_group`; returns the groups by name and the default.
 pub(super) fn build_groups(
     report: &mut Reporter,
     api: &ApiSpec,
-) -> (BTreeMap<String, Group>, Option<String>) {
+) -> (BTreeMap<String, Group>, DefaultGroup) {
     let mut groups = BTreeMap::new();
     for (index, spec) in api.groups.iter().enumerate() {
         let name = &spec.name.value;
@@ -76,9 +86,13 @@ pub(super) fn build_groups(
             );
         }
     }
-    let default = api.default_group.as_ref().and_then(|default| {
-        known(report, &groups, default, "api.default_group").then(|| default.value.clone())
-    });
+    let default = match &api.default_group {
+        None => DefaultGroup::Absent,
+        Some(name) if known(report, &groups, name, "api.default_group") => {
+            DefaultGroup::Known(name.value.clone())
+        }
+        Some(_) => DefaultGroup::Unknown,
+    };
     (groups, default)
 }
 
@@ -89,10 +103,10 @@ pub(super) fn assign_groups(
     doc_sources: &BTreeMap<String, DocSource>,
     sources: &SpecSources,
     groups: &BTreeMap<String, Group>,
-    default: Option<&str>,
+    default: &DefaultGroup,
     endpoints: &mut BTreeMap<String, EndpointDef>,
 ) {
-    if groups.is_empty() && default.is_none() {
+    if groups.is_empty() && matches!(default, DefaultGroup::Absent) {
         for (source, doc) in &sources.endpoints {
             if let Some(group) = &doc.endpoint.group {
                 let mut report = Reporter::without_provenance(&source.path, errors, doc_sources);
@@ -112,15 +126,19 @@ pub(super) fn assign_groups(
             Some(group) => {
                 known(&mut report, groups, group, "endpoint.group").then(|| group.value.clone())
             }
-            None if default.is_some() => default.map(str::to_owned),
-            None => {
-                report.error(
-                    &spec.name,
-                    "endpoint.group",
-                    "the API has groups and no `api.default_group`: name this endpoint's `group`",
-                );
-                None
-            }
+            None => match default {
+                DefaultGroup::Known(group) => Some(group.clone()),
+                // Its mistake is reported once, at `api.default_group`.
+                DefaultGroup::Unknown => None,
+                DefaultGroup::Absent => {
+                    report.error(
+                        &spec.name,
+                        "endpoint.group",
+                        "the API has groups and no `api.default_group`: name this endpoint's `group`",
+                    );
+                    None
+                }
+            },
         };
         if let Some(endpoint) = endpoints.get_mut(&spec.name.value) {
             endpoint.group = group;
