@@ -40,15 +40,47 @@ pub fn load_dir(dir: &Path) -> Result<SpecSources, CodegenError> {
     let mut errors = Vec::new();
     let api = parse_file::<ApiDocument>(dir, &api_path, &mut errors)?;
     let mut endpoints = Vec::new();
-    for path in &endpoint_paths {
-        if let Some(doc) = parse_file::<EndpointDocument>(dir, path, &mut errors)? {
-            endpoints.push(doc);
-        }
+    for (parsed, chunk_errors) in parse_endpoints(dir, &endpoint_paths)? {
+        endpoints.extend(parsed);
+        errors.extend(chunk_errors);
     }
     match api {
         Some(api) if errors.is_empty() => Ok(SpecSources { api, endpoints }),
         _ => Err(SpecErrors(errors).into()),
     }
+}
+
+/// What one worker parsed: the endpoint files, and the mistakes of those that did not parse.
+type Parsed = (Vec<(SourceFile, EndpointDocument)>, Vec<SpecError>);
+
+/// Parses the endpoint files on every core, in contiguous runs that are joined back in order,
+/// so the files and their errors come out in path order whatever the machine.
+fn parse_endpoints(dir: &Path, paths: &[std::path::PathBuf]) -> Result<Vec<Parsed>, CodegenError> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(paths.len().div_ceil(64).max(1));
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = paths
+            .chunks(paths.len().div_ceil(threads).max(1))
+            .map(|chunk| {
+                scope.spawn(move || -> Result<Parsed, CodegenError> {
+                    let (mut parsed, mut errors) = (Vec::new(), Vec::new());
+                    for path in chunk {
+                        parsed.extend(parse_file::<EndpointDocument>(dir, path, &mut errors)?);
+                    }
+                    Ok((parsed, errors))
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|worker| {
+                worker
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
 }
 
 fn parse_file<T: DeserializeOwned>(
