@@ -61,12 +61,7 @@ pub fn write(out: &Path, files: &GeneratedFiles) -> Result<(), CodegenError> {
         if fs::read_to_string(&target).is_ok_and(|existing| &existing == content) {
             continue;
         }
-        let temp = out.join(format!(".{name}.tmp"));
-        let mut file = fs::File::create(&temp).map_err(|e| io("creating", &temp, e))?;
-        file.write_all(content.as_bytes())
-            .and_then(|()| file.sync_all())
-            .map_err(|e| io("writing", &temp, e))?;
-        fs::rename(&temp, &target).map_err(|e| io("renaming into", &target, e))?;
+        write_atomically(&target, content)?;
     }
     for name in generated_on_disk(out)? {
         if !files.contains_key(&name) {
@@ -75,6 +70,21 @@ pub fn write(out: &Path, files: &GeneratedFiles) -> Result<(), CodegenError> {
         }
     }
     Ok(())
+}
+
+/// Writes `content` to a temporary file beside `target` and renames it into place, so a
+/// reader (or an interrupted run) sees the old file or the new one, never half of one.
+fn write_atomically(target: &Path, content: &str) -> Result<(), CodegenError> {
+    let name = target
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("file");
+    let temp = target.with_file_name(format!(".{name}.tmp"));
+    let mut file = fs::File::create(&temp).map_err(|e| io("creating", &temp, e))?;
+    file.write_all(content.as_bytes())
+        .and_then(|()| file.sync_all())
+        .map_err(|e| io("writing", &temp, e))?;
+    fs::rename(&temp, target).map_err(|e| io("renaming into", target, e))
 }
 
 /// `manifest` with its group-feature block (from the begin marker's line to the end marker's)
@@ -127,8 +137,7 @@ pub fn features_drift(
 /// Brings the group features of the manifest beside `out` up to date (see [`features_drift`]).
 pub fn write_features(out: &Path, block: &str, has_groups: bool) -> Result<(), CodegenError> {
     if let Some((_, wanted)) = features_drift(out, block, has_groups)? {
-        let path = manifest_of(out);
-        fs::write(&path, wanted).map_err(|e| io("writing", &path, e))?;
+        write_atomically(&manifest_of(out), &wanted)?;
     }
     Ok(())
 }
@@ -193,5 +202,14 @@ mod tests {
             "{error}"
         );
         assert!(error.contains("all-endpoints = [\"a\"]"), "{error}");
+
+        // With the markers in place, `generate` fills the block and `check` is then clean.
+        let manifest = format!("[features]\n{FEATURES_BEGIN}\n{FEATURES_END}\n");
+        fs::write(dir.path().join("Cargo.toml"), manifest).unwrap();
+        assert!(features_drift(&out, BLOCK, true).unwrap().is_some());
+        write_features(&out, BLOCK, true).unwrap();
+        let written = fs::read_to_string(dir.path().join("Cargo.toml")).unwrap();
+        assert_eq!(written, format!("[features]\n{BLOCK}"));
+        assert!(features_drift(&out, BLOCK, true).unwrap().is_none());
     }
 }
