@@ -31,12 +31,7 @@ fn check_prints_a_unified_diff_of_each_stale_file() {
         ),
     )
     .unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_alipayhk-codegen"))
-        .args(["check", "--spec", "spec", "--out"])
-        .arg(&out)
-        .current_dir(&root)
-        .output()
-        .unwrap();
+    let output = check(&root, &out);
     assert_eq!(output.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.starts_with("differs: update_pass.rs\n--- update_pass.rs (on disk)\n+++ update_pass.rs (from the spec)\n@@ "), "{stdout}");
@@ -54,12 +49,7 @@ fn check_prints_a_unified_diff_of_each_stale_file() {
     let text = fs::read_to_string(&manifest).unwrap();
     fs::write(&manifest, text.replacen("tokens = []\n", "", 1)).unwrap();
     fs::write(&file, text_of_spec(&root)).unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_alipayhk-codegen"))
-        .args(["check", "--spec", "spec", "--out"])
-        .arg(&out)
-        .current_dir(&root)
-        .output()
-        .unwrap();
+    let output = check(&root, &out);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(output.status.code(), Some(1), "{stdout}");
     assert!(
@@ -75,4 +65,14 @@ fn check_prints_a_unified_diff_of_each_stale_file() {
 /// updatePass's module as the spec generates it.
 fn text_of_spec(root: &Path) -> String {
     fs::read_to_string(root.join("generated/src/update_pass.rs")).unwrap()
+}
+
+/// Runs `alipayhk-codegen check` of the workspace's spec against `out`.
+fn check(root: &Path, out: &Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_alipayhk-codegen"))
+        .args(["check", "--spec", "spec", "--out"])
+        .arg(out)
+        .current_dir(root)
+        .output()
+        .unwrap()
 }

@@ -143,9 +143,7 @@ fn groups_table(api: &Api) -> String {
     );
     for group in api.groups.values() {
         let names: Vec<String> = api
-            .endpoints
-            .values()
-            .filter(|e| e.group.as_ref() == Some(&group.name))
+            .endpoints_in(&group.name)
             .map(|e| format!("[`{}`]({}::{})", e.name, e.module, e.request.name))
             .collect();
         text.push_str(&format!(

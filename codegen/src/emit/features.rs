@@ -21,9 +21,7 @@ pub fn features_block(api: &Api) -> String {
     block.push_str(&format!("{ALL_ENDPOINTS} = [{}]\n", names.join(", ")));
     for group in api.groups.values() {
         let endpoints: Vec<&str> = api
-            .endpoints
-            .values()
-            .filter(|e| e.group.as_ref() == Some(&group.name))
+            .endpoints_in(&group.name)
             .map(|e| e.name.as_str())
             .collect();
         for line in group.description.lines() {

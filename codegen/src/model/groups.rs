@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use super::report::Reporter;
-use super::{EndpointDef, provenance::DocSource};
+use super::{Api, EndpointDef, provenance::DocSource};
 use crate::document::SpecSources;
 use crate::document::raw::{ApiSpec, Located};
 use crate::error::SpecError;
@@ -37,6 +37,15 @@ pub struct Group {
     pub name: String,
     /// What its endpoints do: the feature's docs.
     pub description: String,
+}
+
+impl Api {
+    /// The endpoints in `group`, by name.
+    pub fn endpoints_in<'a>(&'a self, group: &'a str) -> impl Iterator<Item = &'a EndpointDef> {
+        self.endpoints
+            .values()
+            .filter(move |e| e.group.as_deref() == Some(group))
+    }
 }
 
 /// `api.default_group`, once checked.

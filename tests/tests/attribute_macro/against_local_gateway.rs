@@ -1,10 +1,7 @@
 //! A card update declared with the attribute, sent to the local gateway over loopback: the
 //! gateway verifies the signature exactly as AlipayHK would and routes by path.
 
-use std::time::Duration;
-
-use alipayhk::runtime::{Client, Error, PrivateKey, ResultInfo};
-use alipayhk_gateway::{GatewayConfig, start};
+use alipayhk::runtime::{Error, ResultInfo};
 
 /// Closes a membership card.
 #[alipayhk::endpoint(
@@ -39,22 +36,9 @@ pub struct CloseCardResponse {
 
 #[tokio::test(flavor = "current_thread")]
 async fn a_declared_endpoint_calls_the_local_gateway() {
-    let config = GatewayConfig::generated("MACRO_CLIENT").unwrap();
-    let merchant_pem = config
-        .merchant_key
-        .as_ref()
-        .unwrap()
-        .to_pkcs8_pem()
-        .to_string();
-    let gateway = start(config).await.unwrap();
-    let client = Client::builder()
-        .base_url(gateway.url())
-        .client_id("MACRO_CLIENT")
-        .merchant_key(PrivateKey::merchant(&merchant_pem).unwrap())
-        .platform_key(gateway.platform_public_key.clone())
-        .timeout(Duration::from_secs(5))
-        .build()
-        .unwrap();
+    // The shared fixture: a gateway with fresh keys and a client configured for it.
+    let fixture = crate::support::fixture().await;
+    let client = fixture.client();
     let close = |pass: &str| {
         CloseCardRequest::new(
             "2160120000000001",

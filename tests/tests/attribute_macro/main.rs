@@ -8,6 +8,8 @@ mod against_local_gateway;
 mod conditional_rules;
 mod nested_object;
 mod plain_serde_response;
+#[path = "../support/mod.rs"]
+mod support;
 mod update_pass;
 mod wire_names_and_values;
 
