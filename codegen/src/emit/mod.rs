@@ -96,7 +96,7 @@ impl Job<'_> {
     /// The file's name and text.
     fn render(&self, api: &Api, options: &EmitOptions) -> Result<(String, String), CodegenError> {
         let all_sources = || api.spec_files();
-        let (name, sources, tokens) = match self {
+        let ((name, sources, tokens), docs) = docs::held_back(|| match self {
             Self::Lib => (
                 "lib.rs".to_owned(),
                 all_sources(),
@@ -127,8 +127,8 @@ impl Job<'_> {
                 vec![&endpoint.source],
                 endpoint::module_file(api, endpoint, options),
             ),
-        };
-        let text = render(&name, &sources, tokens)?;
+        });
+        let text = render(&name, &sources, tokens, &docs)?;
         Ok((name, text))
     }
 }
@@ -181,11 +181,13 @@ fn render_all(
     })
 }
 
-/// Formats tokens as a file with a header naming its sources and their SHA-256.
+/// Formats tokens as a file with a header naming its sources and their SHA-256, and puts
+/// back the doc lines held back from the tokens.
 fn render(
     file: &str,
     sources: &[&SourceFile],
     tokens: TokenStream,
+    docs: &[Vec<String>],
 ) -> Result<String, CodegenError> {
     let parsed: syn::File = syn::parse2(tokens).map_err(|e| CodegenError::InvalidOutput {
         file: file.to_owned(),
@@ -201,7 +203,10 @@ fn render(
         ));
     }
     out.push('\n');
-    out.push_str(&space_items(&prettyplease::unparse(&parsed)));
+    out.push_str(&docs::restore(
+        &space_items(&prettyplease::unparse(&parsed)),
+        docs,
+    ));
     Ok(out)
 }
 

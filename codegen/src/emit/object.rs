@@ -186,17 +186,18 @@ fn constructor(def: &ObjectDef, site: Site, options: &EmitOptions) -> TokenStrea
         }
     });
     let new_doc = if required.is_empty() {
-        " Creates the value with every field unset; set fields with the builder methods.".to_owned()
+        "Creates the value with every field unset; set fields with the builder methods.".to_owned()
     } else {
         let names: Vec<String> = required
             .iter()
             .map(|f| format!("`{}`", f.wire_name))
             .collect();
         format!(
-            " Creates the value from its required fields ({}); set optional ones with the builder methods.",
+            "Creates the value from its required fields ({}); set optional ones with the builder methods.",
             names.join(", ")
         )
     };
+    let new_doc = docs::outer(&new_doc);
     let setters = def.fields.iter().filter(|f| !f.required).map(|f| {
         let ident = field_ident(&f.rust_name);
         let (ty, value) = parameter(f, site, options);
@@ -221,7 +222,7 @@ fn constructor(def: &ObjectDef, site: Site, options: &EmitOptions) -> TokenStrea
     let too_many = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     quote! {
         impl #name {
-            #[doc = #new_doc]
+            #new_doc
             #too_many
             pub fn new(#(#params),*) -> Self {
                 Self { #(#inits),* }
