@@ -16,14 +16,24 @@ use alipayhk::{UpdatePassRequest, UpdatePassStatus, UpdatePassUpdateDetailType};
 
 const WINDOW: Duration = Duration::from_secs(3);
 
+/// Rounds of OpenSSL then the runtime, one second each: this VM's speed drifts by a third
+/// within seconds, so the ratio is taken within each round and the median reported.
+const ROUNDS: usize = 7;
+const ROUND_WINDOW: Duration = Duration::from_secs(1);
+
 /// Runs `f` repeatedly for about `WINDOW`; returns operations per second.
-fn rate(mut f: impl FnMut()) -> f64 {
+fn rate(f: impl FnMut()) -> f64 {
+    rate_for(WINDOW, f)
+}
+
+/// Runs `f` repeatedly for about `window`; returns operations per second.
+fn rate_for(window: Duration, mut f: impl FnMut()) -> f64 {
     for _ in 0..20 {
         f();
     }
     let start = Instant::now();
     let mut count = 0u64;
-    while start.elapsed() < WINDOW {
+    while start.elapsed() < window {
         for _ in 0..16 {
             f();
         }
@@ -32,10 +42,16 @@ fn rate(mut f: impl FnMut()) -> f64 {
     count as f64 / start.elapsed().as_secs_f64()
 }
 
-/// `openssl speed rsa2048`, single process: (sign/s, verify/s).
+/// The median of `values`.
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+/// `openssl speed rsa2048` for one second each way, single process: (sign/s, verify/s).
 fn openssl_speed() -> Option<(f64, f64)> {
     let out = Command::new("openssl")
-        .args(["speed", "-seconds", "3", "rsa2048"])
+        .args(["speed", "-seconds", "1", "rsa2048"])
         .output()
         .ok()?;
     let text = String::from_utf8_lossy(&out.stdout);
@@ -48,6 +64,23 @@ fn openssl_speed() -> Option<(f64, f64)> {
         .collect();
     let n = numbers.len();
     (n >= 2).then(|| (numbers[n - 2], numbers[n - 1]))
+}
+
+/// One round: OpenSSL's (sign/s, verify/s), then the runtime's.
+struct Round {
+    openssl: Option<(f64, f64)>,
+    sign: f64,
+    verify: f64,
+}
+
+/// One backend's medians over the rounds, and its median ratios to OpenSSL in the same round.
+struct Measured {
+    backend: Backend,
+    sign: f64,
+    verify: f64,
+    openssl: Option<(f64, f64)>,
+    sign_ratio: Option<f64>,
+    verify_ratio: Option<f64>,
 }
 
 fn main() {
@@ -83,41 +116,52 @@ fn main() {
         .build()
         .unwrap();
 
-    let openssl = openssl_speed();
     let pem = key.to_pkcs8_pem();
-    let per_backend: Vec<(Backend, f64, f64)> = Backend::ALL
+    let per_backend: Vec<Measured> = Backend::ALL
         .iter()
         .map(|&backend| {
             let key = PrivateKey::parse_with(&pem, KeyRole::MerchantPrivate, backend).unwrap();
             let public = key.public_key();
-            let sign_rate = rate(|| {
-                black_box(
-                    sign::SignedContent {
-                        method: "POST",
-                        path,
-                        client_id: "CLIENT",
-                        time,
-                        body: black_box(&body),
-                    }
-                    .sign(&key),
-                );
-            });
-            let verify_rate = rate(|| {
-                sign::SignedContent {
-                    method: "POST",
-                    path,
-                    client_id: "CLIENT",
-                    time,
-                    body: black_box(&body),
-                }
-                .verify(&public, &signature)
-                .unwrap();
-            });
-            (backend, sign_rate, verify_rate)
+            let content = |body| sign::SignedContent {
+                method: "POST",
+                path,
+                client_id: "CLIENT",
+                time,
+                body,
+            };
+            let mut rounds = Vec::new();
+            for _ in 0..ROUNDS {
+                let openssl = openssl_speed();
+                let sign = rate_for(ROUND_WINDOW, || {
+                    black_box(content(black_box(&body)).sign(&key));
+                });
+                let verify = rate_for(ROUND_WINDOW, || {
+                    content(black_box(&body))
+                        .verify(&public, &signature)
+                        .unwrap();
+                });
+                rounds.push(Round {
+                    openssl,
+                    sign,
+                    verify,
+                });
+            }
+            let ratio = |pick: fn(&Round) -> Option<f64>| {
+                let ratios: Vec<f64> = rounds.iter().filter_map(pick).collect();
+                (!ratios.is_empty()).then(|| median(ratios))
+            };
+            Measured {
+                backend,
+                sign: median(rounds.iter().map(|r| r.sign).collect()),
+                verify: median(rounds.iter().map(|r| r.verify).collect()),
+                openssl: ratio(|r| r.openssl.map(|o| o.0)).zip(ratio(|r| r.openssl.map(|o| o.1))),
+                sign_ratio: ratio(|r| r.openssl.map(|o| r.sign / o.0)),
+                verify_ratio: ratio(|r| r.openssl.map(|o| r.verify / o.1)),
+            }
         })
         .collect();
     // Client::prepare and the overhead share use the default backend.
-    let (_, sign_rate, _) = per_backend[0];
+    let sign_rate = per_backend[0].sign;
     let prepare_rate = rate(|| {
         black_box(client.prepare(black_box(&request)).unwrap());
     });
@@ -153,33 +197,31 @@ fn main() {
     let sign_time = 1.0 / sign_rate;
     let overhead = 1.0 / non_rsa_rate;
     println!(
-        "RSA-2048, PKCS#1 v1.5 SHA-256, one thread, {}-byte updatePass body",
+        "RSA-2048, PKCS#1 v1.5 SHA-256, one thread, {}-byte updatePass body; median of {ROUNDS} \
+         rounds of openssl then the runtime, one second each",
         body.len()
     );
     println!("{:<44} {:>12}", "measure", "value");
-    if let Some((openssl_sign, openssl_verify)) = openssl {
-        println!(
-            "{:<44} {:>12.0}",
-            "openssl speed rsa2048: sign/s", openssl_sign
-        );
-        println!(
-            "{:<44} {:>12.0}",
-            "openssl speed rsa2048: verify/s", openssl_verify
-        );
-    }
-    let versus = |rate: f64, baseline: Option<f64>| {
-        baseline.map_or(String::new(), |b| format!("  ({:.2}x openssl)", rate / b))
-    };
-    for &(backend, sign_rate, verify_rate) in &per_backend {
+    let versus =
+        |ratio: Option<f64>| ratio.map_or(String::new(), |r| format!("  ({r:.2}x openssl)"));
+    for measured in &per_backend {
+        let backend = measured.backend;
+        if let Some((sign, verify)) = measured.openssl {
+            let label = format!("openssl speed rsa2048, beside {backend:?}");
+            println!("{:<44} {sign:>12.0}", format!("{label}: sign/s"));
+            println!("{:<44} {verify:>12.0}", format!("{label}: verify/s"));
+        }
         let sign_label = format!("runtime ({backend:?}): sign/s");
         let verify_label = format!("runtime ({backend:?}): verify/s");
         println!(
-            "{sign_label:<44} {sign_rate:>12.0}{}",
-            versus(sign_rate, openssl.map(|o| o.0))
+            "{sign_label:<44} {:>12.0}{}",
+            measured.sign,
+            versus(measured.sign_ratio)
         );
         println!(
-            "{verify_label:<44} {verify_rate:>12.0}{}",
-            versus(verify_rate, openssl.map(|o| o.1))
+            "{verify_label:<44} {:>12.0}{}",
+            measured.verify,
+            versus(measured.verify_ratio)
         );
     }
     println!(

@@ -12,7 +12,7 @@ use aws_lc_rs::rsa::{
     KeyPair, KeySize, Pkcs1PrivateDecryptingKey, Pkcs1PublicEncryptingKey, PrivateDecryptingKey,
     PublicEncryptingKey,
 };
-use aws_lc_rs::signature::{self, KeyPair as _, RsaSubjectPublicKey, UnparsedPublicKey};
+use aws_lc_rs::signature::{self, KeyPair as _, ParsedPublicKey, RsaSubjectPublicKey};
 use zeroize::Zeroizing;
 
 use super::{MIN_RSA_BITS, Primitives, PrivateKeyOps, PublicKeyOps};
@@ -30,6 +30,9 @@ struct AwsPrivateKey {
 
 struct AwsPublicKey {
     spki: Vec<u8>,
+    /// Parsed once: parsing the key for each verification (and building its Montgomery
+    /// context) cost a gateway call as much as the verification itself.
+    verifying: ParsedPublicKey,
     encrypting: Pkcs1PublicEncryptingKey,
     bits: usize,
 }
@@ -111,8 +114,10 @@ fn public_from_spki(spki: Vec<u8>) -> Option<AwsPublicKey> {
     let encrypting =
         Pkcs1PublicEncryptingKey::new(PublicEncryptingKey::from_der(&spki).ok()?).ok()?;
     let bits = encrypting.key_size_bits();
+    let verifying = ParsedPublicKey::new(&signature::RSA_PKCS1_2048_8192_SHA256, &spki).ok()?;
     Some(AwsPublicKey {
         spki,
+        verifying,
         encrypting,
         bits,
     })
@@ -120,9 +125,7 @@ fn public_from_spki(spki: Vec<u8>) -> Option<AwsPublicKey> {
 
 impl PublicKeyOps for AwsPublicKey {
     fn verify_sha256(&self, message: &[u8], signature: &[u8]) -> bool {
-        UnparsedPublicKey::new(&signature::RSA_PKCS1_2048_8192_SHA256, &self.spki)
-            .verify(message, signature)
-            .is_ok()
+        self.verifying.verify_sig(message, signature).is_ok()
     }
 
     fn encrypt_pkcs1v15(&self, plaintext: &[u8]) -> Option<Vec<u8>> {
