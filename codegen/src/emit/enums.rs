@@ -6,7 +6,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{EmitOptions, docs};
+use super::{EmitOptions, docs, held};
 use crate::model::{EnumDef, ResultCodeSet, ResultStatus};
 
 /// One variant to emit.
@@ -41,17 +41,18 @@ pub(super) fn value_enum(def: &EnumDef, options: &EmitOptions) -> TokenStream {
     let enum_tokens = if def.open {
         let enum_tokens = open_enum(&name, &doc, &variants, options, TokenStream::new());
         let rt = &options.runtime;
-        quote! {
-            #enum_tokens
-
-            impl #rt::Validate for #name {
-                fn validate_at(&self, path: &#rt::FieldPath<'_>, violations: &mut Vec<#rt::Violation>) {
-                    if let Self::Unknown(value) = self {
-                        violations.push(#rt::Violation::new(path, #rt::Rule::UnknownValue { value: value.as_str().to_owned() }));
+        let validate = held::item("validate open enum", &[rt], &name, |name| {
+            quote! {
+                impl #rt::Validate for #name {
+                    fn validate_at(&self, path: &#rt::FieldPath<'_>, violations: &mut Vec<#rt::Violation>) {
+                        if let Self::Unknown(value) = self {
+                            violations.push(#rt::Violation::new(path, #rt::Rule::UnknownValue { value: value.as_str().to_owned() }));
+                        }
                     }
                 }
             }
-        }
+        });
+        quote!(#enum_tokens #validate)
     } else {
         closed_enum(&name, &doc, &variants, options)
     };
@@ -120,6 +121,7 @@ fn closed_enum(
         let (ident, wire) = (&v.ident, &v.wire);
         quote!(Self::#ident => #wire,)
     });
+    let display = display(name);
     quote! {
         #doc
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, #serde_derives)]
@@ -137,12 +139,21 @@ fn closed_enum(
             }
         }
 
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
+        #display
+    }
+}
+
+/// `Display` as the wire value.
+fn display(name: &syn::Ident) -> TokenStream {
+    held::item("display", &[], name, |name| {
+        quote! {
+            impl std::fmt::Display for #name {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str(self.as_str())
+                }
             }
         }
-    }
+    })
 }
 
 /// An enum that keeps unknown values; `methods` go in its inherent `impl` after `as_str`.
@@ -173,6 +184,24 @@ fn open_enum(
         quote!(#wire => Self::#ident,)
     });
     let rt = &options.runtime;
+    let display = display(name);
+    // Serialized and parsed as the wire value, through `as_str` and `From<&str>`.
+    let serde_impls = held::item("serde as wire value", &[&serde], name, |name| {
+        quote! {
+            impl #serde::Serialize for #name {
+                fn serialize<S: #serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    serializer.serialize_str(self.as_str())
+                }
+            }
+
+            impl<'de> #serde::Deserialize<'de> for #name {
+                fn deserialize<D: #serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    let value = <String as #serde::Deserialize>::deserialize(deserializer)?;
+                    Ok(Self::from(value.as_str()))
+                }
+            }
+        }
+    });
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -205,24 +234,8 @@ fn open_enum(
             }
         }
 
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl #serde::Serialize for #name {
-            fn serialize<S: #serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> #serde::Deserialize<'de> for #name {
-            fn deserialize<D: #serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <String as #serde::Deserialize>::deserialize(deserializer)?;
-                Ok(Self::from(value.as_str()))
-            }
-        }
+        #display
+        #serde_impls
     }
 }
 
@@ -280,23 +293,24 @@ pub(super) fn result_codes(
         }
     };
     let base = open_enum(&name, &doc, &variants, options, methods);
-    quote! {
-        #base
+    let result_code = held::item("result code", &[rt], &name, |name| {
+        quote! {
+            impl #rt::ResultCode for #name {
+                fn from_code(code: &str) -> Self {
+                    Self::from(code)
+                }
 
-        impl #rt::ResultCode for #name {
-            fn from_code(code: &str) -> Self {
-                Self::from(code)
-            }
+                fn as_str(&self) -> &str {
+                    self.as_str()
+                }
 
-            fn as_str(&self) -> &str {
-                self.as_str()
-            }
-
-            fn documented_status(&self) -> Option<#rt::ResultStatus> {
-                self.status()
+                fn documented_status(&self) -> Option<#rt::ResultStatus> {
+                    self.status()
+                }
             }
         }
-    }
+    });
+    quote!(#base #result_code)
 }
 
 pub(super) fn status_letter(status: ResultStatus) -> &'static str {

@@ -8,6 +8,7 @@ mod endpoint;
 mod enums;
 mod example;
 mod features;
+mod held;
 mod identifier;
 mod object;
 mod platform;
@@ -96,7 +97,7 @@ impl Job<'_> {
     /// The file's name and text.
     fn render(&self, api: &Api, options: &EmitOptions) -> Result<(String, String), CodegenError> {
         let all_sources = || api.spec_files();
-        let ((name, sources, tokens), docs) = docs::held_back(|| match self {
+        let ((name, sources, tokens), held) = held::held_back(|| match self {
             Self::Lib => (
                 "lib.rs".to_owned(),
                 all_sources(),
@@ -128,7 +129,7 @@ impl Job<'_> {
                 endpoint::module_file(api, endpoint, options),
             ),
         });
-        let text = render(&name, &sources, tokens, &docs)?;
+        let text = render(&name, &sources, tokens, &held)?;
         Ok((name, text))
     }
 }
@@ -182,12 +183,12 @@ fn render_all(
 }
 
 /// Formats tokens as a file with a header naming its sources and their SHA-256, and puts
-/// back the doc lines held back from the tokens.
+/// back the text held back from the tokens.
 fn render(
     file: &str,
     sources: &[&SourceFile],
     tokens: TokenStream,
-    docs: &[Vec<String>],
+    held: &held::Held,
 ) -> Result<String, CodegenError> {
     let parsed: syn::File = syn::parse2(tokens).map_err(|e| CodegenError::InvalidOutput {
         file: file.to_owned(),
@@ -203,10 +204,10 @@ fn render(
         ));
     }
     out.push('\n');
-    out.push_str(&docs::restore(
-        &space_items(&prettyplease::unparse(&parsed)),
-        docs,
-    ));
+    out.push_str(&space_items(&held::restore(
+        &prettyplease::unparse(&parsed),
+        held,
+    )));
     Ok(out)
 }
 

@@ -1,0 +1,304 @@
+//! Text held back from a file's tokens while it renders, and put back after formatting.
+//!
+//! Parsing tokens back into a syntax tree and printing it is most of a large spec's generation
+//! time, so what needs neither is kept out of the tokens while a file renders ([`held_back`]):
+//!
+//! - **Doc comments**: most of a file's text, but no syntax. Each goes into a table and the
+//!   tokens carry one short marker attribute in its place; parsing and printing an attribute
+//!   per line was a quarter of the time.
+//! - **Fixed-shape items** ([`item`]): an item that differs between uses only in one type
+//!   name, such as an enum's `Display` impl, is formatted once per thread with a placeholder
+//!   name, and each use is that text with its own name, behind a one-line marker item.
+//!
+//! [`restore`] puts the text back where the formatter printed the markers. The attribute
+//! macro, whose tokens go to the compiler and not to a file, never holds anything back.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use proc_macro2::TokenStream;
+use quote::{ToTokens, format_ident, quote};
+
+/// Starts a held-back doc comment's marker: a Unicode noncharacter, reserved for a program's
+/// internal use, followed by the comment's index in the table.
+const DOC_MARKER: char = '\u{FDD0}';
+
+/// Names a held-back item's marker (`const __alipayhk_held_item_3: () = ();`).
+const ITEM_MARKER: &str = "__alipayhk_held_item_";
+
+/// Stands for the type name while a fixed-shape item is formatted once. A name at least this
+/// long can only make the lines that hold it longer, never shorter, so a use whose lines with
+/// the name still fit is laid out exactly as the formatter would lay it out itself: a group
+/// the placeholder broke stays broken, one that fit still fits, and no other line changes.
+const PLACEHOLDER: &str = "__Ty";
+
+/// The widest a held-back item's line holding the name may be: below the formatter's margin
+/// (89), so it is not a line the formatter would have broken.
+const FITS: usize = 80;
+
+/// What the file rendering on this thread holds back.
+#[derive(Default)]
+pub(super) struct Held {
+    /// Doc comments, each as its lines.
+    docs: Vec<Vec<String>>,
+    /// Fixed-shape items, each as its formatted text.
+    items: Vec<String>,
+}
+
+thread_local! {
+    /// The file rendering on this thread's held text, if one is rendering.
+    static HELD: RefCell<Option<Held>> = const { RefCell::new(None) };
+    /// Fixed-shape items formatted with the placeholder name, by template and paths.
+    static TEMPLATES: RefCell<HashMap<(&'static str, String), String>> =
+        RefCell::new(HashMap::new());
+}
+
+/// Runs `build` with text held back, returning what it built and the held text.
+pub(super) fn held_back<T>(build: impl FnOnce() -> T) -> (T, Held) {
+    /// Stops holding back when the build ends, even by a panic, so no later tokens built on
+    /// this thread carry markers.
+    struct Stop;
+    impl Drop for Stop {
+        fn drop(&mut self) {
+            HELD.with_borrow_mut(Option::take);
+        }
+    }
+    HELD.with_borrow_mut(|held| *held = Some(Held::default()));
+    let stop = Stop;
+    let built = build();
+    let held = HELD.with_borrow_mut(Option::take).unwrap_or_default();
+    drop(stop);
+    (built, held)
+}
+
+/// Doc comment `lines` as they go into the tokens: one marker while a file renders, else the
+/// lines themselves.
+pub(super) fn doc_lines(lines: Vec<String>) -> Vec<String> {
+    HELD.with_borrow_mut(|held| match held {
+        Some(held) if !lines.is_empty() => {
+            held.docs.push(lines);
+            vec![format!("{DOC_MARKER}{}", held.docs.len() - 1)]
+        }
+        _ => lines,
+    })
+}
+
+/// The item `build` makes for `name`, held back while a file renders. `template` names the
+/// item's shape and `paths` whatever else `build` depends on (the runtime and serde paths);
+/// `build` must use `name` only as the item's type name.
+pub(super) fn item(
+    template: &'static str,
+    paths: &[&dyn ToTokens],
+    name: &syn::Ident,
+    build: impl Fn(&syn::Ident) -> TokenStream,
+) -> TokenStream {
+    let holding = HELD.with_borrow(Option::is_some);
+    let name_text = name.to_string();
+    if !holding || name_text.len() < PLACEHOLDER.len() {
+        return build(name);
+    }
+    let key = (
+        template,
+        paths
+            .iter()
+            .map(|path| path.to_token_stream().to_string())
+            .collect::<Vec<_>>()
+            .join(" | "),
+    );
+    let text = TEMPLATES.with_borrow_mut(|templates| {
+        templates
+            .entry(key)
+            .or_insert_with(|| {
+                let tokens = build(&format_ident!("{PLACEHOLDER}"));
+                syn::parse2::<syn::File>(tokens)
+                    .map(|file| prettyplease::unparse(&file))
+                    .unwrap_or_default()
+            })
+            .replace(PLACEHOLDER, &name_text)
+    });
+    let too_wide = |line: &str| line.len() > FITS && line.contains(name_text.as_str());
+    if text.is_empty() || text.lines().any(too_wide) {
+        return build(name);
+    }
+    let index = HELD.with_borrow_mut(|held| {
+        let held = held.as_mut().expect("holding, checked above");
+        held.items.push(text);
+        held.items.len() - 1
+    });
+    let marker = format_ident!("{ITEM_MARKER}{index}");
+    quote!(const #marker: () = ();)
+}
+
+/// `formatted` with each marker line replaced by its held text, at the marker's indentation:
+/// the text the formatter would have printed had the tokens held it.
+///
+/// The formatter prints each one-line doc attribute on a line of its own as the comment
+/// marker and the text, which is what this writes: held doc lines never start with `/`, hold
+/// no line break and end in no space, which would make it print them otherwise.
+pub(super) fn restore(formatted: &str, held: &Held) -> String {
+    let held_len: usize = held
+        .docs
+        .iter()
+        .flatten()
+        .map(|line| line.len() + 8)
+        .sum::<usize>()
+        + held.items.iter().map(String::len).sum::<usize>();
+    let mut out = String::with_capacity(formatted.len() + held_len);
+    for line in formatted.lines() {
+        let body = line.trim_start();
+        let indent = &line[..line.len() - body.len()];
+        if let Some(comment) = held_doc(body, held) {
+            let prefix = &line[..indent.len() + 3];
+            for text in comment {
+                out.push_str(prefix);
+                out.push_str(text);
+                out.push('\n');
+            }
+        } else if let Some(item) = held_item(body, held) {
+            for item_line in item.lines() {
+                if !item_line.is_empty() {
+                    out.push_str(indent);
+                }
+                out.push_str(item_line);
+                out.push('\n');
+            }
+        } else {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The doc comment a marker line stands for.
+fn held_doc<'a>(body: &str, held: &'a Held) -> Option<&'a Vec<String>> {
+    let index = body
+        .strip_prefix("///")
+        .or_else(|| body.strip_prefix("//!"))?
+        .strip_prefix(DOC_MARKER)?;
+    held.docs.get(index.parse::<usize>().ok()?)
+}
+
+/// The item a marker item stands for.
+fn held_item<'a>(body: &str, held: &'a Held) -> Option<&'a String> {
+    let index = body
+        .strip_prefix("const ")?
+        .strip_prefix(ITEM_MARKER)?
+        .strip_suffix(": () = ();")?;
+    held.items.get(index.parse::<usize>().ok()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Formats `tokens` as the generator does, without the header or item spacing.
+    fn format(tokens: TokenStream) -> String {
+        prettyplease::unparse(&syn::parse2(tokens).expect("test tokens parse"))
+    }
+
+    /// Doc attributes for `lines`, as the emitters' doc helpers make them.
+    fn doc(inner: bool, lines: &[&str]) -> TokenStream {
+        let lines = doc_lines(lines.iter().map(|line| (*line).to_owned()).collect());
+        if inner {
+            quote! { #( #![doc = #lines] )* }
+        } else {
+            quote! { #( #[doc = #lines] )* }
+        }
+    }
+
+    /// A fixed-shape item whose only varying part is `name`, with a line that breaks when
+    /// `name` is long.
+    fn serialize(name: &syn::Ident, serde: &syn::Path) -> TokenStream {
+        quote! {
+            impl #serde::Serialize for #name {
+                fn serialize<S: #serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    serializer.serialize_str(self.as_str())
+                }
+            }
+        }
+    }
+
+    /// Held text restored reads exactly as the formatter prints the tokens itself: doc
+    /// comments at every depth, inner ones, blank lines and Markdown, and fixed-shape items
+    /// for names of every length, including ones too long to hold back.
+    #[test]
+    fn held_back_text_restores_to_the_formatters_own_text() {
+        let serde: syn::Path = syn::parse_quote!(serde);
+        let long_serde: syn::Path = syn::parse_quote!(::alipayhk::runtime::serde);
+        let names = [
+            "Ab",
+            "Abc",
+            "Abcd",
+            "UpdatePassStatus",
+            "AVeryLongResultCodeNameThatWillNotFitOnOneLineAtAllAnyMore",
+            "AVeryLongResultCodeNameThatWillNotFitOnOneLineAtAllAnyMoreOrEverAgainNoNo",
+        ];
+        let build = || {
+            let module = doc(
+                true,
+                &[
+                    " A module.",
+                    "",
+                    " With `code`, a [link](https://x.invalid)",
+                ],
+            );
+            let item_doc = doc(false, &[" An item.", "", " | a | b |", " |---|---|"]);
+            let field = doc(
+                false,
+                &[" A field \"quoted\" \\ with a backslash.", "", "   x"],
+            );
+            let method = doc(false, &[" A method."]);
+            let fixed = names.iter().flat_map(|name| {
+                let name = format_ident!("{name}");
+                [&serde, &long_serde]
+                    .map(|serde| item("serialize", &[serde], &name, |name| serialize(name, serde)))
+            });
+            quote! {
+                #module
+                #item_doc
+                pub struct S {
+                    #field
+                    pub f: u8,
+                }
+                impl S {
+                    #method
+                    pub fn m(&self) {}
+                }
+                #(#fixed)*
+                mod nested {
+                    #method
+                    pub fn f() {}
+                }
+            }
+        };
+        let direct = format(build());
+        let (tokens, held) = held_back(build);
+        assert_eq!(held.docs.len(), 4, "one entry per doc comment built");
+        // `Abcd` and `UpdatePassStatus` with either serde path; names shorter than the
+        // placeholder, or whose `impl` line would be wider than `FITS`, go in as tokens.
+        assert_eq!(held.items.len(), 4);
+        let markers = format(tokens);
+        assert!(!markers.contains("A field"), "{markers}");
+        assert_eq!(restore(&markers, &held), direct);
+        // Outside a render the text itself goes into the tokens.
+        assert!(doc(false, &[" Plain."]).to_string().contains("Plain."));
+    }
+
+    #[test]
+    fn restore_leaves_other_lines_and_unknown_markers_alone() {
+        let held = Held {
+            docs: vec![vec![" One.".to_owned(), String::new()]],
+            items: vec!["struct A;\n".to_owned()],
+        };
+        let text = format!(
+            "    ///{DOC_MARKER}0\n/// plain\n///{DOC_MARKER}7\n    const {ITEM_MARKER}0: () = ();\nconst {ITEM_MARKER}1: () = ();\nfn f() {{}}\n"
+        );
+        assert_eq!(
+            restore(&text, &held),
+            format!(
+                "    /// One.\n    ///\n/// plain\n///{DOC_MARKER}7\n    struct A;\nconst {ITEM_MARKER}1: () = ();\nfn f() {{}}\n"
+            )
+        );
+    }
+}
