@@ -4,6 +4,11 @@
 # lines per endpoint, and `cargo check` of the generated crate with every group and with one
 # 10-endpoint group (for N <= CHECK_MAX, default 100).
 # Not part of `cargo test`. Usage: bash scripts/scale.sh [N ...]   (default: 10 100 1000)
+#
+# BASELINE=<git revision> also builds the generator at that revision (in a temporary worktree)
+# and times it on the same specs, without groups, alternating with this one, so the speed-up
+# is a ratio measured side by side: this VM's speed drifts by a third within a minute.
+# BASELINE=19970a6^ is the generator issue 14 measured (one thread, no groups).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=("${@:-10 100 1000}")
@@ -12,8 +17,31 @@ check_max=${CHECK_MAX:-100}
 cargo build -q --release -p alipayhk-codegen
 bin=target/release/alipayhk-codegen
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+cleanup() {
+  if [ -d "$work/base" ]; then git worktree remove --force "$work/base"; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+base_bin=""
+if [ -n "${BASELINE:-}" ]; then
+  git worktree add -q --detach "$work/base" "$BASELINE"
+  (cd "$work/base" && CARGO_TARGET_DIR="$work/base-target" cargo build -q --release -p alipayhk-codegen)
+  base_bin="$work/base-target/release/alipayhk-codegen"
+fi
 
+# Best of three runs of `$1 generate --spec $2 --out $3`, in seconds.
+best_of_three() {
+  local best="" start took
+  for _ in 1 2 3; do
+    start=$(date +%s.%N)
+    "$1" generate --spec "$2" --out "$3" > /dev/null
+    took=$(echo "$(date +%s.%N) - $start" | bc)
+    if [ -z "$best" ] || [ "$(echo "$took < $best" | bc)" = 1 ]; then best=$took; fi
+  done
+  echo "$best"
+}
+
+baselines=()
 echo "| endpoints | generate (release) | files | lines | lines per endpoint | cargo check after a touch | per endpoint | one 10-endpoint group |"
 echo "|---|---|---|---|---|---|---|---|"
 for n in "${sizes[@]}"; do
@@ -40,13 +68,18 @@ client = []
 [workspace]
 TOML
   # Best of three: the machine's noise, not the generator's.
-  best=""
-  for _ in 1 2 3; do
-    start=$(date +%s.%N)
-    "$bin" generate --spec "$spec" --out "$crate/src" > /dev/null
-    took=$(echo "$(date +%s.%N) - $start" | bc)
-    if [ -z "$best" ] || [ "$(echo "$took < $best" | bc)" = 1 ]; then best=$took; fi
-  done
+  best=$(best_of_three "$bin" "$spec" "$crate/src")
+  if [ -n "$base_bin" ]; then
+    # The baseline on the same endpoints without groups, then this generator again, so the
+    # ratio compares neighbouring runs: best of this generator's two triples against the
+    # baseline's triple between them.
+    python3 scripts/scale_spec.py "$n" "$spec-nogroups" --no-groups
+    mkdir -p "$work/base-out-$n"
+    base=$(best_of_three "$base_bin" "$spec-nogroups" "$work/base-out-$n")
+    again=$(best_of_three "$bin" "$spec" "$crate/src")
+    if [ "$(echo "$again < $best" | bc)" = 1 ]; then best=$again; fi
+    baselines+=("$(printf "| %d | %.2f s | %.2f s | %.1fx |" "$n" "$base" "$best" "$(echo "$base / $best" | bc -l)")")
+  fi
   files=$(ls "$crate/src" | wc -l)
   lines=$(cat "$crate/src"/*.rs | wc -l)
   check="not run"
@@ -71,3 +104,9 @@ TOML
   fi
   printf "| %d | %.2f s | %d | %d | %d | %s | %s | %s |\n" "$n" "$best" "$files" "$lines" "$((lines / n))" "$check" "$per" "$one"
 done
+if [ -n "$base_bin" ]; then
+  echo
+  echo "| endpoints | generate at $BASELINE | generate now | speed-up |"
+  echo "|---|---|---|---|"
+  printf "%s\n" "${baselines[@]}"
+fi

@@ -4,13 +4,15 @@
 Each endpoint has 12 request fields (strings with limits, two inline enums, integers with
 bounds, a timestamp, a map with keys, an array, a shared object), two rules, a response with an
 enum and a shared object, and 6 result codes, every item citing the one synthetic source.
-Endpoints come in groups of 10 (`g000`, `g001`, ...), each a cargo feature of the crate.
-Usage: scale_spec.py N OUT_DIR
+Endpoints come in groups of 10 (`g000`, `g001`, ...), each a cargo feature of the crate;
+`--no-groups` leaves groups out, for a generator from before they existed (scale.sh's baseline).
+Usage: scale_spec.py N OUT_DIR [--no-groups]
 """
 import os
 import sys
 
 n, out = int(sys.argv[1]), sys.argv[2]
+groups = "--no-groups" not in sys.argv[3:]
 os.makedirs(os.path.join(out, "endpoints"), exist_ok=True)
 with open(os.path.join(out, "api.yaml"), "w") as f:
     f.write("""sources:
@@ -21,10 +23,11 @@ with open(os.path.join(out, "api.yaml"), "w") as f:
 api:
   name: Scale API
   crate: scale
-  groups:
 """)
-    for g in range((n + 9) // 10):
-        f.write(f"    - {{ name: g{g:03d}, description: Synthetic operations {g * 10} to {g * 10 + 9}. }}\n")
+    if groups:
+        f.write("  groups:\n")
+        for g in range((n + 9) // 10):
+            f.write(f"    - {{ name: g{g:03d}, description: Synthetic operations {g * 10} to {g * 10 + 9}. }}\n")
     f.write("""types:
   - name: Amount
     type: object
@@ -44,8 +47,7 @@ for i in range(n):
   name: {name}
   method: POST
   path: /api/open/v1/scale/op{i:04d}
-  group: g{i // 10:03d}
-  summary: Synthetic operation {i}
+{f"  group: g{i // 10:03d}" + chr(10) if groups else ""}  summary: Synthetic operation {i}
   request:
     fields:
       - {{ name: merchantId, type: string, required: true, max_length: 64, source: synthetic }}
