@@ -85,7 +85,8 @@ pub(super) fn doc_lines(lines: Vec<String>) -> Vec<String> {
 
 /// The item `build` makes for `name`, held back while a file renders. `template` names the
 /// item's shape and `paths` whatever else `build` depends on (the runtime and serde paths);
-/// `build` must use `name` only as the item's type name.
+/// `build` must use `name` only as the item's type name. Only for an item at a file's top
+/// level: the text is laid out for no indentation, and [`restore`] refuses it elsewhere.
 pub(super) fn item(
     template: &'static str,
     paths: &[&dyn ToTokens],
@@ -109,7 +110,10 @@ pub(super) fn item(
         templates
             .entry(key)
             .or_insert_with(|| {
+                // Built with nothing held back, so the text holds no marker of this file's.
+                let suspended = HELD.with_borrow_mut(Option::take);
                 let tokens = build(&format_ident!("{PLACEHOLDER}"));
+                HELD.with_borrow_mut(|held| *held = suspended);
                 syn::parse2::<syn::File>(tokens)
                     .map(|file| prettyplease::unparse(&file))
                     .unwrap_or_default()
@@ -135,7 +139,9 @@ pub(super) fn item(
 /// The formatter prints each one-line doc attribute on a line of its own as the comment
 /// marker and the text, which is what this writes: held doc lines never start with `/`, hold
 /// no line break and end in no space, which would make it print them otherwise.
-pub(super) fn restore(formatted: &str, held: &Held) -> String {
+///
+/// An item marker inside a block is an error: its text was laid out for the top level.
+pub(super) fn restore(formatted: &str, held: &Held) -> Result<String, String> {
     let held_len: usize = held
         .docs
         .iter()
@@ -155,19 +161,16 @@ pub(super) fn restore(formatted: &str, held: &Held) -> String {
                 out.push('\n');
             }
         } else if let Some(item) = held_item(body, held) {
-            for item_line in item.lines() {
-                if !item_line.is_empty() {
-                    out.push_str(indent);
-                }
-                out.push_str(item_line);
-                out.push('\n');
+            if !indent.is_empty() {
+                return Err(format!("a held-back item inside a block: {body}"));
             }
+            out.push_str(item);
         } else {
             out.push_str(line);
             out.push('\n');
         }
     }
-    out
+    Ok(out)
 }
 
 /// The doc comment a marker line stands for.
@@ -280,7 +283,7 @@ mod tests {
         assert_eq!(held.items.len(), 4);
         let markers = format(tokens);
         assert!(!markers.contains("A field"), "{markers}");
-        assert_eq!(restore(&markers, &held), direct);
+        assert_eq!(restore(&markers, &held).unwrap(), direct);
         // Outside a render the text itself goes into the tokens.
         assert!(doc(false, &[" Plain."]).to_string().contains("Plain."));
     }
@@ -292,13 +295,15 @@ mod tests {
             items: vec!["struct A;\n".to_owned()],
         };
         let text = format!(
-            "    ///{DOC_MARKER}0\n/// plain\n///{DOC_MARKER}7\n    const {ITEM_MARKER}0: () = ();\nconst {ITEM_MARKER}1: () = ();\nfn f() {{}}\n"
+            "    ///{DOC_MARKER}0\n/// plain\n///{DOC_MARKER}7\nconst {ITEM_MARKER}0: () = ();\nconst {ITEM_MARKER}1: () = ();\nfn f() {{}}\n"
         );
         assert_eq!(
-            restore(&text, &held),
+            restore(&text, &held).unwrap(),
             format!(
-                "    /// One.\n    ///\n/// plain\n///{DOC_MARKER}7\n    struct A;\nconst {ITEM_MARKER}1: () = ();\nfn f() {{}}\n"
+                "    /// One.\n    ///\n/// plain\n///{DOC_MARKER}7\nstruct A;\nconst {ITEM_MARKER}1: () = ();\nfn f() {{}}\n"
             )
         );
+        let nested = format!("mod m {{\n    const {ITEM_MARKER}0: () = ();\n}}\n");
+        assert!(restore(&nested, &held).is_err());
     }
 }

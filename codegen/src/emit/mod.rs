@@ -204,10 +204,13 @@ fn render(
         ));
     }
     out.push('\n');
-    out.push_str(&space_items(&held::restore(
-        &prettyplease::unparse(&parsed),
-        held,
-    )));
+    let restored = held::restore(&prettyplease::unparse(&parsed), held).map_err(|message| {
+        CodegenError::InvalidOutput {
+            file: file.to_owned(),
+            message,
+        }
+    })?;
+    out.push_str(&space_items(&restored));
     Ok(out)
 }
 
