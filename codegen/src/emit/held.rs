@@ -6,9 +6,10 @@
 //! - **Doc comments**: most of a file's text, but no syntax. Each goes into a table and the
 //!   tokens carry one short marker attribute in its place; parsing and printing an attribute
 //!   per line was a quarter of the time.
-//! - **Fixed-shape items** ([`item`]): an item that differs between uses only in one type
-//!   name, such as an enum's `Display` impl, is formatted once per thread with a placeholder
-//!   name, and each use is that text with its own name, behind a one-line marker item.
+//! - **Fixed-shape items** ([`item`], [`impl_item`]): an item that differs between uses only
+//!   in one name, such as an enum's `Display` impl or a builder method for a field of a given
+//!   type, is formatted once per thread with a placeholder name, and each use is that text
+//!   with its own name, behind a one-line marker item.
 //!
 //! [`restore`] puts the text back where the formatter printed the markers. The attribute
 //! macro, whose tokens go to the compiler and not to a file, never holds anything back.
@@ -41,8 +42,8 @@ const FITS: usize = 80;
 pub(super) struct Held {
     /// Doc comments, each as its lines.
     docs: Vec<Vec<String>>,
-    /// Fixed-shape items, each as its formatted text.
-    items: Vec<String>,
+    /// Fixed-shape items, each as its formatted text and the indentation it is laid out for.
+    items: Vec<(String, usize)>,
 }
 
 thread_local! {
@@ -84,13 +85,35 @@ pub(super) fn doc_lines(lines: Vec<String>) -> Vec<String> {
 }
 
 /// The item `build` makes for `name`, held back while a file renders. `template` names the
-/// item's shape and `paths` whatever else `build` depends on (the runtime and serde paths);
-/// `build` must use `name` only as the item's type name. Only for an item at a file's top
-/// level: the text is laid out for no indentation, and [`restore`] refuses it elsewhere.
+/// item's shape and `paths` whatever else `build` depends on (the runtime and serde paths,
+/// a type); `build` must use `name` only as a name. Only for an item at a file's top level:
+/// the text is laid out for no indentation, and [`restore`] refuses it elsewhere.
 pub(super) fn item(
     template: &'static str,
     paths: &[&dyn ToTokens],
     name: &syn::Ident,
+    build: impl Fn(&syn::Ident) -> TokenStream,
+) -> TokenStream {
+    hold_item(template, paths, name, 0, build)
+}
+
+/// The same for an associated item of an `impl` block at a file's top level, such as a
+/// builder method; its doc comment goes before the returned tokens, outside the template.
+pub(super) fn impl_item(
+    template: &'static str,
+    paths: &[&dyn ToTokens],
+    name: &syn::Ident,
+    build: impl Fn(&syn::Ident) -> TokenStream,
+) -> TokenStream {
+    hold_item(template, paths, name, 1, build)
+}
+
+/// [`item`] and [`impl_item`]: `depth` is 0 for a top-level item, 1 for an associated one.
+fn hold_item(
+    template: &'static str,
+    paths: &[&dyn ToTokens],
+    name: &syn::Ident,
+    depth: usize,
     build: impl Fn(&syn::Ident) -> TokenStream,
 ) -> TokenStream {
     let holding = HELD.with_borrow(Option::is_some);
@@ -114,9 +137,7 @@ pub(super) fn item(
                 let suspended = HELD.with_borrow_mut(Option::take);
                 let tokens = build(&format_ident!("{PLACEHOLDER}"));
                 HELD.with_borrow_mut(|held| *held = suspended);
-                syn::parse2::<syn::File>(tokens)
-                    .map(|file| prettyplease::unparse(&file))
-                    .unwrap_or_default()
+                format_template(tokens, depth).unwrap_or_default()
             })
             .replace(PLACEHOLDER, &name_text)
     });
@@ -126,7 +147,7 @@ pub(super) fn item(
     }
     let index = HELD.with_borrow_mut(|held| {
         let held = held.as_mut().expect("holding, checked above");
-        held.items.push(text);
+        held.items.push((text, depth * 4));
         held.items.len() - 1
     });
     let marker = format_ident!("{ITEM_MARKER}{index}");
@@ -140,7 +161,7 @@ pub(super) fn item(
 /// marker and the text, which is what this writes: held doc lines never start with `/`, hold
 /// no line break and end in no space, which would make it print them otherwise.
 ///
-/// An item marker inside a block is an error: its text was laid out for the top level.
+/// An item marker at other indentation than its text was laid out for is an error.
 pub(super) fn restore(formatted: &str, held: &Held) -> Result<String, String> {
     let held_len: usize = held
         .docs
@@ -148,7 +169,7 @@ pub(super) fn restore(formatted: &str, held: &Held) -> Result<String, String> {
         .flatten()
         .map(|line| line.len() + 8)
         .sum::<usize>()
-        + held.items.iter().map(String::len).sum::<usize>();
+        + held.items.iter().map(|(text, _)| text.len()).sum::<usize>();
     let mut out = String::with_capacity(formatted.len() + held_len);
     for line in formatted.lines() {
         let body = line.trim_start();
@@ -160,9 +181,12 @@ pub(super) fn restore(formatted: &str, held: &Held) -> Result<String, String> {
                 out.push_str(text);
                 out.push('\n');
             }
-        } else if let Some(item) = held_item(body, held) {
-            if !indent.is_empty() {
-                return Err(format!("a held-back item inside a block: {body}"));
+        } else if let Some((item, laid_out_for)) = held_item(body, held) {
+            if indent.len() != *laid_out_for {
+                return Err(format!(
+                    "a held-back item laid out for {laid_out_for} columns of indentation at {}: {body}",
+                    indent.len()
+                ));
             }
             out.push_str(item);
         } else {
@@ -171,6 +195,24 @@ pub(super) fn restore(formatted: &str, held: &Held) -> Result<String, String> {
         }
     }
     Ok(out)
+}
+
+/// The text the formatter prints for `tokens`, an item at `depth` (0 or 1): an associated
+/// item is formatted inside an `impl` block, which is then cut away, so its lines have the
+/// indentation they will have in the file.
+fn format_template(tokens: TokenStream, depth: usize) -> Option<String> {
+    let tokens = match depth {
+        0 => tokens,
+        _ => quote!(impl Wrapper { #tokens }),
+    };
+    let text = prettyplease::unparse(&syn::parse2::<syn::File>(tokens).ok()?);
+    match depth {
+        0 => Some(text),
+        _ => {
+            let inner = text.strip_prefix("impl Wrapper {\n")?.strip_suffix("}\n")?;
+            Some(inner.to_owned())
+        }
+    }
 }
 
 /// The doc comment a marker line stands for.
@@ -183,7 +225,7 @@ fn held_doc<'a>(body: &str, held: &'a Held) -> Option<&'a Vec<String>> {
 }
 
 /// The item a marker item stands for.
-fn held_item<'a>(body: &str, held: &'a Held) -> Option<&'a String> {
+fn held_item<'a>(body: &str, held: &'a Held) -> Option<&'a (String, usize)> {
     let index = body
         .strip_prefix("const ")?
         .strip_prefix(ITEM_MARKER)?
@@ -257,6 +299,20 @@ mod tests {
                 [&serde, &long_serde]
                     .map(|serde| item("serialize", &[serde], &name, |name| serialize(name, serde)))
             });
+            let setters = names.iter().map(|name| {
+                let ty: syn::Type = syn::parse_quote!(Vec<u8>);
+                let setter = impl_item("setter", &[&ty], &format_ident!("{name}"), |ident| {
+                    quote! {
+                        #[must_use]
+                        pub fn #ident(mut self, #ident: #ty) -> Self {
+                            self.#ident = Some(#ident);
+                            self
+                        }
+                    }
+                });
+                let doc = doc(false, &[" Sets it."]);
+                quote!(#doc #setter)
+            });
             quote! {
                 #module
                 #item_doc
@@ -267,6 +323,7 @@ mod tests {
                 impl S {
                     #method
                     pub fn m(&self) {}
+                    #(#setters)*
                 }
                 #(#fixed)*
                 mod nested {
@@ -277,10 +334,11 @@ mod tests {
         };
         let direct = format(build());
         let (tokens, held) = held_back(build);
-        assert_eq!(held.docs.len(), 4, "one entry per doc comment built");
-        // `Abcd` and `UpdatePassStatus` with either serde path; names shorter than the
-        // placeholder, or whose `impl` line would be wider than `FITS`, go in as tokens.
-        assert_eq!(held.items.len(), 4);
+        assert_eq!(held.docs.len(), 4 + names.len(), "one entry per doc comment built");
+        // `Abcd` and `UpdatePassStatus` with either serde path, and their setters; names
+        // shorter than the placeholder, or whose lines would be wider than `FITS`, go in as
+        // tokens.
+        assert_eq!(held.items.len(), 6);
         let markers = format(tokens);
         assert!(!markers.contains("A field"), "{markers}");
         assert_eq!(restore(&markers, &held).unwrap(), direct);
@@ -292,7 +350,7 @@ mod tests {
     fn restore_leaves_other_lines_and_unknown_markers_alone() {
         let held = Held {
             docs: vec![vec![" One.".to_owned(), String::new()]],
-            items: vec!["struct A;\n".to_owned()],
+            items: vec![("struct A;\n".to_owned(), 0)],
         };
         let text = format!(
             "    ///{DOC_MARKER}0\n/// plain\n///{DOC_MARKER}7\nconst {ITEM_MARKER}0: () = ();\nconst {ITEM_MARKER}1: () = ();\nfn f() {{}}\n"

@@ -3,9 +3,9 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::docs;
 use super::type_paths::{Site, field_ident, rust_type, serde_derives};
 use super::{EmitOptions, validate};
+use super::{docs, held};
 use crate::model::{Api, FieldDef, FieldType, MapKey, ObjectDef, Provenance};
 
 /// The struct, its constructor and setters, and (for request types) its `Validate` impl.
@@ -154,16 +154,16 @@ fn field_doc(field: &FieldDef) -> String {
     ])
 }
 
-/// Parameter type and conversion for a value passed to `new` or a setter.
-fn parameter(field: &FieldDef, site: Site, options: &EmitOptions) -> (TokenStream, TokenStream) {
-    let ident = field_ident(&field.rust_name);
+/// Parameter type for a value passed to `new` or a setter, and whether the value converts
+/// into the field's type (`impl Into<...>`).
+fn parameter(field: &FieldDef, site: Site, options: &EmitOptions) -> (TokenStream, bool) {
     if matches!(field.ty, FieldType::String) {
-        (quote!(impl Into<String>), quote!(#ident.into()))
+        (quote!(impl Into<String>), true)
     } else if field.ty.is_identifier() {
         let ty = rust_type(&field.ty, site, options);
-        (quote!(impl Into<#ty>), quote!(#ident.into()))
+        (quote!(impl Into<#ty>), true)
     } else {
-        (rust_type(&field.ty, site, options), quote!(#ident))
+        (rust_type(&field.ty, site, options), false)
     }
 }
 
@@ -199,21 +199,27 @@ fn constructor(def: &ObjectDef, site: Site, options: &EmitOptions) -> TokenStrea
     };
     let new_doc = docs::outer(&new_doc);
     let setters = def.fields.iter().filter(|f| !f.required).map(|f| {
-        let ident = field_ident(&f.rust_name);
-        let (ty, value) = parameter(f, site, options);
+        let (ty, converts) = parameter(f, site, options);
         // The field's own docs and limits, so the builder method is enough to read.
         let doc = docs::outer(&docs::paragraphs([
             format!("Sets `{}`.", f.wire_name),
             field_doc(f),
         ]));
-        quote! {
-            #doc
-            #[must_use]
-            pub fn #ident(mut self, #ident: #ty) -> Self {
-                self.#ident = Some(#value);
-                self
+        let setter = held::impl_item("setter", &[&ty], &field_ident(&f.rust_name), |ident| {
+            let value = if converts {
+                quote!(#ident.into())
+            } else {
+                quote!(#ident)
+            };
+            quote! {
+                #[must_use]
+                pub fn #ident(mut self, #ident: #ty) -> Self {
+                    self.#ident = Some(#value);
+                    self
+                }
             }
-        }
+        });
+        quote!(#doc #setter)
     });
     let key_setters = def
         .fields
