@@ -117,10 +117,7 @@ fn closed_enum(
         let (ident, wire, doc) = (&v.ident, &v.wire, docs::outer(&v.doc));
         quote! { #doc #[serde(rename = #wire)] #ident, }
     });
-    let arms = variants.iter().map(|v| {
-        let (ident, wire) = (&v.ident, &v.wire);
-        quote!(Self::#ident => #wire,)
-    });
+    let arms = to_wire_arms(variants);
     let display = display(name);
     quote! {
         #doc
@@ -134,7 +131,7 @@ fn closed_enum(
             /// The wire value.
             pub const fn as_str(self) -> &'static str {
                 match self {
-                    #(#arms)*
+                    #arms
                 }
             }
         }
@@ -175,14 +172,17 @@ fn open_enum(
         let (ident, doc) = (&v.ident, docs::outer(&v.doc));
         quote! { #doc #ident, }
     });
-    let to_wire = variants.iter().map(|v| {
-        let (ident, wire) = (&v.ident, &v.wire);
-        quote!(Self::#ident => #wire,)
-    });
-    let from_wire = variants.iter().map(|v| {
-        let (ident, wire) = (&v.ident, &v.wire);
-        quote!(#wire => Self::#ident,)
-    });
+    let to_wire = to_wire_arms(variants);
+    let from_wire = held::arms(
+        variants
+            .iter()
+            .map(|v| {
+                let (ident, wire) = (&v.ident, &v.wire);
+                let line = format!("{} => Self::{ident},", literal(wire));
+                (line, quote!(#wire => Self::#ident,))
+            })
+            .collect(),
+    );
     let rt = &options.runtime;
     let display = display(name);
     // Serialized and parsed as the wire value, through `as_str` and `From<&str>`.
@@ -217,7 +217,7 @@ fn open_enum(
             /// The wire value.
             pub fn as_str(&self) -> &str {
                 match self {
-                    #(#to_wire)*
+                    #to_wire
                     Self::Unknown(value) => value.as_str(),
                 }
             }
@@ -228,7 +228,7 @@ fn open_enum(
         impl From<&str> for #name {
             fn from(value: &str) -> Self {
                 match value {
-                    #(#from_wire)*
+                    #from_wire
                     other => Self::Unknown(#rt::UnknownValue::__from_unmatched_wire_value(other)),
                 }
             }
@@ -261,25 +261,51 @@ pub(super) fn result_codes(
         })
         .collect();
     let doc = format!("{covers} Codes not listed here parse as `Unknown` and keep the wire value.");
-    let status_arms = set.codes.iter().map(|c| {
-        let ident = format_ident!("{}", c.variant);
-        let status = match c.status {
-            ResultStatus::Success => quote!(Success),
-            ResultStatus::Failure => quote!(Failure),
-            ResultStatus::Unknown => quote!(Unknown),
-        };
-        quote!(Self::#ident => Some(#rt::ResultStatus::#status),)
-    });
-    let message_arms = set.codes.iter().map(|c| {
-        let (ident, message) = (format_ident!("{}", c.variant), &c.message);
-        quote!(Self::#ident => Some(#message),)
-    });
+    let status_arms: Vec<(String, TokenStream)> = set
+        .codes
+        .iter()
+        .map(|c| {
+            let ident = format_ident!("{}", c.variant);
+            let status = format_ident!(
+                "{}",
+                match c.status {
+                    ResultStatus::Success => "Success",
+                    ResultStatus::Failure => "Failure",
+                    ResultStatus::Unknown => "Unknown",
+                }
+            );
+            let line = held::path_text(rt).map_or_else(String::new, |rt| {
+                format!("Self::{ident} => Some({rt}::ResultStatus::{status}),")
+            });
+            (
+                line,
+                quote!(Self::#ident => Some(#rt::ResultStatus::#status),),
+            )
+        })
+        .collect();
+    // A runtime path the arms cannot be written with (generic arguments) keeps them tokens.
+    let status_arms = if status_arms.iter().any(|(line, _)| line.is_empty()) {
+        let tokens = status_arms.into_iter().map(|(_, tokens)| tokens);
+        quote!(#(#tokens)*)
+    } else {
+        held::arms(status_arms)
+    };
+    let message_arms = held::arms(
+        set.codes
+            .iter()
+            .map(|c| {
+                let (ident, message) = (format_ident!("{}", c.variant), &c.message);
+                let line = format!("Self::{ident} => Some({}),", literal(message));
+                (line, quote!(Self::#ident => Some(#message),))
+            })
+            .collect(),
+    );
     let methods = quote! {
         /// The status the documentation gives this code: `S`, `F` or `U`; `None` for an
         /// undocumented code, whose status only the response's `resultStatus` tells.
         pub fn status(&self) -> Option<#rt::ResultStatus> {
             match self {
-                #(#status_arms)*
+                #status_arms
                 Self::Unknown(_) => None,
             }
         }
@@ -287,7 +313,7 @@ pub(super) fn result_codes(
         /// The documented message.
         pub fn message(&self) -> Option<&'static str> {
             match self {
-                #(#message_arms)*
+                #message_arms
                 Self::Unknown(_) => None,
             }
         }
@@ -311,6 +337,25 @@ pub(super) fn result_codes(
         }
     });
     quote!(#base #result_code)
+}
+
+/// `Self::Variant => "wire",` for each variant, held back as text while a file renders.
+fn to_wire_arms(variants: &[Variant]) -> TokenStream {
+    held::arms(
+        variants
+            .iter()
+            .map(|v| {
+                let (ident, wire) = (&v.ident, &v.wire);
+                let line = format!("Self::{ident} => {},", literal(wire));
+                (line, quote!(Self::#ident => #wire,))
+            })
+            .collect(),
+    )
+}
+
+/// A string literal as the tokens (and so the formatter) write it.
+fn literal(value: &str) -> String {
+    proc_macro2::Literal::string(value).to_string()
 }
 
 pub(super) fn status_letter(status: ResultStatus) -> &'static str {

@@ -154,6 +154,52 @@ fn hold_item(
     quote!(const #marker: () = ();)
 }
 
+/// How far the arms of a `match` in a method of a top-level `impl` block are indented.
+const ARM_INDENT: usize = 12;
+
+/// The arms of a `match` in a method of an `impl` block at a file's top level, each as the
+/// one line the formatter prints for it (`pattern => value,`) and as tokens. While a file
+/// renders and every arm's line fits, the tokens carry one marker arm (`marker => {}`) for
+/// all of them: a short arm is always printed on one line, just so.
+pub(super) fn arms(arms: Vec<(String, TokenStream)>) -> TokenStream {
+    let holding = HELD.with_borrow(Option::is_some);
+    if !holding || arms.iter().any(|(line, _)| ARM_INDENT + line.len() > FITS) {
+        let tokens = arms.into_iter().map(|(_, tokens)| tokens);
+        return quote!(#(#tokens)*);
+    }
+    let indent = " ".repeat(ARM_INDENT);
+    let text: String = arms
+        .iter()
+        .map(|(line, _)| format!("{indent}{line}\n"))
+        .collect();
+    let index = HELD.with_borrow_mut(|held| {
+        let held = held.as_mut().expect("holding, checked above");
+        held.items.push((text, ARM_INDENT));
+        held.items.len() - 1
+    });
+    let marker = format_ident!("{ITEM_MARKER}{index}");
+    quote!(#marker => {})
+}
+
+/// A path as the formatter prints it, for a line of text; `None` for one with generic
+/// arguments.
+pub(super) fn path_text(path: &syn::Path) -> Option<String> {
+    let mut text = String::new();
+    if path.leading_colon.is_some() {
+        text.push_str("::");
+    }
+    for (i, segment) in path.segments.iter().enumerate() {
+        if !segment.arguments.is_none() {
+            return None;
+        }
+        if i > 0 {
+            text.push_str("::");
+        }
+        text.push_str(&segment.ident.to_string());
+    }
+    Some(text)
+}
+
 /// `formatted` with each marker line replaced by its held text, at the marker's indentation:
 /// the text the formatter would have printed had the tokens held it.
 ///
@@ -224,144 +270,15 @@ fn held_doc<'a>(body: &str, held: &'a Held) -> Option<&'a Vec<String>> {
     held.docs.get(index.parse::<usize>().ok()?)
 }
 
-/// The item a marker item stands for.
+/// The item or arms a marker item or arm stands for.
 fn held_item<'a>(body: &str, held: &'a Held) -> Option<&'a (String, usize)> {
-    let index = body
-        .strip_prefix("const ")?
-        .strip_prefix(ITEM_MARKER)?
-        .strip_suffix(": () = ();")?;
+    let index = match body.strip_prefix("const ") {
+        Some(item) => item.strip_prefix(ITEM_MARKER)?.strip_suffix(": () = ();")?,
+        None => body.strip_prefix(ITEM_MARKER)?.strip_suffix(" => {}")?,
+    };
     held.items.get(index.parse::<usize>().ok()?)
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Formats `tokens` as the generator does, without the header or item spacing.
-    fn format(tokens: TokenStream) -> String {
-        prettyplease::unparse(&syn::parse2(tokens).expect("test tokens parse"))
-    }
-
-    /// Doc attributes for `lines`, as the emitters' doc helpers make them.
-    fn doc(inner: bool, lines: &[&str]) -> TokenStream {
-        let lines = doc_lines(lines.iter().map(|line| (*line).to_owned()).collect());
-        if inner {
-            quote! { #( #![doc = #lines] )* }
-        } else {
-            quote! { #( #[doc = #lines] )* }
-        }
-    }
-
-    /// A fixed-shape item whose only varying part is `name`, with a line that breaks when
-    /// `name` is long.
-    fn serialize(name: &syn::Ident, serde: &syn::Path) -> TokenStream {
-        quote! {
-            impl #serde::Serialize for #name {
-                fn serialize<S: #serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                    serializer.serialize_str(self.as_str())
-                }
-            }
-        }
-    }
-
-    /// Held text restored reads exactly as the formatter prints the tokens itself: doc
-    /// comments at every depth, inner ones, blank lines and Markdown, and fixed-shape items
-    /// for names of every length, including ones too long to hold back.
-    #[test]
-    fn held_back_text_restores_to_the_formatters_own_text() {
-        let serde: syn::Path = syn::parse_quote!(serde);
-        let long_serde: syn::Path = syn::parse_quote!(::alipayhk::runtime::serde);
-        let names = [
-            "Ab",
-            "Abc",
-            "Abcd",
-            "UpdatePassStatus",
-            "AVeryLongResultCodeNameThatWillNotFitOnOneLineAtAllAnyMore",
-            "AVeryLongResultCodeNameThatWillNotFitOnOneLineAtAllAnyMoreOrEverAgainNoNo",
-        ];
-        let build = || {
-            let module = doc(
-                true,
-                &[
-                    " A module.",
-                    "",
-                    " With `code`, a [link](https://x.invalid)",
-                ],
-            );
-            let item_doc = doc(false, &[" An item.", "", " | a | b |", " |---|---|"]);
-            let field = doc(
-                false,
-                &[" A field \"quoted\" \\ with a backslash.", "", "   x"],
-            );
-            let method = doc(false, &[" A method."]);
-            let fixed = names.iter().flat_map(|name| {
-                let name = format_ident!("{name}");
-                [&serde, &long_serde]
-                    .map(|serde| item("serialize", &[serde], &name, |name| serialize(name, serde)))
-            });
-            let setters = names.iter().map(|name| {
-                let ty: syn::Type = syn::parse_quote!(Vec<u8>);
-                let setter = impl_item("setter", &[&ty], &format_ident!("{name}"), |ident| {
-                    quote! {
-                        #[must_use]
-                        pub fn #ident(mut self, #ident: #ty) -> Self {
-                            self.#ident = Some(#ident);
-                            self
-                        }
-                    }
-                });
-                let doc = doc(false, &[" Sets it."]);
-                quote!(#doc #setter)
-            });
-            quote! {
-                #module
-                #item_doc
-                pub struct S {
-                    #field
-                    pub f: u8,
-                }
-                impl S {
-                    #method
-                    pub fn m(&self) {}
-                    #(#setters)*
-                }
-                #(#fixed)*
-                mod nested {
-                    #method
-                    pub fn f() {}
-                }
-            }
-        };
-        let direct = format(build());
-        let (tokens, held) = held_back(build);
-        assert_eq!(held.docs.len(), 4 + names.len(), "one entry per doc comment built");
-        // `Abcd` and `UpdatePassStatus` with either serde path, and their setters; names
-        // shorter than the placeholder, or whose lines would be wider than `FITS`, go in as
-        // tokens.
-        assert_eq!(held.items.len(), 6);
-        let markers = format(tokens);
-        assert!(!markers.contains("A field"), "{markers}");
-        assert_eq!(restore(&markers, &held).unwrap(), direct);
-        // Outside a render the text itself goes into the tokens.
-        assert!(doc(false, &[" Plain."]).to_string().contains("Plain."));
-    }
-
-    #[test]
-    fn restore_leaves_other_lines_and_unknown_markers_alone() {
-        let held = Held {
-            docs: vec![vec![" One.".to_owned(), String::new()]],
-            items: vec![("struct A;\n".to_owned(), 0)],
-        };
-        let text = format!(
-            "    ///{DOC_MARKER}0\n/// plain\n///{DOC_MARKER}7\nconst {ITEM_MARKER}0: () = ();\nconst {ITEM_MARKER}1: () = ();\nfn f() {{}}\n"
-        );
-        assert_eq!(
-            restore(&text, &held).unwrap(),
-            format!(
-                "    /// One.\n    ///\n/// plain\n///{DOC_MARKER}7\nstruct A;\nconst {ITEM_MARKER}1: () = ();\nfn f() {{}}\n"
-            )
-        );
-        let nested = format!("mod m {{\n    const {ITEM_MARKER}0: () = ();\n}}\n");
-        assert!(restore(&nested, &held).is_err());
-    }
-}
+#[path = "held_tests.rs"]
+mod tests;
