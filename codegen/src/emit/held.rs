@@ -10,6 +10,8 @@
 //!   in one name, such as an enum's `Display` impl or a builder method for a field of a given
 //!   type, is formatted once per thread with a placeholder name, and each use is that text
 //!   with its own name, behind a one-line marker item.
+//! - **Match arms** ([`arms`]): a run of short arms (`Self::Active => "ACTIVE",`), each the
+//!   one line the formatter prints for it, behind one marker arm.
 //!
 //! [`restore`] puts the text back where the formatter printed the markers. The attribute
 //! macro, whose tokens go to the compiler and not to a file, never holds anything back.
@@ -27,10 +29,11 @@ const DOC_MARKER: char = '\u{FDD0}';
 /// Names a held-back item's marker (`const __alipayhk_held_item_3: () = ();`).
 const ITEM_MARKER: &str = "__alipayhk_held_item_";
 
-/// Stands for the type name while a fixed-shape item is formatted once. A name at least this
-/// long can only make the lines that hold it longer, never shorter, so a use whose lines with
-/// the name still fit is laid out exactly as the formatter would lay it out itself: a group
-/// the placeholder broke stays broken, one that fit still fits, and no other line changes.
+/// Stands for the name while a fixed-shape item is formatted once; no name from a spec starts
+/// with two underscores, so it stands for nothing else. A name at least this long can only
+/// make the lines that hold it longer, never shorter, so a use whose lines with the name
+/// still fit is laid out exactly as the formatter would lay it out itself: a group the
+/// placeholder broke stays broken, one that fit still fits, and no other line changes.
 const PLACEHOLDER: &str = "__Ty";
 
 /// The widest a held-back item's line holding the name may be: below the formatter's margin
@@ -42,15 +45,16 @@ const FITS: usize = 80;
 pub(super) struct Held {
     /// Doc comments, each as its lines.
     docs: Vec<Vec<String>>,
-    /// Fixed-shape items, each as its formatted text and the indentation it is laid out for.
+    /// Fixed-shape items and runs of match arms, each as its text and the indentation it is
+    /// laid out for.
     items: Vec<(String, usize)>,
 }
 
 thread_local! {
     /// The file rendering on this thread's held text, if one is rendering.
     static HELD: RefCell<Option<Held>> = const { RefCell::new(None) };
-    /// Fixed-shape items formatted with the placeholder name, by template and paths.
-    static TEMPLATES: RefCell<HashMap<(&'static str, String), String>> =
+    /// Fixed-shape items formatted with the placeholder name, by template, depth and paths.
+    static TEMPLATES: RefCell<HashMap<(&'static str, usize, String), String>> =
         RefCell::new(HashMap::new());
 }
 
@@ -123,12 +127,17 @@ fn hold_item(
     }
     let key = (
         template,
+        depth,
         paths
             .iter()
             .map(|path| path.to_token_stream().to_string())
             .collect::<Vec<_>>()
             .join(" | "),
     );
+    if key.2.contains(PLACEHOLDER) {
+        // A path the substitution would change too.
+        return build(name);
+    }
     let text = TEMPLATES.with_borrow_mut(|templates| {
         templates
             .entry(key)
