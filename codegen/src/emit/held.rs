@@ -172,7 +172,9 @@ const ARM_INDENT: usize = 12;
 /// all of them: a short arm is always printed on one line, just so.
 pub(super) fn arms(arms: Vec<(String, TokenStream)>) -> TokenStream {
     let holding = HELD.with_borrow(Option::is_some);
-    if !holding || arms.iter().any(|(line, _)| ARM_INDENT + line.len() > FITS) {
+    // No arms at all print as `match x {}`, which a marker arm would open up.
+    let fits = !arms.is_empty() && arms.iter().all(|(line, _)| ARM_INDENT + line.len() <= FITS);
+    if !holding || !fits {
         let tokens = arms.into_iter().map(|(_, tokens)| tokens);
         return quote!(#(#tokens)*);
     }

@@ -94,6 +94,7 @@ fn held_back_text_restores_to_the_formatters_own_text() {
             )
         });
         let [fits, too_wide] = &arm_sets;
+        let none = arms(Vec::new());
         quote! {
             #module
             #item_doc
@@ -117,6 +118,11 @@ fn held_back_text_restores_to_the_formatters_own_text() {
                 pub fn other(&self) -> &str {
                     match self {
                         #too_wide
+                    }
+                }
+                pub fn none(&self) -> &str {
+                    match self {
+                        #none
                     }
                 }
             }
