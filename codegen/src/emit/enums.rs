@@ -6,7 +6,8 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{EmitOptions, docs, held};
+use super::held::{self, Placement};
+use super::{EmitOptions, docs};
 use crate::model::{EnumDef, ResultCodeSet, ResultStatus};
 
 /// One variant to emit.
@@ -41,17 +42,23 @@ pub(super) fn value_enum(def: &EnumDef, options: &EmitOptions) -> TokenStream {
     let enum_tokens = if def.open {
         let enum_tokens = open_enum(&name, &doc, &variants, options, TokenStream::new());
         let rt = &options.runtime;
-        let validate = held::item("validate open enum", &[rt], &name, |name| {
-            quote! {
-                impl #rt::Validate for #name {
-                    fn validate_at(&self, path: &#rt::FieldPath<'_>, violations: &mut Vec<#rt::Violation>) {
-                        if let Self::Unknown(value) = self {
-                            violations.push(#rt::Violation::new(path, #rt::Rule::UnknownValue { value: value.as_str().to_owned() }));
+        let validate = held::item(
+            Placement::TopLevel,
+            "validate open enum",
+            &[rt],
+            &name,
+            |name| {
+                quote! {
+                    impl #rt::Validate for #name {
+                        fn validate_at(&self, path: &#rt::FieldPath<'_>, violations: &mut Vec<#rt::Violation>) {
+                            if let Self::Unknown(value) = self {
+                                violations.push(#rt::Violation::new(path, #rt::Rule::UnknownValue { value: value.as_str().to_owned() }));
+                            }
                         }
                     }
                 }
-            }
-        });
+            },
+        );
         quote!(#enum_tokens #validate)
     } else {
         closed_enum(&name, &doc, &variants, options)
@@ -142,7 +149,7 @@ fn closed_enum(
 
 /// `Display` as the wire value.
 fn display(name: &syn::Ident) -> TokenStream {
-    held::item("display", &[], name, |name| {
+    held::item(Placement::TopLevel, "display", &[], name, |name| {
         quote! {
             impl std::fmt::Display for #name {
                 fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -179,29 +186,35 @@ fn open_enum(
             .map(|v| {
                 let (ident, wire) = (&v.ident, &v.wire);
                 let line = format!("{} => Self::{ident},", literal(wire));
-                (line, quote!(#wire => Self::#ident,))
+                (Some(line), quote!(#wire => Self::#ident,))
             })
             .collect(),
     );
     let rt = &options.runtime;
     let display = display(name);
     // Serialized and parsed as the wire value, through `as_str` and `From<&str>`.
-    let serde_impls = held::item("serde as wire value", &[&serde], name, |name| {
-        quote! {
-            impl #serde::Serialize for #name {
-                fn serialize<S: #serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                    serializer.serialize_str(self.as_str())
+    let serde_impls = held::item(
+        Placement::TopLevel,
+        "serde as wire value",
+        &[&serde],
+        name,
+        |name| {
+            quote! {
+                impl #serde::Serialize for #name {
+                    fn serialize<S: #serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                        serializer.serialize_str(self.as_str())
+                    }
                 }
-            }
 
-            impl<'de> #serde::Deserialize<'de> for #name {
-                fn deserialize<D: #serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    let value = <String as #serde::Deserialize>::deserialize(deserializer)?;
-                    Ok(Self::from(value.as_str()))
+                impl<'de> #serde::Deserialize<'de> for #name {
+                    fn deserialize<D: #serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        let value = <String as #serde::Deserialize>::deserialize(deserializer)?;
+                        Ok(Self::from(value.as_str()))
+                    }
                 }
             }
-        }
-    });
+        },
+    );
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -261,42 +274,35 @@ pub(super) fn result_codes(
         })
         .collect();
     let doc = format!("{covers} Codes not listed here parse as `Unknown` and keep the wire value.");
-    let status_arms: Vec<(String, TokenStream)> = set
-        .codes
-        .iter()
-        .map(|c| {
-            let ident = format_ident!("{}", c.variant);
-            let status = format_ident!(
-                "{}",
-                match c.status {
-                    ResultStatus::Success => "Success",
-                    ResultStatus::Failure => "Failure",
-                    ResultStatus::Unknown => "Unknown",
-                }
-            );
-            let line = held::path_text(rt).map_or_else(String::new, |rt| {
-                format!("Self::{ident} => Some({rt}::ResultStatus::{status}),")
-            });
-            (
-                line,
-                quote!(Self::#ident => Some(#rt::ResultStatus::#status),),
-            )
-        })
-        .collect();
-    // A runtime path the arms cannot be written with (generic arguments) keeps them tokens.
-    let status_arms = if status_arms.iter().any(|(line, _)| line.is_empty()) {
-        let tokens = status_arms.into_iter().map(|(_, tokens)| tokens);
-        quote!(#(#tokens)*)
-    } else {
-        held::arms(status_arms)
-    };
+    let status_arms = held::arms(
+        set.codes
+            .iter()
+            .map(|c| {
+                let ident = format_ident!("{}", c.variant);
+                let status = format_ident!(
+                    "{}",
+                    match c.status {
+                        ResultStatus::Success => "Success",
+                        ResultStatus::Failure => "Failure",
+                        ResultStatus::Unknown => "Unknown",
+                    }
+                );
+                let line = held::path_text(rt)
+                    .map(|rt| format!("Self::{ident} => Some({rt}::ResultStatus::{status}),"));
+                (
+                    line,
+                    quote!(Self::#ident => Some(#rt::ResultStatus::#status),),
+                )
+            })
+            .collect(),
+    );
     let message_arms = held::arms(
         set.codes
             .iter()
             .map(|c| {
                 let (ident, message) = (format_ident!("{}", c.variant), &c.message);
                 let line = format!("Self::{ident} => Some({}),", literal(message));
-                (line, quote!(Self::#ident => Some(#message),))
+                (Some(line), quote!(Self::#ident => Some(#message),))
             })
             .collect(),
     );
@@ -319,7 +325,7 @@ pub(super) fn result_codes(
         }
     };
     let base = open_enum(&name, &doc, &variants, options, methods);
-    let result_code = held::item("result code", &[rt], &name, |name| {
+    let result_code = held::item(Placement::TopLevel, "result code", &[rt], &name, |name| {
         quote! {
             impl #rt::ResultCode for #name {
                 fn from_code(code: &str) -> Self {
@@ -347,7 +353,7 @@ fn to_wire_arms(variants: &[Variant]) -> TokenStream {
             .map(|v| {
                 let (ident, wire) = (&v.ident, &v.wire);
                 let line = format!("Self::{ident} => {},", literal(wire));
-                (line, quote!(Self::#ident => #wire,))
+                (Some(line), quote!(Self::#ident => #wire,))
             })
             .collect(),
     )

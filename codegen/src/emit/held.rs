@@ -6,7 +6,7 @@
 //! - **Doc comments**: most of a file's text, but no syntax. Each goes into a table and the
 //!   tokens carry one short marker attribute in its place; parsing and printing an attribute
 //!   per line was a quarter of the time.
-//! - **Fixed-shape items** ([`item`], [`impl_item`]): an item that differs between uses only
+//! - **Fixed-shape items** ([`item`]): an item that differs between uses only
 //!   in one name, such as an enum's `Display` impl or a builder method for a field of a given
 //!   type, is formatted once per thread with a placeholder name, and each use is that text
 //!   with its own name, behind a one-line marker item.
@@ -53,8 +53,8 @@ pub(super) struct Held {
 thread_local! {
     /// The file rendering on this thread's held text, if one is rendering.
     static HELD: RefCell<Option<Held>> = const { RefCell::new(None) };
-    /// Fixed-shape items formatted with the placeholder name, by template, depth and paths.
-    static TEMPLATES: RefCell<HashMap<(&'static str, usize, String), String>> =
+    /// Fixed-shape items formatted with the placeholder name, by template, placement and paths.
+    static TEMPLATES: RefCell<HashMap<(&'static str, Placement, String), String>> =
         RefCell::new(HashMap::new());
 }
 
@@ -88,36 +88,34 @@ pub(super) fn doc_lines(lines: Vec<String>) -> Vec<String> {
     })
 }
 
+/// Where a held-back item goes; its text is laid out for that indentation, and [`restore`]
+/// refuses it elsewhere.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub(super) enum Placement {
+    /// An item at a file's top level.
+    TopLevel,
+    /// An associated item of an `impl` block at a file's top level, such as a builder
+    /// method; its doc comment goes before the returned tokens, outside the template.
+    InImpl,
+}
+
+impl Placement {
+    fn indent(self) -> usize {
+        match self {
+            Self::TopLevel => 0,
+            Self::InImpl => 4,
+        }
+    }
+}
+
 /// The item `build` makes for `name`, held back while a file renders. `template` names the
 /// item's shape and `paths` whatever else `build` depends on (the runtime and serde paths,
-/// a type); `build` must use `name` only as a name. Only for an item at a file's top level:
-/// the text is laid out for no indentation, and [`restore`] refuses it elsewhere.
+/// a type); `build` must use `name` only as a name.
 pub(super) fn item(
+    placement: Placement,
     template: &'static str,
     paths: &[&dyn ToTokens],
     name: &syn::Ident,
-    build: impl Fn(&syn::Ident) -> TokenStream,
-) -> TokenStream {
-    hold_item(template, paths, name, 0, build)
-}
-
-/// The same for an associated item of an `impl` block at a file's top level, such as a
-/// builder method; its doc comment goes before the returned tokens, outside the template.
-pub(super) fn impl_item(
-    template: &'static str,
-    paths: &[&dyn ToTokens],
-    name: &syn::Ident,
-    build: impl Fn(&syn::Ident) -> TokenStream,
-) -> TokenStream {
-    hold_item(template, paths, name, 1, build)
-}
-
-/// [`item`] and [`impl_item`]: `depth` is 0 for a top-level item, 1 for an associated one.
-fn hold_item(
-    template: &'static str,
-    paths: &[&dyn ToTokens],
-    name: &syn::Ident,
-    depth: usize,
     build: impl Fn(&syn::Ident) -> TokenStream,
 ) -> TokenStream {
     let holding = HELD.with_borrow(Option::is_some);
@@ -127,7 +125,7 @@ fn hold_item(
     }
     let key = (
         template,
-        depth,
+        placement,
         paths
             .iter()
             .map(|path| path.to_token_stream().to_string())
@@ -146,7 +144,7 @@ fn hold_item(
                 let suspended = HELD.with_borrow_mut(Option::take);
                 let tokens = build(&format_ident!("{PLACEHOLDER}"));
                 HELD.with_borrow_mut(|held| *held = suspended);
-                format_template(tokens, depth).unwrap_or_default()
+                format_template(tokens, placement).unwrap_or_default()
             })
             .replace(PLACEHOLDER, &name_text)
     });
@@ -154,12 +152,7 @@ fn hold_item(
     if text.is_empty() || text.lines().any(too_wide) {
         return build(name);
     }
-    let index = HELD.with_borrow_mut(|held| {
-        let held = held.as_mut().expect("holding, checked above");
-        held.items.push((text, depth * 4));
-        held.items.len() - 1
-    });
-    let marker = format_ident!("{ITEM_MARKER}{index}");
+    let marker = push_item(text, placement.indent());
     quote!(const #marker: () = ();)
 }
 
@@ -167,13 +160,18 @@ fn hold_item(
 const ARM_INDENT: usize = 12;
 
 /// The arms of a `match` in a method of an `impl` block at a file's top level, each as the
-/// one line the formatter prints for it (`pattern => value,`) and as tokens. While a file
-/// renders and every arm's line fits, the tokens carry one marker arm (`marker => {}`) for
-/// all of them: a short arm is always printed on one line, just so.
-pub(super) fn arms(arms: Vec<(String, TokenStream)>) -> TokenStream {
+/// one line the formatter prints for it (`pattern => value,`; `None` when it cannot be
+/// written as text) and as tokens. While a file renders and every arm's line fits, the tokens
+/// carry one marker arm (`marker => {}`) for all of them: a short arm is always printed on
+/// one line, just so.
+pub(super) fn arms(arms: Vec<(Option<String>, TokenStream)>) -> TokenStream {
     let holding = HELD.with_borrow(Option::is_some);
     // No arms at all print as `match x {}`, which a marker arm would open up.
-    let fits = !arms.is_empty() && arms.iter().all(|(line, _)| ARM_INDENT + line.len() <= FITS);
+    let fits = !arms.is_empty()
+        && arms.iter().all(|(line, _)| {
+            line.as_ref()
+                .is_some_and(|line| ARM_INDENT + line.len() <= FITS)
+        });
     if !holding || !fits {
         let tokens = arms.into_iter().map(|(_, tokens)| tokens);
         return quote!(#(#tokens)*);
@@ -181,15 +179,21 @@ pub(super) fn arms(arms: Vec<(String, TokenStream)>) -> TokenStream {
     let indent = " ".repeat(ARM_INDENT);
     let text: String = arms
         .iter()
-        .map(|(line, _)| format!("{indent}{line}\n"))
+        .flat_map(|(line, _)| line)
+        .map(|line| format!("{indent}{line}\n"))
         .collect();
+    let marker = push_item(text, ARM_INDENT);
+    quote!(#marker => {})
+}
+
+/// Holds `text`, laid out for `indent` columns, and returns its marker's name.
+fn push_item(text: String, indent: usize) -> syn::Ident {
     let index = HELD.with_borrow_mut(|held| {
-        let held = held.as_mut().expect("holding, checked above");
-        held.items.push((text, ARM_INDENT));
+        let held = held.as_mut().expect("only called while holding");
+        held.items.push((text, indent));
         held.items.len() - 1
     });
-    let marker = format_ident!("{ITEM_MARKER}{index}");
-    quote!(#marker => {})
+    format_ident!("{ITEM_MARKER}{index}")
 }
 
 /// A path as the formatter prints it, for a line of text; `None` for one with generic
@@ -254,18 +258,15 @@ pub(super) fn restore(formatted: &str, held: &Held) -> Result<String, String> {
     Ok(out)
 }
 
-/// The text the formatter prints for `tokens`, an item at `depth` (0 or 1): an associated
-/// item is formatted inside an `impl` block, which is then cut away, so its lines have the
+/// The text the formatter prints for `tokens`, an item at `placement`: an associated item is
+/// formatted inside an `impl` block, which is then cut away, so its lines have the
 /// indentation they will have in the file.
-fn format_template(tokens: TokenStream, depth: usize) -> Option<String> {
-    let tokens = match depth {
-        0 => tokens,
-        _ => quote!(impl Wrapper { #tokens }),
-    };
-    let text = prettyplease::unparse(&syn::parse2::<syn::File>(tokens).ok()?);
-    match depth {
-        0 => Some(text),
-        _ => {
+fn format_template(tokens: TokenStream, placement: Placement) -> Option<String> {
+    match placement {
+        Placement::TopLevel => Some(prettyplease::unparse(&syn::parse2(tokens).ok()?)),
+        Placement::InImpl => {
+            let wrapped = quote!(impl Wrapper { #tokens });
+            let text = prettyplease::unparse(&syn::parse2(wrapped).ok()?);
             let inner = text.strip_prefix("impl Wrapper {\n")?.strip_suffix("}\n")?;
             Some(inner.to_owned())
         }

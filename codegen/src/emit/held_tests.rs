@@ -62,20 +62,29 @@ fn held_back_text_restores_to_the_formatters_own_text() {
         let method = doc(false, &[" A method."]);
         let fixed = names.iter().flat_map(|name| {
             let name = format_ident!("{name}");
-            [&serde, &long_serde]
-                .map(|serde| item("serialize", &[serde], &name, |name| serialize(name, serde)))
+            [&serde, &long_serde].map(|serde| {
+                item(Placement::TopLevel, "serialize", &[serde], &name, |name| {
+                    serialize(name, serde)
+                })
+            })
         });
         let setters = names.iter().map(|name| {
             let ty: syn::Type = syn::parse_quote!(Vec<u8>);
-            let setter = impl_item("setter", &[&ty], &format_ident!("{name}"), |ident| {
-                quote! {
-                    #[must_use]
-                    pub fn #ident(mut self, #ident: #ty) -> Self {
-                        self.#ident = Some(#ident);
-                        self
+            let setter = item(
+                Placement::InImpl,
+                "setter",
+                &[&ty],
+                &format_ident!("{name}"),
+                |ident| {
+                    quote! {
+                        #[must_use]
+                        pub fn #ident(mut self, #ident: #ty) -> Self {
+                            self.#ident = Some(#ident);
+                            self
+                        }
                     }
-                }
-            });
+                },
+            );
             let doc = doc(false, &[" Sets it."]);
             quote!(#doc #setter)
         });
@@ -88,7 +97,7 @@ fn held_back_text_restores_to_the_formatters_own_text() {
                     .map(|(i, wire)| {
                         let ident = format_ident!("V{i}");
                         let line = format!("Self::{ident} => {},", Literal::string(wire));
-                        (line, quote!(Self::#ident => #wire,))
+                        (Some(line), quote!(Self::#ident => #wire,))
                     })
                     .collect(),
             )

@@ -3,9 +3,10 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::docs;
+use super::held::{self, Placement};
 use super::type_paths::{Site, field_ident, rust_type, serde_derives};
 use super::{EmitOptions, validate};
-use super::{docs, held};
 use crate::model::{Api, FieldDef, FieldType, MapKey, ObjectDef, Provenance};
 
 /// The struct, its constructor and setters, and (for request types) its `Validate` impl.
@@ -205,20 +206,26 @@ fn constructor(def: &ObjectDef, site: Site, options: &EmitOptions) -> TokenStrea
             format!("Sets `{}`.", f.wire_name),
             field_doc(f),
         ]));
-        let setter = held::impl_item("setter", &[&ty], &field_ident(&f.rust_name), |ident| {
-            let value = if converts {
-                quote!(#ident.into())
-            } else {
-                quote!(#ident)
-            };
-            quote! {
-                #[must_use]
-                pub fn #ident(mut self, #ident: #ty) -> Self {
-                    self.#ident = Some(#value);
-                    self
+        let setter = held::item(
+            Placement::InImpl,
+            "setter",
+            &[&ty],
+            &field_ident(&f.rust_name),
+            |ident| {
+                let value = if converts {
+                    quote!(#ident.into())
+                } else {
+                    quote!(#ident)
+                };
+                quote! {
+                    #[must_use]
+                    pub fn #ident(mut self, #ident: #ty) -> Self {
+                        self.#ident = Some(#value);
+                        self
+                    }
                 }
-            }
-        });
+            },
+        );
         quote!(#doc #setter)
     });
     let key_setters = def
