@@ -4,9 +4,10 @@
 //! breaks a `match`.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::{ToTokens, format_ident, quote};
 
 use super::held::{self, Placement};
+use super::statements::expression_text;
 use super::{EmitOptions, docs};
 use crate::model::{EnumDef, ResultCodeSet, ResultStatus};
 
@@ -287,7 +288,7 @@ pub(super) fn result_codes(
                         ResultStatus::Unknown => "Unknown",
                     }
                 );
-                let line = held::path_text(rt)
+                let line = expression_text(&rt.to_token_stream())
                     .map(|rt| format!("Self::{ident} => Some({rt}::ResultStatus::{status}),"));
                 (
                     line,

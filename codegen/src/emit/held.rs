@@ -12,6 +12,8 @@
 //!   with its own name, behind a one-line marker item.
 //! - **Match arms** ([`arms`]): a run of short arms (`Self::Active => "ACTIVE",`), each the
 //!   one line the formatter prints for it, behind one marker arm.
+//! - **Statements** ([`statement`]): a method's statement whose layout is certain, such as a
+//!   check in a `Validate` impl, behind one marker statement.
 //!
 //! [`restore`] puts the text back where the formatter printed the markers. The attribute
 //! macro, whose tokens go to the compiler and not to a file, never holds anything back.
@@ -21,6 +23,8 @@ use std::collections::HashMap;
 
 use proc_macro2::TokenStream;
 use quote::{ToTokens, format_ident, quote};
+
+use super::statements::Statement;
 
 /// Starts a held-back doc comment's marker: a Unicode noncharacter, reserved for a program's
 /// internal use, followed by the comment's index in the table.
@@ -186,6 +190,23 @@ pub(super) fn arms(arms: Vec<(Option<String>, TokenStream)>) -> TokenStream {
     quote!(#marker => {})
 }
 
+/// How far the statements of a method of a top-level `impl` block are indented.
+const BODY_INDENT: usize = 8;
+
+/// A statement of a method of an `impl` block at a file's top level, such as a check in a
+/// `Validate` impl. While a file renders and its text is certain, the tokens carry one marker
+/// statement (`marker;`) for it.
+pub(super) fn statement(statement: &Statement) -> TokenStream {
+    let holding = HELD.with_borrow(Option::is_some);
+    match statement.text(BODY_INDENT).filter(|_| holding) {
+        Some(text) => {
+            let marker = push_item(text, BODY_INDENT);
+            quote!(#marker;)
+        }
+        None => statement.to_token_stream(),
+    }
+}
+
 /// Holds `text`, laid out for `indent` columns, and returns its marker's name.
 fn push_item(text: String, indent: usize) -> syn::Ident {
     let index = HELD.with_borrow_mut(|held| {
@@ -194,25 +215,6 @@ fn push_item(text: String, indent: usize) -> syn::Ident {
         held.items.len() - 1
     });
     format_ident!("{ITEM_MARKER}{index}")
-}
-
-/// A path as the formatter prints it, for a line of text; `None` for one with generic
-/// arguments.
-pub(super) fn path_text(path: &syn::Path) -> Option<String> {
-    let mut text = String::new();
-    if path.leading_colon.is_some() {
-        text.push_str("::");
-    }
-    for (i, segment) in path.segments.iter().enumerate() {
-        if !segment.arguments.is_none() {
-            return None;
-        }
-        if i > 0 {
-            text.push_str("::");
-        }
-        text.push_str(&segment.ident.to_string());
-    }
-    Some(text)
 }
 
 /// `formatted` with each marker line replaced by its held text, at the marker's indentation:
@@ -286,7 +288,12 @@ fn held_doc<'a>(body: &str, held: &'a Held) -> Option<&'a Vec<String>> {
 fn held_item<'a>(body: &str, held: &'a Held) -> Option<&'a (String, usize)> {
     let index = match body.strip_prefix("const ") {
         Some(item) => item.strip_prefix(ITEM_MARKER)?.strip_suffix(": () = ();")?,
-        None => body.strip_prefix(ITEM_MARKER)?.strip_suffix(" => {}")?,
+        None => {
+            let marker = body.strip_prefix(ITEM_MARKER)?;
+            marker
+                .strip_suffix(" => {}")
+                .or_else(|| marker.strip_suffix(';'))?
+        }
     };
     held.items.get(index.parse::<usize>().ok()?)
 }

@@ -12,6 +12,7 @@ mod held;
 mod identifier;
 mod object;
 mod platform;
+mod statements;
 mod type_paths;
 mod validate;
 mod webhooks;

@@ -5,6 +5,8 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::EmitOptions;
+use super::held;
+use super::statements::Statement;
 use super::type_paths::field_ident;
 use crate::model::{
     Api, Condition, FieldDef, FieldType, Limit, ObjectDef, Provenance, RuleDef, RuleKind, TypeDef,
@@ -19,36 +21,56 @@ pub(super) fn validate_impl(
 ) -> TokenStream {
     let rt = &options.runtime;
     let name = format_ident!("{}", def.name);
-    let field_checks: Vec<TokenStream> = def
+    let checks: Vec<TokenStream> = def
         .fields
         .iter()
-        .filter_map(|f| field_checks(api, f, options))
+        .flat_map(|f| field_checks(api, f, options))
+        .chain(
+            def.rules
+                .iter()
+                .map(|r| rule_check(def, r, options, module)),
+        )
+        .map(|check| held::statement(&check))
         .collect();
-    let rule_checks: Vec<TokenStream> = def
-        .rules
-        .iter()
-        .map(|r| rule_check(def, r, options, module))
-        .collect();
-    let uses_path = !field_checks.is_empty() || !rule_checks.is_empty();
-    let (path, violations) = if uses_path {
-        (quote!(path), quote!(violations))
-    } else {
+    let (path, violations) = if checks.is_empty() {
         (quote!(_path), quote!(_violations))
+    } else {
+        (quote!(path), quote!(violations))
     };
     quote! {
         impl #rt::Validate for #name {
             fn validate_at(&self, #path: &#rt::FieldPath<'_>, #violations: &mut Vec<#rt::Violation>) {
-                #(#field_checks)*
-                #(#rule_checks)*
+                #(#checks)*
             }
         }
     }
 }
 
-fn field_checks(api: &Api, field: &FieldDef, options: &EmitOptions) -> Option<TokenStream> {
+/// A call to one of the runtime's checks, with the arguments every check ends with: the
+/// basis, the field's path and the violations.
+fn check_call(
+    options: &EmitOptions,
+    check: &str,
+    mut args: Vec<TokenStream>,
+    basis: TokenStream,
+    path: TokenStream,
+) -> Statement {
+    let rt = &options.runtime;
+    let check = format_ident!("{check}");
+    args.extend([basis, path, quote!(violations)]);
+    Statement::Call {
+        function: quote!(#rt::validation::#check),
+        args,
+    }
+}
+
+/// The statements that check one field: its inferred presence, then its limits or its own
+/// checks.
+fn field_checks(api: &Api, field: &FieldDef, options: &EmitOptions) -> Vec<Statement> {
     let rt = &options.runtime;
     let ident = field_ident(&field.rust_name);
     let wire = &field.wire_name;
+    let at = quote!(&path.field(#wire));
     let c = &field.constraints;
     // A requirement the spec only infers leaves the field optional; its absence is checked
     // here, as a warning unless validation is strict.
@@ -58,7 +80,13 @@ fn field_checks(api: &Api, field: &FieldDef, options: &EmitOptions) -> Option<To
         .filter(|_| !field.required)
         .map(|provenance| {
             let basis = basis(provenance, options);
-            quote!(#rt::validation::check_present(self.#ident.is_some(), #basis, &path.field(#wire), violations);)
+            check_call(
+                options,
+                "check_present",
+                vec![quote!(self.#ident.is_some())],
+                basis,
+                at.clone(),
+            )
         });
     // An identifier newtype is checked as the text it holds.
     let text = if field.ty.is_identifier() {
@@ -66,19 +94,31 @@ fn field_checks(api: &Api, field: &FieldDef, options: &EmitOptions) -> Option<To
     } else {
         quote!(value)
     };
-    let check = match &field.ty {
+    let checks: Vec<Statement> = match &field.ty {
         ty if ty.is_text() => {
             let mut checks = Vec::new();
             if let Some(requirement) = field.requirement.as_ref().filter(|_| field.required) {
                 let basis = basis(requirement, options);
-                checks.push(quote!(#rt::validation::check_not_empty(#text, #basis, &path.field(#wire), violations);));
+                checks.push(check_call(
+                    options,
+                    "check_not_empty",
+                    vec![text.clone()],
+                    basis,
+                    at.clone(),
+                ));
             }
             for (min, max, provenance) in paired(c.min_length.as_ref(), c.max_length.as_ref()) {
                 let (min, max) = (option_usize(min), option_usize(max));
                 let basis = basis(provenance, options);
-                checks.push(quote!(#rt::validation::check_length(#text, #min, #max, #basis, &path.field(#wire), violations);));
+                checks.push(check_call(
+                    options,
+                    "check_length",
+                    vec![text.clone(), min, max],
+                    basis,
+                    at.clone(),
+                ));
             }
-            (!checks.is_empty()).then(|| quote!(#(#checks)*))
+            checks
         }
         FieldType::Integer | FieldType::Number | FieldType::Timestamp
             if c.minimum.is_some() || c.maximum.is_some() =>
@@ -88,28 +128,48 @@ fn field_checks(api: &Api, field: &FieldDef, options: &EmitOptions) -> Option<To
                 FieldType::Integer => quote!(*value as f64),
                 _ => quote!(*value),
             };
-            let checks = paired(c.minimum.as_ref(), c.maximum.as_ref()).map(|(min, max, provenance)| {
-                let (min, max) = (option_f64(min), option_f64(max));
-                let basis = basis(provenance, options);
-                quote!(#rt::validation::check_range(#as_f64, #min, #max, #basis, &path.field(#wire), violations);)
-            });
-            Some(quote!(#(#checks)*))
+            paired(c.minimum.as_ref(), c.maximum.as_ref())
+                .map(|(min, max, provenance)| {
+                    let (min, max) = (option_f64(min), option_f64(max));
+                    let basis = basis(provenance, options);
+                    check_call(
+                        options,
+                        "check_range",
+                        vec![as_f64.clone(), min, max],
+                        basis,
+                        at.clone(),
+                    )
+                })
+                .collect()
         }
         ty if needs_nested_validation(api, ty) => {
             // Option, Vec and maps of validated types implement `Validate` themselves.
-            return Some(quote! {
-                #presence
-                #rt::Validate::validate_at(&self.#ident, &path.field(#wire), violations);
-            });
+            let nested = Statement::Call {
+                function: quote!(#rt::Validate::validate_at),
+                args: vec![quote!(&self.#ident), at, quote!(violations)],
+            };
+            return presence.into_iter().chain([nested]).collect();
         }
-        _ => None,
+        _ => Vec::new(),
     };
-    let check = match check {
-        Some(check) if field.required => quote! { { let value = &self.#ident; #check } },
-        Some(check) => quote! { if let Some(value) = &self.#ident { #check } },
-        None => quote!(),
-    };
-    (presence.is_some() || !check.is_empty()).then(|| quote!(#presence #check))
+    let checks = (!checks.is_empty()).then(|| {
+        if field.required {
+            let value = Statement::Let {
+                name: format_ident!("value"),
+                value: quote!(&self.#ident),
+            };
+            Statement::Block {
+                header: None,
+                statements: [value].into_iter().chain(checks).collect(),
+            }
+        } else {
+            Statement::Block {
+                header: Some(quote!(if let Some(value) = &self.#ident)),
+                statements: checks,
+            }
+        }
+    });
+    presence.into_iter().chain(checks).collect()
 }
 
 /// A lower and an upper limit as one check when they share a provenance (the usual case),
@@ -177,7 +237,7 @@ fn rule_check(
     rule: &RuleDef,
     options: &EmitOptions,
     module: Option<&str>,
-) -> TokenStream {
+) -> Statement {
     let rt = &options.runtime;
     let field = |wire: &str| {
         def.fields
@@ -193,11 +253,17 @@ fn rule_check(
                 quote!(self.#ident.is_some())
             });
             let check = if matches!(rule.kind, RuleKind::ExactlyOneOf(_)) {
-                quote!(check_exactly_one_of)
+                "check_exactly_one_of"
             } else {
-                quote!(check_at_least_one_of)
+                "check_at_least_one_of"
             };
-            quote!(#rt::validation::#check(&[#(#names),*], &[#(#present),*], #basis, path, violations);)
+            check_call(
+                options,
+                check,
+                vec![quote!(&[#(#names),*]), quote!(&[#(#present),*])],
+                basis,
+                quote!(path),
+            )
         }
         RuleKind::RequiredWhen {
             field: target,
@@ -241,7 +307,7 @@ fn rule_check(
                     (test, flag.to_string())
                 }
             };
-            quote! {
+            Statement::Tokens(quote! {
                 if #test && self.#target_ident.is_none() {
                     violations.push(#rt::Violation::with_basis(
                         &path.field(#target),
@@ -249,7 +315,7 @@ fn rule_check(
                         #basis,
                     ));
                 }
-            }
+            })
         }
     }
 }
