@@ -18,7 +18,9 @@ pub(super) fn inner(text: &str) -> TokenStream {
     quote! { #( #![doc = #lines] )* }
 }
 
-fn lines(text: &str) -> Vec<String> {
+/// The doc lines of `text`, as they go into doc attributes: each non-blank line after a
+/// space, trailing space trimmed.
+pub(super) fn lines(text: &str) -> Vec<String> {
     text.trim_end()
         .lines()
         .map(|line| {

@@ -6,8 +6,9 @@
 use proc_macro2::TokenStream;
 use quote::{ToTokens, format_ident, quote};
 
+use super::declarations::{Declaration, Keyword, Member};
 use super::held::{self, Placement};
-use super::statements::expression_text;
+use super::token_text::expression_text;
 use super::{EmitOptions, docs};
 use crate::model::{EnumDef, ResultCodeSet, ResultStatus};
 
@@ -119,21 +120,32 @@ fn closed_enum(
     variants: &[Variant],
     options: &EmitOptions,
 ) -> TokenStream {
-    let doc = docs::outer(doc);
     let (serde_derives, serde_crate) = super::type_paths::serde_derives(options);
-    let decls = variants.iter().map(|v| {
-        let (ident, wire, doc) = (&v.ident, &v.wire, docs::outer(&v.doc));
-        quote! { #doc #[serde(rename = #wire)] #ident, }
-    });
+    let declaration = Declaration {
+        docs: doc.to_owned(),
+        attributes: [quote!(derive(Debug, Clone, Copy, PartialEq, Eq, Hash, #serde_derives))]
+            .into_iter()
+            .chain(serde_crate)
+            .collect(),
+        keyword: Keyword::Enum,
+        name: name.clone(),
+        members: variants
+            .iter()
+            .map(|v| {
+                let (ident, wire) = (&v.ident, &v.wire);
+                Member {
+                    docs: v.doc.clone(),
+                    attributes: vec![quote!(serde(rename = #wire))],
+                    body: quote!(#ident),
+                }
+            })
+            .collect(),
+    };
+    let declaration = declaration.held();
     let arms = to_wire_arms(variants);
     let display = display(name);
     quote! {
-        #doc
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, #serde_derives)]
-        #serde_crate
-        pub enum #name {
-            #(#decls)*
-        }
+        #declaration
 
         impl #name {
             /// The wire value.
@@ -169,17 +181,40 @@ fn open_enum(
     options: &EmitOptions,
     methods: TokenStream,
 ) -> TokenStream {
-    let doc = docs::outer(doc);
     let serde = match &options.serde_crate {
         Some(path) => {
             syn::parse_str::<syn::Path>(path).map_or_else(|_| quote!(serde), |p| quote!(#p))
         }
         None => quote!(serde),
     };
-    let decls = variants.iter().map(|v| {
-        let (ident, doc) = (&v.ident, docs::outer(&v.doc));
-        quote! { #doc #ident, }
-    });
+    let rt = &options.runtime;
+    let unknown = Member {
+        // Two lines, as a doc comment in the source would be.
+        docs: "A value this version does not know, kept as received. Only parsing makes one:\n\
+               a known value always parses as its own variant."
+            .to_owned(),
+        attributes: Vec::new(),
+        body: quote!(Unknown(#rt::UnknownValue)),
+    };
+    let declaration = Declaration {
+        docs: doc.to_owned(),
+        attributes: vec![
+            quote!(derive(Debug, Clone, PartialEq, Eq, Hash)),
+            quote!(non_exhaustive),
+        ],
+        keyword: Keyword::Enum,
+        name: name.clone(),
+        members: variants
+            .iter()
+            .map(|v| Member {
+                docs: v.doc.clone(),
+                attributes: Vec::new(),
+                body: v.ident.to_token_stream(),
+            })
+            .chain([unknown])
+            .collect(),
+    };
+    let declaration = declaration.held();
     let to_wire = to_wire_arms(variants);
     let from_wire = held::arms(
         variants
@@ -191,7 +226,6 @@ fn open_enum(
             })
             .collect(),
     );
-    let rt = &options.runtime;
     let display = display(name);
     // Serialized and parsed as the wire value, through `as_str` and `From<&str>`.
     let serde_impls = held::item(
@@ -217,15 +251,7 @@ fn open_enum(
         },
     );
     quote! {
-        #doc
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        #[non_exhaustive]
-        pub enum #name {
-            #(#decls)*
-            /// A value this version does not know, kept as received. Only parsing makes one:
-            /// a known value always parses as its own variant.
-            Unknown(#rt::UnknownValue),
-        }
+        #declaration
 
         impl #name {
             /// The wire value.

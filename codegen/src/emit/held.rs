@@ -12,8 +12,9 @@
 //!   with its own name, behind a one-line marker item.
 //! - **Match arms** ([`arms`]): a run of short arms (`Self::Active => "ACTIVE",`), each the
 //!   one line the formatter prints for it, behind one marker arm.
-//! - **Statements** ([`statement`]): a method's statement whose layout is certain, such as a
-//!   check in a `Validate` impl, behind one marker statement.
+//! - **Written text** ([`text`]): a declaration or a method's statement that the emitter
+//!   writes as text itself where its layout is certain, such as a struct or a check in a
+//!   `Validate` impl, behind one marker item or statement.
 //!
 //! [`restore`] puts the text back where the formatter printed the markers. The attribute
 //! macro, whose tokens go to the compiler and not to a file, never holds anything back.
@@ -24,7 +25,7 @@ use std::collections::HashMap;
 use proc_macro2::TokenStream;
 use quote::{ToTokens, format_ident, quote};
 
-use super::statements::Statement;
+use super::token_text::FITS;
 
 /// Starts a held-back doc comment's marker: a Unicode noncharacter, reserved for a program's
 /// internal use, followed by the comment's index in the table.
@@ -39,10 +40,6 @@ const ITEM_MARKER: &str = "__alipayhk_held_item_";
 /// still fit is laid out exactly as the formatter would lay it out itself: a group the
 /// placeholder broke stays broken, one that fit still fits, and no other line changes.
 const PLACEHOLDER: &str = "__Ty";
-
-/// The widest a held-back item's line holding the name may be: below the formatter's margin
-/// (89), so it is not a line the formatter would have broken.
-const FITS: usize = 80;
 
 /// What the file rendering on this thread holds back.
 #[derive(Default)]
@@ -101,13 +98,21 @@ pub(super) enum Placement {
     /// An associated item of an `impl` block at a file's top level, such as a builder
     /// method; its doc comment goes before the returned tokens, outside the template.
     InImpl,
+    /// A statement of a method of an `impl` block at a file's top level.
+    InBody,
+    /// A field of a struct at a file's top level.
+    Field,
+    /// A variant of an enum at a file's top level.
+    Variant,
 }
 
 impl Placement {
-    fn indent(self) -> usize {
+    /// How far text at this placement is indented.
+    pub(super) fn indent(self) -> usize {
         match self {
             Self::TopLevel => 0,
-            Self::InImpl => 4,
+            Self::InImpl | Self::Field | Self::Variant => 4,
+            Self::InBody => 8,
         }
     }
 }
@@ -190,20 +195,25 @@ pub(super) fn arms(arms: Vec<(Option<String>, TokenStream)>) -> TokenStream {
     quote!(#marker => {})
 }
 
-/// How far the statements of a method of a top-level `impl` block are indented.
-const BODY_INDENT: usize = 8;
-
-/// A statement of a method of an `impl` block at a file's top level, such as a check in a
-/// `Validate` impl. While a file renders and its text is certain, the tokens carry one marker
-/// statement (`marker;`) for it.
-pub(super) fn statement(statement: &Statement) -> TokenStream {
+/// What `text` writes for `placement`, as the formatter prints it, held back while a file
+/// renders: a declaration, or a statement such as a check in a `Validate` impl. `text` gets
+/// the indentation and gives `None` where the layout is not certain; then, and outside a
+/// render, the item is `tokens`.
+pub(super) fn text(
+    placement: Placement,
+    text: impl FnOnce(usize) -> Option<String>,
+    tokens: impl FnOnce() -> TokenStream,
+) -> TokenStream {
     let holding = HELD.with_borrow(Option::is_some);
-    match statement.text(BODY_INDENT).filter(|_| holding) {
-        Some(text) => {
-            let marker = push_item(text, BODY_INDENT);
-            quote!(#marker;)
-        }
-        None => statement.to_token_stream(),
+    let Some(text) = text(placement.indent()).filter(|_| holding) else {
+        return tokens();
+    };
+    let marker = push_item(text, placement.indent());
+    match placement {
+        Placement::TopLevel | Placement::InImpl => quote!(const #marker: () = ();),
+        Placement::InBody => quote!(#marker;),
+        Placement::Field => quote!(#marker: (),),
+        Placement::Variant => quote!(#marker,),
     }
 }
 
@@ -272,6 +282,8 @@ fn format_template(tokens: TokenStream, placement: Placement) -> Option<String> 
             let inner = text.strip_prefix("impl Wrapper {\n")?.strip_suffix("}\n")?;
             Some(inner.to_owned())
         }
+        // Templates are items; a statement, field or variant is not one.
+        Placement::InBody | Placement::Field | Placement::Variant => None,
     }
 }
 
@@ -289,10 +301,11 @@ fn held_item<'a>(body: &str, held: &'a Held) -> Option<&'a (String, usize)> {
     let index = match body.strip_prefix("const ") {
         Some(item) => item.strip_prefix(ITEM_MARKER)?.strip_suffix(": () = ();")?,
         None => {
+            // An arm, a statement, a field or a variant.
             let marker = body.strip_prefix(ITEM_MARKER)?;
-            marker
-                .strip_suffix(" => {}")
-                .or_else(|| marker.strip_suffix(';'))?
+            [" => {}", ";", ": (),", ","]
+                .into_iter()
+                .find_map(|suffix| marker.strip_suffix(suffix))?
         }
     };
     held.items.get(index.parse::<usize>().ok()?)
@@ -301,3 +314,7 @@ fn held_item<'a>(body: &str, held: &'a Held) -> Option<&'a (String, usize)> {
 #[cfg(test)]
 #[path = "held_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "held_text_tests.rs"]
+mod text_tests;

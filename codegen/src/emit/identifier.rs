@@ -24,10 +24,11 @@ pub(super) fn identifier(def: &IdentifierDef, options: &EmitOptions) -> TokenStr
             .to_owned(),
     ]));
     let (serde_derives, serde_crate) = serde_derives(options);
+    let serde_crate = serde_crate.iter();
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, #serde_derives)]
-        #serde_crate
+        #(#[#serde_crate])*
         #[serde(transparent)]
         pub struct #name(String);
 

@@ -3,6 +3,7 @@
 //! Nothing here re-checks the spec; anything the model holds is emitted as is.
 
 mod crate_root;
+mod declarations;
 mod docs;
 mod endpoint;
 mod enums;
@@ -13,6 +14,7 @@ mod identifier;
 mod object;
 mod platform;
 mod statements;
+mod token_text;
 mod type_paths;
 mod validate;
 mod webhooks;

@@ -3,6 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::declarations::{Declaration, Keyword, Member};
 use super::docs;
 use super::held::{self, Placement};
 use super::type_paths::{Site, field_ident, rust_type, serde_derives};
@@ -18,13 +19,7 @@ pub(super) fn object(
     module: Option<&str>,
 ) -> TokenStream {
     let name = format_ident!("{}", def.name);
-    let doc = docs::outer(
-        def.description
-            .as_deref()
-            .unwrap_or(&format!("The `{}` object.", def.name)),
-    );
     let (serde_derives, serde_crate) = serde_derives(options);
-    let fields = def.fields.iter().map(|f| field(f, site, options));
     let constructor = constructor(def, site, options);
     let validate = def
         .validated
@@ -39,15 +34,25 @@ pub(super) fn object(
         .all(|f| !f.required)
         .then(|| quote!(Default,));
     let debug_impl = sensitive.then(|| redacted_debug(def));
+    let declaration = Declaration {
+        docs: def
+            .description
+            .clone()
+            .unwrap_or_else(|| format!("The `{}` object.", def.name)),
+        attributes: [
+            quote!(derive(#debug_derive Clone, #default_derive PartialEq, #serde_derives)),
+        ]
+        .into_iter()
+        .chain(serde_crate)
+        .chain([quote!(non_exhaustive)])
+        .collect(),
+        keyword: Keyword::Struct,
+        name: name.clone(),
+        members: def.fields.iter().map(|f| field(f, site, options)).collect(),
+    };
+    let declaration = declaration.held();
     quote! {
-        #doc
-        #[derive(#debug_derive Clone, #default_derive PartialEq, #serde_derives)]
-        #serde_crate
-        #[non_exhaustive]
-        pub struct #name {
-            #(#fields)*
-        }
-
+        #declaration
         #debug_impl
         #constructor
         #validate
@@ -77,28 +82,31 @@ fn redacted_debug(def: &ObjectDef) -> TokenStream {
     }
 }
 
-fn field(field: &FieldDef, site: Site, options: &EmitOptions) -> TokenStream {
+fn field(field: &FieldDef, site: Site, options: &EmitOptions) -> Member {
     let ident = field_ident(&field.rust_name);
     let ty = rust_type(&field.ty, site, options);
-    let doc = docs::outer(&field_doc(field));
     let rename = (field.rust_name != field.wire_name).then(|| {
         let wire = &field.wire_name;
         quote!(rename = #wire)
     });
-    let aliases = field.aliases.iter().map(|a| quote!(alias = #a));
-    if field.required {
-        let attrs = serde_attr(rename.into_iter().chain(aliases).collect());
-        quote! { #doc #attrs pub #ident: #ty, }
+    let mut serde: Vec<TokenStream> = rename
+        .into_iter()
+        .chain(field.aliases.iter().map(|a| quote!(alias = #a)))
+        .collect();
+    let body = if field.required {
+        quote!(pub #ident: #ty)
     } else {
-        let mut parts: Vec<TokenStream> = rename.into_iter().chain(aliases).collect();
-        parts.push(quote!(default, skip_serializing_if = "Option::is_none"));
-        let attrs = serde_attr(parts);
-        quote! { #doc #attrs pub #ident: Option<#ty>, }
+        serde.push(quote!(default, skip_serializing_if = "Option::is_none"));
+        quote!(pub #ident: Option<#ty>)
+    };
+    Member {
+        docs: field_doc(field),
+        attributes: (!serde.is_empty())
+            .then(|| quote!(serde(#(#serde),*)))
+            .into_iter()
+            .collect(),
+        body,
     }
-}
-
-fn serde_attr(parts: Vec<TokenStream>) -> Option<TokenStream> {
-    (!parts.is_empty()).then(|| quote!(#[serde(#(#parts),*)]))
 }
 
 /// The field's rustdoc: its description, then its wire name and limits.

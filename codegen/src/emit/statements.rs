@@ -7,11 +7,10 @@
 //! wide has every argument on a line of its own. Anything in between, or any token the
 //! writer below does not know, gives no text, and the tokens go to the formatter as before.
 
-use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
+use proc_macro2::TokenStream;
 use quote::{ToTokens, quote};
 
-/// The widest line that is certainly printed as one line: below the formatter's margin (89).
-const FITS: usize = 80;
+use super::token_text::{FITS, expression_text, fitting};
 
 /// The narrowest one-line call that is certainly broken: above the formatter's margin, with
 /// room for the punctuation after the call.
@@ -105,79 +104,4 @@ impl Statement {
             Self::Tokens(_) => None,
         }
     }
-}
-
-/// `line` and a line break, if it certainly fits on one line.
-fn fitting(line: String) -> Option<String> {
-    (line.len() <= FITS).then(|| line + "\n")
-}
-
-/// The one-line text of a simple expression (paths, calls, field and method access, literals,
-/// references and dereferences, `as` casts, `let` patterns with `=`, arrays), written as the
-/// formatter writes it; `None` for any other token, so an operator whose spacing is not
-/// known here is never written wrong.
-pub(super) fn expression_text(tokens: &TokenStream) -> Option<String> {
-    let mut text = String::new();
-    write_tokens(tokens, &mut text)?;
-    Some(text)
-}
-
-fn write_tokens(tokens: &TokenStream, text: &mut String) -> Option<()> {
-    // Whether the last token was a word (identifier or literal), after which another word
-    // needs a space.
-    let mut after_word = false;
-    // Whether a prefix `&` or `*` may come next: at the start, or after `,`, `=`, `&`.
-    let mut prefix_allowed = true;
-    let mut tokens = tokens.clone().into_iter().peekable();
-    while let Some(token) = tokens.next() {
-        match token {
-            TokenTree::Ident(_) | TokenTree::Literal(_) => {
-                if after_word {
-                    text.push(' ');
-                }
-                text.push_str(&token.to_string());
-                after_word = true;
-                prefix_allowed = false;
-            }
-            TokenTree::Group(group) => {
-                let (open, close) = match group.delimiter() {
-                    Delimiter::Parenthesis => ('(', ')'),
-                    Delimiter::Bracket => ('[', ']'),
-                    _ => return None,
-                };
-                if after_word && open == '[' {
-                    // Indexing is not a shape the generator writes here.
-                    return None;
-                }
-                // A call's arguments or a pattern's fields follow their name unspaced.
-                text.push(open);
-                write_tokens(&group.stream(), text)?;
-                text.push(close);
-                // `f(x) as u8`: a word after a group is spaced as after a word.
-                after_word = true;
-                prefix_allowed = false;
-            }
-            TokenTree::Punct(punct) => {
-                match (punct.as_char(), punct.spacing()) {
-                    (',', Spacing::Alone) => text.push_str(", "),
-                    ('=', Spacing::Alone) => text.push_str(" = "),
-                    ('.', Spacing::Alone) => text.push('.'),
-                    (':', Spacing::Joint) => {
-                        // `::`, never a lone `:`.
-                        match tokens.next() {
-                            Some(TokenTree::Punct(next)) if next.as_char() == ':' => {
-                                text.push_str("::");
-                            }
-                            _ => return None,
-                        }
-                    }
-                    ('&' | '*', Spacing::Alone) if prefix_allowed => text.push(punct.as_char()),
-                    _ => return None,
-                }
-                prefix_allowed = matches!(punct.as_char(), ',' | '=' | '&');
-                after_word = false;
-            }
-        }
-    }
-    Some(())
 }

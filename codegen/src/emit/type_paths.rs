@@ -50,10 +50,11 @@ fn named(r: &TypeRef, site: Site) -> TokenStream {
     }
 }
 
-/// The serde derives and `#[serde(crate)]` attribute. The generated crate imports serde in
+/// The serde derives and the inside of a `#[serde(crate)]` attribute, if one is needed. The
+/// generated crate imports serde in
 /// each module, so bare names read best; code from the attribute macro lands in a user's
 /// module, which may not import serde or may import something else under those names.
-pub(super) fn serde_derives(options: &EmitOptions) -> (TokenStream, TokenStream) {
+pub(super) fn serde_derives(options: &EmitOptions) -> (TokenStream, Option<TokenStream>) {
     match options
         .serde_crate
         .as_deref()
@@ -61,9 +62,9 @@ pub(super) fn serde_derives(options: &EmitOptions) -> (TokenStream, TokenStream)
     {
         Some((text, path)) => (
             quote!(#path::Serialize, #path::Deserialize),
-            quote!(#[serde(crate = #text)]),
+            Some(quote!(serde(crate = #text))),
         ),
-        None => (quote!(Serialize, Deserialize), TokenStream::new()),
+        None => (quote!(Serialize, Deserialize), None),
     }
 }
 

@@ -2,10 +2,10 @@
 //! (documented, or inferred and so a warning unless validation is strict).
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::{ToTokens, format_ident, quote};
 
 use super::EmitOptions;
-use super::held;
+use super::held::{self, Placement};
 use super::statements::Statement;
 use super::type_paths::field_ident;
 use crate::model::{
@@ -30,7 +30,13 @@ pub(super) fn validate_impl(
                 .iter()
                 .map(|r| rule_check(def, r, options, module)),
         )
-        .map(|check| held::statement(&check))
+        .map(|check| {
+            held::text(
+                Placement::InBody,
+                |indent| check.text(indent),
+                || check.to_token_stream(),
+            )
+        })
         .collect();
     let (path, violations) = if checks.is_empty() {
         (quote!(_path), quote!(_violations))
