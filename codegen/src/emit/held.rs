@@ -168,6 +168,11 @@ pub(super) fn item(
 /// How far the arms of a `match` in a method of a top-level `impl` block are indented.
 const ARM_INDENT: usize = 12;
 
+/// The widest a held-back arm's line may be: the formatter prints an arm of up to 90 columns
+/// on one line (`held_arms_restore_at_every_width` checks every width), less a cushion for
+/// arm shapes that test does not try.
+const ARM_FITS: usize = 88;
+
 /// The arms of a `match` in a method of an `impl` block at a file's top level, each as the
 /// one line the formatter prints for it (`pattern => value,`; `None` when it cannot be
 /// written as text) and as tokens. While a file renders and every arm's line fits, the tokens
@@ -179,7 +184,7 @@ pub(super) fn arms(arms: Vec<(Option<String>, TokenStream)>) -> TokenStream {
     let fits = !arms.is_empty()
         && arms.iter().all(|(line, _)| {
             line.as_ref()
-                .is_some_and(|line| ARM_INDENT + line.len() <= FITS)
+                .is_some_and(|line| ARM_INDENT + line.len() <= ARM_FITS)
         });
     if !holding || !fits {
         let tokens = arms.into_iter().map(|(_, tokens)| tokens);

@@ -287,3 +287,60 @@ fn held_declarations_restore_to_the_formatters_own_text() {
     // whole until its names grow too long.
     assert!(whole > 30 && by_member > 60, "{whole} {by_member}");
 }
+
+/// Arms restore to exactly what the formatter prints for them at every width up to the
+/// margin and past it: a run of arms is held back while each fits in `ARM_FITS` columns,
+/// and the formatter prints such an arm on one line.
+#[test]
+fn held_arms_restore_at_every_width() {
+    let mut held_runs = 0;
+    for len in 1..=72 {
+        let variant = format_ident!("{}", "V".repeat(len));
+        let wire = variant.to_string();
+        let build = || {
+            let status = arms(vec![
+                (
+                    Some(format!(
+                        "Self::{variant} => Some(alipayhk_runtime::ResultStatus::Failure),"
+                    )),
+                    quote!(Self::#variant => Some(alipayhk_runtime::ResultStatus::Failure),),
+                ),
+                (
+                    Some(format!("Self::{variant} => Some(\"A message.\"),")),
+                    quote!(Self::#variant => Some("A message."),),
+                ),
+            ]);
+            let from_wire = arms(vec![(
+                Some(format!("\"{variant}\" => Self::{variant},")),
+                quote!(#wire => Self::#variant,),
+            )]);
+            quote! {
+                impl E {
+                    pub fn status(&self) -> Option<alipayhk_runtime::ResultStatus> {
+                        match self {
+                            #status
+                            Self::Unknown(_) => None,
+                        }
+                    }
+                }
+                impl From<&str> for E {
+                    fn from(value: &str) -> Self {
+                        match value {
+                            #from_wire
+                            other => Self::Unknown(other),
+                        }
+                    }
+                }
+            }
+        };
+        let direct = format(build());
+        let (tokens, held) = held_back(build);
+        held_runs += held.items.len();
+        assert_eq!(
+            restore(&format(tokens), &held).unwrap(),
+            direct,
+            "variant of {len}"
+        );
+    }
+    assert!(held_runs > 40, "{held_runs}");
+}
