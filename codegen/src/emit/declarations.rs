@@ -127,7 +127,7 @@ impl Member {
 }
 
 /// The doc comment's lines and the attributes, one per line, as the formatter prints them.
-fn write_docs_and_attributes(
+pub(super) fn write_docs_and_attributes(
     pad: &str,
     doc: &str,
     attributes: &[TokenStream],

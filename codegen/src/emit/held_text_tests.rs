@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::emit::declarations::{Declaration, Keyword, Member};
+use crate::emit::methods::Method;
 use crate::emit::statements::Statement;
 use crate::emit::token_text::expression_text;
 use proc_macro2::Literal;
@@ -343,4 +344,73 @@ fn held_arms_restore_at_every_width() {
         );
     }
     assert!(held_runs > 40, "{held_runs}");
+}
+
+/// A constructor as the object emitter builds it, for parameter names of `len` characters
+/// and `count` fields.
+fn constructor(len: usize, count: usize) -> Method {
+    let names: Vec<syn::Ident> = (0..count)
+        .map(|i| format_ident!("{}{i}", "p".repeat(len)))
+        .collect();
+    let parameters = names
+        .iter()
+        .map(|name| quote!(#name: impl Into<String>))
+        .collect();
+    let fields = names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| match i % 3 {
+            0 => quote!(#name: #name.into()),
+            1 => quote!(#name),
+            _ => quote!(#name: None),
+        })
+        .collect();
+    Method {
+        docs: "Creates it.\n\nFrom its fields.".to_owned(),
+        attributes: (count > 7)
+            .then(|| quote!(allow(clippy::too_many_arguments)))
+            .into_iter()
+            .collect(),
+        name: quote!(pub fn new),
+        parameters,
+        output: quote!(Self),
+        body: vec![Statement::Struct {
+            path: quote!(Self),
+            fields,
+        }],
+    }
+}
+
+/// Held-back methods restore to exactly what the formatter prints for their tokens: a
+/// signature on one line, broken, or (near the margin) tokens, and a struct literal on one
+/// line, broken, or (near the formatter's 34 columns) tokens, for every width.
+#[test]
+fn held_methods_restore_to_the_formatters_own_text() {
+    let (mut held_count, mut token_count) = (0, 0);
+    for count in [0, 1, 2, 3, 9] {
+        for len in 1..=40 {
+            let build = || {
+                let new = constructor(len, count);
+                let new = text(
+                    Placement::InImpl,
+                    |indent| new.text(indent),
+                    || new.to_token_stream(),
+                );
+                quote!(impl S { #new })
+            };
+            let direct = format(build());
+            let (tokens, held) = held_back(build);
+            held_count += held.items.len();
+            token_count += 1 - held.items.len();
+            assert_eq!(
+                restore(&format(tokens), &held).unwrap(),
+                direct,
+                "{count} fields of {len}"
+            );
+        }
+    }
+    assert!(
+        held_count > 120 && token_count > 20,
+        "{held_count} {token_count}"
+    );
 }

@@ -11,6 +11,7 @@ mod example;
 mod features;
 mod held;
 mod identifier;
+mod methods;
 mod object;
 mod platform;
 mod statements;

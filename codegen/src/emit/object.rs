@@ -1,11 +1,13 @@
 //! Structs: fields with exact wire names, `new(...)` for required fields, setters for the rest.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::{ToTokens, format_ident, quote};
 
 use super::declarations::{Declaration, Keyword, Member};
 use super::docs;
 use super::held::{self, Placement};
+use super::methods::Method;
+use super::statements::Statement;
 use super::type_paths::{Site, field_ident, rust_type, serde_derives};
 use super::{EmitOptions, validate};
 use crate::model::{Api, FieldDef, FieldType, MapKey, ObjectDef, Provenance};
@@ -179,12 +181,15 @@ fn parameter(field: &FieldDef, site: Site, options: &EmitOptions) -> (TokenStrea
 fn constructor(def: &ObjectDef, site: Site, options: &EmitOptions) -> TokenStream {
     let name = format_ident!("{}", def.name);
     let required: Vec<&FieldDef> = def.fields.iter().filter(|f| f.required).collect();
-    let params = required.iter().map(|f| {
-        let ident = field_ident(&f.rust_name);
-        let (ty, _) = parameter(f, site, options);
-        quote!(#ident: #ty)
-    });
-    let inits = def.fields.iter().map(|f| {
+    let parameters = required
+        .iter()
+        .map(|f| {
+            let ident = field_ident(&f.rust_name);
+            let (ty, _) = parameter(f, site, options);
+            quote!(#ident: #ty)
+        })
+        .collect();
+    let fields = def.fields.iter().map(|f| {
         let ident = field_ident(&f.rust_name);
         if f.required && f.ty.is_text() {
             quote!(#ident: #ident.into())
@@ -206,7 +211,6 @@ fn constructor(def: &ObjectDef, site: Site, options: &EmitOptions) -> TokenStrea
             names.join(", ")
         )
     };
-    let new_doc = docs::outer(&new_doc);
     let setters = def.fields.iter().filter(|f| !f.required).map(|f| {
         let (ty, converts) = parameter(f, site, options);
         // The field's own docs and limits, so the builder method is enough to read.
@@ -240,15 +244,28 @@ fn constructor(def: &ObjectDef, site: Site, options: &EmitOptions) -> TokenStrea
         .fields
         .iter()
         .flat_map(|f| f.keys.iter().map(move |k| key_setter(f, k, options)));
-    let too_many = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let new = Method {
+        docs: new_doc,
+        attributes: (required.len() > 7)
+            .then(|| quote!(allow(clippy::too_many_arguments)))
+            .into_iter()
+            .collect(),
+        name: quote!(pub fn new),
+        parameters,
+        output: quote!(Self),
+        body: vec![Statement::Struct {
+            path: quote!(Self),
+            fields: fields.collect(),
+        }],
+    };
+    let new = held::text(
+        Placement::InImpl,
+        |indent| new.text(indent),
+        || new.to_token_stream(),
+    );
     quote! {
         impl #name {
-            #new_doc
-            #too_many
-            pub fn new(#(#params),*) -> Self {
-                Self { #(#inits),* }
-            }
-
+            #new
             #(#setters)*
             #(#key_setters)*
         }

@@ -10,11 +10,17 @@
 use proc_macro2::TokenStream;
 use quote::{ToTokens, quote};
 
-use super::token_text::{FITS, expression_text, fitting};
+use super::token_text::{FITS, declaration_text, expression_text, fitting};
 
 /// The narrowest one-line call that is certainly broken: above the formatter's margin, with
 /// room for the punctuation after the call.
-const BREAKS: usize = 96;
+pub(super) const BREAKS: usize = 96;
+
+/// The widest struct literal (from its path to its closing brace) that is certainly printed
+/// on one line, and the narrowest that is certainly broken: the formatter breaks one wider
+/// than 34 columns before the closing brace.
+const STRUCT_ONE_LINE: usize = 32;
+const STRUCT_BROKEN: usize = 38;
 
 /// How much a block's statements and a broken call's arguments are indented.
 const INDENT: usize = 4;
@@ -38,6 +44,12 @@ pub(super) enum Statement {
         header: Option<TokenStream>,
         statements: Vec<Statement>,
     },
+    /// A struct literal as a method's value (no semicolon), such as
+    /// `Self { name: name.into(), other: None }`.
+    Struct {
+        path: TokenStream,
+        fields: Vec<TokenStream>,
+    },
     /// Any other statement: tokens only.
     Tokens(TokenStream),
 }
@@ -48,6 +60,7 @@ impl ToTokens for Statement {
             Self::Call { function, args } => quote!(#function(#(#args),*);),
             Self::Let { name, value } => quote!(let #name = #value;),
             Self::Block { header, statements } => quote!(#header { #(#statements)* }),
+            Self::Struct { path, fields } => quote!(#path { #(#fields),* }),
             Self::Tokens(other) => other.clone(),
         });
     }
@@ -97,6 +110,32 @@ impl Statement {
                 };
                 for statement in statements {
                     text.push_str(&statement.text(indent + INDENT)?);
+                }
+                text.push_str(&format!("{pad}}}\n"));
+                Some(text)
+            }
+            Self::Struct { path, fields } => {
+                let path = expression_text(path)?;
+                let fields = fields
+                    .iter()
+                    .map(declaration_text)
+                    .collect::<Option<Vec<_>>>()?;
+                if fields.is_empty() {
+                    return fitting(format!("{pad}{path} {{}}"));
+                }
+                // The formatter breaks a struct literal wider than 34 columns, from its path
+                // to before its closing brace, even when it would fit the line.
+                let one_line = format!("{path} {{ {} }}", fields.join(", "));
+                if one_line.len() <= STRUCT_ONE_LINE {
+                    return fitting(format!("{pad}{one_line}"));
+                }
+                if one_line.len() < STRUCT_BROKEN {
+                    return None;
+                }
+                let inner = " ".repeat(indent + INDENT);
+                let mut text = fitting(format!("{pad}{path} {{"))?;
+                for field in fields {
+                    text.push_str(&fitting(format!("{inner}{field},"))?);
                 }
                 text.push_str(&format!("{pad}}}\n"));
                 Some(text)
