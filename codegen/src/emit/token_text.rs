@@ -8,9 +8,11 @@
 
 use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
 
-/// The widest line that is certainly printed as it is: below the formatter's margin (89), so
-/// the formatter would not break it.
-pub(super) const FITS: usize = 80;
+/// The widest line that is certainly printed as it is: below the formatter's margin (89),
+/// so the formatter would not break it. The sweeps in `held_text_tests` find the formatter
+/// keeping lines of up to 89 columns whole; this leaves a cushion of three for shapes they
+/// do not try.
+pub(super) const FITS: usize = 86;
 
 /// `line` and a line break, if it certainly fits on one line.
 pub(super) fn fitting(line: String) -> Option<String> {
