@@ -8,6 +8,8 @@ use quote::{ToTokens, format_ident, quote};
 
 use super::declarations::{Declaration, Keyword, Member};
 use super::held::{self, Placement};
+use super::methods::Method;
+use super::statements::{Arm, Statement};
 use super::token_text::expression_text;
 use super::{EmitOptions, docs};
 use crate::model::{EnumDef, ResultCodeSet, ResultStatus};
@@ -42,7 +44,7 @@ pub(super) fn value_enum(def: &EnumDef, options: &EmitOptions) -> TokenStream {
     let name = format_ident!("{}", def.name);
     let transitions = transitions(def);
     let enum_tokens = if def.open {
-        let enum_tokens = open_enum(&name, &doc, &variants, options, TokenStream::new());
+        let enum_tokens = open_enum(&name, &doc, &variants, options, &[]);
         let rt = &options.runtime;
         let validate = held::item(
             Placement::TopLevel,
@@ -142,18 +144,25 @@ fn closed_enum(
             .collect(),
     };
     let declaration = declaration.held();
-    let arms = to_wire_arms(variants);
+    let as_str = Method {
+        docs: "The wire value.".to_owned(),
+        attributes: Vec::new(),
+        name: quote!(pub const fn as_str),
+        parameters: vec![quote!(self)],
+        output: quote!(&'static str),
+        body: vec![Statement::Match {
+            scrutinee: quote!(self),
+            arms: to_wire_arms(variants),
+            fallback: None,
+        }],
+    }
+    .held();
     let display = display(name);
     quote! {
         #declaration
 
         impl #name {
-            /// The wire value.
-            pub const fn as_str(self) -> &'static str {
-                match self {
-                    #arms
-                }
-            }
+            #as_str
         }
 
         #display
@@ -179,7 +188,7 @@ fn open_enum(
     doc: &str,
     variants: &[Variant],
     options: &EmitOptions,
-    methods: TokenStream,
+    methods: &[Method],
 ) -> TokenStream {
     let serde = match &options.serde_crate {
         Some(path) => {
@@ -215,7 +224,26 @@ fn open_enum(
             .collect(),
     };
     let declaration = declaration.held();
-    let to_wire = to_wire_arms(variants);
+    let as_str = Method {
+        docs: "The wire value.".to_owned(),
+        attributes: Vec::new(),
+        name: quote!(pub fn as_str),
+        parameters: vec![quote!(&self)],
+        output: quote!(&str),
+        body: vec![Statement::Match {
+            scrutinee: quote!(self),
+            arms: to_wire_arms(variants),
+            fallback: Some((
+                Some("Self::Unknown(value) => value.as_str(),".to_owned()),
+                quote!(Self::Unknown(value) => value.as_str(),),
+            )),
+        }],
+    };
+    let methods: Vec<TokenStream> = [&as_str]
+        .into_iter()
+        .chain(methods)
+        .map(Method::held)
+        .collect();
     let from_wire = held::arms(
         variants
             .iter()
@@ -254,15 +282,7 @@ fn open_enum(
         #declaration
 
         impl #name {
-            /// The wire value.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #to_wire
-                    Self::Unknown(value) => value.as_str(),
-                }
-            }
-
-            #methods
+            #(#methods)*
         }
 
         impl From<&str> for #name {
@@ -301,57 +321,72 @@ pub(super) fn result_codes(
         })
         .collect();
     let doc = format!("{covers} Codes not listed here parse as `Unknown` and keep the wire value.");
-    let status_arms = held::arms(
-        set.codes
-            .iter()
-            .map(|c| {
-                let ident = format_ident!("{}", c.variant);
-                let status = format_ident!(
-                    "{}",
-                    match c.status {
-                        ResultStatus::Success => "Success",
-                        ResultStatus::Failure => "Failure",
-                        ResultStatus::Unknown => "Unknown",
-                    }
-                );
-                let line = expression_text(&rt.to_token_stream())
-                    .map(|rt| format!("Self::{ident} => Some({rt}::ResultStatus::{status}),"));
-                (
-                    line,
-                    quote!(Self::#ident => Some(#rt::ResultStatus::#status),),
-                )
-            })
-            .collect(),
-    );
-    let message_arms = held::arms(
-        set.codes
-            .iter()
-            .map(|c| {
-                let (ident, message) = (format_ident!("{}", c.variant), &c.message);
-                let line = format!("Self::{ident} => Some({}),", literal(message));
-                (Some(line), quote!(Self::#ident => Some(#message),))
-            })
-            .collect(),
-    );
-    let methods = quote! {
-        /// The status the documentation gives this code: `S`, `F` or `U`; `None` for an
-        /// undocumented code, whose status only the response's `resultStatus` tells.
-        pub fn status(&self) -> Option<#rt::ResultStatus> {
-            match self {
-                #status_arms
-                Self::Unknown(_) => None,
-            }
-        }
-
-        /// The documented message.
-        pub fn message(&self) -> Option<&'static str> {
-            match self {
-                #message_arms
-                Self::Unknown(_) => None,
-            }
-        }
+    let status_arms: Vec<Arm> = set
+        .codes
+        .iter()
+        .map(|c| {
+            let ident = format_ident!("{}", c.variant);
+            let status = format_ident!(
+                "{}",
+                match c.status {
+                    ResultStatus::Success => "Success",
+                    ResultStatus::Failure => "Failure",
+                    ResultStatus::Unknown => "Unknown",
+                }
+            );
+            let line = expression_text(&rt.to_token_stream())
+                .map(|rt| format!("Self::{ident} => Some({rt}::ResultStatus::{status}),"));
+            (
+                line,
+                quote!(Self::#ident => Some(#rt::ResultStatus::#status),),
+            )
+        })
+        .collect();
+    let message_arms = set
+        .codes
+        .iter()
+        .map(|c| {
+            let (ident, message) = (format_ident!("{}", c.variant), &c.message);
+            let line = format!("Self::{ident} => Some({}),", literal(message));
+            (Some(line), quote!(Self::#ident => Some(#message),))
+        })
+        .collect();
+    let unknown_none = || {
+        Some((
+            Some("Self::Unknown(_) => None,".to_owned()),
+            quote!(Self::Unknown(_) => None,),
+        ))
     };
-    let base = open_enum(&name, &doc, &variants, options, methods);
+    let methods = [
+        Method {
+            // Two lines, as a doc comment in the source would be.
+            docs: "The status the documentation gives this code: `S`, `F` or `U`; `None` for an\n\
+                   undocumented code, whose status only the response's `resultStatus` tells."
+                .to_owned(),
+            attributes: Vec::new(),
+            name: quote!(pub fn status),
+            parameters: vec![quote!(&self)],
+            output: quote!(Option<#rt::ResultStatus>),
+            body: vec![Statement::Match {
+                scrutinee: quote!(self),
+                arms: status_arms,
+                fallback: unknown_none(),
+            }],
+        },
+        Method {
+            docs: "The documented message.".to_owned(),
+            attributes: Vec::new(),
+            name: quote!(pub fn message),
+            parameters: vec![quote!(&self)],
+            output: quote!(Option<&'static str>),
+            body: vec![Statement::Match {
+                scrutinee: quote!(self),
+                arms: message_arms,
+                fallback: unknown_none(),
+            }],
+        },
+    ];
+    let base = open_enum(&name, &doc, &variants, options, &methods);
     let result_code = held::item(Placement::TopLevel, "result code", &[rt], &name, |name| {
         quote! {
             impl #rt::ResultCode for #name {
@@ -372,18 +407,16 @@ pub(super) fn result_codes(
     quote!(#base #result_code)
 }
 
-/// `Self::Variant => "wire",` for each variant, held back as text while a file renders.
-fn to_wire_arms(variants: &[Variant]) -> TokenStream {
-    held::arms(
-        variants
-            .iter()
-            .map(|v| {
-                let (ident, wire) = (&v.ident, &v.wire);
-                let line = format!("Self::{ident} => {},", literal(wire));
-                (Some(line), quote!(Self::#ident => #wire,))
-            })
-            .collect(),
-    )
+/// `Self::Variant => "wire",` for each variant.
+fn to_wire_arms(variants: &[Variant]) -> Vec<Arm> {
+    variants
+        .iter()
+        .map(|v| {
+            let (ident, wire) = (&v.ident, &v.wire);
+            let line = format!("Self::{ident} => {},", literal(wire));
+            (Some(line), quote!(Self::#ident => #wire,))
+        })
+        .collect()
 }
 
 /// A string literal as the tokens (and so the formatter) write it.

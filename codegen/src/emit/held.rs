@@ -25,7 +25,7 @@ use std::collections::HashMap;
 use proc_macro2::TokenStream;
 use quote::{ToTokens, format_ident, quote};
 
-use super::token_text::FITS;
+use super::token_text::{ARM_FITS, FITS};
 
 /// Starts a held-back doc comment's marker: a Unicode noncharacter, reserved for a program's
 /// internal use, followed by the comment's index in the table.
@@ -167,11 +167,6 @@ pub(super) fn item(
 
 /// How far the arms of a `match` in a method of a top-level `impl` block are indented.
 const ARM_INDENT: usize = 12;
-
-/// The widest a held-back arm's line may be: the formatter prints an arm of up to 90 columns
-/// on one line (`held_arms_restore_at_every_width` checks every width), less a cushion for
-/// arm shapes that test does not try.
-const ARM_FITS: usize = 88;
 
 /// The arms of a `match` in a method of an `impl` block at a file's top level, each as the
 /// one line the formatter prints for it (`pattern => value,`; `None` when it cannot be

@@ -4,8 +4,8 @@
 use super::*;
 use crate::emit::declarations::{Declaration, Keyword, Member};
 use crate::emit::methods::Method;
-use crate::emit::statements::Statement;
-use crate::emit::token_text::expression_text;
+use crate::emit::statements::{Arm, Statement};
+use crate::emit::token_text::{declaration_text, expression_text};
 use proc_macro2::Literal;
 
 /// Formats `tokens` as the generator does, without the header or item spacing.
@@ -176,6 +176,16 @@ fn expression_text_writes_simple_expressions_and_nothing_else() {
         text(quote!(&[value.0 as f64, *x, f(a)(b) as u8])).as_deref(),
         Some("&[value.0 as f64, *x, f(a)(b) as u8]")
     );
+    assert_eq!(
+        declaration_text(&quote!(Option<&'static str>)).as_deref(),
+        Some("Option<&'static str>")
+    );
+    assert_eq!(
+        declaration_text(&quote!(pub a: Option<Vec<std::collections::BTreeMap<K, V>>>)).as_deref(),
+        Some("pub a: Option<Vec<std::collections::BTreeMap<K, V>>>")
+    );
+    assert_eq!(declaration_text(&quote!(a >= b)), None);
+    assert_eq!(text(quote!(a: u8)), None, "`:` only in declarations");
     assert_eq!(
         text(quote!(::a::b::C::d("q\"", 1i64))).as_deref(),
         Some("::a::b::C::d(\"q\\\"\", 1i64)")
@@ -413,4 +423,56 @@ fn held_methods_restore_to_the_formatters_own_text() {
         held_count > 120 && token_count > 20,
         "{held_count} {token_count}"
     );
+}
+
+/// Held-back methods that are one `match` restore to exactly what the formatter prints for
+/// their tokens: whole when every arm fits, else as tokens around a held-back run of arms
+/// (here when the fallback arm is too long), for variant names of every length.
+#[test]
+fn held_match_methods_restore_to_the_formatters_own_text() {
+    let (mut whole, mut items) = (0, 0);
+    for len in 1..=72 {
+        let variant = format_ident!("{}", "V".repeat(len));
+        let arm = (
+            Some(format!("Self::{variant} => Some(\"A message.\"),")),
+            quote!(Self::#variant => Some("A message."),),
+        );
+        let method = |fallback: Arm| Method {
+            docs: "The documented message.".to_owned(),
+            attributes: Vec::new(),
+            name: quote!(pub fn message),
+            parameters: vec![quote!(&self)],
+            output: quote!(Option<&'static str>),
+            body: vec![Statement::Match {
+                scrutinee: quote!(self),
+                arms: vec![arm.clone(), arm.clone()],
+                fallback: Some(fallback),
+            }],
+        };
+        let short = (
+            Some("Self::Unknown(_) => None,".to_owned()),
+            quote!(Self::Unknown(_) => None,),
+        );
+        let long = (
+            Some("other => Self::Unknown(alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other)),".to_owned()),
+            quote!(other => Self::Unknown(alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other)),),
+        );
+        let build = || {
+            let (short, long) = (method(short.clone()).held(), method(long.clone()).held());
+            quote!(impl E { #short #long })
+        };
+        let direct = format(build());
+        let (tokens, held) = held_back(build);
+        let markers = format(tokens);
+        whole += markers.matches(": () = ();").count();
+        items += held.items.len();
+        assert_eq!(
+            restore(&markers, &held).unwrap(),
+            direct,
+            "variant of {len}"
+        );
+    }
+    // Up to 47 the short method is held whole and the long one by its arms; past it, no arm
+    // fits.
+    assert!(whole > 40 && items > 80, "{whole} {items}");
 }

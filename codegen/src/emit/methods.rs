@@ -11,6 +11,7 @@ use quote::{ToTokens, quote};
 
 use super::declarations::write_docs_and_attributes;
 use super::docs;
+use super::held::{self, Placement};
 use super::statements::{BREAKS, Statement};
 use super::token_text::{FITS, declaration_text, fitting};
 
@@ -55,6 +56,15 @@ impl ToTokens for Method {
 }
 
 impl Method {
+    /// The method, held back as text while a file renders where its layout is certain.
+    pub(super) fn held(&self) -> TokenStream {
+        held::text(
+            Placement::InImpl,
+            |indent| self.text(indent),
+            || self.to_token_stream(),
+        )
+    }
+
     /// The lines the formatter prints for the method at `indent` columns, each ending in a
     /// line break; `None` when that is not certain.
     pub(super) fn text(&self, indent: usize) -> Option<String> {

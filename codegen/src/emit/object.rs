@@ -1,7 +1,7 @@
 //! Structs: fields with exact wire names, `new(...)` for required fields, setters for the rest.
 
 use proc_macro2::TokenStream;
-use quote::{ToTokens, format_ident, quote};
+use quote::{format_ident, quote};
 
 use super::declarations::{Declaration, Keyword, Member};
 use super::docs;
@@ -258,11 +258,7 @@ fn constructor(def: &ObjectDef, site: Site, options: &EmitOptions) -> TokenStrea
             fields: fields.collect(),
         }],
     };
-    let new = held::text(
-        Placement::InImpl,
-        |indent| new.text(indent),
-        || new.to_token_stream(),
-    );
+    let new = new.held();
     quote! {
         impl #name {
             #new

@@ -10,7 +10,8 @@
 use proc_macro2::TokenStream;
 use quote::{ToTokens, quote};
 
-use super::token_text::{FITS, declaration_text, expression_text, fitting};
+use super::held;
+use super::token_text::{ARM_FITS, FITS, declaration_text, expression_text, fitting};
 
 /// The narrowest one-line call that is certainly broken: above the formatter's margin, with
 /// room for the punctuation after the call.
@@ -24,6 +25,10 @@ const STRUCT_BROKEN: usize = 38;
 
 /// How much a block's statements and a broken call's arguments are indented.
 const INDENT: usize = 4;
+
+/// A `match` arm: the one line the formatter prints for it (`None` when it cannot be written
+/// as text), and its tokens.
+pub(super) type Arm = (Option<String>, TokenStream);
 
 /// A statement, as the generator builds it.
 pub(super) enum Statement {
@@ -50,6 +55,14 @@ pub(super) enum Statement {
         path: TokenStream,
         fields: Vec<TokenStream>,
     },
+    /// `match scrutinee { arms fallback }` as a method's value, the arms held back as one run
+    /// when the method is not (see `held::arms`).
+    Match {
+        scrutinee: TokenStream,
+        arms: Vec<Arm>,
+        /// A last arm, such as `Self::Unknown(_) => None,`, that goes in after the run.
+        fallback: Option<Arm>,
+    },
     /// Any other statement: tokens only.
     Tokens(TokenStream),
 }
@@ -61,6 +74,15 @@ impl ToTokens for Statement {
             Self::Let { name, value } => quote!(let #name = #value;),
             Self::Block { header, statements } => quote!(#header { #(#statements)* }),
             Self::Struct { path, fields } => quote!(#path { #(#fields),* }),
+            Self::Match {
+                scrutinee,
+                arms,
+                fallback,
+            } => {
+                let arms = held::arms(arms.clone());
+                let fallback = fallback.as_ref().map(|(_, tokens)| tokens);
+                quote!(match #scrutinee { #arms #fallback })
+            }
             Self::Tokens(other) => other.clone(),
         });
     }
@@ -136,6 +158,28 @@ impl Statement {
                 let mut text = fitting(format!("{pad}{path} {{"))?;
                 for field in fields {
                     text.push_str(&fitting(format!("{inner}{field},"))?);
+                }
+                text.push_str(&format!("{pad}}}\n"));
+                Some(text)
+            }
+            Self::Match {
+                scrutinee,
+                arms,
+                fallback,
+            } => {
+                if arms.is_empty() && fallback.is_none() {
+                    // Printed `match x {}`.
+                    return None;
+                }
+                let inner = " ".repeat(indent + INDENT);
+                let mut text = fitting(format!("{pad}match {} {{", expression_text(scrutinee)?))?;
+                for (line, _) in arms.iter().chain(fallback) {
+                    let line = format!("{inner}{}", line.as_ref()?);
+                    if line.len() > ARM_FITS {
+                        return None;
+                    }
+                    text.push_str(&line);
+                    text.push('\n');
                 }
                 text.push_str(&format!("{pad}}}\n"));
                 Some(text)

@@ -14,6 +14,11 @@ use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
 /// do not try.
 pub(super) const FITS: usize = 86;
 
+/// The widest a `match` arm's line may be: the formatter prints an arm of up to 90 columns on
+/// one line (`held_arms_restore_at_every_width` checks every width), less a cushion for arm
+/// shapes that test does not try.
+pub(super) const ARM_FITS: usize = 88;
+
 /// `line` and a line break, if it certainly fits on one line.
 pub(super) fn fitting(line: String) -> Option<String> {
     (line.len() <= FITS).then(|| line + "\n")
@@ -28,8 +33,9 @@ pub(super) fn expression_text(tokens: &TokenStream) -> Option<String> {
 }
 
 /// The one-line text of a field or variant declaration (`pub name: Option<Vec<String>>`,
-/// `Unknown(rt::UnknownValue)`) or a header (`pub struct Name`): also `:` and generic
-/// arguments, which are not written in expressions (where `<` would be a comparison).
+/// `Unknown(rt::UnknownValue)`), a parameter or a return type (`&'static str`): also `:`,
+/// generic arguments and lifetimes, which are not written in expressions (where `<` would be
+/// a comparison).
 pub(super) fn declaration_text(tokens: &TokenStream) -> Option<String> {
     let mut text = String::new();
     write(tokens, Mode::Declaration, &mut text)?;
@@ -54,7 +60,7 @@ fn write(tokens: &TokenStream, mode: Mode, text: &mut String) -> Option<()> {
     // Whether the last token was a word (identifier, literal or group), after which a word
     // needs a space.
     let mut after_word = false;
-    // Whether a prefix `&` or `*` may come next: at the start, or after `,`, `=`, `&`.
+    // Whether a prefix `&` or `*` may come next: at the start, or after `,`, `=`, `&`, `<`.
     let mut prefix_allowed = true;
     let mut tokens = tokens.clone().into_iter().peekable();
     while let Some(token) = tokens.next() {
@@ -100,6 +106,17 @@ fn write(tokens: &TokenStream, mode: Mode, text: &mut String) -> Option<()> {
                         }
                     }
                     (':', Spacing::Alone, Mode::Declaration) => text.push_str(": "),
+                    ('\'', Spacing::Joint, Mode::Declaration) => {
+                        // A lifetime, `'static`: the name follows unspaced.
+                        let Some(TokenTree::Ident(name)) = tokens.next() else {
+                            return None;
+                        };
+                        text.push('\'');
+                        text.push_str(&name.to_string());
+                        prefix_allowed = false;
+                        after_word = true;
+                        continue;
+                    }
                     ('<', Spacing::Alone, Mode::Declaration) => text.push('<'),
                     ('>', spacing, Mode::Declaration) => {
                         // `>>` closes two lists; a joint `>` before anything else is an
@@ -113,7 +130,7 @@ fn write(tokens: &TokenStream, mode: Mode, text: &mut String) -> Option<()> {
                     ('&' | '*', Spacing::Alone, _) if prefix_allowed => text.push(punct.as_char()),
                     _ => return None,
                 }
-                prefix_allowed = matches!(punct.as_char(), ',' | '=' | '&');
+                prefix_allowed = matches!(punct.as_char(), ',' | '=' | '&' | '<');
                 after_word = false;
             }
         }
