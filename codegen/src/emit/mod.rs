@@ -227,13 +227,13 @@ fn space_items(source: &str) -> String {
     ];
     let is_use = |line: &str| line.starts_with("use ") || line.starts_with("pub use ");
     let mut out = String::with_capacity(source.len() + source.len() / 16);
-    let mut previous: Option<&str> = None;
+    // The previous line, its text after the indentation, and the indentation's width.
+    let mut previous: Option<(&str, &str, usize)> = None;
     for line in source.lines() {
         let trimmed = line.trim_start();
         let indent = line.len() - trimmed.len();
-        if let Some(prev) = previous {
-            let prev_trimmed = prev.trim_start();
-            let same_level = indent == prev.len() - prev_trimmed.len();
+        if let Some((prev, prev_trimmed, prev_indent)) = previous {
+            let same_level = indent == prev_indent;
             let starts_item = ITEM_STARTS.iter().any(|start| trimmed.starts_with(start));
             let ends_item = !prev_trimmed.starts_with("//")
                 && (prev_trimmed == "}"
@@ -247,7 +247,7 @@ fn space_items(source: &str) -> String {
         }
         out.push_str(line);
         out.push('\n');
-        previous = Some(line);
+        previous = Some((line, trimmed, indent));
     }
     out
 }
