@@ -68,14 +68,17 @@ impl Declaration {
             Keyword::Struct => (quote!(struct), Placement::Field),
             Keyword::Enum => (quote!(enum), Placement::Variant),
         };
-        let members = self.members.iter().zip(members).map(|(member, text)| {
-            held::text(placement, |_| text.clone(), || member.to_token_stream())
-        });
+        let members = held::run(
+            placement,
+            self.members.iter().zip(members),
+            |(_, text), _| (*text).clone(),
+            |(member, _)| member.to_token_stream(),
+        );
         quote! {
             #doc
             #(#[#attributes])*
             pub #keyword #name {
-                #(#members)*
+                #members
             }
         }
     }

@@ -8,7 +8,7 @@ use quote::{ToTokens, format_ident, quote};
 
 use super::declarations::{Declaration, Keyword, Member};
 use super::held::{self, Placement};
-use super::methods::Method;
+use super::methods::{self, Method};
 use super::statements::{Arm, Statement};
 use super::token_text::expression_text;
 use super::{EmitOptions, docs};
@@ -144,7 +144,7 @@ fn closed_enum(
             .collect(),
     };
     let declaration = declaration.held();
-    let as_str = Method {
+    let as_str = methods::held([&Method {
         docs: "The wire value.".to_owned(),
         attributes: Vec::new(),
         name: quote!(pub const fn as_str),
@@ -155,8 +155,7 @@ fn closed_enum(
             arms: to_wire_arms(variants),
             fallback: None,
         }],
-    }
-    .held();
+    }]);
     let display = display(name);
     quote! {
         #declaration
@@ -239,11 +238,7 @@ fn open_enum(
             )),
         }],
     };
-    let methods: Vec<TokenStream> = [&as_str]
-        .into_iter()
-        .chain(methods)
-        .map(Method::held)
-        .collect();
+    let methods = methods::held([&as_str].into_iter().chain(methods));
     let from_wire = held::arms(
         variants
             .iter()
@@ -282,7 +277,7 @@ fn open_enum(
         #declaration
 
         impl #name {
-            #(#methods)*
+            #methods
         }
 
         impl From<&str> for #name {

@@ -204,11 +204,51 @@ pub(super) fn text(
     text: impl FnOnce(usize) -> Option<String>,
     tokens: impl FnOnce() -> TokenStream,
 ) -> TokenStream {
-    let holding = HELD.with_borrow(Option::is_some);
-    let Some(text) = text(placement.indent()).filter(|_| holding) else {
+    if !HELD.with_borrow(Option::is_some) {
         return tokens();
+    }
+    match text(placement.indent()) {
+        Some(text) => marker(placement, push_item(text, placement.indent())),
+        None => tokens(),
+    }
+}
+
+/// A run of `items` at `placement`, each written as [`text`] does (`text` or, where it gives
+/// none, `tokens`), with consecutive ones whose text is given behind one marker: a file's
+/// fields, statements and methods come in runs, and a marker costs as much to parse as a
+/// short item.
+pub(super) fn run<T>(
+    placement: Placement,
+    items: impl IntoIterator<Item = T>,
+    text: impl Fn(&T, usize) -> Option<String>,
+    tokens: impl Fn(&T) -> TokenStream,
+) -> TokenStream {
+    if !HELD.with_borrow(Option::is_some) {
+        return items.into_iter().map(|item| tokens(&item)).collect();
+    }
+    let mut out = TokenStream::new();
+    let mut pending = String::new();
+    let flush = |pending: &mut String, out: &mut TokenStream| {
+        if !pending.is_empty() {
+            let text = std::mem::take(pending);
+            out.extend(marker(placement, push_item(text, placement.indent())));
+        }
     };
-    let marker = push_item(text, placement.indent());
+    for item in items {
+        match text(&item, placement.indent()) {
+            Some(text) => pending.push_str(&text),
+            None => {
+                flush(&mut pending, &mut out);
+                out.extend(tokens(&item));
+            }
+        }
+    }
+    flush(&mut pending, &mut out);
+    out
+}
+
+/// The marker item, statement, field or variant that stands for held text at `placement`.
+fn marker(placement: Placement, marker: syn::Ident) -> TokenStream {
     match placement {
         Placement::TopLevel | Placement::InImpl => quote!(const #marker: () = ();),
         Placement::InBody => quote!(#marker;),

@@ -1,6 +1,7 @@
 //! Held-back text restores to exactly what the formatter prints for the tokens themselves.
 
 use super::*;
+use crate::emit::statements::Statement;
 use proc_macro2::Literal;
 
 /// Formats `tokens` as the generator does, without the header or item spacing.
@@ -176,4 +177,45 @@ fn restore_leaves_other_lines_and_unknown_markers_alone() {
     );
     let nested = format!("mod m {{\n    const {ITEM_MARKER}0: () = ();\n}}\n");
     assert!(restore(&nested, &held).is_err());
+}
+
+/// A run holds consecutive written items behind one marker and leaves the others as tokens,
+/// in order, which restores to the formatter's own text.
+#[test]
+fn a_run_holds_consecutive_text_behind_one_marker() {
+    let call = |name: &str, args: usize| {
+        let name = format_ident!("{name}");
+        let args = (0..args).map(|i| format_ident!("argument_{i}"));
+        Statement::Expression {
+            expression: quote!(#name(#(#args),*)),
+            semicolon: true,
+        }
+    };
+    // The third is too long for one line, so it is no text and goes in as tokens.
+    let statements = [
+        call("a", 1),
+        call("b", 2),
+        call("c", 12),
+        call("d", 1),
+        call("e", 3),
+    ];
+    let build = || {
+        let body = run(
+            Placement::InBody,
+            &statements,
+            |statement, indent| statement.text(indent),
+            |statement| statement.to_token_stream(),
+        );
+        quote!(impl S { fn f() { #body } })
+    };
+    let direct = format(build());
+    let (tokens, held) = held_back(build);
+    assert_eq!(
+        held.items.len(),
+        2,
+        "one marker for a and b, one for d and e"
+    );
+    let markers = format(tokens);
+    assert!(markers.contains("argument_11"), "{markers}");
+    assert_eq!(restore(&markers, &held).unwrap(), direct);
 }

@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::emit::declarations::{Declaration, Keyword, Member};
-use crate::emit::methods::Method;
+use crate::emit::methods::{self, Method};
 use crate::emit::statements::{Arm, Statement};
 use crate::emit::token_text::{declaration_text, expression_text};
 use proc_macro2::Literal;
@@ -458,7 +458,8 @@ fn held_match_methods_restore_to_the_formatters_own_text() {
             quote!(other => Self::Unknown(alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other)),),
         );
         let build = || {
-            let (short, long) = (method(short.clone()).held(), method(long.clone()).held());
+            let (short, long) = (method(short.clone()), method(long.clone()));
+            let (short, long) = (methods::held([&short]), methods::held([&long]));
             quote!(impl E { #short #long })
         };
         let direct = format(build());

@@ -55,16 +55,18 @@ impl ToTokens for Method {
     }
 }
 
-impl Method {
-    /// The method, held back as text while a file renders where its layout is certain.
-    pub(super) fn held(&self) -> TokenStream {
-        held::text(
-            Placement::InImpl,
-            |indent| self.text(indent),
-            || self.to_token_stream(),
-        )
-    }
+/// Methods of an `impl` block at a file's top level, held back as text while a file renders
+/// where their layout is certain, consecutive ones behind one marker.
+pub(super) fn held<'a>(methods: impl IntoIterator<Item = &'a Method>) -> TokenStream {
+    held::run(
+        Placement::InImpl,
+        methods,
+        |method, indent| method.text(indent),
+        |method| method.to_token_stream(),
+    )
+}
 
+impl Method {
     /// The lines the formatter prints for the method at `indent` columns, each ending in a
     /// line break; `None` when that is not certain.
     pub(super) fn text(&self, indent: usize) -> Option<String> {

@@ -5,8 +5,7 @@ use quote::{format_ident, quote};
 
 use super::declarations::{Declaration, Keyword, Member};
 use super::docs;
-use super::held::{self, Placement};
-use super::methods::Method;
+use super::methods::{self, Method};
 use super::statements::Statement;
 use super::type_paths::{Site, field_ident, rust_type, serde_derives};
 use super::{EmitOptions, validate};
@@ -213,32 +212,30 @@ fn constructor(def: &ObjectDef, site: Site, options: &EmitOptions) -> TokenStrea
     };
     let setters = def.fields.iter().filter(|f| !f.required).map(|f| {
         let (ty, converts) = parameter(f, site, options);
-        // The field's own docs and limits, so the builder method is enough to read.
-        let doc = docs::outer(&docs::paragraphs([
-            format!("Sets `{}`.", f.wire_name),
-            field_doc(f),
-        ]));
-        let setter = held::item(
-            Placement::InImpl,
-            "setter",
-            &[&ty],
-            &field_ident(&f.rust_name),
-            |ident| {
-                let value = if converts {
-                    quote!(#ident.into())
-                } else {
-                    quote!(#ident)
-                };
-                quote! {
-                    #[must_use]
-                    pub fn #ident(mut self, #ident: #ty) -> Self {
-                        self.#ident = Some(#value);
-                        self
-                    }
-                }
-            },
-        );
-        quote!(#doc #setter)
+        let ident = field_ident(&f.rust_name);
+        let value = if converts {
+            quote!(#ident.into())
+        } else {
+            quote!(#ident)
+        };
+        Method {
+            // The field's own docs and limits, so the builder method is enough to read.
+            docs: docs::paragraphs([format!("Sets `{}`.", f.wire_name), field_doc(f)]),
+            attributes: vec![quote!(must_use)],
+            name: quote!(pub fn #ident),
+            parameters: vec![quote!(mut self), quote!(#ident: #ty)],
+            output: quote!(Self),
+            body: vec![
+                Statement::Expression {
+                    expression: quote!(self.#ident = Some(#value)),
+                    semicolon: true,
+                },
+                Statement::Expression {
+                    expression: quote!(self),
+                    semicolon: false,
+                },
+            ],
+        }
     });
     let key_setters = def
         .fields
@@ -258,11 +255,11 @@ fn constructor(def: &ObjectDef, site: Site, options: &EmitOptions) -> TokenStrea
             fields: fields.collect(),
         }],
     };
-    let new = new.held();
+    let methods: Vec<Method> = [new].into_iter().chain(setters).collect();
+    let methods = methods::held(&methods);
     quote! {
         impl #name {
-            #new
-            #(#setters)*
+            #methods
             #(#key_setters)*
         }
     }

@@ -38,6 +38,11 @@ pub(super) enum Statement {
         function: TokenStream,
         args: Vec<TokenStream>,
     },
+    /// `expression;`, or an expression as a method's value (`self`), on one line.
+    Expression {
+        expression: TokenStream,
+        semicolon: bool,
+    },
     /// `let name = value;`
     Let {
         name: syn::Ident,
@@ -71,6 +76,13 @@ impl ToTokens for Statement {
     fn to_tokens(&self, tokens: &mut TokenStream) {
         tokens.extend(match self {
             Self::Call { function, args } => quote!(#function(#(#args),*);),
+            Self::Expression {
+                expression,
+                semicolon,
+            } => {
+                let semicolon = semicolon.then(|| quote!(;));
+                quote!(#expression #semicolon)
+            }
             Self::Let { name, value } => quote!(let #name = #value;),
             Self::Block { header, statements } => quote!(#header { #(#statements)* }),
             Self::Struct { path, fields } => quote!(#path { #(#fields),* }),
@@ -118,6 +130,14 @@ impl Statement {
                 text.push_str(&format!("{pad});\n"));
                 Some(text)
             }
+            Self::Expression {
+                expression,
+                semicolon,
+            } => fitting(format!(
+                "{pad}{}{}",
+                expression_text(expression)?,
+                if *semicolon { ";" } else { "" }
+            )),
             Self::Let { name, value } => {
                 fitting(format!("{pad}let {name} = {};", expression_text(value)?))
             }

@@ -21,7 +21,7 @@ pub(super) fn validate_impl(
 ) -> TokenStream {
     let rt = &options.runtime;
     let name = format_ident!("{}", def.name);
-    let checks: Vec<TokenStream> = def
+    let checks: Vec<Statement> = def
         .fields
         .iter()
         .flat_map(|f| field_checks(api, f, options))
@@ -30,23 +30,23 @@ pub(super) fn validate_impl(
                 .iter()
                 .map(|r| rule_check(def, r, options, module)),
         )
-        .map(|check| {
-            held::text(
-                Placement::InBody,
-                |indent| check.text(indent),
-                || check.to_token_stream(),
-            )
-        })
         .collect();
-    let (path, violations) = if checks.is_empty() {
-        (quote!(_path), quote!(_violations))
-    } else {
+    let uses_path = !checks.is_empty();
+    let checks = held::run(
+        Placement::InBody,
+        &checks,
+        |check, indent| check.text(indent),
+        |check| check.to_token_stream(),
+    );
+    let (path, violations) = if uses_path {
         (quote!(path), quote!(violations))
+    } else {
+        (quote!(_path), quote!(_violations))
     };
     quote! {
         impl #rt::Validate for #name {
             fn validate_at(&self, #path: &#rt::FieldPath<'_>, #violations: &mut Vec<#rt::Violation>) {
-                #(#checks)*
+                #checks
             }
         }
     }
