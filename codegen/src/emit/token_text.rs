@@ -6,6 +6,8 @@
 //! construct whose spacing is not known here is never written wrong; its tokens go to the
 //! formatter instead.
 
+use std::fmt::Write as _;
+
 use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
 
 /// The widest line that is certainly printed as it is: below the formatter's margin (89),
@@ -69,7 +71,8 @@ fn write(tokens: &TokenStream, mode: Mode, text: &mut String) -> Option<()> {
                 if after_word {
                     text.push(' ');
                 }
-                text.push_str(&token.to_string());
+                // Written in place: formatting to a `String` first allocates one per word.
+                let _ = write!(text, "{token}");
                 after_word = true;
                 prefix_allowed = false;
             }
@@ -112,7 +115,7 @@ fn write(tokens: &TokenStream, mode: Mode, text: &mut String) -> Option<()> {
                             return None;
                         };
                         text.push('\'');
-                        text.push_str(&name.to_string());
+                        let _ = write!(text, "{name}");
                         prefix_allowed = false;
                         after_word = true;
                         continue;
@@ -149,7 +152,7 @@ fn write_attribute(tokens: &TokenStream, text: &mut String) -> Option<()> {
                 if after_word {
                     text.push(' ');
                 }
-                text.push_str(&token.to_string());
+                let _ = write!(text, "{token}");
                 after_word = true;
             }
             TokenTree::Punct(punct) => {
