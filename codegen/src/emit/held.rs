@@ -6,15 +6,15 @@
 //! - **Doc comments**: most of a file's text, but no syntax. Each goes into a table and the
 //!   tokens carry one short marker attribute in its place; parsing and printing an attribute
 //!   per line was a quarter of the time.
-//! - **Fixed-shape items** ([`item`]): an item that differs between uses only
-//!   in one name, such as an enum's `Display` impl or a builder method for a field of a given
-//!   type, is formatted once per thread with a placeholder name, and each use is that text
-//!   with its own name, behind a one-line marker item.
+//! - **Fixed-shape items** ([`item`]): an item that differs between uses only in one name,
+//!   such as an enum's `Display` impl, is formatted once per thread with a placeholder name,
+//!   and each use is that text with its own name, behind a one-line marker item.
 //! - **Match arms** ([`arms`]): a run of short arms (`Self::Active => "ACTIVE",`), each the
 //!   one line the formatter prints for it, behind one marker arm.
-//! - **Written text** ([`text`]): a declaration or a method's statement that the emitter
-//!   writes as text itself where its layout is certain, such as a struct or a check in a
-//!   `Validate` impl, behind one marker item or statement.
+//! - **Written text** ([`text`], [`run`]): structs and enums, methods and statements that the
+//!   emitters write as text themselves where the layout is certain (`declarations`,
+//!   `methods`, `statements`), behind one marker item, field, variant or statement for each
+//!   run of them.
 //!
 //! [`restore`] puts the text back where the formatter printed the markers. The attribute
 //! macro, whose tokens go to the compiler and not to a file, never holds anything back.
