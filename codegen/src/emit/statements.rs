@@ -1,6 +1,6 @@
 //! Statements the generator writes in a method body, as tokens and as the text the formatter
 //! prints for them, so a file can hold the text back instead of parsing and printing the
-//! tokens (see `held::statement`).
+//! tokens (see `held::run`).
 //!
 //! The text is only given where the formatter's layout is certain: a line that is at most
 //! [`FITS`] wide stays on one line, and a call whose one-line form is at least [`BREAKS`]
