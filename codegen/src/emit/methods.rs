@@ -12,8 +12,8 @@ use quote::{ToTokens, quote};
 use super::declarations::write_docs_and_attributes;
 use super::docs;
 use super::held::{self, Placement};
-use super::statements::{BREAKS, Statement};
-use super::token_text::{FITS, declaration_text, fitting};
+use super::statements::{BREAKS, Statement, one_per_line};
+use super::token_text::{FITS, declaration_text};
 
 /// How much a method's parameters and statements are indented past the method.
 const INDENT: usize = 4;
@@ -89,13 +89,12 @@ impl Method {
             text.push_str(&one_line);
             text.push('\n');
         } else if one_line.len() >= BREAKS && !parameters.is_empty() {
-            // Broken: each parameter on a line of its own, with a trailing comma.
-            let inner = " ".repeat(indent + INDENT);
-            text.push_str(&fitting(format!("{pad}{name}("))?);
-            for parameter in &parameters {
-                text.push_str(&fitting(format!("{inner}{parameter},"))?);
-            }
-            text.push_str(&fitting(format!("{pad}) -> {output} {{"))?);
+            text.push_str(&one_per_line(
+                format!("{pad}{name}("),
+                &parameters,
+                indent + INDENT,
+                format!("{pad}) -> {output} {{"),
+            )?);
         } else {
             return None;
         }

@@ -122,13 +122,12 @@ impl Statement {
                 if one_line.len() < BREAKS {
                     return None;
                 }
-                let inner = " ".repeat(indent + INDENT);
-                let mut text = fitting(format!("{pad}{function}("))?;
-                for arg in args {
-                    text.push_str(&fitting(format!("{inner}{arg},"))?);
-                }
-                text.push_str(&format!("{pad});\n"));
-                Some(text)
+                one_per_line(
+                    format!("{pad}{function}("),
+                    &args,
+                    indent + INDENT,
+                    format!("{pad});"),
+                )
             }
             Self::Expression {
                 expression,
@@ -174,13 +173,12 @@ impl Statement {
                 if one_line.len() < STRUCT_BROKEN {
                     return None;
                 }
-                let inner = " ".repeat(indent + INDENT);
-                let mut text = fitting(format!("{pad}{path} {{"))?;
-                for field in fields {
-                    text.push_str(&fitting(format!("{inner}{field},"))?);
-                }
-                text.push_str(&format!("{pad}}}\n"));
-                Some(text)
+                one_per_line(
+                    format!("{pad}{path} {{"),
+                    &fields,
+                    indent + INDENT,
+                    format!("{pad}}}"),
+                )
             }
             Self::Match {
                 scrutinee,
@@ -207,4 +205,22 @@ impl Statement {
             Self::Tokens(_) => None,
         }
     }
+}
+
+/// A list broken one item per line, as the formatter breaks a list that does not fit: the
+/// opening line, each item at `indent` with a trailing comma, and the closing line. `None`
+/// when a line would not fit.
+pub(super) fn one_per_line(
+    open: String,
+    items: &[String],
+    indent: usize,
+    close: String,
+) -> Option<String> {
+    let pad = " ".repeat(indent);
+    let mut text = fitting(open)?;
+    for item in items {
+        text.push_str(&fitting(format!("{pad}{item},"))?);
+    }
+    text.push_str(&fitting(close)?);
+    Some(text)
 }
