@@ -21,6 +21,7 @@ pub(super) struct Declaration {
     pub attributes: Vec<TokenStream>,
     /// `struct` or `enum`.
     pub keyword: Keyword,
+    /// The type's name.
     pub name: syn::Ident,
     /// The fields or variants.
     pub members: Vec<Member>,
@@ -44,8 +45,8 @@ pub(super) struct Member {
 
 impl Declaration {
     /// The declaration, held back while a file renders: all of it as text where every line
-    /// certainly fits, else its tokens with each member that fits held back on its own (a
-    /// struct with one long field type still holds back the others).
+    /// certainly fits, else its tokens with the members that fit held back, each run of them
+    /// behind one marker (a struct with one long field type still holds back the others).
     pub(super) fn held(&self) -> TokenStream {
         let members: Vec<Option<String>> = self
             .members
@@ -59,7 +60,7 @@ impl Declaration {
         )
     }
 
-    /// The declaration's tokens, with each member whose text is given held back.
+    /// The declaration's tokens, with the members whose text is given held back.
     fn tokens(&self, members: &[Option<String>]) -> TokenStream {
         let doc = docs::outer(&self.docs);
         let attributes = &self.attributes;
