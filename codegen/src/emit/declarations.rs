@@ -48,20 +48,26 @@ impl Declaration {
     /// certainly fits, else its tokens with the members that fit held back, each run of them
     /// behind one marker (a struct with one long field type still holds back the others).
     pub(super) fn held(&self) -> TokenStream {
-        let members: Vec<Option<String>> = self
-            .members
-            .iter()
-            .map(|member| member.text(Placement::Field.indent()))
-            .collect();
+        // Each member's text, written once for both ways and only when something is held
+        // back (never for the attribute macro).
+        let members = std::cell::OnceCell::new();
+        let members = || {
+            members.get_or_init(|| {
+                self.members
+                    .iter()
+                    .map(|member| member.text(Placement::Field.indent()))
+                    .collect::<Vec<_>>()
+            })
+        };
         held::text(
             Placement::TopLevel,
-            |_| self.text(&members),
-            || self.tokens(&members),
+            |_| self.text(members()),
+            || self.tokens(members),
         )
     }
 
-    /// The declaration's tokens, with the members whose text is given held back.
-    fn tokens(&self, members: &[Option<String>]) -> TokenStream {
+    /// The declaration's tokens, with the members whose text `members` gives held back.
+    fn tokens<'a>(&'a self, members: impl Fn() -> &'a Vec<Option<String>>) -> TokenStream {
         let doc = docs::outer(&self.docs);
         let attributes = &self.attributes;
         let name = &self.name;
@@ -71,9 +77,9 @@ impl Declaration {
         };
         let members = held::run(
             placement,
-            self.members.iter().zip(members),
-            |(_, text), _| (*text).clone(),
-            |(member, _)| member.to_token_stream(),
+            self.members.iter().enumerate(),
+            |(index, _), _| members()[*index].clone(),
+            |(_, member)| member.to_token_stream(),
         );
         quote! {
             #doc
