@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::{ToTokens, format_ident, quote};
 
 use super::declarations::{Declaration, Keyword, Member};
-use super::held::{self, Placement};
+use super::held;
 use super::methods::{self, Method};
 use super::statements::{Arm, Statement};
 use super::token_text::expression_text;
@@ -46,23 +46,17 @@ pub(super) fn value_enum(def: &EnumDef, options: &EmitOptions) -> TokenStream {
     let enum_tokens = if def.open {
         let enum_tokens = open_enum(&name, &doc, &variants, options, &[]);
         let rt = &options.runtime;
-        let validate = held::item(
-            Placement::TopLevel,
-            "validate open enum",
-            &[rt],
-            &name,
-            |name| {
-                quote! {
-                    impl #rt::Validate for #name {
-                        fn validate_at(&self, path: &#rt::FieldPath<'_>, violations: &mut Vec<#rt::Violation>) {
-                            if let Self::Unknown(value) = self {
-                                violations.push(#rt::Violation::new(path, #rt::Rule::UnknownValue { value: value.as_str().to_owned() }));
-                            }
+        let validate = held::item("validate open enum", &[rt], &name, |name| {
+            quote! {
+                impl #rt::Validate for #name {
+                    fn validate_at(&self, path: &#rt::FieldPath<'_>, violations: &mut Vec<#rt::Violation>) {
+                        if let Self::Unknown(value) = self {
+                            violations.push(#rt::Violation::new(path, #rt::Rule::UnknownValue { value: value.as_str().to_owned() }));
                         }
                     }
                 }
-            },
-        );
+            }
+        });
         quote!(#enum_tokens #validate)
     } else {
         closed_enum(&name, &doc, &variants, options)
@@ -170,7 +164,7 @@ fn closed_enum(
 
 /// `Display` as the wire value.
 fn display(name: &syn::Ident) -> TokenStream {
-    held::item(Placement::TopLevel, "display", &[], name, |name| {
+    held::item("display", &[], name, |name| {
         quote! {
             impl std::fmt::Display for #name {
                 fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -251,28 +245,22 @@ fn open_enum(
     );
     let display = display(name);
     // Serialized and parsed as the wire value, through `as_str` and `From<&str>`.
-    let serde_impls = held::item(
-        Placement::TopLevel,
-        "serde as wire value",
-        &[&serde],
-        name,
-        |name| {
-            quote! {
-                impl #serde::Serialize for #name {
-                    fn serialize<S: #serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                        serializer.serialize_str(self.as_str())
-                    }
-                }
-
-                impl<'de> #serde::Deserialize<'de> for #name {
-                    fn deserialize<D: #serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                        let value = <String as #serde::Deserialize>::deserialize(deserializer)?;
-                        Ok(Self::from(value.as_str()))
-                    }
+    let serde_impls = held::item("serde as wire value", &[&serde], name, |name| {
+        quote! {
+            impl #serde::Serialize for #name {
+                fn serialize<S: #serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    serializer.serialize_str(self.as_str())
                 }
             }
-        },
-    );
+
+            impl<'de> #serde::Deserialize<'de> for #name {
+                fn deserialize<D: #serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    let value = <String as #serde::Deserialize>::deserialize(deserializer)?;
+                    Ok(Self::from(value.as_str()))
+                }
+            }
+        }
+    });
     quote! {
         #declaration
 
@@ -382,7 +370,7 @@ pub(super) fn result_codes(
         },
     ];
     let base = open_enum(&name, &doc, &variants, options, &methods);
-    let result_code = held::item(Placement::TopLevel, "result code", &[rt], &name, |name| {
+    let result_code = held::item("result code", &[rt], &name, |name| {
         quote! {
             impl #rt::ResultCode for #name {
                 fn from_code(code: &str) -> Self {

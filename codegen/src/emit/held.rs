@@ -54,8 +54,8 @@ pub(super) struct Held {
 thread_local! {
     /// The file rendering on this thread's held text, if one is rendering.
     static HELD: RefCell<Option<Held>> = const { RefCell::new(None) };
-    /// Fixed-shape items formatted with the placeholder name, by template, placement and paths.
-    static TEMPLATES: RefCell<HashMap<(&'static str, Placement, String), String>> =
+    /// Fixed-shape items formatted with the placeholder name, by template and paths.
+    static TEMPLATES: RefCell<HashMap<(&'static str, String), String>> =
         RefCell::new(HashMap::new());
 }
 
@@ -95,8 +95,7 @@ pub(super) fn doc_lines(lines: Vec<String>) -> Vec<String> {
 pub(super) enum Placement {
     /// An item at a file's top level.
     TopLevel,
-    /// An associated item of an `impl` block at a file's top level, such as a builder
-    /// method; its doc comment goes before the returned tokens, outside the template.
+    /// An associated item of an `impl` block at a file's top level, such as a method.
     InImpl,
     /// A statement of a method of an `impl` block at a file's top level.
     InBody,
@@ -117,11 +116,10 @@ impl Placement {
     }
 }
 
-/// The item `build` makes for `name`, held back while a file renders. `template` names the
-/// item's shape and `paths` whatever else `build` depends on (the runtime and serde paths,
-/// a type); `build` must use `name` only as a name.
+/// The item `build` makes for `name` at a file's top level, held back while a file renders.
+/// `template` names the item's shape and `paths` whatever else `build` depends on (the
+/// runtime and serde paths); `build` must use `name` only as a name.
 pub(super) fn item(
-    placement: Placement,
     template: &'static str,
     paths: &[&dyn ToTokens],
     name: &syn::Ident,
@@ -134,14 +132,13 @@ pub(super) fn item(
     }
     let key = (
         template,
-        placement,
         paths
             .iter()
             .map(|path| path.to_token_stream().to_string())
             .collect::<Vec<_>>()
             .join(" | "),
     );
-    if key.2.contains(PLACEHOLDER) {
+    if key.1.contains(PLACEHOLDER) {
         // A path the substitution would change too.
         return build(name);
     }
@@ -153,7 +150,9 @@ pub(super) fn item(
                 let suspended = HELD.with_borrow_mut(Option::take);
                 let tokens = build(&format_ident!("{PLACEHOLDER}"));
                 HELD.with_borrow_mut(|held| *held = suspended);
-                format_template(tokens, placement).unwrap_or_default()
+                syn::parse2(tokens)
+                    .map(|file| prettyplease::unparse(&file))
+                    .unwrap_or_default()
             })
             .replace(PLACEHOLDER, &name_text)
     });
@@ -161,8 +160,10 @@ pub(super) fn item(
     if text.is_empty() || text.lines().any(too_wide) {
         return build(name);
     }
-    let marker = push_item(text, placement.indent());
-    quote!(const #marker: () = ();)
+    marker(
+        Placement::TopLevel,
+        push_item(text, Placement::TopLevel.indent()),
+    )
 }
 
 /// How far the arms of a `match` in a method of a top-level `impl` block are indented.
@@ -308,23 +309,6 @@ pub(super) fn restore(formatted: &str, held: &Held) -> Result<String, String> {
         }
     }
     Ok(out)
-}
-
-/// The text the formatter prints for `tokens`, an item at `placement`: an associated item is
-/// formatted inside an `impl` block, which is then cut away, so its lines have the
-/// indentation they will have in the file.
-fn format_template(tokens: TokenStream, placement: Placement) -> Option<String> {
-    match placement {
-        Placement::TopLevel => Some(prettyplease::unparse(&syn::parse2(tokens).ok()?)),
-        Placement::InImpl => {
-            let wrapped = quote!(impl Wrapper { #tokens });
-            let text = prettyplease::unparse(&syn::parse2(wrapped).ok()?);
-            let inner = text.strip_prefix("impl Wrapper {\n")?.strip_suffix("}\n")?;
-            Some(inner.to_owned())
-        }
-        // Templates are items; a statement, field or variant is not one.
-        Placement::InBody | Placement::Field | Placement::Variant => None,
-    }
 }
 
 /// The doc comment a marker line stands for.

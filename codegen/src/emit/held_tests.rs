@@ -63,31 +63,21 @@ fn held_back_text_restores_to_the_formatters_own_text() {
         let method = doc(false, &[" A method."]);
         let fixed = names.iter().flat_map(|name| {
             let name = format_ident!("{name}");
-            [&serde, &long_serde].map(|serde| {
-                item(Placement::TopLevel, "serialize", &[serde], &name, |name| {
-                    serialize(name, serde)
-                })
-            })
+            [&serde, &long_serde]
+                .map(|serde| item("serialize", &[serde], &name, |name| serialize(name, serde)))
         });
+        // A documented method per name, in an `impl` block.
         let setters = names.iter().map(|name| {
-            let ty: syn::Type = syn::parse_quote!(Vec<u8>);
-            let setter = item(
-                Placement::InImpl,
-                "setter",
-                &[&ty],
-                &format_ident!("{name}"),
-                |ident| {
-                    quote! {
-                        #[must_use]
-                        pub fn #ident(mut self, #ident: #ty) -> Self {
-                            self.#ident = Some(#ident);
-                            self
-                        }
-                    }
-                },
-            );
+            let ident = format_ident!("{name}");
             let doc = doc(false, &[" Sets it."]);
-            quote!(#doc #setter)
+            quote! {
+                #doc
+                #[must_use]
+                pub fn #ident(mut self, #ident: Vec<u8>) -> Self {
+                    self.#ident = Some(#ident);
+                    self
+                }
+            }
         });
         // Arms that fit, and a set with one too wide to hold back.
         let arm_sets = [["A", "B\"quoted\""], ["C", &"D".repeat(70)]].map(|wires| {
@@ -149,10 +139,10 @@ fn held_back_text_restores_to_the_formatters_own_text() {
         4 + names.len(),
         "one entry per doc comment built"
     );
-    // `Abcd` and `UpdatePassStatus` with either serde path, their setters, the first long
-    // name with the short serde path (its `impl` line is 86 columns), and the arms that
-    // fit; names shorter than the placeholder, or lines wider than `FITS`, go in as tokens.
-    assert_eq!(held.items.len(), 8);
+    // `Abcd` and `UpdatePassStatus` with either serde path, the first long name with the
+    // short serde path (its `impl` line is 86 columns), and the arms that fit; names shorter
+    // than the placeholder, or lines wider than `FITS`, go in as tokens.
+    assert_eq!(held.items.len(), 6);
     let markers = format(tokens);
     assert!(!markers.contains("A field"), "{markers}");
     assert_eq!(restore(&markers, &held).unwrap(), direct);
