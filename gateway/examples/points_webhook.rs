@@ -11,7 +11,7 @@
 use std::sync::Arc;
 use std::sync::Mutex;
 
-use alipayhk::runtime::notifications::InMemoryStore;
+use alipayhk::runtime::notifications::{Delivery, InMemoryStore, Inbox};
 use alipayhk::runtime::serve::{ServeLimits, serve};
 use alipayhk::runtime::server::ServerConfig;
 use alipayhk::runtime::{PrivateKey, ResultInfo, ResultStatus};
@@ -31,6 +31,7 @@ impl Webhooks for Loyalty {
     async fn points_bill_notify(
         &self,
         bill: PointsBillNotifyRequest,
+        _delivery: Delivery,
     ) -> Result<PointsBillNotifyResponse, ResultInfo> {
         // One point per HKD 10; runs once per billNo, however often AlipayHK delivers it.
         let points = bill.order_amount.value / 1000;
@@ -66,9 +67,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let alipayhk = start(config).await?;
 
     let loyalty = Arc::new(Loyalty::default());
-    // One process: the in-memory store. Several instances share a database-backed
-    // `NotificationStore` instead.
-    let store = Arc::new(InMemoryStore::default());
+    // One process: the in-memory store. Several instances share `PostgresStore` or
+    // `RedisStore` instead.
+    let inbox = Inbox::new(InMemoryStore::default());
     let keys = ServerConfig::new(
         PrivateKey::merchant(&merchant_pem)?,
         alipayhk.platform_public_key.clone(),
@@ -78,7 +79,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // nested under a prefix: there is no way to serve it unverified.
     let app = axum::Router::new().nest(
         "/merchant/api/alipayhk",
-        router(loyalty.clone(), store.clone(), keys),
+        router(loyalty.clone(), inbox.clone(), keys),
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let url = format!("http://{}/merchant/api/alipayhk", listener.local_addr()?);

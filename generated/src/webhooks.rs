@@ -13,10 +13,10 @@
 
 //! The notifications AlipayHK sends to endpoints you host. Implement [`Webhooks`] and nest [`router`] under your own path prefix. The router takes your keys (a [`ServerConfig`] with your private key and AlipayHK's public key) and applies the protocol itself: it checks each notification's `Request-Time` and AlipayHK's signature over the full path (without its query string), and signs your answer. There is no way to serve the methods without that check.
 //!
-//! AlipayHK re-delivers a notification until it gets a success answer, up to 7 times over about a day. The router de-duplicates on each notification's key (such as `billNo`) through a [`runtime::notifications::NotificationStore`](crate::runtime::notifications::NotificationStore): your method runs once per key, to completion even when AlipayHK hangs up, and a re-delivery gets the first answer. Notifications older than the store's retention are refused, so a replay is caught by its age or by the store. `InMemoryStore` suits one process; `SqliteStore` (feature `sqlite`) survives restarts; with several hosts, implement the trait over your database.
+//! AlipayHK re-delivers a notification until it gets a success answer, up to 7 times over about a day. The router de-duplicates on each notification's key (such as `billNo`) through an [`Inbox`] over a [`runtime::notifications::NotificationStore`](crate::runtime::notifications::NotificationStore): your method runs once per key at a time, to completion even when AlipayHK hangs up, under a claim whose lease is renewed while it runs. An `S` answer is final and every re-delivery gets it again; after `F`, `U` or an error the next delivery runs your method again. Each call gets a [`Delivery`](crate::runtime::notifications::Delivery) whose fence token your own writes should be conditional on. Notifications older than the store's retention are refused, so a replay is caught by its age or by the store. `InMemoryStore` suits one process, `SqliteStore` (feature `sqlite`) one host, `PostgresStore` (feature `postgres`) and `RedisStore` (feature `redis`) any number of instances. After `serve` returns, call [`Inbox::shutdown`] to wait for the handlers still running.
 
 use std::sync::Arc;
-use alipayhk_runtime::notifications::NotificationStore;
+use alipayhk_runtime::notifications::{Inbox, NotificationStore};
 use alipayhk_runtime::server::ServerConfig;
 use alipayhk_runtime::server::axum;
 
@@ -25,13 +25,14 @@ use alipayhk_runtime::server::{Verified, axum::extract::State, axum::routing};
 
 /// One method per notification. Each answers `UN_SUPPORT_BUSINESS` (F) until
 /// implemented; a notification reaches a method only after AlipayHK's signature
-/// verified, and only once per key.
+/// verified, and never while another delivery of the same key is being handled.
 pub trait Webhooks: Send + Sync + 'static {
     /// `POST /points/membercard/create`: AlipayHK asks the merchant to create a membership for a user.
     #[cfg(feature = "notifications")]
     fn membercard_create(
         &self,
         _request: crate::MembercardCreateRequest,
+        _delivery: alipayhk_runtime::notifications::Delivery,
     ) -> impl std::future::Future<
         Output = Result<crate::MembercardCreateResponse, alipayhk_runtime::ResultInfo>,
     > + Send {
@@ -45,6 +46,7 @@ pub trait Webhooks: Send + Sync + 'static {
     fn points_bill_notify(
         &self,
         _request: crate::PointsBillNotifyRequest,
+        _delivery: alipayhk_runtime::notifications::Delivery,
     ) -> impl std::future::Future<
         Output = Result<crate::PointsBillNotifyResponse, alipayhk_runtime::ResultInfo>,
     > + Send {
@@ -54,22 +56,23 @@ pub trait Webhooks: Send + Sync + 'static {
     }
 }
 
-/// Routes every notification's path to `webhooks`, de-duplicated through `store`, behind
-/// the protocol middleware configured with `config` (its maximum age is capped at the
-/// store's retention). Other paths answer `NO_INTERFACE_DEF`.
+/// Routes every notification's path to `webhooks`, de-duplicated through `inbox`,
+/// behind the protocol middleware configured with `config` (its maximum age is capped
+/// by the store's retention, and refusals answer `U`). Other paths answer
+/// `NO_INTERFACE_DEF`.
 pub fn router<W: Webhooks, S: NotificationStore>(
     webhooks: Arc<W>,
-    store: Arc<S>,
+    inbox: Inbox<S>,
     config: ServerConfig,
 ) -> axum::Router {
-    let retention = store.retention();
+    let retention = inbox.store().retention();
     let routes = axum::Router::new();
     #[cfg(feature = "notifications")]
     let routes = routes
         .route(
             <crate::MembercardCreateRequest as alipayhk_runtime::Endpoint>::PATH,
             routing::post(|
-                State((webhooks, store)): State<(Arc<W>, Arc<S>)>,
+                State((webhooks, inbox)): State<(Arc<W>, Inbox<S>)>,
                 notification: Verified|
             async move {
                 alipayhk_runtime::notifications::handle_notification::<
@@ -80,9 +83,9 @@ pub fn router<W: Webhooks, S: NotificationStore>(
                 >(
                         notification,
                         "result",
-                        store,
-                        move |notification| async move {
-                            webhooks.membercard_create(notification).await
+                        inbox,
+                        move |notification, delivery| async move {
+                            webhooks.membercard_create(notification, delivery).await
                         },
                     )
                     .await
@@ -93,7 +96,7 @@ pub fn router<W: Webhooks, S: NotificationStore>(
         .route(
             <crate::PointsBillNotifyRequest as alipayhk_runtime::Endpoint>::PATH,
             routing::post(|
-                State((webhooks, store)): State<(Arc<W>, Arc<S>)>,
+                State((webhooks, inbox)): State<(Arc<W>, Inbox<S>)>,
                 notification: Verified|
             async move {
                 alipayhk_runtime::notifications::handle_notification::<
@@ -104,9 +107,9 @@ pub fn router<W: Webhooks, S: NotificationStore>(
                 >(
                         notification,
                         "result",
-                        store,
-                        move |notification| async move {
-                            webhooks.points_bill_notify(notification).await
+                        inbox,
+                        move |notification, delivery| async move {
+                            webhooks.points_bill_notify(notification, delivery).await
                         },
                     )
                     .await
@@ -114,6 +117,6 @@ pub fn router<W: Webhooks, S: NotificationStore>(
         );
     let routes = routes
         .fallback(alipayhk_runtime::server::unknown_path)
-        .with_state((webhooks, store));
+        .with_state((webhooks, inbox));
     alipayhk_runtime::notifications::verified(routes, config, retention)
 }

@@ -74,8 +74,10 @@ pub fn parse(value: &str) -> Option<EpochMillis> {
 pub struct Freshness {
     /// How far ahead of our clock a time may be (the two clocks' skew). Default 5 minutes.
     pub max_skew: Duration,
-    /// How old a message may be. Default 48 hours, the notification store's retention, so a
-    /// replay is caught either by its age or by the store.
+    /// How old a message may be. Default 25 hours: AlipayHK's retry span (24 h 22 min) and a
+    /// margin, so a re-delivery is accepted even if it kept its first `Request-Time`. The
+    /// notification stores keep records longer than this (50 h), so a replay is caught
+    /// either by its age or by the store.
     pub max_age: Duration,
 }
 
@@ -83,7 +85,7 @@ impl Default for Freshness {
     fn default() -> Self {
         Self {
             max_skew: Duration::from_secs(5 * 60),
-            max_age: Duration::from_secs(48 * 3600),
+            max_age: Duration::from_secs(25 * 3600),
         }
     }
 }
@@ -178,7 +180,7 @@ mod tests {
         ));
         assert!(
             window
-                .check("Request-Time", &at(-47 * 3_600_000), now())
+                .check("Request-Time", &at(-24 * 3_600_000), now())
                 .is_ok()
         );
         let short = Freshness {
@@ -191,9 +193,9 @@ mod tests {
             "Request-Time is 0.9 s old; at most 0.7 s is accepted"
         );
         assert!(matches!(
-            window.check("Request-Time", &at(-49 * 3_600_000), now()),
+            window.check("Request-Time", &at(-26 * 3_600_000), now()),
             Err(StaleMessage::TooOld {
-                age_ms: 176_400_000,
+                age_ms: 93_600_000,
                 ..
             })
         ));

@@ -14,6 +14,10 @@
 //!   gracefully (hyper's `graceful_shutdown`: an idle connection closes at once, one with a
 //!   request in flight after its response), so a new peer is always served and no request
 //!   in progress is cut. Past twice the cap, new connections are closed on arrival.
+//! - **Shutdown**: when the shutdown future completes, [`serve`] stops accepting, asks every
+//!   connection to close gracefully, and waits up to `shutdown_grace` for the requests in
+//!   flight to be answered. A webhook router's handlers that outlive their connection are
+//!   the [`Inbox`](crate::notifications::Inbox)'s to wait for: call its `shutdown` next.
 //!
 //! ```no_run
 //! # async fn demo(app: axum::Router) -> std::io::Result<()> {
@@ -56,6 +60,8 @@ pub struct ServeLimits {
     /// 1,024: far more than AlipayHK opens to one merchant, far fewer than a process's file
     /// descriptors.
     pub max_connections: usize,
+    /// How long shutdown waits for the requests in flight. Default 30 s.
+    pub shutdown_grace: Duration,
 }
 
 impl Default for ServeLimits {
@@ -64,6 +70,7 @@ impl Default for ServeLimits {
             header_read_timeout: Duration::from_secs(10),
             idle_timeout: Duration::from_secs(30),
             max_connections: 1024,
+            shutdown_grace: Duration::from_secs(30),
         }
     }
 }
@@ -86,6 +93,19 @@ impl ServeLimits {
         self.max_connections = max.max(1);
         self
     }
+
+    /// Sets how long shutdown waits for the requests in flight.
+    pub fn shutdown_grace(mut self, grace: Duration) -> Self {
+        self.shutdown_grace = grace;
+        self
+    }
+}
+
+/// `now + d`, or a century on when that overflows (`Duration::MAX` means "never").
+fn later(now: Instant, d: Duration) -> Instant {
+    now.checked_add(d)
+        .or_else(|| now.checked_add(Duration::from_secs(100 * 365 * 86_400)))
+        .unwrap_or(now)
 }
 
 /// Connections that may still be asked to close, oldest first, and how many are open.
@@ -93,6 +113,8 @@ impl ServeLimits {
 struct Connections {
     sheddable: Mutex<BTreeMap<u64, Arc<Notify>>>,
     open: AtomicUsize,
+    /// Signalled whenever a connection ends, for shutdown to count down.
+    ended: Notify,
 }
 
 impl Connections {
@@ -101,8 +123,9 @@ impl Connections {
     }
 }
 
-/// Serves `app` on `listener` within `limits`. When `shutdown` completes it stops accepting
-/// and returns; connections already open finish on their own, within the same limits.
+/// Serves `app` on `listener` within `limits`. When `shutdown` completes it stops accepting,
+/// asks every open connection to close once its request in flight is answered, and returns
+/// when they have, or after `limits.shutdown_grace`.
 pub async fn serve(
     listener: TcpListener,
     app: Router,
@@ -110,12 +133,13 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send,
 ) -> io::Result<()> {
     let connections = Arc::new(Connections::default());
+    let (closing, _) = tokio::sync::watch::channel(false);
     let mut next_id = 0u64;
     tokio::pin!(shutdown);
     loop {
         let accepted = tokio::select! {
             accepted = listener.accept() => accepted,
-            () = &mut shutdown => return Ok(()),
+            () = &mut shutdown => break,
         };
         let stream = match accepted {
             Ok((stream, _)) => stream,
@@ -142,15 +166,44 @@ pub async fn serve(
         connections.open.fetch_add(1, Ordering::Relaxed);
         let connections = connections.clone();
         let app = app.clone();
+        let closing = closing.subscribe();
         tokio::spawn(async move {
-            serve_connection(stream, app, limits, shed).await;
+            serve_connection(stream, app, limits, shed, closing).await;
             connections.sheddable().remove(&id);
             connections.open.fetch_sub(1, Ordering::Relaxed);
+            connections.ended.notify_waiters();
         });
     }
+    drop(listener);
+    closing.send_replace(true);
+    let drained = async {
+        loop {
+            let ended = connections.ended.notified();
+            if connections.open.load(Ordering::Relaxed) == 0 {
+                return;
+            }
+            ended.await;
+        }
+    };
+    if tokio::time::timeout(limits.shutdown_grace, drained)
+        .await
+        .is_err()
+    {
+        tracing::warn!(
+            open = connections.open.load(Ordering::Relaxed),
+            "shutdown: connections still open after the grace period"
+        );
+    }
+    Ok(())
 }
 
-async fn serve_connection(stream: TcpStream, app: Router, limits: ServeLimits, shed: Arc<Notify>) {
+async fn serve_connection(
+    stream: TcpStream,
+    app: Router,
+    limits: ServeLimits,
+    shed: Arc<Notify>,
+    mut closing: tokio::sync::watch::Receiver<bool>,
+) {
     let _ = stream.set_nodelay(true);
     let started = Instant::now();
     let activity = Arc::new(AtomicU64::new(0));
@@ -179,7 +232,7 @@ async fn serve_connection(stream: TcpStream, app: Router, limits: ServeLimits, s
     let connection = builder.serve_connection(io, service);
     tokio::pin!(connection);
     let mut shedding = false;
-    let mut check_at = started + limits.idle_timeout;
+    let mut check_at = later(started, limits.idle_timeout);
     loop {
         tokio::select! {
             _ = connection.as_mut() => return,
@@ -187,13 +240,21 @@ async fn serve_connection(stream: TcpStream, app: Router, limits: ServeLimits, s
                 shedding = true;
                 connection.as_mut().graceful_shutdown();
             }
+            changed = closing.wait_for(|closing| *closing), if !shedding => {
+                // Shutdown (or the server dropped): close once the request in flight is answered.
+                drop(changed);
+                shedding = true;
+                connection.as_mut().graceful_shutdown();
+            }
             () = tokio::time::sleep_until(check_at) => {
                 let now = Instant::now();
-                let quiet_until =
-                    started + Duration::from_millis(activity.load(Ordering::Relaxed)) + limits.idle_timeout;
+                let quiet_until = later(
+                    started + Duration::from_millis(activity.load(Ordering::Relaxed)),
+                    limits.idle_timeout,
+                );
                 if in_flight.load(Ordering::Relaxed) > 0 {
                     // A handler at work is not an idle peer: look again a full period later.
-                    check_at = now + limits.idle_timeout;
+                    check_at = later(now, limits.idle_timeout);
                 } else if quiet_until <= now {
                     return; // dropping the connection closes the socket
                 } else {

@@ -1,7 +1,7 @@
 //! Properties over arbitrary input, for everything that reads bytes a peer chose: the
 //! `Signature` and `Encrypt` headers, key text, `Request-Time`, a whole request
 //! (`verify_request`), a whole response (`read_response`), and the notification store's
-//! claim/complete/release protocol against a model.
+//! claim/renew/complete/release protocol with fencing, against a model on a simulated clock.
 //!
 //! Each property runs a bounded number of cases in `cargo test` (about 10 s in all), and a
 //! long run on demand, 2 million cases per property, 12 million in all:
@@ -18,7 +18,7 @@ use std::time::{Duration, SystemTime};
 
 use alipayhk_runtime::encrypt::{BodyCipher, RsaAesEcb};
 use alipayhk_runtime::notifications::{
-    Claim, ClaimId, InMemoryStore, NotificationKey, NotificationStore,
+    Claim, FenceToken, InMemoryStore, NotificationKey, NotificationStore, StoreError,
 };
 use alipayhk_runtime::server::axum::http::{HeaderMap, HeaderName, HeaderValue};
 use alipayhk_runtime::server::{ServerConfig, verify_request};
@@ -258,65 +258,123 @@ impl alipayhk_runtime::ResultCode for ProbeCode {
     }
 }
 
-/// One step a delivery can take against the store.
+/// One step a delivery, or time, can take against the store.
 #[derive(Debug, Clone)]
 enum Step {
     Claim(u8),
-    /// Completes the n-th claim made so far (modulo their number).
+    /// Renews, completes or releases the n-th claim made so far (modulo their number).
+    Renew(usize),
     Complete(usize),
-    /// Releases the n-th claim made so far.
     Release(usize),
+    /// Time passes, in tenths of the lease.
+    Advance(u8),
+}
+
+/// The model of one key: who holds it, under which token, until when; or its final answer.
+#[derive(Debug, Clone, PartialEq)]
+enum Model {
+    Held { token: FenceToken, until: u64 },
+    Released { token: FenceToken },
+    Answered { token: FenceToken, answer: Vec<u8> },
+}
+
+impl Model {
+    fn token(&self) -> FenceToken {
+        match self {
+            Self::Held { token, .. } | Self::Released { token } | Self::Answered { token, .. } => {
+                *token
+            }
+        }
+    }
 }
 
 fn check_store_against_a_model(cases: u32) {
+    const LEASE_MS: u64 = 1000;
     let step = prop_oneof![
-        (0u8..4).prop_map(Step::Claim),
-        (0usize..8).prop_map(Step::Complete),
-        (0usize..8).prop_map(Step::Release),
+        3 => (0u8..4).prop_map(Step::Claim),
+        1 => (0usize..8).prop_map(Step::Renew),
+        2 => (0usize..8).prop_map(Step::Complete),
+        2 => (0usize..8).prop_map(Step::Release),
+        2 => (0u8..15).prop_map(Step::Advance),
     ];
     let strategy = proptest::collection::vec(step, 0..40);
     let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .start_paused(true)
         .build()
         .unwrap();
     runner(cases)
         .run(&strategy, |steps| {
             runtime.block_on(async {
-                let store = InMemoryStore::with_retention(Duration::from_secs(3600));
+                let store = InMemoryStore::with_retention(Duration::from_secs(3600))
+                    .with_lease(Duration::from_millis(LEASE_MS));
                 let key = |k: u8| NotificationKey::new("prop", &[&k.to_string()]);
-                // The model: per key, nothing, a holder, or an answer.
-                let mut model: HashMap<u8, Result<ClaimId, Vec<u8>>> = HashMap::new();
-                let mut claims: Vec<(u8, ClaimId)> = Vec::new();
+                let mut model: HashMap<u8, Model> = HashMap::new();
+                let mut claims: Vec<(u8, FenceToken)> = Vec::new();
+                let mut now = 0u64;
                 for step in steps {
+                    // Whether `token` is `k`'s current, unexpired-or-not, claim.
+                    let current = |model: &HashMap<u8, Model>, k: u8, token: FenceToken| {
+                        matches!(model.get(&k), Some(Model::Held { token: t, .. }) if *t == token)
+                    };
                     match step {
+                        Step::Advance(tenths) => {
+                            let ms = u64::from(tenths) * LEASE_MS / 10;
+                            tokio::time::advance(Duration::from_millis(ms)).await;
+                            now += ms;
+                        }
                         Step::Claim(k) => {
                             let got = store.claim(&key(k)).await.unwrap();
-                            match (model.get(&k), got) {
-                                (None, Claim::New(id)) => {
-                                    model.insert(k, Ok(id));
-                                    claims.push((k, id));
+                            match (model.get(&k).cloned(), got) {
+                                (None, Claim::New(token)) => {
+                                    prop_assert_eq!(token, FenceToken::new(1));
+                                    model.insert(k, Model::Held { token, until: now + LEASE_MS });
+                                    claims.push((k, token));
                                 }
-                                (Some(Ok(_)), Claim::InProgress) => {}
-                                (Some(Err(answer)), Claim::Answered(got)) => {
-                                    prop_assert_eq!(answer, &got)
+                                (Some(Model::Held { until, .. }), Claim::InProgress) if until > now => {}
+                                (Some(old @ (Model::Held { .. } | Model::Released { .. })), Claim::New(token)) => {
+                                    prop_assert!(!matches!(old, Model::Held { until, .. } if until > now), "a live claim was taken over");
+                                    // Fencing: the new holder's token is the next one.
+                                    prop_assert_eq!(token, old.token().next());
+                                    model.insert(k, Model::Held { token, until: now + LEASE_MS });
+                                    claims.push((k, token));
+                                }
+                                (Some(Model::Answered { answer, .. }), Claim::Answered(got)) => {
+                                    prop_assert_eq!(answer, got)
                                 }
                                 (expected, got) => {
-                                    prop_assert!(false, "model {expected:?}, store {got:?}")
+                                    prop_assert!(false, "at {now} ms: model {expected:?}, store {got:?}")
                                 }
                             }
                         }
-                        Step::Complete(_) | Step::Release(_) if claims.is_empty() => {}
+                        Step::Renew(_) | Step::Complete(_) | Step::Release(_) if claims.is_empty() => {}
+                        Step::Renew(c) => {
+                            let (k, token) = claims[c % claims.len()];
+                            let renewed = store.renew(&key(k), token).await;
+                            prop_assert_eq!(renewed.is_ok(), current(&model, k, token), "{:?}", renewed);
+                            if renewed.is_ok() {
+                                model.insert(k, Model::Held { token, until: now + LEASE_MS });
+                            }
+                        }
                         Step::Complete(c) => {
-                            let (k, id) = claims[c % claims.len()];
+                            let (k, token) = claims[c % claims.len()];
                             let answer = vec![k, c as u8];
-                            store.complete(&key(k), id, answer.clone()).await.unwrap();
-                            model.insert(k, Err(answer));
+                            let completed = store.complete(&key(k), token, answer.clone()).await;
+                            // Only the current claim's answer is recorded; a superseded one's is refused.
+                            prop_assert_eq!(completed.is_ok(), current(&model, k, token), "{:?}", completed);
+                            if completed.is_ok() {
+                                model.insert(k, Model::Answered { token, answer });
+                            } else {
+                                let superseded = matches!(completed, Err(StoreError::Superseded { .. }));
+                                prop_assert!(superseded, "{:?}", completed);
+                            }
                         }
                         Step::Release(c) => {
-                            let (k, id) = claims[c % claims.len()];
-                            store.release(&key(k), id).await.unwrap();
-                            // Only the current holder's release frees the key.
-                            if model.get(&k) == Some(&Ok(id)) {
-                                model.remove(&k);
+                            let (k, token) = claims[c % claims.len()];
+                            let released = store.release(&key(k), token).await;
+                            prop_assert_eq!(released.is_ok(), current(&model, k, token), "{:?}", released);
+                            if released.is_ok() {
+                                model.insert(k, Model::Released { token });
                             }
                         }
                     }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use alipayhk::runtime::notifications::InMemoryStore;
+use alipayhk::runtime::notifications::{Delivery, InMemoryStore, Inbox};
 use alipayhk::runtime::server::ServerConfig;
 use alipayhk::runtime::{Client, Error, PrivateKey, ResultInfo, ResultStatus};
 use alipayhk::webhooks::Webhooks;
@@ -28,6 +28,7 @@ impl Webhooks for Merchant {
     async fn points_bill_notify(
         &self,
         notification: PointsBillNotifyRequest,
+        _delivery: Delivery,
     ) -> Result<PointsBillNotifyResponse, ResultInfo> {
         self.calls.fetch_add(1, Ordering::SeqCst);
         if self.fail_next.swap(false, Ordering::SeqCst) {
@@ -51,6 +52,7 @@ impl Webhooks for Merchant {
     async fn membercard_create(
         &self,
         notification: MembercardCreateRequest,
+        _delivery: Delivery,
     ) -> Result<MembercardCreateResponse, ResultInfo> {
         self.calls.fetch_add(1, Ordering::SeqCst);
         let member = format!("M-{}", notification.user_id);
@@ -66,7 +68,7 @@ impl Webhooks for Merchant {
 struct Fixture {
     gateway: RunningGateway,
     merchant: Arc<Merchant>,
-    store: Arc<InMemoryStore>,
+    inbox: Inbox<InMemoryStore>,
     webhook_url: String,
 }
 
@@ -76,7 +78,7 @@ async fn fixture() -> Fixture {
     let gateway = start(config).await.unwrap();
 
     let merchant = Arc::new(Merchant::default());
-    let store = Arc::new(InMemoryStore::default());
+    let inbox = Inbox::new(InMemoryStore::default());
     let server = ServerConfig::new(
         PrivateKey::merchant(&merchant_pem).unwrap(),
         gateway.platform_public_key.clone(),
@@ -85,7 +87,7 @@ async fn fixture() -> Fixture {
     // Nested under a prefix: the router verifies the whole path AlipayHK signed.
     let app = axum::Router::new().nest(
         PREFIX,
-        webhooks::router(merchant.clone(), store.clone(), server),
+        webhooks::router(merchant.clone(), inbox.clone(), server),
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -93,7 +95,7 @@ async fn fixture() -> Fixture {
     Fixture {
         gateway,
         merchant,
-        store,
+        inbox,
         webhook_url: format!("http://{addr}{PREFIX}"),
     }
 }
@@ -147,7 +149,7 @@ async fn a_replayed_notification_gets_the_first_answer_and_awards_nothing_twice(
     // A different bill is a different notification.
     f.alipayhk().execute(&bill("B-3")).await.unwrap();
     assert_eq!(f.merchant.awarded.lock().unwrap().len(), 2);
-    assert_eq!(f.store.len(), 2);
+    assert_eq!(f.inbox.store().len(), 2);
 }
 
 #[tokio::test]
@@ -173,12 +175,20 @@ async fn a_notification_with_a_bad_signature_never_reaches_the_handler() {
         .unwrap()
         .execute(&bill("B-5"))
         .await;
+    // Answered U, not F: a refusal may be the merchant's own doing (a key not rotated yet),
+    // and only U makes the real AlipayHK deliver again.
     match result {
-        Err(Error::Failed { result, .. }) => assert_eq!(result.result_code, "INVALID_SIGNATURE"),
+        Err(Error::Unknown {
+            result: Some(result),
+            ..
+        }) => {
+            assert_eq!(result.result_code, "INVALID_SIGNATURE");
+            assert_eq!(result.result_status, ResultStatus::Unknown);
+        }
         other => panic!("expected INVALID_SIGNATURE, got {other:?}"),
     }
     assert_eq!(f.merchant.calls.load(Ordering::SeqCst), 0);
-    assert!(f.store.is_empty());
+    assert!(f.inbox.store().is_empty());
 }
 
 #[tokio::test]
@@ -200,7 +210,7 @@ async fn membercard_create_is_handled_once_per_user_and_refuses_a_bad_signature(
         .execute(&other)
         .await;
     assert!(
-        matches!(&result, Err(Error::Failed { result, .. }) if result.result_code == "INVALID_SIGNATURE"),
+        matches!(&result, Err(Error::Unknown { result: Some(result), .. }) if result.result_code == "INVALID_SIGNATURE"),
         "{result:?}"
     );
     assert_eq!(f.merchant.calls.load(Ordering::SeqCst), 1);

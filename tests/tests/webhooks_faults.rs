@@ -9,7 +9,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime};
 
 use alipayhk::runtime::notifications::{
-    Claim, ClaimId, InMemoryStore, NotificationKey, NotificationStore, StoreError,
+    Claim, Delivery, FenceToken, InMemoryStore, Inbox, NotificationKey, NotificationStore,
+    StoreError,
 };
 use alipayhk::runtime::server::ServerConfig;
 use alipayhk::runtime::sign::{self, SignatureHeader};
@@ -33,6 +34,7 @@ impl Webhooks for Merchant {
     async fn points_bill_notify(
         &self,
         bill: PointsBillNotifyRequest,
+        _delivery: Delivery,
     ) -> Result<PointsBillNotifyResponse, ResultInfo> {
         self.calls.fetch_add(1, Ordering::SeqCst);
         if bill.bill_no.starts_with("SLOW-") {
@@ -58,13 +60,15 @@ struct Merchantside {
     merchant_public: alipayhk::runtime::PublicKey,
 }
 
-async fn serve<S: NotificationStore>(store: Arc<S>) -> Merchantside {
+async fn serve<S: NotificationStore>(inbox: Inbox<S>) -> Merchantside {
     let platform = PrivateKey::generate(KeyRole::PlatformPrivate).unwrap();
     let merchant_key = PrivateKey::generate(KeyRole::MerchantPrivate).unwrap();
     let merchant_public = merchant_key.public_key();
-    let config = ServerConfig::new(merchant_key, platform.public_key(), CLIENT_ID);
+    let mut config = ServerConfig::new(merchant_key, platform.public_key(), CLIENT_ID);
+    // Tests with a retention of under a second need a skew allowance smaller still.
+    config.freshness.max_skew = Duration::from_millis(100);
     let merchant = Arc::new(Merchant::default());
-    let app = axum::Router::new().nest(PREFIX, router(merchant.clone(), store, config));
+    let app = axum::Router::new().nest(PREFIX, router(merchant.clone(), inbox, config));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}{PREFIX}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await });
@@ -147,7 +151,7 @@ async fn eventually(mut done: impl FnMut() -> bool) {
 
 #[tokio::test]
 async fn alipayhk_hanging_up_mid_handler_neither_loses_nor_doubles_the_notification() {
-    let side = serve(Arc::new(InMemoryStore::default())).await;
+    let side = serve(Inbox::new(InMemoryStore::default())).await;
     // AlipayHK gives up after 300 ms and closes the connection; axum drops the request.
     let impatient = side.alipayhk(Duration::from_millis(300));
     let error = impatient.execute(&bill("SLOW-1")).await.unwrap_err();
@@ -172,7 +176,7 @@ async fn alipayhk_hanging_up_mid_handler_neither_loses_nor_doubles_the_notificat
 
 #[tokio::test]
 async fn a_handler_that_panics_answers_u_and_the_re_delivery_runs_it() {
-    let side = serve(Arc::new(InMemoryStore::default())).await;
+    let side = serve(Inbox::new(InMemoryStore::default())).await;
     let alipayhk = side.alipayhk(Duration::from_secs(5));
     match alipayhk.execute(&bill("PANIC-1")).await {
         Err(Error::Unknown {
@@ -194,25 +198,31 @@ impl NotificationStore for Unavailable {
     async fn claim(&self, _: &NotificationKey) -> Result<Claim, StoreError> {
         Err(StoreError::Backend("connection refused".into()))
     }
+    async fn renew(&self, _: &NotificationKey, _: FenceToken) -> Result<(), StoreError> {
+        Err(StoreError::Backend("connection refused".into()))
+    }
     async fn complete(
         &self,
         _: &NotificationKey,
-        _: ClaimId,
+        _: FenceToken,
         _: Vec<u8>,
     ) -> Result<(), StoreError> {
         Err(StoreError::Backend("connection refused".into()))
     }
-    async fn release(&self, _: &NotificationKey, _: ClaimId) -> Result<(), StoreError> {
+    async fn release(&self, _: &NotificationKey, _: FenceToken) -> Result<(), StoreError> {
         Err(StoreError::Backend("connection refused".into()))
     }
+    fn lease(&self) -> Duration {
+        Duration::from_secs(30)
+    }
     fn retention(&self) -> Duration {
-        Duration::from_secs(48 * 3600)
+        Duration::from_secs(50 * 3600)
     }
 }
 
 #[tokio::test]
 async fn a_failing_or_full_store_answers_u_and_runs_nothing() {
-    let side = serve(Arc::new(Unavailable)).await;
+    let side = serve(Inbox::new(Unavailable)).await;
     let result = side
         .alipayhk(Duration::from_secs(5))
         .execute(&bill("B-1"))
@@ -223,7 +233,7 @@ async fn a_failing_or_full_store_answers_u_and_runs_nothing() {
     );
     assert_eq!(side.merchant.calls.load(Ordering::SeqCst), 0);
 
-    let side = serve(Arc::new(InMemoryStore::default().with_capacity(2))).await;
+    let side = serve(Inbox::new(InMemoryStore::default().with_capacity(2))).await;
     let alipayhk = side.alipayhk(Duration::from_secs(5));
     for n in ["B-1", "B-2"] {
         alipayhk.execute(&bill(n)).await.unwrap();
@@ -237,7 +247,7 @@ async fn a_failing_or_full_store_answers_u_and_runs_nothing() {
 
 #[tokio::test]
 async fn request_time_must_be_readable_and_within_the_window() {
-    let side = serve(Arc::new(InMemoryStore::default())).await;
+    let side = serve(Inbox::new(InMemoryStore::default())).await;
     let body = serde_json::to_vec(&bill("B-T")).unwrap();
     let ten_years = EpochMillis::now().as_millis() + 10 * 365 * 86_400_000;
     for time in [
@@ -262,8 +272,10 @@ async fn request_time_must_be_readable_and_within_the_window() {
 
 #[tokio::test]
 async fn a_notification_replayed_after_the_store_forgot_it_is_refused_by_its_age() {
-    let store = Arc::new(InMemoryStore::with_retention(Duration::from_millis(800)));
-    let side = serve(store.clone()).await;
+    let side = serve(Inbox::new(InMemoryStore::with_retention(
+        Duration::from_millis(800),
+    )))
+    .await;
     let body = serde_json::to_vec(&bill("B-R")).unwrap();
     let captured = now_millis();
     assert_eq!(side.post_at(&body, &captured).await, "SUCCESS");
@@ -281,13 +293,13 @@ async fn a_notification_replayed_after_the_store_forgot_it_is_refused_by_its_age
 
 #[tokio::test]
 async fn a_500_kb_bill_number_costs_the_store_a_digest() {
-    let store = Arc::new(InMemoryStore::default());
-    let side = serve(store.clone()).await;
+    let inbox = Inbox::new(InMemoryStore::default());
+    let side = serve(inbox.clone()).await;
     // Past the spec's limit, so only a hostile sender (not our client) sends it; the
     // notification handler does not validate, since AlipayHK's own values may be new.
     let body = serde_json::to_vec(&bill(&"9".repeat(500_000))).unwrap();
     assert_eq!(side.post_at(&body, &now_millis()).await, "SUCCESS");
     assert_eq!(side.post_at(&body, &now_millis()).await, "SUCCESS");
     assert_eq!(side.merchant.calls.load(Ordering::SeqCst), 1);
-    assert_eq!(store.len(), 1);
+    assert_eq!(inbox.store().len(), 1);
 }

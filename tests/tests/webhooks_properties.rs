@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::Mutex;
 
-use alipayhk::runtime::notifications::InMemoryStore;
+use alipayhk::runtime::notifications::{InMemoryStore, Inbox};
 use alipayhk::runtime::server::ServerConfig;
 use alipayhk::runtime::sign::{SignatureHeader, SignedContent};
 use alipayhk::runtime::{EpochMillis, KeyRole, PrivateKey, ResultInfo, ResultStatus};
@@ -32,6 +32,7 @@ impl Webhooks for Counting {
     async fn points_bill_notify(
         &self,
         bill: PointsBillNotifyRequest,
+        _delivery: alipayhk::runtime::notifications::Delivery,
     ) -> Result<PointsBillNotifyResponse, ResultInfo> {
         *self
             .handled
@@ -109,7 +110,11 @@ fn any_sequence_of_signed_deliveries_is_handled_at_most_once_per_bill() {
                         platform.public_key(),
                         CLIENT_ID,
                     );
-                    let app = router(counting.clone(), Arc::new(InMemoryStore::default()), config);
+                    let app = router(
+                        counting.clone(),
+                        Inbox::new(InMemoryStore::default()),
+                        config,
+                    );
                     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
                     let url = format!("http://{}{PATH}", listener.local_addr().unwrap());
                     let server = tokio::spawn(async move { axum::serve(listener, app).await });

@@ -9,7 +9,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
-use alipayhk::runtime::notifications::SqliteStore;
+use alipayhk::runtime::notifications::{Delivery, Inbox, SqliteStore};
 use alipayhk::runtime::server::ServerConfig;
 use alipayhk::runtime::{Client, Error, KeyRole, PrivateKey, PublicKey, ResultInfo, ResultStatus};
 use alipayhk::webhooks::{Webhooks, router};
@@ -28,6 +28,7 @@ impl Webhooks for Merchant {
     async fn points_bill_notify(
         &self,
         bill: PointsBillNotifyRequest,
+        _delivery: Delivery,
     ) -> Result<PointsBillNotifyResponse, ResultInfo> {
         let crashed = self.dir.join("crashed");
         if bill.bill_no.starts_with("CRASH-") && !crashed.exists() {
@@ -66,7 +67,7 @@ async fn webhook_server_process() {
         .with_lease(LEASE);
     let app = router(
         Arc::new(Merchant { dir: dir.clone() }),
-        Arc::new(store),
+        Inbox::new(store),
         config,
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

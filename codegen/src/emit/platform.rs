@@ -16,7 +16,7 @@ pub(super) fn platform_rs(api: &Api, options: &EmitOptions) -> TokenStream {
         "The AlipayHK (platform) side of the API, for the local gateway and for tests: implement [`Api`] with the behaviour you want and serve [`router`], which verifies every request's signature and signs every answer.",
     );
     let outbound = || api.endpoints.values().filter(|e| e.flow == Flow::Outbound);
-    let methods = outbound().map(|e| method(e, options));
+    let methods = outbound().map(|e| method(e, options, None));
     let routes = outbound().map(|e| route(e, options));
     let imports_gate = super::endpoint::any_group_gate(outbound());
     quote! {
@@ -48,7 +48,13 @@ pub(super) fn platform_rs(api: &Api, options: &EmitOptions) -> TokenStream {
     }
 }
 
-pub(super) fn method(endpoint: &EndpointDef, options: &EmitOptions) -> TokenStream {
+/// One trait method with its not-implemented default; `context` is an extra parameter's type
+/// (the webhooks' `Delivery`).
+pub(super) fn method(
+    endpoint: &EndpointDef,
+    options: &EmitOptions,
+    context: Option<&TokenStream>,
+) -> TokenStream {
     let rt = &options.runtime;
     let ident = format_ident!("{}", endpoint.module);
     let request = format_ident!("{}", endpoint.request.name);
@@ -61,12 +67,14 @@ pub(super) fn method(endpoint: &EndpointDef, options: &EmitOptions) -> TokenStre
         endpoint.summary.trim_end_matches('.')
     ));
     let gate = super::endpoint::group_gate(endpoint);
+    let context = context.map(|ty| quote! { _delivery: #ty, });
     quote! {
         #doc
         #gate
         fn #ident(
             &self,
             _request: crate::#request,
+            #context
         ) -> impl std::future::Future<Output = Result<crate::#response, #rt::ResultInfo>> + Send {
             std::future::ready(Err(#rt::server::not_implemented(#name)))
         }

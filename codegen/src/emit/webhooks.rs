@@ -12,17 +12,18 @@ use crate::model::{Api, EndpointDef, Flow};
 pub(super) fn webhooks_rs(api: &Api, options: &EmitOptions) -> TokenStream {
     let rt = &options.runtime;
     let doc = docs::inner(
-        "The notifications AlipayHK sends to endpoints you host. Implement [`Webhooks`] and nest [`router`] under your own path prefix. The router takes your keys (a [`ServerConfig`] with your private key and AlipayHK's public key) and applies the protocol itself: it checks each notification's `Request-Time` and AlipayHK's signature over the full path (without its query string), and signs your answer. There is no way to serve the methods without that check.\n\nAlipayHK re-delivers a notification until it gets a success answer, up to 7 times over about a day. The router de-duplicates on each notification's key (such as `billNo`) through a [`runtime::notifications::NotificationStore`](crate::runtime::notifications::NotificationStore): your method runs once per key, to completion even when AlipayHK hangs up, and a re-delivery gets the first answer. Notifications older than the store's retention are refused, so a replay is caught by its age or by the store. `InMemoryStore` suits one process; `SqliteStore` (feature `sqlite`) survives restarts; with several hosts, implement the trait over your database.",
+        "The notifications AlipayHK sends to endpoints you host. Implement [`Webhooks`] and nest [`router`] under your own path prefix. The router takes your keys (a [`ServerConfig`] with your private key and AlipayHK's public key) and applies the protocol itself: it checks each notification's `Request-Time` and AlipayHK's signature over the full path (without its query string), and signs your answer. There is no way to serve the methods without that check.\n\nAlipayHK re-delivers a notification until it gets a success answer, up to 7 times over about a day. The router de-duplicates on each notification's key (such as `billNo`) through an [`Inbox`] over a [`runtime::notifications::NotificationStore`](crate::runtime::notifications::NotificationStore): your method runs once per key at a time, to completion even when AlipayHK hangs up, under a claim whose lease is renewed while it runs. An `S` answer is final and every re-delivery gets it again; after `F`, `U` or an error the next delivery runs your method again. Each call gets a [`Delivery`](crate::runtime::notifications::Delivery) whose fence token your own writes should be conditional on. Notifications older than the store's retention are refused, so a replay is caught by its age or by the store. `InMemoryStore` suits one process, `SqliteStore` (feature `sqlite`) one host, `PostgresStore` (feature `postgres`) and `RedisStore` (feature `redis`) any number of instances. After `serve` returns, call [`Inbox::shutdown`] to wait for the handlers still running.",
     );
     let inbound = || api.endpoints.values().filter(|e| e.flow == Flow::Inbound);
-    let methods = inbound().map(|e| method(e, options));
+    let delivery = quote! { #rt::notifications::Delivery };
+    let methods = inbound().map(|e| method(e, options, Some(&delivery)));
     let routes = inbound().map(|e| route(e, options));
     let imports_gate = super::endpoint::any_group_gate(inbound());
     quote! {
         #doc
         use std::sync::Arc;
 
-        use #rt::notifications::NotificationStore;
+        use #rt::notifications::{Inbox, NotificationStore};
         use #rt::server::ServerConfig;
         use #rt::server::axum;
         #imports_gate
@@ -30,25 +31,26 @@ pub(super) fn webhooks_rs(api: &Api, options: &EmitOptions) -> TokenStream {
 
         /// One method per notification. Each answers `UN_SUPPORT_BUSINESS` (F) until
         /// implemented; a notification reaches a method only after AlipayHK's signature
-        /// verified, and only once per key.
+        /// verified, and never while another delivery of the same key is being handled.
         pub trait Webhooks: Send + Sync + 'static {
             #(#methods)*
         }
 
-        /// Routes every notification's path to `webhooks`, de-duplicated through `store`, behind
-        /// the protocol middleware configured with `config` (its maximum age is capped at the
-        /// store's retention). Other paths answer `NO_INTERFACE_DEF`.
+        /// Routes every notification's path to `webhooks`, de-duplicated through `inbox`,
+        /// behind the protocol middleware configured with `config` (its maximum age is capped
+        /// by the store's retention, and refusals answer `U`). Other paths answer
+        /// `NO_INTERFACE_DEF`.
         pub fn router<W: Webhooks, S: NotificationStore>(
             webhooks: Arc<W>,
-            store: Arc<S>,
+            inbox: Inbox<S>,
             config: ServerConfig,
         ) -> axum::Router {
-            let retention = store.retention();
+            let retention = inbox.store().retention();
             let routes = axum::Router::new();
             #(#routes)*
             let routes = routes
                 .fallback(#rt::server::unknown_path)
-                .with_state((webhooks, store));
+                .with_state((webhooks, inbox));
             #rt::notifications::verified(routes, config, retention)
         }
     }
@@ -66,12 +68,12 @@ fn route(endpoint: &EndpointDef, options: &EmitOptions) -> TokenStream {
         #gate
         let routes = routes.route(
             <crate::#request as #rt::Endpoint>::PATH,
-            routing::#method(|State((webhooks, store)): State<(Arc<W>, Arc<S>)>, notification: Verified| async move {
+            routing::#method(|State((webhooks, inbox)): State<(Arc<W>, Inbox<S>)>, notification: Verified| async move {
                 #rt::notifications::handle_notification::<crate::#request, _, _, _>(
                     notification,
                     #result_field,
-                    store,
-                    move |notification| async move { webhooks.#ident(notification).await },
+                    inbox,
+                    move |notification, delivery| async move { webhooks.#ident(notification, delivery).await },
                 )
                 .await
             }),

@@ -2,19 +2,39 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Mutex, MutexGuard};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use super::store::{Claim, ClaimId, NotificationKey, NotificationStore, StoreError};
+use tokio::time::Instant;
+
+use super::store::{Claim, FenceToken, NotificationKey, NotificationStore, StoreError};
+
+/// How long AlipayHK keeps re-delivering: 2 min, 10 min, 10 min, 1 h, 2 h, 6 h and 15 h
+/// after the first delivery, 24 h 22 min in all.
+pub const ALIPAYHK_RETRY_SPAN: Duration = Duration::from_secs(24 * 3600 + 22 * 60);
+
+/// The default retention of every store shipped: 50 hours, more than AlipayHK's retry span
+/// (24 h 22 min), the default maximum age of a notification (25 h) and the allowed clock skew
+/// (5 min) together. A record then outlives every delivery of its notification that could
+/// still be accepted, even one that never reached us and is replayed at the end of its age.
+pub const DEFAULT_RETENTION: Duration = Duration::from_secs(50 * 3600);
+
+/// The default lease: a holder renews every third of it, so a live handler keeps its claim
+/// through two failed renewals, and a dead one's claim is taken over within 30 s.
+pub const DEFAULT_LEASE: Duration = Duration::from_secs(30);
 
 /// A [`NotificationStore`] in memory, for one process. A restart forgets everything; use
-/// `SqliteStore` (feature `sqlite`) or a database for that.
+/// `SqliteStore` (one host), `PostgresStore` or `RedisStore` (many) for that.
 ///
-/// - Answers are kept for `retention` (48 hours by default: AlipayHK's retries span about a
-///   day); a claim in progress for its `lease` (60 s by default).
+/// - A record is kept [`DEFAULT_RETENTION`] (50 h) after it was last used; a claim's lease is
+///   [`DEFAULT_LEASE`] (30 s), renewed by its holder. Times are tokio's monotonic clock, so a
+///   wall-clock step changes nothing (and tests may pause and advance it).
 /// - Expired records leave through a time-ordered index, so a claim costs O(log n) however
 ///   many records there are.
-/// - At `capacity` records (100,000 by default, about 10 MB), a new key is refused with
-///   [`StoreError::Full`] and answered `U`: AlipayHK delivers it again once records expire.
+/// - At `capacity` records (1,000,000 by default, about 200 MB), a new key is refused with
+///   [`StoreError::Full`], logged at error and answered `U`: AlipayHK delivers it again, and
+///   records of two days ago expire meanwhile. The default sustains 5.5 notifications a
+///   second (capacity ÷ retention) for as long as you like; above that, size it as
+///   `rate × retention`, or use a database store.
 #[derive(Debug)]
 pub struct InMemoryStore {
     retention: Duration,
@@ -34,13 +54,22 @@ struct Records {
 #[derive(Debug)]
 struct Record {
     expiry: (Instant, u64),
+    token: FenceToken,
     state: State,
 }
 
 #[derive(Debug)]
 enum State {
-    InProgress(ClaimId),
+    Claimed { lease_until: Instant },
+    Released,
     Answered(Vec<u8>),
+}
+
+/// `now + d`, or a century on when that overflows (`Duration::MAX` means "never").
+pub(super) fn later(now: Instant, d: Duration) -> Instant {
+    now.checked_add(d)
+        .or_else(|| now.checked_add(Duration::from_secs(100 * 365 * 86_400)))
+        .unwrap_or(now)
 }
 
 impl Records {
@@ -56,41 +85,52 @@ impl Records {
     }
 
     /// Inserts or replaces `key`'s record, expiring at `expires`.
-    fn put(&mut self, key: NotificationKey, state: State, expires: Instant) {
+    fn put(&mut self, key: NotificationKey, token: FenceToken, state: State, expires: Instant) {
         let expiry = (expires, self.next);
         self.next += 1;
-        if let Some(old) = self.by_key.insert(key, Record { expiry, state }) {
+        let record = Record {
+            expiry,
+            token,
+            state,
+        };
+        if let Some(old) = self.by_key.insert(key, record) {
             self.by_expiry.remove(&old.expiry);
         }
         self.by_expiry.insert(expiry, key);
     }
 
-    fn remove(&mut self, key: &NotificationKey) {
-        if let Some(old) = self.by_key.remove(key) {
-            self.by_expiry.remove(&old.expiry);
+    /// Whether `token` is `key`'s current claim.
+    fn held(&self, key: &NotificationKey, token: FenceToken) -> Result<(), StoreError> {
+        match self.by_key.get(key) {
+            Some(Record {
+                token: current,
+                state: State::Claimed { .. },
+                ..
+            }) if *current == token => Ok(()),
+            _ => Err(StoreError::Superseded { token }),
         }
     }
 }
 
 impl Default for InMemoryStore {
     fn default() -> Self {
-        Self::with_retention(Duration::from_secs(48 * 3600))
+        Self::with_retention(DEFAULT_RETENTION)
     }
 }
 
 impl InMemoryStore {
-    /// A store that forgets an answer after `retention`, with the default lease and capacity.
+    /// A store that keeps a record for `retention` after its last use, with the default lease
+    /// and capacity.
     pub fn with_retention(retention: Duration) -> Self {
         Self {
             retention,
-            lease: Duration::from_secs(60),
-            capacity: 100_000,
+            lease: DEFAULT_LEASE,
+            capacity: 1_000_000,
             inner: Mutex::new(Records::default()),
         }
     }
 
-    /// How long a claim holds before a re-delivery may take it over. Make it longer than
-    /// your handler ever runs.
+    /// How long a claim holds unrenewed before a re-delivery may take it over.
     pub fn with_lease(mut self, lease: Duration) -> Self {
         self.lease = lease;
         self
@@ -122,43 +162,78 @@ impl InMemoryStore {
 impl NotificationStore for InMemoryStore {
     async fn claim(&self, key: &NotificationKey) -> Result<Claim, StoreError> {
         let now = Instant::now();
+        let expires = later(now, self.retention);
         let mut records = self.lock();
         records.expire(now);
-        match records.by_key.get(key).map(|r| &r.state) {
-            Some(State::Answered(answer)) => return Ok(Claim::Answered(answer.clone())),
-            Some(State::InProgress(_)) => return Ok(Claim::InProgress),
+        let token = match records.by_key.get(key) {
+            Some(record) => match &record.state {
+                State::Answered(answer) => {
+                    // Answering from the record extends it: a replay of this delivery is
+                    // refused by its age before the record can be forgotten.
+                    let (token, answer) = (record.token, answer.clone());
+                    records.put(*key, token, State::Answered(answer.clone()), expires);
+                    return Ok(Claim::Answered(answer));
+                }
+                State::Claimed { lease_until } if *lease_until > now => {
+                    return Ok(Claim::InProgress);
+                }
+                State::Claimed { .. } | State::Released => record.token.next(),
+            },
             None if records.by_key.len() >= self.capacity => {
                 return Err(StoreError::Full {
                     capacity: self.capacity,
                 });
             }
-            None => {}
-        }
-        // An in-progress record expires with its lease, so a key absent here is free.
-        let claim = ClaimId::random();
-        records.put(*key, State::InProgress(claim), now + self.lease);
-        Ok(Claim::New(claim))
+            None => FenceToken::new(1),
+        };
+        let lease_until = later(now, self.lease);
+        records.put(*key, token, State::Claimed { lease_until }, expires);
+        Ok(Claim::New(token))
+    }
+
+    async fn renew(&self, key: &NotificationKey, token: FenceToken) -> Result<(), StoreError> {
+        let now = Instant::now();
+        let mut records = self.lock();
+        records.held(key, token)?;
+        let lease_until = later(now, self.lease);
+        records.put(
+            *key,
+            token,
+            State::Claimed { lease_until },
+            later(now, self.retention),
+        );
+        Ok(())
     }
 
     async fn complete(
         &self,
         key: &NotificationKey,
-        _claim: ClaimId,
+        token: FenceToken,
         answer: Vec<u8>,
     ) -> Result<(), StoreError> {
-        // Recorded even when a later delivery took the claim over: the handler did run.
-        let expires = Instant::now() + self.retention;
-        self.lock().put(*key, State::Answered(answer), expires);
+        let now = Instant::now();
+        let mut records = self.lock();
+        records.held(key, token)?;
+        records.put(
+            *key,
+            token,
+            State::Answered(answer),
+            later(now, self.retention),
+        );
         Ok(())
     }
 
-    async fn release(&self, key: &NotificationKey, claim: ClaimId) -> Result<(), StoreError> {
+    async fn release(&self, key: &NotificationKey, token: FenceToken) -> Result<(), StoreError> {
+        let now = Instant::now();
         let mut records = self.lock();
-        if matches!(records.by_key.get(key), Some(Record { state: State::InProgress(held), .. }) if *held == claim)
-        {
-            records.remove(key);
-        }
+        records.held(key, token)?;
+        // The record stays, with its token, so the next claim's token is larger.
+        records.put(*key, token, State::Released, later(now, self.retention));
         Ok(())
+    }
+
+    fn lease(&self) -> Duration {
+        self.lease
     }
 
     fn retention(&self) -> Duration {
@@ -176,92 +251,34 @@ mod tests {
         NotificationKey::new("pointsBillNotify", &[&n.to_string()])
     }
 
-    fn claimed(claim: Claim) -> ClaimId {
-        match claim {
-            Claim::New(id) => id,
-            other => panic!("expected a new claim, got {other:?}"),
-        }
-    }
-
-    #[tokio::test]
-    async fn a_key_is_handled_once_and_a_concurrent_delivery_waits() {
-        let store = InMemoryStore::default();
-        let id = claimed(store.claim(&key(1)).await.unwrap());
-        assert_eq!(store.claim(&key(1)).await.unwrap(), Claim::InProgress);
-        store
-            .complete(&key(1), id, b"answer".to_vec())
-            .await
-            .unwrap();
-        assert_eq!(
-            store.claim(&key(1)).await.unwrap(),
-            Claim::Answered(b"answer".to_vec())
-        );
-        claimed(store.claim(&key(2)).await.unwrap());
-        assert_eq!(store.len(), 2);
-    }
-
-    #[tokio::test]
-    async fn a_released_key_runs_again_but_only_its_holder_releases_it() {
-        let store = InMemoryStore::default();
-        let first = claimed(store.claim(&key(1)).await.unwrap());
-        store.release(&key(1), ClaimId(first.0 ^ 1)).await.unwrap();
-        assert_eq!(store.claim(&key(1)).await.unwrap(), Claim::InProgress);
-        store.release(&key(1), first).await.unwrap();
-        claimed(store.claim(&key(1)).await.unwrap());
-    }
-
-    #[tokio::test]
-    async fn a_claim_whose_lease_ran_out_is_taken_over() {
-        let store = InMemoryStore::default().with_lease(Duration::ZERO);
-        let first = claimed(store.claim(&key(1)).await.unwrap());
-        let second = claimed(store.claim(&key(1)).await.unwrap());
-        assert_ne!(first, second);
-        // The first holder's late release does not free the second's claim.
-        store.release(&key(1), first).await.unwrap();
-        assert_eq!(store.len(), 1);
-    }
-
-    #[tokio::test]
-    async fn answers_are_forgotten_after_the_retention() {
-        let store = InMemoryStore::with_retention(Duration::ZERO);
-        let id = claimed(store.claim(&key(1)).await.unwrap());
-        store
-            .complete(&key(1), id, b"answer".to_vec())
-            .await
-            .unwrap();
-        claimed(store.claim(&key(1)).await.unwrap());
-    }
-
-    #[tokio::test]
-    async fn a_full_store_refuses_new_keys_and_keeps_every_record() {
-        let store = InMemoryStore::default().with_capacity(3);
-        for n in 0..3 {
-            let id = claimed(store.claim(&key(n)).await.unwrap());
-            store.complete(&key(n), id, vec![n as u8]).await.unwrap();
-        }
-        assert!(matches!(
-            store.claim(&key(9)).await,
-            Err(StoreError::Full { capacity: 3 })
-        ));
-        for n in 0..3 {
-            assert_eq!(
-                store.claim(&key(n)).await.unwrap(),
-                Claim::Answered(vec![n as u8])
-            );
-        }
-    }
-
     #[tokio::test]
     async fn expiry_leaves_the_index_and_the_map_in_step() {
         let store = InMemoryStore::with_retention(Duration::from_millis(1));
         for n in 0..1000 {
-            let id = claimed(store.claim(&key(n)).await.unwrap());
-            store.complete(&key(n), id, vec![]).await.unwrap();
+            let Claim::New(token) = store.claim(&key(n)).await.unwrap() else {
+                panic!("claimed");
+            };
+            store.complete(&key(n), token, vec![]).await.unwrap();
         }
         std::thread::sleep(Duration::from_millis(5));
-        claimed(store.claim(&key(5000)).await.unwrap());
+        store.claim(&key(5000)).await.unwrap();
         let records = store.lock();
         assert_eq!(records.by_key.len(), 1);
         assert_eq!(records.by_expiry.len(), 1);
+    }
+
+    #[tokio::test]
+    async fn durations_near_the_maximum_do_not_overflow() {
+        let store = InMemoryStore::with_retention(Duration::MAX).with_lease(Duration::MAX);
+        let Claim::New(token) = store.claim(&key(1)).await.unwrap() else {
+            panic!("claimed");
+        };
+        store.renew(&key(1), token).await.unwrap();
+        assert_eq!(store.claim(&key(1)).await.unwrap(), Claim::InProgress);
+        store.complete(&key(1), token, b"S".to_vec()).await.unwrap();
+        assert_eq!(
+            store.claim(&key(1)).await.unwrap(),
+            Claim::Answered(b"S".to_vec())
+        );
     }
 }

@@ -1,185 +1,107 @@
-//! Notifications AlipayHK sends to endpoints the merchant hosts, handled once each.
+//! Notifications AlipayHK sends to endpoints the merchant hosts, handled exactly once each.
 //!
-//! AlipayHK re-delivers a notification it got no success answer for, up to 7 times over about
-//! a day (2 min, 10 min, 10 min, 1 h, 2 h, 6 h, 15 h), and a delivery whose answer was lost is
-//! re-delivered too. [`handle_notification`] therefore de-duplicates on the fields the spec
-//! names as the notification's idempotency key (`billNo` for points/bill/notify): the handler
-//! runs once per key, and a re-delivery gets the first answer again. Where the record is kept is
-//! the [`NotificationStore`] trait's business: [`InMemoryStore`] for one process,
-//! `SqliteStore` (feature `sqlite`) to survive restarts, or your own database.
+//! AlipayHK re-delivers a notification it got no `S` answer for: after `U` or no answer at
+//! all, up to 7 times over about a day (2 min, 10 min, 10 min, 1 h, 2 h, 6 h, 15 h). Whether
+//! it re-delivers after `F` is not documented, so nothing here relies on it: an `F` is given
+//! only when the merchant's handler says so. [`handle_notification`] de-duplicates on the
+//! fields the spec names as the notification's idempotency key (`billNo` for
+//! points/bill/notify) through an [`Inbox`] over a [`NotificationStore`]:
+//!
+//! - **Claims with fencing.** A delivery claims the key, under a [`FenceToken`] larger than
+//!   every earlier claim's, and the handler runs once per key at a time. The claim's lease is
+//!   renewed while the handler runs, so it is taken over only when its holder stopped
+//!   renewing (its process died, or it lost the store), and the store accepts the answer only
+//!   from the current token. The handler gets the token in its [`Delivery`], to make its own
+//!   writes conditional on it.
+//! - **Only `S` is final.** An `S` answer is recorded, and every re-delivery gets it again. An
+//!   `F` or `U` answer, an error, a panic or an overrun deadline releases the claim, so the
+//!   next delivery runs the handler again.
+//! - **Our problems answer `U`.** A notification our types cannot read, a store that fails or
+//!   is full, no free handler slot, a shutdown, a refusal by the signature middleware: each
+//!   is answered `U`, so AlipayHK delivers it again instead of dropping it.
+//! - **No replay runs twice.** Every use of a record extends it by the store's retention,
+//!   and the router refuses notifications older than that retention less the allowed clock
+//!   skew ([`verified`]): a delivery is either refused by its age or answered from its record.
+//!   The default retention (50 h) also covers AlipayHK's retry span with the default maximum
+//!   age (25 h), so even a delivery that never reached us cannot be replayed after its record
+//!   is gone.
 //!
 //! **Why the handler runs in a task of its own.** axum drops a handler's future when the
 //! connection closes, and AlipayHK closes connections that take too long. Had the handler run
 //! inside that future, it could stop half-way (points credited, nothing recorded) and a
-//! re-delivery would credit them again; a drop guard that released the claim would not
-//! prevent that. So the handler is spawned: it runs to completion whatever happens to the
-//! connection, its answer is recorded, and the re-delivery gets it. A handler that panics
-//! releases its claim (the re-delivery runs it again), and a process that dies mid-handler
-//! leaves a claim whose lease runs out, after which a re-delivery runs it again.
+//! re-delivery would credit them again. So the claim and the handler run detached: to
+//! completion whatever happens to the connection, and the re-delivery gets the answer.
+//!
+//! **What the handler must still do itself.** A process can die after the handler's side
+//! effect and before its answer is recorded; the re-delivery then runs the handler again. Make
+//! the side effect idempotent on the notification's key (a unique bill number in the ledger),
+//! conditional on the fence token (see [`Delivery`]).
+//!
+//! Stores: [`InMemoryStore`] (one process), `SqliteStore` (feature `sqlite`; the processes of
+//! one host), `PostgresStore` (feature `postgres`) and `RedisStore` (feature `redis`; any
+//! number of instances), or your own implementation of the trait.
 
+mod answers;
+mod dedup_key;
+mod delivery;
+#[cfg(feature = "sqlite")]
+mod host_clock;
+mod inbox;
 mod memory;
+#[cfg(feature = "postgres")]
+mod postgres;
+#[cfg(feature = "redis")]
+mod redis;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 mod store;
+mod supervision;
 
-use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::response::Response;
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 
-pub use memory::InMemoryStore;
+pub use delivery::{Delivery, handle_notification};
+pub use inbox::{Inbox, InboxLimits, Shutdown};
+pub use memory::{ALIPAYHK_RETRY_SPAN, DEFAULT_LEASE, DEFAULT_RETENTION, InMemoryStore};
+#[cfg(feature = "postgres")]
+pub use postgres::PostgresStore;
+#[cfg(feature = "redis")]
+pub use redis::RedisStore;
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
-pub use store::{Claim, ClaimId, NotificationKey, NotificationStore, StoreError};
+pub use store::{Claim, FenceToken, NotificationKey, NotificationStore, StoreError};
 
-use crate::server::{ServerConfig, Verified, json, parse_body, result_body};
-use crate::{Endpoint, ResultInfo, ResultStatus};
+use crate::ResultStatus;
+use crate::request_time::Freshness;
+use crate::server::ServerConfig;
 
-/// `routes` behind the protocol middleware, refusing notifications older than `retention`
-/// (or than `config`'s own maximum age, when shorter): an answer the store has forgotten must
-/// not be re-earned by replaying the notification.
+/// `routes` behind the protocol middleware for notifications: refusals are answered `U` (so
+/// AlipayHK delivers again), and notifications older than [`accepted_age`] for the store's
+/// `retention` are refused, so that a replay is caught either by its age or by the store.
 pub fn verified(routes: Router, mut config: ServerConfig, retention: Duration) -> Router {
-    config.freshness.max_age = config.freshness.max_age.min(retention);
+    config.freshness.max_age = accepted_age(config.freshness, retention);
+    if retention < ALIPAYHK_RETRY_SPAN + config.freshness.max_age + config.freshness.max_skew {
+        tracing::warn!(
+            ?retention,
+            max_age = ?config.freshness.max_age,
+            "the store's retention is shorter than AlipayHK's retry span plus the accepted age: a delivery that never reached this server could be replayed after its record is gone"
+        );
+    }
+    config.refusal_status = ResultStatus::Unknown;
     crate::server::verified(routes, Arc::new(config))
 }
 
-/// Runs one verified notification: parses the body as `E` (without validating it: what
-/// AlipayHK sends may carry values this version does not know), de-duplicates it on
-/// `E::IDEMPOTENCY`'s key through `store`, runs `handler` in a task of its own, and answers
-/// its reply, or its failure result under `result_field`.
+/// The largest age a notification may have, given a store that keeps records `retention`
+/// after their last use: `freshness.max_age`, at most `retention - freshness.max_skew`.
 ///
-/// - A failure (`Err`) or a panic is not recorded: the claim is released and AlipayHK's
-///   re-delivery runs the handler again.
-/// - A store that cannot claim answers `U`, so AlipayHK delivers again later.
-/// - A store that cannot record a success still answers it: the work is done, and answering
-///   `U` would make AlipayHK deliver it again.
-pub async fn handle_notification<E, S, F, Fut>(
-    notification: Verified,
-    result_field: &'static str,
-    store: Arc<S>,
-    handler: F,
-) -> Response
-where
-    E: Endpoint + DeserializeOwned + Send + 'static,
-    E::Response: Serialize + Send + 'static,
-    S: NotificationStore,
-    F: FnOnce(E) -> Fut + Send + 'static,
-    Fut: Future<Output = Result<E::Response, ResultInfo>> + Send + 'static,
-{
-    let body = notification.into_body();
-    let parsed: E = match parse_body(&body, result_field) {
-        Ok(parsed) => parsed,
-        Err(answer) => return json(answer),
-    };
-    let Some(key) = dedup_key::<E>(&body) else {
-        let outcome = tokio::spawn(handler(parsed)).await;
-        return json(answer_body(E::NAME, outcome, result_field).0);
-    };
-    let claim = match store.claim(&key).await {
-        Ok(Claim::New(claim)) => claim,
-        Ok(Claim::Answered(answer)) => {
-            tracing::info!(notification = E::NAME, %key, "re-delivered; answering as before");
-            return json(answer);
-        }
-        Ok(Claim::InProgress) => {
-            return unknown(
-                result_field,
-                "the same notification is being handled; deliver it again later",
-            );
-        }
-        Err(error) => {
-            tracing::error!(notification = E::NAME, %key, error = %error_chain(&error), "cannot claim");
-            return unknown(
-                result_field,
-                "the notification could not be recorded; deliver it again later",
-            );
-        }
-    };
-    // Detached: the connection closing drops only the wait below, never the work.
-    let task = tokio::spawn(async move {
-        let outcome = tokio::spawn(handler(parsed)).await;
-        let (answer, recorded) = answer_body(E::NAME, outcome, result_field);
-        let stored = if recorded {
-            store.complete(&key, claim, answer.clone()).await
-        } else {
-            store.release(&key, claim).await
-        };
-        if let Err(error) = stored {
-            tracing::error!(notification = E::NAME, %key, recorded, error = %error_chain(&error), "the store failed after the handler ran");
-        }
-        answer
-    });
-    match task.await {
-        Ok(answer) => json(answer),
-        // Unreachable short of the runtime shutting down: the task itself cannot panic.
-        Err(_) => unknown(
-            result_field,
-            "the notification was not handled; deliver it again later",
-        ),
-    }
-}
-
-/// The answer body, and whether it is a success worth recording. A panic answers `U`.
-fn answer_body<R: Serialize>(
-    endpoint: &str,
-    outcome: Result<Result<R, ResultInfo>, tokio::task::JoinError>,
-    result_field: &str,
-) -> (Vec<u8>, bool) {
-    match outcome {
-        Ok(Ok(reply)) => (serde_json::to_vec(&reply).unwrap_or_default(), true),
-        Ok(Err(result)) => (result_body(result_field, &result), false),
-        Err(panic) => {
-            tracing::error!(notification = endpoint, error = %panic, "the handler panicked; the claim is released");
-            (
-                result_body(
-                    result_field,
-                    &ResultInfo::new(
-                        "UNKNOWN_EXCEPTION",
-                        ResultStatus::Unknown,
-                        "the handler failed; deliver it again later",
-                    ),
-                ),
-                false,
-            )
-        }
-    }
-}
-
-fn unknown(result_field: &str, message: &str) -> Response {
-    json(result_body(
-        result_field,
-        &ResultInfo::new("UNKNOWN_EXCEPTION", ResultStatus::Unknown, message),
-    ))
-}
-
-fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut out = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        out.push_str(": ");
-        out.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    out
-}
-
-/// The digest of `NAME` and the key fields' values; `None` when the spec names no key or the
-/// body lacks a key field, since notifications without their key cannot be told apart.
-fn dedup_key<E: Endpoint>(body: &[u8]) -> Option<NotificationKey> {
-    let key = E::IDEMPOTENCY.map(|i| i.key).filter(|k| !k.is_empty())?;
-    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
-    let mut values = Vec::with_capacity(key.len());
-    for field in key {
-        values.push(match value.get(field)? {
-            serde_json::Value::Null => return None,
-            serde_json::Value::String(s) => s.clone(),
-            other => other.to_string(),
-        });
-    }
-    let values: Vec<&str> = values.iter().map(String::as_str).collect();
-    Some(NotificationKey::new(E::NAME, &values))
+/// Why that suffices: a delivery accepted at our time `a` carries a `Request-Time` `t` with
+/// `t <= a + max_skew`, and its record is used, and so kept, until at least `a + retention`.
+/// A replay of it is accepted only until `t + max_age <= a + max_skew + max_age <= a +
+/// retention`, while the record is still there to answer it.
+pub fn accepted_age(freshness: Freshness, retention: Duration) -> Duration {
+    freshness
+        .max_age
+        .min(retention.saturating_sub(freshness.max_skew))
 }

@@ -6,126 +6,250 @@ use std::time::{Duration, SystemTime};
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
-use super::store::{Claim, ClaimId, NotificationKey, NotificationStore, StoreError};
+use super::host_clock::{self, HostInstant};
+use super::memory::{DEFAULT_LEASE, DEFAULT_RETENTION};
+use super::store::{Claim, FenceToken, NotificationKey, NotificationStore, StoreError};
 use crate::EpochMillis;
 
 /// A [`NotificationStore`] in an SQLite database file: what was handled survives a restart,
-/// a deploy or a crash, and several processes on one host may share the file.
+/// a deploy or a crash, and several processes on **one host** may share the file (for
+/// several hosts, use `PostgresStore` or `RedisStore`).
 ///
 /// Each call is one transaction (`BEGIN IMMEDIATE`, so concurrent claims serialize), run on
 /// tokio's blocking pool. The journal is WAL with `synchronous = FULL`: a completed answer is
-/// on disk before the notification is answered. Times are wall-clock milliseconds, since they
-/// must mean the same after a restart. Expired records are deleted through an index on their
-/// expiry.
+/// on disk before the notification is answered.
+///
+/// Two clocks, each for what it can measure: leases are on the host's boot clock (Linux's
+/// `CLOCK_BOOTTIME` and boot id, the same in every process on the host), so a wall-clock
+/// step neither steals a live claim nor stretches a dead one; retention is on the wall clock,
+/// since it must mean the same after a reboot (a step of minutes against 26 hours of
+/// retention changes nothing that matters). Off Linux, leases use the wall clock too.
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     connection: Arc<Mutex<Connection>>,
     retention: Duration,
     lease: Duration,
+    clocks: Clocks,
 }
+
+/// Where the store reads its two clocks; tests step the wall clock.
+#[derive(Debug, Clone, Copy)]
+struct Clocks {
+    wall: fn() -> SystemTime,
+    host: fn() -> HostInstant,
+}
+
+const STATE_CLAIMED: i64 = 1;
+const STATE_RELEASED: i64 = 2;
+const STATE_ANSWERED: i64 = 3;
 
 const SCHEMA: &str = "
     PRAGMA journal_mode = WAL;
     PRAGMA synchronous = FULL;
-    PRAGMA busy_timeout = 5000;
-    CREATE TABLE IF NOT EXISTS alipayhk_notifications (
+    CREATE TABLE IF NOT EXISTS alipayhk_notification_records (
         key BLOB PRIMARY KEY NOT NULL,  -- SHA-256 of the notification's key
-        claim INTEGER,                  -- the holder's claim id while in progress
-        answer BLOB,                    -- the answer given, once handled
-        expires_at INTEGER NOT NULL     -- epoch ms: the lease's end, then the retention's
+        token INTEGER NOT NULL,         -- the fencing token of the latest claim
+        state INTEGER NOT NULL,         -- 1 claimed, 2 released, 3 answered (S, final)
+        answer BLOB,                    -- the S answer, once answered
+        lease_boot TEXT,                -- the run of the host clock the lease is measured on
+        lease_until INTEGER,            -- host-clock ms the lease runs to, while claimed
+        expires_at INTEGER NOT NULL     -- wall-clock epoch ms the record is kept to
     ) WITHOUT ROWID;
-    CREATE INDEX IF NOT EXISTS alipayhk_notifications_expiry
-        ON alipayhk_notifications (expires_at);
+    CREATE INDEX IF NOT EXISTS alipayhk_notification_records_expiry
+        ON alipayhk_notification_records (expires_at);
 ";
 
-fn backend(error: impl std::error::Error + Send + Sync + 'static) -> StoreError {
-    StoreError::Backend(Box::new(error))
-}
+/// Files written by earlier versions keep their answers: each becomes a final record.
+const MIGRATE_V1: &str = "
+    INSERT OR IGNORE INTO alipayhk_notification_records (key, token, state, answer, expires_at)
+        SELECT key, 1, 3, answer, expires_at FROM alipayhk_notifications WHERE answer IS NOT NULL;
+    DROP TABLE alipayhk_notifications;
+";
 
-fn millis(at: SystemTime) -> i64 {
-    EpochMillis::from(at).as_millis()
-}
-
-fn duration_millis(d: Duration) -> i64 {
+fn millis(d: Duration) -> i64 {
     i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
 }
 
 impl SqliteStore {
-    /// Opens (creating if needed) the database at `path`, with a 48-hour retention and a
-    /// 60-second lease.
+    /// Opens (creating if needed) the database at `path`, with a 50-hour retention and a
+    /// 30-second lease.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
-        let connection = Connection::open(path).map_err(backend)?;
-        connection.execute_batch(SCHEMA).map_err(backend)?;
+        let connection = Connection::open(path).map_err(StoreError::backend)?;
+        // First, so that the pragmas and the schema below already wait on a busy file.
+        connection
+            .busy_timeout(Duration::from_secs(5))
+            .map_err(StoreError::backend)?;
+        connection
+            .execute_batch(SCHEMA)
+            .map_err(StoreError::backend)?;
+        let v1: bool = connection
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'alipayhk_notifications'",
+                [],
+                |row| row.get::<_, i64>(0),
+            )
+            .map_err(StoreError::backend)?
+            > 0;
+        if v1 {
+            connection
+                .execute_batch(&format!("BEGIN IMMEDIATE; {MIGRATE_V1} COMMIT;"))
+                .map_err(StoreError::backend)?;
+        }
         Ok(Self {
             connection: Arc::new(Mutex::new(connection)),
-            retention: Duration::from_secs(48 * 3600),
-            lease: Duration::from_secs(60),
+            retention: DEFAULT_RETENTION,
+            lease: DEFAULT_LEASE,
+            clocks: Clocks {
+                wall: SystemTime::now,
+                host: host_clock::now,
+            },
         })
     }
 
-    /// How long an answer is remembered.
+    /// How long a record is kept after its last use.
     pub fn with_retention(mut self, retention: Duration) -> Self {
         self.retention = retention;
         self
     }
 
-    /// How long a claim holds before a re-delivery may take it over.
+    /// How long a claim holds unrenewed before a re-delivery may take it over.
     pub fn with_lease(mut self, lease: Duration) -> Self {
         self.lease = lease;
         self
     }
 
-    /// Runs `work` in one immediate transaction on the blocking pool.
+    /// Runs `work` in one immediate transaction on the blocking pool, with the clocks read
+    /// once the transaction holds the file.
     async fn transaction<T, W>(&self, work: W) -> Result<T, StoreError>
     where
         T: Send + 'static,
-        W: FnOnce(&rusqlite::Transaction<'_>, i64) -> rusqlite::Result<T> + Send + 'static,
+        W: FnOnce(&rusqlite::Transaction<'_>, Now) -> Result<T, StoreError> + Send + 'static,
     {
         let connection = self.connection.clone();
+        let clocks = self.clocks;
+        let (lease, retention) = (millis(self.lease), millis(self.retention));
         tokio::task::spawn_blocking(move || {
             // A panic cannot leave the connection mid-transaction: the transaction rolls back
             // when dropped.
             let mut connection = connection.lock().unwrap_or_else(|e| e.into_inner());
             let tx = connection
                 .transaction_with_behavior(TransactionBehavior::Immediate)
-                .map_err(backend)?;
-            let value = work(&tx, millis(SystemTime::now())).map_err(backend)?;
-            tx.commit().map_err(backend)?;
+                .map_err(StoreError::backend)?;
+            let host = (clocks.host)();
+            let wall = EpochMillis::from((clocks.wall)()).as_millis();
+            let now = Now {
+                lease_until: host.millis.saturating_add(lease),
+                host,
+                expires_at: wall.saturating_add(retention),
+                wall,
+            };
+            let value = work(&tx, now)?;
+            tx.commit().map_err(StoreError::backend)?;
             Ok(value)
         })
         .await
-        .map_err(backend)?
+        .map_err(StoreError::backend)?
+    }
+}
+
+/// The clocks as one transaction reads them, and the times that follow.
+struct Now {
+    host: HostInstant,
+    wall: i64,
+    lease_until: i64,
+    expires_at: i64,
+}
+
+/// The current token of `key` if it is claimed under `token`, else `Superseded`.
+fn check_held(
+    tx: &rusqlite::Transaction<'_>,
+    key: &[u8],
+    token: FenceToken,
+) -> Result<(), StoreError> {
+    let current: Option<(i64, i64)> = tx
+        .query_row(
+            "SELECT token, state FROM alipayhk_notification_records WHERE key = ?1",
+            params![key],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()
+        .map_err(StoreError::backend)?;
+    match current {
+        Some((current, STATE_CLAIMED)) if current as u64 == token.get() => Ok(()),
+        _ => Err(StoreError::Superseded { token }),
     }
 }
 
 impl NotificationStore for SqliteStore {
     async fn claim(&self, key: &NotificationKey) -> Result<Claim, StoreError> {
         let key = *key.as_bytes();
-        let lease = duration_millis(self.lease);
         self.transaction(move |tx, now| {
-            tx.execute(
-                "DELETE FROM alipayhk_notifications WHERE expires_at <= ?1",
-                params![now],
+            let run = |sql: &str, p: &[&dyn rusqlite::ToSql]| {
+                tx.execute(sql, p).map(drop).map_err(StoreError::backend)
+            };
+            run(
+                "DELETE FROM alipayhk_notification_records WHERE expires_at <= ?1",
+                params![now.wall],
             )?;
-            let existing: Option<Option<Vec<u8>>> = tx
+            type Row = (i64, i64, Option<Vec<u8>>, Option<String>, Option<i64>);
+            let existing: Option<Row> = tx
                 .query_row(
-                    "SELECT answer FROM alipayhk_notifications WHERE key = ?1",
+                    "SELECT token, state, answer, lease_boot, lease_until
+                     FROM alipayhk_notification_records WHERE key = ?1",
                     params![&key[..]],
-                    |row| row.get(0),
+                    |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?)),
                 )
-                .optional()?;
-            Ok(match existing {
-                Some(Some(answer)) => Claim::Answered(answer),
-                Some(None) => Claim::InProgress,
-                None => {
-                    let claim = ClaimId::random();
-                    tx.execute(
-                        "INSERT INTO alipayhk_notifications (key, claim, answer, expires_at) VALUES (?1, ?2, NULL, ?3)",
-                        params![&key[..], claim.0 as i64, now.saturating_add(lease)],
+                .optional()
+                .map_err(StoreError::backend)?;
+            let token = match existing {
+                Some((token, STATE_ANSWERED, answer, ..)) => {
+                    run(
+                        "UPDATE alipayhk_notification_records SET expires_at = max(expires_at, ?2) WHERE key = ?1",
+                        params![&key[..], now.expires_at],
                     )?;
-                    Claim::New(claim)
+                    let _ = token;
+                    return Ok(Claim::Answered(answer.unwrap_or_default()));
                 }
-            })
+                Some((_, STATE_CLAIMED, _, Some(boot), Some(until)))
+                    if boot == now.host.boot && until > now.host.millis =>
+                {
+                    return Ok(Claim::InProgress);
+                }
+                Some((token, ..)) => FenceToken::new(token as u64).next(),
+                None => FenceToken::new(1),
+            };
+            run(
+                "INSERT INTO alipayhk_notification_records
+                     (key, token, state, answer, lease_boot, lease_until, expires_at)
+                 VALUES (?1, ?2, ?3, NULL, ?4, ?5, ?6)
+                 ON CONFLICT (key) DO UPDATE SET token = excluded.token, state = excluded.state,
+                     answer = NULL, lease_boot = excluded.lease_boot,
+                     lease_until = excluded.lease_until, expires_at = excluded.expires_at",
+                params![
+                    &key[..],
+                    token.get() as i64,
+                    STATE_CLAIMED,
+                    now.host.boot,
+                    now.lease_until,
+                    now.expires_at
+                ],
+            )?;
+            Ok(Claim::New(token))
+        })
+        .await
+    }
+
+    async fn renew(&self, key: &NotificationKey, token: FenceToken) -> Result<(), StoreError> {
+        let key = *key.as_bytes();
+        self.transaction(move |tx, now| {
+            check_held(tx, &key, token)?;
+            tx.execute(
+                "UPDATE alipayhk_notification_records
+                 SET lease_boot = ?2, lease_until = ?3, expires_at = max(expires_at, ?4) WHERE key = ?1",
+                params![&key[..], now.host.boot, now.lease_until, now.expires_at],
+            )
+            .map(drop)
+            .map_err(StoreError::backend)
         })
         .await
     }
@@ -133,35 +257,102 @@ impl NotificationStore for SqliteStore {
     async fn complete(
         &self,
         key: &NotificationKey,
-        _claim: ClaimId,
+        token: FenceToken,
         answer: Vec<u8>,
     ) -> Result<(), StoreError> {
         let key = *key.as_bytes();
-        let retention = duration_millis(self.retention);
         self.transaction(move |tx, now| {
+            check_held(tx, &key, token)?;
             tx.execute(
-                "INSERT INTO alipayhk_notifications (key, claim, answer, expires_at) VALUES (?1, NULL, ?2, ?3)
-                 ON CONFLICT (key) DO UPDATE SET claim = NULL, answer = excluded.answer, expires_at = excluded.expires_at",
-                params![&key[..], answer, now.saturating_add(retention)],
+                "UPDATE alipayhk_notification_records
+                 SET state = ?2, answer = ?3, lease_boot = NULL, lease_until = NULL,
+                     expires_at = max(expires_at, ?4) WHERE key = ?1",
+                params![&key[..], STATE_ANSWERED, answer, now.expires_at],
             )
             .map(drop)
+            .map_err(StoreError::backend)
         })
         .await
     }
 
-    async fn release(&self, key: &NotificationKey, claim: ClaimId) -> Result<(), StoreError> {
+    async fn release(&self, key: &NotificationKey, token: FenceToken) -> Result<(), StoreError> {
         let key = *key.as_bytes();
-        self.transaction(move |tx, _| {
+        self.transaction(move |tx, now| {
+            check_held(tx, &key, token)?;
+            // The record stays, with its token, so the next claim's token is larger.
             tx.execute(
-                "DELETE FROM alipayhk_notifications WHERE key = ?1 AND claim = ?2 AND answer IS NULL",
-                params![&key[..], claim.0 as i64],
+                "UPDATE alipayhk_notification_records
+                 SET state = ?2, lease_boot = NULL, lease_until = NULL,
+                     expires_at = max(expires_at, ?3) WHERE key = ?1",
+                params![&key[..], STATE_RELEASED, now.expires_at],
             )
             .map(drop)
+            .map_err(StoreError::backend)
         })
         .await
+    }
+
+    fn lease(&self) -> Duration {
+        self.lease
     }
 
     fn retention(&self) -> Duration {
         self.retention
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stepped_wall() -> SystemTime {
+        // An hour ahead of the real clock: an NTP step, or an operator's mistake.
+        SystemTime::now() + Duration::from_secs(3600)
+    }
+
+    #[tokio::test]
+    async fn a_wall_clock_step_neither_steals_nor_stretches_a_claim() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("n.db");
+        let lease = Duration::from_millis(300);
+        let store = SqliteStore::open(&path).unwrap().with_lease(lease);
+        let mut stepped = SqliteStore::open(&path).unwrap().with_lease(lease);
+        stepped.clocks.wall = stepped_wall;
+        let key = NotificationKey::new("pointsBillNotify", &["B-1"]);
+        let Claim::New(first) = store.claim(&key).await.unwrap() else {
+            panic!("claimed")
+        };
+        // Seen by a process whose wall clock jumped an hour ahead, the live claim holds.
+        assert_eq!(stepped.claim(&key).await.unwrap(), Claim::InProgress);
+        // And once its lease has really run out, it is taken over, step or not.
+        tokio::time::sleep(lease + Duration::from_millis(100)).await;
+        let Claim::New(second) = stepped.claim(&key).await.unwrap() else {
+            panic!("taken over")
+        };
+        assert!(second > first);
+    }
+
+    #[tokio::test]
+    async fn files_of_the_earlier_schema_keep_their_answers() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v1.db");
+        let key = NotificationKey::new("pointsBillNotify", &["B-1"]);
+        let old = Connection::open(&path).unwrap();
+        old.execute_batch(
+            "CREATE TABLE alipayhk_notifications (key BLOB PRIMARY KEY NOT NULL, claim INTEGER,
+             answer BLOB, expires_at INTEGER NOT NULL) WITHOUT ROWID;",
+        )
+        .unwrap();
+        old.execute(
+            "INSERT INTO alipayhk_notifications VALUES (?1, NULL, ?2, ?3)",
+            params![&key.as_bytes()[..], b"answer".to_vec(), i64::MAX],
+        )
+        .unwrap();
+        drop(old);
+        let store = SqliteStore::open(&path).unwrap();
+        assert_eq!(
+            store.claim(&key).await.unwrap(),
+            Claim::Answered(b"answer".to_vec())
+        );
     }
 }

@@ -54,34 +54,53 @@ impl fmt::Display for NotificationKey {
     }
 }
 
-/// One holder's claim on a key, so that only the holder releases it: a delivery that took
-/// over after the lease ran out must not lose its claim to the first one's late release.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct ClaimId(pub u64);
+/// The fencing token of one claim: it grows with every claim of the same key, so of two
+/// holders the later one has the larger token.
+///
+/// A store accepts `renew`, `complete` and `release` only from the key's current token, and a
+/// handler makes its own writes conditional on it (see [`Delivery`](super::Delivery)): a
+/// holder that was paused past its lease, and whose claim was taken over meanwhile, can then
+/// change nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FenceToken(u64);
 
-impl ClaimId {
-    /// A random claim id.
-    pub fn random() -> Self {
-        let mut bytes = [0u8; 8];
-        Backend::default().primitives().fill_random(&mut bytes);
-        Self(u64::from_be_bytes(bytes))
+impl FenceToken {
+    /// The token with this value (stores read it back from their records).
+    pub const fn new(value: u64) -> Self {
+        Self(value)
+    }
+
+    /// Its value, for the handler's own conditional writes.
+    pub const fn get(self) -> u64 {
+        self.0
+    }
+
+    /// The token of the next claim of the same key.
+    pub const fn next(self) -> Self {
+        Self(self.0.saturating_add(1))
+    }
+}
+
+impl fmt::Display for FenceToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
     }
 }
 
 /// What a store knows about a notification key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Claim {
-    /// Not seen before, released, or its lease ran out: the caller now holds it and must
-    /// `complete` or `release` it.
-    New(ClaimId),
-    /// Handled: this is the answer given the first time.
+    /// Not seen before, released, or its holder stopped renewing its lease: the caller now
+    /// holds it, under this token, and must `complete` or `release` it.
+    New(FenceToken),
+    /// Handled with an `S` answer: this is that answer.
     Answered(Vec<u8>),
     /// Another delivery of the same notification holds it and its lease has not run out.
     InProgress,
 }
 
-/// The store could not answer. The notification is then answered `U`, so AlipayHK delivers it
-/// again later; nothing is recorded or dropped.
+/// The store refused or could not do what was asked. The notification is then answered `U`,
+/// so AlipayHK delivers it again later; nothing is recorded or dropped.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum StoreError {
@@ -91,66 +110,81 @@ pub enum StoreError {
         /// Its capacity.
         capacity: usize,
     },
+    /// The claim under `token` is no longer the key's current one: its lease ran out and
+    /// another delivery took the key over (or it was completed or released already). The
+    /// write was refused.
+    #[error("claim {token} was superseded; its write was refused")]
+    Superseded {
+        /// The token whose write was refused.
+        token: FenceToken,
+    },
     /// The database behind the store failed.
     #[error("the notification store failed")]
     Backend(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
+impl StoreError {
+    /// A database error, boxed.
+    pub fn backend(error: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Self::Backend(Box::new(error))
+    }
+}
+
 /// Where handled notifications are recorded.
 ///
-/// The contract, which every implementation keeps:
+/// The contract, which every implementation keeps (and `runtime/tests/store_conformance`
+/// checks, for the four stores shipped):
 ///
 /// - `claim` is atomic: of two concurrent claims on one key, at most one gets
-///   [`Claim::New`]. A claim holds a *lease*: once it has run out, the next `claim` takes the
-///   key over (the holder crashed, or was stopped mid-handler).
-/// - `complete` records the answer, kept for [`retention`](Self::retention); later claims get
-///   [`Claim::Answered`].
-/// - `release` forgets the claim `claim` holds, and nothing else.
+///   [`Claim::New`]. A claim holds a *lease* of [`lease`](Self::lease), measured by the
+///   store's own clock; its holder renews it while the handler runs. Once a lease has run
+///   out unrenewed, the next `claim` takes the key over with a larger [`FenceToken`].
+/// - `renew`, `complete` and `release` succeed only for the key's current token, and
+///   otherwise fail with [`StoreError::Superseded`], changing nothing.
+/// - Only `complete` is final: it records an `S` answer, and later claims get
+///   [`Claim::Answered`]. `release` gives the claim up so the next delivery runs the handler
+///   again (the handler answered `F` or `U`, failed, or was stopped).
+/// - A record lives at least [`retention`](Self::retention) after it was last claimed,
+///   renewed, completed or answered from, by the store's clock. Answering from a record
+///   extends it, so a record outlives every delivery that could still be accepted.
 /// - A store that cannot do one of these says so with [`StoreError`]; it never drops a record
 ///   to make room.
-///
-/// How other databases map onto it:
-///
-/// - **Redis**: `claim` is `SET alipayhk:{key} claim:{id} NX PX {lease}`; if that fails,
-///   `GET` says `answer:…` ([`Claim::Answered`]) or `claim:…` ([`Claim::InProgress`]).
-///   `complete` is `SET alipayhk:{key} answer:{body} PX {retention}`; `release` is a Lua
-///   script that deletes the key only while it still holds `claim:{id}`.
-/// - **Postgres**: a table `(key bytea primary key, claim bigint, answer bytea, expires_at
-///   timestamptz)`. `claim` is `INSERT … ON CONFLICT (key) DO UPDATE SET claim = $id,
-///   expires_at = now() + lease WHERE t.answer IS NULL AND t.expires_at < now() RETURNING
-///   claim`, then a `SELECT` when nothing was returned. `complete` is an `UPDATE` setting
-///   `answer` and `expires_at = now() + retention`; `release` is `DELETE … WHERE key = $1 AND
-///   claim = $2 AND answer IS NULL`. A periodic `DELETE … WHERE expires_at < now()` forgets.
-///
-/// [`InMemoryStore`](super::InMemoryStore) and, with the `sqlite` feature,
-/// `SqliteStore` are the implementations shipped.
 pub trait NotificationStore: Send + Sync + 'static {
     /// Claims `key` for handling, or says why not.
     fn claim(
         &self,
         key: &NotificationKey,
     ) -> impl Future<Output = Result<Claim, StoreError>> + Send;
-    /// Records the answer given for `key`, claimed as `claim`.
+    /// Extends the lease of the claim under `token` by [`lease`](Self::lease) from now.
+    fn renew(
+        &self,
+        key: &NotificationKey,
+        token: FenceToken,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Records `answer`, an `S` answer given for `key` under `token`, as final.
     fn complete(
         &self,
         key: &NotificationKey,
-        claim: ClaimId,
+        token: FenceToken,
         answer: Vec<u8>,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
-    /// Gives `claim` up (the handler did not succeed), so a re-delivery runs it again.
+    /// Gives the claim under `token` up, so the next delivery runs the handler again.
     fn release(
         &self,
         key: &NotificationKey,
-        claim: ClaimId,
+        token: FenceToken,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
-    /// How long an answer is remembered. The webhook routers refuse notifications older than
-    /// this, so a replay is caught either by its age or by the store.
+    /// How long a claim holds unrenewed before another delivery may take it over.
+    fn lease(&self) -> Duration;
+    /// How long a record is kept after it was last used. The webhook routers refuse
+    /// notifications older than this (less the clock skew allowed), so a replay is caught
+    /// either by its age or by the store.
     fn retention(&self) -> Duration;
 }
 
 #[cfg(test)]
 mod tests {
-    use super::NotificationKey;
+    use super::{FenceToken, NotificationKey};
 
     #[test]
     fn keys_are_digests_that_keep_parts_apart() {
@@ -165,5 +199,11 @@ mod tests {
             32
         );
         assert_eq!(a.to_hex().len(), 64);
+    }
+
+    #[test]
+    fn tokens_grow_and_never_wrap() {
+        assert!(FenceToken::new(1).next() > FenceToken::new(1));
+        assert_eq!(FenceToken::new(u64::MAX).next(), FenceToken::new(u64::MAX));
     }
 }

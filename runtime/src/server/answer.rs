@@ -69,7 +69,7 @@ where
 }
 
 /// The body as `E`, or the body of the `PARAM_ILLEGAL` answer saying why it is not one.
-pub(crate) fn parse_body<E: Endpoint + DeserializeOwned>(
+fn parse_body<E: Endpoint + DeserializeOwned>(
     body: &[u8],
     result_field: &str,
 ) -> Result<E, Vec<u8>> {

@@ -12,7 +12,7 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 
-use super::answer::{failure, json, result_body};
+use super::answer::{json, result_body};
 use super::{Caller, Rejection, ServerConfig, sign_response, verify_request};
 
 /// A request body that passed [`protocol`]: its `Client-Id`, time and signature checked, and
@@ -69,8 +69,8 @@ pub fn verified(router: Router, config: Arc<ServerConfig>) -> Router {
 }
 
 /// axum middleware: verifies and decrypts every request, then signs (and encrypts) the
-/// handler's answer. A refused request gets an unsigned `F` result and never reaches a
-/// handler. The path verified is the full one AlipayHK signed, also when the router is nested
+/// handler's answer. A refused request gets an unsigned result (`F`, or the configured
+/// [`ServerConfig::refusal_status`]) and never reaches a handler. The path verified is the full one AlipayHK signed, also when the router is nested
 /// under a prefix.
 pub async fn protocol(
     State(config): State<Arc<ServerConfig>>,
@@ -184,7 +184,7 @@ fn refuse(
             "the signature had to cover this content"
         );
     }
-    reject(rejection)
+    reject(config, rejection)
 }
 
 /// `S SUCCESS`, `F PARAM_ILLEGAL`, ...: the result object of an answer, for the log.
@@ -201,9 +201,11 @@ fn result_of(body: &[u8]) -> String {
     format!("{} {}", field("resultStatus"), field("resultCode"))
 }
 
-fn reject(rejection: Rejection) -> Response {
-    json(result_body(
-        "result",
-        &failure(rejection.code(), rejection.to_string()),
-    ))
+fn reject(config: &ServerConfig, rejection: Rejection) -> Response {
+    let result = crate::ResultInfo::new(
+        rejection.code(),
+        config.refusal_status.clone(),
+        rejection.to_string(),
+    );
+    json(result_body("result", &result))
 }

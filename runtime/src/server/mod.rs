@@ -21,8 +21,8 @@ use axum::http::HeaderMap;
 
 pub use axum;
 
+pub(crate) use answer::json;
 pub use answer::{failure, handle, not_implemented, result_body, unknown_path};
-pub(crate) use answer::{json, parse_body};
 pub use middleware::{Verified, VerifiedResponse, protocol, verified};
 
 use crate::encrypt::{BodyCipher, RsaAesEcb};
@@ -50,6 +50,11 @@ pub struct ServerConfig {
     pub freshness: Freshness,
     /// Decrypts encrypted requests and encrypts the answers to them.
     pub cipher: Arc<dyn BodyCipher>,
+    /// The status a refused request is answered with: `F` by default. The webhook routers
+    /// answer `U` instead, since AlipayHK delivers a notification again only after `U`, and a
+    /// refusal may be our own side's doing (our clock, a key we have not rotated yet, a
+    /// limit); a forger gains nothing from being asked to try again.
+    pub refusal_status: crate::ResultStatus,
 }
 
 impl std::fmt::Debug for ServerConfig {
@@ -62,13 +67,14 @@ impl std::fmt::Debug for ServerConfig {
             .field("max_body", &self.max_body)
             .field("body_timeout", &self.body_timeout)
             .field("freshness", &self.freshness)
+            .field("refusal_status", &self.refusal_status)
             .finish_non_exhaustive()
     }
 }
 
 impl ServerConfig {
     /// A configuration with key version 1, a 1 MiB body limit, a 10 s body timeout and the
-    /// default [`Freshness`] (5 minutes of skew, 48 hours of age).
+    /// default [`Freshness`] (5 minutes of skew, 25 hours of age), refusals answered `F`.
     pub fn new(own_key: PrivateKey, peer_key: PublicKey, client_id: impl Into<String>) -> Self {
         Self {
             own_key,
@@ -79,6 +85,7 @@ impl ServerConfig {
             body_timeout: Duration::from_secs(10),
             freshness: Freshness::default(),
             cipher: Arc::new(RsaAesEcb),
+            refusal_status: crate::ResultStatus::Failure,
         }
     }
 }
@@ -94,8 +101,9 @@ pub struct Caller {
     pub encrypted: bool,
 }
 
-/// Why a request was refused before reaching its handler. The answer is an unsigned `F`
-/// result: nothing the caller sent can be trusted enough to answer under our signature.
+/// Why a request was refused before reaching its handler. The answer is an unsigned result
+/// (`F`, or [`ServerConfig::refusal_status`]): nothing the caller sent can be trusted enough
+/// to answer under our signature.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Rejection {
