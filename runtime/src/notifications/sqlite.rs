@@ -332,6 +332,24 @@ mod tests {
         assert!(second > first);
     }
 
+    #[test]
+    fn opening_a_busy_file_waits_instead_of_failing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("busy.db");
+        let holder = Connection::open(&path).unwrap();
+        holder
+            .execute_batch("BEGIN EXCLUSIVE; CREATE TABLE t (x);")
+            .unwrap();
+        let release = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(500));
+            holder.execute_batch("COMMIT;").unwrap();
+        });
+        // The busy timeout is set before the first statement, so the pragmas wait for the
+        // other connection's transaction instead of failing with "database is locked".
+        SqliteStore::open(&path).unwrap();
+        release.join().unwrap();
+    }
+
     #[tokio::test]
     async fn files_of_the_earlier_schema_keep_their_answers() {
         let dir = tempfile::tempdir().unwrap();

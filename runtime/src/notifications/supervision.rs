@@ -134,3 +134,49 @@ async fn until_set(mut flag: tokio::sync::watch::Receiver<bool>) {
         std::future::pending::<()>().await;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::notifications::InMemoryStore;
+
+    /// A reply that cannot be written as JSON.
+    struct Unwritable;
+
+    impl Serialize for Unwritable {
+        fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+            Err(serde::ser::Error::custom("no"))
+        }
+    }
+
+    #[tokio::test]
+    async fn a_reply_that_cannot_be_serialized_is_answered_u_and_not_recorded() {
+        let inbox = Inbox::new(InMemoryStore::default());
+        let run = supervise(async { Ok(Unwritable) }, None, "result", &inbox).await;
+        assert_eq!(run.outcome, Supervised::NotFinal);
+        let answer: serde_json::Value = serde_json::from_slice(&run.answer).unwrap();
+        assert_eq!(answer["result"]["resultStatus"], "U");
+    }
+
+    #[tokio::test]
+    async fn a_panic_is_caught_and_not_final() {
+        let inbox = Inbox::new(InMemoryStore::default());
+        let run = supervise(
+            async {
+                if always() {
+                    panic!("the handler failed");
+                }
+                Ok(())
+            },
+            None,
+            "result",
+            &inbox,
+        )
+        .await;
+        assert_eq!(run.outcome, Supervised::NotFinal);
+    }
+
+    fn always() -> bool {
+        true
+    }
+}

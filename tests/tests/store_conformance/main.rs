@@ -1,0 +1,109 @@
+//! One contract, four stores: the same checks, generic over `NotificationStore`, run against
+//! the in-memory store, SQLite, and real PostgreSQL and Redis servers.
+//!
+//! The database servers come from the environment, as `.ci/run` (through
+//! `scripts/stores.sh`) sets it:
+//!
+//! - `ALIPAYHK_TEST_POSTGRES_URL`, `ALIPAYHK_TEST_POSTGRES_RESTART` (a command that restarts
+//!   the server);
+//! - `ALIPAYHK_TEST_REDIS_URL`, `ALIPAYHK_TEST_REDIS_RESTART`.
+//!
+//! Without them a database's checks are skipped with a note, unless
+//! `ALIPAYHK_REQUIRE_STORES=1` (as in CI), where a missing server is a failure.
+
+mod checks;
+mod harness;
+
+use std::time::Duration;
+
+use alipayhk::runtime::notifications::{InMemoryStore, PostgresStore, RedisStore, SqliteStore};
+use harness::{Harness, Restart, server};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_in_memory_store_keeps_the_contract() {
+    let harness = Harness {
+        name: "memory",
+        open: Box::new(|lease, retention| {
+            Box::pin(async move {
+                InMemoryStore::with_retention(retention)
+                    .with_lease(lease)
+                    .with_capacity(1000)
+            })
+        }),
+        capacity: Some(1000),
+        restart: Restart::None,
+    };
+    checks::all(&harness).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_sqlite_store_keeps_the_contract() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("notifications.db");
+    let harness = Harness {
+        name: "sqlite",
+        open: Box::new(move |lease, retention| {
+            let path = path.clone();
+            Box::pin(async move {
+                SqliteStore::open(&path)
+                    .unwrap()
+                    .with_lease(lease)
+                    .with_retention(retention)
+            })
+        }),
+        capacity: None,
+        // A new process on the same file is what a restart is to SQLite.
+        restart: Restart::Reopen,
+    };
+    checks::all(&harness).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_postgres_store_keeps_the_contract() {
+    let Some((url, restart)) = server("POSTGRES") else {
+        return;
+    };
+    let harness = Harness {
+        name: "postgres",
+        open: Box::new(move |lease, retention| {
+            let url = url.clone();
+            Box::pin(async move {
+                PostgresStore::connect(&url)
+                    .await
+                    .unwrap()
+                    .with_lease(lease)
+                    .with_retention(retention)
+            })
+        }),
+        capacity: None,
+        restart: Restart::Command(restart),
+    };
+    checks::all(&harness).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_redis_store_keeps_the_contract() {
+    let Some((url, restart)) = server("REDIS") else {
+        return;
+    };
+    let harness = Harness {
+        name: "redis",
+        open: Box::new(move |lease, retention| {
+            let url = url.clone();
+            Box::pin(async move {
+                RedisStore::connect(&url)
+                    .await
+                    .unwrap()
+                    .with_lease(lease)
+                    .with_retention(retention)
+            })
+        }),
+        capacity: None,
+        restart: Restart::Command(restart),
+    };
+    checks::all(&harness).await;
+}
+
+/// The stores' own clocks are what leases are measured by; the checks leave this much slack
+/// around every lease and retention, for a loaded CI machine.
+pub const SLACK: Duration = Duration::from_millis(400);
