@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs every test: starts a real PostgreSQL and a real Redis on 127.0.0.1 for the notification
+# store suite (installing them from Debian's packages if missing), runs
+# `cargo test --workspace` with them required, and stops them again. Extra arguments go to
+# cargo test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/stores.sh install
+dir=$(mktemp -d /tmp/alipayhk-test-stores.XXXXXX)
+chmod 755 "$dir"
+stop() {
+  bash scripts/stores.sh stop-postgres "$dir/pg"
+  bash scripts/stores.sh stop-redis "$dir/redis"
+  rm -rf "$dir"
+}
+trap stop EXIT
+export ALIPAYHK_TEST_POSTGRES_URL
+ALIPAYHK_TEST_POSTGRES_URL=$(bash scripts/stores.sh start-postgres "$dir/pg" "${ALIPAYHK_TEST_POSTGRES_PORT:-55432}")
+export ALIPAYHK_TEST_POSTGRES_RESTART="bash $PWD/scripts/stores.sh restart-postgres $dir/pg"
+export ALIPAYHK_TEST_REDIS_URL
+ALIPAYHK_TEST_REDIS_URL=$(bash scripts/stores.sh start-redis "$dir/redis" "${ALIPAYHK_TEST_REDIS_PORT:-56379}")
+export ALIPAYHK_TEST_REDIS_RESTART="bash $PWD/scripts/stores.sh restart-redis $dir/redis"
+# A missing server fails the store suite instead of skipping it.
+export ALIPAYHK_REQUIRE_STORES=1
+cargo test --workspace "$@"
