@@ -8,10 +8,11 @@
 //! transaction, delivers it again as AlipayHK does when an answer is lost, and delivers a
 //! second transaction. Points are awarded once per bill.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::Mutex;
 
-use alipayhk::runtime::notifications::{Delivery, InMemoryStore, Inbox};
+use alipayhk::runtime::notifications::{Delivery, FenceToken, InMemoryStore, Inbox};
 use alipayhk::runtime::serve::{ServeLimits, serve};
 use alipayhk::runtime::server::ServerConfig;
 use alipayhk::runtime::{PrivateKey, ResultInfo, ResultStatus};
@@ -21,23 +22,51 @@ use alipayhk::{
 };
 use alipayhk_gateway::{GatewayConfig, start};
 
-/// The merchant's loyalty system: a points balance per user.
+/// The merchant's loyalty system: a points balance per user, and a ledger of the bills it
+/// has awarded, with the fence token each was written under. Both change in one step (one
+/// lock here; one transaction in a database).
 #[derive(Default)]
 struct Loyalty {
-    balance: Mutex<std::collections::BTreeMap<alipayhk::UserId, i64>>,
+    books: Mutex<Books>,
+}
+
+#[derive(Default)]
+struct Books {
+    balance: BTreeMap<alipayhk::UserId, i64>,
+    ledger: BTreeMap<alipayhk::BillNo, FenceToken>,
 }
 
 impl Webhooks for Loyalty {
     async fn points_bill_notify(
         &self,
         bill: PointsBillNotifyRequest,
-        _delivery: Delivery,
+        delivery: Delivery,
     ) -> Result<PointsBillNotifyResponse, ResultInfo> {
-        // One point per HKD 10; runs once per billNo, however often AlipayHK delivers it.
+        // One point per HKD 10. The router runs this once per billNo at a time and keeps its
+        // S answer; the ledger makes the award itself exactly once even if a process dies
+        // between the award and the recorded answer, and refuses a run superseded by a later
+        // claim (a paused process whose lease ran out).
+        let token = delivery.token().expect("billNo is the key");
         let points = bill.order_amount.value / 1000;
-        let mut balance = self.balance.lock().unwrap_or_else(|e| e.into_inner());
-        *balance.entry(bill.user_id.clone()).or_default() += points;
-        println!("   awarded {points} points for bill {}", bill.bill_no);
+        let mut books = self.books.lock().unwrap_or_else(|e| e.into_inner());
+        match books.ledger.get(&bill.bill_no) {
+            Some(written) if *written > token => {
+                return Err(ResultInfo::new(
+                    "SYSTEM_ERROR",
+                    ResultStatus::Unknown,
+                    "superseded",
+                ));
+            }
+            Some(_) => println!("   bill {} was awarded by an earlier run", bill.bill_no),
+            None => {
+                books.ledger.insert(bill.bill_no.clone(), token);
+                *books.balance.entry(bill.user_id.clone()).or_default() += points;
+                println!(
+                    "   awarded {points} points for bill {} (token {token})",
+                    bill.bill_no
+                );
+            }
+        }
         Ok(PointsBillNotifyResponse::new(ResultInfo::new(
             "SUCCESS",
             ResultStatus::Success,
@@ -98,9 +127,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     notifier.execute(&bill("B-2", 5_500)).await?;
 
     let balance = loyalty
-        .balance
+        .books
         .lock()
         .unwrap_or_else(|e| e.into_inner())
+        .balance
         .clone();
     println!("balance: {balance:?}");
     if balance.get("2160220000000002") != Some(&23) {

@@ -11,8 +11,8 @@
 //!   outcomes by re-sending the same request.
 //! - [`server`] (feature `server`): the same protocol for the serving side, as an axum
 //!   middleware that checks `Client-Id`, [`request_time`] and the signature;
-//!   [`notifications`] runs each AlipayHK notification once through a store (in memory, or
-//!   `SqliteStore` with feature `sqlite`); [`serve`] serves a
+//!   [`notifications`] runs each AlipayHK notification exactly once through a fenced store
+//!   (in memory; `SqliteStore`, `PostgresStore`, `RedisStore` with their features); [`serve`] serves a
 //!   router with header-read and idle timeouts and a connection cap;
 //! - [`key_files`]: private key files written 0600, with a warning for ones others can read.
 //!
