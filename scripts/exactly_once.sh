@@ -18,12 +18,13 @@ cd "$(dirname "$0")/.."
 BILLS=${BILLS:-2000}
 STORES=${STORES:-"postgres redis sqlite"}
 SERVERS=4
-BASE_PORT=${BASE_PORT:-55510}
 
 cargo build -q --release -p alipayhk-exactly-once
 bin="$PWD/target/release"
 stores="$PWD/scripts/stores.sh"
 bash "$stores" install
+# Two ports below the servers' for the databases.
+BASE_PORT=$(( $(bash "$stores" free-port 55508 $((SERVERS + 2))) + 2 ))
 
 work=$(mktemp -d /tmp/alipayhk-exactly-once.XXXXXX)
 chmod 755 "$work"

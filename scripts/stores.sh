@@ -9,6 +9,7 @@
 #   scripts/stores.sh start-redis DIR PORT     # appendonly, appendfsync always; prints the URL
 #   scripts/stores.sh restart-redis DIR        # kill -9, then start on the same files
 #   scripts/stores.sh stop-redis DIR
+#   scripts/stores.sh free-port FROM [COUNT]   # the first of COUNT free ports from FROM
 #
 # PostgreSQL refuses to run as root, so as root it runs as the `postgres` user.
 set -euo pipefail
@@ -98,8 +99,20 @@ case "$cmd" in
     dir=$2
     if [ -f "$dir/port" ]; then redis-cli -p "$(cat "$dir/port")" shutdown nosave >/dev/null 2>&1 || true; fi
     ;;
+  free-port)
+    from=$2 count=${3:-1}
+    for base in $(seq "$from" 10 $((from + 2000))); do
+      taken=0
+      for port in $(seq "$base" $((base + count - 1))); do
+        if (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then taken=1; break; fi
+      done
+      if [ "$taken" = 0 ]; then echo "$base"; exit 0; fi
+    done
+    echo "no $count free ports from $from" >&2
+    exit 1
+    ;;
   *)
-    sed -n '2,13p' "$0" >&2
+    sed -n '2,14p' "$0" >&2
     exit 2
     ;;
 esac

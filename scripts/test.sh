@@ -16,10 +16,10 @@ stop() {
 }
 trap stop EXIT
 export ALIPAYHK_TEST_POSTGRES_URL
-ALIPAYHK_TEST_POSTGRES_URL=$(bash scripts/stores.sh start-postgres "$dir/pg" "${ALIPAYHK_TEST_POSTGRES_PORT:-55432}")
+ALIPAYHK_TEST_POSTGRES_URL=$(bash scripts/stores.sh start-postgres "$dir/pg" "$(bash scripts/stores.sh free-port 55432)")
 export ALIPAYHK_TEST_POSTGRES_RESTART="bash $PWD/scripts/stores.sh restart-postgres $dir/pg"
 export ALIPAYHK_TEST_REDIS_URL
-ALIPAYHK_TEST_REDIS_URL=$(bash scripts/stores.sh start-redis "$dir/redis" "${ALIPAYHK_TEST_REDIS_PORT:-56379}")
+ALIPAYHK_TEST_REDIS_URL=$(bash scripts/stores.sh start-redis "$dir/redis" "$(bash scripts/stores.sh free-port 56379)")
 export ALIPAYHK_TEST_REDIS_RESTART="bash $PWD/scripts/stores.sh restart-redis $dir/redis"
 # A missing server fails the store suite instead of skipping it.
 export ALIPAYHK_REQUIRE_STORES=1

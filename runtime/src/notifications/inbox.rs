@@ -143,11 +143,10 @@ impl<S> Inbox<S> {
         self.shared.closed.store(true, Ordering::SeqCst);
         let running = self.running();
         let all = self.shared.limits.max_handlers as u32;
-        if let Ok(Ok(permits)) =
+        if let Ok(Ok(_idle)) =
             tokio::time::timeout(grace, self.shared.permits.acquire_many(all)).await
         {
             // Nothing runs, and nothing new starts: the inbox is closed.
-            permits.forget();
             return Shutdown {
                 finished: running,
                 abandoned: 0,

@@ -1,5 +1,6 @@
 //! A [`NotificationStore`] in Redis (feature `redis`), for several instances.
 
+use std::sync::LazyLock;
 use std::time::Duration;
 
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
@@ -45,8 +46,15 @@ impl std::fmt::Debug for RedisStore {
     }
 }
 
+/// Each script once: `Script` hashes its source, and runs it by that hash (`EVALSHA`),
+/// sending the source only when the server has not seen it (after a restart, say).
+static CLAIM: LazyLock<Script> = LazyLock::new(|| Script::new(CLAIM_LUA));
+static RENEW: LazyLock<Script> = LazyLock::new(|| Script::new(RENEW_LUA));
+static COMPLETE: LazyLock<Script> = LazyLock::new(|| Script::new(COMPLETE_LUA));
+static RELEASE: LazyLock<Script> = LazyLock::new(|| Script::new(RELEASE_LUA));
+
 /// KEYS: record, lease. ARGV: lease ms, retention ms.
-const CLAIM: &str = r"
+const CLAIM_LUA: &str = r"
 local state = redis.call('HGET', KEYS[1], 'state')
 if state == 'answered' then
   redis.call('PEXPIRE', KEYS[1], ARGV[2])
@@ -64,7 +72,7 @@ return {'new', token}
 ";
 
 /// KEYS: record, lease. ARGV: token, lease ms, retention ms.
-const RENEW: &str = r"
+const RENEW_LUA: &str = r"
 if redis.call('HGET', KEYS[1], 'state') ~= 'claimed'
    or redis.call('HGET', KEYS[1], 'token') ~= ARGV[1] then
   return 0
@@ -75,7 +83,7 @@ return 1
 ";
 
 /// KEYS: record, lease. ARGV: token, answer, retention ms.
-const COMPLETE: &str = r"
+const COMPLETE_LUA: &str = r"
 if redis.call('HGET', KEYS[1], 'state') ~= 'claimed'
    or redis.call('HGET', KEYS[1], 'token') ~= ARGV[1] then
   return 0
@@ -88,7 +96,7 @@ return 1
 
 /// KEYS: record, lease. ARGV: token, retention ms. The record stays, with its token, so the
 /// next claim's token is larger.
-const RELEASE: &str = r"
+const RELEASE_LUA: &str = r"
 if redis.call('HGET', KEYS[1], 'state') ~= 'claimed'
    or redis.call('HGET', KEYS[1], 'token') ~= ARGV[1] then
   return 0
@@ -183,13 +191,12 @@ impl RedisStore {
     /// Runs one fenced script: it answers 1, or the token is not the current claim.
     async fn fenced(
         &self,
-        script: &str,
+        script: &Script,
         key: &NotificationKey,
         token: FenceToken,
         args: &[&[u8]],
     ) -> Result<(), StoreError> {
         let (record, lease) = self.keys(key);
-        let script = Script::new(script);
         let mut invocation = script.key(record);
         invocation.key(lease).arg(token.get());
         for arg in args {
@@ -216,7 +223,7 @@ impl NotificationStore for RedisStore {
     async fn claim(&self, key: &NotificationKey) -> Result<Claim, StoreError> {
         let (record, lease) = self.keys(key);
         let mut connection = self.connection.clone();
-        let (kind, value): (String, Value) = Script::new(CLAIM)
+        let (kind, value): (String, Value) = CLAIM
             .key(record)
             .key(lease)
             .arg(millis(self.lease))
@@ -238,8 +245,13 @@ impl NotificationStore for RedisStore {
     async fn renew(&self, key: &NotificationKey, token: FenceToken) -> Result<(), StoreError> {
         let lease = millis(self.lease).to_string();
         let retention = millis(self.retention).to_string();
-        self.fenced(RENEW, key, token, &[lease.as_bytes(), retention.as_bytes()])
-            .await
+        self.fenced(
+            &RENEW,
+            key,
+            token,
+            &[lease.as_bytes(), retention.as_bytes()],
+        )
+        .await
     }
 
     async fn complete(
@@ -249,13 +261,13 @@ impl NotificationStore for RedisStore {
         answer: Vec<u8>,
     ) -> Result<(), StoreError> {
         let retention = millis(self.retention).to_string();
-        self.fenced(COMPLETE, key, token, &[&answer, retention.as_bytes()])
+        self.fenced(&COMPLETE, key, token, &[&answer, retention.as_bytes()])
             .await
     }
 
     async fn release(&self, key: &NotificationKey, token: FenceToken) -> Result<(), StoreError> {
         let retention = millis(self.retention).to_string();
-        self.fenced(RELEASE, key, token, &[retention.as_bytes()])
+        self.fenced(&RELEASE, key, token, &[retention.as_bytes()])
             .await
     }
 
