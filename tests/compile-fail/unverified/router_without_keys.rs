@@ -2,12 +2,12 @@
 
 use std::sync::Arc;
 
-use alipayhk::runtime::notifications::InMemoryStore;
+use alipayhk::runtime::notifications::{InMemoryStore, Inbox};
 
 struct Merchant;
 
 impl alipayhk::webhooks::Webhooks for Merchant {}
 
 fn main() {
-    let _app = alipayhk::webhooks::router(Arc::new(Merchant), Arc::new(InMemoryStore::default()));
+    let _app = alipayhk::webhooks::router(Arc::new(Merchant), Inbox::new(InMemoryStore::default()));
 }
