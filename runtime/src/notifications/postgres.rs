@@ -5,7 +5,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
-use tokio_postgres::NoTls;
+use tokio_postgres::types::ToSql;
+use tokio_postgres::{NoTls, Row};
 
 use super::memory::{DEFAULT_LEASE, DEFAULT_RETENTION};
 use super::store::{Claim, FenceToken, NotificationKey, NotificationStore, StoreError};
@@ -93,6 +94,7 @@ const RENEW: &str = "
     SET lease_until = now() + $3 * interval '1 millisecond',
         expires_at = greatest(expires_at, now() + $4 * interval '1 millisecond')
     WHERE key = $1 AND token = $2 AND state = 1
+    RETURNING token
 ";
 
 const COMPLETE: &str = "
@@ -100,6 +102,7 @@ const COMPLETE: &str = "
     SET state = 3, answer = $3, lease_until = NULL,
         expires_at = greatest(expires_at, now() + $4 * interval '1 millisecond')
     WHERE key = $1 AND token = $2 AND state = 1
+    RETURNING token
 ";
 
 const RELEASE: &str = "
@@ -107,6 +110,7 @@ const RELEASE: &str = "
     SET state = 2, lease_until = NULL,
         expires_at = greatest(expires_at, now() + $3 * interval '1 millisecond')
     WHERE key = $1 AND token = $2 AND state = 1
+    RETURNING token
 ";
 
 const SWEEP: &str = "
@@ -176,27 +180,42 @@ impl PostgresStore {
         self
     }
 
-    async fn client(&self) -> Result<deadpool_postgres::Object, StoreError> {
-        self.pool.get().await.map_err(StoreError::backend)
+    /// Runs `sql` on a pooled connection and returns its rows. A connection the server had
+    /// closed (a restart, a failover) is dropped and the statement run once more on a fresh
+    /// one. Every statement here may be run twice: a claim that did run finds itself "in
+    /// progress" the second time, and a fenced update that did run finds its claim gone and
+    /// reports it superseded; both are answered `U`, and what the first run wrote stands.
+    async fn query(
+        &self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Vec<Row>, StoreError> {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let client = self.pool.get().await.map_err(StoreError::backend)?;
+            let run = async {
+                let statement = client.prepare_cached(sql).await?;
+                client.query(&statement, params).await
+            };
+            match run.await {
+                Ok(rows) => return Ok(rows),
+                Err(error) if error.is_closed() && attempt == 1 => {
+                    tracing::debug!(%error, "a pooled connection was closed; retrying on a fresh one");
+                }
+                Err(error) => return Err(StoreError::backend(error)),
+            }
+        }
     }
 
-    /// Runs one fenced `UPDATE`: one row changed, or the token is not the current claim.
+    /// Runs one fenced `UPDATE … RETURNING`: a row back, or the token is not the current claim.
     async fn fenced(
         &self,
         sql: &str,
         token: FenceToken,
-        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+        params: &[&(dyn ToSql + Sync)],
     ) -> Result<(), StoreError> {
-        let client = self.client().await?;
-        let statement = client
-            .prepare_cached(sql)
-            .await
-            .map_err(StoreError::backend)?;
-        match client
-            .execute(&statement, params)
-            .await
-            .map_err(StoreError::backend)?
-        {
+        match self.query(sql, params).await?.len() {
             0 => Err(StoreError::Superseded { token }),
             _ => Ok(()),
         }
@@ -225,6 +244,11 @@ impl PostgresStore {
     }
 }
 
+/// The claim statement returned no row, which an upsert with `RETURNING` cannot do.
+#[derive(Debug, thiserror::Error)]
+#[error("the claim statement returned no row")]
+struct NoRow;
+
 fn token_param(token: FenceToken) -> i64 {
     i64::try_from(token.get()).unwrap_or(i64::MAX)
 }
@@ -235,14 +259,9 @@ impl NotificationStore for PostgresStore {
         let mut nonce = [0u8; 8];
         Backend::default().primitives().fill_random(&mut nonce);
         let nonce = i64::from_be_bytes(nonce);
-        let client = self.client().await?;
-        let statement = client
-            .prepare_cached(CLAIM)
-            .await
-            .map_err(StoreError::backend)?;
-        let row = client
-            .query_one(
-                &statement,
+        let rows = self
+            .query(
+                CLAIM,
                 &[
                     &&key.as_bytes()[..],
                     &nonce,
@@ -250,8 +269,8 @@ impl NotificationStore for PostgresStore {
                     &millis(self.retention),
                 ],
             )
-            .await
-            .map_err(StoreError::backend)?;
+            .await?;
+        let row = rows.first().ok_or_else(|| StoreError::backend(NoRow))?;
         let token: i64 = row.get(0);
         let state: i16 = row.get(1);
         let taken: bool = row.get(3);
@@ -263,7 +282,7 @@ impl NotificationStore for PostgresStore {
     }
 
     async fn renew(&self, key: &NotificationKey, token: FenceToken) -> Result<(), StoreError> {
-        let params: [&(dyn tokio_postgres::types::ToSql + Sync); 4] = [
+        let params: [&(dyn ToSql + Sync); 4] = [
             &&key.as_bytes()[..],
             &token_param(token),
             &millis(self.lease),
@@ -278,7 +297,7 @@ impl NotificationStore for PostgresStore {
         token: FenceToken,
         answer: Vec<u8>,
     ) -> Result<(), StoreError> {
-        let params: [&(dyn tokio_postgres::types::ToSql + Sync); 4] = [
+        let params: [&(dyn ToSql + Sync); 4] = [
             &&key.as_bytes()[..],
             &token_param(token),
             &answer,
@@ -288,7 +307,7 @@ impl NotificationStore for PostgresStore {
     }
 
     async fn release(&self, key: &NotificationKey, token: FenceToken) -> Result<(), StoreError> {
-        let params: [&(dyn tokio_postgres::types::ToSql + Sync); 3] = [
+        let params: [&(dyn ToSql + Sync); 3] = [
             &&key.as_bytes()[..],
             &token_param(token),
             &millis(self.retention),
