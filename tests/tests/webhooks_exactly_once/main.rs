@@ -3,168 +3,23 @@
 //! that answers `U`, one that hangs, one superseded by another delivery, a full inbox, a
 //! shutdown mid-handler, a store that fails to record, AlipayHK hanging up mid-claim.
 
-use std::collections::BTreeMap;
+mod flaky;
+mod harness;
+
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use alipayhk::runtime::notifications::{
-    Claim, Delivery, FenceToken, InMemoryStore, Inbox, InboxLimits, NotificationKey,
-    NotificationStore, SqliteStore, StoreError,
+    Claim, FenceToken, InMemoryStore, Inbox, InboxLimits, NotificationKey, NotificationStore,
+    SqliteStore,
 };
 use alipayhk::runtime::serve::{ServeLimits, serve};
 use alipayhk::runtime::server::ServerConfig;
-use alipayhk::runtime::{Client, Error, KeyRole, PrivateKey, PublicKey, ResultInfo, ResultStatus};
-use alipayhk::webhooks::{Webhooks, router};
-use alipayhk::*;
-
-const CLIENT_ID: &str = "EXACTLY_ONCE";
-
-/// The merchant: how a bill behaves is in its number (`SLOW-`, `UNKNOWN-`, `HANG-`); every
-/// run is counted, with the token it ran under, and a ledger keeps one entry per bill, written
-/// only under a token newer than any before (the fencing pattern).
-#[derive(Default)]
-struct Merchant {
-    runs: Mutex<Vec<(String, FenceToken)>>,
-    ledger: Mutex<BTreeMap<String, FenceToken>>,
-    superseded_writes: AtomicUsize,
-    slow: Mutex<Duration>,
-}
-
-impl Merchant {
-    fn runs_of(&self, bill: &str) -> usize {
-        self.runs
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|(b, _)| b == bill)
-            .count()
-    }
-}
-
-fn answer(status: ResultStatus) -> PointsBillNotifyResponse {
-    PointsBillNotifyResponse::new(ResultInfo::new(
-        if status == ResultStatus::Success {
-            "SUCCESS"
-        } else {
-            "SYSTEM_ERROR"
-        },
-        status,
-        "",
-    ))
-}
-
-impl Webhooks for Merchant {
-    async fn points_bill_notify(
-        &self,
-        bill: PointsBillNotifyRequest,
-        delivery: Delivery,
-    ) -> Result<PointsBillNotifyResponse, ResultInfo> {
-        let bill_no = bill.bill_no.into_inner();
-        let token = delivery.token().expect("billNo is the key");
-        let run = {
-            let mut runs = self.runs.lock().unwrap();
-            runs.push((bill_no.clone(), token));
-            runs.iter().filter(|(b, _)| *b == bill_no).count()
-        };
-        if bill_no.starts_with("SLOW-") {
-            let slow = *self.slow.lock().unwrap();
-            tokio::time::sleep(slow).await;
-        }
-        if bill_no.starts_with("HANG-") && run == 1 {
-            std::future::pending::<()>().await;
-        }
-        if bill_no.starts_with("UNKNOWN-") && run == 1 {
-            // The merchant's own database was down: Ok, but with U.
-            return Ok(answer(ResultStatus::Unknown));
-        }
-        let mut ledger = self.ledger.lock().unwrap();
-        match ledger.get(&bill_no) {
-            Some(newer) if *newer > token => {
-                self.superseded_writes.fetch_add(1, Ordering::SeqCst);
-                return Err(ResultInfo::new(
-                    "SYSTEM_ERROR",
-                    ResultStatus::Unknown,
-                    "superseded",
-                ));
-            }
-            _ => {
-                ledger.insert(bill_no, token);
-            }
-        }
-        Ok(answer(ResultStatus::Success))
-    }
-}
-
-struct Side<S> {
-    url: String,
-    merchant: Arc<Merchant>,
-    inbox: Inbox<S>,
-    platform_pem: String,
-    merchant_public: PublicKey,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    server: tokio::task::JoinHandle<std::io::Result<()>>,
-}
-
-async fn serve_on<S: NotificationStore>(inbox: Inbox<S>) -> Side<S> {
-    let platform = PrivateKey::generate(KeyRole::PlatformPrivate).unwrap();
-    let merchant_key = PrivateKey::generate(KeyRole::MerchantPrivate).unwrap();
-    let merchant_public = merchant_key.public_key();
-    let config = ServerConfig::new(merchant_key, platform.public_key(), CLIENT_ID);
-    let merchant = Arc::new(Merchant::default());
-    *merchant.slow.lock().unwrap() = Duration::from_secs(5);
-    let app = router(merchant.clone(), inbox.clone(), config);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let (stop, stopped) = tokio::sync::oneshot::channel();
-    let server = tokio::spawn(serve(listener, app, ServeLimits::default(), async {
-        let _ = stopped.await;
-    }));
-    Side {
-        url,
-        merchant,
-        inbox,
-        platform_pem: platform.to_pkcs8_pem().to_string(),
-        merchant_public,
-        stop: Some(stop),
-        server,
-    }
-}
-
-impl<S> Side<S> {
-    /// AlipayHK, giving up on a delivery after `timeout`.
-    fn alipayhk(&self, timeout: Duration) -> Client {
-        Client::builder()
-            .base_url(&self.url)
-            .client_id(CLIENT_ID)
-            .merchant_key(PrivateKey::parse(&self.platform_pem, KeyRole::PlatformPrivate).unwrap())
-            .platform_key(self.merchant_public.clone())
-            .timeout(timeout)
-            .build()
-            .unwrap()
-    }
-}
-
-fn bill(bill_no: &str) -> PointsBillNotifyRequest {
-    PointsBillNotifyRequest::new(
-        "2160220000000002",
-        bill_no,
-        Amount::new("HKD", 1800),
-        "2026-12-02T11:12:13+08:00",
-        PointsBillNotifyPointsProvider::Alipayhk,
-    )
-}
-
-fn status_of<C: std::fmt::Debug>(
-    result: &Result<PointsBillNotifyResponse, Error<C>>,
-) -> &'static str {
-    match result {
-        Ok(_) => "S",
-        Err(Error::Failed { .. }) => "F",
-        Err(error) if error.outcome_unknown() => "U",
-        Err(_) => "error",
-    }
-}
+use alipayhk::runtime::{Client, KeyRole, PrivateKey};
+use alipayhk::webhooks::router;
+use flaky::Flaky;
+use harness::{CLIENT_ID, Merchant, bill, serve_on, status_of};
 
 #[tokio::test]
 async fn a_handler_slower_than_its_lease_runs_once_while_alipayhk_re_delivers() {
@@ -293,50 +148,6 @@ async fn shutdown_past_its_grace_releases_the_claim_for_the_next_instance() {
     assert!(
         matches!(next.inbox.store().claim(&key).await.unwrap(), Claim::New(t) if t == FenceToken::new(2))
     );
-}
-
-/// A store whose renewals fail (its database unreachable from this instance) and whose first
-/// `fail_completes` completes fail, over the in-memory store.
-struct Flaky {
-    inner: InMemoryStore,
-    fail_renewals: bool,
-    fail_completes: AtomicUsize,
-}
-
-impl NotificationStore for Flaky {
-    async fn claim(&self, key: &NotificationKey) -> Result<Claim, StoreError> {
-        self.inner.claim(key).await
-    }
-    async fn renew(&self, key: &NotificationKey, token: FenceToken) -> Result<(), StoreError> {
-        if self.fail_renewals {
-            return Err(StoreError::Backend("unreachable".into()));
-        }
-        self.inner.renew(key, token).await
-    }
-    async fn complete(
-        &self,
-        key: &NotificationKey,
-        token: FenceToken,
-        answer: Vec<u8>,
-    ) -> Result<(), StoreError> {
-        if self
-            .fail_completes
-            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
-            .is_ok()
-        {
-            return Err(StoreError::Backend("connection reset".into()));
-        }
-        self.inner.complete(key, token, answer).await
-    }
-    async fn release(&self, key: &NotificationKey, token: FenceToken) -> Result<(), StoreError> {
-        self.inner.release(key, token).await
-    }
-    fn lease(&self) -> Duration {
-        self.inner.lease()
-    }
-    fn retention(&self) -> Duration {
-        self.inner.retention()
-    }
 }
 
 #[tokio::test]
