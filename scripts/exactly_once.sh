@@ -49,7 +49,7 @@ wait_for_port() {
 
 # Kills a random server every 1-3 s (kill -9) and starts it again at once; restarts the
 # database after the second kill. Every fourth round it pauses a server instead (SIGSTOP)
-# for longer than a lease, so that its claims are taken over while its handlers still run:
+# for 5 s, longer than a lease (2 s), so that its claims are taken over while its handlers still run:
 # what fencing is for. Ends when $work/stop exists (or after 500 rounds).
 chaos() { # kind store ledger
   local kills=0
@@ -62,7 +62,7 @@ chaos() { # kind store ledger
     if [ $((round % 4)) = 0 ]; then
       echo "$pid" >>"$work/$1-paused"
       kill -STOP "$pid" 2>/dev/null || true
-      sleep 3
+      sleep 5
       kill -CONT "$pid" 2>/dev/null || true
       continue
     fi

@@ -11,8 +11,9 @@
 //!   with the earlier writer's pid, and it answers `S`;
 //! - otherwise the entry is appended.
 //!
-//! A bill with two entries is a double. A re-run whose earlier writer was not killed is one
-//! too: the driver checks each against the pids the chaos loop killed.
+//! A bill with two entries is a double. Re-runs are not: only `S` is final, so a run that
+//! wrote and then answered `U` (its ledger reply lost, its process killed or paused before
+//! the answer was recorded) is run again, and the ledger tells it the bill is written.
 
 use std::time::Duration;
 

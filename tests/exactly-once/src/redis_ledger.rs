@@ -33,8 +33,13 @@ impl RedisLedger {
     /// Connects.
     pub async fn connect(url: &str) -> Result<Self, LedgerError> {
         let client = redis::Client::open(url)?;
+        // As patient as the store: a write that times out here after Redis ran it makes the
+        // handler answer U for work it did.
+        let config = redis::aio::ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(std::time::Duration::from_secs(5)))
+            .set_response_timeout(Some(std::time::Duration::from_secs(5)));
         Ok(Self {
-            connection: ConnectionManager::new(client).await?,
+            connection: ConnectionManager::new_with_config(client, config).await?,
         })
     }
 

@@ -2,8 +2,7 @@
 //!
 //! - `proof_driver keys DIR`: writes the platform's and the merchant's key pairs.
 //! - `proof_driver run KIND LEDGER_URL KEYS_DIR PORTS BILLS KILLS_FILE PAUSED_FILE LOG_PREFIX`:
-//!   delivers `BILLS`
-//!   distinct bills to the servers on `PORTS` (comma-separated) as AlipayHK does: the first
+//!   delivers `BILLS` distinct bills to the servers on `PORTS` (comma-separated) as AlipayHK does: the first
 //!   delivery of each to two servers at once, connections abandoned at random, re-deliveries
 //!   after every answer but `S` on a compressed schedule. Then reads the ledger and prints
 //!   one line, `KIND: S n/N, lost L, doubled D, superseded X, kills K, T s`, and exits 1
@@ -162,20 +161,14 @@ async fn run(args: &[String]) -> Result<bool, Error> {
             .collect()
     };
     let killed = pids(kills_file);
-    // A re-run is explained when its first writer died (killed) or lost its claim (paused
-    // past its lease) before the answer was recorded; any other re-run is a double.
-    let explained: BTreeSet<u32> = killed.union(&pids(paused_file)).copied().collect();
+    let paused = pids(paused_file);
+    let disturbed: BTreeSet<u32> = killed.union(&paused).copied().collect();
     let written = (0..bills)
         .filter(|n| tally.entries.contains_key(&format!("PROOF-{n:05}")))
         .count();
     let lost = bills - answered.min(written);
-    // Two entries for one bill, or a second run whose first writer is alive: both doubles.
-    let doubled = tally.entries.values().filter(|n| **n > 1).count()
-        + tally
-            .reruns
-            .iter()
-            .filter(|(_, pid)| !explained.contains(pid))
-            .count();
+    // The side effect applied twice: two ledger entries for one bill.
+    let doubled = tally.entries.values().filter(|n| **n > 1).count();
     // Superseded runs are refused in two places: the runtime stops a handler whose renewal
     // finds its claim taken over, or refuses its answer; the ledger refuses its write.
     let stopped_by_runtime: usize = (0..ports.split(',').count())
@@ -195,16 +188,17 @@ async fn run(args: &[String]) -> Result<bool, Error> {
         killed.len(),
     );
     println!(
-        "  {kind} detail: {} deliveries, {} abandoned by AlipayHK, {} bills in the ledger, {} handler re-runs after their first writer was killed or paused past its lease, {} pauses",
+        "  {kind} detail: {} deliveries, {} abandoned by AlipayHK, {} bills in the ledger, {} pauses; {} handler re-runs found their bill already written ({} after its first writer was killed or paused, the others after it answered U)",
         alipayhk.deliveries.load(Ordering::Relaxed),
         alipayhk.abandoned.load(Ordering::Relaxed),
         tally.entries.len(),
+        paused.len(),
+        tally.reruns.len(),
         tally
             .reruns
             .iter()
-            .filter(|(_, pid)| explained.contains(pid))
+            .filter(|(_, pid)| disturbed.contains(pid))
             .count(),
-        pids(paused_file).len(),
     );
     Ok(lost == 0 && doubled == 0)
 }
