@@ -132,7 +132,7 @@ impl StoreError {
 
 /// Where handled notifications are recorded.
 ///
-/// The contract, which every implementation keeps (and `runtime/tests/store_conformance`
+/// The contract, which every implementation keeps (and `tests/tests/store_conformance/`
 /// checks, for the four stores shipped):
 ///
 /// - `claim` is atomic: of two concurrent claims on one key, at most one gets
