@@ -108,6 +108,8 @@ impl<S> Inbox<S> {
 
     /// An inbox over `store` with `limits`.
     pub fn with_limits(store: S, limits: InboxLimits) -> Self {
+        // The fields are public: hold a value set directly to what the setter allows.
+        let limits = limits.max_handlers(limits.max_handlers);
         let (abandon, _) = watch::channel(false);
         Self {
             shared: Arc::new(Shared {
@@ -170,7 +172,7 @@ impl<S> Inbox<S> {
         }
     }
 
-    /// A slot for one handler, or `None` when the inbox is closed or full.
+    /// A slot for one handler, or why there is none.
     pub(super) fn admit(&self) -> Result<OwnedSemaphorePermit, Refused> {
         if self.shared.closed.load(Ordering::SeqCst) {
             return Err(Refused::Closed);
