@@ -47,6 +47,8 @@ use tokio::sync::Notify;
 use tokio::time::Instant;
 use tower_service::Service;
 
+use crate::time::instant_after;
+
 /// The bounds [`serve`] holds every connection to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -99,13 +101,6 @@ impl ServeLimits {
         self.shutdown_grace = grace;
         self
     }
-}
-
-/// `now + d`, or a century on when that overflows (`Duration::MAX` means "never").
-fn later(now: Instant, d: Duration) -> Instant {
-    now.checked_add(d)
-        .or_else(|| now.checked_add(Duration::from_secs(100 * 365 * 86_400)))
-        .unwrap_or(now)
 }
 
 /// Connections that may still be asked to close, oldest first, and how many are open.
@@ -232,7 +227,7 @@ async fn serve_connection(
     let connection = builder.serve_connection(io, service);
     tokio::pin!(connection);
     let mut shedding = false;
-    let mut check_at = later(started, limits.idle_timeout);
+    let mut check_at = instant_after(started, limits.idle_timeout);
     loop {
         tokio::select! {
             _ = connection.as_mut() => return,
@@ -248,13 +243,13 @@ async fn serve_connection(
             }
             () = tokio::time::sleep_until(check_at) => {
                 let now = Instant::now();
-                let quiet_until = later(
+                let quiet_until = instant_after(
                     started + Duration::from_millis(activity.load(Ordering::Relaxed)),
                     limits.idle_timeout,
                 );
                 if in_flight.load(Ordering::Relaxed) > 0 {
                     // A handler at work is not an idle peer: look again a full period later.
-                    check_at = later(now, limits.idle_timeout);
+                    check_at = instant_after(now, limits.idle_timeout);
                 } else if quiet_until <= now {
                     return; // dropping the connection closes the socket
                 } else {

@@ -2,6 +2,15 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
+/// `now + d` on tokio's clock, or a century on when that overflows: a limit of `Duration::MAX`
+/// means "never", not a panic. Shared by `serve`'s timeouts and the in-memory store.
+#[cfg(feature = "server")]
+pub(crate) fn instant_after(now: tokio::time::Instant, d: Duration) -> tokio::time::Instant {
+    now.checked_add(d)
+        .or_else(|| now.checked_add(Duration::from_secs(100 * 365 * 86_400)))
+        .unwrap_or(now)
+}
+
 /// A point in time as milliseconds since the Unix epoch, the way AlipayHK pass APIs send dates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]

@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+use crate::time::instant_after;
+
 use super::store::{Claim, FenceToken, NotificationKey, NotificationStore, StoreError};
 
 /// How long AlipayHK keeps re-delivering: 2 min, 10 min, 10 min, 1 h, 2 h, 6 h and 15 h
@@ -66,13 +68,6 @@ enum State {
     Answered(Vec<u8>),
 }
 
-/// `now + d`, or a century on when that overflows (`Duration::MAX` means "never").
-pub(super) fn later(now: Instant, d: Duration) -> Instant {
-    now.checked_add(d)
-        .or_else(|| now.checked_add(Duration::from_secs(100 * 365 * 86_400)))
-        .unwrap_or(now)
-}
-
 impl Records {
     /// Drops every record that expired by `now`, oldest first.
     fn expire(&mut self, now: Instant) {
@@ -98,6 +93,17 @@ impl Records {
             self.by_expiry.remove(&old.expiry);
         }
         self.by_expiry.insert(expiry, key);
+    }
+
+    /// Moves `key`'s expiry to `expires`, its state unchanged.
+    fn extend(&mut self, key: &NotificationKey, expires: Instant) {
+        let expiry = (expires, self.next);
+        self.next += 1;
+        if let Some(record) = self.by_key.get_mut(key) {
+            self.by_expiry.remove(&record.expiry);
+            record.expiry = expiry;
+            self.by_expiry.insert(expiry, *key);
+        }
     }
 
     /// Whether `token` is `key`'s current claim.
@@ -163,7 +169,7 @@ impl InMemoryStore {
 impl NotificationStore for InMemoryStore {
     async fn claim(&self, key: &NotificationKey) -> Result<Claim, StoreError> {
         let now = Instant::now();
-        let expires = later(now, self.retention);
+        let expires = instant_after(now, self.retention);
         let mut records = self.lock();
         records.expire(now);
         let token = match records.by_key.get(key) {
@@ -171,8 +177,8 @@ impl NotificationStore for InMemoryStore {
                 State::Answered(answer) => {
                     // Answering from the record extends it: a replay of this delivery is
                     // refused by its age before the record can be forgotten.
-                    let (token, answer) = (record.token, answer.clone());
-                    records.put(*key, token, State::Answered(answer.clone()), expires);
+                    let answer = answer.clone();
+                    records.extend(key, expires);
                     return Ok(Claim::Answered(answer));
                 }
                 State::Claimed { lease_until } if *lease_until > now => {
@@ -187,7 +193,7 @@ impl NotificationStore for InMemoryStore {
             }
             None => FenceToken::new(1),
         };
-        let lease_until = later(now, self.lease);
+        let lease_until = instant_after(now, self.lease);
         records.put(*key, token, State::Claimed { lease_until }, expires);
         Ok(Claim::New(token))
     }
@@ -196,12 +202,12 @@ impl NotificationStore for InMemoryStore {
         let now = Instant::now();
         let mut records = self.lock();
         records.held(key, token)?;
-        let lease_until = later(now, self.lease);
+        let lease_until = instant_after(now, self.lease);
         records.put(
             *key,
             token,
             State::Claimed { lease_until },
-            later(now, self.retention),
+            instant_after(now, self.retention),
         );
         Ok(())
     }
@@ -219,7 +225,7 @@ impl NotificationStore for InMemoryStore {
             *key,
             token,
             State::Answered(answer),
-            later(now, self.retention),
+            instant_after(now, self.retention),
         );
         Ok(())
     }
@@ -229,7 +235,12 @@ impl NotificationStore for InMemoryStore {
         let mut records = self.lock();
         records.held(key, token)?;
         // The record stays, with its token, so the next claim's token is larger.
-        records.put(*key, token, State::Released, later(now, self.retention));
+        records.put(
+            *key,
+            token,
+            State::Released,
+            instant_after(now, self.retention),
+        );
         Ok(())
     }
 
