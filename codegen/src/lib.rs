@@ -15,16 +15,17 @@
 //!
 //! **Names.** `document` is the spec as read (not the repository's `spec/` folder); model
 //! types end in `Def` (`EndpointDef`, `ObjectDef`, `EnumDef`), apart from the runtime's
-//! `Endpoint` trait; `Flow` is the YAML key `direction` (who calls whom), and `ObjectRole` says
-//! whether a standalone object is sent or received. In `emit`, `platform` writes the AlipayHK
-//! side of the API and `type_paths` spells model types as Rust paths; in `attribute`,
+//! `Endpoint` trait, and `HttpMethod` is an HTTP verb (a `Method` is only ever a Rust function); `Flow` is the YAML key `direction` (who calls whom), and `ObjectRole` says
+//! whether a standalone object is sent or received. In `emit`, `syntax` is the model of
+//! emitted code and its printer, `items` one file per emitted thing, and `routers` writes the
+//! AlipayHK side of the API and the webhooks; in `attribute`,
 //! `field_attrs` reads field attributes and `rust_types` maps Rust types back to spec types.
 //!
 //! ```no_run
 //! use std::path::Path;
 //!
 //! let api = alipayhk_codegen::load(Path::new("spec"))?;
-//! let files = alipayhk_codegen::emit::generate(&api, &Default::default())?;
+//! let files = alipayhk_codegen::emit::generate(&api, &Default::default());
 //! alipayhk_codegen::output::write(Path::new("generated/src"), &files)?;
 //! # Ok::<(), alipayhk_codegen::CodegenError>(())
 //! ```
@@ -55,5 +56,5 @@ pub fn load(dir: &Path) -> Result<model::Api, CodegenError> {
 #[cfg(feature = "yaml")]
 pub fn generate(spec_dir: &Path) -> Result<emit::GeneratedFiles, CodegenError> {
     let api = load(spec_dir)?;
-    emit::generate(&api, &emit::EmitOptions::default())
+    Ok(emit::generate(&api, &emit::EmitOptions::default()))
 }

@@ -142,7 +142,7 @@ fn generate(
 ) -> Result<(alipayhk_codegen::emit::GeneratedFiles, String, bool), alipayhk_codegen::CodegenError>
 {
     let api = alipayhk_codegen::load(spec)?;
-    let files = alipayhk_codegen::emit::generate(&api, &Default::default())?;
+    let files = alipayhk_codegen::emit::generate(&api, &Default::default());
     Ok((
         files,
         alipayhk_codegen::emit::features_block(&api),

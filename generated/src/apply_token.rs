@@ -43,8 +43,8 @@
 
 use serde::{Deserialize, Serialize};
 
-#[doc(alias = "applyToken")]
 /// The body of an `applyToken` request.
+#[doc(alias = "applyToken")]
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ApplyTokenRequest {
@@ -80,24 +80,19 @@ pub struct ApplyTokenRequest {
 
 impl std::fmt::Debug for ApplyTokenRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ApplyTokenRequest")
-            .field("grant_type", &self.grant_type)
-            .field("auth_code", &"<redacted>")
-            .field("refresh_token", &"<redacted>")
-            .field("auth_client_id", &self.auth_client_id)
-            .finish()
+        let mut debug = f.debug_struct("ApplyTokenRequest");
+        debug.field("grant_type", &self.grant_type);
+        debug.field("auth_code", &"<redacted>");
+        debug.field("refresh_token", &"<redacted>");
+        debug.field("auth_client_id", &self.auth_client_id);
+        debug.finish()
     }
 }
 
 impl ApplyTokenRequest {
     /// Creates the value from its required fields (`grantType`); set optional ones with the builder methods.
     pub fn new(grant_type: ApplyTokenGrantType) -> Self {
-        Self {
-            grant_type,
-            auth_code: None,
-            refresh_token: None,
-            auth_client_id: None,
-        }
+        Self { grant_type, auth_code: None, refresh_token: None, auth_client_id: None }
     }
 
     /// Sets `authCode`.
@@ -150,7 +145,7 @@ impl alipayhk_runtime::Validate for ApplyTokenRequest {
             alipayhk_runtime::validation::check_length(
                 value,
                 None,
-                Some(256usize),
+                Some(256),
                 alipayhk_runtime::Basis::Inferred(
                     "the page gives no length; a generous bound for an opaque token",
                 ),
@@ -162,7 +157,7 @@ impl alipayhk_runtime::Validate for ApplyTokenRequest {
             alipayhk_runtime::validation::check_length(
                 value,
                 None,
-                Some(256usize),
+                Some(256),
                 alipayhk_runtime::Basis::Inferred(
                     "the page gives no length; a generous bound for an opaque token",
                 ),
@@ -174,7 +169,7 @@ impl alipayhk_runtime::Validate for ApplyTokenRequest {
             alipayhk_runtime::validation::check_length(
                 value,
                 None,
-                Some(64usize),
+                Some(64),
                 alipayhk_runtime::Basis::Inferred(
                     "the page gives no length; merchant IDs are at most 64 characters on the pass pages",
                 ),
@@ -182,35 +177,29 @@ impl alipayhk_runtime::Validate for ApplyTokenRequest {
                 violations,
             );
         }
-        if matches!(self.grant_type, ApplyTokenGrantType::AuthorizationCode)
-            && self.auth_code.is_none()
-        {
-            violations
-                .push(
-                    alipayhk_runtime::Violation::with_basis(
-                        &path.field("authCode"),
-                        alipayhk_runtime::Rule::RequiredWhen {
-                            field: "grantType",
-                            equals: "AUTHORIZATION_CODE",
-                        },
-                        alipayhk_runtime::Basis::Documented,
-                    ),
-                );
+        if matches!(self.grant_type, ApplyTokenGrantType::AuthorizationCode) && self.auth_code.is_none() {
+            violations.push(
+                alipayhk_runtime::Violation::with_basis(
+                    &path.field("authCode"),
+                    alipayhk_runtime::Rule::RequiredWhen {
+                        field: "grantType",
+                        equals: "AUTHORIZATION_CODE",
+                    },
+                    alipayhk_runtime::Basis::Documented,
+                ),
+            );
         }
-        if matches!(self.grant_type, ApplyTokenGrantType::RefreshToken)
-            && self.refresh_token.is_none()
-        {
-            violations
-                .push(
-                    alipayhk_runtime::Violation::with_basis(
-                        &path.field("refreshToken"),
-                        alipayhk_runtime::Rule::RequiredWhen {
-                            field: "grantType",
-                            equals: "REFRESH_TOKEN",
-                        },
-                        alipayhk_runtime::Basis::Documented,
-                    ),
-                );
+        if matches!(self.grant_type, ApplyTokenGrantType::RefreshToken) && self.refresh_token.is_none() {
+            violations.push(
+                alipayhk_runtime::Violation::with_basis(
+                    &path.field("refreshToken"),
+                    alipayhk_runtime::Rule::RequiredWhen {
+                        field: "grantType",
+                        equals: "REFRESH_TOKEN",
+                    },
+                    alipayhk_runtime::Basis::Documented,
+                ),
+            );
         }
     }
 }
@@ -253,11 +242,7 @@ pub struct ApplyTokenResponse {
     /// Wire name `accessTokenExpiryTime`; optional.
     ///
     /// Source: [Apply for Access Token](https://docs.alipay.hk/alipayhkdocs/hk/a_points_display/api_doc-apply_token).
-    #[serde(
-        rename = "accessTokenExpiryTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "accessTokenExpiryTime", default, skip_serializing_if = "Option::is_none")]
     pub access_token_expiry_time: Option<String>,
     /// The refresh token.
     ///
@@ -271,24 +256,20 @@ pub struct ApplyTokenResponse {
     /// Wire name `refreshTokenExpiryTime`; optional.
     ///
     /// Source: [Apply for Access Token](https://docs.alipay.hk/alipayhkdocs/hk/a_points_display/api_doc-apply_token).
-    #[serde(
-        rename = "refreshTokenExpiryTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "refreshTokenExpiryTime", default, skip_serializing_if = "Option::is_none")]
     pub refresh_token_expiry_time: Option<String>,
 }
 
 impl std::fmt::Debug for ApplyTokenResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ApplyTokenResponse")
-            .field("result", &self.result)
-            .field("customer_id", &self.customer_id)
-            .field("access_token", &"<redacted>")
-            .field("access_token_expiry_time", &self.access_token_expiry_time)
-            .field("refresh_token", &"<redacted>")
-            .field("refresh_token_expiry_time", &self.refresh_token_expiry_time)
-            .finish()
+        let mut debug = f.debug_struct("ApplyTokenResponse");
+        debug.field("result", &self.result);
+        debug.field("customer_id", &self.customer_id);
+        debug.field("access_token", &"<redacted>");
+        debug.field("access_token_expiry_time", &self.access_token_expiry_time);
+        debug.field("refresh_token", &"<redacted>");
+        debug.field("refresh_token_expiry_time", &self.refresh_token_expiry_time);
+        debug.finish()
     }
 }
 
@@ -339,10 +320,7 @@ impl ApplyTokenResponse {
     ///
     /// Source: [Apply for Access Token](https://docs.alipay.hk/alipayhkdocs/hk/a_points_display/api_doc-apply_token).
     #[must_use]
-    pub fn access_token_expiry_time(
-        mut self,
-        access_token_expiry_time: impl Into<String>,
-    ) -> Self {
+    pub fn access_token_expiry_time(mut self, access_token_expiry_time: impl Into<String>) -> Self {
         self.access_token_expiry_time = Some(access_token_expiry_time.into());
         self
     }
@@ -459,12 +437,8 @@ impl ApplyTokenResultCode {
             Self::ParamIllegal => Some("Illegal parameters."),
             Self::ProcessFail => Some("Processing failed; do not retry."),
             Self::UserNotExist => Some("The user does not exist."),
-            Self::UserStatusAbnormal => {
-                Some("The user's account is not in a normal state.")
-            }
-            Self::UnknownException => {
-                Some("API failed due to unknown reason, please check with support.")
-            }
+            Self::UserStatusAbnormal => Some("The user's account is not in a normal state."),
+            Self::UnknownException => Some("API failed due to unknown reason, please check with support."),
             Self::Unknown(_) => None,
         }
     }
@@ -481,11 +455,7 @@ impl From<&str> for ApplyTokenResultCode {
             "USER_NOT_EXIST" => Self::UserNotExist,
             "USER_STATUS_ABNORMAL" => Self::UserStatusAbnormal,
             "UNKNOWN_EXCEPTION" => Self::UnknownException,
-            other => {
-                Self::Unknown(
-                    alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other),
-                )
-            }
+            other => Self::Unknown(alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other)),
         }
     }
 }
@@ -503,9 +473,7 @@ impl serde::Serialize for ApplyTokenResultCode {
 }
 
 impl<'de> serde::Deserialize<'de> for ApplyTokenResultCode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <String as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_str()))
     }

@@ -51,8 +51,8 @@
 
 use serde::{Deserialize, Serialize};
 
-#[doc(alias = "createPass")]
 /// The body of a `createPass` request.
+#[doc(alias = "createPass")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreatePassRequest {
@@ -140,9 +140,7 @@ pub struct CreatePassRequest {
     ///
     /// Source: [Create AlipayHK membership card](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/api-create_hk_card).
     #[serde(rename = "dataInfo", default, skip_serializing_if = "Option::is_none")]
-    pub data_info: Option<
-        std::collections::BTreeMap<String, alipayhk_runtime::serde_json::Value>,
-    >,
+    pub data_info: Option<std::collections::BTreeMap<String, alipayhk_runtime::serde_json::Value>>,
     /// The card's code: `$codemsg$` is the text shown, `$codevalue$` the value encoded in the
     /// barcode or QR code. Required for tickets.
     ///
@@ -150,9 +148,7 @@ pub struct CreatePassRequest {
     ///
     /// Source: [Create AlipayHK membership card](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/api-create_hk_card).
     #[serde(rename = "codeInfo", default, skip_serializing_if = "Option::is_none")]
-    pub code_info: Option<
-        std::collections::BTreeMap<String, alipayhk_runtime::serde_json::Value>,
-    >,
+    pub code_info: Option<std::collections::BTreeMap<String, alipayhk_runtime::serde_json::Value>>,
 }
 
 impl CreatePassRequest {
@@ -246,10 +242,7 @@ impl CreatePassRequest {
     #[must_use]
     pub fn data_info(
         mut self,
-        data_info: std::collections::BTreeMap<
-            String,
-            alipayhk_runtime::serde_json::Value,
-        >,
+        data_info: std::collections::BTreeMap<String, alipayhk_runtime::serde_json::Value>,
     ) -> Self {
         self.data_info = Some(data_info);
         self
@@ -266,10 +259,7 @@ impl CreatePassRequest {
     #[must_use]
     pub fn code_info(
         mut self,
-        code_info: std::collections::BTreeMap<
-            String,
-            alipayhk_runtime::serde_json::Value,
-        >,
+        code_info: std::collections::BTreeMap<String, alipayhk_runtime::serde_json::Value>,
     ) -> Self {
         self.code_info = Some(code_info);
         self
@@ -280,12 +270,10 @@ impl CreatePassRequest {
     /// The text shown with the code.
     #[must_use]
     pub fn code_info_codemsg(mut self, value: impl Into<String>) -> Self {
-        self.code_info
-            .get_or_insert_with(Default::default)
-            .insert(
-                "$codemsg$".to_owned(),
-                alipayhk_runtime::serde_json::Value::from(value.into()),
-            );
+        self.code_info.get_or_insert_with(Default::default).insert(
+            "$codemsg$".to_owned(),
+            alipayhk_runtime::serde_json::Value::from(value.into()),
+        );
         self
     }
 
@@ -294,12 +282,10 @@ impl CreatePassRequest {
     /// The value encoded in the barcode or QR code.
     #[must_use]
     pub fn code_info_codevalue(mut self, value: impl Into<String>) -> Self {
-        self.code_info
-            .get_or_insert_with(Default::default)
-            .insert(
-                "$codevalue$".to_owned(),
-                alipayhk_runtime::serde_json::Value::from(value.into()),
-            );
+        self.code_info.get_or_insert_with(Default::default).insert(
+            "$codevalue$".to_owned(),
+            alipayhk_runtime::serde_json::Value::from(value.into()),
+        );
         self
     }
 }
@@ -321,7 +307,7 @@ impl alipayhk_runtime::Validate for CreatePassRequest {
             alipayhk_runtime::validation::check_length(
                 value.as_str(),
                 None,
-                Some(64usize),
+                Some(64),
                 alipayhk_runtime::Basis::Documented,
                 &path.field("merchantId"),
                 violations,
@@ -331,7 +317,7 @@ impl alipayhk_runtime::Validate for CreatePassRequest {
             alipayhk_runtime::validation::check_length(
                 value.as_str(),
                 None,
-                Some(32usize),
+                Some(32),
                 alipayhk_runtime::Basis::Documented,
                 &path.field("userId"),
                 violations,
@@ -341,7 +327,7 @@ impl alipayhk_runtime::Validate for CreatePassRequest {
             alipayhk_runtime::validation::check_length(
                 value.as_str(),
                 None,
-                Some(32usize),
+                Some(32),
                 alipayhk_runtime::Basis::Documented,
                 &path.field("openId"),
                 violations,
@@ -358,7 +344,7 @@ impl alipayhk_runtime::Validate for CreatePassRequest {
             alipayhk_runtime::validation::check_length(
                 value.as_str(),
                 None,
-                Some(32usize),
+                Some(32),
                 alipayhk_runtime::Basis::Documented,
                 &path.field("templateCode"),
                 violations,
@@ -375,7 +361,7 @@ impl alipayhk_runtime::Validate for CreatePassRequest {
             alipayhk_runtime::validation::check_length(
                 value.as_str(),
                 None,
-                Some(128usize),
+                Some(128),
                 alipayhk_runtime::Basis::Documented,
                 &path.field("bizSerialId"),
                 violations,
@@ -385,11 +371,9 @@ impl alipayhk_runtime::Validate for CreatePassRequest {
             let value = &self.start_date;
             alipayhk_runtime::validation::check_range(
                 value.0 as f64,
-                Some(0f64),
+                Some(0.0),
                 None,
-                alipayhk_runtime::Basis::Inferred(
-                    "epoch milliseconds are never negative",
-                ),
+                alipayhk_runtime::Basis::Inferred("epoch milliseconds are never negative"),
                 &path.field("startDate"),
                 violations,
             );
@@ -398,11 +382,9 @@ impl alipayhk_runtime::Validate for CreatePassRequest {
             let value = &self.end_date;
             alipayhk_runtime::validation::check_range(
                 value.0 as f64,
-                Some(0f64),
+                Some(0.0),
                 None,
-                alipayhk_runtime::Basis::Inferred(
-                    "epoch milliseconds are never negative",
-                ),
+                alipayhk_runtime::Basis::Inferred("epoch milliseconds are never negative"),
                 &path.field("endDate"),
                 violations,
             );
@@ -411,11 +393,9 @@ impl alipayhk_runtime::Validate for CreatePassRequest {
             let value = &self.biz_create;
             alipayhk_runtime::validation::check_range(
                 value.0 as f64,
-                Some(0f64),
+                Some(0.0),
                 None,
-                alipayhk_runtime::Basis::Inferred(
-                    "epoch milliseconds are never negative",
-                ),
+                alipayhk_runtime::Basis::Inferred("epoch milliseconds are never negative"),
                 &path.field("bizCreate"),
                 violations,
             );

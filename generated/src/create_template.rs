@@ -47,8 +47,8 @@
 
 use serde::{Deserialize, Serialize};
 
-#[doc(alias = "createTemplate")]
 /// The body of a `createTemplate` request.
+#[doc(alias = "createTemplate")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateTemplateRequest {
@@ -138,22 +138,14 @@ pub struct CreateTemplateRequest {
     /// Wire name `currentAmountCent`; optional; minimum 0; maximum 100000000.
     ///
     /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
-    #[serde(
-        rename = "currentAmountCent",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "currentAmountCent", default, skip_serializing_if = "Option::is_none")]
     pub current_amount_cent: Option<i64>,
     /// The original price, in cents.
     ///
     /// Wire name `originalAmountCent`; optional; minimum 0; maximum 100000000.
     ///
     /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
-    #[serde(
-        rename = "originalAmountCent",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "originalAmountCent", default, skip_serializing_if = "Option::is_none")]
     pub original_amount_cent: Option<i64>,
     /// The currency of the prices.
     ///
@@ -383,7 +375,7 @@ impl alipayhk_runtime::Validate for CreateTemplateRequest {
             alipayhk_runtime::validation::check_length(
                 value,
                 None,
-                Some(32usize),
+                Some(32),
                 alipayhk_runtime::Basis::Documented,
                 &path.field("requestId"),
                 violations,
@@ -400,7 +392,7 @@ impl alipayhk_runtime::Validate for CreateTemplateRequest {
             alipayhk_runtime::validation::check_length(
                 value.as_str(),
                 None,
-                Some(64usize),
+                Some(64),
                 alipayhk_runtime::Basis::Documented,
                 &path.field("merchantId"),
                 violations,
@@ -410,11 +402,9 @@ impl alipayhk_runtime::Validate for CreateTemplateRequest {
             let value = &self.start_date;
             alipayhk_runtime::validation::check_range(
                 value.0 as f64,
-                Some(0f64),
+                Some(0.0),
                 None,
-                alipayhk_runtime::Basis::Inferred(
-                    "epoch milliseconds are never negative",
-                ),
+                alipayhk_runtime::Basis::Inferred("epoch milliseconds are never negative"),
                 &path.field("startDate"),
                 violations,
             );
@@ -423,11 +413,9 @@ impl alipayhk_runtime::Validate for CreateTemplateRequest {
             let value = &self.end_date;
             alipayhk_runtime::validation::check_range(
                 value.0 as f64,
-                Some(0f64),
+                Some(0.0),
                 None,
-                alipayhk_runtime::Basis::Inferred(
-                    "epoch milliseconds are never negative",
-                ),
+                alipayhk_runtime::Basis::Inferred("epoch milliseconds are never negative"),
                 &path.field("endDate"),
                 violations,
             );
@@ -453,17 +441,13 @@ impl alipayhk_runtime::Validate for CreateTemplateRequest {
             alipayhk_runtime::validation::check_length(
                 value,
                 None,
-                Some(512usize),
+                Some(512),
                 alipayhk_runtime::Basis::Documented,
                 &path.field("imageUrl"),
                 violations,
             );
         }
-        alipayhk_runtime::Validate::validate_at(
-            &self.button,
-            &path.field("button"),
-            violations,
-        );
+        alipayhk_runtime::Validate::validate_at(&self.button, &path.field("button"), violations);
         alipayhk_runtime::Validate::validate_at(
             &self.locale_info,
             &path.field("localeInfo"),
@@ -480,7 +464,7 @@ impl alipayhk_runtime::Validate for CreateTemplateRequest {
             alipayhk_runtime::validation::check_length(
                 value,
                 None,
-                Some(512usize),
+                Some(512),
                 alipayhk_runtime::Basis::Inferred(
                     "one template page says 256, another 512; the larger refuses no genuine logo URL",
                 ),
@@ -491,8 +475,8 @@ impl alipayhk_runtime::Validate for CreateTemplateRequest {
         if let Some(value) = &self.current_amount_cent {
             alipayhk_runtime::validation::check_range(
                 *value as f64,
-                Some(0f64),
-                Some(100000000f64),
+                Some(0.0),
+                Some(100000000.0),
                 alipayhk_runtime::Basis::Documented,
                 &path.field("currentAmountCent"),
                 violations,
@@ -501,8 +485,8 @@ impl alipayhk_runtime::Validate for CreateTemplateRequest {
         if let Some(value) = &self.original_amount_cent {
             alipayhk_runtime::validation::check_range(
                 *value as f64,
-                Some(0f64),
-                Some(100000000f64),
+                Some(0.0),
+                Some(100000000.0),
                 alipayhk_runtime::Basis::Documented,
                 &path.field("originalAmountCent"),
                 violations,
@@ -512,7 +496,7 @@ impl alipayhk_runtime::Validate for CreateTemplateRequest {
             alipayhk_runtime::validation::check_length(
                 value,
                 None,
-                Some(3usize),
+                Some(3),
                 alipayhk_runtime::Basis::Inferred(
                     "the page gives no length; ISO 4217 codes are three letters",
                 ),
@@ -523,7 +507,7 @@ impl alipayhk_runtime::Validate for CreateTemplateRequest {
         if let Some(value) = &self.stock {
             alipayhk_runtime::validation::check_range(
                 *value as f64,
-                Some(0f64),
+                Some(0.0),
                 None,
                 alipayhk_runtime::Basis::Inferred("a stock count is never negative"),
                 &path.field("stock"),
@@ -534,10 +518,8 @@ impl alipayhk_runtime::Validate for CreateTemplateRequest {
             alipayhk_runtime::validation::check_length(
                 value,
                 None,
-                Some(512usize),
-                alipayhk_runtime::Basis::Inferred(
-                    "the page gives no length; 512 is imageUrl's",
-                ),
+                Some(512),
+                alipayhk_runtime::Basis::Inferred("the page gives no length; 512 is imageUrl's"),
                 &path.field("orderPageLink"),
                 violations,
             );
@@ -546,10 +528,8 @@ impl alipayhk_runtime::Validate for CreateTemplateRequest {
             alipayhk_runtime::validation::check_length(
                 value,
                 None,
-                Some(512usize),
-                alipayhk_runtime::Basis::Inferred(
-                    "the page gives no length; 512 is imageUrl's",
-                ),
+                Some(512),
+                alipayhk_runtime::Basis::Inferred("the page gives no length; 512 is imageUrl's"),
                 &path.field("detailLink"),
                 violations,
             );
@@ -597,10 +577,7 @@ pub struct CreateTemplateResponse {
 impl CreateTemplateResponse {
     /// Creates the value from its required fields (`result`); set optional ones with the builder methods.
     pub fn new(result: alipayhk_runtime::ResultInfo) -> Self {
-        Self {
-            result,
-            template_code: None,
-        }
+        Self { result, template_code: None }
     }
 
     /// Sets `templateCode`.
@@ -611,10 +588,7 @@ impl CreateTemplateResponse {
     ///
     /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
-    pub fn template_code(
-        mut self,
-        template_code: impl Into<crate::types::TemplateCode>,
-    ) -> Self {
+    pub fn template_code(mut self, template_code: impl Into<crate::types::TemplateCode>) -> Self {
         self.template_code = Some(template_code.into());
         self
     }

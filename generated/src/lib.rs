@@ -106,7 +106,10 @@
 //! | [Send transaction record](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/api-send_record) | 2026-11-27 |
 //! | [Update AlipayHK Membership card](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/update_card) | 2026-11-27 |
 
+// docs.rs builds with `--cfg docsrs`: items behind a feature show which one.
 #![cfg_attr(docsrs, feature(doc_cfg))]
+
+// In the order `cargo fmt` sorts them, so formatting the crate changes nothing.
 #[cfg(feature = "macros")]
 pub use alipayhk_macros::endpoint;
 
@@ -115,12 +118,15 @@ pub use alipayhk_macros::object;
 
 #[cfg(feature = "macros")]
 pub use alipayhk_macros::response;
+
 pub use alipayhk_runtime as runtime;
 
 #[cfg(feature = "client")]
 #[doc(inline)]
 pub use alipayhk_runtime::Client;
 
+// Inlined, so the index lists them by kind instead of opening with a list of
+// re-exports.
 #[doc(inline)]
 pub use alipayhk_runtime::Endpoint;
 

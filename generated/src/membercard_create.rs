@@ -35,8 +35,8 @@
 
 use serde::{Deserialize, Serialize};
 
-#[doc(alias = "membercardCreate")]
 /// The body of a `membercard/create` notification.
+#[doc(alias = "membercardCreate")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct MembercardCreateRequest {
@@ -66,11 +66,7 @@ pub struct MembercardCreateRequest {
     /// Wire name `createCardChannel`; optional; at most 32 characters (inferred: the page gives no length).
     ///
     /// Source: [Create membership](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/api-create_card).
-    #[serde(
-        rename = "createCardChannel",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "createCardChannel", default, skip_serializing_if = "Option::is_none")]
     pub create_card_channel: Option<String>,
 }
 
@@ -119,10 +115,7 @@ impl MembercardCreateRequest {
     ///
     /// Source: [Create membership](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/api-create_card).
     #[must_use]
-    pub fn create_card_channel(
-        mut self,
-        create_card_channel: impl Into<String>,
-    ) -> Self {
+    pub fn create_card_channel(mut self, create_card_channel: impl Into<String>) -> Self {
         self.create_card_channel = Some(create_card_channel.into());
         self
     }
@@ -138,7 +131,7 @@ impl alipayhk_runtime::Validate for MembercardCreateRequest {
             alipayhk_runtime::validation::check_length(
                 value,
                 None,
-                Some(32usize),
+                Some(32),
                 alipayhk_runtime::Basis::Inferred("the page gives no length"),
                 &path.field("mobileNo"),
                 violations,
@@ -148,7 +141,7 @@ impl alipayhk_runtime::Validate for MembercardCreateRequest {
             alipayhk_runtime::validation::check_length(
                 value,
                 None,
-                Some(128usize),
+                Some(128),
                 alipayhk_runtime::Basis::Inferred("the page gives no length"),
                 &path.field("userEmail"),
                 violations,
@@ -165,7 +158,7 @@ impl alipayhk_runtime::Validate for MembercardCreateRequest {
             alipayhk_runtime::validation::check_length(
                 value.as_str(),
                 None,
-                Some(32usize),
+                Some(32),
                 alipayhk_runtime::Basis::Inferred("the page gives no length"),
                 &path.field("userId"),
                 violations,
@@ -175,7 +168,7 @@ impl alipayhk_runtime::Validate for MembercardCreateRequest {
             alipayhk_runtime::validation::check_length(
                 value,
                 None,
-                Some(32usize),
+                Some(32),
                 alipayhk_runtime::Basis::Inferred("the page gives no length"),
                 &path.field("createCardChannel"),
                 violations,
@@ -296,11 +289,7 @@ impl MembercardCreateResultCode {
         match self {
             Self::Success => Some("The member exists."),
             Self::ParamIllegal => Some("Illegal parameters."),
-            Self::ProcessFail => {
-                Some(
-                    "The merchant could not create the member; AlipayHK does not retry.",
-                )
-            }
+            Self::ProcessFail => Some("The merchant could not create the member; AlipayHK does not retry."),
             Self::SystemError => Some("The merchant failed; AlipayHK delivers again."),
             Self::Unknown(_) => None,
         }
@@ -314,11 +303,7 @@ impl From<&str> for MembercardCreateResultCode {
             "PARAM_ILLEGAL" => Self::ParamIllegal,
             "PROCESS_FAIL" => Self::ProcessFail,
             "SYSTEM_ERROR" => Self::SystemError,
-            other => {
-                Self::Unknown(
-                    alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other),
-                )
-            }
+            other => Self::Unknown(alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other)),
         }
     }
 }
@@ -336,9 +321,7 @@ impl serde::Serialize for MembercardCreateResultCode {
 }
 
 impl<'de> serde::Deserialize<'de> for MembercardCreateResultCode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <String as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_str()))
     }

@@ -14,6 +14,7 @@
 //! The AlipayHK (platform) side of the API, for the local gateway and for tests: implement [`Api`] with the behaviour you want and serve [`router`], which verifies every request's signature and signs every answer.
 
 use std::sync::Arc;
+
 use alipayhk_runtime::server::ServerConfig;
 use alipayhk_runtime::server::axum;
 
@@ -53,9 +54,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl std::future::Future<
         Output = Result<crate::CreateTemplateResponse, alipayhk_runtime::ResultInfo>,
     > + Send {
-        std::future::ready(
-            Err(alipayhk_runtime::server::not_implemented("createTemplate")),
-        )
+        std::future::ready(Err(alipayhk_runtime::server::not_implemented("createTemplate")))
     }
 
     /// `POST /api/open/alipay/v1/ipass/template/manage/switchStatus`: Change a template's status.
@@ -66,9 +65,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl std::future::Future<
         Output = Result<crate::SwitchStatusResponse, alipayhk_runtime::ResultInfo>,
     > + Send {
-        std::future::ready(
-            Err(alipayhk_runtime::server::not_implemented("switchStatus")),
-        )
+        std::future::ready(Err(alipayhk_runtime::server::not_implemented("switchStatus")))
     }
 
     /// `POST /api/open/alipay/v1/ipass/template/manage/detail`: Read a template.
@@ -79,9 +76,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl std::future::Future<
         Output = Result<crate::TemplateDetailResponse, alipayhk_runtime::ResultInfo>,
     > + Send {
-        std::future::ready(
-            Err(alipayhk_runtime::server::not_implemented("templateDetail")),
-        )
+        std::future::ready(Err(alipayhk_runtime::server::not_implemented("templateDetail")))
     }
 
     /// `POST /api/open/alipay/v1/ipass/pass/manage/updatePass`: Update an AlipayHK membership card.
@@ -103,9 +98,7 @@ pub trait Api: Send + Sync + 'static {
     ) -> impl std::future::Future<
         Output = Result<crate::UpdateTemplateResponse, alipayhk_runtime::ResultInfo>,
     > + Send {
-        std::future::ready(
-            Err(alipayhk_runtime::server::not_implemented("updateTemplate")),
-        )
+        std::future::ready(Err(alipayhk_runtime::server::not_implemented("updateTemplate")))
     }
 }
 
@@ -115,96 +108,83 @@ pub trait Api: Send + Sync + 'static {
 pub fn router<A: Api>(api: Arc<A>, config: ServerConfig) -> axum::Router {
     let routes = axum::Router::new();
     #[cfg(feature = "tokens")]
-    let routes = routes
-        .route(
-            <crate::ApplyTokenRequest as alipayhk_runtime::Endpoint>::PATH,
-            routing::post(|State(api): State<Arc<A>>, request: Verified| async move {
-                alipayhk_runtime::server::handle::<
-                    crate::ApplyTokenRequest,
-                    _,
-                    _,
-                >(request, "result", |request| api.apply_token(request))
-                    .await
-            }),
-        );
+    let routes = routes.route(
+        <crate::ApplyTokenRequest as alipayhk_runtime::Endpoint>::PATH,
+        routing::post(|State(api): State<Arc<A>>, request: Verified| async move {
+            alipayhk_runtime::server::handle::<crate::ApplyTokenRequest, _, _>(
+                request,
+                "result",
+                |request| api.apply_token(request),
+            ).await
+        }),
+    );
     #[cfg(feature = "passes")]
-    let routes = routes
-        .route(
-            <crate::CreatePassRequest as alipayhk_runtime::Endpoint>::PATH,
-            routing::post(|State(api): State<Arc<A>>, request: Verified| async move {
-                alipayhk_runtime::server::handle::<
-                    crate::CreatePassRequest,
-                    _,
-                    _,
-                >(request, "result", |request| api.create_pass(request))
-                    .await
-            }),
-        );
+    let routes = routes.route(
+        <crate::CreatePassRequest as alipayhk_runtime::Endpoint>::PATH,
+        routing::post(|State(api): State<Arc<A>>, request: Verified| async move {
+            alipayhk_runtime::server::handle::<crate::CreatePassRequest, _, _>(
+                request,
+                "result",
+                |request| api.create_pass(request),
+            ).await
+        }),
+    );
     #[cfg(feature = "templates")]
-    let routes = routes
-        .route(
-            <crate::CreateTemplateRequest as alipayhk_runtime::Endpoint>::PATH,
-            routing::post(|State(api): State<Arc<A>>, request: Verified| async move {
-                alipayhk_runtime::server::handle::<
-                    crate::CreateTemplateRequest,
-                    _,
-                    _,
-                >(request, "result", |request| api.create_template(request))
-                    .await
-            }),
-        );
+    let routes = routes.route(
+        <crate::CreateTemplateRequest as alipayhk_runtime::Endpoint>::PATH,
+        routing::post(|State(api): State<Arc<A>>, request: Verified| async move {
+            alipayhk_runtime::server::handle::<crate::CreateTemplateRequest, _, _>(
+                request,
+                "result",
+                |request| api.create_template(request),
+            ).await
+        }),
+    );
     #[cfg(feature = "templates")]
-    let routes = routes
-        .route(
-            <crate::SwitchStatusRequest as alipayhk_runtime::Endpoint>::PATH,
-            routing::post(|State(api): State<Arc<A>>, request: Verified| async move {
-                alipayhk_runtime::server::handle::<
-                    crate::SwitchStatusRequest,
-                    _,
-                    _,
-                >(request, "resultInfo", |request| api.switch_status(request))
-                    .await
-            }),
-        );
+    let routes = routes.route(
+        <crate::SwitchStatusRequest as alipayhk_runtime::Endpoint>::PATH,
+        routing::post(|State(api): State<Arc<A>>, request: Verified| async move {
+            alipayhk_runtime::server::handle::<crate::SwitchStatusRequest, _, _>(
+                request,
+                "resultInfo",
+                |request| api.switch_status(request),
+            ).await
+        }),
+    );
     #[cfg(feature = "templates")]
-    let routes = routes
-        .route(
-            <crate::TemplateDetailRequest as alipayhk_runtime::Endpoint>::PATH,
-            routing::post(|State(api): State<Arc<A>>, request: Verified| async move {
-                alipayhk_runtime::server::handle::<
-                    crate::TemplateDetailRequest,
-                    _,
-                    _,
-                >(request, "result", |request| api.template_detail(request))
-                    .await
-            }),
-        );
+    let routes = routes.route(
+        <crate::TemplateDetailRequest as alipayhk_runtime::Endpoint>::PATH,
+        routing::post(|State(api): State<Arc<A>>, request: Verified| async move {
+            alipayhk_runtime::server::handle::<crate::TemplateDetailRequest, _, _>(
+                request,
+                "result",
+                |request| api.template_detail(request),
+            ).await
+        }),
+    );
     #[cfg(feature = "passes")]
-    let routes = routes
-        .route(
-            <crate::UpdatePassRequest as alipayhk_runtime::Endpoint>::PATH,
-            routing::post(|State(api): State<Arc<A>>, request: Verified| async move {
-                alipayhk_runtime::server::handle::<
-                    crate::UpdatePassRequest,
-                    _,
-                    _,
-                >(request, "resultInfo", |request| api.update_pass(request))
-                    .await
-            }),
-        );
+    let routes = routes.route(
+        <crate::UpdatePassRequest as alipayhk_runtime::Endpoint>::PATH,
+        routing::post(|State(api): State<Arc<A>>, request: Verified| async move {
+            alipayhk_runtime::server::handle::<crate::UpdatePassRequest, _, _>(
+                request,
+                "resultInfo",
+                |request| api.update_pass(request),
+            ).await
+        }),
+    );
     #[cfg(feature = "templates")]
-    let routes = routes
-        .route(
-            <crate::UpdateTemplateRequest as alipayhk_runtime::Endpoint>::PATH,
-            routing::post(|State(api): State<Arc<A>>, request: Verified| async move {
-                alipayhk_runtime::server::handle::<
-                    crate::UpdateTemplateRequest,
-                    _,
-                    _,
-                >(request, "result", |request| api.update_template(request))
-                    .await
-            }),
-        );
-    let routes = routes.fallback(alipayhk_runtime::server::unknown_path).with_state(api);
+    let routes = routes.route(
+        <crate::UpdateTemplateRequest as alipayhk_runtime::Endpoint>::PATH,
+        routing::post(|State(api): State<Arc<A>>, request: Verified| async move {
+            alipayhk_runtime::server::handle::<crate::UpdateTemplateRequest, _, _>(
+                request,
+                "result",
+                |request| api.update_template(request),
+            ).await
+        }),
+    );
+    let routes = routes.fallback(alipayhk_runtime::server::unknown_path);
+    let routes = routes.with_state(api);
     alipayhk_runtime::server::verified(routes, Arc::new(config))
 }

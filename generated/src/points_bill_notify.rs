@@ -34,8 +34,8 @@
 
 use serde::{Deserialize, Serialize};
 
-#[doc(alias = "pointsBillNotify")]
 /// The body of a `points/bill/notify` notification.
+#[doc(alias = "pointsBillNotify")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PointsBillNotifyRequest {
@@ -155,10 +155,7 @@ impl PointsBillNotifyRequest {
     ///
     /// Source: [Send transaction record](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/api-send_record).
     #[must_use]
-    pub fn merchant_id(
-        mut self,
-        merchant_id: impl Into<crate::types::MerchantId>,
-    ) -> Self {
+    pub fn merchant_id(mut self, merchant_id: impl Into<crate::types::MerchantId>) -> Self {
         self.merchant_id = Some(merchant_id.into());
         self
     }
@@ -220,7 +217,7 @@ impl alipayhk_runtime::Validate for PointsBillNotifyRequest {
             alipayhk_runtime::validation::check_length(
                 value.as_str(),
                 None,
-                Some(32usize),
+                Some(32),
                 alipayhk_runtime::Basis::Inferred("the page gives no length"),
                 &path.field("userId"),
                 violations,
@@ -237,7 +234,7 @@ impl alipayhk_runtime::Validate for PointsBillNotifyRequest {
             alipayhk_runtime::validation::check_length(
                 value.as_str(),
                 None,
-                Some(64usize),
+                Some(64),
                 alipayhk_runtime::Basis::Inferred("the page gives no length"),
                 &path.field("billNo"),
                 violations,
@@ -247,7 +244,7 @@ impl alipayhk_runtime::Validate for PointsBillNotifyRequest {
             alipayhk_runtime::validation::check_length(
                 value,
                 None,
-                Some(64usize),
+                Some(64),
                 alipayhk_runtime::Basis::Inferred("the page gives no length"),
                 &path.field("cnBillNo"),
                 violations,
@@ -257,7 +254,7 @@ impl alipayhk_runtime::Validate for PointsBillNotifyRequest {
             alipayhk_runtime::validation::check_length(
                 value.as_str(),
                 None,
-                Some(64usize),
+                Some(64),
                 alipayhk_runtime::Basis::Inferred("the page gives no length"),
                 &path.field("merchantId"),
                 violations,
@@ -267,7 +264,7 @@ impl alipayhk_runtime::Validate for PointsBillNotifyRequest {
             alipayhk_runtime::validation::check_length(
                 value,
                 None,
-                Some(128usize),
+                Some(128),
                 alipayhk_runtime::Basis::Inferred("the page gives no length"),
                 &path.field("merchantName"),
                 violations,
@@ -289,7 +286,7 @@ impl alipayhk_runtime::Validate for PointsBillNotifyRequest {
             alipayhk_runtime::validation::check_length(
                 value,
                 None,
-                Some(64usize),
+                Some(64),
                 alipayhk_runtime::Basis::Inferred("the page gives no length"),
                 &path.field("payTime"),
                 violations,
@@ -304,7 +301,7 @@ impl alipayhk_runtime::Validate for PointsBillNotifyRequest {
             alipayhk_runtime::validation::check_length(
                 value,
                 None,
-                Some(64usize),
+                Some(64),
                 alipayhk_runtime::Basis::Inferred("the page gives no length"),
                 &path.field("outBillNo"),
                 violations,
@@ -314,7 +311,7 @@ impl alipayhk_runtime::Validate for PointsBillNotifyRequest {
             alipayhk_runtime::validation::check_length(
                 value,
                 None,
-                Some(64usize),
+                Some(64),
                 alipayhk_runtime::Basis::Inferred("the page gives no length"),
                 &path.field("pmsLabel"),
                 violations,
@@ -408,9 +405,7 @@ impl PointsBillNotifyResultCode {
         match self {
             Self::Success => Some("The transaction is recorded."),
             Self::ParamIllegal => Some("Illegal parameters."),
-            Self::ProcessFail => {
-                Some("The merchant cannot record it; AlipayHK does not retry.")
-            }
+            Self::ProcessFail => Some("The merchant cannot record it; AlipayHK does not retry."),
             Self::SystemError => Some("The merchant failed; AlipayHK delivers again."),
             Self::Unknown(_) => None,
         }
@@ -424,11 +419,7 @@ impl From<&str> for PointsBillNotifyResultCode {
             "PARAM_ILLEGAL" => Self::ParamIllegal,
             "PROCESS_FAIL" => Self::ProcessFail,
             "SYSTEM_ERROR" => Self::SystemError,
-            other => {
-                Self::Unknown(
-                    alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other),
-                )
-            }
+            other => Self::Unknown(alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other)),
         }
     }
 }
@@ -446,9 +437,7 @@ impl serde::Serialize for PointsBillNotifyResultCode {
 }
 
 impl<'de> serde::Deserialize<'de> for PointsBillNotifyResultCode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <String as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_str()))
     }
@@ -501,11 +490,7 @@ impl From<&str> for PointsBillNotifyPointsProvider {
         match value {
             "ALIPAYHK" => Self::Alipayhk,
             "ALIPAYCN" => Self::Alipaycn,
-            other => {
-                Self::Unknown(
-                    alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other),
-                )
-            }
+            other => Self::Unknown(alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other)),
         }
     }
 }
@@ -523,9 +508,7 @@ impl serde::Serialize for PointsBillNotifyPointsProvider {
 }
 
 impl<'de> serde::Deserialize<'de> for PointsBillNotifyPointsProvider {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <String as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_str()))
     }
@@ -538,15 +521,12 @@ impl alipayhk_runtime::Validate for PointsBillNotifyPointsProvider {
         violations: &mut Vec<alipayhk_runtime::Violation>,
     ) {
         if let Self::Unknown(value) = self {
-            violations
-                .push(
-                    alipayhk_runtime::Violation::new(
-                        path,
-                        alipayhk_runtime::Rule::UnknownValue {
-                            value: value.as_str().to_owned(),
-                        },
-                    ),
-                );
+            violations.push(
+                alipayhk_runtime::Violation::new(
+                    path,
+                    alipayhk_runtime::Rule::UnknownValue { value: value.as_str().to_owned() },
+                ),
+            );
         }
     }
 }

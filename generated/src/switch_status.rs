@@ -49,8 +49,8 @@
 
 use serde::{Deserialize, Serialize};
 
-#[doc(alias = "switchStatus")]
 /// The body of a `switchStatus` request.
+#[doc(alias = "switchStatus")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SwitchStatusRequest {
@@ -83,11 +83,7 @@ impl SwitchStatusRequest {
         status: crate::types::TemplateStatus,
         merchant_id: impl Into<crate::types::MerchantId>,
     ) -> Self {
-        Self {
-            template_code: template_code.into(),
-            status,
-            merchant_id: merchant_id.into(),
-        }
+        Self { template_code: template_code.into(), status, merchant_id: merchant_id.into() }
     }
 }
 
@@ -108,17 +104,13 @@ impl alipayhk_runtime::Validate for SwitchStatusRequest {
             alipayhk_runtime::validation::check_length(
                 value.as_str(),
                 None,
-                Some(32usize),
+                Some(32),
                 alipayhk_runtime::Basis::Documented,
                 &path.field("templateCode"),
                 violations,
             );
         }
-        alipayhk_runtime::Validate::validate_at(
-            &self.status,
-            &path.field("status"),
-            violations,
-        );
+        alipayhk_runtime::Validate::validate_at(&self.status, &path.field("status"), violations);
         {
             let value = &self.merchant_id;
             alipayhk_runtime::validation::check_not_empty(
@@ -130,7 +122,7 @@ impl alipayhk_runtime::Validate for SwitchStatusRequest {
             alipayhk_runtime::validation::check_length(
                 value.as_str(),
                 None,
-                Some(64usize),
+                Some(64),
                 alipayhk_runtime::Basis::Documented,
                 &path.field("merchantId"),
                 violations,

@@ -47,8 +47,8 @@
 
 use serde::{Deserialize, Serialize};
 
-#[doc(alias = "templateDetail")]
 /// The body of a `templateDetail` request.
+#[doc(alias = "templateDetail")]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TemplateDetailRequest {
@@ -71,10 +71,7 @@ pub struct TemplateDetailRequest {
 impl TemplateDetailRequest {
     /// Creates the value with every field unset; set fields with the builder methods.
     pub fn new() -> Self {
-        Self {
-            merchant_id: None,
-            template_code: None,
-        }
+        Self { merchant_id: None, template_code: None }
     }
 
     /// Sets `merchantId`.
@@ -85,10 +82,7 @@ impl TemplateDetailRequest {
     ///
     /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
-    pub fn merchant_id(
-        mut self,
-        merchant_id: impl Into<crate::types::MerchantId>,
-    ) -> Self {
+    pub fn merchant_id(mut self, merchant_id: impl Into<crate::types::MerchantId>) -> Self {
         self.merchant_id = Some(merchant_id.into());
         self
     }
@@ -101,10 +95,7 @@ impl TemplateDetailRequest {
     ///
     /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
-    pub fn template_code(
-        mut self,
-        template_code: impl Into<crate::types::TemplateCode>,
-    ) -> Self {
+    pub fn template_code(mut self, template_code: impl Into<crate::types::TemplateCode>) -> Self {
         self.template_code = Some(template_code.into());
         self
     }
@@ -128,7 +119,7 @@ impl alipayhk_runtime::Validate for TemplateDetailRequest {
             alipayhk_runtime::validation::check_length(
                 value.as_str(),
                 None,
-                Some(64usize),
+                Some(64),
                 alipayhk_runtime::Basis::Inferred(
                     "the detail page gives no length; 64 is createTemplate's",
                 ),
@@ -148,7 +139,7 @@ impl alipayhk_runtime::Validate for TemplateDetailRequest {
             alipayhk_runtime::validation::check_length(
                 value.as_str(),
                 None,
-                Some(32usize),
+                Some(32),
                 alipayhk_runtime::Basis::Inferred(
                     "the detail page gives no length; 32 is switchStatus's",
                 ),
@@ -226,7 +217,7 @@ pub struct TemplateDetailResponse {
         rename = "codeStandard",
         alias = "codeStandrad",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
     )]
     pub code_standard: Option<crate::types::CodeStandard>,
     /// The card image.
@@ -249,9 +240,7 @@ pub struct TemplateDetailResponse {
     ///
     /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[serde(rename = "localeInfo", default, skip_serializing_if = "Option::is_none")]
-    pub locale_info: Option<
-        std::collections::BTreeMap<String, crate::types::LocaleInfo>,
-    >,
+    pub locale_info: Option<std::collections::BTreeMap<String, crate::types::LocaleInfo>>,
     /// The merchant's logo.
     ///
     /// Wire name `merchantLogo`; optional.
@@ -268,7 +257,7 @@ pub struct TemplateDetailResponse {
         rename = "currentAmountCent",
         alias = "currentAmount",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
     )]
     pub current_amount_cent: Option<i64>,
     /// The original price, in cents.
@@ -280,7 +269,7 @@ pub struct TemplateDetailResponse {
         rename = "originalAmountCent",
         alias = "originalAmount",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
     )]
     pub original_amount_cent: Option<i64>,
     /// The currency of the prices.

@@ -27,10 +27,7 @@ pub struct Amount {
 impl Amount {
     /// Creates the value from its required fields (`currency`, `value`); set optional ones with the builder methods.
     pub fn new(currency: impl Into<String>, value: i64) -> Self {
-        Self {
-            currency: currency.into(),
-            value,
-        }
+        Self { currency: currency.into(), value }
     }
 }
 
@@ -50,8 +47,8 @@ impl alipayhk_runtime::Validate for Amount {
             );
             alipayhk_runtime::validation::check_length(
                 value,
-                Some(3usize),
-                Some(3usize),
+                Some(3),
+                Some(3),
                 alipayhk_runtime::Basis::Inferred("ISO 4217 codes are three letters"),
                 &path.field("currency"),
                 violations,
@@ -61,11 +58,9 @@ impl alipayhk_runtime::Validate for Amount {
             let value = &self.value;
             alipayhk_runtime::validation::check_range(
                 *value as f64,
-                Some(0f64),
+                Some(0.0),
                 None,
-                alipayhk_runtime::Basis::Inferred(
-                    "an amount in minor units is never negative",
-                ),
+                alipayhk_runtime::Basis::Inferred("an amount in minor units is never negative"),
                 &path.field("value"),
                 violations,
             );
@@ -104,6 +99,7 @@ impl From<String> for BillNo {
     }
 }
 
+// So an ID read from one response goes into the next request as `&id`.
 impl From<&BillNo> for BillNo {
     fn from(value: &BillNo) -> Self {
         value.clone()
@@ -116,8 +112,11 @@ impl From<BillNo> for String {
     }
 }
 
+// Like a string ID in any SDK: read it as `&str` (`starts_with`, `len`, `&*id`); what
+// cannot happen is building one kind of ID from another.
 impl std::ops::Deref for BillNo {
     type Target = str;
+
     fn deref(&self) -> &str {
         &self.0
     }
@@ -184,6 +183,7 @@ impl From<String> for BizSerialId {
     }
 }
 
+// So an ID read from one response goes into the next request as `&id`.
 impl From<&BizSerialId> for BizSerialId {
     fn from(value: &BizSerialId) -> Self {
         value.clone()
@@ -196,8 +196,11 @@ impl From<BizSerialId> for String {
     }
 }
 
+// Like a string ID in any SDK: read it as `&str` (`starts_with`, `len`, `&*id`); what
+// cannot happen is building one kind of ID from another.
 impl std::ops::Deref for BizSerialId {
     type Target = str;
+
     fn deref(&self) -> &str {
         &self.0
     }
@@ -270,12 +273,7 @@ pub struct Button {
 impl Button {
     /// Creates the value with every field unset; set fields with the builder methods.
     pub fn new() -> Self {
-        Self {
-            btn_type: None,
-            btn_url: None,
-            url_type: None,
-            browser_open: None,
-        }
+        Self { btn_type: None, btn_url: None, url_type: None, browser_open: None }
     }
 
     /// Sets `btnType`.
@@ -345,19 +343,13 @@ impl alipayhk_runtime::Validate for Button {
             &path.field("btnType"),
             violations,
         );
-        alipayhk_runtime::Validate::validate_at(
-            &self.btn_type,
-            &path.field("btnType"),
-            violations,
-        );
+        alipayhk_runtime::Validate::validate_at(&self.btn_type, &path.field("btnType"), violations);
         if let Some(value) = &self.btn_url {
             alipayhk_runtime::validation::check_length(
                 value,
                 None,
-                Some(512usize),
-                alipayhk_runtime::Basis::Inferred(
-                    "the page gives no length; 512 is imageUrl's",
-                ),
+                Some(512),
+                alipayhk_runtime::Basis::Inferred("the page gives no length; 512 is imageUrl's"),
                 &path.field("btnUrl"),
                 violations,
             );
@@ -366,7 +358,7 @@ impl alipayhk_runtime::Validate for Button {
             alipayhk_runtime::validation::check_length(
                 value,
                 None,
-                Some(32usize),
+                Some(32),
                 alipayhk_runtime::Basis::Inferred(
                     "the page gives no length; its values are short codes such as CODE_PAY_BTN",
                 ),
@@ -416,11 +408,7 @@ impl From<&str> for ButtonType {
             "usage" => Self::Usage,
             "payment" => Self::Payment,
             "none" => Self::None,
-            other => {
-                Self::Unknown(
-                    alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other),
-                )
-            }
+            other => Self::Unknown(alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other)),
         }
     }
 }
@@ -438,9 +426,7 @@ impl serde::Serialize for ButtonType {
 }
 
 impl<'de> serde::Deserialize<'de> for ButtonType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <String as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_str()))
     }
@@ -453,15 +439,12 @@ impl alipayhk_runtime::Validate for ButtonType {
         violations: &mut Vec<alipayhk_runtime::Violation>,
     ) {
         if let Self::Unknown(value) = self {
-            violations
-                .push(
-                    alipayhk_runtime::Violation::new(
-                        path,
-                        alipayhk_runtime::Rule::UnknownValue {
-                            value: value.as_str().to_owned(),
-                        },
-                    ),
-                );
+            violations.push(
+                alipayhk_runtime::Violation::new(
+                    path,
+                    alipayhk_runtime::Rule::UnknownValue { value: value.as_str().to_owned() },
+                ),
+            );
         }
     }
 }
@@ -505,11 +488,7 @@ impl From<&str> for CodeStandard {
             "CODE128" => Self::Code128,
             "EAN-13" => Self::Ean13,
             "QRCODE" => Self::Qrcode,
-            other => {
-                Self::Unknown(
-                    alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other),
-                )
-            }
+            other => Self::Unknown(alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other)),
         }
     }
 }
@@ -527,9 +506,7 @@ impl serde::Serialize for CodeStandard {
 }
 
 impl<'de> serde::Deserialize<'de> for CodeStandard {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <String as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_str()))
     }
@@ -542,15 +519,12 @@ impl alipayhk_runtime::Validate for CodeStandard {
         violations: &mut Vec<alipayhk_runtime::Violation>,
     ) {
         if let Self::Unknown(value) = self {
-            violations
-                .push(
-                    alipayhk_runtime::Violation::new(
-                        path,
-                        alipayhk_runtime::Rule::UnknownValue {
-                            value: value.as_str().to_owned(),
-                        },
-                    ),
-                );
+            violations.push(
+                alipayhk_runtime::Violation::new(
+                    path,
+                    alipayhk_runtime::Rule::UnknownValue { value: value.as_str().to_owned() },
+                ),
+            );
         }
     }
 }
@@ -600,11 +574,7 @@ impl From<&str> for CodeType {
             "qrcode" => Self::Qrcode,
             "promocode" => Self::Promocode,
             "none" => Self::None,
-            other => {
-                Self::Unknown(
-                    alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other),
-                )
-            }
+            other => Self::Unknown(alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other)),
         }
     }
 }
@@ -622,9 +592,7 @@ impl serde::Serialize for CodeType {
 }
 
 impl<'de> serde::Deserialize<'de> for CodeType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <String as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_str()))
     }
@@ -637,15 +605,12 @@ impl alipayhk_runtime::Validate for CodeType {
         violations: &mut Vec<alipayhk_runtime::Violation>,
     ) {
         if let Self::Unknown(value) = self {
-            violations
-                .push(
-                    alipayhk_runtime::Violation::new(
-                        path,
-                        alipayhk_runtime::Rule::UnknownValue {
-                            value: value.as_str().to_owned(),
-                        },
-                    ),
-                );
+            violations.push(
+                alipayhk_runtime::Violation::new(
+                    path,
+                    alipayhk_runtime::Rule::UnknownValue { value: value.as_str().to_owned() },
+                ),
+            );
         }
     }
 }
@@ -683,11 +648,7 @@ impl From<&str> for Exposure {
         match value {
             "exposed" => Self::Exposed,
             "hidden" => Self::Hidden,
-            other => {
-                Self::Unknown(
-                    alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other),
-                )
-            }
+            other => Self::Unknown(alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other)),
         }
     }
 }
@@ -705,9 +666,7 @@ impl serde::Serialize for Exposure {
 }
 
 impl<'de> serde::Deserialize<'de> for Exposure {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <String as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_str()))
     }
@@ -720,15 +679,12 @@ impl alipayhk_runtime::Validate for Exposure {
         violations: &mut Vec<alipayhk_runtime::Violation>,
     ) {
         if let Self::Unknown(value) = self {
-            violations
-                .push(
-                    alipayhk_runtime::Violation::new(
-                        path,
-                        alipayhk_runtime::Rule::UnknownValue {
-                            value: value.as_str().to_owned(),
-                        },
-                    ),
-                );
+            violations.push(
+                alipayhk_runtime::Violation::new(
+                    path,
+                    alipayhk_runtime::Rule::UnknownValue { value: value.as_str().to_owned() },
+                ),
+            );
         }
     }
 }
@@ -771,12 +727,7 @@ pub struct LocaleInfo {
 impl LocaleInfo {
     /// Creates the value with every field unset; set fields with the builder methods.
     pub fn new() -> Self {
-        Self {
-            name: None,
-            sub_name: None,
-            description: None,
-            brand_name: None,
-        }
+        Self { name: None, sub_name: None, description: None, brand_name: None }
     }
 
     /// Sets `name`.
@@ -880,6 +831,7 @@ impl From<String> for MerchantId {
     }
 }
 
+// So an ID read from one response goes into the next request as `&id`.
 impl From<&MerchantId> for MerchantId {
     fn from(value: &MerchantId) -> Self {
         value.clone()
@@ -892,8 +844,11 @@ impl From<MerchantId> for String {
     }
 }
 
+// Like a string ID in any SDK: read it as `&str` (`starts_with`, `len`, `&*id`); what
+// cannot happen is building one kind of ID from another.
 impl std::ops::Deref for MerchantId {
     type Target = str;
+
     fn deref(&self) -> &str {
         &self.0
     }
@@ -960,6 +915,7 @@ impl From<String> for OpenId {
     }
 }
 
+// So an ID read from one response goes into the next request as `&id`.
 impl From<&OpenId> for OpenId {
     fn from(value: &OpenId) -> Self {
         value.clone()
@@ -972,8 +928,11 @@ impl From<OpenId> for String {
     }
 }
 
+// Like a string ID in any SDK: read it as `&str` (`starts_with`, `len`, `&*id`); what
+// cannot happen is building one kind of ID from another.
 impl std::ops::Deref for OpenId {
     type Target = str;
+
     fn deref(&self) -> &str {
         &self.0
     }
@@ -1264,6 +1223,7 @@ impl From<String> for PassId {
     }
 }
 
+// So an ID read from one response goes into the next request as `&id`.
 impl From<&PassId> for PassId {
     fn from(value: &PassId) -> Self {
         value.clone()
@@ -1276,8 +1236,11 @@ impl From<PassId> for String {
     }
 }
 
+// Like a string ID in any SDK: read it as `&str` (`starts_with`, `len`, `&*id`); what
+// cannot happen is building one kind of ID from another.
 impl std::ops::Deref for PassId {
     type Target = str;
+
     fn deref(&self) -> &str {
         &self.0
     }
@@ -1442,6 +1405,7 @@ impl From<String> for TemplateCode {
     }
 }
 
+// So an ID read from one response goes into the next request as `&id`.
 impl From<&TemplateCode> for TemplateCode {
     fn from(value: &TemplateCode) -> Self {
         value.clone()
@@ -1454,8 +1418,11 @@ impl From<TemplateCode> for String {
     }
 }
 
+// Like a string ID in any SDK: read it as `&str` (`starts_with`, `len`, `&*id`); what
+// cannot happen is building one kind of ID from another.
 impl std::ops::Deref for TemplateCode {
     type Target = str;
+
     fn deref(&self) -> &str {
         &self.0
     }
@@ -1543,11 +1510,7 @@ impl From<&str> for TemplateStatus {
             "paused" => Self::Paused,
             "expired" => Self::Expired,
             "closed" => Self::Closed,
-            other => {
-                Self::Unknown(
-                    alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other),
-                )
-            }
+            other => Self::Unknown(alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other)),
         }
     }
 }
@@ -1565,9 +1528,7 @@ impl serde::Serialize for TemplateStatus {
 }
 
 impl<'de> serde::Deserialize<'de> for TemplateStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <String as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_str()))
     }
@@ -1580,15 +1541,12 @@ impl alipayhk_runtime::Validate for TemplateStatus {
         violations: &mut Vec<alipayhk_runtime::Violation>,
     ) {
         if let Self::Unknown(value) = self {
-            violations
-                .push(
-                    alipayhk_runtime::Violation::new(
-                        path,
-                        alipayhk_runtime::Rule::UnknownValue {
-                            value: value.as_str().to_owned(),
-                        },
-                    ),
-                );
+            violations.push(
+                alipayhk_runtime::Violation::new(
+                    path,
+                    alipayhk_runtime::Rule::UnknownValue { value: value.as_str().to_owned() },
+                ),
+            );
         }
     }
 }
@@ -1640,6 +1598,7 @@ impl From<String> for UserId {
     }
 }
 
+// So an ID read from one response goes into the next request as `&id`.
 impl From<&UserId> for UserId {
     fn from(value: &UserId) -> Self {
         value.clone()
@@ -1652,8 +1611,11 @@ impl From<UserId> for String {
     }
 }
 
+// Like a string ID in any SDK: read it as `&str` (`starts_with`, `len`, `&*id`); what
+// cannot happen is building one kind of ID from another.
 impl std::ops::Deref for UserId {
     type Target = str;
+
     fn deref(&self) -> &str {
         &self.0
     }
@@ -1784,9 +1746,7 @@ impl PassResultCode {
             Self::PassHasExit => Some(alipayhk_runtime::ResultStatus::Failure),
             Self::PassTemplateHasNotExit => Some(alipayhk_runtime::ResultStatus::Failure),
             Self::PassTypeNotMatch => Some(alipayhk_runtime::ResultStatus::Failure),
-            Self::PassProductTypeNotMatch => {
-                Some(alipayhk_runtime::ResultStatus::Failure)
-            }
+            Self::PassProductTypeNotMatch => Some(alipayhk_runtime::ResultStatus::Failure),
             Self::PassIsNull => Some(alipayhk_runtime::ResultStatus::Failure),
             Self::PassHasNotExist => Some(alipayhk_runtime::ResultStatus::Failure),
             Self::PassUsedOccupied => Some(alipayhk_runtime::ResultStatus::Failure),
@@ -1801,34 +1761,18 @@ impl PassResultCode {
     pub fn message(&self) -> Option<&'static str> {
         match self {
             Self::Success => Some("Success"),
-            Self::ParamIllegal => {
-                Some("Illegal parameters. For example, non-numeric input, invalid date.")
-            }
-            Self::UserNotExsits => {
-                Some("The user does not exist. (`EXSITS` is the real wire spelling.)")
-            }
-            Self::PassHasExit => {
-                Some(
-                    "The pass already exists: a duplicate create. (`EXIT` is the real wire spelling.)",
-                )
-            }
-            Self::PassTemplateHasNotExit => {
-                Some("The template does not exist. (`EXIT` is the real wire spelling.)")
-            }
-            Self::PassTypeNotMatch => {
-                Some("The pass type does not match the template's.")
-            }
-            Self::PassProductTypeNotMatch => {
-                Some("The product type does not match the template's.")
-            }
+            Self::ParamIllegal => Some("Illegal parameters. For example, non-numeric input, invalid date."),
+            Self::UserNotExsits => Some("The user does not exist. (`EXSITS` is the real wire spelling.)"),
+            Self::PassHasExit => Some("The pass already exists: a duplicate create. (`EXIT` is the real wire spelling.)"),
+            Self::PassTemplateHasNotExit => Some("The template does not exist. (`EXIT` is the real wire spelling.)"),
+            Self::PassTypeNotMatch => Some("The pass type does not match the template's."),
+            Self::PassProductTypeNotMatch => Some("The product type does not match the template's."),
             Self::PassIsNull => Some("The pass is null."),
             Self::PassHasNotExist => Some("The pass does not exist."),
             Self::PassUsedOccupied => Some("The pass has already been redeemed."),
             Self::PassUpdateFail => Some("Only active passes can be updated."),
             Self::SystemError => Some("Internal error; re-send the same request."),
-            Self::UnknownException => {
-                Some("API failed due to unknown reason, please check with support.")
-            }
+            Self::UnknownException => Some("API failed due to unknown reason, please check with support."),
             Self::Unknown(_) => None,
         }
     }
@@ -1850,11 +1794,7 @@ impl From<&str> for PassResultCode {
             "PASS_UPDATE_FAIL" => Self::PassUpdateFail,
             "SYSTEM_ERROR" => Self::SystemError,
             "UNKNOWN_EXCEPTION" => Self::UnknownException,
-            other => {
-                Self::Unknown(
-                    alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other),
-                )
-            }
+            other => Self::Unknown(alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other)),
         }
     }
 }
@@ -1872,9 +1812,7 @@ impl serde::Serialize for PassResultCode {
 }
 
 impl<'de> serde::Deserialize<'de> for PassResultCode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <String as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_str()))
     }
@@ -1959,9 +1897,7 @@ impl TemplateResultCode {
             Self::PassTemplateStatusIllegal => "PASS_TEMPLATE_STATUS_ILLEGAL",
             Self::StateMachineIllegal => "STATE_MACHINE_ILLEGAL",
             Self::PassTemplateImageInvalid => "PASS_TEMPLATE_IMAGE_INVALID",
-            Self::PassTemplateCustomtabUrlInvalid => {
-                "PASS_TEMPLATE_CUSTOMTAB_URL_INVALID"
-            }
+            Self::PassTemplateCustomtabUrlInvalid => "PASS_TEMPLATE_CUSTOMTAB_URL_INVALID",
             Self::PassTemplateBtnUrlInvalid => "PASS_TEMPLATE_BTN_URL_INVALID",
             Self::PassTemplateContentInvalid => "PASS_TEMPLATE_CONTENT_INVALID",
             Self::SystemError => "SYSTEM_ERROR",
@@ -1977,22 +1913,12 @@ impl TemplateResultCode {
             Self::Success => Some(alipayhk_runtime::ResultStatus::Success),
             Self::ParamIllegal => Some(alipayhk_runtime::ResultStatus::Failure),
             Self::PassTemplateHasNotExit => Some(alipayhk_runtime::ResultStatus::Failure),
-            Self::PassTemplateStatusIllegal => {
-                Some(alipayhk_runtime::ResultStatus::Failure)
-            }
+            Self::PassTemplateStatusIllegal => Some(alipayhk_runtime::ResultStatus::Failure),
             Self::StateMachineIllegal => Some(alipayhk_runtime::ResultStatus::Failure),
-            Self::PassTemplateImageInvalid => {
-                Some(alipayhk_runtime::ResultStatus::Failure)
-            }
-            Self::PassTemplateCustomtabUrlInvalid => {
-                Some(alipayhk_runtime::ResultStatus::Failure)
-            }
-            Self::PassTemplateBtnUrlInvalid => {
-                Some(alipayhk_runtime::ResultStatus::Failure)
-            }
-            Self::PassTemplateContentInvalid => {
-                Some(alipayhk_runtime::ResultStatus::Failure)
-            }
+            Self::PassTemplateImageInvalid => Some(alipayhk_runtime::ResultStatus::Failure),
+            Self::PassTemplateCustomtabUrlInvalid => Some(alipayhk_runtime::ResultStatus::Failure),
+            Self::PassTemplateBtnUrlInvalid => Some(alipayhk_runtime::ResultStatus::Failure),
+            Self::PassTemplateContentInvalid => Some(alipayhk_runtime::ResultStatus::Failure),
             Self::SystemError => Some(alipayhk_runtime::ResultStatus::Unknown),
             Self::UnknownException => Some(alipayhk_runtime::ResultStatus::Unknown),
             Self::Unknown(_) => None,
@@ -2004,25 +1930,15 @@ impl TemplateResultCode {
         match self {
             Self::Success => Some("Success"),
             Self::ParamIllegal => Some("Illegal parameters."),
-            Self::PassTemplateHasNotExit => {
-                Some("The template does not exist. (`EXIT` is the real wire spelling.)")
-            }
-            Self::PassTemplateStatusIllegal => {
-                Some("The template's status does not allow this.")
-            }
-            Self::StateMachineIllegal => {
-                Some("The status change is not one of the allowed transitions.")
-            }
+            Self::PassTemplateHasNotExit => Some("The template does not exist. (`EXIT` is the real wire spelling.)"),
+            Self::PassTemplateStatusIllegal => Some("The template's status does not allow this."),
+            Self::StateMachineIllegal => Some("The status change is not one of the allowed transitions."),
             Self::PassTemplateImageInvalid => Some("The image is invalid."),
-            Self::PassTemplateCustomtabUrlInvalid => {
-                Some("The custom tab URL is invalid.")
-            }
+            Self::PassTemplateCustomtabUrlInvalid => Some("The custom tab URL is invalid."),
             Self::PassTemplateBtnUrlInvalid => Some("The button URL is invalid."),
             Self::PassTemplateContentInvalid => Some("The content is invalid."),
             Self::SystemError => Some("Internal error; re-send the same request."),
-            Self::UnknownException => {
-                Some("API failed due to unknown reason, please check with support.")
-            }
+            Self::UnknownException => Some("API failed due to unknown reason, please check with support."),
             Self::Unknown(_) => None,
         }
     }
@@ -2037,18 +1953,12 @@ impl From<&str> for TemplateResultCode {
             "PASS_TEMPLATE_STATUS_ILLEGAL" => Self::PassTemplateStatusIllegal,
             "STATE_MACHINE_ILLEGAL" => Self::StateMachineIllegal,
             "PASS_TEMPLATE_IMAGE_INVALID" => Self::PassTemplateImageInvalid,
-            "PASS_TEMPLATE_CUSTOMTAB_URL_INVALID" => {
-                Self::PassTemplateCustomtabUrlInvalid
-            }
+            "PASS_TEMPLATE_CUSTOMTAB_URL_INVALID" => Self::PassTemplateCustomtabUrlInvalid,
             "PASS_TEMPLATE_BTN_URL_INVALID" => Self::PassTemplateBtnUrlInvalid,
             "PASS_TEMPLATE_CONTENT_INVALID" => Self::PassTemplateContentInvalid,
             "SYSTEM_ERROR" => Self::SystemError,
             "UNKNOWN_EXCEPTION" => Self::UnknownException,
-            other => {
-                Self::Unknown(
-                    alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other),
-                )
-            }
+            other => Self::Unknown(alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other)),
         }
     }
 }
@@ -2066,9 +1976,7 @@ impl serde::Serialize for TemplateResultCode {
 }
 
 impl<'de> serde::Deserialize<'de> for TemplateResultCode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <String as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_str()))
     }

@@ -51,8 +51,8 @@
 
 use serde::{Deserialize, Serialize};
 
-#[doc(alias = "updatePass")]
 /// The body of an `updatePass` request.
+#[doc(alias = "updatePass")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdatePassRequest {
@@ -133,9 +133,7 @@ pub struct UpdatePassRequest {
     ///
     /// Source: [Update AlipayHK Membership card](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/update_card).
     #[serde(rename = "dataInfo", default, skip_serializing_if = "Option::is_none")]
-    pub data_info: Option<
-        std::collections::BTreeMap<String, alipayhk_runtime::serde_json::Value>,
-    >,
+    pub data_info: Option<std::collections::BTreeMap<String, alipayhk_runtime::serde_json::Value>>,
     /// New code information, when the card's code must change: `$codemsg$` is the text
     /// shown, `$codevalue$` the value encoded in the barcode or QR code. Confirm with the
     /// AlipayHK SA team before updating code information.
@@ -144,9 +142,7 @@ pub struct UpdatePassRequest {
     ///
     /// Source: [Update AlipayHK Membership card](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/update_card).
     #[serde(rename = "codeInfo", default, skip_serializing_if = "Option::is_none")]
-    pub code_info: Option<
-        std::collections::BTreeMap<String, alipayhk_runtime::serde_json::Value>,
-    >,
+    pub code_info: Option<std::collections::BTreeMap<String, alipayhk_runtime::serde_json::Value>>,
 }
 
 impl UpdatePassRequest {
@@ -207,10 +203,7 @@ impl UpdatePassRequest {
     ///
     /// Source: [Update AlipayHK Membership card](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/update_card).
     #[must_use]
-    pub fn template_code(
-        mut self,
-        template_code: impl Into<crate::types::TemplateCode>,
-    ) -> Self {
+    pub fn template_code(mut self, template_code: impl Into<crate::types::TemplateCode>) -> Self {
         self.template_code = Some(template_code.into());
         self
     }
@@ -266,10 +259,7 @@ impl UpdatePassRequest {
     #[must_use]
     pub fn data_info(
         mut self,
-        data_info: std::collections::BTreeMap<
-            String,
-            alipayhk_runtime::serde_json::Value,
-        >,
+        data_info: std::collections::BTreeMap<String, alipayhk_runtime::serde_json::Value>,
     ) -> Self {
         self.data_info = Some(data_info);
         self
@@ -287,10 +277,7 @@ impl UpdatePassRequest {
     #[must_use]
     pub fn code_info(
         mut self,
-        code_info: std::collections::BTreeMap<
-            String,
-            alipayhk_runtime::serde_json::Value,
-        >,
+        code_info: std::collections::BTreeMap<String, alipayhk_runtime::serde_json::Value>,
     ) -> Self {
         self.code_info = Some(code_info);
         self
@@ -301,12 +288,10 @@ impl UpdatePassRequest {
     /// The AlipayHK transaction that changed the points.
     #[must_use]
     pub fn data_info_bill_no(mut self, value: impl Into<String>) -> Self {
-        self.data_info
-            .get_or_insert_with(Default::default)
-            .insert(
-                "billNo".to_owned(),
-                alipayhk_runtime::serde_json::Value::from(value.into()),
-            );
+        self.data_info.get_or_insert_with(Default::default).insert(
+            "billNo".to_owned(),
+            alipayhk_runtime::serde_json::Value::from(value.into()),
+        );
         self
     }
 
@@ -315,12 +300,10 @@ impl UpdatePassRequest {
     /// The points the transaction added (or, negative, removed).
     #[must_use]
     pub fn data_info_last_change_points(mut self, value: impl Into<String>) -> Self {
-        self.data_info
-            .get_or_insert_with(Default::default)
-            .insert(
-                "lastChangePoints".to_owned(),
-                alipayhk_runtime::serde_json::Value::from(value.into()),
-            );
+        self.data_info.get_or_insert_with(Default::default).insert(
+            "lastChangePoints".to_owned(),
+            alipayhk_runtime::serde_json::Value::from(value.into()),
+        );
         self
     }
 
@@ -329,12 +312,10 @@ impl UpdatePassRequest {
     /// `ALIPAYHK` or `ALIPAYCN`.
     #[must_use]
     pub fn data_info_points_provider(mut self, value: impl Into<String>) -> Self {
-        self.data_info
-            .get_or_insert_with(Default::default)
-            .insert(
-                "pointsProvider".to_owned(),
-                alipayhk_runtime::serde_json::Value::from(value.into()),
-            );
+        self.data_info.get_or_insert_with(Default::default).insert(
+            "pointsProvider".to_owned(),
+            alipayhk_runtime::serde_json::Value::from(value.into()),
+        );
         self
     }
 
@@ -343,12 +324,10 @@ impl UpdatePassRequest {
     /// The text shown with the code.
     #[must_use]
     pub fn code_info_codemsg(mut self, value: impl Into<String>) -> Self {
-        self.code_info
-            .get_or_insert_with(Default::default)
-            .insert(
-                "$codemsg$".to_owned(),
-                alipayhk_runtime::serde_json::Value::from(value.into()),
-            );
+        self.code_info.get_or_insert_with(Default::default).insert(
+            "$codemsg$".to_owned(),
+            alipayhk_runtime::serde_json::Value::from(value.into()),
+        );
         self
     }
 
@@ -357,12 +336,10 @@ impl UpdatePassRequest {
     /// The value encoded in the barcode or QR code.
     #[must_use]
     pub fn code_info_codevalue(mut self, value: impl Into<String>) -> Self {
-        self.code_info
-            .get_or_insert_with(Default::default)
-            .insert(
-                "$codevalue$".to_owned(),
-                alipayhk_runtime::serde_json::Value::from(value.into()),
-            );
+        self.code_info.get_or_insert_with(Default::default).insert(
+            "$codevalue$".to_owned(),
+            alipayhk_runtime::serde_json::Value::from(value.into()),
+        );
         self
     }
 }
@@ -384,7 +361,7 @@ impl alipayhk_runtime::Validate for UpdatePassRequest {
             alipayhk_runtime::validation::check_length(
                 value.as_str(),
                 None,
-                Some(64usize),
+                Some(64),
                 alipayhk_runtime::Basis::Documented,
                 &path.field("merchantId"),
                 violations,
@@ -394,7 +371,7 @@ impl alipayhk_runtime::Validate for UpdatePassRequest {
             alipayhk_runtime::validation::check_length(
                 value.as_str(),
                 None,
-                Some(32usize),
+                Some(32),
                 alipayhk_runtime::Basis::Inferred(
                     "the page gives no length; 32 is the gcmc update table's",
                 ),
@@ -406,7 +383,7 @@ impl alipayhk_runtime::Validate for UpdatePassRequest {
             alipayhk_runtime::validation::check_length(
                 value.as_str(),
                 None,
-                Some(32usize),
+                Some(32),
                 alipayhk_runtime::Basis::Inferred(
                     "the page gives no length; 32 is the gcmc update table's",
                 ),
@@ -418,7 +395,7 @@ impl alipayhk_runtime::Validate for UpdatePassRequest {
             alipayhk_runtime::validation::check_length(
                 value.as_str(),
                 None,
-                Some(32usize),
+                Some(32),
                 alipayhk_runtime::Basis::Inferred(
                     "the page gives no length; 32 is the gcmc update table's",
                 ),
@@ -437,7 +414,7 @@ impl alipayhk_runtime::Validate for UpdatePassRequest {
             alipayhk_runtime::validation::check_length(
                 value.as_str(),
                 None,
-                Some(32usize),
+                Some(32),
                 alipayhk_runtime::Basis::Inferred(
                     "the page gives no length; 32 is the gcmc update table's",
                 ),
@@ -448,11 +425,9 @@ impl alipayhk_runtime::Validate for UpdatePassRequest {
         if let Some(value) = &self.end_date {
             alipayhk_runtime::validation::check_range(
                 value.0 as f64,
-                Some(0f64),
+                Some(0.0),
                 None,
-                alipayhk_runtime::Basis::Inferred(
-                    "epoch milliseconds are never negative",
-                ),
+                alipayhk_runtime::Basis::Inferred("epoch milliseconds are never negative"),
                 &path.field("endDate"),
                 violations,
             );
@@ -461,7 +436,7 @@ impl alipayhk_runtime::Validate for UpdatePassRequest {
             alipayhk_runtime::validation::check_length(
                 value,
                 None,
-                Some(128usize),
+                Some(128),
                 alipayhk_runtime::Basis::Documented,
                 &path.field("passVerifyCode"),
                 violations,
@@ -470,11 +445,9 @@ impl alipayhk_runtime::Validate for UpdatePassRequest {
         if let Some(value) = &self.biz_date {
             alipayhk_runtime::validation::check_range(
                 value.0 as f64,
-                Some(0f64),
+                Some(0.0),
                 None,
-                alipayhk_runtime::Basis::Inferred(
-                    "epoch milliseconds are never negative",
-                ),
+                alipayhk_runtime::Basis::Inferred("epoch milliseconds are never negative"),
                 &path.field("bizDate"),
                 violations,
             );

@@ -46,8 +46,8 @@
 
 use serde::{Deserialize, Serialize};
 
-#[doc(alias = "updateTemplate")]
 /// The body of an `updateTemplate` request.
+#[doc(alias = "updateTemplate")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateTemplateRequest {
@@ -99,9 +99,7 @@ pub struct UpdateTemplateRequest {
     ///
     /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[serde(rename = "localeInfo", default, skip_serializing_if = "Option::is_none")]
-    pub locale_info: Option<
-        std::collections::BTreeMap<String, crate::types::LocaleInfo>,
-    >,
+    pub locale_info: Option<std::collections::BTreeMap<String, crate::types::LocaleInfo>>,
     /// The merchant's logo.
     ///
     /// Wire name `merchantLogo`; optional; at most 512 characters (inferred: one template page says 256, another 512; the larger refuses no genuine logo URL); e.g. `https://example.com/logo.png`.
@@ -114,22 +112,14 @@ pub struct UpdateTemplateRequest {
     /// Wire name `currentAmountCent`; optional; minimum 0; maximum 100000000.
     ///
     /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
-    #[serde(
-        rename = "currentAmountCent",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "currentAmountCent", default, skip_serializing_if = "Option::is_none")]
     pub current_amount_cent: Option<i64>,
     /// The original price, in cents.
     ///
     /// Wire name `originalAmountCent`; optional; minimum 0; maximum 100000000.
     ///
     /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
-    #[serde(
-        rename = "originalAmountCent",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "originalAmountCent", default, skip_serializing_if = "Option::is_none")]
     pub original_amount_cent: Option<i64>,
     /// The currency of the prices.
     ///
@@ -425,7 +415,7 @@ impl alipayhk_runtime::Validate for UpdateTemplateRequest {
             alipayhk_runtime::validation::check_length(
                 value.as_str(),
                 None,
-                Some(32usize),
+                Some(32),
                 alipayhk_runtime::Basis::Inferred(
                     "the update page gives no length; 32 is switchStatus's",
                 ),
@@ -444,7 +434,7 @@ impl alipayhk_runtime::Validate for UpdateTemplateRequest {
             alipayhk_runtime::validation::check_length(
                 value.as_str(),
                 None,
-                Some(64usize),
+                Some(64),
                 alipayhk_runtime::Basis::Documented,
                 &path.field("merchantId"),
                 violations,
@@ -453,11 +443,9 @@ impl alipayhk_runtime::Validate for UpdateTemplateRequest {
         if let Some(value) = &self.start_date {
             alipayhk_runtime::validation::check_range(
                 value.0 as f64,
-                Some(0f64),
+                Some(0.0),
                 None,
-                alipayhk_runtime::Basis::Inferred(
-                    "epoch milliseconds are never negative",
-                ),
+                alipayhk_runtime::Basis::Inferred("epoch milliseconds are never negative"),
                 &path.field("startDate"),
                 violations,
             );
@@ -465,11 +453,9 @@ impl alipayhk_runtime::Validate for UpdateTemplateRequest {
         if let Some(value) = &self.end_date {
             alipayhk_runtime::validation::check_range(
                 value.0 as f64,
-                Some(0f64),
+                Some(0.0),
                 None,
-                alipayhk_runtime::Basis::Inferred(
-                    "epoch milliseconds are never negative",
-                ),
+                alipayhk_runtime::Basis::Inferred("epoch milliseconds are never negative"),
                 &path.field("endDate"),
                 violations,
             );
@@ -478,17 +464,13 @@ impl alipayhk_runtime::Validate for UpdateTemplateRequest {
             alipayhk_runtime::validation::check_length(
                 value,
                 None,
-                Some(512usize),
+                Some(512),
                 alipayhk_runtime::Basis::Documented,
                 &path.field("imageUrl"),
                 violations,
             );
         }
-        alipayhk_runtime::Validate::validate_at(
-            &self.button,
-            &path.field("button"),
-            violations,
-        );
+        alipayhk_runtime::Validate::validate_at(&self.button, &path.field("button"), violations);
         alipayhk_runtime::Validate::validate_at(
             &self.locale_info,
             &path.field("localeInfo"),
@@ -498,7 +480,7 @@ impl alipayhk_runtime::Validate for UpdateTemplateRequest {
             alipayhk_runtime::validation::check_length(
                 value,
                 None,
-                Some(512usize),
+                Some(512),
                 alipayhk_runtime::Basis::Inferred(
                     "one template page says 256, another 512; the larger refuses no genuine logo URL",
                 ),
@@ -509,8 +491,8 @@ impl alipayhk_runtime::Validate for UpdateTemplateRequest {
         if let Some(value) = &self.current_amount_cent {
             alipayhk_runtime::validation::check_range(
                 *value as f64,
-                Some(0f64),
-                Some(100000000f64),
+                Some(0.0),
+                Some(100000000.0),
                 alipayhk_runtime::Basis::Documented,
                 &path.field("currentAmountCent"),
                 violations,
@@ -519,8 +501,8 @@ impl alipayhk_runtime::Validate for UpdateTemplateRequest {
         if let Some(value) = &self.original_amount_cent {
             alipayhk_runtime::validation::check_range(
                 *value as f64,
-                Some(0f64),
-                Some(100000000f64),
+                Some(0.0),
+                Some(100000000.0),
                 alipayhk_runtime::Basis::Documented,
                 &path.field("originalAmountCent"),
                 violations,
@@ -530,7 +512,7 @@ impl alipayhk_runtime::Validate for UpdateTemplateRequest {
             alipayhk_runtime::validation::check_length(
                 value,
                 None,
-                Some(3usize),
+                Some(3),
                 alipayhk_runtime::Basis::Inferred(
                     "the page gives no length; ISO 4217 codes are three letters",
                 ),
@@ -541,7 +523,7 @@ impl alipayhk_runtime::Validate for UpdateTemplateRequest {
         if let Some(value) = &self.stock {
             alipayhk_runtime::validation::check_range(
                 *value as f64,
-                Some(0f64),
+                Some(0.0),
                 None,
                 alipayhk_runtime::Basis::Inferred("a stock count is never negative"),
                 &path.field("stock"),
@@ -552,10 +534,8 @@ impl alipayhk_runtime::Validate for UpdateTemplateRequest {
             alipayhk_runtime::validation::check_length(
                 value,
                 None,
-                Some(512usize),
-                alipayhk_runtime::Basis::Inferred(
-                    "the page gives no length; 512 is imageUrl's",
-                ),
+                Some(512),
+                alipayhk_runtime::Basis::Inferred("the page gives no length; 512 is imageUrl's"),
                 &path.field("orderPageLink"),
                 violations,
             );
@@ -564,10 +544,8 @@ impl alipayhk_runtime::Validate for UpdateTemplateRequest {
             alipayhk_runtime::validation::check_length(
                 value,
                 None,
-                Some(512usize),
-                alipayhk_runtime::Basis::Inferred(
-                    "the page gives no length; 512 is imageUrl's",
-                ),
+                Some(512),
+                alipayhk_runtime::Basis::Inferred("the page gives no length; 512 is imageUrl's"),
                 &path.field("detailLink"),
                 violations,
             );

@@ -16,6 +16,7 @@
 //! AlipayHK re-delivers a notification until it gets a success answer, up to 7 times over about a day. The router de-duplicates on each notification's key (such as `billNo`) through an [`Inbox`] over a [`runtime::notifications::NotificationStore`](crate::runtime::notifications::NotificationStore): your method runs once per key at a time, to completion even when AlipayHK hangs up, under a claim whose lease is renewed while it runs. An `S` answer is final and every re-delivery gets it again; after `F`, `U` or an error the next delivery runs your method again. Each call gets a [`Delivery`](crate::runtime::notifications::Delivery) whose fence token your own writes should be conditional on. Notifications older than the store's retention are refused, so a replay is caught by its age or by the store. `InMemoryStore` suits one process, `SqliteStore` (feature `sqlite`) one host, `PostgresStore` (feature `postgres`) and `RedisStore` (feature `redis`) any number of instances. After `serve` returns, call [`Inbox::shutdown`] to wait for the handlers still running.
 
 use std::sync::Arc;
+
 use alipayhk_runtime::notifications::{Inbox, NotificationStore};
 use alipayhk_runtime::server::ServerConfig;
 use alipayhk_runtime::server::axum;
@@ -36,9 +37,7 @@ pub trait Webhooks: Send + Sync + 'static {
     ) -> impl std::future::Future<
         Output = Result<crate::MembercardCreateResponse, alipayhk_runtime::ResultInfo>,
     > + Send {
-        std::future::ready(
-            Err(alipayhk_runtime::server::not_implemented("membercardCreate")),
-        )
+        std::future::ready(Err(alipayhk_runtime::server::not_implemented("membercardCreate")))
     }
 
     /// `POST /points/bill/notify`: AlipayHK sends an authorised user's transaction, for points.
@@ -50,9 +49,7 @@ pub trait Webhooks: Send + Sync + 'static {
     ) -> impl std::future::Future<
         Output = Result<crate::PointsBillNotifyResponse, alipayhk_runtime::ResultInfo>,
     > + Send {
-        std::future::ready(
-            Err(alipayhk_runtime::server::not_implemented("pointsBillNotify")),
-        )
+        std::future::ready(Err(alipayhk_runtime::server::not_implemented("pointsBillNotify")))
     }
 }
 
@@ -68,55 +65,38 @@ pub fn router<W: Webhooks, S: NotificationStore>(
     let retention = inbox.store().retention();
     let routes = axum::Router::new();
     #[cfg(feature = "notifications")]
-    let routes = routes
-        .route(
-            <crate::MembercardCreateRequest as alipayhk_runtime::Endpoint>::PATH,
-            routing::post(|
-                State((webhooks, inbox)): State<(Arc<W>, Inbox<S>)>,
-                notification: Verified|
-            async move {
-                alipayhk_runtime::notifications::handle_notification::<
-                    crate::MembercardCreateRequest,
-                    _,
-                    _,
-                    _,
-                >(
-                        notification,
-                        "result",
-                        inbox,
-                        move |notification, delivery| async move {
-                            webhooks.membercard_create(notification, delivery).await
-                        },
-                    )
-                    .await
-            }),
-        );
+    let routes = routes.route(
+        <crate::MembercardCreateRequest as alipayhk_runtime::Endpoint>::PATH,
+        routing::post(
+            |State((webhooks, inbox)): State<(Arc<W>, Inbox<S>)>, notification: Verified| async move {
+                alipayhk_runtime::notifications::handle_notification::<crate::MembercardCreateRequest, _, _, _>(
+                    notification,
+                    "result",
+                    inbox,
+                    move |notification, delivery| async move {
+                        webhooks.membercard_create(notification, delivery).await
+                    },
+                ).await
+            },
+        ),
+    );
     #[cfg(feature = "notifications")]
-    let routes = routes
-        .route(
-            <crate::PointsBillNotifyRequest as alipayhk_runtime::Endpoint>::PATH,
-            routing::post(|
-                State((webhooks, inbox)): State<(Arc<W>, Inbox<S>)>,
-                notification: Verified|
-            async move {
-                alipayhk_runtime::notifications::handle_notification::<
-                    crate::PointsBillNotifyRequest,
-                    _,
-                    _,
-                    _,
-                >(
-                        notification,
-                        "result",
-                        inbox,
-                        move |notification, delivery| async move {
-                            webhooks.points_bill_notify(notification, delivery).await
-                        },
-                    )
-                    .await
-            }),
-        );
-    let routes = routes
-        .fallback(alipayhk_runtime::server::unknown_path)
-        .with_state((webhooks, inbox));
+    let routes = routes.route(
+        <crate::PointsBillNotifyRequest as alipayhk_runtime::Endpoint>::PATH,
+        routing::post(
+            |State((webhooks, inbox)): State<(Arc<W>, Inbox<S>)>, notification: Verified| async move {
+                alipayhk_runtime::notifications::handle_notification::<crate::PointsBillNotifyRequest, _, _, _>(
+                    notification,
+                    "result",
+                    inbox,
+                    move |notification, delivery| async move {
+                        webhooks.points_bill_notify(notification, delivery).await
+                    },
+                ).await
+            },
+        ),
+    );
+    let routes = routes.fallback(alipayhk_runtime::server::unknown_path);
+    let routes = routes.with_state((webhooks, inbox));
     alipayhk_runtime::notifications::verified(routes, config, retention)
 }

@@ -116,7 +116,7 @@ pub struct Header {
 
 /// An HTTP method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Method {
+pub enum HttpMethod {
     /// `GET`
     Get,
     /// `POST`
@@ -127,7 +127,7 @@ pub enum Method {
     Delete,
 }
 
-impl Method {
+impl HttpMethod {
     /// The method as written in HTTP, such as `POST`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -155,7 +155,7 @@ pub struct EndpointDef {
     /// The module name, such as `update_pass`.
     pub module: String,
     /// The HTTP method.
-    pub method: Method,
+    pub method: HttpMethod,
     /// The request path.
     pub path: String,
     /// One line for the docs.

@@ -19,7 +19,10 @@
 //! |---|---|
 //! | [The kitchen-sink fixture (not an AlipayHK page)](https://example.invalid/kitchen-sink) | 2026-11-27 |
 
+// docs.rs builds with `--cfg docsrs`: items behind a feature show which one.
 #![cfg_attr(docsrs, feature(doc_cfg))]
+
+// In the order `cargo fmt` sorts them, so formatting the crate changes nothing.
 #[cfg(feature = "macros")]
 pub use alipayhk_macros::endpoint;
 
@@ -28,12 +31,15 @@ pub use alipayhk_macros::object;
 
 #[cfg(feature = "macros")]
 pub use alipayhk_macros::response;
+
 pub use alipayhk_runtime as runtime;
 
 #[cfg(feature = "client")]
 #[doc(inline)]
 pub use alipayhk_runtime::Client;
 
+// Inlined, so the index lists them by kind instead of opening with a list of
+// re-exports.
 #[doc(inline)]
 pub use alipayhk_runtime::Endpoint;
 

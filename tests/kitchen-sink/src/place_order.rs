@@ -32,8 +32,8 @@
 
 use serde::{Deserialize, Serialize};
 
-#[doc(alias = "placeOrder")]
 /// The `PlaceOrderRequest` object.
+#[doc(alias = "placeOrder")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PlaceOrderRequest {
@@ -355,11 +355,7 @@ impl alipayhk_runtime::Validate for PlaceOrderRequest {
         path: &alipayhk_runtime::FieldPath<'_>,
         violations: &mut Vec<alipayhk_runtime::Violation>,
     ) {
-        alipayhk_runtime::Validate::validate_at(
-            &self.items,
-            &path.field("items"),
-            violations,
-        );
+        alipayhk_runtime::Validate::validate_at(&self.items, &path.field("items"), violations);
         alipayhk_runtime::Validate::validate_at(
             &self.by_locale,
             &path.field("byLocale"),
@@ -369,7 +365,7 @@ impl alipayhk_runtime::Validate for PlaceOrderRequest {
             alipayhk_runtime::validation::check_length(
                 value,
                 None,
-                Some(100usize),
+                Some(100),
                 alipayhk_runtime::Basis::Documented,
                 &path.field("giftMessage"),
                 violations,
@@ -378,7 +374,7 @@ impl alipayhk_runtime::Validate for PlaceOrderRequest {
         if let Some(value) = &self.ratio {
             alipayhk_runtime::validation::check_range(
                 *value,
-                Some(0.5f64),
+                Some(0.5),
                 None,
                 alipayhk_runtime::Basis::Documented,
                 &path.field("ratio"),
@@ -387,17 +383,13 @@ impl alipayhk_runtime::Validate for PlaceOrderRequest {
             alipayhk_runtime::validation::check_range(
                 *value,
                 None,
-                Some(1.5f64),
+                Some(1.5),
                 alipayhk_runtime::Basis::Inferred("a fixture limit no page states"),
                 &path.field("ratio"),
                 violations,
             );
         }
-        alipayhk_runtime::Validate::validate_at(
-            &self.channel,
-            &path.field("channel"),
-            violations,
-        );
+        alipayhk_runtime::Validate::validate_at(&self.channel, &path.field("channel"), violations);
         alipayhk_runtime::validation::check_present(
             self.referrer.is_some(),
             alipayhk_runtime::Basis::Inferred("a fixture field no page states"),
@@ -408,7 +400,7 @@ impl alipayhk_runtime::Validate for PlaceOrderRequest {
             alipayhk_runtime::validation::check_length(
                 value.as_str(),
                 None,
-                Some(8usize),
+                Some(8),
                 alipayhk_runtime::Basis::Inferred("a fixture field no page states"),
                 &path.field("referrer"),
                 violations,
@@ -427,32 +419,22 @@ impl alipayhk_runtime::Validate for PlaceOrderRequest {
             violations,
         );
         if self.gift == Some(true) && self.gift_message.is_none() {
-            violations
-                .push(
-                    alipayhk_runtime::Violation::with_basis(
-                        &path.field("giftMessage"),
-                        alipayhk_runtime::Rule::RequiredWhen {
-                            field: "gift",
-                            equals: "true",
-                        },
-                        alipayhk_runtime::Basis::Documented,
-                    ),
-                );
+            violations.push(
+                alipayhk_runtime::Violation::with_basis(
+                    &path.field("giftMessage"),
+                    alipayhk_runtime::Rule::RequiredWhen { field: "gift", equals: "true" },
+                    alipayhk_runtime::Basis::Documented,
+                ),
+            );
         }
         if self.coupon.as_deref() == Some("WELCOME") && self.coupon_kind.is_none() {
-            violations
-                .push(
-                    alipayhk_runtime::Violation::with_basis(
-                        &path.field("couponKind"),
-                        alipayhk_runtime::Rule::RequiredWhen {
-                            field: "coupon",
-                            equals: "WELCOME",
-                        },
-                        alipayhk_runtime::Basis::Inferred(
-                            "a fixture rule no page states",
-                        ),
-                    ),
-                );
+            violations.push(
+                alipayhk_runtime::Violation::with_basis(
+                    &path.field("couponKind"),
+                    alipayhk_runtime::Rule::RequiredWhen { field: "coupon", equals: "WELCOME" },
+                    alipayhk_runtime::Basis::Inferred("a fixture rule no page states"),
+                ),
+            );
         }
     }
 }
@@ -501,12 +483,7 @@ pub struct PlaceOrderResponse {
 impl PlaceOrderResponse {
     /// Creates the value from its required fields (`result`); set optional ones with the builder methods.
     pub fn new(result: alipayhk_runtime::ResultInfo) -> Self {
-        Self {
-            result,
-            order_id: None,
-            channel: None,
-            tags: None,
-        }
+        Self { result, order_id: None, channel: None, tags: None }
     }
 
     /// Sets `orderId`.
@@ -601,11 +578,7 @@ impl From<&str> for PlaceOrderResultCode {
         match value {
             "SUCCESS" => Self::Success,
             "OUT_OF_STOCK" => Self::OutOfStock,
-            other => {
-                Self::Unknown(
-                    alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other),
-                )
-            }
+            other => Self::Unknown(alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other)),
         }
     }
 }
@@ -623,9 +596,7 @@ impl serde::Serialize for PlaceOrderResultCode {
 }
 
 impl<'de> serde::Deserialize<'de> for PlaceOrderResultCode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <String as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_str()))
     }
@@ -698,10 +669,7 @@ pub struct Shipping {
 impl Shipping {
     /// Creates the value from its required fields (`address`); set optional ones with the builder methods.
     pub fn new(address: impl Into<String>) -> Self {
-        Self {
-            address: address.into(),
-            express: None,
-        }
+        Self { address: address.into(), express: None }
     }
 
     /// Sets `express`.

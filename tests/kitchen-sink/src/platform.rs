@@ -6,6 +6,7 @@
 //! The AlipayHK (platform) side of the API, for the local gateway and for tests: implement [`Api`] with the behaviour you want and serve [`router`], which verifies every request's signature and signs every answer.
 
 use std::sync::Arc;
+
 use alipayhk_runtime::server::ServerConfig;
 use alipayhk_runtime::server::axum;
 use alipayhk_runtime::server::{Verified, axum::extract::State, axum::routing};
@@ -29,18 +30,17 @@ pub trait Api: Send + Sync + 'static {
 /// a method sees them, and answers are signed. Other paths answer `NO_INTERFACE_DEF`.
 pub fn router<A: Api>(api: Arc<A>, config: ServerConfig) -> axum::Router {
     let routes = axum::Router::new();
-    let routes = routes
-        .route(
-            <crate::PlaceOrderRequest as alipayhk_runtime::Endpoint>::PATH,
-            routing::post(|State(api): State<Arc<A>>, request: Verified| async move {
-                alipayhk_runtime::server::handle::<
-                    crate::PlaceOrderRequest,
-                    _,
-                    _,
-                >(request, "result", |request| api.place_order(request))
-                    .await
-            }),
-        );
-    let routes = routes.fallback(alipayhk_runtime::server::unknown_path).with_state(api);
+    let routes = routes.route(
+        <crate::PlaceOrderRequest as alipayhk_runtime::Endpoint>::PATH,
+        routing::post(|State(api): State<Arc<A>>, request: Verified| async move {
+            alipayhk_runtime::server::handle::<crate::PlaceOrderRequest, _, _>(
+                request,
+                "result",
+                |request| api.place_order(request),
+            ).await
+        }),
+    );
+    let routes = routes.fallback(alipayhk_runtime::server::unknown_path);
+    let routes = routes.with_state(api);
     alipayhk_runtime::server::verified(routes, Arc::new(config))
 }

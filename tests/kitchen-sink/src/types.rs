@@ -39,11 +39,7 @@ impl From<&str> for Channel {
         match value {
             "APP" => Self::App,
             "WEB" => Self::Web,
-            other => {
-                Self::Unknown(
-                    alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other),
-                )
-            }
+            other => Self::Unknown(alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other)),
         }
     }
 }
@@ -61,9 +57,7 @@ impl serde::Serialize for Channel {
 }
 
 impl<'de> serde::Deserialize<'de> for Channel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <String as serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_str()))
     }
@@ -76,15 +70,12 @@ impl alipayhk_runtime::Validate for Channel {
         violations: &mut Vec<alipayhk_runtime::Violation>,
     ) {
         if let Self::Unknown(value) = self {
-            violations
-                .push(
-                    alipayhk_runtime::Violation::new(
-                        path,
-                        alipayhk_runtime::Rule::UnknownValue {
-                            value: value.as_str().to_owned(),
-                        },
-                    ),
-                );
+            violations.push(
+                alipayhk_runtime::Violation::new(
+                    path,
+                    alipayhk_runtime::Rule::UnknownValue { value: value.as_str().to_owned() },
+                ),
+            );
         }
     }
 }
@@ -117,11 +108,7 @@ pub struct LineItem {
 impl LineItem {
     /// Creates the value from its required fields (`sku`, `price`); set optional ones with the builder methods.
     pub fn new(sku: impl Into<String>, price: Money) -> Self {
-        Self {
-            sku: sku.into(),
-            price,
-            channel: None,
-        }
+        Self { sku: sku.into(), price, channel: None }
     }
 
     /// Sets `channel`.
@@ -155,22 +142,14 @@ impl alipayhk_runtime::Validate for LineItem {
             alipayhk_runtime::validation::check_length(
                 value,
                 None,
-                Some(16usize),
+                Some(16),
                 alipayhk_runtime::Basis::Documented,
                 &path.field("sku"),
                 violations,
             );
         }
-        alipayhk_runtime::Validate::validate_at(
-            &self.price,
-            &path.field("price"),
-            violations,
-        );
-        alipayhk_runtime::Validate::validate_at(
-            &self.channel,
-            &path.field("channel"),
-            violations,
-        );
+        alipayhk_runtime::Validate::validate_at(&self.price, &path.field("price"), violations);
+        alipayhk_runtime::Validate::validate_at(&self.channel, &path.field("channel"), violations);
     }
 }
 
@@ -195,10 +174,7 @@ pub struct Money {
 impl Money {
     /// Creates the value from its required fields (`currency`, `value`); set optional ones with the builder methods.
     pub fn new(currency: impl Into<String>, value: i64) -> Self {
-        Self {
-            currency: currency.into(),
-            value,
-        }
+        Self { currency: currency.into(), value }
     }
 }
 
@@ -218,8 +194,8 @@ impl alipayhk_runtime::Validate for Money {
             );
             alipayhk_runtime::validation::check_length(
                 value,
-                Some(3usize),
-                Some(3usize),
+                Some(3),
+                Some(3),
                 alipayhk_runtime::Basis::Documented,
                 &path.field("currency"),
                 violations,
@@ -229,7 +205,7 @@ impl alipayhk_runtime::Validate for Money {
             let value = &self.value;
             alipayhk_runtime::validation::check_range(
                 *value as f64,
-                Some(0f64),
+                Some(0.0),
                 None,
                 alipayhk_runtime::Basis::Documented,
                 &path.field("value"),
@@ -238,7 +214,7 @@ impl alipayhk_runtime::Validate for Money {
             alipayhk_runtime::validation::check_range(
                 *value as f64,
                 None,
-                Some(100000000f64),
+                Some(100000000.0),
                 alipayhk_runtime::Basis::Inferred("a fixture limit no page states"),
                 &path.field("value"),
                 violations,
@@ -278,6 +254,7 @@ impl From<String> for OrderId {
     }
 }
 
+// So an ID read from one response goes into the next request as `&id`.
 impl From<&OrderId> for OrderId {
     fn from(value: &OrderId) -> Self {
         value.clone()
@@ -290,8 +267,11 @@ impl From<OrderId> for String {
     }
 }
 
+// Like a string ID in any SDK: read it as `&str` (`starts_with`, `len`, `&*id`); what
+// cannot happen is building one kind of ID from another.
 impl std::ops::Deref for OrderId {
     type Target = str;
+
     fn deref(&self) -> &str {
         &self.0
     }
@@ -358,6 +338,7 @@ impl From<String> for ReferrerCode {
     }
 }
 
+// So an ID read from one response goes into the next request as `&id`.
 impl From<&ReferrerCode> for ReferrerCode {
     fn from(value: &ReferrerCode) -> Self {
         value.clone()
@@ -370,8 +351,11 @@ impl From<ReferrerCode> for String {
     }
 }
 
+// Like a string ID in any SDK: read it as `&str` (`starts_with`, `len`, `&*id`); what
+// cannot happen is building one kind of ID from another.
 impl std::ops::Deref for ReferrerCode {
     type Target = str;
+
     fn deref(&self) -> &str {
         &self.0
     }

@@ -1,15 +1,23 @@
 //! The crate root (`lib.rs`), the header names (`headers.rs`) and shared types (`types.rs`).
 
-use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
-
+use super::endpoint::group_gate;
 use super::enums::value_enum;
-use super::object::object;
-use super::type_paths::Site;
-use super::{EmitOptions, docs};
+use super::identifier::identifier;
+use super::object::struct_items;
+use super::result_codes::result_codes;
+use crate::emit::options::EmitOptions;
+use crate::emit::syntax::code::File;
+use crate::emit::syntax::docs;
+use crate::emit::syntax::type_paths::{Site, literal};
+use crate::emit::syntax::{Code, Line};
 use crate::model::{Api, Flow, HeaderPlacement, TypeDef};
 
-pub(super) fn lib_rs(api: &Api, options: &EmitOptions) -> TokenStream {
+/// A line such as `pub mod headers;` with its attributes.
+fn attributed(attributes: &[&str], code: String) -> Line {
+    Line::from(Code::from(code)).with_all(attributes.iter().map(|a| Code::from(*a)))
+}
+
+pub(crate) fn lib_rs(api: &Api, options: &EmitOptions) -> File {
     let rt = &options.runtime;
     // The example first: what a reader of the index wants is how a call looks.
     let mut text = docs::paragraphs([
@@ -41,7 +49,21 @@ pub(super) fn lib_rs(api: &Api, options: &EmitOptions) -> TokenStream {
             ));
         }
     }
-    let doc = docs::inner(&text);
+    let mut items = vec![
+        attributed(&[], "#![cfg_attr(docsrs, feature(doc_cfg))]".to_owned())
+            .commented("docs.rs builds with `--cfg docsrs`: items behind a feature show which one."),
+    ];
+    // In the order `cargo fmt` sorts them, so formatting the crate changes nothing.
+    for (index, name) in ["endpoint", "object", "response"].into_iter().enumerate() {
+        let line = attributed(&["cfg(feature = \"macros\")"], format!("pub use alipayhk_macros::{name};"));
+        items.push(if index == 0 {
+            line.commented("In the order `cargo fmt` sorts them, so formatting the crate changes nothing.")
+        } else {
+            line
+        });
+    }
+    items.push(attributed(&[], format!("pub use {rt} as runtime;")));
+    items.push(attributed(&["cfg(feature = \"client\")", "doc(inline)"], format!("pub use {rt}::Client;")));
     let reexports = [
         "Endpoint",
         "EpochMillis",
@@ -55,81 +77,52 @@ pub(super) fn lib_rs(api: &Api, options: &EmitOptions) -> TokenStream {
         "Validate",
         "ValidationError",
         "Violation",
-    ]
-    .map(|name| format_ident!("{}", name));
-    // Modules are formatted by prettyplease; `rustfmt::skip` keeps `cargo fmt` from
-    // rewriting them into something `check` would call drift. Re-exports are one per line,
-    // a layout both formatters agree on.
-    let shared = api.has_shared_items().then(|| {
+    ];
+    for (index, name) in reexports.into_iter().enumerate() {
+        let line = attributed(&["doc(inline)"], format!("pub use {rt}::{name};"));
+        items.push(if index == 0 {
+            line.commented("Inlined, so the index lists them by kind instead of opening with a list of\nre-exports.")
+        } else {
+            line
+        });
+    }
+    // `rustfmt::skip` keeps `cargo fmt` from rewriting the modules into something `check`
+    // would call drift.
+    items.push(attributed(&["rustfmt::skip"], "pub mod headers;".to_owned()));
+    items.push(attributed(&["cfg(feature = \"server\")", "rustfmt::skip"], "pub mod platform;".to_owned()));
+    if api.endpoints.values().any(|e| e.flow == Flow::Inbound) {
+        items.push(attributed(&["cfg(feature = \"server\")", "rustfmt::skip"], "pub mod webhooks;".to_owned()));
+    }
+    if api.has_shared_items() {
+        items.push(attributed(&["rustfmt::skip"], "pub mod types;".to_owned()));
         let mut names: Vec<&String> = api
             .shared_types
             .keys()
             .chain(api.result_code_tables.keys())
             .collect();
         names.sort();
-        let names = names.into_iter().map(|n| format_ident!("{}", n));
-        quote! {
-            #[rustfmt::skip]
-            pub mod types;
-            #(#[doc(inline)] pub use types::#names;)*
-        }
-    });
-    let modules = api.endpoints.values().map(|endpoint| {
-        let module = format_ident!("{}", endpoint.module);
-        let alias = &endpoint.name;
+        items.extend(names.into_iter().map(|n| attributed(&["doc(inline)"], format!("pub use types::{n};"))));
+    }
+    for endpoint in api.endpoints.values() {
+        let module = &endpoint.module;
+        let gate = group_gate(endpoint);
+        let mut attributes: Vec<Code> = gate.clone().into_iter().collect();
+        attributes.push(format!("doc(alias = {})", literal(&endpoint.name)).into());
+        attributes.push("rustfmt::skip".into());
+        items.push(Line::from(Code::from(format!("pub mod {module};"))).with_all(attributes));
         let mut names = vec![endpoint.request.name.clone()];
         names.extend(endpoint.response.declared().map(|r| r.name.clone()));
         names.extend(endpoint.result_codes.declared().map(|c| c.name.clone()));
         names.extend(endpoint.types.keys().cloned());
         names.sort();
-        let names = names.iter().map(|n| format_ident!("{}", n));
-        let gate = super::endpoint::group_gate(endpoint);
-        quote! {
-            #gate
-            #[doc(alias = #alias)]
-            #[rustfmt::skip]
-            pub mod #module;
-            #(#gate #[doc(inline)] pub use #module::#names;)*
+        for name in names {
+            let line = Line::from(Code::from(format!("pub use {module}::{name};")))
+                .with_all(gate.clone())
+                .with("doc(inline)");
+            items.push(line);
         }
-    });
-    let webhooks = api
-        .endpoints
-        .values()
-        .any(|e| e.flow == Flow::Inbound)
-        .then(|| {
-            quote! {
-                #[cfg(feature = "server")]
-                #[rustfmt::skip]
-                pub mod webhooks;
-            }
-        });
-    quote! {
-        #doc
-        // docs.rs builds with `--cfg docsrs`: items behind a feature show which one.
-        #![cfg_attr(docsrs, feature(doc_cfg))]
-        // In the order `cargo fmt` sorts them, so formatting the crate changes nothing.
-        #[cfg(feature = "macros")]
-        pub use alipayhk_macros::endpoint;
-        #[cfg(feature = "macros")]
-        pub use alipayhk_macros::object;
-        #[cfg(feature = "macros")]
-        pub use alipayhk_macros::response;
-        pub use #rt as runtime;
-        #[cfg(feature = "client")]
-        #[doc(inline)]
-        pub use #rt::Client;
-        // Inlined, so the index lists them by kind instead of opening with a list of
-        // re-exports.
-        #(#[doc(inline)] pub use #rt::#reexports;)*
-        #[rustfmt::skip]
-        pub mod headers;
-        #[cfg(feature = "server")]
-        #[rustfmt::skip]
-        pub mod platform;
-        #webhooks
-        #shared
-        #(#modules)*
     }
+    File { docs: text, items }
 }
 
 /// The crate docs' table of endpoint groups: which feature compiles which endpoints.
@@ -168,13 +161,10 @@ const RUNTIME_HEADERS: &[&str] = &[
     "Tracer-Id",
 ];
 
-pub(super) fn headers_rs(api: &Api, options: &EmitOptions) -> TokenStream {
+pub(crate) fn headers_rs(api: &Api, options: &EmitOptions) -> File {
     let rt = &options.runtime;
-    let doc = docs::inner(
-        "Names of the protocol headers, as the spec lists them; the runtime's own names (`runtime::wire`) where it has them.",
-    );
-    let consts = api.headers.iter().map(|header| {
-        let ident = format_ident!("{}", header.name.to_uppercase().replace('-', "_"));
+    let items = api.headers.iter().map(|header| {
+        let ident = header.name.to_uppercase().replace('-', "_");
         let placement = match header.placement {
             HeaderPlacement::General => "Sent on requests and responses",
             HeaderPlacement::Request => "Sent on requests",
@@ -195,53 +185,52 @@ pub(super) fn headers_rs(api: &Api, options: &EmitOptions) -> TokenStream {
             format!("{placement}; {required}."),
             sample,
         ]);
-        let doc = docs::outer(&text);
-        let name = &header.name;
-        if RUNTIME_HEADERS.contains(&name.as_str()) {
-            quote! { #doc pub const #ident: &str = #rt::wire::#ident; }
+        let value = if RUNTIME_HEADERS.contains(&header.name.as_str()) {
+            format!("{rt}::wire::{ident}")
         } else {
-            quote! { #doc pub const #ident: &str = #name; }
-        }
+            literal(&header.name)
+        };
+        Line::documented(text, format!("pub const {ident}: &str = {value};"))
     });
-    quote! {
-        #doc
-        #(#consts)*
+    File {
+        docs: "Names of the protocol headers, as the spec lists them; the runtime's own names (`runtime::wire`) where it has them.".to_owned(),
+        items: items.collect(),
     }
 }
 
-pub(super) fn types_rs(api: &Api, options: &EmitOptions) -> TokenStream {
-    let doc = docs::inner("Types shared by several endpoints.");
+pub(crate) fn types_rs(api: &Api, options: &EmitOptions) -> File {
     // Open enums implement serde by hand; only derives need the import.
     let derives = api
         .shared_types
         .values()
         .any(|d| !matches!(d, TypeDef::Enum(e) if e.open));
-    let serde_import = (options.serde_crate.is_none() && derives).then(|| {
-        quote!(
-            use serde::{Deserialize, Serialize};
-        )
-    });
-    let items = shared_items(api, options);
-    quote! {
-        #doc
-        #serde_import
-        #items
+    let mut items = Vec::new();
+    if options.serde_crate.is_none() && derives {
+        items.push(Line::from(Code::from("use serde::{Deserialize, Serialize};")));
+    }
+    items.extend(shared_items(api, options));
+    File {
+        docs: "Types shared by several endpoints.".to_owned(),
+        items,
     }
 }
 
 /// The shared types, without module docs or imports: what the object attributes emit.
-pub fn shared_items(api: &Api, options: &EmitOptions) -> TokenStream {
-    let items = api.shared_types.values().map(|def| match def {
-        TypeDef::Object(o) => object(api, o, Site::Shared, options, None),
-        TypeDef::Enum(e) => value_enum(e, options),
-        TypeDef::Identifier(i) => super::identifier::identifier(i, options),
-    });
-    let tables = api.result_code_tables.values().map(|set| {
+pub(crate) fn shared_items(api: &Api, options: &EmitOptions) -> Vec<Line> {
+    let mut items = Vec::new();
+    for def in api.shared_types.values() {
+        items.extend(match def {
+            TypeDef::Object(o) => struct_items(api, o, Site::Shared, options, None),
+            TypeDef::Enum(e) => value_enum(e, options),
+            TypeDef::Identifier(i) => identifier(i, options),
+        });
+    }
+    for set in api.result_code_tables.values() {
         let covers = set
             .description
             .clone()
             .unwrap_or_else(|| format!("The `{}` result codes.", set.name));
-        super::enums::result_codes(set, &covers, options)
-    });
-    quote!(#(#items)* #(#tables)*)
+        items.extend(result_codes(set, &covers, options));
+    }
+    items
 }

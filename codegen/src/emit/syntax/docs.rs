@@ -1,26 +1,10 @@
-//! Rustdoc attributes from spec text.
+//! Doc comments from spec text.
 
-use proc_macro2::TokenStream;
-use quote::quote;
-
-use super::held;
 use crate::model::Provenance;
 
-/// One `#[doc]` attribute per line of `text`, so rustdoc keeps the spec's paragraphs.
-pub(super) fn outer(text: &str) -> TokenStream {
-    let lines = held::doc_lines(lines(text));
-    quote! { #( #[doc = #lines] )* }
-}
-
-/// The same, as inner attributes for a module or crate.
-pub(super) fn inner(text: &str) -> TokenStream {
-    let lines = held::doc_lines(lines(text));
-    quote! { #( #![doc = #lines] )* }
-}
-
-/// The doc lines of `text`, as they go into doc attributes: each non-blank line after a
-/// space, trailing space trimmed.
-pub(super) fn lines(text: &str) -> Vec<String> {
+/// The doc comment lines of `text`, as they follow `///`: each non-blank line after a
+/// space, trailing space trimmed, so rustdoc keeps the spec's paragraphs.
+pub(crate) fn lines(text: &str) -> Vec<String> {
     text.trim_end()
         .lines()
         .map(|line| {
@@ -34,7 +18,7 @@ pub(super) fn lines(text: &str) -> Vec<String> {
 }
 
 /// Joins non-empty paragraphs with a blank line.
-pub(super) fn paragraphs<I: IntoIterator<Item = String>>(parts: I) -> String {
+pub(crate) fn paragraphs<I: IntoIterator<Item = String>>(parts: I) -> String {
     parts
         .into_iter()
         .filter(|p| !p.trim().is_empty())
@@ -45,7 +29,7 @@ pub(super) fn paragraphs<I: IntoIterator<Item = String>>(parts: I) -> String {
 
 /// Where an item comes from, as a closing sentence: `Source: [title](url).` or
 /// `Inferred: why.`; nothing for an item the attribute's author declared.
-pub(super) fn provenance(provenance: &Provenance) -> String {
+pub(crate) fn provenance(provenance: &Provenance) -> String {
     match provenance {
         Provenance::Documented { title, url } => format!("Source: [{title}]({url})."),
         Provenance::Inferred(why) => format!("Inferred: {}.", why.trim_end_matches('.')),
@@ -55,7 +39,7 @@ pub(super) fn provenance(provenance: &Provenance) -> String {
 
 /// What follows a constraint in a field's facts: `(inferred: why)` for an inferred one, the
 /// page for a documented one from another page than the field's, else nothing.
-pub(super) fn constraint_basis(constraint: &Provenance, field: &Provenance) -> String {
+pub(crate) fn constraint_basis(constraint: &Provenance, field: &Provenance) -> String {
     match constraint {
         Provenance::Inferred(why) => format!(" (inferred: {})", why.trim_end_matches('.')),
         Provenance::Documented { title, url } if constraint != field => {

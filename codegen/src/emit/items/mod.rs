@@ -1,0 +1,12 @@
+//! One file per emitted thing, each describing it in the syntax model.
+
+pub(crate) mod crate_root;
+pub(crate) mod endpoint;
+pub(crate) mod enums;
+pub(crate) mod example;
+pub(crate) mod features;
+pub(crate) mod identifier;
+pub(crate) mod object;
+pub(crate) mod result_codes;
+pub(crate) mod routers;
+pub(crate) mod validate;

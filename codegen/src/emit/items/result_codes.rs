@@ -1,0 +1,92 @@
+//! Result-code enums (an endpoint's, or a shared table): open enums whose variants carry each
+//! code's documented status and message, implementing the runtime's `ResultCode`.
+
+use super::enums::{Variant, open_enum, trait_impl};
+use crate::emit::options::EmitOptions;
+use crate::emit::syntax::type_paths::literal;
+use crate::emit::syntax::{Code, Function, Line, match_on, statements};
+use crate::emit::syntax::docs;
+use crate::model::{ResultCodeDef, ResultCodeSet, ResultStatus};
+
+/// The enum of `set`, with each code's documented status. `covers` says whose codes they
+/// are, for the docs.
+pub(crate) fn result_codes(set: &ResultCodeSet, covers: &str, options: &EmitOptions) -> Vec<Line> {
+    let rt = &options.runtime;
+    let variants: Vec<Variant> = set
+        .codes
+        .iter()
+        .map(|c| Variant {
+            ident: c.variant.clone(),
+            wire: c.code.clone(),
+            doc: docs::paragraphs([
+                format!("`{}` ({}): {}", c.code, status_letter(c.status), c.message),
+                docs::provenance(&c.provenance),
+            ]),
+        })
+        .collect();
+    let doc = format!("{covers} Codes not listed here parse as `Unknown` and keep the wire value.");
+    let arms = |value: &dyn Fn(&ResultCodeDef) -> String| {
+        set.codes
+            .iter()
+            .map(|c| (format!("Self::{}", c.variant).into(), value(c).into()))
+            .chain([("Self::Unknown(_)".into(), "None".into())])
+            .collect::<Vec<(Code, Code)>>()
+    };
+    let status = Function::new(
+        "pub fn status",
+        ["&self".into()],
+        Some(format!("Option<{rt}::ResultStatus>").into()),
+        vec![
+            match_on(
+                "self",
+                arms(&|c| {
+                    let status = match c.status {
+                        ResultStatus::Success => "Success",
+                        ResultStatus::Failure => "Failure",
+                        ResultStatus::Unknown => "Unknown",
+                    };
+                    format!("Some({rt}::ResultStatus::{status})")
+                }),
+            )
+            .into(),
+        ],
+    )
+    // Two lines, as a doc comment in the source would be.
+    .documented(
+        "The status the documentation gives this code: `S`, `F` or `U`; `None` for an\n\
+         undocumented code, whose status only the response's `resultStatus` tells.",
+    );
+    let message = Function::new(
+        "pub fn message",
+        ["&self".into()],
+        Some("Option<&'static str>".into()),
+        vec![match_on("self", arms(&|c| format!("Some({})", literal(&c.message)))).into()],
+    )
+    .documented("The documented message.");
+    let mut lines = open_enum(&set.name, &doc, &variants, options, vec![status.into(), message.into()]);
+    let implementation = [
+        Function::new("fn from_code", ["code: &str".into()], Some("Self".into()), statements(["Self::from(code)"])),
+        Function::new("fn as_str", ["&self".into()], Some("&str".into()), statements(["self.as_str()"])),
+        Function::new(
+            "fn documented_status",
+            ["&self".into()],
+            Some(format!("Option<{rt}::ResultStatus>").into()),
+            statements(["self.status()"]),
+        ),
+    ];
+    lines.push(trait_impl(
+        &format!("{rt}::ResultCode"),
+        &set.name,
+        implementation.map(Line::from).into(),
+    ));
+    lines
+}
+
+/// The letter AlipayHK writes for a status.
+pub(crate) fn status_letter(status: ResultStatus) -> &'static str {
+    match status {
+        ResultStatus::Success => "S",
+        ResultStatus::Failure => "F",
+        ResultStatus::Unknown => "U",
+    }
+}

@@ -1,0 +1,264 @@
+//! `Validate` implementations: every constraint of a request type, each with its basis
+//! (documented, or inferred and so a warning unless validation is strict).
+
+use crate::emit::options::EmitOptions;
+use crate::emit::syntax::type_paths::{field_ident, literal};
+use crate::emit::syntax::{
+    Code, Function, Line, body, call, items, list, seq, struct_literal,
+};
+use crate::emit::syntax::code::Delimiter;
+use crate::model::{
+    Api, Condition, FieldDef, FieldType, Limit, ObjectDef, Provenance, RuleDef, RuleKind, TypeDef,
+    TypeHome, TypeKind,
+};
+
+pub(crate) fn validate_impl(
+    api: &Api,
+    def: &ObjectDef,
+    options: &EmitOptions,
+    module: Option<&str>,
+) -> Line {
+    let rt = &options.runtime;
+    let checks: Vec<Line> = def
+        .fields
+        .iter()
+        .flat_map(|f| field_checks(api, f, options))
+        .chain(def.rules.iter().map(|r| rule_check(def, r, options, module)))
+        .collect();
+    // A type with nothing to check still takes the arguments, unused.
+    let unused = if checks.is_empty() { "_" } else { "" };
+    let validate_at = Function::new(
+        "fn validate_at",
+        [
+            "&self".into(),
+            format!("{unused}path: &{rt}::FieldPath<'_>").into(),
+            format!("{unused}violations: &mut Vec<{rt}::Violation>").into(),
+        ],
+        None,
+        checks,
+    );
+    items(
+        format!("impl {rt}::Validate for {}", def.name),
+        vec![validate_at.into()],
+    )
+    .into()
+}
+
+/// A call to one of the runtime's checks, with the arguments every check ends with: the
+/// basis, the field's path and the violations.
+fn check_call(
+    options: &EmitOptions,
+    check: &str,
+    mut args: Vec<Code>,
+    basis: Code,
+    path: &str,
+) -> Line {
+    args.extend([basis, path.into(), "violations".into()]);
+    let rt = &options.runtime;
+    seq([call(format!("{rt}::validation::{check}"), args), ";".into()]).into()
+}
+
+/// The statements that check one field: its inferred presence, then its limits or its own
+/// checks.
+fn field_checks(api: &Api, field: &FieldDef, options: &EmitOptions) -> Vec<Line> {
+    let rt = &options.runtime;
+    let ident = field_ident(&field.rust_name);
+    let at = format!("&path.field({})", literal(&field.wire_name));
+    let c = &field.constraints;
+    // A requirement the spec only infers leaves the field optional; its absence is checked
+    // here, as a warning unless validation is strict.
+    let presence = field
+        .requirement
+        .as_ref()
+        .filter(|_| !field.required)
+        .map(|provenance| {
+            let present = format!("self.{ident}.is_some()").into();
+            check_call(options, "check_present", vec![present], basis(provenance, options), &at)
+        });
+    // An identifier newtype is checked as the text it holds.
+    let text = if field.ty.is_identifier() {
+        "value.as_str()"
+    } else {
+        "value"
+    };
+    let checks: Vec<Line> = match &field.ty {
+        ty if ty.is_text() => {
+            let mut checks = Vec::new();
+            if let Some(requirement) = field.requirement.as_ref().filter(|_| field.required) {
+                let basis = basis(requirement, options);
+                checks.push(check_call(options, "check_not_empty", vec![text.into()], basis, &at));
+            }
+            for (min, max, provenance) in paired(c.min_length.as_ref(), c.max_length.as_ref()) {
+                let args = vec![text.into(), option(min), option(max)];
+                let basis = basis(provenance, options);
+                checks.push(check_call(options, "check_length", args, basis, &at));
+            }
+            checks
+        }
+        FieldType::Integer | FieldType::Number | FieldType::Timestamp
+            if c.minimum.is_some() || c.maximum.is_some() =>
+        {
+            let as_f64 = match field.ty {
+                FieldType::Timestamp => "value.0 as f64",
+                FieldType::Integer => "*value as f64",
+                _ => "*value",
+            };
+            paired(c.minimum.as_ref(), c.maximum.as_ref())
+                .map(|(min, max, provenance)| {
+                    let float = |v: Option<f64>| option(v.map(|v| format!("{v:?}")));
+                    let args = vec![as_f64.into(), float(min), float(max)];
+                    check_call(options, "check_range", args, basis(provenance, options), &at)
+                })
+                .collect()
+        }
+        ty if needs_nested_validation(api, ty) => {
+            // Option, Vec and maps of validated types implement `Validate` themselves.
+            let args = [format!("&self.{ident}").into(), at.into(), "violations".into()];
+            let nested = seq([call(format!("{rt}::Validate::validate_at"), args), ";".into()]);
+            return presence.into_iter().chain([nested.into()]).collect();
+        }
+        _ => Vec::new(),
+    };
+    if checks.is_empty() {
+        return presence.into_iter().collect();
+    }
+    let checks = if field.required {
+        let value = Line::from(Code::from(format!("let value = &self.{ident};")));
+        body("", [value].into_iter().chain(checks).collect())
+    } else {
+        body(format!("if let Some(value) = &self.{ident}"), checks)
+    };
+    presence.into_iter().chain([checks.into()]).collect()
+}
+
+/// A lower and an upper limit as one check when they share a provenance (the usual case),
+/// else one check each, so each violation carries its own basis.
+fn paired<'a, T: Copy>(
+    min: Option<&'a Limit<T>>,
+    max: Option<&'a Limit<T>>,
+) -> impl Iterator<Item = (Option<T>, Option<T>, &'a Provenance)> {
+    let together = match (min, max) {
+        (Some(min), Some(max)) if min.provenance == max.provenance => {
+            vec![(Some(min.value), Some(max.value), &min.provenance)]
+        }
+        _ => min
+            .map(|min| (Some(min.value), None, &min.provenance))
+            .into_iter()
+            .chain(max.map(|max| (None, Some(max.value), &max.provenance)))
+            .collect(),
+    };
+    together.into_iter()
+}
+
+/// `Some(value)` or `None`.
+fn option(value: Option<impl std::fmt::Display>) -> Code {
+    value.map_or_else(|| "None".into(), |v| format!("Some({v})").into())
+}
+
+/// The runtime's `Basis` for a fact of the given provenance.
+fn basis(provenance: &Provenance, options: &EmitOptions) -> Code {
+    let rt = &options.runtime;
+    match provenance.inference() {
+        Some(why) => call(format!("{rt}::Basis::Inferred"), [literal(why).into()]),
+        None => format!("{rt}::Basis::Documented").into(),
+    }
+}
+
+/// Whether a field holds (possibly inside arrays and maps) an object or open enum that checks
+/// itself.
+fn needs_nested_validation(api: &Api, ty: &FieldType) -> bool {
+    match ty {
+        FieldType::Array(inner) | FieldType::Map(inner) => needs_nested_validation(api, inner),
+        FieldType::Named(r) => match api.resolve(r) {
+            Some(TypeDef::Object(o)) => o.validated,
+            Some(TypeDef::Enum(e)) => e.open,
+            Some(TypeDef::Identifier(_)) => false,
+            None => r.kind == TypeKind::Object,
+        },
+        _ => false,
+    }
+}
+
+fn rule_check(def: &ObjectDef, rule: &RuleDef, options: &EmitOptions, module: Option<&str>) -> Line {
+    let rt = &options.runtime;
+    let field = |wire: &str| {
+        def.fields
+            .iter()
+            .find(|f| f.wire_name == wire)
+            .expect("the model checked rule fields")
+    };
+    let basis = basis(&rule.provenance, options);
+    match &rule.kind {
+        RuleKind::ExactlyOneOf(names) | RuleKind::AtLeastOneOf(names) => {
+            let present = names
+                .iter()
+                .map(|n| format!("self.{}.is_some()", field_ident(&field(n).rust_name)).into());
+            let check = if matches!(rule.kind, RuleKind::ExactlyOneOf(_)) {
+                "check_exactly_one_of"
+            } else {
+                "check_at_least_one_of"
+            };
+            let names = names.iter().map(|n| literal(n).into());
+            let args = vec![
+                seq(["&".into(), list(Delimiter::Bracket, names)]),
+                seq(["&".into(), list(Delimiter::Bracket, present)]),
+            ];
+            check_call(options, check, args, basis, "path")
+        }
+        RuleKind::RequiredWhen {
+            field: target,
+            when,
+            condition,
+        } => {
+            let target_ident = field_ident(&field(target).rust_name);
+            let when_field = field(when);
+            let when_ident = field_ident(&when_field.rust_name);
+            let required = when_field.required;
+            let (test, equals) = match condition {
+                Condition::Variant { ty, variant, wire } => {
+                    let home = if ty.home == TypeHome::Shared && module.is_some() {
+                        "crate::types::"
+                    } else {
+                        ""
+                    };
+                    let pattern = format!("{home}{}::{variant}", ty.name);
+                    let pattern = if required { pattern } else { format!("Some({pattern})") };
+                    (format!("matches!(self.{when_ident}, {pattern})"), wire.clone())
+                }
+                Condition::Text(text) => {
+                    let test = if required {
+                        format!("self.{when_ident} == {}", literal(text))
+                    } else {
+                        format!("self.{when_ident}.as_deref() == Some({})", literal(text))
+                    };
+                    (test, text.clone())
+                }
+                Condition::Flag(flag) => {
+                    let test = if required {
+                        format!("self.{when_ident} == {flag}")
+                    } else {
+                        format!("self.{when_ident} == Some({flag})")
+                    };
+                    (test, flag.to_string())
+                }
+            };
+            let rule = struct_literal(
+                &format!("{rt}::Rule::RequiredWhen"),
+                [
+                    format!("field: {}", literal(when)).into(),
+                    format!("equals: {}", literal(&equals)).into(),
+                ],
+            );
+            let violation = call(
+                format!("{rt}::Violation::with_basis"),
+                [format!("&path.field({})", literal(target)).into(), rule, basis],
+            );
+            let push = seq([call("violations.push", [violation]), ";".into()]);
+            body(
+                format!("if {test} && self.{target_ident}.is_none()"),
+                vec![push.into()],
+            )
+            .into()
+        }
+    }
+}

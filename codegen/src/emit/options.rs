@@ -1,0 +1,43 @@
+//! Where generated code finds the crates it uses.
+
+/// Where generated code finds the runtime crate and serde.
+#[derive(Clone, Debug)]
+pub struct EmitOptions {
+    /// Path to `alipayhk-runtime`, such as `alipayhk_runtime` or `::alipayhk::runtime`; see
+    /// [`runtime_path`].
+    pub runtime: String,
+    /// Path to `serde` when the using crate does not depend on it directly, such as
+    /// `::alipayhk::runtime::serde`; `None` uses the crate's own `serde`.
+    pub serde_crate: Option<String>,
+}
+
+impl Default for EmitOptions {
+    fn default() -> Self {
+        Self {
+            runtime: DEFAULT_RUNTIME.to_owned(),
+            serde_crate: None,
+        }
+    }
+}
+
+const DEFAULT_RUNTIME: &str = "alipayhk_runtime";
+
+/// Checks a path such as `::alipayhk::runtime` for [`EmitOptions::runtime`]: identifiers
+/// joined by `::`, with an optional leading `::`. A path that is not one falls back to
+/// `alipayhk_runtime`, so generated code never holds text that is not a path.
+pub fn runtime_path(path: &str) -> String {
+    let path = path.trim();
+    let segments = path.strip_prefix("::").unwrap_or(path).split("::");
+    let identifier = |segment: &str| {
+        let mut chars = segment.chars();
+        chars
+            .next()
+            .is_some_and(|first| first == '_' || first.is_ascii_alphabetic())
+            && chars.all(|c| c == '_' || c.is_ascii_alphanumeric())
+    };
+    if segments.clone().all(identifier) {
+        path.to_owned()
+    } else {
+        DEFAULT_RUNTIME.to_owned()
+    }
+}

@@ -1,0 +1,12 @@
+//! The syntax model emitters describe code in, and the printer that lays it out as text.
+
+pub(crate) mod code;
+pub(crate) mod docs;
+pub(crate) mod printer;
+pub(crate) mod shapes;
+pub(crate) mod type_paths;
+
+pub(crate) use code::{Code, Line};
+pub(crate) use shapes::{
+    Function, body, call, generic, items, list, match_on, seq, statements, struct_literal,
+};
