@@ -228,6 +228,7 @@ fn run(command: Command) -> Result<ExitCode, alipayhk_codegen::CodegenError> {
             let options = alipayhk_codegen::emit::EmitOptions {
                 runtime: alipayhk_codegen::emit::runtime_path("::alipayhk::runtime"),
                 serde_crate: Some("::alipayhk::runtime::serde".to_owned()),
+                ..Default::default()
             };
             let expanded = alipayhk_codegen::attribute::expand_file(parsed, &options);
             print!("{}", prettyplease::unparse(&expanded));

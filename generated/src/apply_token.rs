@@ -177,7 +177,10 @@ impl alipayhk_runtime::Validate for ApplyTokenRequest {
                 violations,
             );
         }
-        if matches!(self.grant_type, ApplyTokenGrantType::AuthorizationCode) && self.auth_code.is_none() {
+        if matches!(
+            self.grant_type,
+            ApplyTokenGrantType::AuthorizationCode,
+        ) && self.auth_code.is_none() {
             violations.push(
                 alipayhk_runtime::Violation::with_basis(
                     &path.field("authCode"),
@@ -189,7 +192,10 @@ impl alipayhk_runtime::Validate for ApplyTokenRequest {
                 ),
             );
         }
-        if matches!(self.grant_type, ApplyTokenGrantType::RefreshToken) && self.refresh_token.is_none() {
+        if matches!(
+            self.grant_type,
+            ApplyTokenGrantType::RefreshToken,
+        ) && self.refresh_token.is_none() {
             violations.push(
                 alipayhk_runtime::Violation::with_basis(
                     &path.field("refreshToken"),
@@ -438,7 +444,9 @@ impl ApplyTokenResultCode {
             Self::ProcessFail => Some("Processing failed; do not retry."),
             Self::UserNotExist => Some("The user does not exist."),
             Self::UserStatusAbnormal => Some("The user's account is not in a normal state."),
-            Self::UnknownException => Some("API failed due to unknown reason, please check with support."),
+            Self::UnknownException => Some(
+                "API failed due to unknown reason, please check with support.",
+            ),
             Self::Unknown(_) => None,
         }
     }
@@ -455,7 +463,9 @@ impl From<&str> for ApplyTokenResultCode {
             "USER_NOT_EXIST" => Self::UserNotExist,
             "USER_STATUS_ABNORMAL" => Self::UserStatusAbnormal,
             "UNKNOWN_EXCEPTION" => Self::UnknownException,
-            other => Self::Unknown(alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other)),
+            other => Self::Unknown(
+                alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other),
+            ),
         }
     }
 }

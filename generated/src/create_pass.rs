@@ -416,10 +416,12 @@ impl alipayhk_runtime::Endpoint for CreatePassRequest {
     const NAME: &'static str = "createPass";
     const METHOD: alipayhk_runtime::HttpMethod = alipayhk_runtime::HttpMethod::Post;
     const PATH: &'static str = "/api/open/alipay/v1/ipass/pass/manage/createPass";
-    const IDEMPOTENCY: Option<alipayhk_runtime::Idempotency> = Some(alipayhk_runtime::Idempotency {
-        key: &["merchantId", "templateCode", "bizSerialId"],
-        already_done: &["PASS_HAS_EXIT"],
-    });
+    const IDEMPOTENCY: Option<alipayhk_runtime::Idempotency> = Some(
+        alipayhk_runtime::Idempotency {
+            key: &["merchantId", "templateCode", "bizSerialId"],
+            already_done: &["PASS_HAS_EXIT"],
+        },
+    );
 }
 
 /// The body of a `createPass` response.

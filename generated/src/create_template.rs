@@ -548,10 +548,9 @@ impl alipayhk_runtime::Endpoint for CreateTemplateRequest {
     const NAME: &'static str = "createTemplate";
     const METHOD: alipayhk_runtime::HttpMethod = alipayhk_runtime::HttpMethod::Post;
     const PATH: &'static str = "/api/open/alipay/v1/ipass/template/manage/createTemplate";
-    const IDEMPOTENCY: Option<alipayhk_runtime::Idempotency> = Some(alipayhk_runtime::Idempotency {
-        key: &["requestId"],
-        already_done: &[],
-    });
+    const IDEMPOTENCY: Option<alipayhk_runtime::Idempotency> = Some(
+        alipayhk_runtime::Idempotency { key: &["requestId"], already_done: &[] },
+    );
 }
 
 /// The body of a `createTemplate` response.

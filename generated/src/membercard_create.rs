@@ -190,10 +190,9 @@ impl alipayhk_runtime::Endpoint for MembercardCreateRequest {
     const NAME: &'static str = "membercardCreate";
     const METHOD: alipayhk_runtime::HttpMethod = alipayhk_runtime::HttpMethod::Post;
     const PATH: &'static str = "/points/membercard/create";
-    const IDEMPOTENCY: Option<alipayhk_runtime::Idempotency> = Some(alipayhk_runtime::Idempotency {
-        key: &["userId"],
-        already_done: &[],
-    });
+    const IDEMPOTENCY: Option<alipayhk_runtime::Idempotency> = Some(
+        alipayhk_runtime::Idempotency { key: &["userId"], already_done: &[] },
+    );
 }
 
 /// The merchant's answer.
@@ -289,7 +288,9 @@ impl MembercardCreateResultCode {
         match self {
             Self::Success => Some("The member exists."),
             Self::ParamIllegal => Some("Illegal parameters."),
-            Self::ProcessFail => Some("The merchant could not create the member; AlipayHK does not retry."),
+            Self::ProcessFail => Some(
+                "The merchant could not create the member; AlipayHK does not retry.",
+            ),
             Self::SystemError => Some("The merchant failed; AlipayHK delivers again."),
             Self::Unknown(_) => None,
         }
@@ -303,7 +304,9 @@ impl From<&str> for MembercardCreateResultCode {
             "PARAM_ILLEGAL" => Self::ParamIllegal,
             "PROCESS_FAIL" => Self::ProcessFail,
             "SYSTEM_ERROR" => Self::SystemError,
-            other => Self::Unknown(alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other)),
+            other => Self::Unknown(
+                alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other),
+            ),
         }
     }
 }

@@ -21,6 +21,9 @@ use alipayhk_runtime::server::axum;
 #[cfg(any(feature = "passes", feature = "templates", feature = "tokens"))]
 use alipayhk_runtime::server::{Verified, axum::extract::State, axum::routing};
 
+#[cfg(any(feature = "passes", feature = "templates", feature = "tokens"))]
+use alipayhk_runtime::{Endpoint, server::handle};
+
 /// One method per endpoint. Each answers `UN_SUPPORT_BUSINESS` (F) until implemented;
 /// a request reaches a method only after its signature verified and it validated.
 pub trait Api: Send + Sync + 'static {
@@ -109,79 +112,79 @@ pub fn router<A: Api>(api: Arc<A>, config: ServerConfig) -> axum::Router {
     let routes = axum::Router::new();
     #[cfg(feature = "tokens")]
     let routes = routes.route(
-        <crate::ApplyTokenRequest as alipayhk_runtime::Endpoint>::PATH,
+        crate::ApplyTokenRequest::PATH,
         routing::post(|State(api): State<Arc<A>>, request: Verified| async move {
-            alipayhk_runtime::server::handle::<crate::ApplyTokenRequest, _, _>(
-                request,
-                "result",
-                |request| api.apply_token(request),
-            ).await
+            handle::<
+                crate::ApplyTokenRequest,
+                _,
+                _,
+            >(request, "result", |request| api.apply_token(request)).await
         }),
     );
     #[cfg(feature = "passes")]
     let routes = routes.route(
-        <crate::CreatePassRequest as alipayhk_runtime::Endpoint>::PATH,
+        crate::CreatePassRequest::PATH,
         routing::post(|State(api): State<Arc<A>>, request: Verified| async move {
-            alipayhk_runtime::server::handle::<crate::CreatePassRequest, _, _>(
-                request,
-                "result",
-                |request| api.create_pass(request),
-            ).await
+            handle::<
+                crate::CreatePassRequest,
+                _,
+                _,
+            >(request, "result", |request| api.create_pass(request)).await
         }),
     );
     #[cfg(feature = "templates")]
     let routes = routes.route(
-        <crate::CreateTemplateRequest as alipayhk_runtime::Endpoint>::PATH,
+        crate::CreateTemplateRequest::PATH,
         routing::post(|State(api): State<Arc<A>>, request: Verified| async move {
-            alipayhk_runtime::server::handle::<crate::CreateTemplateRequest, _, _>(
-                request,
-                "result",
-                |request| api.create_template(request),
-            ).await
+            handle::<
+                crate::CreateTemplateRequest,
+                _,
+                _,
+            >(request, "result", |request| api.create_template(request)).await
         }),
     );
     #[cfg(feature = "templates")]
     let routes = routes.route(
-        <crate::SwitchStatusRequest as alipayhk_runtime::Endpoint>::PATH,
+        crate::SwitchStatusRequest::PATH,
         routing::post(|State(api): State<Arc<A>>, request: Verified| async move {
-            alipayhk_runtime::server::handle::<crate::SwitchStatusRequest, _, _>(
-                request,
-                "resultInfo",
-                |request| api.switch_status(request),
-            ).await
+            handle::<
+                crate::SwitchStatusRequest,
+                _,
+                _,
+            >(request, "resultInfo", |request| api.switch_status(request)).await
         }),
     );
     #[cfg(feature = "templates")]
     let routes = routes.route(
-        <crate::TemplateDetailRequest as alipayhk_runtime::Endpoint>::PATH,
+        crate::TemplateDetailRequest::PATH,
         routing::post(|State(api): State<Arc<A>>, request: Verified| async move {
-            alipayhk_runtime::server::handle::<crate::TemplateDetailRequest, _, _>(
-                request,
-                "result",
-                |request| api.template_detail(request),
-            ).await
+            handle::<
+                crate::TemplateDetailRequest,
+                _,
+                _,
+            >(request, "result", |request| api.template_detail(request)).await
         }),
     );
     #[cfg(feature = "passes")]
     let routes = routes.route(
-        <crate::UpdatePassRequest as alipayhk_runtime::Endpoint>::PATH,
+        crate::UpdatePassRequest::PATH,
         routing::post(|State(api): State<Arc<A>>, request: Verified| async move {
-            alipayhk_runtime::server::handle::<crate::UpdatePassRequest, _, _>(
-                request,
-                "resultInfo",
-                |request| api.update_pass(request),
-            ).await
+            handle::<
+                crate::UpdatePassRequest,
+                _,
+                _,
+            >(request, "resultInfo", |request| api.update_pass(request)).await
         }),
     );
     #[cfg(feature = "templates")]
     let routes = routes.route(
-        <crate::UpdateTemplateRequest as alipayhk_runtime::Endpoint>::PATH,
+        crate::UpdateTemplateRequest::PATH,
         routing::post(|State(api): State<Arc<A>>, request: Verified| async move {
-            alipayhk_runtime::server::handle::<crate::UpdateTemplateRequest, _, _>(
-                request,
-                "result",
-                |request| api.update_template(request),
-            ).await
+            handle::<
+                crate::UpdateTemplateRequest,
+                _,
+                _,
+            >(request, "result", |request| api.update_template(request)).await
         }),
     );
     let routes = routes.fallback(alipayhk_runtime::server::unknown_path);

@@ -326,10 +326,9 @@ impl alipayhk_runtime::Endpoint for PointsBillNotifyRequest {
     const NAME: &'static str = "pointsBillNotify";
     const METHOD: alipayhk_runtime::HttpMethod = alipayhk_runtime::HttpMethod::Post;
     const PATH: &'static str = "/points/bill/notify";
-    const IDEMPOTENCY: Option<alipayhk_runtime::Idempotency> = Some(alipayhk_runtime::Idempotency {
-        key: &["billNo"],
-        already_done: &[],
-    });
+    const IDEMPOTENCY: Option<alipayhk_runtime::Idempotency> = Some(
+        alipayhk_runtime::Idempotency { key: &["billNo"], already_done: &[] },
+    );
 }
 
 /// The merchant's answer.
@@ -419,7 +418,9 @@ impl From<&str> for PointsBillNotifyResultCode {
             "PARAM_ILLEGAL" => Self::ParamIllegal,
             "PROCESS_FAIL" => Self::ProcessFail,
             "SYSTEM_ERROR" => Self::SystemError,
-            other => Self::Unknown(alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other)),
+            other => Self::Unknown(
+                alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other),
+            ),
         }
     }
 }
@@ -490,7 +491,9 @@ impl From<&str> for PointsBillNotifyPointsProvider {
         match value {
             "ALIPAYHK" => Self::Alipayhk,
             "ALIPAYCN" => Self::Alipaycn,
-            other => Self::Unknown(alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other)),
+            other => Self::Unknown(
+                alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other),
+            ),
         }
     }
 }

@@ -156,10 +156,9 @@ impl alipayhk_runtime::Endpoint for TemplateDetailRequest {
     const NAME: &'static str = "templateDetail";
     const METHOD: alipayhk_runtime::HttpMethod = alipayhk_runtime::HttpMethod::Post;
     const PATH: &'static str = "/api/open/alipay/v1/ipass/template/manage/detail";
-    const IDEMPOTENCY: Option<alipayhk_runtime::Idempotency> = Some(alipayhk_runtime::Idempotency {
-        key: &[],
-        already_done: &[],
-    });
+    const IDEMPOTENCY: Option<alipayhk_runtime::Idempotency> = Some(
+        alipayhk_runtime::Idempotency { key: &[], already_done: &[] },
+    );
 }
 
 /// The body of a `templateDetail` response.

@@ -408,7 +408,9 @@ impl From<&str> for ButtonType {
             "usage" => Self::Usage,
             "payment" => Self::Payment,
             "none" => Self::None,
-            other => Self::Unknown(alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other)),
+            other => Self::Unknown(
+                alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other),
+            ),
         }
     }
 }
@@ -488,7 +490,9 @@ impl From<&str> for CodeStandard {
             "CODE128" => Self::Code128,
             "EAN-13" => Self::Ean13,
             "QRCODE" => Self::Qrcode,
-            other => Self::Unknown(alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other)),
+            other => Self::Unknown(
+                alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other),
+            ),
         }
     }
 }
@@ -574,7 +578,9 @@ impl From<&str> for CodeType {
             "qrcode" => Self::Qrcode,
             "promocode" => Self::Promocode,
             "none" => Self::None,
-            other => Self::Unknown(alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other)),
+            other => Self::Unknown(
+                alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other),
+            ),
         }
     }
 }
@@ -648,7 +654,9 @@ impl From<&str> for Exposure {
         match value {
             "exposed" => Self::Exposed,
             "hidden" => Self::Hidden,
-            other => Self::Unknown(alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other)),
+            other => Self::Unknown(
+                alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other),
+            ),
         }
     }
 }
@@ -1510,7 +1518,9 @@ impl From<&str> for TemplateStatus {
             "paused" => Self::Paused,
             "expired" => Self::Expired,
             "closed" => Self::Closed,
-            other => Self::Unknown(alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other)),
+            other => Self::Unknown(
+                alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other),
+            ),
         }
     }
 }
@@ -1761,18 +1771,30 @@ impl PassResultCode {
     pub fn message(&self) -> Option<&'static str> {
         match self {
             Self::Success => Some("Success"),
-            Self::ParamIllegal => Some("Illegal parameters. For example, non-numeric input, invalid date."),
-            Self::UserNotExsits => Some("The user does not exist. (`EXSITS` is the real wire spelling.)"),
-            Self::PassHasExit => Some("The pass already exists: a duplicate create. (`EXIT` is the real wire spelling.)"),
-            Self::PassTemplateHasNotExit => Some("The template does not exist. (`EXIT` is the real wire spelling.)"),
+            Self::ParamIllegal => Some(
+                "Illegal parameters. For example, non-numeric input, invalid date.",
+            ),
+            Self::UserNotExsits => Some(
+                "The user does not exist. (`EXSITS` is the real wire spelling.)",
+            ),
+            Self::PassHasExit => Some(
+                "The pass already exists: a duplicate create. (`EXIT` is the real wire spelling.)",
+            ),
+            Self::PassTemplateHasNotExit => Some(
+                "The template does not exist. (`EXIT` is the real wire spelling.)",
+            ),
             Self::PassTypeNotMatch => Some("The pass type does not match the template's."),
-            Self::PassProductTypeNotMatch => Some("The product type does not match the template's."),
+            Self::PassProductTypeNotMatch => Some(
+                "The product type does not match the template's.",
+            ),
             Self::PassIsNull => Some("The pass is null."),
             Self::PassHasNotExist => Some("The pass does not exist."),
             Self::PassUsedOccupied => Some("The pass has already been redeemed."),
             Self::PassUpdateFail => Some("Only active passes can be updated."),
             Self::SystemError => Some("Internal error; re-send the same request."),
-            Self::UnknownException => Some("API failed due to unknown reason, please check with support."),
+            Self::UnknownException => Some(
+                "API failed due to unknown reason, please check with support.",
+            ),
             Self::Unknown(_) => None,
         }
     }
@@ -1794,7 +1816,9 @@ impl From<&str> for PassResultCode {
             "PASS_UPDATE_FAIL" => Self::PassUpdateFail,
             "SYSTEM_ERROR" => Self::SystemError,
             "UNKNOWN_EXCEPTION" => Self::UnknownException,
-            other => Self::Unknown(alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other)),
+            other => Self::Unknown(
+                alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other),
+            ),
         }
     }
 }
@@ -1930,15 +1954,21 @@ impl TemplateResultCode {
         match self {
             Self::Success => Some("Success"),
             Self::ParamIllegal => Some("Illegal parameters."),
-            Self::PassTemplateHasNotExit => Some("The template does not exist. (`EXIT` is the real wire spelling.)"),
+            Self::PassTemplateHasNotExit => Some(
+                "The template does not exist. (`EXIT` is the real wire spelling.)",
+            ),
             Self::PassTemplateStatusIllegal => Some("The template's status does not allow this."),
-            Self::StateMachineIllegal => Some("The status change is not one of the allowed transitions."),
+            Self::StateMachineIllegal => Some(
+                "The status change is not one of the allowed transitions.",
+            ),
             Self::PassTemplateImageInvalid => Some("The image is invalid."),
             Self::PassTemplateCustomtabUrlInvalid => Some("The custom tab URL is invalid."),
             Self::PassTemplateBtnUrlInvalid => Some("The button URL is invalid."),
             Self::PassTemplateContentInvalid => Some("The content is invalid."),
             Self::SystemError => Some("Internal error; re-send the same request."),
-            Self::UnknownException => Some("API failed due to unknown reason, please check with support."),
+            Self::UnknownException => Some(
+                "API failed due to unknown reason, please check with support.",
+            ),
             Self::Unknown(_) => None,
         }
     }
@@ -1958,7 +1988,9 @@ impl From<&str> for TemplateResultCode {
             "PASS_TEMPLATE_CONTENT_INVALID" => Self::PassTemplateContentInvalid,
             "SYSTEM_ERROR" => Self::SystemError,
             "UNKNOWN_EXCEPTION" => Self::UnknownException,
-            other => Self::Unknown(alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other)),
+            other => Self::Unknown(
+                alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other),
+            ),
         }
     }
 }

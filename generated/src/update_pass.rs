@@ -468,10 +468,12 @@ impl alipayhk_runtime::Endpoint for UpdatePassRequest {
     const NAME: &'static str = "updatePass";
     const METHOD: alipayhk_runtime::HttpMethod = alipayhk_runtime::HttpMethod::Post;
     const PATH: &'static str = "/api/open/alipay/v1/ipass/pass/manage/updatePass";
-    const IDEMPOTENCY: Option<alipayhk_runtime::Idempotency> = Some(alipayhk_runtime::Idempotency {
-        key: &["merchantId", "templateCode", "passId"],
-        already_done: &[],
-    });
+    const IDEMPOTENCY: Option<alipayhk_runtime::Idempotency> = Some(
+        alipayhk_runtime::Idempotency {
+            key: &["merchantId", "templateCode", "passId"],
+            already_done: &[],
+        },
+    );
 }
 
 /// The body of an `updatePass` response.

@@ -564,10 +564,9 @@ impl alipayhk_runtime::Endpoint for UpdateTemplateRequest {
     const NAME: &'static str = "updateTemplate";
     const METHOD: alipayhk_runtime::HttpMethod = alipayhk_runtime::HttpMethod::Post;
     const PATH: &'static str = "/api/open/alipay/v1/ipass/template/manage/updateTemplate";
-    const IDEMPOTENCY: Option<alipayhk_runtime::Idempotency> = Some(alipayhk_runtime::Idempotency {
-        key: &["templateCode"],
-        already_done: &[],
-    });
+    const IDEMPOTENCY: Option<alipayhk_runtime::Idempotency> = Some(
+        alipayhk_runtime::Idempotency { key: &["templateCode"], already_done: &[] },
+    );
     const RESOLVE_UNKNOWN_WITH: Option<&'static str> = Some("templateDetail");
 }
 

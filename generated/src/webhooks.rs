@@ -24,6 +24,9 @@ use alipayhk_runtime::server::axum;
 #[cfg(feature = "notifications")]
 use alipayhk_runtime::server::{Verified, axum::extract::State, axum::routing};
 
+#[cfg(feature = "notifications")]
+use alipayhk_runtime::{Endpoint, notifications::handle_notification};
+
 /// One method per notification. Each answers `UN_SUPPORT_BUSINESS` (F) until
 /// implemented; a notification reaches a method only after AlipayHK's signature
 /// verified, and never while another delivery of the same key is being handled.
@@ -66,33 +69,33 @@ pub fn router<W: Webhooks, S: NotificationStore>(
     let routes = axum::Router::new();
     #[cfg(feature = "notifications")]
     let routes = routes.route(
-        <crate::MembercardCreateRequest as alipayhk_runtime::Endpoint>::PATH,
+        crate::MembercardCreateRequest::PATH,
         routing::post(
-            |State((webhooks, inbox)): State<(Arc<W>, Inbox<S>)>, notification: Verified| async move {
-                alipayhk_runtime::notifications::handle_notification::<crate::MembercardCreateRequest, _, _, _>(
-                    notification,
-                    "result",
-                    inbox,
-                    move |notification, delivery| async move {
-                        webhooks.membercard_create(notification, delivery).await
-                    },
-                ).await
+            |State((webhooks, inbox)): State<(Arc<W>, Inbox<S>)>, request: Verified| async move {
+                handle_notification::<
+                    crate::MembercardCreateRequest,
+                    _,
+                    _,
+                    _,
+                >(request, "result", inbox, move |notification, delivery| async move {
+                    webhooks.membercard_create(notification, delivery).await
+                }).await
             },
         ),
     );
     #[cfg(feature = "notifications")]
     let routes = routes.route(
-        <crate::PointsBillNotifyRequest as alipayhk_runtime::Endpoint>::PATH,
+        crate::PointsBillNotifyRequest::PATH,
         routing::post(
-            |State((webhooks, inbox)): State<(Arc<W>, Inbox<S>)>, notification: Verified| async move {
-                alipayhk_runtime::notifications::handle_notification::<crate::PointsBillNotifyRequest, _, _, _>(
-                    notification,
-                    "result",
-                    inbox,
-                    move |notification, delivery| async move {
-                        webhooks.points_bill_notify(notification, delivery).await
-                    },
-                ).await
+            |State((webhooks, inbox)): State<(Arc<W>, Inbox<S>)>, request: Verified| async move {
+                handle_notification::<
+                    crate::PointsBillNotifyRequest,
+                    _,
+                    _,
+                    _,
+                >(request, "result", inbox, move |notification, delivery| async move {
+                    webhooks.points_bill_notify(notification, delivery).await
+                }).await
             },
         ),
     );

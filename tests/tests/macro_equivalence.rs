@@ -18,6 +18,7 @@ fn macro_options() -> EmitOptions {
     EmitOptions {
         runtime: runtime_path("::alipayhk::runtime"),
         serde_crate: Some("::alipayhk::runtime::serde".to_owned()),
+        ..Default::default()
     }
 }
 

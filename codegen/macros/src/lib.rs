@@ -169,5 +169,6 @@ fn options() -> EmitOptions {
     EmitOptions {
         runtime: alipayhk_codegen::emit::runtime_path("::alipayhk::runtime"),
         serde_crate: Some("::alipayhk::runtime::serde".to_owned()),
+        ..Default::default()
     }
 }

@@ -17,10 +17,10 @@ use crate::document::SourceFile;
 use crate::model::{Api, EndpointDef, Flow};
 use items::{crate_root, endpoint, routers};
 use syntax::code::{File, Line};
-use syntax::printer::{self, WIDTH};
+use syntax::printer;
 
 pub use items::features::{FEATURES_BEGIN, FEATURES_END, features_block};
-pub use options::{EmitOptions, runtime_path};
+pub use options::{EmitOptions, WIDTH, runtime_path};
 
 /// Every generated file, keyed by its path relative to the output directory.
 pub type GeneratedFiles = BTreeMap<String, String>;
@@ -41,17 +41,17 @@ pub fn generate(api: &Api, options: &EmitOptions) -> GeneratedFiles {
 
 /// The items of an endpoint as tokens: what `#[alipayhk::endpoint]` emits.
 pub fn endpoint_items(api: &Api, endpoint: &EndpointDef, options: &EmitOptions) -> TokenStream {
-    tokens(&endpoint::endpoint_items(api, endpoint, options))
+    tokens(&endpoint::endpoint_items(api, endpoint, options), options)
 }
 
 /// The shared types as tokens: what `#[alipayhk::object]` and `#[alipayhk::response]` emit.
 pub fn shared_items(api: &Api, options: &EmitOptions) -> TokenStream {
-    tokens(&crate_root::shared_items(api, options))
+    tokens(&crate_root::shared_items(api, options), options)
 }
 
 /// The printer's text, lexed: the macro's spans are the call site's either way.
-fn tokens(items: &[Line]) -> TokenStream {
-    let text = printer::items(items, WIDTH);
+fn tokens(items: &[Line], options: &EmitOptions) -> TokenStream {
+    let text = printer::items(items, options.width);
     TokenStream::from_str(&text).unwrap_or_else(|error| {
         let message = format!("alipayhk-codegen emitted text that does not lex: {error}");
         quote::quote!(compile_error!(#message);)
@@ -73,9 +73,21 @@ impl Job<'_> {
     fn render(&self, api: &Api, options: &EmitOptions) -> (String, String) {
         let all_sources = || api.spec_files();
         let (name, sources, file): (String, Vec<&SourceFile>, File) = match self {
-            Self::Lib => ("lib.rs".into(), all_sources(), crate_root::lib_rs(api, options)),
-            Self::Headers => ("headers.rs".into(), vec![&api.source], crate_root::headers_rs(api, options)),
-            Self::Types => ("types.rs".into(), vec![&api.source], crate_root::types_rs(api, options)),
+            Self::Lib => (
+                "lib.rs".into(),
+                all_sources(),
+                crate_root::lib_rs(api, options),
+            ),
+            Self::Headers => (
+                "headers.rs".into(),
+                vec![&api.source],
+                crate_root::headers_rs(api, options),
+            ),
+            Self::Types => (
+                "types.rs".into(),
+                vec![&api.source],
+                crate_root::types_rs(api, options),
+            ),
             Self::Platform => (
                 "platform.rs".into(),
                 all_sources(),
@@ -102,7 +114,7 @@ impl Job<'_> {
             ));
         }
         text.push('\n');
-        text.push_str(&printer::file(&file.docs, &file.items, WIDTH));
+        text.push_str(&printer::file(&file.docs, &file.items, options.width));
         (name, text)
     }
 }

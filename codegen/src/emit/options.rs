@@ -9,13 +9,20 @@ pub struct EmitOptions {
     /// Path to `serde` when the using crate does not depend on it directly, such as
     /// `::alipayhk::runtime::serde`; `None` uses the crate's own `serde`.
     pub serde_crate: Option<String>,
+    /// The widest a generated line is made to be, [`WIDTH`] by default; see the printer's
+    /// rule in `syntax/printer.rs`. `usize::MAX` puts every list on one line.
+    pub width: usize,
 }
+
+/// The default [`EmitOptions::width`].
+pub const WIDTH: usize = 100;
 
 impl Default for EmitOptions {
     fn default() -> Self {
         Self {
             runtime: DEFAULT_RUNTIME.to_owned(),
             serde_crate: None,
+            width: WIDTH,
         }
     }
 }

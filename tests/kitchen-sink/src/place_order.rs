@@ -578,7 +578,9 @@ impl From<&str> for PlaceOrderResultCode {
         match value {
             "SUCCESS" => Self::Success,
             "OUT_OF_STOCK" => Self::OutOfStock,
-            other => Self::Unknown(alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other)),
+            other => Self::Unknown(
+                alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other),
+            ),
         }
     }
 }

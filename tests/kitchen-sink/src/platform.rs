@@ -10,6 +10,7 @@ use std::sync::Arc;
 use alipayhk_runtime::server::ServerConfig;
 use alipayhk_runtime::server::axum;
 use alipayhk_runtime::server::{Verified, axum::extract::State, axum::routing};
+use alipayhk_runtime::{Endpoint, server::handle};
 
 /// One method per endpoint. Each answers `UN_SUPPORT_BUSINESS` (F) until implemented;
 /// a request reaches a method only after its signature verified and it validated.
@@ -31,13 +32,13 @@ pub trait Api: Send + Sync + 'static {
 pub fn router<A: Api>(api: Arc<A>, config: ServerConfig) -> axum::Router {
     let routes = axum::Router::new();
     let routes = routes.route(
-        <crate::PlaceOrderRequest as alipayhk_runtime::Endpoint>::PATH,
+        crate::PlaceOrderRequest::PATH,
         routing::post(|State(api): State<Arc<A>>, request: Verified| async move {
-            alipayhk_runtime::server::handle::<crate::PlaceOrderRequest, _, _>(
-                request,
-                "result",
-                |request| api.place_order(request),
-            ).await
+            handle::<
+                crate::PlaceOrderRequest,
+                _,
+                _,
+            >(request, "result", |request| api.place_order(request)).await
         }),
     );
     let routes = routes.fallback(alipayhk_runtime::server::unknown_path);

@@ -39,7 +39,9 @@ impl From<&str> for Channel {
         match value {
             "APP" => Self::App,
             "WEB" => Self::Web,
-            other => Self::Unknown(alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other)),
+            other => Self::Unknown(
+                alipayhk_runtime::UnknownValue::__from_unmatched_wire_value(other),
+            ),
         }
     }
 }

@@ -6,10 +6,10 @@ use super::identifier::identifier;
 use super::object::struct_items;
 use super::result_codes::result_codes;
 use crate::emit::options::EmitOptions;
-use crate::emit::syntax::code::File;
+use crate::emit::syntax::code::{Delimiter, File};
 use crate::emit::syntax::docs;
 use crate::emit::syntax::type_paths::{Site, literal};
-use crate::emit::syntax::{Code, Line};
+use crate::emit::syntax::{Code, Line, list, seq};
 use crate::model::{Api, Flow, HeaderPlacement, TypeDef};
 
 /// A line such as `pub mod headers;` with its attributes.
@@ -50,20 +50,29 @@ pub(crate) fn lib_rs(api: &Api, options: &EmitOptions) -> File {
         }
     }
     let mut items = vec![
-        attributed(&[], "#![cfg_attr(docsrs, feature(doc_cfg))]".to_owned())
-            .commented("docs.rs builds with `--cfg docsrs`: items behind a feature show which one."),
+        attributed(&[], "#![cfg_attr(docsrs, feature(doc_cfg))]".to_owned()).commented(
+            "docs.rs builds with `--cfg docsrs`: items behind a feature show which one.",
+        ),
     ];
     // In the order `cargo fmt` sorts them, so formatting the crate changes nothing.
     for (index, name) in ["endpoint", "object", "response"].into_iter().enumerate() {
-        let line = attributed(&["cfg(feature = \"macros\")"], format!("pub use alipayhk_macros::{name};"));
+        let line = attributed(
+            &["cfg(feature = \"macros\")"],
+            format!("pub use alipayhk_macros::{name};"),
+        );
         items.push(if index == 0 {
-            line.commented("In the order `cargo fmt` sorts them, so formatting the crate changes nothing.")
+            line.commented(
+                "In the order `cargo fmt` sorts them, so formatting the crate changes nothing.",
+            )
         } else {
             line
         });
     }
     items.push(attributed(&[], format!("pub use {rt} as runtime;")));
-    items.push(attributed(&["cfg(feature = \"client\")", "doc(inline)"], format!("pub use {rt}::Client;")));
+    items.push(attributed(
+        &["cfg(feature = \"client\")", "doc(inline)"],
+        format!("pub use {rt}::Client;"),
+    ));
     let reexports = [
         "Endpoint",
         "EpochMillis",
@@ -88,10 +97,19 @@ pub(crate) fn lib_rs(api: &Api, options: &EmitOptions) -> File {
     }
     // `rustfmt::skip` keeps `cargo fmt` from rewriting the modules into something `check`
     // would call drift.
-    items.push(attributed(&["rustfmt::skip"], "pub mod headers;".to_owned()));
-    items.push(attributed(&["cfg(feature = \"server\")", "rustfmt::skip"], "pub mod platform;".to_owned()));
+    items.push(attributed(
+        &["rustfmt::skip"],
+        "pub mod headers;".to_owned(),
+    ));
+    items.push(attributed(
+        &["cfg(feature = \"server\")", "rustfmt::skip"],
+        "pub mod platform;".to_owned(),
+    ));
     if api.endpoints.values().any(|e| e.flow == Flow::Inbound) {
-        items.push(attributed(&["cfg(feature = \"server\")", "rustfmt::skip"], "pub mod webhooks;".to_owned()));
+        items.push(attributed(
+            &["cfg(feature = \"server\")", "rustfmt::skip"],
+            "pub mod webhooks;".to_owned(),
+        ));
     }
     if api.has_shared_items() {
         items.push(attributed(&["rustfmt::skip"], "pub mod types;".to_owned()));
@@ -101,7 +119,11 @@ pub(crate) fn lib_rs(api: &Api, options: &EmitOptions) -> File {
             .chain(api.result_code_tables.keys())
             .collect();
         names.sort();
-        items.extend(names.into_iter().map(|n| attributed(&["doc(inline)"], format!("pub use types::{n};"))));
+        items.extend(
+            names
+                .into_iter()
+                .map(|n| attributed(&["doc(inline)"], format!("pub use types::{n};"))),
+        );
     }
     for endpoint in api.endpoints.values() {
         let module = &endpoint.module;
@@ -115,12 +137,19 @@ pub(crate) fn lib_rs(api: &Api, options: &EmitOptions) -> File {
         names.extend(endpoint.result_codes.declared().map(|c| c.name.clone()));
         names.extend(endpoint.types.keys().cloned());
         names.sort();
-        for name in names {
-            let line = Line::from(Code::from(format!("pub use {module}::{name};")))
-                .with_all(gate.clone())
-                .with("doc(inline)");
-            items.push(line);
-        }
+        let names: Code = match names.as_slice() {
+            [name] => name.as_str().into(),
+            _ => list(
+                Delimiter::UseTree,
+                names.iter().map(|n| Code::from(n.as_str())),
+            ),
+        };
+        let line = Line::from(seq([
+            format!("pub use {module}::").into(),
+            names,
+            ";".into(),
+        ]));
+        items.push(line.with_all(gate).with("doc(inline)"));
     }
     File { docs: text, items }
 }
@@ -206,7 +235,9 @@ pub(crate) fn types_rs(api: &Api, options: &EmitOptions) -> File {
         .any(|d| !matches!(d, TypeDef::Enum(e) if e.open));
     let mut items = Vec::new();
     if options.serde_crate.is_none() && derives {
-        items.push(Line::from(Code::from("use serde::{Deserialize, Serialize};")));
+        items.push(Line::from(Code::from(
+            "use serde::{Deserialize, Serialize};",
+        )));
     }
     items.extend(shared_items(api, options));
     File {

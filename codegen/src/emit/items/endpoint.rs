@@ -23,14 +23,14 @@ pub(crate) fn group_gate(endpoint: &EndpointDef) -> Option<Code> {
 
 /// `cfg(any(feature = "<group>", ...))` over the groups of `endpoints`, for what only their
 /// routes use; `None` when one of them is in no group (it is always compiled).
-pub(crate) fn any_group_gate<'a>(
-    endpoints: impl Iterator<Item = &'a EndpointDef>,
-) -> Option<Code> {
+pub(crate) fn any_group_gate<'a>(endpoints: impl Iterator<Item = &'a EndpointDef>) -> Option<Code> {
     let mut groups = std::collections::BTreeSet::new();
     for endpoint in endpoints {
         groups.insert(endpoint.group.as_ref()?);
     }
-    let features = groups.iter().map(|group| format!("feature = {}", literal(group)).into());
+    let features = groups
+        .iter()
+        .map(|group| format!("feature = {}", literal(group)).into());
     Some(match groups.len() {
         1 => format!("cfg(feature = {})", literal(groups.first()?)).into(),
         _ => call("cfg", [call("any", features)]),
@@ -41,7 +41,9 @@ pub(crate) fn any_group_gate<'a>(
 pub(crate) fn module_file(api: &Api, endpoint: &EndpointDef, options: &EmitOptions) -> File {
     let mut items = Vec::new();
     if options.serde_crate.is_none() {
-        items.push(Line::from(Code::from("use serde::{Deserialize, Serialize};")));
+        items.push(Line::from(Code::from(
+            "use serde::{Deserialize, Serialize};",
+        )));
     }
     items.extend(endpoint_items(api, endpoint, options));
     File {
@@ -51,14 +53,19 @@ pub(crate) fn module_file(api: &Api, endpoint: &EndpointDef, options: &EmitOptio
 }
 
 /// The items of an endpoint, without module docs or imports: what the attribute macro emits.
-pub(crate) fn endpoint_items(api: &Api, endpoint: &EndpointDef, options: &EmitOptions) -> Vec<Line> {
+pub(crate) fn endpoint_items(
+    api: &Api,
+    endpoint: &EndpointDef,
+    options: &EmitOptions,
+) -> Vec<Line> {
     let module = Some(endpoint.module.as_str());
     let object = |def| struct_items(api, def, Site::Endpoint, options, module);
     let mut lines = object(&endpoint.request);
     // Searching the docs for the API's own name (`updatePass`) finds the types.
-    lines[0]
-        .attributes
-        .insert(0, format!("doc(alias = {})", literal(&endpoint.name)).into());
+    lines[0].attributes.insert(
+        0,
+        format!("doc(alias = {})", literal(&endpoint.name)).into(),
+    );
     lines.push(endpoint_impl(endpoint, options));
     if let Some(response) = endpoint.response.declared() {
         lines.extend(object(response));
@@ -100,7 +107,13 @@ fn endpoint_impl(endpoint: &EndpointDef, options: &EmitOptions) -> Line {
     .into();
     if let Some(i) = &endpoint.idempotency {
         let strings = |list_of: &[String]| {
-            seq(["&".into(), list(Delimiter::Bracket, list_of.iter().map(|k| literal(k).into()))])
+            seq([
+                "&".into(),
+                list(
+                    Delimiter::Bracket,
+                    list_of.iter().map(|k| literal(k).into()),
+                ),
+            ])
         };
         let value = struct_literal(
             &format!("{rt}::Idempotency"),
@@ -112,10 +125,8 @@ fn endpoint_impl(endpoint: &EndpointDef, options: &EmitOptions) -> Line {
         lines.push(
             seq([
                 format!("const IDEMPOTENCY: Option<{rt}::Idempotency> = ").into(),
-                // `Some(` stays on the line, as it does by hand: the literal is what breaks.
-                "Some(".into(),
-                value,
-                ");".into(),
+                call("Some", [value]),
+                ";".into(),
             ])
             .into(),
         );
@@ -129,7 +140,11 @@ fn endpoint_impl(endpoint: &EndpointDef, options: &EmitOptions) -> Line {
             .into(),
         );
     }
-    items(format!("impl {rt}::Endpoint for {}", endpoint.request.name), lines).into()
+    items(
+        format!("impl {rt}::Endpoint for {}", endpoint.request.name),
+        lines,
+    )
+    .into()
 }
 
 fn module_doc(api: &Api, endpoint: &EndpointDef) -> String {

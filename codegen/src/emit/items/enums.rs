@@ -4,11 +4,11 @@
 //! breaks a `match`.
 
 use crate::emit::options::EmitOptions;
+use crate::emit::syntax::docs;
 use crate::emit::syntax::type_paths::{literal, serde_derives, serde_path};
 use crate::emit::syntax::{
-    Code, Function, Line, body, call, items, match_on, seq, statements, struct_literal,
+    Code, Function, Line, body, call, generic, items, match_on, seq, statements, struct_literal,
 };
-use crate::emit::syntax::docs;
 use crate::model::EnumDef;
 
 /// One variant to emit.
@@ -58,7 +58,11 @@ pub(crate) fn value_enum(def: &EnumDef, options: &EmitOptions) -> Vec<Line> {
             None,
             vec![check.into()],
         );
-        lines.push(trait_impl(&format!("{rt}::Validate"), &def.name, vec![validate_at.into()]));
+        lines.push(trait_impl(
+            format!("{rt}::Validate"),
+            &def.name,
+            vec![validate_at.into()],
+        ));
         lines
     } else {
         closed_enum(&def.name, &doc, &variants, options)
@@ -68,8 +72,13 @@ pub(crate) fn value_enum(def: &EnumDef, options: &EmitOptions) -> Vec<Line> {
 }
 
 /// `impl trait_path for name { items }`.
-pub(super) fn trait_impl(trait_path: &str, name: &str, lines: Vec<Line>) -> Line {
-    items(format!("impl {trait_path} for {name}"), lines).into()
+pub(super) fn trait_impl(trait_path: impl Into<Code>, name: &str, lines: Vec<Line>) -> Line {
+    let head = seq([
+        "impl ".into(),
+        trait_path.into(),
+        format!(" for {name}").into(),
+    ]);
+    items(head, lines).into()
 }
 
 /// `can_become`, for an enum that is a state with documented transitions.
@@ -84,7 +93,10 @@ fn transitions(def: &EnumDef) -> Option<Line> {
         .map(|t| {
             let to: Vec<String> = t.to.iter().map(|v| format!("Self::{v}")).collect();
             let pattern = format!("Self::{}", t.from).into();
-            (pattern, format!("matches!(next, {})", to.join(" | ")).into())
+            (
+                pattern,
+                format!("matches!(next, {})", to.join(" | ")).into(),
+            )
         })
         .chain([("_".into(), "false".into())]);
     let list: Vec<String> = def
@@ -116,7 +128,16 @@ fn transitions(def: &EnumDef) -> Option<Line> {
 
 fn closed_enum(name: &str, doc: &str, variants: &[Variant], options: &EmitOptions) -> Vec<Line> {
     let ([serialize, deserialize], serde_crate) = serde_derives(options);
-    let derives = ["Debug", "Clone", "Copy", "PartialEq", "Eq", "Hash", &serialize, &deserialize];
+    let derives = [
+        "Debug",
+        "Clone",
+        "Copy",
+        "PartialEq",
+        "Eq",
+        "Hash",
+        &serialize,
+        &deserialize,
+    ];
     let members = variants
         .iter()
         .map(|v| {
@@ -181,7 +202,13 @@ pub(super) fn open_enum(
         "pub fn as_str",
         ["&self".into()],
         Some("&str".into()),
-        vec![match_on("self", to_wire_arms(variants).into_iter().chain([unknown_arm])).into()],
+        vec![
+            match_on(
+                "self",
+                to_wire_arms(variants).into_iter().chain([unknown_arm]),
+            )
+            .into(),
+        ],
     )
     .documented("The wire value.");
     let from_wire = variants
@@ -189,7 +216,13 @@ pub(super) fn open_enum(
         .map(|v| (literal(&v.wire).into(), format!("Self::{}", v.ident).into()))
         .chain([(
             "other".into(),
-            format!("Self::Unknown({rt}::UnknownValue::__from_unmatched_wire_value(other))").into(),
+            call(
+                "Self::Unknown",
+                [call(
+                    format!("{rt}::UnknownValue::__from_unmatched_wire_value"),
+                    ["other".into()],
+                )],
+            ),
         )]);
     let from = Function::new(
         "fn from",
@@ -220,11 +253,16 @@ pub(super) fn open_enum(
             [Line::from(as_str)].into_iter().chain(methods).collect(),
         )
         .into(),
-        trait_impl("From<&str>", name, vec![from.into()]),
+        trait_impl(generic("From", ["&str".into()]), name, vec![from.into()]),
         display(name),
-        trait_impl(&format!("{serde}::Serialize"), name, vec![serialize.into()]),
+        trait_impl(format!("{serde}::Serialize"), name, vec![serialize.into()]),
         items(
-            format!("impl<'de> {serde}::Deserialize<'de> for {name}"),
+            seq([
+                generic("impl", ["'de".into()]),
+                " ".into(),
+                generic(format!("{serde}::Deserialize"), ["'de".into()]),
+                format!(" for {name}").into(),
+            ]),
             vec![deserialize.into()],
         )
         .into(),

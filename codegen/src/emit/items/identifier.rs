@@ -5,7 +5,7 @@ use super::enums::trait_impl;
 use crate::emit::options::EmitOptions;
 use crate::emit::syntax::docs;
 use crate::emit::syntax::type_paths::serde_derives;
-use crate::emit::syntax::{Code, Function, Line, call, items, statements};
+use crate::emit::syntax::{Code, Function, Line, call, generic, items, seq, statements};
 use crate::model::IdentifierDef;
 
 /// The newtype with `#[serde(transparent)]` (the wire format is the bare string), built from
@@ -23,29 +23,65 @@ pub(crate) fn identifier(def: &IdentifierDef, options: &EmitOptions) -> Vec<Line
             .to_owned(),
     ]);
     let ([serialize, deserialize], serde_crate) = serde_derives(options);
-    let derives = ["Debug", "Clone", "PartialEq", "Eq", "PartialOrd", "Ord", "Hash", &serialize, &deserialize];
+    let derives = [
+        "Debug",
+        "Clone",
+        "PartialEq",
+        "Eq",
+        "PartialOrd",
+        "Ord",
+        "Hash",
+        &serialize,
+        &deserialize,
+    ];
     let declaration = Line::documented(doc, format!("pub struct {name}(String);"))
         .with(call("derive", derives.map(Code::from)))
         .with_all(serde_crate)
         .with("serde(transparent)");
     let method = |head: &str, output: &str, value: &str| {
-        Line::from(Function::new(head, [output_self(head)], Some(output.into()), statements([value])))
+        Line::from(Function::new(
+            head,
+            [output_self(head)],
+            Some(output.into()),
+            statements([value]),
+        ))
     };
     let conversion = |from: &str, value: &str| {
-        let function = Function::new("fn from", [format!("value: {from}").into()], Some("Self".into()), statements([value]));
-        trait_impl(&format!("From<{from}>"), name, vec![function.into()])
+        let function = Function::new(
+            "fn from",
+            [format!("value: {from}").into()],
+            Some("Self".into()),
+            statements([value]),
+        );
+        trait_impl(generic("From", [from.into()]), name, vec![function.into()])
     };
     let as_str = |trait_path: &str, function: &str| {
-        let function = Function::new(function, ["&self".into()], Some("&str".into()), statements(["&self.0"]));
+        let function = Function::new(
+            function,
+            ["&self".into()],
+            Some("&str".into()),
+            statements(["&self.0"]),
+        );
         trait_impl(trait_path, name, vec![function.into()])
     };
     let equals = |other: &str, value: &str| {
-        let eq = Function::new("fn eq", ["&self".into(), format!("other: &{other}").into()], Some("bool".into()), statements([value]));
-        trait_impl(&format!("PartialEq<{other}>"), name, vec![eq.into()])
+        let eq = Function::new(
+            "fn eq",
+            ["&self".into(), format!("other: &{other}").into()],
+            Some("bool".into()),
+            statements([value]),
+        );
+        trait_impl(generic("PartialEq", [other.into()]), name, vec![eq.into()])
     };
     let deref = vec![
         Line::from(Code::from("type Target = str;")),
-        Function::new("fn deref", ["&self".into()], Some("&str".into()), statements(["&self.0"])).into(),
+        Function::new(
+            "fn deref",
+            ["&self".into()],
+            Some("&str".into()),
+            statements(["&self.0"]),
+        )
+        .into(),
     ];
     let fmt = Function::new(
         "fn fmt",
@@ -58,8 +94,14 @@ pub(crate) fn identifier(def: &IdentifierDef, options: &EmitOptions) -> Vec<Line
         items(
             format!("impl {name}"),
             vec![
-                Line { docs: "The identifier as text.".into(), ..method("pub fn as_str", "&str", "&self.0") },
-                Line { docs: "The identifier's `String`.".into(), ..method("pub fn into_inner", "String", "self.0") },
+                Line {
+                    docs: "The identifier as text.".into(),
+                    ..method("pub fn as_str", "&str", "&self.0")
+                },
+                Line {
+                    docs: "The identifier's `String`.".into(),
+                    ..method("pub fn into_inner", "String", "self.0")
+                },
             ],
         )
         .into(),
@@ -68,8 +110,16 @@ pub(crate) fn identifier(def: &IdentifierDef, options: &EmitOptions) -> Vec<Line
         conversion(&format!("&{name}"), "value.clone()")
             .commented("So an ID read from one response goes into the next request as `&id`."),
         items(
-            format!("impl From<{name}> for String"),
-            vec![Function::new("fn from", [format!("value: {name}").into()], Some("Self".into()), statements(["value.0"])).into()],
+            seq([generic("impl From", [name.into()]), " for String".into()]),
+            vec![
+                Function::new(
+                    "fn from",
+                    [format!("value: {name}").into()],
+                    Some("Self".into()),
+                    statements(["value.0"]),
+                )
+                .into(),
+            ],
         )
         .into(),
         trait_impl("std::ops::Deref", name, deref).commented(
@@ -86,5 +136,10 @@ pub(crate) fn identifier(def: &IdentifierDef, options: &EmitOptions) -> Vec<Line
 
 /// `&self`, or `self` for a method that takes the value.
 fn output_self(head: &str) -> Code {
-    if head.contains("into_") { "self" } else { "&self" }.into()
+    if head.contains("into_") {
+        "self"
+    } else {
+        "&self"
+    }
+    .into()
 }

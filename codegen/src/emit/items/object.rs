@@ -4,9 +4,7 @@ use super::validate::validate_impl;
 use crate::emit::options::EmitOptions;
 use crate::emit::syntax::docs;
 use crate::emit::syntax::type_paths::{Site, field_ident, literal, rust_type, serde_derives};
-use crate::emit::syntax::{
-    Code, Function, Line, body, call, generic, items, seq, statements, struct_literal,
-};
+use crate::emit::syntax::{Code, Function, Line, body, call, generic, items, seq, struct_literal};
 use crate::model::{Api, FieldDef, FieldType, MapKey, ObjectDef, Provenance};
 
 /// The struct, its constructor and setters, and (for request types) its `Validate` impl.
@@ -40,7 +38,10 @@ pub(crate) fn struct_items(
             def.fields.iter().map(|f| field(f, site, options)).collect(),
         ),
     )
-    .with(call("derive", derives.into_iter().flatten().map(Code::from)))
+    .with(call(
+        "derive",
+        derives.into_iter().flatten().map(Code::from),
+    ))
     .with_all(serde_crate)
     .with("non_exhaustive");
     let mut lines = vec![declaration];
@@ -55,20 +56,24 @@ pub(crate) fn struct_items(
 }
 
 fn redacted_debug(def: &ObjectDef) -> Line {
-    let mut statements = vec![Line::from(Code::from(format!(
-        "let mut debug = f.debug_struct({});",
-        literal(&def.name)
-    )))];
+    let statement =
+        |function: &str, args: Vec<Code>| Line::from(seq([call(function, args), ";".into()]));
+    let start = call("f.debug_struct", [literal(&def.name).into()]);
+    let mut statements = vec![Line::from(seq([
+        "let mut debug = ".into(),
+        start,
+        ";".into(),
+    ]))];
     statements.extend(def.fields.iter().map(|f| {
         let value = if f.sensitive {
             "&\"<redacted>\"".to_owned()
         } else {
             format!("&self.{}", field_ident(&f.rust_name))
         };
-        Line::from(Code::from(format!(
-            "debug.field({}, {value});",
-            literal(&f.rust_name)
-        )))
+        statement(
+            "debug.field",
+            vec![literal(&f.rust_name).into(), value.into()],
+        )
     }));
     statements.push(Code::from("debug.finish()").into());
     let fmt = Function::new(
@@ -89,12 +94,20 @@ fn field(field: &FieldDef, site: Site, options: &EmitOptions) -> Line {
     if field.rust_name != field.wire_name {
         serde.push(format!("rename = {}", literal(&field.wire_name)).into());
     }
-    serde.extend(field.aliases.iter().map(|a| format!("alias = {}", literal(a)).into()));
+    serde.extend(
+        field
+            .aliases
+            .iter()
+            .map(|a| format!("alias = {}", literal(a)).into()),
+    );
     let ty = rust_type(&field.ty, site, options);
     let ty = if field.required {
         ty
     } else {
-        serde.extend(["default".into(), "skip_serializing_if = \"Option::is_none\"".into()]);
+        serde.extend([
+            "default".into(),
+            "skip_serializing_if = \"Option::is_none\"".into(),
+        ]);
         generic("Option", [ty])
     };
     let code = seq([
@@ -213,7 +226,8 @@ fn constructor(def: &ObjectDef, site: Site, options: &EmitOptions) -> Line {
     )
     .documented(new_doc);
     if required.len() > 7 {
-        new.attributes.push("allow(clippy::too_many_arguments)".into());
+        new.attributes
+            .push("allow(clippy::too_many_arguments)".into());
     }
     let setters = def.fields.iter().filter(|f| !f.required).map(|f| {
         let (ty, converts) = parameter(f, site, options);
@@ -227,7 +241,15 @@ fn constructor(def: &ObjectDef, site: Site, options: &EmitOptions) -> Line {
             format!("pub fn {ident}"),
             ["mut self".into(), seq([format!("{ident}: ").into(), ty])],
             Some("Self".into()),
-            statements([&format!("self.{ident} = Some({value});"), "self"]),
+            vec![
+                seq([
+                    format!("self.{ident} = ").into(),
+                    call("Some", [value.into()]),
+                    ";".into(),
+                ])
+                .into(),
+                Code::from("self").into(),
+            ],
         )
         // The field's own docs and limits, so the builder method is enough to read.
         .documented(docs::paragraphs([
@@ -271,7 +293,10 @@ fn key_setter(field: &FieldDef, key: &MapKey, options: &EmitOptions) -> Line {
         format!("self.{map}.get_or_insert_with(Default::default).insert")
     };
     let insert = seq([
-        call(target, [format!("{}.to_owned()", literal(&key.key)).into(), value]),
+        call(
+            target,
+            [format!("{}.to_owned()", literal(&key.key)).into(), value],
+        ),
         ";".into(),
     ]);
     let mut setter = Function::new(

@@ -3,9 +3,9 @@
 
 use super::enums::{Variant, open_enum, trait_impl};
 use crate::emit::options::EmitOptions;
-use crate::emit::syntax::type_paths::literal;
-use crate::emit::syntax::{Code, Function, Line, match_on, statements};
 use crate::emit::syntax::docs;
+use crate::emit::syntax::type_paths::literal;
+use crate::emit::syntax::{Code, Function, Line, call, match_on, statements};
 use crate::model::{ResultCodeDef, ResultCodeSet, ResultStatus};
 
 /// The enum of `set`, with each code's documented status. `covers` says whose codes they
@@ -25,10 +25,10 @@ pub(crate) fn result_codes(set: &ResultCodeSet, covers: &str, options: &EmitOpti
         })
         .collect();
     let doc = format!("{covers} Codes not listed here parse as `Unknown` and keep the wire value.");
-    let arms = |value: &dyn Fn(&ResultCodeDef) -> String| {
+    let arms = |value: &dyn Fn(&ResultCodeDef) -> Code| {
         set.codes
             .iter()
-            .map(|c| (format!("Self::{}", c.variant).into(), value(c).into()))
+            .map(|c| (format!("Self::{}", c.variant).into(), value(c)))
             .chain([("Self::Unknown(_)".into(), "None".into())])
             .collect::<Vec<(Code, Code)>>()
     };
@@ -45,7 +45,7 @@ pub(crate) fn result_codes(set: &ResultCodeSet, covers: &str, options: &EmitOpti
                         ResultStatus::Failure => "Failure",
                         ResultStatus::Unknown => "Unknown",
                     };
-                    format!("Some({rt}::ResultStatus::{status})")
+                    call("Some", [format!("{rt}::ResultStatus::{status}").into()])
                 }),
             )
             .into(),
@@ -60,13 +60,35 @@ pub(crate) fn result_codes(set: &ResultCodeSet, covers: &str, options: &EmitOpti
         "pub fn message",
         ["&self".into()],
         Some("Option<&'static str>".into()),
-        vec![match_on("self", arms(&|c| format!("Some({})", literal(&c.message)))).into()],
+        vec![
+            match_on(
+                "self",
+                arms(&|c| call("Some", [literal(&c.message).into()])),
+            )
+            .into(),
+        ],
     )
     .documented("The documented message.");
-    let mut lines = open_enum(&set.name, &doc, &variants, options, vec![status.into(), message.into()]);
+    let mut lines = open_enum(
+        &set.name,
+        &doc,
+        &variants,
+        options,
+        vec![status.into(), message.into()],
+    );
     let implementation = [
-        Function::new("fn from_code", ["code: &str".into()], Some("Self".into()), statements(["Self::from(code)"])),
-        Function::new("fn as_str", ["&self".into()], Some("&str".into()), statements(["self.as_str()"])),
+        Function::new(
+            "fn from_code",
+            ["code: &str".into()],
+            Some("Self".into()),
+            statements(["Self::from(code)"]),
+        ),
+        Function::new(
+            "fn as_str",
+            ["&self".into()],
+            Some("&str".into()),
+            statements(["self.as_str()"]),
+        ),
         Function::new(
             "fn documented_status",
             ["&self".into()],
@@ -75,7 +97,7 @@ pub(crate) fn result_codes(set: &ResultCodeSet, covers: &str, options: &EmitOpti
         ),
     ];
     lines.push(trait_impl(
-        &format!("{rt}::ResultCode"),
+        format!("{rt}::ResultCode"),
         &set.name,
         implementation.map(Line::from).into(),
     ));

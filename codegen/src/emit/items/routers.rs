@@ -33,6 +33,9 @@ struct Side {
     wrap: (&'static str, &'static [&'static str]),
     /// The handler closure's parameters.
     extract: &'static str,
+    /// The runtime's function each route hands its request to, imported with the other
+    /// names only routes use.
+    dispatch: &'static str,
 }
 
 const PLATFORM: Side = Side {
@@ -47,6 +50,7 @@ const PLATFORM: Side = Side {
     state: "api",
     wrap: ("{rt}::server::verified", &["routes", "Arc::new(config)"]),
     extract: "|State(api): State<Arc<A>>, request: Verified|",
+    dispatch: "server::handle",
 };
 
 const WEBHOOKS: Side = Side {
@@ -56,43 +60,70 @@ const WEBHOOKS: Side = Side {
     trait_name: "Webhooks",
     router_docs: "Routes every notification's path to `webhooks`, de-duplicated through `inbox`,\nbehind the protocol middleware configured with `config` (its maximum age is capped\nby the store's retention, and refusals answer `U`). Other paths answer\n`NO_INTERFACE_DEF`.",
     generics: "<W: Webhooks, S: NotificationStore>",
-    parameters: &["webhooks: Arc<W>", "inbox: Inbox<S>", "config: ServerConfig"],
+    parameters: &[
+        "webhooks: Arc<W>",
+        "inbox: Inbox<S>",
+        "config: ServerConfig",
+    ],
     setup: &["let retention = inbox.store().retention();"],
     state: "(webhooks, inbox)",
-    wrap: ("{rt}::notifications::verified", &["routes", "config", "retention"]),
-    extract: "|State((webhooks, inbox)): State<(Arc<W>, Inbox<S>)>, notification: Verified|",
+    wrap: (
+        "{rt}::notifications::verified",
+        &["routes", "config", "retention"],
+    ),
+    extract: "|State((webhooks, inbox)): State<(Arc<W>, Inbox<S>)>, request: Verified|",
+    dispatch: "notifications::handle_notification",
 };
 
 /// The router file of the endpoints that flow `flow`: `platform.rs` for outbound ones,
 /// `webhooks.rs` for inbound ones.
 pub(crate) fn router_file(api: &Api, flow: Flow, options: &EmitOptions) -> File {
     let rt = &options.runtime;
-    let side = match flow {
-        Flow::Outbound => &PLATFORM,
-        Flow::Inbound => &WEBHOOKS,
-    };
+    let side = side(flow);
     let endpoints = || api.endpoints.values().filter(move |e| e.flow == flow);
     let mut lines = vec![Line::from(Code::from("use std::sync::Arc;")), Line::blank()];
-    lines.extend(side.imports.iter().map(|import| Code::from(format!("use {rt}::{import};")).into()));
-    lines.extend(statements([&format!("use {rt}::server::ServerConfig;"), &format!("use {rt}::server::axum;")]));
-    lines.push(
-        Line::from(Code::from(format!(
-            "use {rt}::server::{{Verified, axum::extract::State, axum::routing}};"
-        )))
-        .with_all(any_group_gate(endpoints())),
+    lines.extend(
+        side.imports
+            .iter()
+            .map(|import| Code::from(format!("use {rt}::{import};")).into()),
     );
+    lines.extend(statements([
+        &format!("use {rt}::server::ServerConfig;"),
+        &format!("use {rt}::server::axum;"),
+    ]));
+    let gate = any_group_gate(endpoints());
+    for import in [
+        format!("use {rt}::server::{{Verified, axum::extract::State, axum::routing}};"),
+        format!("use {rt}::{{Endpoint, {}}};", side.dispatch),
+    ] {
+        lines.push(Line::from(Code::from(import)).with_all(gate.clone()));
+    }
     let methods = endpoints().map(|e| method(e, flow, options)).collect();
     lines.push(Line::documented(
         side.trait_docs,
-        items(format!("pub trait {}: Send + Sync + 'static", side.trait_name), methods),
+        items(
+            format!("pub trait {}: Send + Sync + 'static", side.trait_name),
+            methods,
+        ),
     ));
     let mut statements: Vec<Line> = side.setup.iter().map(|s| Code::from(*s).into()).collect();
     statements.push(Code::from("let routes = axum::Router::new();").into());
-    statements.extend(endpoints().map(|e| route(e, flow, options)));
-    statements.push(Code::from(format!("let routes = routes.fallback({rt}::server::unknown_path);")).into());
+    statements.extend(endpoints().map(|e| route(e, flow)));
+    statements.push(
+        Code::from(format!(
+            "let routes = routes.fallback({rt}::server::unknown_path);"
+        ))
+        .into(),
+    );
     statements.push(Code::from(format!("let routes = routes.with_state({});", side.state)).into());
     let (wrap, args) = side.wrap;
-    statements.push(call(wrap.replace("{rt}", rt), args.iter().map(|a| Code::from(*a))).into());
+    statements.push(
+        call(
+            wrap.replace("{rt}", rt),
+            args.iter().map(|a| Code::from(*a)),
+        )
+        .into(),
+    );
     let parameters = side.parameters.iter().map(|p| Code::from(*p));
     let router = Function::new(
         format!("pub fn router{}", side.generics),
@@ -127,39 +158,58 @@ fn method(endpoint: &EndpointDef, flow: Flow, options: &EmitOptions) -> Line {
         ],
     );
     let output = seq([
-        generic("impl std::future::Future", [seq(["Output = ".into(), result])]),
+        generic(
+            "impl std::future::Future",
+            [seq(["Output = ".into(), result])],
+        ),
         " + Send".into(),
     ]);
     let default = call(
         "std::future::ready",
-        [call("Err", [call(format!("{rt}::server::not_implemented"), [literal(&endpoint.name).into()])])],
+        [call(
+            "Err",
+            [call(
+                format!("{rt}::server::not_implemented"),
+                [literal(&endpoint.name).into()],
+            )],
+        )],
     );
-    let mut function = Function::new(format!("fn {}", endpoint.module), parameters, Some(output), vec![default.into()])
-        .documented(format!(
-            "`{} {}`: {}.",
-            endpoint.method.as_str(),
-            endpoint.path,
-            endpoint.summary.trim_end_matches('.')
-        ));
+    let mut function = Function::new(
+        format!("fn {}", endpoint.module),
+        parameters,
+        Some(output),
+        vec![default.into()],
+    )
+    .documented(format!(
+        "`{} {}`: {}.",
+        endpoint.method.as_str(),
+        endpoint.path,
+        endpoint.summary.trim_end_matches('.')
+    ));
     function.attributes.extend(group_gate(endpoint));
     function.into()
 }
 
 /// One statement per route, so a group's feature can leave its routes out.
-fn route(endpoint: &EndpointDef, flow: Flow, options: &EmitOptions) -> Line {
-    let rt = &options.runtime;
+fn route(endpoint: &EndpointDef, flow: Flow) -> Line {
     let request = format!("crate::{}", endpoint.request.name);
     let ident = &endpoint.module;
     let result_field = literal(result_field(endpoint));
-    let dispatch = match flow {
-        Flow::Outbound => call(
-            format!("{rt}::server::handle::<{request}, _, _>"),
-            ["request".into(), result_field.into(), format!("|request| api.{ident}(request)").into()],
+    let side = side(flow);
+    let function = side.dispatch.rsplit("::").next().unwrap_or(side.dispatch);
+    let (wildcards, args): (&[&str], Vec<Code>) = match flow {
+        Flow::Outbound => (
+            &["_", "_"],
+            vec![
+                "request".into(),
+                result_field.into(),
+                format!("|request| api.{ident}(request)").into(),
+            ],
         ),
-        Flow::Inbound => call(
-            format!("{rt}::notifications::handle_notification::<{request}, _, _, _>"),
-            [
-                "notification".into(),
+        Flow::Inbound => (
+            &["_", "_", "_"],
+            vec![
+                "request".into(),
                 result_field.into(),
                 "inbox".into(),
                 body(
@@ -169,10 +219,10 @@ fn route(endpoint: &EndpointDef, flow: Flow, options: &EmitOptions) -> Line {
             ],
         ),
     };
-    let side = match flow {
-        Flow::Outbound => &PLATFORM,
-        Flow::Inbound => &WEBHOOKS,
-    };
+    let types = [Code::from(request.as_str())]
+        .into_iter()
+        .chain(wildcards.iter().map(|w| Code::from(*w)));
+    let dispatch = call(generic(format!("{function}::"), types), args);
     let handler = body(
         format!("{} async move", side.extract),
         vec![seq([dispatch, ".await".into()]).into()],
@@ -181,12 +231,19 @@ fn route(endpoint: &EndpointDef, flow: Flow, options: &EmitOptions) -> Line {
     let route = call(
         "routes.route",
         [
-            format!("<{request} as {rt}::Endpoint>::PATH").into(),
+            format!("{request}::PATH").into(),
             call(format!("routing::{method}"), [handler]),
         ],
     );
     let line = Line::from(seq(["let routes = ".into(), route, ";".into()]));
     line.with_all(group_gate(endpoint))
+}
+
+fn side(flow: Flow) -> &'static Side {
+    match flow {
+        Flow::Outbound => &PLATFORM,
+        Flow::Inbound => &WEBHOOKS,
+    }
 }
 
 /// Where a failure answer puts the result object: the name the response uses for it.

@@ -2,11 +2,9 @@
 //! (documented, or inferred and so a warning unless validation is strict).
 
 use crate::emit::options::EmitOptions;
-use crate::emit::syntax::type_paths::{field_ident, literal};
-use crate::emit::syntax::{
-    Code, Function, Line, body, call, items, list, seq, struct_literal,
-};
 use crate::emit::syntax::code::Delimiter;
+use crate::emit::syntax::type_paths::{field_ident, literal};
+use crate::emit::syntax::{Code, Function, Line, body, call, items, list, seq, struct_literal};
 use crate::model::{
     Api, Condition, FieldDef, FieldType, Limit, ObjectDef, Provenance, RuleDef, RuleKind, TypeDef,
     TypeHome, TypeKind,
@@ -23,7 +21,11 @@ pub(crate) fn validate_impl(
         .fields
         .iter()
         .flat_map(|f| field_checks(api, f, options))
-        .chain(def.rules.iter().map(|r| rule_check(def, r, options, module)))
+        .chain(
+            def.rules
+                .iter()
+                .map(|r| rule_check(def, r, options, module)),
+        )
         .collect();
     // A type with nothing to check still takes the arguments, unused.
     let unused = if checks.is_empty() { "_" } else { "" };
@@ -73,7 +75,13 @@ fn field_checks(api: &Api, field: &FieldDef, options: &EmitOptions) -> Vec<Line>
         .filter(|_| !field.required)
         .map(|provenance| {
             let present = format!("self.{ident}.is_some()").into();
-            check_call(options, "check_present", vec![present], basis(provenance, options), &at)
+            check_call(
+                options,
+                "check_present",
+                vec![present],
+                basis(provenance, options),
+                &at,
+            )
         });
     // An identifier newtype is checked as the text it holds.
     let text = if field.ty.is_identifier() {
@@ -86,7 +94,13 @@ fn field_checks(api: &Api, field: &FieldDef, options: &EmitOptions) -> Vec<Line>
             let mut checks = Vec::new();
             if let Some(requirement) = field.requirement.as_ref().filter(|_| field.required) {
                 let basis = basis(requirement, options);
-                checks.push(check_call(options, "check_not_empty", vec![text.into()], basis, &at));
+                checks.push(check_call(
+                    options,
+                    "check_not_empty",
+                    vec![text.into()],
+                    basis,
+                    &at,
+                ));
             }
             for (min, max, provenance) in paired(c.min_length.as_ref(), c.max_length.as_ref()) {
                 let args = vec![text.into(), option(min), option(max)];
@@ -107,14 +121,27 @@ fn field_checks(api: &Api, field: &FieldDef, options: &EmitOptions) -> Vec<Line>
                 .map(|(min, max, provenance)| {
                     let float = |v: Option<f64>| option(v.map(|v| format!("{v:?}")));
                     let args = vec![as_f64.into(), float(min), float(max)];
-                    check_call(options, "check_range", args, basis(provenance, options), &at)
+                    check_call(
+                        options,
+                        "check_range",
+                        args,
+                        basis(provenance, options),
+                        &at,
+                    )
                 })
                 .collect()
         }
         ty if needs_nested_validation(api, ty) => {
             // Option, Vec and maps of validated types implement `Validate` themselves.
-            let args = [format!("&self.{ident}").into(), at.into(), "violations".into()];
-            let nested = seq([call(format!("{rt}::Validate::validate_at"), args), ";".into()]);
+            let args = [
+                format!("&self.{ident}").into(),
+                at.into(),
+                "violations".into(),
+            ];
+            let nested = seq([
+                call(format!("{rt}::Validate::validate_at"), args),
+                ";".into(),
+            ]);
             return presence.into_iter().chain([nested.into()]).collect();
         }
         _ => Vec::new(),
@@ -179,7 +206,12 @@ fn needs_nested_validation(api: &Api, ty: &FieldType) -> bool {
     }
 }
 
-fn rule_check(def: &ObjectDef, rule: &RuleDef, options: &EmitOptions, module: Option<&str>) -> Line {
+fn rule_check(
+    def: &ObjectDef,
+    rule: &RuleDef,
+    options: &EmitOptions,
+    module: Option<&str>,
+) -> Line {
     let rt = &options.runtime;
     let field = |wire: &str| {
         def.fields
@@ -214,7 +246,8 @@ fn rule_check(def: &ObjectDef, rule: &RuleDef, options: &EmitOptions, module: Op
             let when_field = field(when);
             let when_ident = field_ident(&when_field.rust_name);
             let required = when_field.required;
-            let (test, equals) = match condition {
+            let subject = format!("self.{when_ident}");
+            let (test, equals): (Code, String) = match condition {
                 Condition::Variant { ty, variant, wire } => {
                     let home = if ty.home == TypeHome::Shared && module.is_some() {
                         "crate::types::"
@@ -222,25 +255,34 @@ fn rule_check(def: &ObjectDef, rule: &RuleDef, options: &EmitOptions, module: Op
                         ""
                     };
                     let pattern = format!("{home}{}::{variant}", ty.name);
-                    let pattern = if required { pattern } else { format!("Some({pattern})") };
-                    (format!("matches!(self.{when_ident}, {pattern})"), wire.clone())
+                    let pattern = if required {
+                        pattern
+                    } else {
+                        format!("Some({pattern})")
+                    };
+                    (
+                        call("matches!", [subject.into(), pattern.into()]),
+                        wire.clone(),
+                    )
                 }
+                Condition::Text(text) if required => (
+                    format!("{subject} == {}", literal(text)).into(),
+                    text.clone(),
+                ),
                 Condition::Text(text) => {
-                    let test = if required {
-                        format!("self.{when_ident} == {}", literal(text))
-                    } else {
-                        format!("self.{when_ident}.as_deref() == Some({})", literal(text))
-                    };
-                    (test, text.clone())
+                    let value = call("Some", [literal(text).into()]);
+                    (
+                        seq([format!("{subject}.as_deref() == ").into(), value]),
+                        text.clone(),
+                    )
                 }
-                Condition::Flag(flag) => {
-                    let test = if required {
-                        format!("self.{when_ident} == {flag}")
-                    } else {
-                        format!("self.{when_ident} == Some({flag})")
-                    };
-                    (test, flag.to_string())
+                Condition::Flag(flag) if required => {
+                    (format!("{subject} == {flag}").into(), flag.to_string())
                 }
+                Condition::Flag(flag) => (
+                    format!("{subject} == Some({flag})").into(),
+                    flag.to_string(),
+                ),
             };
             let rule = struct_literal(
                 &format!("{rt}::Rule::RequiredWhen"),
@@ -251,14 +293,19 @@ fn rule_check(def: &ObjectDef, rule: &RuleDef, options: &EmitOptions, module: Op
             );
             let violation = call(
                 format!("{rt}::Violation::with_basis"),
-                [format!("&path.field({})", literal(target)).into(), rule, basis],
+                [
+                    format!("&path.field({})", literal(target)).into(),
+                    rule,
+                    basis,
+                ],
             );
             let push = seq([call("violations.push", [violation]), ";".into()]);
-            body(
-                format!("if {test} && self.{target_ident}.is_none()"),
-                vec![push.into()],
-            )
-            .into()
+            let condition = seq([
+                "if ".into(),
+                test,
+                format!(" && self.{target_ident}.is_none()").into(),
+            ]);
+            body(condition, vec![push.into()]).into()
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Lays the syntax model out as text, by one rule:
 //!
 //! A line (an item, a field, a statement, an arm, an attribute, or an element of a broken
-//! list) is printed on one line if it fits in [`WIDTH`] columns, counting up to the `{` of its
+//! list) is printed on one line if it fits in the width (`EmitOptions::width`, 100 columns by default), counting up to the `{` of its
 //! first block, since a block's lines always go on lines of their own. If it does not fit, its
 //! first list on that line is broken: the opening delimiter ends the line, each element goes
 //! on a line of its own, [`INDENT`] columns deeper and followed by a comma, and the closing
@@ -13,9 +13,6 @@
 
 use super::code::{Block, Code, Delimiter, Line, List, Spacing};
 use super::docs;
-
-/// The widest a line is made to be.
-pub(crate) const WIDTH: usize = 100;
 
 /// How much deeper a block's lines and a broken list's elements go.
 pub(crate) const INDENT: usize = 4;

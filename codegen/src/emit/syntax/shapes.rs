@@ -111,5 +111,8 @@ impl From<Function> for Line {
 
 /// Lines of plain statements, each as written.
 pub(crate) fn statements<const N: usize>(lines: [&str; N]) -> Vec<Line> {
-    lines.into_iter().map(|line| Line::from(Code::from(line))).collect()
+    lines
+        .into_iter()
+        .map(|line| Line::from(Code::from(line)))
+        .collect()
 }
