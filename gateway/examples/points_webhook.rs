@@ -13,8 +13,8 @@ use std::sync::Arc;
 use std::sync::Mutex;
 
 use alipayhk::runtime::notifications::{Delivery, FenceToken, InMemoryStore, Inbox};
-use alipayhk::runtime::serve::{ServeLimits, serve};
 use alipayhk::runtime::server::ServerConfig;
+use alipayhk::runtime::server::{ServeLimits, serve};
 use alipayhk::runtime::{PrivateKey, ResultInfo, ResultStatus};
 use alipayhk::webhooks::{Webhooks, router};
 use alipayhk::{

@@ -8,8 +8,8 @@ use std::sync::Arc;
 
 use std::time::Duration;
 
-use alipayhk::runtime::key_files::{permission_warning, write_private_key};
-use alipayhk::runtime::serve::ServeLimits;
+use alipayhk::runtime::keys::files::{permission_warning, write_private_key};
+use alipayhk::runtime::server::ServeLimits;
 use alipayhk::runtime::{KeyRole, PrivateKey, PublicKey};
 use alipayhk_gateway::{Gateway, GatewayConfig, Scripted, default_freshness, start};
 use clap::Parser;

@@ -4,8 +4,8 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use alipayhk::runtime::request_time::Freshness;
-use alipayhk::runtime::serve::{ServeLimits, serve};
 use alipayhk::runtime::server::ServerConfig;
+use alipayhk::runtime::server::{ServeLimits, serve};
 use alipayhk::runtime::{BuildError, Client, ClientBuilder, KeyRole, PrivateKey, PublicKey};
 use axum::middleware::from_fn_with_state;
 use tokio::net::TcpListener;

@@ -244,12 +244,19 @@ pub mod apply_token;
 
 #[cfg(feature = "tokens")]
 #[doc(inline)]
-pub use apply_token::{
-    ApplyTokenGrantType,
-    ApplyTokenRequest,
-    ApplyTokenResponse,
-    ApplyTokenResultCode,
-};
+pub use apply_token::ApplyTokenGrantType;
+
+#[cfg(feature = "tokens")]
+#[doc(inline)]
+pub use apply_token::ApplyTokenRequest;
+
+#[cfg(feature = "tokens")]
+#[doc(inline)]
+pub use apply_token::ApplyTokenResponse;
+
+#[cfg(feature = "tokens")]
+#[doc(inline)]
+pub use apply_token::ApplyTokenResultCode;
 
 #[cfg(feature = "passes")]
 #[doc(alias = "createPass")]
@@ -258,7 +265,15 @@ pub mod create_pass;
 
 #[cfg(feature = "passes")]
 #[doc(inline)]
-pub use create_pass::{CreatePassBizSerialType, CreatePassRequest, CreatePassResponse};
+pub use create_pass::CreatePassBizSerialType;
+
+#[cfg(feature = "passes")]
+#[doc(inline)]
+pub use create_pass::CreatePassRequest;
+
+#[cfg(feature = "passes")]
+#[doc(inline)]
+pub use create_pass::CreatePassResponse;
 
 #[cfg(feature = "templates")]
 #[doc(alias = "createTemplate")]
@@ -267,7 +282,11 @@ pub mod create_template;
 
 #[cfg(feature = "templates")]
 #[doc(inline)]
-pub use create_template::{CreateTemplateRequest, CreateTemplateResponse};
+pub use create_template::CreateTemplateRequest;
+
+#[cfg(feature = "templates")]
+#[doc(inline)]
+pub use create_template::CreateTemplateResponse;
 
 #[cfg(feature = "notifications")]
 #[doc(alias = "membercardCreate")]
@@ -276,11 +295,15 @@ pub mod membercard_create;
 
 #[cfg(feature = "notifications")]
 #[doc(inline)]
-pub use membercard_create::{
-    MembercardCreateRequest,
-    MembercardCreateResponse,
-    MembercardCreateResultCode,
-};
+pub use membercard_create::MembercardCreateRequest;
+
+#[cfg(feature = "notifications")]
+#[doc(inline)]
+pub use membercard_create::MembercardCreateResponse;
+
+#[cfg(feature = "notifications")]
+#[doc(inline)]
+pub use membercard_create::MembercardCreateResultCode;
 
 #[cfg(feature = "notifications")]
 #[doc(alias = "pointsBillNotify")]
@@ -289,12 +312,19 @@ pub mod points_bill_notify;
 
 #[cfg(feature = "notifications")]
 #[doc(inline)]
-pub use points_bill_notify::{
-    PointsBillNotifyPointsProvider,
-    PointsBillNotifyRequest,
-    PointsBillNotifyResponse,
-    PointsBillNotifyResultCode,
-};
+pub use points_bill_notify::PointsBillNotifyPointsProvider;
+
+#[cfg(feature = "notifications")]
+#[doc(inline)]
+pub use points_bill_notify::PointsBillNotifyRequest;
+
+#[cfg(feature = "notifications")]
+#[doc(inline)]
+pub use points_bill_notify::PointsBillNotifyResponse;
+
+#[cfg(feature = "notifications")]
+#[doc(inline)]
+pub use points_bill_notify::PointsBillNotifyResultCode;
 
 #[cfg(feature = "templates")]
 #[doc(alias = "switchStatus")]
@@ -303,7 +333,11 @@ pub mod switch_status;
 
 #[cfg(feature = "templates")]
 #[doc(inline)]
-pub use switch_status::{SwitchStatusRequest, SwitchStatusResponse};
+pub use switch_status::SwitchStatusRequest;
+
+#[cfg(feature = "templates")]
+#[doc(inline)]
+pub use switch_status::SwitchStatusResponse;
 
 #[cfg(feature = "templates")]
 #[doc(alias = "templateDetail")]
@@ -312,7 +346,11 @@ pub mod template_detail;
 
 #[cfg(feature = "templates")]
 #[doc(inline)]
-pub use template_detail::{TemplateDetailRequest, TemplateDetailResponse};
+pub use template_detail::TemplateDetailRequest;
+
+#[cfg(feature = "templates")]
+#[doc(inline)]
+pub use template_detail::TemplateDetailResponse;
 
 #[cfg(feature = "passes")]
 #[doc(alias = "updatePass")]
@@ -321,12 +359,19 @@ pub mod update_pass;
 
 #[cfg(feature = "passes")]
 #[doc(inline)]
-pub use update_pass::{
-    UpdatePassRequest,
-    UpdatePassResponse,
-    UpdatePassStatus,
-    UpdatePassUpdateDetailType,
-};
+pub use update_pass::UpdatePassRequest;
+
+#[cfg(feature = "passes")]
+#[doc(inline)]
+pub use update_pass::UpdatePassResponse;
+
+#[cfg(feature = "passes")]
+#[doc(inline)]
+pub use update_pass::UpdatePassStatus;
+
+#[cfg(feature = "passes")]
+#[doc(inline)]
+pub use update_pass::UpdatePassUpdateDetailType;
 
 #[cfg(feature = "templates")]
 #[doc(alias = "updateTemplate")]
@@ -335,4 +380,8 @@ pub mod update_template;
 
 #[cfg(feature = "templates")]
 #[doc(inline)]
-pub use update_template::{UpdateTemplateRequest, UpdateTemplateResponse};
+pub use update_template::UpdateTemplateRequest;
+
+#[cfg(feature = "templates")]
+#[doc(inline)]
+pub use update_template::UpdateTemplateResponse;

@@ -1,6 +1,6 @@
 //! Errors of the runtime. None of them carries key material or message bodies.
 
-use crate::key_role::KeyRole;
+use crate::keys::role::KeyRole;
 use crate::{ResultInfo, ValidationError};
 
 /// A key could not be loaded. Says which key and what was expected, never the key itself.
@@ -212,7 +212,7 @@ pub enum ProtocolError {
     /// `Response-Time` is unreadable or outside the configured skew.
     #[cfg(any(feature = "client", feature = "server"))]
     #[error("response rejected: {0}")]
-    Stale(#[from] crate::request_time::StaleMessage),
+    Stale(#[from] crate::time::request_time::StaleMessage),
 }
 
 /// Why a call failed, with the endpoint's typed result code `C`.

@@ -12,23 +12,23 @@
 //! - [`server`] (feature `server`): the same protocol for the serving side, as an axum
 //!   middleware that checks `Client-Id`, [`request_time`] and the signature;
 //!   [`notifications`] runs each AlipayHK notification exactly once through a fenced store
-//!   (in memory; `SqliteStore`, `PostgresStore`, `RedisStore` with their features); [`serve`] serves a
+//!   (in memory; `SqliteStore`, `PostgresStore`, `RedisStore` with their features); [`server::serve`] serves a
 //!   router with header-read and idle timeouts and a connection cap;
-//! - [`key_files`]: private key files written 0600, with a warning for ones others can read.
+//! - [`keys::files`]: private key files written 0600, with a warning for ones others can read.
 //!
 //! Most users depend on the generated `alipayhk` crate, which re-exports these items.
 //!
 //! **Names.** [`sign::SignedContent`] is what a signature covers, in both directions;
 //! [`wire`] holds the protocol's header names, content types and time format; the private
 //! `seal` module encrypts-and-signs and decrypts for the client and the server alike.
-//! "Server" means only the serving side of the protocol ([`server`], [`serve`]); the
+//! "Server" means only the serving side of the protocol ([`server`], with its listener [`server::serve`]); the
 //! AlipayHK side of the API in the generated crate is `platform`.
 //!
 //! **Errors.** What a call can fail with ([`Error`], [`ProtocolError`], [`KeyError`],
 //! [`HeaderError`], …) lives in one module and is re-exported here. An error that only one
 //! module's functions return lives beside them: `ClientBuilder::build`'s [`BuildError`],
 //! `server::Rejection`, `notifications::StoreError`, `request_time::StaleMessage`,
-//! `key_files::KeyFileError`.
+//! `keys::files::KeyFileError`.
 
 // docs.rs builds with `--cfg docsrs`: items behind a feature show which one.
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -36,27 +36,19 @@
 #[cfg(feature = "client")]
 mod client;
 mod crypto;
-mod der;
 pub mod encrypt;
 mod endpoint;
 mod error;
-pub mod key_files;
-mod key_role;
-mod key_text;
 pub mod keys;
 #[cfg(feature = "server")]
 pub mod notifications;
 #[cfg(any(feature = "client", feature = "server"))]
-pub mod request_time;
+pub use time::request_time;
 mod result;
 #[cfg(feature = "client")]
 pub mod retry;
 #[cfg(any(feature = "client", feature = "server"))]
-mod rfc3339;
-#[cfg(any(feature = "client", feature = "server"))]
 mod seal;
-#[cfg(feature = "server")]
-pub mod serve;
 #[cfg(feature = "server")]
 pub mod server;
 pub mod sign;

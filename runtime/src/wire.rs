@@ -25,5 +25,5 @@ pub const ENCRYPTED: &str = "text/plain; charset=UTF-8";
 /// write `Request-Time` and `Response-Time`.
 #[cfg(any(feature = "client", feature = "server"))]
 pub fn rfc3339_now() -> String {
-    crate::rfc3339::format_utc(crate::EpochMillis::now().as_millis())
+    crate::time::rfc3339::format_utc(crate::EpochMillis::now().as_millis())
 }

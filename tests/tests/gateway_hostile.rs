@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use alipayhk::runtime::request_time::Freshness;
-use alipayhk::runtime::serve::ServeLimits;
+use alipayhk::runtime::server::ServeLimits;
 use alipayhk::runtime::{Error, KeyRole, PrivateKey, ProtocolError, RequestTimeFormat};
 use alipayhk::{UpdatePassRequest, UpdatePassStatus, UpdatePassUpdateDetailType};
 use alipayhk_gateway::{Fault, GatewayConfig};

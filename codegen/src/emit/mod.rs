@@ -19,7 +19,6 @@ use items::{crate_root, endpoint, routers};
 use syntax::code::{File, Line};
 use syntax::printer;
 
-pub use items::features::{FEATURES_BEGIN, FEATURES_END, features_block};
 pub use options::{EmitOptions, WIDTH, runtime_path};
 
 /// Every generated file, keyed by its path relative to the output directory.

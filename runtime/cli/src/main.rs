@@ -199,7 +199,7 @@ impl Inputs {
             (None, Some(path)) => (path, KeyRole::PlatformPrivate),
             (None, None) => return Err(Failure::Usage("give a private key".into())),
         };
-        if let Some(warning) = alipayhk_runtime::key_files::permission_warning(path) {
+        if let Some(warning) = alipayhk_runtime::keys::files::permission_warning(path) {
             eprintln!("warning: {warning}");
         }
         let text = self.text(path, &format!("the {role}"))?;

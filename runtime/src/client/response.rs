@@ -8,9 +8,9 @@ use serde::Deserialize;
 
 use super::Client;
 use crate::error::{Error, ProtocolError, UnknownReason};
-use crate::request_time::Freshness;
 use crate::seal;
 use crate::sign::{self, SignatureHeader};
+use crate::time::request_time::Freshness;
 use crate::{Endpoint, ResultCode, ResultInfo, ResultStatus};
 
 /// Only the result object, read before the typed body so that a failure response that does

@@ -20,8 +20,8 @@ use std::sync::Arc;
 use zeroize::Zeroizing;
 
 use crate::error::KeyError;
-use crate::key_role::KeyRole;
-use crate::key_text::Der;
+use crate::keys::role::KeyRole;
+use crate::keys::text::Der;
 
 /// Operations on a private key.
 pub(crate) trait PrivateKeyOps: Send + Sync {
@@ -112,7 +112,7 @@ pub(crate) trait Primitives: Send + Sync {
     fn sha256(&self, data: &[u8]) -> [u8; 32];
 }
 
-pub(crate) use crate::der::MIN_RSA_BITS;
+pub(crate) use crate::keys::der::MIN_RSA_BITS;
 
 #[cfg(test)]
 mod tests {

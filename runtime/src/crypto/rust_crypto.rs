@@ -13,8 +13,8 @@ use zeroize::Zeroizing;
 
 use super::{MIN_RSA_BITS, Primitives, PrivateKeyOps, PublicKeyOps};
 use crate::error::KeyError;
-use crate::key_role::KeyRole;
-use crate::key_text::Der;
+use crate::keys::role::KeyRole;
+use crate::keys::text::Der;
 
 pub(crate) struct RustCrypto;
 

@@ -74,8 +74,8 @@ pub use sqlite::SqliteStore;
 pub use store::{Claim, FenceToken, NotificationKey, NotificationStore, StoreError};
 
 use crate::ResultStatus;
-use crate::request_time::Freshness;
 use crate::server::ServerConfig;
+use crate::time::request_time::Freshness;
 
 /// `routes` behind the protocol middleware for notifications: refusals are answered `U` (so
 /// AlipayHK delivers again), and notifications older than [`accepted_age`] for the store's

@@ -12,6 +12,7 @@
 //! themselves ([`verified`]).
 
 mod answer;
+mod listener;
 mod middleware;
 
 use std::sync::Arc;
@@ -23,13 +24,14 @@ pub use axum;
 
 pub(crate) use answer::json;
 pub use answer::{failure, handle, not_implemented, result_body, unknown_path};
+pub use listener::{ServeLimits, serve};
 pub use middleware::{Verified, VerifiedResponse, protocol, verified};
 
 use crate::encrypt::{BodyCipher, RsaAesEcb};
 use crate::keys::{PrivateKey, PublicKey};
-use crate::request_time::{Freshness, StaleMessage};
 use crate::seal;
 use crate::sign::{SignatureHeader, SignedContent};
+use crate::time::request_time::{Freshness, StaleMessage};
 use crate::wire;
 
 /// Keys, identity and limits of the serving side.

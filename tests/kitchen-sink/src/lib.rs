@@ -106,10 +106,16 @@ pub use types::ReferrerCode;
 pub mod place_order;
 
 #[doc(inline)]
-pub use place_order::{
-    OrderKind,
-    PlaceOrderRequest,
-    PlaceOrderResponse,
-    PlaceOrderResultCode,
-    Shipping,
-};
+pub use place_order::OrderKind;
+
+#[doc(inline)]
+pub use place_order::PlaceOrderRequest;
+
+#[doc(inline)]
+pub use place_order::PlaceOrderResponse;
+
+#[doc(inline)]
+pub use place_order::PlaceOrderResultCode;
+
+#[doc(inline)]
+pub use place_order::Shipping;

@@ -6,8 +6,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use alipayhk::runtime::notifications::{Delivery, FenceToken, Inbox, NotificationStore};
-use alipayhk::runtime::serve::{ServeLimits, serve};
 use alipayhk::runtime::server::ServerConfig;
+use alipayhk::runtime::server::{ServeLimits, serve};
 use alipayhk::runtime::{Client, Error, KeyRole, PrivateKey, PublicKey, ResultInfo, ResultStatus};
 use alipayhk::webhooks::{Webhooks, router};
 use alipayhk::*;

@@ -14,8 +14,8 @@ use alipayhk::runtime::notifications::{
     Claim, FenceToken, InMemoryStore, Inbox, InboxLimits, NotificationKey, NotificationStore,
     SqliteStore,
 };
-use alipayhk::runtime::serve::{ServeLimits, serve};
 use alipayhk::runtime::server::ServerConfig;
+use alipayhk::runtime::server::{ServeLimits, serve};
 use alipayhk::runtime::{Client, KeyRole, PrivateKey};
 use alipayhk::webhooks::router;
 use flaky::Flaky;

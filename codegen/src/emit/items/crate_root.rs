@@ -6,10 +6,10 @@ use super::identifier::identifier;
 use super::object::struct_items;
 use super::result_codes::result_codes;
 use crate::emit::options::EmitOptions;
-use crate::emit::syntax::code::{Delimiter, File};
+use crate::emit::syntax::code::File;
 use crate::emit::syntax::docs;
 use crate::emit::syntax::type_paths::{Site, literal};
-use crate::emit::syntax::{Code, Line, list, seq};
+use crate::emit::syntax::{Code, Line};
 use crate::model::{Api, Flow, HeaderPlacement, TypeDef};
 
 /// A line such as `pub mod headers;` with its attributes.
@@ -137,19 +137,12 @@ pub(crate) fn lib_rs(api: &Api, options: &EmitOptions) -> File {
         names.extend(endpoint.result_codes.declared().map(|c| c.name.clone()));
         names.extend(endpoint.types.keys().cloned());
         names.sort();
-        let names: Code = match names.as_slice() {
-            [name] => name.as_str().into(),
-            _ => list(
-                Delimiter::UseTree,
-                names.iter().map(|n| Code::from(n.as_str())),
-            ),
-        };
-        let line = Line::from(seq([
-            format!("pub use {module}::").into(),
-            names,
-            ";".into(),
-        ]));
-        items.push(line.with_all(gate).with("doc(inline)"));
+        // One `pub use` per name: `cargo fmt` formats this file (it cannot skip a crate root)
+        // and would rewrite a list of names that the printer broke.
+        for name in names {
+            let line = Line::from(Code::from(format!("pub use {module}::{name};")));
+            items.push(line.with_all(gate.clone()).with("doc(inline)"));
+        }
     }
     File { docs: text, items }
 }

@@ -4,7 +4,6 @@ pub(crate) mod crate_root;
 pub(crate) mod endpoint;
 pub(crate) mod enums;
 pub(crate) mod example;
-pub(crate) mod features;
 pub(crate) mod identifier;
 pub(crate) mod object;
 pub(crate) mod result_codes;

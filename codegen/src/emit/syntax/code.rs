@@ -41,8 +41,6 @@ pub(crate) enum Delimiter {
     Bracket,
     /// `{ a, b }`: a struct literal or pattern, spaced inside when on one line.
     Brace,
-    /// `{a, b}`: the names a `use` imports.
-    UseTree,
 }
 
 impl Delimiter {
@@ -52,7 +50,7 @@ impl Delimiter {
             Self::Parenthesis => ("(", ")"),
             Self::Angle => ("<", ">"),
             Self::Bracket => ("[", "]"),
-            Self::Brace | Self::UseTree => ("{", "}"),
+            Self::Brace => ("{", "}"),
         }
     }
 }

@@ -207,11 +207,11 @@ fn keys(dir: &str) -> Result<(), Error> {
     std::fs::create_dir_all(dir)?;
     let platform = PrivateKey::generate(KeyRole::PlatformPrivate)?;
     let merchant = PrivateKey::generate(KeyRole::MerchantPrivate)?;
-    alipayhk::runtime::key_files::write_private_key(
+    alipayhk::runtime::keys::files::write_private_key(
         std::path::Path::new(&format!("{dir}/platform.pem")),
         &platform,
     )?;
-    alipayhk::runtime::key_files::write_private_key(
+    alipayhk::runtime::keys::files::write_private_key(
         std::path::Path::new(&format!("{dir}/merchant.pem")),
         &merchant,
     )?;

@@ -10,8 +10,8 @@ use std::time::Duration;
 use alipayhk::runtime::notifications::{
     Delivery, Inbox, NotificationStore, PostgresStore, RedisStore, SqliteStore,
 };
-use alipayhk::runtime::serve::{ServeLimits, serve};
 use alipayhk::runtime::server::ServerConfig;
+use alipayhk::runtime::server::{ServeLimits, serve};
 use alipayhk::runtime::{KeyRole, PrivateKey, PublicKey, ResultInfo, ResultStatus};
 use alipayhk::webhooks::{Webhooks, router};
 use alipayhk::{PointsBillNotifyRequest, PointsBillNotifyResponse};

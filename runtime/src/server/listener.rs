@@ -21,7 +21,7 @@
 //!
 //! ```no_run
 //! # async fn demo(app: axum::Router) -> std::io::Result<()> {
-//! use alipayhk_runtime::serve::{ServeLimits, serve};
+//! use alipayhk_runtime::server::{ServeLimits, serve};
 //!
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
 //! serve(listener, app, ServeLimits::default(), std::future::pending()).await

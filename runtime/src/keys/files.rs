@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 use std::path::Path;
 
-use crate::keys::{KeyRole, PrivateKey};
+use super::{KeyRole, PrivateKey};
 
 /// Why a private key file could not be used.
 #[derive(Debug, thiserror::Error)]

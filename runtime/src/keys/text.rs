@@ -6,8 +6,8 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use zeroize::Zeroizing;
 
+use super::role::KeyRole;
 use crate::error::KeyError;
-use crate::key_role::KeyRole;
 
 /// DER bytes and what the armour (if any) said they were.
 pub(crate) enum Der {
@@ -37,8 +37,8 @@ impl Der {
 
     /// Refuses a key below 2048 bits by name, before a backend reports it as unreadable.
     pub(crate) fn check_size(&self, role: KeyRole) -> Result<(), KeyError> {
-        match crate::der::rsa_modulus_bits(self.bytes()) {
-            Some(bits) if bits < crate::der::MIN_RSA_BITS => Err(KeyError::TooSmall { role, bits }),
+        match super::der::rsa_modulus_bits(self.bytes()) {
+            Some(bits) if bits < super::der::MIN_RSA_BITS => Err(KeyError::TooSmall { role, bits }),
             _ => Ok(()),
         }
     }

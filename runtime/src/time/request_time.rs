@@ -66,7 +66,7 @@ pub fn parse(value: &str) -> Option<EpochMillis> {
         // 13 digits reach the year 2286; more is no time anyone sends.
         return value.parse::<i64>().ok().map(EpochMillis);
     }
-    crate::rfc3339::parse_millis(value).map(EpochMillis)
+    crate::time::rfc3339::parse_millis(value).map(EpochMillis)
 }
 
 /// How far a message's time may be from the receiver's clock.

@@ -10,10 +10,16 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use zeroize::Zeroizing;
 
+// Leaves that import nothing above them: the crypto backends and the errors use them too.
+pub(crate) mod der;
+pub mod files;
+pub(crate) mod role;
+pub(crate) mod text;
+
 use crate::crypto::{Backend, PrivateKeyOps, PublicKeyOps};
 use crate::error::KeyError;
-pub use crate::key_role::KeyRole;
-use crate::key_text::{Der, decode};
+pub use role::KeyRole;
+use text::{Der, decode};
 
 /// An RSA private key: signs (SHA256withRSA) and unwraps RSA_AES session keys.
 ///

@@ -1,3 +1,11 @@
+//! Time: [`EpochMillis`], the protocol's `Request-Time` check ([`request_time`]) and its
+//! RFC 3339 text (`rfc3339`).
+
+#[cfg(any(feature = "client", feature = "server"))]
+pub mod request_time;
+#[cfg(any(feature = "client", feature = "server"))]
+pub(crate) mod rfc3339;
+
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
