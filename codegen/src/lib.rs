@@ -31,6 +31,7 @@
 //! ```
 
 pub mod attribute;
+mod describe;
 pub mod document;
 pub mod emit;
 mod error;

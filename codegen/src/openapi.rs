@@ -7,7 +7,7 @@ use serde_json::{Map, Value, json};
 
 use crate::model::{
     Api, Condition, EndpointDef, FieldDef, FieldType, Flow, HeaderPlacement, Message, ObjectDef,
-    Provenance, ResultCodeSet, ResultStatus, RuleDef, RuleKind, TypeDef,
+    Provenance, ResultCodeSet, RuleDef, RuleKind, TypeDef,
 };
 
 /// The OpenAPI 3.1 document for `api`.
@@ -151,7 +151,7 @@ fn operation(api: &Api, endpoint: &EndpointDef) -> Value {
         operation["x-result-codes"] = codes
             .codes
             .iter()
-            .map(|c| json!({ "code": c.code, "status": status(c.status), "message": c.message }))
+            .map(|c| json!({ "code": c.code, "status": crate::describe::status_letter(c.status), "message": c.message }))
             .collect();
     }
     if let Some(i) = &endpoint.idempotency {
@@ -163,30 +163,15 @@ fn operation(api: &Api, endpoint: &EndpointDef) -> Value {
     operation
 }
 
-fn status(status: ResultStatus) -> &'static str {
-    match status {
-        ResultStatus::Success => "S",
-        ResultStatus::Failure => "F",
-        ResultStatus::Unknown => "U",
-    }
-}
-
 /// Every answer is HTTP 200; what happened is in the result object, so the codes go here.
 fn response_description(codes: Option<&ResultCodeSet>) -> String {
     let mut text = String::from(
         "Signed answer. `resultStatus` is S (success), F (failure) or U (unknown outcome: \
          resolve it, never treat it as a failure).",
     );
-    if let Some(codes) = codes {
-        text.push_str("\n\n| resultCode | resultStatus | Meaning |\n|---|---|---|");
-        for c in &codes.codes {
-            text.push_str(&format!(
-                "\n| `{}` | {} | {} |",
-                c.code,
-                status(c.status),
-                c.message
-            ));
-        }
+    if codes.is_some() {
+        text.push_str("\n\n");
+        text.push_str(&crate::describe::result_code_table(codes));
     }
     text
 }

@@ -5,9 +5,9 @@ use super::enums::value_enum;
 use super::identifier::identifier;
 use super::object::struct_items;
 use super::result_codes::result_codes;
+use crate::describe;
 use crate::emit::options::EmitOptions;
 use crate::emit::syntax::code::File;
-use crate::emit::syntax::docs;
 use crate::emit::syntax::type_paths::{Site, literal};
 use crate::emit::syntax::{Code, Line};
 use crate::model::{Api, Flow, HeaderPlacement, TypeDef};
@@ -19,42 +19,12 @@ fn attributed(attributes: &[&str], code: String) -> Line {
 
 pub(crate) fn lib_rs(api: &Api, options: &EmitOptions) -> File {
     let rt = &options.runtime;
-    // The example first: what a reader of the index wants is how a call looks.
-    let mut text = docs::paragraphs([
-        format!("Typed client for the {}.", api.name),
-        api.description.clone().unwrap_or_default(),
-    ]);
-    if let Some(example) = &api.example {
-        text.push_str(&format!(
-            "\n\n# Example\n\n```\n{}\n```",
-            example.trim_end()
-        ));
-    }
-    text.push_str("\n\n");
-    text.push_str(&docs::paragraphs([
-        "Generated from `spec/` by `alipayhk-codegen`; every type below mirrors the spec, and the runtime items are re-exported so this crate is the only dependency you need.".to_owned(),
-        "Modules: one per endpoint, named after it; `types` for types several endpoints share; `headers` for the protocol's header names. With the `server` feature, `platform` is the AlipayHK side of the API (an `Api` trait and a router, for the local gateway and tests) and `webhooks` the notifications AlipayHK sends to you; \"server\" itself names only the runtime's serving side.".to_owned(),
-    ]));
-    text.push_str(&groups_table(api));
-    if !api.doc_sources.is_empty() {
-        text.push_str(
-            "\n\n# Sources\n\nThe AlipayHK pages the spec was written from. Every field, value, constraint, rule and result code cites one of them, \
-             or says why it is inferred; `validate()` enforces only what a page \
-             states unless validation is strict.\n\n| page | read |\n|---|---|",
-        );
-        for source in api.doc_sources.values() {
-            text.push_str(&format!(
-                "\n| [{}]({}) | {} |",
-                source.title, source.url, source.read
-            ));
-        }
-    }
+    let text = describe::crate_page(api);
     let mut items = vec![
         attributed(&[], "#![cfg_attr(docsrs, feature(doc_cfg))]".to_owned()).commented(
             "docs.rs builds with `--cfg docsrs`: items behind a feature show which one.",
         ),
     ];
-    // In the order `cargo fmt` sorts them, so formatting the crate changes nothing.
     for (index, name) in ["endpoint", "object", "response"].into_iter().enumerate() {
         let line = attributed(
             &["cfg(feature = \"macros\")"],
@@ -73,19 +43,10 @@ pub(crate) fn lib_rs(api: &Api, options: &EmitOptions) -> File {
         &["cfg(feature = \"client\")", "doc(inline)"],
         format!("pub use {rt}::Client;"),
     ));
+    #[rustfmt::skip]
     let reexports = [
-        "Endpoint",
-        "EpochMillis",
-        "Error",
-        "FieldPath",
-        "HttpMethod",
-        "ResultCode",
-        "ResultInfo",
-        "ResultStatus",
-        "Rule",
-        "Validate",
-        "ValidationError",
-        "Violation",
+        "Endpoint", "EpochMillis", "Error", "FieldPath", "HttpMethod", "ResultCode", "ResultInfo",
+        "ResultStatus", "Rule", "Validate", "ValidationError", "Violation",
     ];
     for (index, name) in reexports.into_iter().enumerate() {
         let line = attributed(&["doc(inline)"], format!("pub use {rt}::{name};"));
@@ -147,30 +108,6 @@ pub(crate) fn lib_rs(api: &Api, options: &EmitOptions) -> File {
     File { docs: text, items }
 }
 
-/// The crate docs' table of endpoint groups: which feature compiles which endpoints.
-fn groups_table(api: &Api) -> String {
-    if api.groups.is_empty() {
-        return String::new();
-    }
-    let mut text = format!(
-        "\n\n# Endpoint groups\n\nEach group of endpoints compiles behind a cargo feature of its name, and `{}` (a default feature) turns them all on. An application that calls only some can leave the rest out: `default-features = false, features = [\"client\", \"aws-lc\", \"<group>\"]`. Shared types compile in every build.\n\n| feature | endpoints | |\n|---|---|---|",
-        crate::model::ALL_ENDPOINTS
-    );
-    for group in api.groups.values() {
-        let names: Vec<String> = api
-            .endpoints_in(&group.name)
-            .map(|e| format!("[`{}`]({}::{})", e.name, e.module, e.request.name))
-            .collect();
-        text.push_str(&format!(
-            "\n| `{}` | {} | {} |",
-            group.name,
-            names.join(", "),
-            group.description.replace('\n', " ")
-        ));
-    }
-    text
-}
-
 /// The headers whose names the runtime owns (`runtime::wire`): the generated constants refer
 /// to those, so the client, the server and the generated crate cannot disagree on a name.
 const RUNTIME_HEADERS: &[&str] = &[
@@ -202,7 +139,7 @@ pub(crate) fn headers_rs(api: &Api, options: &EmitOptions) -> File {
             .as_ref()
             .map(|s| format!("Sample: `{s}`"))
             .unwrap_or_default();
-        let text = docs::paragraphs([
+        let text = describe::paragraphs([
             header.description.clone(),
             format!("{placement}; {required}."),
             sample,

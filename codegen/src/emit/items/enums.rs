@@ -3,11 +3,12 @@
 //! which only parsing makes, so new server values never break parsing and a new variant never
 //! breaks a `match`.
 
+use super::validate::validate_impl_with;
+use crate::describe;
 use crate::emit::options::EmitOptions;
-use crate::emit::syntax::docs;
 use crate::emit::syntax::type_paths::{literal, serde_derives, serde_path};
 use crate::emit::syntax::{
-    Code, Function, Line, body, call, generic, items, match_on, seq, statements, struct_literal,
+    Code, Function, Line, body, call, generic, items, match_on, method, seq, struct_literal,
 };
 use crate::model::EnumDef;
 
@@ -30,11 +31,11 @@ pub(crate) fn value_enum(def: &EnumDef, options: &EmitOptions) -> Vec<Line> {
         .map(|v| Variant {
             ident: v.variant.clone(),
             wire: v.wire.clone(),
-            doc: docs::paragraphs([
+            doc: describe::paragraphs([
                 v.description
                     .clone()
                     .unwrap_or_else(|| format!("`{}`", v.wire)),
-                docs::provenance(&v.provenance),
+                describe::provenance(&v.provenance),
             ]),
         })
         .collect();
@@ -48,21 +49,7 @@ pub(crate) fn value_enum(def: &EnumDef, options: &EmitOptions) -> Vec<Line> {
         let violation = call(format!("{rt}::Violation::new"), ["path".into(), rule]);
         let push = seq([call("violations.push", [violation]), ";".into()]);
         let check = body("if let Self::Unknown(value) = self", vec![push.into()]);
-        let validate_at = Function::new(
-            "fn validate_at",
-            [
-                "&self".into(),
-                format!("path: &{rt}::FieldPath<'_>").into(),
-                format!("violations: &mut Vec<{rt}::Violation>").into(),
-            ],
-            None,
-            vec![check.into()],
-        );
-        lines.push(trait_impl(
-            format!("{rt}::Validate"),
-            &def.name,
-            vec![validate_at.into()],
-        ));
+        lines.push(validate_impl_with(rt, &def.name, vec![check.into()]));
         lines
     } else {
         closed_enum(&def.name, &doc, &variants, options)
@@ -164,13 +151,14 @@ fn closed_enum(name: &str, doc: &str, variants: &[Variant], options: &EmitOption
 
 /// `Display` as the wire value.
 fn display(name: &str) -> Line {
-    let fmt = Function::new(
+    let parameters = ["&self", "f: &mut std::fmt::Formatter<'_>"];
+    let fmt = method(
         "fn fmt",
-        ["&self".into(), "f: &mut std::fmt::Formatter<'_>".into()],
-        Some("std::fmt::Result".into()),
-        statements(["f.write_str(self.as_str())"]),
+        &parameters,
+        "std::fmt::Result",
+        &["f.write_str(self.as_str())"],
     );
-    trait_impl("std::fmt::Display", name, vec![fmt.into()])
+    trait_impl("std::fmt::Display", name, vec![fmt])
 }
 
 /// An enum that keeps unknown values; `methods` go in its inherent `impl` after `as_str`.
@@ -231,20 +219,20 @@ pub(super) fn open_enum(
         vec![match_on("value", from_wire).into()],
     );
     // Serialized and parsed as the wire value, through `as_str` and `From<&str>`.
-    let serialize = Function::new(
-        format!("fn serialize<S: {serde}::Serializer>"),
-        ["&self".into(), "serializer: S".into()],
-        Some("Result<S::Ok, S::Error>".into()),
-        statements(["serializer.serialize_str(self.as_str())"]),
+    let serialize = method(
+        &format!("fn serialize<S: {serde}::Serializer>"),
+        &["&self", "serializer: S"],
+        "Result<S::Ok, S::Error>",
+        &["serializer.serialize_str(self.as_str())"],
     );
-    let deserialize = Function::new(
-        format!("fn deserialize<D: {serde}::Deserializer<'de>>"),
-        ["deserializer: D".into()],
-        Some("Result<Self, D::Error>".into()),
-        statements([
+    let deserialize = method(
+        &format!("fn deserialize<D: {serde}::Deserializer<'de>>"),
+        &["deserializer: D"],
+        "Result<Self, D::Error>",
+        &[
             &format!("let value = <String as {serde}::Deserialize>::deserialize(deserializer)?;"),
             "Ok(Self::from(value.as_str()))",
-        ]),
+        ],
     );
     vec![
         declaration,
@@ -255,7 +243,7 @@ pub(super) fn open_enum(
         .into(),
         trait_impl(generic("From", ["&str".into()]), name, vec![from.into()]),
         display(name),
-        trait_impl(format!("{serde}::Serialize"), name, vec![serialize.into()]),
+        trait_impl(format!("{serde}::Serialize"), name, vec![serialize]),
         items(
             seq([
                 generic("impl", ["'de".into()]),
@@ -263,7 +251,7 @@ pub(super) fn open_enum(
                 generic(format!("{serde}::Deserialize"), ["'de".into()]),
                 format!(" for {name}").into(),
             ]),
-            vec![deserialize.into()],
+            vec![deserialize],
         )
         .into(),
     ]

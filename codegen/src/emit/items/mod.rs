@@ -3,7 +3,6 @@
 pub(crate) mod crate_root;
 pub(crate) mod endpoint;
 pub(crate) mod enums;
-pub(crate) mod example;
 pub(crate) mod identifier;
 pub(crate) mod object;
 pub(crate) mod result_codes;

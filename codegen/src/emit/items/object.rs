@@ -1,11 +1,11 @@
 //! Structs: fields with exact wire names, `new(...)` for required fields, setters for the rest.
 
 use super::validate::validate_impl;
+use crate::describe;
 use crate::emit::options::EmitOptions;
-use crate::emit::syntax::docs;
 use crate::emit::syntax::type_paths::{Site, field_ident, literal, rust_type, serde_derives};
 use crate::emit::syntax::{Code, Function, Line, body, call, generic, items, seq, struct_literal};
-use crate::model::{Api, FieldDef, FieldType, MapKey, ObjectDef, Provenance};
+use crate::model::{Api, FieldDef, FieldType, MapKey, ObjectDef};
 
 /// The struct, its constructor and setters, and (for request types) its `Validate` impl.
 /// `module` is the endpoint module it goes in, if any.
@@ -76,17 +76,15 @@ fn redacted_debug(def: &ObjectDef) -> Line {
         )
     }));
     statements.push(Code::from("debug.finish()").into());
+    let parameters = ["&self".into(), "f: &mut std::fmt::Formatter<'_>".into()];
     let fmt = Function::new(
         "fn fmt",
-        ["&self".into(), "f: &mut std::fmt::Formatter<'_>".into()],
+        parameters,
         Some("std::fmt::Result".into()),
         statements,
     );
-    items(
-        format!("impl std::fmt::Debug for {}", def.name),
-        vec![fmt.into()],
-    )
-    .into()
+    let head = format!("impl std::fmt::Debug for {}", def.name);
+    items(head, vec![fmt.into()]).into()
 }
 
 fn field(field: &FieldDef, site: Site, options: &EmitOptions) -> Line {
@@ -115,66 +113,12 @@ fn field(field: &FieldDef, site: Site, options: &EmitOptions) -> Line {
         ty,
         ",".into(),
     ]);
-    let line = Line::documented(field_doc(field), code);
+    let line = Line::documented(describe::field_doc(field), code);
     if serde.is_empty() {
         line
     } else {
         line.with(call("serde", serde))
     }
-}
-
-/// The field's rustdoc: its description, then its wire name and limits.
-fn field_doc(field: &FieldDef) -> String {
-    let mut facts = vec![format!("Wire name `{}`", field.wire_name)];
-    if !field.aliases.is_empty() {
-        let aliases: Vec<String> = field.aliases.iter().map(|a| format!("`{a}`")).collect();
-        facts.push(format!("also read as {}", aliases.join(", ")));
-    }
-    let basis = |p: &Provenance| docs::constraint_basis(p, &field.provenance);
-    facts.push(match &field.requirement {
-        Some(p) if field.required => format!("required{}", basis(p)),
-        Some(p) => format!(
-            "required{}, so optional here: `validate()` warns when it is unset",
-            basis(p)
-        ),
-        None => "optional".into(),
-    });
-    if field.nullable {
-        facts.push("may be null".into());
-    }
-    if field.sensitive {
-        facts.push("a secret, redacted in `Debug`".into());
-    }
-    let c = &field.constraints;
-    if let Some(max) = &c.max_length {
-        let note = basis(&max.provenance);
-        facts.push(format!("at most {} characters{note}", max.value));
-    }
-    if let Some(min) = &c.min_length {
-        let note = basis(&min.provenance);
-        facts.push(format!("at least {} characters{note}", min.value));
-    }
-    if let Some(min) = &c.minimum {
-        facts.push(format!("minimum {}{}", min.value, basis(&min.provenance)));
-    }
-    if let Some(max) = &c.maximum {
-        facts.push(format!("maximum {}{}", max.value, basis(&max.provenance)));
-    }
-    if matches!(field.ty, FieldType::Timestamp) {
-        facts.push("milliseconds since the Unix epoch".into());
-    }
-    if let Some(sample) = &field.sample {
-        facts.push(format!("e.g. `{sample}`"));
-    }
-    let description = field
-        .description
-        .clone()
-        .unwrap_or_else(|| format!("The `{}` field.", field.wire_name));
-    docs::paragraphs([
-        description,
-        format!("{}.", facts.join("; ")),
-        docs::provenance(&field.provenance),
-    ])
 }
 
 /// Parameter type for a value passed to `new` or a setter, and whether the value converts
@@ -252,9 +196,9 @@ fn constructor(def: &ObjectDef, site: Site, options: &EmitOptions) -> Line {
             ],
         )
         // The field's own docs and limits, so the builder method is enough to read.
-        .documented(docs::paragraphs([
+        .documented(describe::paragraphs([
             format!("Sets `{}`.", f.wire_name),
-            field_doc(f),
+            describe::field_doc(f),
         ]));
         setter.attributes.push("must_use".into());
         Line::from(setter)
@@ -305,7 +249,7 @@ fn key_setter(field: &FieldDef, key: &MapKey, options: &EmitOptions) -> Line {
         Some("Self".into()),
         vec![insert.into(), Code::from("self").into()],
     )
-    .documented(docs::paragraphs([
+    .documented(describe::paragraphs([
         format!("Sets `{}` in `{}`.", key.key, field.wire_name),
         key.description.clone().unwrap_or_default(),
     ]));

@@ -2,10 +2,10 @@
 //! code's documented status and message, implementing the runtime's `ResultCode`.
 
 use super::enums::{Variant, open_enum, trait_impl};
+use crate::describe;
 use crate::emit::options::EmitOptions;
-use crate::emit::syntax::docs;
 use crate::emit::syntax::type_paths::literal;
-use crate::emit::syntax::{Code, Function, Line, call, match_on, statements};
+use crate::emit::syntax::{Code, Function, Line, call, match_on, method};
 use crate::model::{ResultCodeDef, ResultCodeSet, ResultStatus};
 
 /// The enum of `set`, with each code's documented status. `covers` says whose codes they
@@ -18,9 +18,14 @@ pub(crate) fn result_codes(set: &ResultCodeSet, covers: &str, options: &EmitOpti
         .map(|c| Variant {
             ident: c.variant.clone(),
             wire: c.code.clone(),
-            doc: docs::paragraphs([
-                format!("`{}` ({}): {}", c.code, status_letter(c.status), c.message),
-                docs::provenance(&c.provenance),
+            doc: describe::paragraphs([
+                format!(
+                    "`{}` ({}): {}",
+                    c.code,
+                    describe::status_letter(c.status),
+                    c.message
+                ),
+                describe::provenance(&c.provenance),
             ]),
         })
         .collect();
@@ -76,39 +81,26 @@ pub(crate) fn result_codes(set: &ResultCodeSet, covers: &str, options: &EmitOpti
         options,
         vec![status.into(), message.into()],
     );
-    let implementation = [
-        Function::new(
+    let status = format!("Option<{rt}::ResultStatus>");
+    let implementation = vec![
+        method(
             "fn from_code",
-            ["code: &str".into()],
-            Some("Self".into()),
-            statements(["Self::from(code)"]),
+            &["code: &str"],
+            "Self",
+            &["Self::from(code)"],
         ),
-        Function::new(
-            "fn as_str",
-            ["&self".into()],
-            Some("&str".into()),
-            statements(["self.as_str()"]),
-        ),
-        Function::new(
+        method("fn as_str", &["&self"], "&str", &["self.as_str()"]),
+        method(
             "fn documented_status",
-            ["&self".into()],
-            Some(format!("Option<{rt}::ResultStatus>").into()),
-            statements(["self.status()"]),
+            &["&self"],
+            &status,
+            &["self.status()"],
         ),
     ];
     lines.push(trait_impl(
         format!("{rt}::ResultCode"),
         &set.name,
-        implementation.map(Line::from).into(),
+        implementation,
     ));
     lines
-}
-
-/// The letter AlipayHK writes for a status.
-pub(crate) fn status_letter(status: ResultStatus) -> &'static str {
-    match status {
-        ResultStatus::Success => "S",
-        ResultStatus::Failure => "F",
-        ResultStatus::Unknown => "U",
-    }
 }

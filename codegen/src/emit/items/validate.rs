@@ -27,35 +27,36 @@ pub(crate) fn validate_impl(
                 .map(|r| rule_check(def, r, options, module)),
         )
         .collect();
+    validate_impl_with(rt, &def.name, checks)
+}
+
+/// `impl Validate for name` running `checks`, which use `path` and `violations`.
+pub(super) fn validate_impl_with(rt: &str, name: &str, checks: Vec<Line>) -> Line {
     // A type with nothing to check still takes the arguments, unused.
     let unused = if checks.is_empty() { "_" } else { "" };
-    let validate_at = Function::new(
-        "fn validate_at",
-        [
-            "&self".into(),
-            format!("{unused}path: &{rt}::FieldPath<'_>").into(),
-            format!("{unused}violations: &mut Vec<{rt}::Violation>").into(),
-        ],
-        None,
-        checks,
-    );
+    let parameters = [
+        "&self".into(),
+        format!("{unused}path: &{rt}::FieldPath<'_>").into(),
+        format!("{unused}violations: &mut Vec<{rt}::Violation>").into(),
+    ];
+    let validate_at = Function::new("fn validate_at", parameters, None, checks);
     items(
-        format!("impl {rt}::Validate for {}", def.name),
+        format!("impl {rt}::Validate for {name}"),
         vec![validate_at.into()],
     )
     .into()
 }
 
 /// A call to one of the runtime's checks, with the arguments every check ends with: the
-/// basis, the field's path and the violations.
+/// basis of a fact of `provenance`, the field's path and the violations.
 fn check_call(
     options: &EmitOptions,
     check: &str,
     mut args: Vec<Code>,
-    basis: Code,
+    provenance: &Provenance,
     path: &str,
 ) -> Line {
-    args.extend([basis, path.into(), "violations".into()]);
+    args.extend([basis(provenance, options), path.into(), "violations".into()]);
     let rt = &options.runtime;
     seq([call(format!("{rt}::validation::{check}"), args), ";".into()]).into()
 }
@@ -66,21 +67,18 @@ fn field_checks(api: &Api, field: &FieldDef, options: &EmitOptions) -> Vec<Line>
     let rt = &options.runtime;
     let ident = field_ident(&field.rust_name);
     let at = format!("&path.field({})", literal(&field.wire_name));
+    let check =
+        |name: &str, args: Vec<Code>, provenance| check_call(options, name, args, provenance, &at);
     let c = &field.constraints;
     // A requirement the spec only infers leaves the field optional; its absence is checked
     // here, as a warning unless validation is strict.
-    let presence = field
-        .requirement
-        .as_ref()
+    let presence = (field.requirement.as_ref())
         .filter(|_| !field.required)
-        .map(|provenance| {
-            let present = format!("self.{ident}.is_some()").into();
-            check_call(
-                options,
+        .map(|p| {
+            check(
                 "check_present",
-                vec![present],
-                basis(provenance, options),
-                &at,
+                vec![format!("self.{ident}.is_some()").into()],
+                p,
             )
         });
     // An identifier newtype is checked as the text it holds.
@@ -91,42 +89,31 @@ fn field_checks(api: &Api, field: &FieldDef, options: &EmitOptions) -> Vec<Line>
     };
     let checks: Vec<Line> = match &field.ty {
         ty if ty.is_text() => {
-            let mut checks = Vec::new();
-            if let Some(requirement) = field.requirement.as_ref().filter(|_| field.required) {
-                let basis = basis(requirement, options);
-                checks.push(check_call(
-                    options,
-                    "check_not_empty",
-                    vec![text.into()],
-                    basis,
-                    &at,
-                ));
-            }
-            for (min, max, provenance) in paired(c.min_length.as_ref(), c.max_length.as_ref()) {
-                let args = vec![text.into(), option(min), option(max)];
-                let basis = basis(provenance, options);
-                checks.push(check_call(options, "check_length", args, basis, &at));
-            }
-            checks
+            let required = field.requirement.as_ref().filter(|_| field.required);
+            let not_empty = required.map(|p| check("check_not_empty", vec![text.into()], p));
+            let lengths =
+                paired(c.min_length.as_ref(), c.max_length.as_ref()).map(|(min, max, p)| {
+                    check(
+                        "check_length",
+                        vec![text.into(), option(min), option(max)],
+                        p,
+                    )
+                });
+            not_empty.into_iter().chain(lengths).collect()
         }
-        FieldType::Integer | FieldType::Number | FieldType::Timestamp
-            if c.minimum.is_some() || c.maximum.is_some() =>
-        {
+        FieldType::Integer | FieldType::Number | FieldType::Timestamp => {
             let as_f64 = match field.ty {
                 FieldType::Timestamp => "value.0 as f64",
                 FieldType::Integer => "*value as f64",
                 _ => "*value",
             };
+            let float = |v: Option<f64>| option(v.map(|v| format!("{v:?}")));
             paired(c.minimum.as_ref(), c.maximum.as_ref())
-                .map(|(min, max, provenance)| {
-                    let float = |v: Option<f64>| option(v.map(|v| format!("{v:?}")));
-                    let args = vec![as_f64.into(), float(min), float(max)];
-                    check_call(
-                        options,
+                .map(|(min, max, p)| {
+                    check(
                         "check_range",
-                        args,
-                        basis(provenance, options),
-                        &at,
+                        vec![as_f64.into(), float(min), float(max)],
+                        p,
                     )
                 })
                 .collect()
@@ -135,7 +122,7 @@ fn field_checks(api: &Api, field: &FieldDef, options: &EmitOptions) -> Vec<Line>
             // Option, Vec and maps of validated types implement `Validate` themselves.
             let args = [
                 format!("&self.{ident}").into(),
-                at.into(),
+                at.clone().into(),
                 "violations".into(),
             ];
             let nested = seq([
@@ -219,7 +206,6 @@ fn rule_check(
             .find(|f| f.wire_name == wire)
             .expect("the model checked rule fields")
     };
-    let basis = basis(&rule.provenance, options);
     match &rule.kind {
         RuleKind::ExactlyOneOf(names) | RuleKind::AtLeastOneOf(names) => {
             let present = names
@@ -235,7 +221,7 @@ fn rule_check(
                 seq(["&".into(), list(Delimiter::Bracket, names)]),
                 seq(["&".into(), list(Delimiter::Bracket, present)]),
             ];
-            check_call(options, check, args, basis, "path")
+            check_call(options, check, args, &rule.provenance, "path")
         }
         RuleKind::RequiredWhen {
             field: target,
@@ -284,7 +270,7 @@ fn rule_check(
                     flag.to_string(),
                 ),
             };
-            let rule = struct_literal(
+            let required_when = struct_literal(
                 &format!("{rt}::Rule::RequiredWhen"),
                 [
                     format!("field: {}", literal(when)).into(),
@@ -295,8 +281,8 @@ fn rule_check(
                 format!("{rt}::Violation::with_basis"),
                 [
                     format!("&path.field({})", literal(target)).into(),
-                    rule,
-                    basis,
+                    required_when,
+                    basis(&rule.provenance, options),
                 ],
             );
             let push = seq([call("violations.push", [violation]), ";".into()]);

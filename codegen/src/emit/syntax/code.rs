@@ -104,24 +104,6 @@ impl From<String> for Code {
     }
 }
 
-impl From<List> for Code {
-    fn from(list: List) -> Self {
-        Self::List(list)
-    }
-}
-
-impl From<Block> for Code {
-    fn from(block: Block) -> Self {
-        Self::Block(block)
-    }
-}
-
-impl From<Vec<Code>> for Code {
-    fn from(pieces: Vec<Code>) -> Self {
-        Self::Seq(pieces)
-    }
-}
-
 impl From<Code> for Line {
     fn from(code: Code) -> Self {
         Self {

@@ -8,5 +8,5 @@ pub(crate) mod type_paths;
 
 pub(crate) use code::{Code, Line};
 pub(crate) use shapes::{
-    Function, body, call, generic, items, list, match_on, seq, statements, struct_literal,
+    Function, body, call, generic, items, list, match_on, method, seq, statements, struct_literal,
 };

@@ -116,3 +116,10 @@ pub(crate) fn statements<const N: usize>(lines: [&str; N]) -> Vec<Line> {
         .map(|line| Line::from(Code::from(line)))
         .collect()
 }
+
+/// A short method written out: its head (`fn fmt`), parameters, return type and statements.
+pub(crate) fn method(head: &str, parameters: &[&str], output: &str, body: &[&str]) -> Line {
+    let parameters = parameters.iter().map(|p| Code::from(*p));
+    let body = body.iter().map(|l| Line::from(Code::from(*l))).collect();
+    Function::new(head, parameters, Some(output.into()), body).into()
+}

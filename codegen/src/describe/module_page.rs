@@ -1,0 +1,83 @@
+//! An endpoint module's page.
+
+use super::{paragraphs, result_code_table};
+use crate::model::{Api, EndpointDef, Flow, ResultCodes};
+
+/// An endpoint module's docs: what it is, how it is called and repeated, its result codes
+/// and an example.
+pub(crate) fn module_page(api: &Api, endpoint: &EndpointDef) -> String {
+    let method = endpoint.method.as_str();
+    let codes = endpoint.result_codes.set(&api.result_code_tables);
+    let table_note = match &endpoint.result_codes {
+        ResultCodes::Shared(name) => {
+            format!("\n\nThe codes of the shared [`{name}`](crate::{name}) table.")
+        }
+        _ => String::new(),
+    };
+    let table = result_code_table(codes);
+    let wire = match endpoint.flow {
+        Flow::Outbound => format!(
+            "`{method} {}`, sent with [`{}`].",
+            endpoint.path, endpoint.request.name
+        ),
+        Flow::Inbound => format!(
+            "`{method} <your prefix>{}`: AlipayHK calls you with [`{}`]; answer with [`{}`] \
+             through the `webhooks` module (feature `server`).",
+            endpoint.path,
+            endpoint.request.name,
+            endpoint.response.type_name()
+        ),
+    };
+    paragraphs([
+        format!("{}.", endpoint.summary.trim_end_matches('.')),
+        wire,
+        endpoint.description.clone().unwrap_or_default(),
+        idempotency_doc(endpoint),
+        format!("# Result codes\n\n{table}{table_note}"),
+        super::example::snippet(api, endpoint),
+        endpoint
+            .docs_url
+            .as_ref()
+            .map(|u| format!("Documentation: <{u}>"))
+            .unwrap_or_default(),
+    ])
+}
+
+fn idempotency_doc(endpoint: &EndpointDef) -> String {
+    let resolve = endpoint
+        .resolve_unknown_with
+        .as_ref()
+        .map(|q| format!(" After an unknown outcome, `{q}` tells what happened."))
+        .unwrap_or_default();
+    let Some(i) = &endpoint.idempotency else {
+        return match endpoint.flow {
+            Flow::Outbound => format!(
+                "# Repeating\n\nNot idempotent: after an unknown outcome, do not re-send; find out \
+                 what happened first.{resolve}"
+            ),
+            Flow::Inbound => String::new(),
+        };
+    };
+    let quoted = |list: &[String]| {
+        list.iter()
+            .map(|k| format!("`{k}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut text = if i.key.is_empty() {
+        "# Repeating\n\nChanges nothing, so it may be repeated freely.".to_owned()
+    } else {
+        format!(
+            "# Repeating\n\nIdempotent on ({}): a re-send of the same request is the same operation.",
+            quoted(&i.key)
+        )
+    };
+    if !i.already_done.is_empty() {
+        text.push_str(&format!(
+            " A re-send after an unknown outcome that answers {} means an earlier attempt succeeded.",
+            quoted(&i.already_done)
+        ));
+    }
+    text.push_str(&resolve);
+    text
+}
