@@ -64,7 +64,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     println!("\n2. the gateway answers U once: the outcome is unknown, so nothing is assumed");
-    gateway.gateway.faults().script(
+    gateway.faults().script(
         PASS,
         Fault::Result {
             code: "SYSTEM_ERROR".into(),
@@ -89,7 +89,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .response()
         .ok_or("updatePass never reports an earlier attempt as already done")?;
     println!("   -> {}", response.result_info.result_code);
-    let pass = gateway.gateway.pass(PASS).ok_or("the pass exists")?;
+    let pass = gateway.pass(PASS).ok_or("the pass exists")?;
     println!(
         "   card now holds lastChangePoints = {}",
         pass.data["lastChangePoints"]
@@ -121,7 +121,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     println!("\n5. an invalid request never leaves the client");
-    let before = gateway.gateway.requests_seen();
+    let before = gateway.requests_seen();
     let invalid = UpdatePassRequest::new(
         MERCHANT,
         PASS,
@@ -131,7 +131,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     if let Err(error) = client.execute(&invalid).await {
         println!("   -> {error}");
     }
-    assert_eq!(gateway.gateway.requests_seen(), before, "nothing was sent");
+    assert_eq!(gateway.requests_seen(), before, "nothing was sent");
 
     println!("\ndone: every response above was signed by the gateway and verified by the client");
     Ok(())

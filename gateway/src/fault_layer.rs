@@ -74,7 +74,7 @@ pub async fn apply(State(gateway): State<Arc<Gateway>>, request: Request, next: 
                 parts.headers.remove("content-length");
                 return Response::from_parts(parts, Body::from_stream(Failing));
             }
-            Fault::Result { .. } => {}
+            Fault::Result { .. } | Fault::After { .. } => {}
         }
     }
     parts.headers.remove("content-length");

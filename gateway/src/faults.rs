@@ -1,6 +1,7 @@
 //! Scripted faults: what a test wants the gateway to do wrong, for which pass, how often.
 //!
-//! Forced results are applied by the behaviour (before it touches the pass); transport faults
+//! Forced results are applied by the behaviour, instead of the operation (`result`) or after it
+//! (`after`); transport faults
 //! by a layer outside the signature middleware (`fault_layer.rs`), so they act on the signed
 //! response exactly as a broken network or a tampering proxy would.
 
@@ -15,6 +16,18 @@ use serde::Deserialize;
 pub enum Fault {
     /// Answer this result instead of running the behaviour.
     Result {
+        /// `resultCode`.
+        code: String,
+        /// `S`, `F` or `U`.
+        status: String,
+        /// `resultMessage`.
+        #[serde(default)]
+        message: Option<String>,
+    },
+    /// Perform the operation, then answer this result instead of its own: what costs money
+    /// at AlipayHK, where the card was issued or the points credited and the answer said
+    /// `U` (or was an `F` that was not true).
+    After {
         /// `resultCode`.
         code: String,
         /// `S`, `F` or `U`.
@@ -39,8 +52,10 @@ pub enum Fault {
 }
 
 impl Fault {
+    /// Whether the behaviour applies it (a result, answered instead of or after the
+    /// operation), rather than the transport layer.
     fn is_result(&self) -> bool {
-        matches!(self, Self::Result { .. })
+        matches!(self, Self::Result { .. } | Self::After { .. })
     }
 }
 

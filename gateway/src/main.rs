@@ -234,6 +234,9 @@ async fn run(args: Args) -> Result<(), String> {
         .map_err(|e| format!("binding 127.0.0.1:{}: {e}", args.port))?;
     println!("listening: {}", running.url());
     println!("client id: {}", args.client_id);
+    // What a merchant's requests must name: the gateway knows this merchant and template.
+    println!("merchant id: {}", alipayhk_gateway::MERCHANT_ID);
+    println!("template code: {}", alipayhk_gateway::TEMPLATE_CODE);
     for fact in facts {
         println!("{fact}");
     }

@@ -92,6 +92,7 @@ impl Gateway {
                 }
             }
         }
+        pass.updates_applied += 1;
         Ok(UpdatePassResponse::new(success()))
     }
 }

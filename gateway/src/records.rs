@@ -28,6 +28,9 @@ pub struct Pass {
     pub data: BTreeMap<String, serde_json::Value>,
     /// Expiry, when the create or an update set one.
     pub end_date: Option<EpochMillis>,
+    /// How many updates were applied: a re-sent update that the gateway answered from its
+    /// record does not count again.
+    pub updates_applied: u32,
 }
 
 impl Pass {
@@ -37,6 +40,7 @@ impl Pass {
             state: PassState::Active,
             data: BTreeMap::new(),
             end_date: None,
+            updates_applied: 0,
         }
     }
 }

@@ -68,7 +68,10 @@ impl GatewayConfig {
     }
 }
 
-/// A gateway serving in the background; stops when dropped.
+/// A gateway serving in the background. Dropping it stops it at once and closes every
+/// connection, idle keep-alive ones included, so a client's next call is refused rather than
+/// served; [`stop`](Self::stop) lets the requests in flight finish first. Its state is one
+/// deref away: `running.pass(id)`, `running.faults()`.
 #[derive(Debug)]
 pub struct RunningGateway {
     /// The address it listens on.
@@ -79,6 +82,15 @@ pub struct RunningGateway {
     pub platform_public_key: PublicKey,
     notify: NotifyKeys,
     shutdown: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl std::ops::Deref for RunningGateway {
+    type Target = Gateway;
+
+    fn deref(&self) -> &Gateway {
+        &self.gateway
+    }
 }
 
 /// What the gateway signs notifications with, as AlipayHK does: its own private key (kept as
@@ -121,10 +133,27 @@ impl RunningGateway {
     }
 }
 
+impl RunningGateway {
+    /// Stops accepting, lets the requests in flight finish (within the limits'
+    /// `shutdown_grace`), closes every connection and returns when the gateway has stopped.
+    pub async fn stop(mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
 impl Drop for RunningGateway {
     fn drop(&mut self) {
         if let Some(shutdown) = self.shutdown.take() {
             let _ = shutdown.send(());
+        }
+        // Dropping `serve` closes its listener and every connection it holds.
+        if let Some(task) = self.task.take() {
+            task.abort();
         }
     }
 }
@@ -151,7 +180,7 @@ pub async fn start(config: GatewayConfig) -> std::io::Result<RunningGateway> {
         .layer(axum::middleware::map_response(with_tracer_id));
     let (shutdown, stopped) = oneshot::channel::<()>();
     let limits = config.limits;
-    tokio::spawn(async move {
+    let task = tokio::spawn(async move {
         let stopped = async {
             let _ = stopped.await;
         };
@@ -165,6 +194,7 @@ pub async fn start(config: GatewayConfig) -> std::io::Result<RunningGateway> {
         platform_public_key,
         notify,
         shutdown: Some(shutdown),
+        task: Some(task),
     })
 }
 

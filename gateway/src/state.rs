@@ -79,6 +79,14 @@ impl Gateway {
         lock(&self.templates).insert(code.to_owned(), template);
     }
 
+    /// Every pass as it is now, by pass ID.
+    pub fn passes(&self) -> std::collections::BTreeMap<String, Pass> {
+        lock(&self.passes)
+            .iter()
+            .map(|(id, pass)| (id.clone(), pass.clone()))
+            .collect()
+    }
+
     /// A template as it is now.
     pub fn template(&self, code: &str) -> Option<Template> {
         lock(&self.templates).get(code).cloned()
@@ -104,36 +112,33 @@ impl Gateway {
         format!("2026112600000000000{n:012}")
     }
 
-    /// The scripted result for this request, if a test scripted one: answered instead of the
-    /// behaviour, as a success body when it is `S`.
-    fn scripted<E: Endpoint + Serialize>(
-        &self,
-        request: &E,
-        success: impl FnOnce(ResultInfo) -> E::Response,
-    ) -> Option<Result<E::Response, ResultInfo>> {
+    /// The scripted result for this request, if a test scripted one, and whether the
+    /// operation is performed before it is answered (`after`) or not at all (`result`).
+    fn scripted<E: Endpoint + Serialize>(&self, request: &E) -> Option<(ResultInfo, bool)> {
         let body = serde_json::to_vec(request).unwrap_or_default();
         let fault = self
             .faults
             .take(fault_key(&body).as_deref(), true)
             .into_iter()
             .next()?;
-        let Fault::Result {
-            code,
-            status,
-            message,
-        } = fault
-        else {
-            return None;
+        let (code, status, message, performs) = match fault {
+            Fault::Result {
+                code,
+                status,
+                message,
+            } => (code, status, message, false),
+            Fault::After {
+                code,
+                status,
+                message,
+            } => (code, status, message, true),
+            _ => return None,
         };
-        let info = ResultInfo::new(
-            code,
-            ResultStatus::from(status.as_str()),
-            message.unwrap_or_default(),
-        );
-        Some(match info.result_status {
-            ResultStatus::Success => Ok(success(info)),
-            _ => Err(info),
-        })
+        let status = ResultStatus::from(status.as_str());
+        Some((
+            ResultInfo::new(code, status, message.unwrap_or_default()),
+            performs,
+        ))
     }
 
     /// Runs `behaviour` once per request for an endpoint the spec calls idempotent by
@@ -199,9 +204,17 @@ impl Gateway {
         E: Endpoint + Serialize,
         E::Response: Serialize + DeserializeOwned,
     {
-        match self.scripted(&request, success) {
-            Some(answer) => answer,
-            None => self.replayed(&request, behaviour),
+        let Some((info, performs)) = self.scripted(&request) else {
+            return self.replayed(&request, behaviour);
+        };
+        if performs {
+            // What the operation answered is recorded as usual: a re-send of the same
+            // request gets it, and changes nothing twice.
+            let _performed = self.replayed(&request, behaviour);
+        }
+        match info.result_status {
+            ResultStatus::Success => Ok(success(info)),
+            _ => Err(info),
         }
     }
 }

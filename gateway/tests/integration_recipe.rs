@@ -82,10 +82,11 @@ async fn gateway_and_client() -> (RunningGateway, Client) {
 #[tokio::test]
 async fn points_are_credited_once_even_after_an_unknown_outcome() {
     let (gateway, client) = gateway_and_client().await;
-    // AlipayHK answers `U` once: the service must neither give up nor credit twice.
-    gateway.gateway.faults().script(
+    // AlipayHK credits the points and then answers `U`: the service must neither give up nor
+    // credit twice.
+    gateway.faults().script(
         PASS,
-        Fault::Result {
+        Fault::After {
             code: "SYSTEM_ERROR".into(),
             status: "U".into(),
             message: None,
@@ -98,13 +99,10 @@ async fn points_are_credited_once_even_after_an_unknown_outcome() {
         .expect("resolved");
 
     assert_eq!(award, Award::Credited);
-    let pass = gateway.gateway.pass(PASS).expect("the pass exists");
+    let pass = gateway.pass(PASS).expect("the pass exists");
     assert_eq!(pass.data["lastChangePoints"], "100");
-    assert_eq!(
-        gateway.gateway.requests_seen(),
-        2,
-        "the U, then one re-send"
-    );
+    assert_eq!(pass.updates_applied, 1, "the re-send applied nothing again");
+    assert_eq!(gateway.requests_seen(), 2, "the U, then one re-send");
 }
 
 #[tokio::test]
@@ -121,7 +119,7 @@ async fn an_unknown_pass_is_a_definitive_refusal() {
 #[tokio::test]
 async fn a_gateway_that_never_answers_is_an_error_not_a_credit() {
     let (gateway, client) = gateway_and_client().await;
-    gateway.gateway.faults().script(PASS, Fault::Drop, None);
+    gateway.faults().script(PASS, Fault::Drop, None);
 
     let error = award_points(&client, PASS, 7, "BILL-3").await.unwrap_err();
 

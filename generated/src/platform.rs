@@ -2,7 +2,7 @@
 // `cargo run -p alipayhk-codegen -- generate`.
 // Source: spec/api.yaml (sha256 459050ba8209f0a018230b5679a611e5abb342b04007dae3c865acb5051493a1)
 // Source: spec/endpoints/apply_token.yaml (sha256 d3d2f5ce7a5589ed7e38af176de3be7bf26c5b9b7b655e42ac01cab4534efa1b)
-// Source: spec/endpoints/create_pass.yaml (sha256 1cf4e2ca38f7111fd5793685afd83a54af7c10332daedd31aafe3c9ed1b6472e)
+// Source: spec/endpoints/create_pass.yaml (sha256 daa3c3481b963dae9ff9b845924e1958404850936e6c7cf3be07c00480a9906d)
 // Source: spec/endpoints/create_template.yaml (sha256 cbaf293e05a15621d266c959ed12a2f940321bad040c506f8fa8a25db9cf5a0d)
 // Source: spec/endpoints/membercard_create.yaml (sha256 cbc9338e58a337211273cc88ed372b1399b4cd66fcd8bec898c04785a8f3ac55)
 // Source: spec/endpoints/points_bill_notify.yaml (sha256 d4e88453f4004ac011a352195240845e608047b0d45dee57c88774076aa55aeb)

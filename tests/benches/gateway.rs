@@ -75,7 +75,7 @@ async fn run() {
             run.p99.as_secs_f64() * 1e3,
         );
     }
-    println!("gateway requests seen: {}", gateway.gateway.requests_seen());
+    println!("gateway requests seen: {}", gateway.requests_seen());
 }
 
 /// Signatures per second with `threads` threads each signing a request body as fast as it can

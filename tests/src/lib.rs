@@ -8,3 +8,9 @@
 //! - `benches/`: the signing, gateway and notification-store benchmarks (plain `main`s that
 //!   print tables for the README);
 //! - `kitchen-sink/`: a fixture spec using every construct, and the crate generated from it.
+
+/// The README's Rust blocks, compiled as doc-tests of this crate (and run, unless `no_run`),
+/// so a snippet a newcomer copies is one that builds.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

@@ -40,7 +40,7 @@ async fn each_attempt_is_a_span_with_its_tracer_id_and_outcome() {
 
     let f = fixture().await;
     let pass = "2020091119027102160530200000039";
-    f.gateway.gateway.faults().script(
+    f.gateway.faults().script(
         pass,
         Fault::Result {
             code: "SYSTEM_ERROR".into(),

@@ -17,7 +17,7 @@ const USER: &str = "2160220000000002";
 
 /// One `U` answer for requests keyed `key`.
 fn unknown_once(f: &Fixture, key: &str) {
-    f.gateway.gateway.faults().script(
+    f.gateway.faults().script(
         key,
         Fault::Result {
             code: "SYSTEM_ERROR".into(),
@@ -72,7 +72,7 @@ async fn create_pass_issues_a_card_and_refuses_a_duplicate() {
     let created = client.execute(&create_pass("MEMBER-1")).await.unwrap();
     let pass_id = created.pass_id.expect("a passId");
     assert_eq!(
-        f.gateway.gateway.pass(&pass_id).unwrap().data["points"],
+        f.gateway.pass(&pass_id).unwrap().data["points"],
         "0"
     );
     // The card exists: updatePass works on it.
@@ -237,7 +237,7 @@ async fn update_template_success_failure_and_unknown() {
         .image_url("https://example.com/new.png");
     client.execute(&update).await.unwrap();
     assert_eq!(
-        f.gateway.gateway.template(TEMPLATE_CODE).unwrap().image_url,
+        f.gateway.template(TEMPLATE_CODE).unwrap().image_url,
         "https://example.com/new.png"
     );
     let missing = UpdateTemplateRequest::new("2020000000000000000000000000099", MERCHANT_ID);
@@ -284,14 +284,14 @@ async fn switch_status_follows_the_documented_transitions() {
 async fn switch_status_is_never_re_sent_after_an_unknown_outcome() {
     let f = fixture().await;
     unknown_once(&f, TEMPLATE_CODE);
-    let before = f.gateway.gateway.requests_seen();
+    let before = f.gateway.requests_seen();
     let request = SwitchStatusRequest::new(TEMPLATE_CODE, TemplateStatus::Paused, MERCHANT_ID);
     let result = f
         .client()
         .execute_resolving_unknown(&request, quick())
         .await;
     assert!(matches!(result, Err(Error::Unknown { .. })), "{result:?}");
-    assert_eq!(f.gateway.gateway.requests_seen() - before, 1, "sent once");
+    assert_eq!(f.gateway.requests_seen() - before, 1, "sent once");
     assert_eq!(SwitchStatusRequest::IDEMPOTENCY, None);
     assert_eq!(
         SwitchStatusRequest::RESOLVE_UNKNOWN_WITH,
@@ -339,7 +339,7 @@ async fn template_detail_failure_and_unknown() {
 async fn apply_token_exchanges_a_code_once() {
     let f = fixture().await;
     let client = f.client();
-    let code = f.gateway.gateway.issue_auth_code(USER);
+    let code = f.gateway.issue_auth_code(USER);
     let exchange = ApplyTokenRequest::new(ApplyTokenGrantType::AuthorizationCode).auth_code(&code);
     let token = client.execute(&exchange).await.unwrap();
     assert!(token.access_token.is_some());
@@ -366,14 +366,14 @@ async fn apply_token_exchanges_a_code_once() {
 async fn apply_token_expired_code_and_unknown_outcome() {
     let f = fixture().await;
     let client = f.client();
-    let code = f.gateway.gateway.issue_auth_code(USER);
-    f.gateway.gateway.expire_auth_code(&code);
+    let code = f.gateway.issue_auth_code(USER);
+    f.gateway.expire_auth_code(&code);
     let exchange = ApplyTokenRequest::new(ApplyTokenGrantType::AuthorizationCode).auth_code(&code);
     assert_eq!(
         failed_code(client.execute(&exchange).await),
         ApplyTokenResultCode::AuthCodeExpired
     );
-    let fresh = f.gateway.gateway.issue_auth_code(USER);
+    let fresh = f.gateway.issue_auth_code(USER);
     unknown_once(&f, &fresh);
     let exchange = ApplyTokenRequest::new(ApplyTokenGrantType::AuthorizationCode).auth_code(&fresh);
     // Not idempotent: the helper does not re-send a one-time code.

@@ -16,7 +16,7 @@ use support::{CLIENT_ID, Fixture, fixture, quick};
 const PASS: &str = "2020091119027102160530200000039";
 
 fn script(f: &Fixture, fault: Fault, times: Option<u32>) {
-    f.gateway.gateway.faults().script(PASS, fault, times);
+    f.gateway.faults().script(PASS, fault, times);
 }
 
 fn update(pass: &str) -> UpdatePassRequest {
@@ -56,7 +56,7 @@ async fn success_updates_the_pass() {
     let f = fixture().await;
     let response = f.client().execute(&update(PASS)).await.unwrap();
     assert_eq!(response.result_info.result_code, "SUCCESS");
-    assert_eq!(f.gateway.gateway.pass(PASS).unwrap().data["points"], "1100");
+    assert_eq!(f.gateway.pass(PASS).unwrap().data["points"], "1100");
 }
 
 #[tokio::test]
@@ -78,7 +78,7 @@ async fn each_failure_code_arrives_typed() {
     );
     client.execute(&close()).await.unwrap();
     assert_eq!(
-        f.gateway.gateway.pass(PASS).unwrap().state,
+        f.gateway.pass(PASS).unwrap().state,
         PassState::Closed
     );
     assert_eq!(
@@ -178,7 +178,7 @@ async fn unknown_status_then_retry_reaches_a_definitive_answer() {
         .execute_resolving_unknown(&update(PASS), quick())
         .await
         .unwrap();
-    assert_eq!(f.gateway.gateway.requests_seen(), 3);
+    assert_eq!(f.gateway.requests_seen(), 3);
 }
 
 #[tokio::test]
@@ -203,7 +203,7 @@ async fn a_timeout_is_unknown_and_the_resend_is_answered_idempotently() {
         "{error:?}"
     );
     // The first request was performed; re-sending it changes nothing and answers S.
-    assert_eq!(f.gateway.gateway.pass(PASS).unwrap().data["points"], "1100");
+    assert_eq!(f.gateway.pass(PASS).unwrap().data["points"], "1100");
     client
         .execute_resolving_unknown(&update(PASS), quick())
         .await
@@ -305,7 +305,7 @@ async fn a_request_signed_with_the_wrong_merchant_key_is_refused_unsigned() {
         other => panic!("expected an unsigned INVALID_SIGNATURE failure, got {other:?}"),
     }
     assert!(
-        f.gateway.gateway.pass(PASS).unwrap().data.is_empty(),
+        f.gateway.pass(PASS).unwrap().data.is_empty(),
         "nothing was applied"
     );
 }
@@ -323,7 +323,7 @@ async fn encrypted_requests_get_encrypted_answers() {
         .unwrap();
     assert_eq!(response.result_info.result_code, "SUCCESS");
     assert_eq!(
-        f.gateway.gateway.pass(PASS).unwrap().data["points"],
+        f.gateway.pass(PASS).unwrap().data["points"],
         "1100",
         "the gateway decrypted the body"
     );
@@ -342,7 +342,7 @@ async fn an_invalid_request_never_reaches_the_gateway() {
         f.client().execute(&invalid).await,
         Err(Error::Invalid(_))
     ));
-    assert_eq!(f.gateway.gateway.requests_seen(), 0);
+    assert_eq!(f.gateway.requests_seen(), 0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -350,7 +350,7 @@ async fn two_hundred_concurrent_requests_all_verify_and_none_is_lost() {
     let f = fixture().await;
     let passes: Vec<String> = (0..200).map(|i| format!("PASS{i:04}")).collect();
     for pass in &passes {
-        f.gateway.gateway.add_pass(pass);
+        f.gateway.add_pass(pass);
     }
     let client = Arc::new(
         f.builder()
@@ -368,11 +368,11 @@ async fn two_hundred_concurrent_requests_all_verify_and_none_is_lost() {
     for task in tasks {
         task.await.unwrap().unwrap();
     }
-    assert_eq!(f.gateway.gateway.requests_seen(), 200);
+    assert_eq!(f.gateway.requests_seen(), 200);
     assert!(
         passes
             .iter()
-            .all(|p| f.gateway.gateway.pass(p).unwrap().data["points"] == "1100")
+            .all(|p| f.gateway.pass(p).unwrap().data["points"] == "1100")
     );
 }
 
@@ -397,10 +397,10 @@ async fn an_inferred_limit_warns_by_default_and_refuses_when_strict() {
         invalid.violations[0].to_string().contains("(inferred: "),
         "{error}"
     );
-    assert_eq!(f.gateway.gateway.requests_seen(), 0, "nothing was sent");
+    assert_eq!(f.gateway.requests_seen(), 0, "nothing was sent");
 
     // By default it is sent, and the gateway answers for that pass.
     let answer = f.client().execute(&request).await;
     assert!(!matches!(answer, Err(Error::Invalid(_))), "{answer:?}");
-    assert_eq!(f.gateway.gateway.requests_seen(), 1);
+    assert_eq!(f.gateway.requests_seen(), 1);
 }

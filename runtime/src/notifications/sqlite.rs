@@ -73,7 +73,10 @@ fn millis(d: Duration) -> i64 {
 impl SqliteStore {
     /// Opens (creating if needed) the database at `path`, with a 50-hour retention and a
     /// 30-second lease.
+    /// A new file is created readable by its owner only (mode 0600 on Unix): it holds
+    /// notification keys and answers. SQLite gives its journal and WAL files the same mode.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+        create_private(path.as_ref())?;
         let connection = Connection::open(path).map_err(StoreError::backend)?;
         // First, so that the pragmas and the schema below already wait on a busy file.
         connection
@@ -301,6 +304,23 @@ impl NotificationStore for SqliteStore {
     }
 }
 
+/// Creates `path` with mode 0600 if it does not exist yet, so SQLite opens that file instead
+/// of creating one with the process's umask.
+fn create_private(path: &Path) -> Result<(), StoreError> {
+    if path.as_os_str() == ":memory:" || path.exists() {
+        return Ok(());
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(error) => Err(StoreError::backend(error)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -330,6 +350,18 @@ mod tests {
             panic!("taken over")
         };
         assert!(second > first);
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn a_new_database_file_is_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("notifications.sqlite");
+        let store = SqliteStore::open(&path).unwrap();
+        drop(store);
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{mode:o}");
     }
 
     #[test]
