@@ -31,6 +31,8 @@
 //! ```
 
 pub mod attribute;
+#[cfg(feature = "yaml")]
+mod builder;
 mod describe;
 pub mod document;
 pub mod emit;
@@ -38,12 +40,15 @@ mod error;
 #[cfg(feature = "yaml")]
 pub mod import;
 pub mod model;
+#[cfg(feature = "openapi")]
 pub mod openapi;
 pub mod output;
 
 #[cfg(feature = "yaml")]
 use std::path::Path;
 
+#[cfg(feature = "yaml")]
+pub use builder::Builder;
 pub use error::{CodegenError, SpecError, SpecErrors};
 
 /// Reads and checks the spec under `dir`.

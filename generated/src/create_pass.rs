@@ -40,7 +40,7 @@
 //! | `SYSTEM_ERROR` | U | Internal error; re-send the same request. |
 //! | `UNKNOWN_EXCEPTION` | U | API failed due to unknown reason, please check with support. |
 //!
-//! The codes of the shared [`PassResultCode`](crate::PassResultCode) table.
+//! The codes of the shared [`PassResultCode`](super::PassResultCode) table.
 //!
 //! # Example
 //!
@@ -70,35 +70,35 @@ pub struct CreatePassRequest {
     ///
     /// Source: [Create AlipayHK membership card](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/api-create_hk_card).
     #[serde(rename = "merchantId")]
-    pub merchant_id: crate::types::MerchantId,
+    pub merchant_id: super::types::MerchantId,
     /// Unique ID of the Alipay user. Give either `userId` or `openId`.
     ///
     /// Wire name `userId`; optional; at most 32 characters; e.g. `2160220000000002`.
     ///
     /// Source: [Create AlipayHK membership card](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/api-create_hk_card).
     #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<crate::types::UserId>,
+    pub user_id: Option<super::types::UserId>,
     /// The ID the Alipay user authorised for this merchant. Give either `userId` or `openId`.
     ///
     /// Wire name `openId`; optional; at most 32 characters.
     ///
     /// Source: [Create AlipayHK membership card](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/api-create_hk_card).
     #[serde(rename = "openId", default, skip_serializing_if = "Option::is_none")]
-    pub open_id: Option<crate::types::OpenId>,
+    pub open_id: Option<super::types::OpenId>,
     /// The membership card template AlipayHK provided.
     ///
     /// Wire name `templateCode`; required; at most 32 characters; e.g. `2020090400000000000000000012345`.
     ///
     /// Source: [Create AlipayHK membership card](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/api-create_hk_card).
     #[serde(rename = "templateCode")]
-    pub template_code: crate::types::TemplateCode,
+    pub template_code: super::types::TemplateCode,
     /// The merchant's unique ID for this card, such as the member ID; part of the idempotency key.
     ///
     /// Wire name `bizSerialId`; required; at most 128 characters; e.g. `MEMBER-000123`.
     ///
     /// Source: [Create AlipayHK membership card](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/api-create_hk_card).
     #[serde(rename = "bizSerialId")]
-    pub biz_serial_id: crate::types::BizSerialId,
+    pub biz_serial_id: super::types::BizSerialId,
     /// What `bizSerialId` is.
     ///
     /// Wire name `bizSerialType`; required.
@@ -133,14 +133,14 @@ pub struct CreatePassRequest {
     ///
     /// Source: [Create AlipayHK membership card](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/api-create_hk_card).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<crate::types::PassType>,
+    pub r#type: Option<super::types::PassType>,
     /// The product, as the template says.
     ///
     /// Wire name `product`; optional.
     ///
     /// Source: [Create AlipayHK membership card](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/api-create_hk_card).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub product: Option<crate::types::PassProduct>,
+    pub product: Option<super::types::PassProduct>,
     /// Template placeholder values, keyed as the template names them (`$shopname$`, or
     /// keyed by locale: `{"en_US": {"$shopname$": "demo shop"}}`).
     ///
@@ -162,9 +162,9 @@ pub struct CreatePassRequest {
 impl CreatePassRequest {
     /// Creates the value from its required fields (`merchantId`, `templateCode`, `bizSerialId`, `bizSerialType`, `startDate`, `endDate`, `bizCreate`); set optional ones with the builder methods.
     pub fn new(
-        merchant_id: impl Into<crate::types::MerchantId>,
-        template_code: impl Into<crate::types::TemplateCode>,
-        biz_serial_id: impl Into<crate::types::BizSerialId>,
+        merchant_id: impl Into<super::types::MerchantId>,
+        template_code: impl Into<super::types::TemplateCode>,
+        biz_serial_id: impl Into<super::types::BizSerialId>,
         biz_serial_type: CreatePassBizSerialType,
         start_date: alipayhk_runtime::EpochMillis,
         end_date: alipayhk_runtime::EpochMillis,
@@ -195,7 +195,7 @@ impl CreatePassRequest {
     ///
     /// Source: [Create AlipayHK membership card](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/api-create_hk_card).
     #[must_use]
-    pub fn user_id(mut self, user_id: impl Into<crate::types::UserId>) -> Self {
+    pub fn user_id(mut self, user_id: impl Into<super::types::UserId>) -> Self {
         self.user_id = Some(user_id.into());
         self
     }
@@ -208,7 +208,7 @@ impl CreatePassRequest {
     ///
     /// Source: [Create AlipayHK membership card](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/api-create_hk_card).
     #[must_use]
-    pub fn open_id(mut self, open_id: impl Into<crate::types::OpenId>) -> Self {
+    pub fn open_id(mut self, open_id: impl Into<super::types::OpenId>) -> Self {
         self.open_id = Some(open_id.into());
         self
     }
@@ -221,7 +221,7 @@ impl CreatePassRequest {
     ///
     /// Source: [Create AlipayHK membership card](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/api-create_hk_card).
     #[must_use]
-    pub fn r#type(mut self, r#type: crate::types::PassType) -> Self {
+    pub fn r#type(mut self, r#type: super::types::PassType) -> Self {
         self.r#type = Some(r#type);
         self
     }
@@ -234,7 +234,7 @@ impl CreatePassRequest {
     ///
     /// Source: [Create AlipayHK membership card](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/api-create_hk_card).
     #[must_use]
-    pub fn product(mut self, product: crate::types::PassProduct) -> Self {
+    pub fn product(mut self, product: super::types::PassProduct) -> Self {
         self.product = Some(product);
         self
     }
@@ -420,7 +420,7 @@ impl alipayhk_runtime::Validate for CreatePassRequest {
 
 impl alipayhk_runtime::Endpoint for CreatePassRequest {
     type Response = CreatePassResponse;
-    type ResultCode = crate::types::PassResultCode;
+    type ResultCode = super::types::PassResultCode;
     const NAME: &'static str = "createPass";
     const METHOD: alipayhk_runtime::HttpMethod = alipayhk_runtime::HttpMethod::Post;
     const PATH: &'static str = "/api/open/alipay/v1/ipass/pass/manage/createPass";
@@ -449,7 +449,7 @@ pub struct CreatePassResponse {
     ///
     /// Source: [Create AlipayHK membership card](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/api-create_hk_card).
     #[serde(rename = "passId", default, skip_serializing_if = "Option::is_none")]
-    pub pass_id: Option<crate::types::PassId>,
+    pub pass_id: Option<super::types::PassId>,
 }
 
 impl CreatePassResponse {
@@ -466,7 +466,7 @@ impl CreatePassResponse {
     ///
     /// Source: [Create AlipayHK membership card](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/api-create_hk_card).
     #[must_use]
-    pub fn pass_id(mut self, pass_id: impl Into<crate::types::PassId>) -> Self {
+    pub fn pass_id(mut self, pass_id: impl Into<super::types::PassId>) -> Self {
         self.pass_id = Some(pass_id.into());
         self
     }

@@ -29,7 +29,7 @@
 //! | `SYSTEM_ERROR` | U | Internal error; re-send the same request. |
 //! | `UNKNOWN_EXCEPTION` | U | API failed due to unknown reason, please check with support. |
 //!
-//! The codes of the shared [`TemplateResultCode`](crate::TemplateResultCode) table.
+//! The codes of the shared [`TemplateResultCode`](super::TemplateResultCode) table.
 //!
 //! # Example
 //!
@@ -65,7 +65,7 @@ pub struct CreateTemplateRequest {
     ///
     /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[serde(rename = "merchantId")]
-    pub merchant_id: crate::types::MerchantId,
+    pub merchant_id: super::types::MerchantId,
     /// When the template takes effect.
     ///
     /// Wire name `startDate`; required; minimum 0 (inferred: epoch milliseconds are never negative); milliseconds since the Unix epoch; e.g. `1640970061000`.
@@ -85,27 +85,27 @@ pub struct CreateTemplateRequest {
     /// Wire name `type`; required.
     ///
     /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
-    pub r#type: crate::types::PassType,
+    pub r#type: super::types::PassType,
     /// The product.
     ///
     /// Wire name `product`; required.
     ///
     /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
-    pub product: crate::types::PassProduct,
+    pub product: super::types::PassProduct,
     /// How the card shows its code.
     ///
     /// Wire name `codeType`; required.
     ///
     /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[serde(rename = "codeType")]
-    pub code_type: crate::types::CodeType,
+    pub code_type: super::types::CodeType,
     /// The code's symbology.
     ///
     /// Wire name `codeStandard`; also read as `codeStandrad`; required.
     ///
     /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[serde(rename = "codeStandard", alias = "codeStandrad")]
-    pub code_standard: crate::types::CodeStandard,
+    pub code_standard: super::types::CodeStandard,
     /// A square image (350×350), with its content in the top two thirds.
     ///
     /// Wire name `imageUrl`; required; at most 512 characters; e.g. `https://example.com/card.png`.
@@ -118,14 +118,14 @@ pub struct CreateTemplateRequest {
     /// Wire name `button`; required.
     ///
     /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
-    pub button: crate::types::Button,
+    pub button: super::types::Button,
     /// What the card shows, keyed by locale (`zh_HK`, `en_US`).
     ///
     /// Wire name `localeInfo`; required.
     ///
     /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[serde(rename = "localeInfo")]
-    pub locale_info: std::collections::BTreeMap<String, crate::types::LocaleInfo>,
+    pub locale_info: std::collections::BTreeMap<String, super::types::LocaleInfo>,
     /// The merchant's logo.
     ///
     /// Wire name `merchantLogo`; required; at most 512 characters (inferred: one template page says 256, another 512; the larger refuses no genuine logo URL); e.g. `https://example.com/logo.png`.
@@ -195,7 +195,7 @@ pub struct CreateTemplateRequest {
     ///
     /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub exposure: Option<crate::types::Exposure>,
+    pub exposure: Option<super::types::Exposure>,
 }
 
 impl CreateTemplateRequest {
@@ -203,16 +203,16 @@ impl CreateTemplateRequest {
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         request_id: impl Into<String>,
-        merchant_id: impl Into<crate::types::MerchantId>,
+        merchant_id: impl Into<super::types::MerchantId>,
         start_date: alipayhk_runtime::EpochMillis,
         end_date: alipayhk_runtime::EpochMillis,
-        r#type: crate::types::PassType,
-        product: crate::types::PassProduct,
-        code_type: crate::types::CodeType,
-        code_standard: crate::types::CodeStandard,
+        r#type: super::types::PassType,
+        product: super::types::PassProduct,
+        code_type: super::types::CodeType,
+        code_standard: super::types::CodeStandard,
         image_url: impl Into<String>,
-        button: crate::types::Button,
-        locale_info: std::collections::BTreeMap<String, crate::types::LocaleInfo>,
+        button: super::types::Button,
+        locale_info: std::collections::BTreeMap<String, super::types::LocaleInfo>,
         merchant_logo: impl Into<String>,
     ) -> Self {
         Self {
@@ -352,7 +352,7 @@ impl CreateTemplateRequest {
     ///
     /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
-    pub fn exposure(mut self, exposure: crate::types::Exposure) -> Self {
+    pub fn exposure(mut self, exposure: super::types::Exposure) -> Self {
         self.exposure = Some(exposure);
         self
     }
@@ -544,7 +544,7 @@ impl alipayhk_runtime::Validate for CreateTemplateRequest {
 
 impl alipayhk_runtime::Endpoint for CreateTemplateRequest {
     type Response = CreateTemplateResponse;
-    type ResultCode = crate::types::TemplateResultCode;
+    type ResultCode = super::types::TemplateResultCode;
     const NAME: &'static str = "createTemplate";
     const METHOD: alipayhk_runtime::HttpMethod = alipayhk_runtime::HttpMethod::Post;
     const PATH: &'static str = "/api/open/alipay/v1/ipass/template/manage/createTemplate";
@@ -570,7 +570,7 @@ pub struct CreateTemplateResponse {
     ///
     /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[serde(rename = "templateCode", default, skip_serializing_if = "Option::is_none")]
-    pub template_code: Option<crate::types::TemplateCode>,
+    pub template_code: Option<super::types::TemplateCode>,
 }
 
 impl CreateTemplateResponse {
@@ -587,7 +587,7 @@ impl CreateTemplateResponse {
     ///
     /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
-    pub fn template_code(mut self, template_code: impl Into<crate::types::TemplateCode>) -> Self {
+    pub fn template_code(mut self, template_code: impl Into<super::types::TemplateCode>) -> Self {
         self.template_code = Some(template_code.into());
         self
     }

@@ -60,7 +60,7 @@ pub struct MembercardCreateRequest {
     ///
     /// Source: [Create membership](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/api-create_card).
     #[serde(rename = "userId")]
-    pub user_id: crate::types::UserId,
+    pub user_id: super::types::UserId,
     /// The channel, for the cross-border scenario; its values are not documented.
     ///
     /// Wire name `createCardChannel`; optional; at most 32 characters (inferred: the page gives no length).
@@ -72,7 +72,7 @@ pub struct MembercardCreateRequest {
 
 impl MembercardCreateRequest {
     /// Creates the value from its required fields (`userId`); set optional ones with the builder methods.
-    pub fn new(user_id: impl Into<crate::types::UserId>) -> Self {
+    pub fn new(user_id: impl Into<super::types::UserId>) -> Self {
         Self {
             mobile_no: None,
             user_email: None,

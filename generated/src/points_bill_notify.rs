@@ -45,14 +45,14 @@ pub struct PointsBillNotifyRequest {
     ///
     /// Source: [Send transaction record](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/api-send_record).
     #[serde(rename = "userId")]
-    pub user_id: crate::types::UserId,
+    pub user_id: super::types::UserId,
     /// The AlipayHK transaction ID; the notification's idempotency key.
     ///
     /// Wire name `billNo`; required; at most 64 characters (inferred: the page gives no length); e.g. `2021070611121300000000000123456`.
     ///
     /// Source: [Send transaction record](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/api-send_record).
     #[serde(rename = "billNo")]
-    pub bill_no: crate::types::BillNo,
+    pub bill_no: super::types::BillNo,
     /// The AlipayCN transaction ID.
     ///
     /// Wire name `cnBillNo`; optional; at most 64 characters (inferred: the page gives no length).
@@ -66,7 +66,7 @@ pub struct PointsBillNotifyRequest {
     ///
     /// Source: [Send transaction record](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/api-send_record).
     #[serde(rename = "merchantId", default, skip_serializing_if = "Option::is_none")]
-    pub merchant_id: Option<crate::types::MerchantId>,
+    pub merchant_id: Option<super::types::MerchantId>,
     /// The merchant's name.
     ///
     /// Wire name `merchantName`; optional; at most 128 characters (inferred: the page gives no length).
@@ -80,7 +80,7 @@ pub struct PointsBillNotifyRequest {
     ///
     /// Source: [Send transaction record](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/api-send_record).
     #[serde(rename = "orderAmount")]
-    pub order_amount: crate::types::Amount,
+    pub order_amount: super::types::Amount,
     /// When the user paid.
     ///
     /// Wire name `payTime`; required; at most 64 characters (inferred: the page gives no length); e.g. `2021-07-06T11:12:13+08:00`.
@@ -114,9 +114,9 @@ pub struct PointsBillNotifyRequest {
 impl PointsBillNotifyRequest {
     /// Creates the value from its required fields (`userId`, `billNo`, `orderAmount`, `payTime`, `pointsProvider`); set optional ones with the builder methods.
     pub fn new(
-        user_id: impl Into<crate::types::UserId>,
-        bill_no: impl Into<crate::types::BillNo>,
-        order_amount: crate::types::Amount,
+        user_id: impl Into<super::types::UserId>,
+        bill_no: impl Into<super::types::BillNo>,
+        order_amount: super::types::Amount,
         pay_time: impl Into<String>,
         points_provider: PointsBillNotifyPointsProvider,
     ) -> Self {
@@ -155,7 +155,7 @@ impl PointsBillNotifyRequest {
     ///
     /// Source: [Send transaction record](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/api-send_record).
     #[must_use]
-    pub fn merchant_id(mut self, merchant_id: impl Into<crate::types::MerchantId>) -> Self {
+    pub fn merchant_id(mut self, merchant_id: impl Into<super::types::MerchantId>) -> Self {
         self.merchant_id = Some(merchant_id.into());
         self
     }

@@ -31,7 +31,7 @@
 //! | `SYSTEM_ERROR` | U | Internal error; re-send the same request. |
 //! | `UNKNOWN_EXCEPTION` | U | API failed due to unknown reason, please check with support. |
 //!
-//! The codes of the shared [`TemplateResultCode`](crate::TemplateResultCode) table.
+//! The codes of the shared [`TemplateResultCode`](super::TemplateResultCode) table.
 //!
 //! # Example
 //!
@@ -60,28 +60,28 @@ pub struct SwitchStatusRequest {
     ///
     /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[serde(rename = "templateCode")]
-    pub template_code: crate::types::TemplateCode,
+    pub template_code: super::types::TemplateCode,
     /// The status to move to.
     ///
     /// Wire name `status`; required.
     ///
     /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
-    pub status: crate::types::TemplateStatus,
+    pub status: super::types::TemplateStatus,
     /// The unique ID AlipayHK assigned to the merchant.
     ///
     /// Wire name `merchantId`; required; at most 64 characters; e.g. `2160120000000001`.
     ///
     /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[serde(rename = "merchantId")]
-    pub merchant_id: crate::types::MerchantId,
+    pub merchant_id: super::types::MerchantId,
 }
 
 impl SwitchStatusRequest {
     /// Creates the value from its required fields (`templateCode`, `status`, `merchantId`); set optional ones with the builder methods.
     pub fn new(
-        template_code: impl Into<crate::types::TemplateCode>,
-        status: crate::types::TemplateStatus,
-        merchant_id: impl Into<crate::types::MerchantId>,
+        template_code: impl Into<super::types::TemplateCode>,
+        status: super::types::TemplateStatus,
+        merchant_id: impl Into<super::types::MerchantId>,
     ) -> Self {
         Self { template_code: template_code.into(), status, merchant_id: merchant_id.into() }
     }
@@ -133,7 +133,7 @@ impl alipayhk_runtime::Validate for SwitchStatusRequest {
 
 impl alipayhk_runtime::Endpoint for SwitchStatusRequest {
     type Response = SwitchStatusResponse;
-    type ResultCode = crate::types::TemplateResultCode;
+    type ResultCode = super::types::TemplateResultCode;
     const NAME: &'static str = "switchStatus";
     const METHOD: alipayhk_runtime::HttpMethod = alipayhk_runtime::HttpMethod::Post;
     const PATH: &'static str = "/api/open/alipay/v1/ipass/template/manage/switchStatus";
@@ -157,7 +157,7 @@ pub struct SwitchStatusResponse {
     ///
     /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<crate::types::TemplateStatus>,
+    pub status: Option<super::types::TemplateStatus>,
 }
 
 impl SwitchStatusResponse {
@@ -174,7 +174,7 @@ impl SwitchStatusResponse {
     ///
     /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
-    pub fn status(mut self, status: crate::types::TemplateStatus) -> Self {
+    pub fn status(mut self, status: super::types::TemplateStatus) -> Self {
         self.status = Some(status);
         self
     }

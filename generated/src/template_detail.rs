@@ -29,7 +29,7 @@
 //! | `SYSTEM_ERROR` | U | Internal error; re-send the same request. |
 //! | `UNKNOWN_EXCEPTION` | U | API failed due to unknown reason, please check with support. |
 //!
-//! The codes of the shared [`TemplateResultCode`](crate::TemplateResultCode) table.
+//! The codes of the shared [`TemplateResultCode`](super::TemplateResultCode) table.
 //!
 //! # Example
 //!
@@ -58,14 +58,14 @@ pub struct TemplateDetailRequest {
     ///
     /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[serde(rename = "merchantId", default, skip_serializing_if = "Option::is_none")]
-    pub merchant_id: Option<crate::types::MerchantId>,
+    pub merchant_id: Option<super::types::MerchantId>,
     /// The template.
     ///
     /// Wire name `templateCode`; required (inferred: the detail page lists merchantId and templateCode without marking them; every other template call requires both), so optional here: `validate()` warns when it is unset; at most 32 characters (inferred: the detail page gives no length; 32 is switchStatus's); e.g. `2020090400000000000000000012345`.
     ///
     /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[serde(rename = "templateCode", default, skip_serializing_if = "Option::is_none")]
-    pub template_code: Option<crate::types::TemplateCode>,
+    pub template_code: Option<super::types::TemplateCode>,
 }
 
 impl TemplateDetailRequest {
@@ -82,7 +82,7 @@ impl TemplateDetailRequest {
     ///
     /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
-    pub fn merchant_id(mut self, merchant_id: impl Into<crate::types::MerchantId>) -> Self {
+    pub fn merchant_id(mut self, merchant_id: impl Into<super::types::MerchantId>) -> Self {
         self.merchant_id = Some(merchant_id.into());
         self
     }
@@ -95,7 +95,7 @@ impl TemplateDetailRequest {
     ///
     /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
-    pub fn template_code(mut self, template_code: impl Into<crate::types::TemplateCode>) -> Self {
+    pub fn template_code(mut self, template_code: impl Into<super::types::TemplateCode>) -> Self {
         self.template_code = Some(template_code.into());
         self
     }
@@ -152,7 +152,7 @@ impl alipayhk_runtime::Validate for TemplateDetailRequest {
 
 impl alipayhk_runtime::Endpoint for TemplateDetailRequest {
     type Response = TemplateDetailResponse;
-    type ResultCode = crate::types::TemplateResultCode;
+    type ResultCode = super::types::TemplateResultCode;
     const NAME: &'static str = "templateDetail";
     const METHOD: alipayhk_runtime::HttpMethod = alipayhk_runtime::HttpMethod::Post;
     const PATH: &'static str = "/api/open/alipay/v1/ipass/template/manage/detail";
@@ -199,14 +199,14 @@ pub struct TemplateDetailResponse {
     ///
     /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<crate::types::TemplateStatus>,
+    pub status: Option<super::types::TemplateStatus>,
     /// How the card shows its code.
     ///
     /// Wire name `codeType`; optional.
     ///
     /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[serde(rename = "codeType", default, skip_serializing_if = "Option::is_none")]
-    pub code_type: Option<crate::types::CodeType>,
+    pub code_type: Option<super::types::CodeType>,
     /// The code's symbology.
     ///
     /// Wire name `codeStandard`; also read as `codeStandrad`; optional.
@@ -218,7 +218,7 @@ pub struct TemplateDetailResponse {
         default,
         skip_serializing_if = "Option::is_none",
     )]
-    pub code_standard: Option<crate::types::CodeStandard>,
+    pub code_standard: Option<super::types::CodeStandard>,
     /// The card image.
     ///
     /// Wire name `imageUrl`; optional.
@@ -232,14 +232,14 @@ pub struct TemplateDetailResponse {
     ///
     /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub button: Option<crate::types::Button>,
+    pub button: Option<super::types::Button>,
     /// What the card shows, keyed by locale.
     ///
     /// Wire name `localeInfo`; optional.
     ///
     /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[serde(rename = "localeInfo", default, skip_serializing_if = "Option::is_none")]
-    pub locale_info: Option<std::collections::BTreeMap<String, crate::types::LocaleInfo>>,
+    pub locale_info: Option<std::collections::BTreeMap<String, super::types::LocaleInfo>>,
     /// The merchant's logo.
     ///
     /// Wire name `merchantLogo`; optional.
@@ -333,14 +333,14 @@ pub struct TemplateDetailResponse {
     ///
     /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub exposure: Option<crate::types::Exposure>,
+    pub exposure: Option<super::types::Exposure>,
     /// Listing details.
     ///
     /// Wire name `passExtInfo`; optional.
     ///
     /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[serde(rename = "passExtInfo", default, skip_serializing_if = "Option::is_none")]
-    pub pass_ext_info: Option<crate::types::PassExtInfo>,
+    pub pass_ext_info: Option<super::types::PassExtInfo>,
 }
 
 impl TemplateDetailResponse {
@@ -420,7 +420,7 @@ impl TemplateDetailResponse {
     ///
     /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
-    pub fn status(mut self, status: crate::types::TemplateStatus) -> Self {
+    pub fn status(mut self, status: super::types::TemplateStatus) -> Self {
         self.status = Some(status);
         self
     }
@@ -433,7 +433,7 @@ impl TemplateDetailResponse {
     ///
     /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
-    pub fn code_type(mut self, code_type: crate::types::CodeType) -> Self {
+    pub fn code_type(mut self, code_type: super::types::CodeType) -> Self {
         self.code_type = Some(code_type);
         self
     }
@@ -446,7 +446,7 @@ impl TemplateDetailResponse {
     ///
     /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
-    pub fn code_standard(mut self, code_standard: crate::types::CodeStandard) -> Self {
+    pub fn code_standard(mut self, code_standard: super::types::CodeStandard) -> Self {
         self.code_standard = Some(code_standard);
         self
     }
@@ -472,7 +472,7 @@ impl TemplateDetailResponse {
     ///
     /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
-    pub fn button(mut self, button: crate::types::Button) -> Self {
+    pub fn button(mut self, button: super::types::Button) -> Self {
         self.button = Some(button);
         self
     }
@@ -487,7 +487,7 @@ impl TemplateDetailResponse {
     #[must_use]
     pub fn locale_info(
         mut self,
-        locale_info: std::collections::BTreeMap<String, crate::types::LocaleInfo>,
+        locale_info: std::collections::BTreeMap<String, super::types::LocaleInfo>,
     ) -> Self {
         self.locale_info = Some(locale_info);
         self
@@ -644,7 +644,7 @@ impl TemplateDetailResponse {
     ///
     /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
-    pub fn exposure(mut self, exposure: crate::types::Exposure) -> Self {
+    pub fn exposure(mut self, exposure: super::types::Exposure) -> Self {
         self.exposure = Some(exposure);
         self
     }
@@ -657,7 +657,7 @@ impl TemplateDetailResponse {
     ///
     /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
-    pub fn pass_ext_info(mut self, pass_ext_info: crate::types::PassExtInfo) -> Self {
+    pub fn pass_ext_info(mut self, pass_ext_info: super::types::PassExtInfo) -> Self {
         self.pass_ext_info = Some(pass_ext_info);
         self
     }

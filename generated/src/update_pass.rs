@@ -32,7 +32,7 @@
 //! | `SYSTEM_ERROR` | U | Internal error; re-send the same request. |
 //! | `UNKNOWN_EXCEPTION` | U | API failed due to unknown reason, please check with support. |
 //!
-//! The codes of the shared [`PassResultCode`](crate::PassResultCode) table.
+//! The codes of the shared [`PassResultCode`](super::PassResultCode) table.
 //!
 //! # Example
 //!
@@ -62,35 +62,35 @@ pub struct UpdatePassRequest {
     ///
     /// Source: [Update AlipayHK Membership card](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/update_card).
     #[serde(rename = "merchantId")]
-    pub merchant_id: crate::types::MerchantId,
+    pub merchant_id: super::types::MerchantId,
     /// Unique ID of the Alipay user. Give either `userId` or `openId`.
     ///
     /// Wire name `userId`; optional; at most 32 characters (inferred: the page gives no length; 32 is the gcmc update table's); e.g. `2160220000000002`.
     ///
     /// Source: [Update AlipayHK Membership card](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/update_card).
     #[serde(rename = "userId", default, skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<crate::types::UserId>,
+    pub user_id: Option<super::types::UserId>,
     /// The ID the Alipay user authorised for this merchant. Give either `userId` or `openId`.
     ///
     /// Wire name `openId`; optional; at most 32 characters (inferred: the page gives no length; 32 is the gcmc update table's).
     ///
     /// Source: [Update AlipayHK Membership card](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/update_card).
     #[serde(rename = "openId", default, skip_serializing_if = "Option::is_none")]
-    pub open_id: Option<crate::types::OpenId>,
+    pub open_id: Option<super::types::OpenId>,
     /// The unique ID AlipayHK assigned to the merchant's membership card template.
     ///
     /// Wire name `templateCode`; optional; at most 32 characters (inferred: the page gives no length; 32 is the gcmc update table's).
     ///
     /// Source: [Update AlipayHK Membership card](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/update_card).
     #[serde(rename = "templateCode", default, skip_serializing_if = "Option::is_none")]
-    pub template_code: Option<crate::types::TemplateCode>,
+    pub template_code: Option<super::types::TemplateCode>,
     /// ID of the user's membership card, as returned by `createPass`.
     ///
     /// Wire name `passId`; required; at most 32 characters (inferred: the page gives no length; 32 is the gcmc update table's); e.g. `2020091119027102160530200000039`.
     ///
     /// Source: [Update AlipayHK Membership card](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/update_card).
     #[serde(rename = "passId")]
-    pub pass_id: crate::types::PassId,
+    pub pass_id: super::types::PassId,
     /// What to do with the card.
     ///
     /// Wire name `status`; required.
@@ -148,8 +148,8 @@ pub struct UpdatePassRequest {
 impl UpdatePassRequest {
     /// Creates the value from its required fields (`merchantId`, `passId`, `status`, `updateDetailType`); set optional ones with the builder methods.
     pub fn new(
-        merchant_id: impl Into<crate::types::MerchantId>,
-        pass_id: impl Into<crate::types::PassId>,
+        merchant_id: impl Into<super::types::MerchantId>,
+        pass_id: impl Into<super::types::PassId>,
         status: UpdatePassStatus,
         update_detail_type: UpdatePassUpdateDetailType,
     ) -> Self {
@@ -177,7 +177,7 @@ impl UpdatePassRequest {
     ///
     /// Source: [Update AlipayHK Membership card](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/update_card).
     #[must_use]
-    pub fn user_id(mut self, user_id: impl Into<crate::types::UserId>) -> Self {
+    pub fn user_id(mut self, user_id: impl Into<super::types::UserId>) -> Self {
         self.user_id = Some(user_id.into());
         self
     }
@@ -190,7 +190,7 @@ impl UpdatePassRequest {
     ///
     /// Source: [Update AlipayHK Membership card](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/update_card).
     #[must_use]
-    pub fn open_id(mut self, open_id: impl Into<crate::types::OpenId>) -> Self {
+    pub fn open_id(mut self, open_id: impl Into<super::types::OpenId>) -> Self {
         self.open_id = Some(open_id.into());
         self
     }
@@ -203,7 +203,7 @@ impl UpdatePassRequest {
     ///
     /// Source: [Update AlipayHK Membership card](https://docs.alipay.hk/alipayhkdocs/hk/auto_earn/update_card).
     #[must_use]
-    pub fn template_code(mut self, template_code: impl Into<crate::types::TemplateCode>) -> Self {
+    pub fn template_code(mut self, template_code: impl Into<super::types::TemplateCode>) -> Self {
         self.template_code = Some(template_code.into());
         self
     }
@@ -464,7 +464,7 @@ impl alipayhk_runtime::Validate for UpdatePassRequest {
 
 impl alipayhk_runtime::Endpoint for UpdatePassRequest {
     type Response = UpdatePassResponse;
-    type ResultCode = crate::types::PassResultCode;
+    type ResultCode = super::types::PassResultCode;
     const NAME: &'static str = "updatePass";
     const METHOD: alipayhk_runtime::HttpMethod = alipayhk_runtime::HttpMethod::Post;
     const PATH: &'static str = "/api/open/alipay/v1/ipass/pass/manage/updatePass";

@@ -28,7 +28,7 @@
 //! | `SYSTEM_ERROR` | U | Internal error; re-send the same request. |
 //! | `UNKNOWN_EXCEPTION` | U | API failed due to unknown reason, please check with support. |
 //!
-//! The codes of the shared [`TemplateResultCode`](crate::TemplateResultCode) table.
+//! The codes of the shared [`TemplateResultCode`](super::TemplateResultCode) table.
 //!
 //! # Example
 //!
@@ -57,14 +57,14 @@ pub struct UpdateTemplateRequest {
     ///
     /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[serde(rename = "templateCode")]
-    pub template_code: crate::types::TemplateCode,
+    pub template_code: super::types::TemplateCode,
     /// The unique ID AlipayHK assigned to the merchant.
     ///
     /// Wire name `merchantId`; required; at most 64 characters; e.g. `2160120000000001`.
     ///
     /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[serde(rename = "merchantId")]
-    pub merchant_id: crate::types::MerchantId,
+    pub merchant_id: super::types::MerchantId,
     /// New start of validity.
     ///
     /// Wire name `startDate`; optional; minimum 0 (inferred: epoch milliseconds are never negative); milliseconds since the Unix epoch; e.g. `1640970061000`.
@@ -92,14 +92,14 @@ pub struct UpdateTemplateRequest {
     ///
     /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub button: Option<crate::types::Button>,
+    pub button: Option<super::types::Button>,
     /// What the card shows, keyed by locale (`zh_HK`, `en_US`).
     ///
     /// Wire name `localeInfo`; optional.
     ///
     /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[serde(rename = "localeInfo", default, skip_serializing_if = "Option::is_none")]
-    pub locale_info: Option<std::collections::BTreeMap<String, crate::types::LocaleInfo>>,
+    pub locale_info: Option<std::collections::BTreeMap<String, super::types::LocaleInfo>>,
     /// The merchant's logo.
     ///
     /// Wire name `merchantLogo`; optional; at most 512 characters (inferred: one template page says 256, another 512; the larger refuses no genuine logo URL); e.g. `https://example.com/logo.png`.
@@ -169,14 +169,14 @@ pub struct UpdateTemplateRequest {
     ///
     /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub exposure: Option<crate::types::Exposure>,
+    pub exposure: Option<super::types::Exposure>,
 }
 
 impl UpdateTemplateRequest {
     /// Creates the value from its required fields (`templateCode`, `merchantId`); set optional ones with the builder methods.
     pub fn new(
-        template_code: impl Into<crate::types::TemplateCode>,
-        merchant_id: impl Into<crate::types::MerchantId>,
+        template_code: impl Into<super::types::TemplateCode>,
+        merchant_id: impl Into<super::types::MerchantId>,
     ) -> Self {
         Self {
             template_code: template_code.into(),
@@ -246,7 +246,7 @@ impl UpdateTemplateRequest {
     ///
     /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
-    pub fn button(mut self, button: crate::types::Button) -> Self {
+    pub fn button(mut self, button: super::types::Button) -> Self {
         self.button = Some(button);
         self
     }
@@ -261,7 +261,7 @@ impl UpdateTemplateRequest {
     #[must_use]
     pub fn locale_info(
         mut self,
-        locale_info: std::collections::BTreeMap<String, crate::types::LocaleInfo>,
+        locale_info: std::collections::BTreeMap<String, super::types::LocaleInfo>,
     ) -> Self {
         self.locale_info = Some(locale_info);
         self
@@ -392,7 +392,7 @@ impl UpdateTemplateRequest {
     ///
     /// Source: [Create card template](https://docs.alipay.hk/alipayhkdocs/hk/gcmc/create_card).
     #[must_use]
-    pub fn exposure(mut self, exposure: crate::types::Exposure) -> Self {
+    pub fn exposure(mut self, exposure: super::types::Exposure) -> Self {
         self.exposure = Some(exposure);
         self
     }
@@ -560,7 +560,7 @@ impl alipayhk_runtime::Validate for UpdateTemplateRequest {
 
 impl alipayhk_runtime::Endpoint for UpdateTemplateRequest {
     type Response = UpdateTemplateResponse;
-    type ResultCode = crate::types::TemplateResultCode;
+    type ResultCode = super::types::TemplateResultCode;
     const NAME: &'static str = "updateTemplate";
     const METHOD: alipayhk_runtime::HttpMethod = alipayhk_runtime::HttpMethod::Post;
     const PATH: &'static str = "/api/open/alipay/v1/ipass/template/manage/updateTemplate";

@@ -38,8 +38,8 @@ pub enum Resolved<R> {
     Done(R),
     /// A re-send after an unknown outcome answered a code the spec lists as "already done"
     /// (createPass: `PASS_HAS_EXIT`): an earlier attempt succeeded, and its response body is
-    /// lost. Where the spec names a query ([`Endpoint::RESOLVE_UNKNOWN_WITH`](crate::Endpoint::RESOLVE_UNKNOWN_WITH)),
-    /// it reads what was done. createPass has none: its module docs say what to do without
+    /// lost. Where the spec names a query ([`Endpoint::RESOLVE_UNKNOWN_WITH`]), it reads what
+    /// was done. createPass has none: its module docs say what to do without
     /// the `passId`.
     AlreadyDone {
         /// The result that said so.

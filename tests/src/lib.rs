@@ -14,3 +14,9 @@
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;
+
+/// The attribute macros' README (their crate docs), compiled here: its examples need
+/// `alipayhk`, which depends on the macros crate.
+#[cfg(doctest)]
+#[doc = include_str!("../../codegen/macros/README.md")]
+pub struct MacrosReadmeDoctests;

@@ -71,10 +71,7 @@ async fn create_pass_issues_a_card_and_refuses_a_duplicate() {
     let client = f.client();
     let created = client.execute(&create_pass("MEMBER-1")).await.unwrap();
     let pass_id = created.pass_id.expect("a passId");
-    assert_eq!(
-        f.gateway.pass(&pass_id).unwrap().data["points"],
-        "0"
-    );
+    assert_eq!(f.gateway.pass(&pass_id).unwrap().data["points"], "0");
     // The card exists: updatePass works on it.
     let update = UpdatePassRequest::new(
         MERCHANT_ID,

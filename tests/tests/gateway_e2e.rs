@@ -77,10 +77,7 @@ async fn each_failure_code_arrives_typed() {
         PassResultCode::UserNotExsits
     );
     client.execute(&close()).await.unwrap();
-    assert_eq!(
-        f.gateway.pass(PASS).unwrap().state,
-        PassState::Closed
-    );
+    assert_eq!(f.gateway.pass(PASS).unwrap().state, PassState::Closed);
     assert_eq!(
         code(client.execute(&update(PASS)).await),
         PassResultCode::PassUpdateFail

@@ -10,7 +10,7 @@ pub(crate) fn module_page(api: &Api, endpoint: &EndpointDef) -> String {
     let codes = endpoint.result_codes.set(&api.result_code_tables);
     let table_note = match &endpoint.result_codes {
         ResultCodes::Shared(name) => {
-            format!("\n\nThe codes of the shared [`{name}`](crate::{name}) table.")
+            format!("\n\nThe codes of the shared [`{name}`](super::{name}) table.")
         }
         _ => String::new(),
     };

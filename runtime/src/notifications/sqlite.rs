@@ -77,27 +77,21 @@ impl SqliteStore {
     /// notification keys and answers. SQLite gives its journal and WAL files the same mode.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
         create_private(path.as_ref())?;
-        let connection = Connection::open(path).map_err(StoreError::backend)?;
-        // First, so that the pragmas and the schema below already wait on a busy file.
-        connection
-            .busy_timeout(Duration::from_secs(5))
-            .map_err(StoreError::backend)?;
-        connection
-            .execute_batch(SCHEMA)
-            .map_err(StoreError::backend)?;
-        let v1: bool = connection
-            .query_row(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'alipayhk_notifications'",
-                [],
-                |row| row.get::<_, i64>(0),
-            )
-            .map_err(StoreError::backend)?
-            > 0;
-        if v1 {
-            connection
-                .execute_batch(&format!("BEGIN IMMEDIATE; {MIGRATE_V1} COMMIT;"))
-                .map_err(StoreError::backend)?;
-        }
+        // Processes that open a new file at once can race to switch it to WAL, and SQLite then
+        // answers "database is locked" at once instead of waiting: try again, for as long as
+        // the busy timeout would have waited.
+        let mut attempts = 0;
+        let connection = loop {
+            match Self::open_once(path.as_ref()) {
+                Err(rusqlite::Error::SqliteFailure(error, _))
+                    if error.code == rusqlite::ErrorCode::DatabaseBusy && attempts < 100 =>
+                {
+                    attempts += 1;
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                other => break other.map_err(StoreError::backend)?,
+            }
+        };
         Ok(Self {
             connection: Arc::new(Mutex::new(connection)),
             retention: DEFAULT_RETENTION,
@@ -107,6 +101,23 @@ impl SqliteStore {
                 host: host_clock::now,
             },
         })
+    }
+
+    /// One attempt at opening: the busy timeout first, so that the pragmas and the schema
+    /// already wait on a busy file, then the schema and the v1 migration.
+    fn open_once(path: &Path) -> Result<Connection, rusqlite::Error> {
+        let connection = Connection::open(path)?;
+        connection.busy_timeout(Duration::from_secs(5))?;
+        connection.execute_batch(SCHEMA)?;
+        let v1: bool = connection.query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'alipayhk_notifications'",
+            [],
+            |row| row.get::<_, i64>(0),
+        )? > 0;
+        if v1 {
+            connection.execute_batch(&format!("BEGIN IMMEDIATE; {MIGRATE_V1} COMMIT;"))?;
+        }
+        Ok(connection)
     }
 
     /// How long a record is kept after its last use.

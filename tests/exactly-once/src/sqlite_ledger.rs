@@ -16,6 +16,26 @@ pub struct SqliteLedger {
 impl SqliteLedger {
     /// Opens (creating) the file.
     pub fn open(path: &str) -> Result<Self, LedgerError> {
+        // Servers that start at once race to switch the new file to WAL, and SQLite then
+        // answers "database is locked" without waiting: try again for a while.
+        let mut attempts = 0;
+        let connection = loop {
+            match Self::open_once(path) {
+                Err(rusqlite::Error::SqliteFailure(error, _))
+                    if error.code == rusqlite::ErrorCode::DatabaseBusy && attempts < 200 =>
+                {
+                    attempts += 1;
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                other => break other?,
+            }
+        };
+        Ok(Self {
+            connection: Arc::new(Mutex::new(connection)),
+        })
+    }
+
+    fn open_once(path: &str) -> Result<Connection, rusqlite::Error> {
         let connection = Connection::open(path)?;
         connection.busy_timeout(Duration::from_secs(30))?;
         connection.execute_batch(
@@ -25,9 +45,7 @@ impl SqliteLedger {
              CREATE TABLE IF NOT EXISTS proof_reruns (bill TEXT NOT NULL, earlier_pid INTEGER NOT NULL);
              CREATE TABLE IF NOT EXISTS proof_superseded (bill TEXT NOT NULL);",
         )?;
-        Ok(Self {
-            connection: Arc::new(Mutex::new(connection)),
-        })
+        Ok(connection)
     }
 
     /// See [`Ledger::apply`](super::Ledger::apply).

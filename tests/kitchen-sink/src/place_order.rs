@@ -48,7 +48,7 @@ pub struct PlaceOrderRequest {
     /// Wire name `items`; required.
     ///
     /// Source: [The kitchen-sink fixture (not an AlipayHK page)](https://example.invalid/kitchen-sink).
-    pub items: Vec<crate::types::LineItem>,
+    pub items: Vec<super::types::LineItem>,
     /// The `notes` field.
     ///
     /// Wire name `notes`; optional.
@@ -62,7 +62,7 @@ pub struct PlaceOrderRequest {
     ///
     /// Source: [The kitchen-sink fixture (not an AlipayHK page)](https://example.invalid/kitchen-sink).
     #[serde(rename = "byLocale", default, skip_serializing_if = "Option::is_none")]
-    pub by_locale: Option<std::collections::BTreeMap<String, crate::types::Money>>,
+    pub by_locale: Option<std::collections::BTreeMap<String, super::types::Money>>,
     /// The `gift` field.
     ///
     /// Wire name `gift`; optional.
@@ -125,14 +125,14 @@ pub struct PlaceOrderRequest {
     ///
     /// Source: [The kitchen-sink fixture (not an AlipayHK page)](https://example.invalid/kitchen-sink).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channel: Option<crate::types::Channel>,
+    pub channel: Option<super::types::Channel>,
     /// The `referrer` field.
     ///
     /// Wire name `referrer`; required (inferred: a fixture field no page states), so optional here: `validate()` warns when it is unset; at most 8 characters (inferred: a fixture field no page states).
     ///
     /// Inferred: a fixture field no page states.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub referrer: Option<crate::types::ReferrerCode>,
+    pub referrer: Option<super::types::ReferrerCode>,
     /// The `extra` field.
     ///
     /// Wire name `extra`; optional.
@@ -153,7 +153,7 @@ impl PlaceOrderRequest {
     /// Creates the value from its required fields (`type`, `items`, `placedAt`); set optional ones with the builder methods.
     pub fn new(
         r#type: OrderKind,
-        items: Vec<crate::types::LineItem>,
+        items: Vec<super::types::LineItem>,
         placed_at: alipayhk_runtime::EpochMillis,
     ) -> Self {
         Self {
@@ -199,7 +199,7 @@ impl PlaceOrderRequest {
     #[must_use]
     pub fn by_locale(
         mut self,
-        by_locale: std::collections::BTreeMap<String, crate::types::Money>,
+        by_locale: std::collections::BTreeMap<String, super::types::Money>,
     ) -> Self {
         self.by_locale = Some(by_locale);
         self
@@ -304,7 +304,7 @@ impl PlaceOrderRequest {
     ///
     /// Source: [The kitchen-sink fixture (not an AlipayHK page)](https://example.invalid/kitchen-sink).
     #[must_use]
-    pub fn channel(mut self, channel: crate::types::Channel) -> Self {
+    pub fn channel(mut self, channel: super::types::Channel) -> Self {
         self.channel = Some(channel);
         self
     }
@@ -317,7 +317,7 @@ impl PlaceOrderRequest {
     ///
     /// Inferred: a fixture field no page states.
     #[must_use]
-    pub fn referrer(mut self, referrer: impl Into<crate::types::ReferrerCode>) -> Self {
+    pub fn referrer(mut self, referrer: impl Into<super::types::ReferrerCode>) -> Self {
         self.referrer = Some(referrer.into());
         self
     }
@@ -463,14 +463,14 @@ pub struct PlaceOrderResponse {
     ///
     /// Source: [The kitchen-sink fixture (not an AlipayHK page)](https://example.invalid/kitchen-sink).
     #[serde(rename = "orderId", default, skip_serializing_if = "Option::is_none")]
-    pub order_id: Option<crate::types::OrderId>,
+    pub order_id: Option<super::types::OrderId>,
     /// The `channel` field.
     ///
     /// Wire name `channel`; optional.
     ///
     /// Source: [The kitchen-sink fixture (not an AlipayHK page)](https://example.invalid/kitchen-sink).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channel: Option<crate::types::Channel>,
+    pub channel: Option<super::types::Channel>,
     /// The `tags` field.
     ///
     /// Wire name `tags`; optional.
@@ -494,7 +494,7 @@ impl PlaceOrderResponse {
     ///
     /// Source: [The kitchen-sink fixture (not an AlipayHK page)](https://example.invalid/kitchen-sink).
     #[must_use]
-    pub fn order_id(mut self, order_id: impl Into<crate::types::OrderId>) -> Self {
+    pub fn order_id(mut self, order_id: impl Into<super::types::OrderId>) -> Self {
         self.order_id = Some(order_id.into());
         self
     }
@@ -507,7 +507,7 @@ impl PlaceOrderResponse {
     ///
     /// Source: [The kitchen-sink fixture (not an AlipayHK page)](https://example.invalid/kitchen-sink).
     #[must_use]
-    pub fn channel(mut self, channel: crate::types::Channel) -> Self {
+    pub fn channel(mut self, channel: super::types::Channel) -> Self {
         self.channel = Some(channel);
         self
     }

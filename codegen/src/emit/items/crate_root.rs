@@ -10,7 +10,7 @@ use crate::emit::options::EmitOptions;
 use crate::emit::syntax::code::File;
 use crate::emit::syntax::type_paths::{Site, literal};
 use crate::emit::syntax::{Code, Line};
-use crate::model::{Api, Flow, HeaderPlacement, TypeDef};
+use crate::model::{Api, EndpointDef, Flow, HeaderPlacement, TypeDef};
 
 /// A line such as `pub mod headers;` with its attributes.
 fn attributed(attributes: &[&str], code: String) -> Line {
@@ -93,19 +93,31 @@ pub(crate) fn lib_rs(api: &Api, options: &EmitOptions) -> File {
         attributes.push(format!("doc(alias = {})", literal(&endpoint.name)).into());
         attributes.push("rustfmt::skip".into());
         items.push(Line::from(Code::from(format!("pub mod {module};"))).with_all(attributes));
-        let mut names = vec![endpoint.request.name.clone()];
-        names.extend(endpoint.response.declared().map(|r| r.name.clone()));
-        names.extend(endpoint.result_codes.declared().map(|c| c.name.clone()));
-        names.extend(endpoint.types.keys().cloned());
-        names.sort();
-        // One `pub use` per name: `cargo fmt` formats this file (it cannot skip a crate root)
-        // and would rewrite a list of names that the printer broke.
-        for name in names {
-            let line = Line::from(Code::from(format!("pub use {module}::{name};")));
-            items.push(line.with_all(gate.clone()).with("doc(inline)"));
-        }
+        items.extend(module_reexports(endpoint, true));
     }
     File { docs: text, items }
+}
+
+/// `pub use module::Name;` for each type of `endpoint`'s module, inlined in the docs, behind
+/// its group's feature when `gated`.
+pub(crate) fn module_reexports(endpoint: &EndpointDef, gated: bool) -> Vec<Line> {
+    let module = &endpoint.module;
+    let gate = group_gate(endpoint).filter(|_| gated);
+    let mut names = vec![endpoint.request.name.clone()];
+    names.extend(endpoint.response.declared().map(|r| r.name.clone()));
+    names.extend(endpoint.result_codes.declared().map(|c| c.name.clone()));
+    names.extend(endpoint.types.keys().cloned());
+    names.sort();
+    // One `pub use` per name: `cargo fmt` formats a crate root (it cannot skip one) and would
+    // rewrite a list of names that the printer broke.
+    names
+        .into_iter()
+        .map(|name| {
+            Line::from(Code::from(format!("pub use {module}::{name};")))
+                .with_all(gate.clone())
+                .with("doc(inline)")
+        })
+        .collect()
 }
 
 /// The headers whose names the runtime owns (`runtime::wire`): the generated constants refer

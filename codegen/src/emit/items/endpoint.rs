@@ -87,7 +87,7 @@ pub(crate) fn endpoint_items(
 fn endpoint_impl(endpoint: &EndpointDef, options: &EmitOptions) -> Line {
     let rt = &options.runtime;
     let codes = match &endpoint.result_codes {
-        ResultCodes::Shared(name) => format!("crate::types::{name}"),
+        ResultCodes::Shared(name) => format!("super::types::{name}"),
         other => other.type_name().to_owned(),
     };
     let method = match endpoint.method {

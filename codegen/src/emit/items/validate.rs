@@ -236,7 +236,7 @@ fn rule_check(
             let (test, equals): (Code, String) = match condition {
                 Condition::Variant { ty, variant, wire } => {
                     let home = if ty.home == TypeHome::Shared && module.is_some() {
-                        "crate::types::"
+                        "super::types::"
                     } else {
                         ""
                     };

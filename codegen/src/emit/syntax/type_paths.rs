@@ -38,7 +38,9 @@ fn named(r: &TypeRef, site: Site) -> String {
     match (r.home, site) {
         // An existing type is a path as the user wrote it, never a single identifier.
         (TypeHome::Existing, _) => r.name.clone(),
-        (TypeHome::Shared, Site::Endpoint) => format!("crate::types::{}", r.name),
+        // Relative, so a module reads the same in the checked-in crate and in a module a
+        // build script writes.
+        (TypeHome::Shared, Site::Endpoint) => format!("super::types::{}", r.name),
         _ => r.name.clone(),
     }
 }
