@@ -24,6 +24,7 @@
 mod api;
 mod fault_layer;
 pub mod faults;
+pub mod notify;
 mod passes;
 mod records;
 mod serve;

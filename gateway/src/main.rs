@@ -58,6 +58,53 @@ struct Args {
     /// cover. Defaults to `RUST_LOG`, else `info`.
     #[arg(long)]
     log: Option<String>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(clap::Subcommand)]
+enum Command {
+    /// Send one of the spec's notifications to a merchant's webhook, signed as AlipayHK signs
+    /// it, and print what the merchant's answer came to. Exit code: 0 S, 1 F, 3 U, 4 unsigned
+    /// answer, 5 bad signature, 6 no answer, 7 not sent, 8 not a protocol answer, 2 a usage
+    /// mistake or an invalid notification.
+    Notify(NotifyArgs),
+}
+
+#[derive(clap::Args)]
+struct NotifyArgs {
+    /// The notification, by its spec name (`pointsBillNotify`, `membercardCreate`, …).
+    name: String,
+    /// The merchant's webhook base URL; the notification's path is appended.
+    #[arg(long)]
+    to: String,
+    /// A JSON file with the notification's body.
+    #[arg(long)]
+    json: Option<PathBuf>,
+    /// A field of the body, `name=value` (a JSON value, or else a string); repeatable, and
+    /// applied over `--json`.
+    #[arg(long = "field")]
+    fields: Vec<String>,
+    /// AlipayHK's private key, which signs the notification.
+    #[arg(long)]
+    platform_private_key: PathBuf,
+    /// The merchant's public key, which verifies the answer.
+    #[arg(long)]
+    merchant_public_key: PathBuf,
+    /// The merchant's Client-Id.
+    #[arg(long, default_value = "LOCAL_TEST_CLIENT")]
+    client_id: String,
+    /// Seconds to wait for each answer.
+    #[arg(long, default_value_t = alipayhk_gateway::notify::DELIVERY_TIMEOUT.as_secs())]
+    timeout: u64,
+    /// Deliver again on AlipayHK's schedule (2 min, 10 min, 10 min, 1 h, 2 h, 6 h, 15 h) until
+    /// the answer is `S`.
+    #[arg(long)]
+    redeliver: bool,
+    /// How much faster than AlipayHK to re-deliver (3600: the schedule's hours pass in
+    /// seconds).
+    #[arg(long, default_value_t = 1.0)]
+    speed: f64,
 }
 
 #[tokio::main]
@@ -79,6 +126,15 @@ async fn main() -> std::process::ExitCode {
             eprintln!("error: --log: {error}");
             return std::process::ExitCode::from(2);
         }
+    }
+    if let Some(Command::Notify(notify)) = args.command {
+        return match send_notification(notify).await {
+            Ok(code) => std::process::ExitCode::from(code),
+            Err(message) => {
+                eprintln!("error: {message}");
+                std::process::ExitCode::from(2)
+            }
+        };
     }
     match run(args).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -139,6 +195,53 @@ fn read_private(path: &Path, role: KeyRole) -> Result<PrivateKey, String> {
     }
     let text = zeroize::Zeroizing::new(read(path)?);
     PrivateKey::parse(&text, role).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// The `notify` command: the verdict of each delivery on standard output, one line each, and
+/// the last one's exit code.
+async fn send_notification(args: NotifyArgs) -> Result<u8, String> {
+    use alipayhk_gateway::notify::{deliver, deliver_until_success};
+
+    let mut body = match &args.json {
+        Some(path) => {
+            serde_json::from_str(&read(path)?).map_err(|e| format!("{}: {e}", path.display()))?
+        }
+        None => serde_json::Value::Object(Default::default()),
+    };
+    for field in &args.fields {
+        let (name, value) = field
+            .split_once('=')
+            .ok_or_else(|| format!("--field {field}: expected name=value"))?;
+        let value = serde_json::from_str(value).unwrap_or_else(|_| value.into());
+        match body.as_object_mut() {
+            Some(object) => object.insert(name.to_owned(), value),
+            None => return Err("--json must hold a JSON object".into()),
+        };
+    }
+    let notification =
+        alipayhk::webhooks::Notification::parse(&args.name, body).map_err(|e| e.to_string())?;
+    let platform_key = read_private(&args.platform_private_key, KeyRole::PlatformPrivate)?;
+    let merchant_key = PublicKey::parse(&read(&args.merchant_public_key)?, KeyRole::MerchantPublic)
+        .map_err(|e| format!("{}: {e}", args.merchant_public_key.display()))?;
+    let client = alipayhk::runtime::Client::builder()
+        .base_url(args.to.trim_end_matches('/'))
+        .client_id(args.client_id.clone())
+        .merchant_key(platform_key)
+        .platform_key(merchant_key)
+        .timeout(Duration::from_secs(args.timeout))
+        .build()
+        .map_err(|e| e.to_string())?;
+    let verdict = if args.redeliver {
+        deliver_until_success(&client, &notification, args.speed, |attempt, verdict| {
+            println!("delivery {attempt}: {verdict}");
+        })
+        .await
+    } else {
+        let verdict = deliver(&client, &notification).await;
+        println!("{verdict}");
+        verdict
+    };
+    Ok(verdict.exit_code())
 }
 
 async fn run(args: Args) -> Result<(), String> {

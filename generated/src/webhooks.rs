@@ -103,3 +103,70 @@ pub fn router<W: Webhooks, S: NotificationStore>(
     let routes = routes.with_state((webhooks, inbox));
     alipayhk_runtime::notifications::verified(routes, config, retention)
 }
+
+/// Every notification of the spec, by name: for a tool that sends one as AlipayHK does (the local gateway's `notify` command).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+#[cfg(feature = "notifications")]
+pub enum Notification {
+    /// `membercardCreate`.
+    #[cfg(feature = "notifications")]
+    MembercardCreate(crate::MembercardCreateRequest),
+    /// `pointsBillNotify`.
+    #[cfg(feature = "notifications")]
+    PointsBillNotify(crate::PointsBillNotifyRequest),
+}
+
+#[cfg(feature = "notifications")]
+impl Notification {
+    /// The spec names, in order.
+    pub const NAMES: &'static [&'static str] = &["membercardCreate", "pointsBillNotify"];
+
+    /// `body` as the notification called `name`, validated as a request is.
+    pub fn parse(
+        name: &str,
+        body: alipayhk_runtime::serde_json::Value,
+    ) -> Result<Self, alipayhk_runtime::notifications::NotificationInput> {
+        match name {
+            #[cfg(feature = "notifications")]
+            "membercardCreate" => alipayhk_runtime::notifications::read_notification(
+                "membercardCreate",
+                body,
+            ).map(Self::MembercardCreate),
+            #[cfg(feature = "notifications")]
+            "pointsBillNotify" => alipayhk_runtime::notifications::read_notification(
+                "pointsBillNotify",
+                body,
+            ).map(Self::PointsBillNotify),
+            other => Err(alipayhk_runtime::notifications::NotificationInput::UnknownName {
+                name: other.to_owned(),
+                known: Self::NAMES.to_vec(),
+            }),
+        }
+    }
+
+    /// Sends it with `client`, configured as AlipayHK (its key signs, the merchant's verifies
+    /// the answer), and returns the merchant's verified answer as JSON.
+    #[cfg(feature = "client")]
+    pub async fn send(
+        &self,
+        client: &alipayhk_runtime::Client,
+    ) -> Result<alipayhk_runtime::serde_json::Value, alipayhk_runtime::Error> {
+        match self {
+            #[cfg(feature = "notifications")]
+            Self::MembercardCreate(request) => {
+                let answer = client.execute(request).await.map_err(
+                    alipayhk_runtime::Error::into_untyped,
+                )?;
+                Ok(alipayhk_runtime::serde_json::to_value(answer).unwrap_or_default())
+            }
+            #[cfg(feature = "notifications")]
+            Self::PointsBillNotify(request) => {
+                let answer = client.execute(request).await.map_err(
+                    alipayhk_runtime::Error::into_untyped,
+                )?;
+                Ok(alipayhk_runtime::serde_json::to_value(answer).unwrap_or_default())
+            }
+        }
+    }
+}

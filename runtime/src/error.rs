@@ -258,6 +258,30 @@ pub enum Error<C: std::fmt::Debug = String> {
 }
 
 impl<C: std::fmt::Debug> Error<C> {
+    /// The same error with the result code as its text, for code that handles several
+    /// endpoints alike (a tool that sends any notification).
+    pub fn into_untyped(self) -> Error<String> {
+        match self {
+            Self::Invalid(error) => Error::Invalid(error),
+            Self::Build(error) => Error::Build(error),
+            Self::Connect(error) => Error::Connect(error),
+            Self::Failed { result, .. } => Error::Failed {
+                code: result.result_code.clone(),
+                result,
+            },
+            Self::Unknown {
+                reason,
+                result,
+                source,
+            } => Error::Unknown {
+                reason,
+                result,
+                source,
+            },
+            Self::Protocol(error) => Error::Protocol(error),
+        }
+    }
+
     /// Whether the operation may have taken effect without the caller knowing.
     pub fn outcome_unknown(&self) -> bool {
         matches!(self, Self::Unknown { .. } | Self::Protocol(_))

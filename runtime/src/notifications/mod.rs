@@ -48,6 +48,7 @@ mod delivery;
 mod host_clock;
 mod inbox;
 mod memory;
+mod outgoing;
 #[cfg(feature = "postgres")]
 mod postgres;
 #[cfg(feature = "redis")]
@@ -65,6 +66,7 @@ use axum::Router;
 pub use delivery::{Delivery, handle_notification};
 pub use inbox::{Inbox, InboxLimits, Shutdown};
 pub use memory::{ALIPAYHK_RETRY_SPAN, DEFAULT_LEASE, DEFAULT_RETENTION, InMemoryStore};
+pub use outgoing::{ALIPAYHK_REDELIVERY, NotificationInput, read_notification};
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresStore;
 #[cfg(feature = "redis")]

@@ -4,6 +4,7 @@ pub(crate) mod crate_root;
 pub(crate) mod endpoint;
 pub(crate) mod enums;
 pub(crate) mod identifier;
+pub(crate) mod notifications;
 pub(crate) mod object;
 pub(crate) mod result_codes;
 pub(crate) mod routers;

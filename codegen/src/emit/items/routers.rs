@@ -133,6 +133,9 @@ pub(crate) fn router_file(api: &Api, flow: Flow, options: &EmitOptions) -> File 
     )
     .documented(side.router_docs);
     lines.push(router.into());
+    if flow == Flow::Inbound {
+        lines.extend(super::notifications::notification_enum(api, options));
+    }
     File {
         docs: side.docs.to_owned(),
         items: lines,
