@@ -7,6 +7,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/stores.sh install
+# The console's browser test drives Chromium over WebDriver; the `notify` tests answer from a
+# webhook written in Python that signs with the `cryptography` package.
+missing=()
+command -v chromedriver >/dev/null 2>&1 || missing+=(chromium chromium-driver)
+python3 -c 'import cryptography' >/dev/null 2>&1 || missing+=(python3 python3-cryptography)
+if [ ${#missing[@]} -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
 dir=$(mktemp -d /tmp/alipayhk-test-stores.XXXXXX)
 chmod 755 "$dir"
 stop() {

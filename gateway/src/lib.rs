@@ -22,6 +22,7 @@
 // Leaves first: data, faults and state; then the behaviour on the state; then the `Api`
 // dispatch, the fault layer and serving on top.
 mod api;
+pub mod console;
 mod fault_layer;
 pub mod faults;
 pub mod notify;

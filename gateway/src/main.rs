@@ -58,6 +58,10 @@ struct Args {
     /// cover. Defaults to `RUST_LOG`, else `info`.
     #[arg(long)]
     log: Option<String>,
+    /// Do not serve the console at /console (the request log, the state, fault and
+    /// notification forms).
+    #[arg(long)]
+    no_console: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -331,12 +335,16 @@ async fn run(args: Args) -> Result<(), String> {
         limits: ServeLimits::default()
             .max_connections(args.max_connections)
             .header_read_timeout(Duration::from_secs(args.header_read_timeout)),
+        console: !args.no_console,
     };
     let running = start(config)
         .await
         .map_err(|e| format!("binding 127.0.0.1:{}: {e}", args.port))?;
     println!("listening: {}", running.url());
     println!("client id: {}", args.client_id);
+    if !args.no_console {
+        println!("console: {}/console", running.url());
+    }
     // What a merchant's requests must name: the gateway knows this merchant and template.
     println!("merchant id: {}", alipayhk_gateway::MERCHANT_ID);
     println!("template code: {}", alipayhk_gateway::TEMPLATE_CODE);

@@ -5,7 +5,10 @@
 use std::time::Duration;
 
 use alipayhk::runtime::notifications::ALIPAYHK_REDELIVERY;
-use alipayhk::runtime::{Client, Error, ProtocolError, ResultInfo, ResultStatus, UnknownReason};
+use alipayhk::runtime::{
+    BuildError, Client, ClientBuilder, Error, KeyRole, PrivateKey, ProtocolError, PublicKey,
+    ResultInfo, ResultStatus, UnknownReason,
+};
 use alipayhk::webhooks::Notification;
 
 /// What one delivery came to, from AlipayHK's side.
@@ -162,3 +165,35 @@ pub async fn deliver_until_success(
 
 /// How long a delivery may take before AlipayHK's side gives up on the answer.
 pub const DELIVERY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// What the gateway signs notifications with, as AlipayHK does: its own private key (kept as
+/// PEM, since a client takes its key by value), the merchant's public key and client ID.
+pub(crate) struct NotifyKeys {
+    pub(crate) platform_pem: zeroize::Zeroizing<String>,
+    pub(crate) merchant_public_key: PublicKey,
+    pub(crate) client_id: String,
+}
+
+impl NotifyKeys {
+    /// A client that sends notifications to `webhook_base_url` the way AlipayHK does.
+    pub(crate) fn client_builder(
+        &self,
+        webhook_base_url: &str,
+    ) -> Result<ClientBuilder, BuildError> {
+        let key = PrivateKey::parse(&self.platform_pem, KeyRole::PlatformPrivate)?;
+        Ok(Client::builder()
+            .base_url(webhook_base_url)
+            .client_id(self.client_id.clone())
+            .merchant_key(key)
+            .platform_key(self.merchant_public_key.clone()))
+    }
+}
+
+impl std::fmt::Debug for NotifyKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NotifyKeys")
+            .field("platform_pem", &"<redacted>")
+            .field("client_id", &self.client_id)
+            .finish()
+    }
+}

@@ -12,7 +12,9 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
 use crate::Gateway;
+use crate::console::{Console, RequestLog};
 use crate::fault_layer;
+use crate::notify::NotifyKeys;
 
 /// Keys, identity and address of a gateway.
 #[derive(Debug)]
@@ -35,6 +37,10 @@ pub struct GatewayConfig {
     pub freshness: Freshness,
     /// Timeouts and the connection cap.
     pub limits: ServeLimits,
+    /// Whether `/console` is served (on by default): the request log, the state, and forms to
+    /// script a fault and send a notification. It needs no signature: bind it only where
+    /// the people who may use it can reach it (the gateway binds 127.0.0.1).
+    pub console: bool,
 }
 
 /// The gateway's default `Request-Time` window.
@@ -64,6 +70,7 @@ impl GatewayConfig {
             ])),
             freshness: default_freshness(),
             limits: ServeLimits::default(),
+            console: true,
         })
     }
 }
@@ -93,23 +100,6 @@ impl std::ops::Deref for RunningGateway {
     }
 }
 
-/// What the gateway signs notifications with, as AlipayHK does: its own private key (kept as
-/// PEM, since a client takes its key by value), the merchant's public key and client ID.
-struct NotifyKeys {
-    platform_pem: zeroize::Zeroizing<String>,
-    merchant_public_key: PublicKey,
-    client_id: String,
-}
-
-impl std::fmt::Debug for NotifyKeys {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("NotifyKeys")
-            .field("platform_pem", &"<redacted>")
-            .field("client_id", &self.client_id)
-            .finish()
-    }
-}
-
 impl RunningGateway {
     /// The base URL for a client.
     pub fn url(&self) -> String {
@@ -124,12 +114,7 @@ impl RunningGateway {
 
     /// The builder of [`notifier`](Self::notifier), for a test that wants other timeouts.
     pub fn notifier_builder(&self, webhook_base_url: &str) -> Result<ClientBuilder, BuildError> {
-        let key = PrivateKey::parse(&self.notify.platform_pem, KeyRole::PlatformPrivate)?;
-        Ok(Client::builder()
-            .base_url(webhook_base_url)
-            .client_id(self.notify.client_id.clone())
-            .merchant_key(key)
-            .platform_key(self.notify.merchant_public_key.clone()))
+        self.notify.client_builder(webhook_base_url)
     }
 }
 
@@ -175,9 +160,23 @@ pub async fn start(config: GatewayConfig) -> std::io::Result<RunningGateway> {
     );
     server.freshness = config.freshness;
     let gateway = config.gateway;
-    let app = alipayhk::platform::router(gateway.clone(), server)
+    let log = Arc::new(RequestLog::default());
+    if config.console {
+        server.observer = Some(log.clone());
+    }
+    let mut app = alipayhk::platform::router(gateway.clone(), server)
         .layer(from_fn_with_state(gateway.clone(), fault_layer::apply))
         .layer(axum::middleware::map_response(with_tracer_id));
+    if config.console {
+        let keys = NotifyKeys {
+            platform_pem: notify.platform_pem.clone(),
+            merchant_public_key: notify.merchant_public_key.clone(),
+            client_id: notify.client_id.clone(),
+        };
+        // Beside the API, outside its signature check and fault layer.
+        let console = Console::new(gateway.clone(), log, keys);
+        app = crate::console::routes(Arc::new(console)).merge(app);
+    }
     let (shutdown, stopped) = oneshot::channel::<()>();
     let limits = config.limits;
     let task = tokio::spawn(async move {

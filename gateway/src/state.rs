@@ -87,6 +87,19 @@ impl Gateway {
             .collect()
     }
 
+    /// Every template as it is now, by code.
+    pub fn templates(&self) -> std::collections::BTreeMap<String, Template> {
+        lock(&self.templates)
+            .iter()
+            .map(|(code, template)| (code.clone(), template.clone()))
+            .collect()
+    }
+
+    /// How many access tokens the gateway has issued and still honours.
+    pub fn tokens_issued(&self) -> usize {
+        lock(&self.refresh_tokens).len()
+    }
+
     /// A template as it is now.
     pub fn template(&self, code: &str) -> Option<Template> {
         lock(&self.templates).get(code).cloned()

@@ -13,7 +13,7 @@ use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 
 use super::answer::{json, result_body};
-use super::{Caller, Rejection, ServerConfig, sign_response, verify_request};
+use super::{Caller, Exchange, Outcome, Rejection, ServerConfig, sign_response, verify_request};
 
 /// A request body that passed [`protocol`]: its `Client-Id`, time and signature checked, and
 /// decrypted when it was encrypted.
@@ -108,6 +108,7 @@ pub async fn protocol(
         Err(rejection) => return refuse(&config, &method, &path, &parts, &raw, rejection),
     };
     let encrypted = caller.encrypted;
+    let client_id = caller.client_id.clone();
     parts.extensions.insert(Verified {
         caller: caller.clone(),
         body: Bytes::from(body),
@@ -119,13 +120,22 @@ pub async fn protocol(
     let Ok(body) = axum::body::to_bytes(body, config.max_body.max(1 << 20)).await else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
+    let result = result_of(&body);
     tracing::info!(
         %method,
         %path,
         status = parts.status.as_u16(),
-        result = %result_of(&body),
+        %result,
         "answered"
     );
+    if let Some(observer) = &config.observer {
+        observer.observe(Exchange {
+            method: method.to_string(),
+            path: path.to_string(),
+            client_id: Some(client_id),
+            outcome: Outcome::Answered { result },
+        });
+    }
     let signed = sign_response(&config, &method, &path, body.to_vec(), encrypted);
     parts.headers.remove("content-type");
     parts.headers.remove("content-length");
@@ -165,24 +175,38 @@ fn refuse(
     if let Rejection::UnknownClient = rejection {
         tracing::info!(expected = %config.client_id, "the Client-Id this server serves");
     }
-    if let (Rejection::InvalidSignature, Some(client_id), Some(time)) =
-        (&rejection, header("client-id"), header("request-time"))
-        && tracing::enabled!(tracing::Level::DEBUG)
-    {
+    let content = match (&rejection, header("client-id"), header("request-time")) {
+        (Rejection::InvalidSignature, Some(client_id), Some(time)) => Some(
+            crate::sign::SignedContent {
+                method,
+                path: path.split('?').next().unwrap_or(path),
+                client_id,
+                time,
+                body,
+            }
+            .to_bytes(),
+        ),
+        _ => None,
+    };
+    if let Some(content) = &content {
         // What the caller had to sign, byte for byte, so it can be compared with theirs.
         // Debug level only: it holds the body.
-        let content = crate::sign::SignedContent {
-            method,
-            path: path.split('?').next().unwrap_or(path),
-            client_id,
-            time,
-            body,
-        }
-        .to_bytes();
         tracing::debug!(
-            content = %String::from_utf8_lossy(&content).escape_debug(),
+            content = %String::from_utf8_lossy(content).escape_debug(),
             "the signature had to cover this content"
         );
+    }
+    if let Some(observer) = &config.observer {
+        observer.observe(Exchange {
+            method: method.to_owned(),
+            path: path.to_owned(),
+            client_id: header("client-id").map(str::to_owned),
+            outcome: Outcome::Refused {
+                code: rejection.code(),
+                reason: rejection.to_string(),
+                signed_content: content,
+            },
+        });
     }
     reject(config, rejection)
 }

@@ -14,6 +14,7 @@
 mod answer;
 mod listener;
 mod middleware;
+mod observer;
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -26,6 +27,7 @@ pub(crate) use answer::json;
 pub use answer::{failure, handle, not_implemented, result_body, unknown_path};
 pub use listener::{ServeLimits, serve};
 pub use middleware::{Verified, VerifiedResponse, protocol, verified};
+pub use observer::{Exchange, ExchangeObserver, Outcome};
 
 use crate::encrypt::{BodyCipher, RsaAesEcb};
 use crate::keys::{PrivateKey, PublicKey};
@@ -57,6 +59,8 @@ pub struct ServerConfig {
     /// refusal may be our own side's doing (our clock, a key we have not rotated yet, a
     /// limit); a forger gains nothing from being asked to try again.
     pub refusal_status: crate::ResultStatus,
+    /// Told of every request and its outcome (the local gateway's console); `None` by default.
+    pub observer: Option<Arc<dyn ExchangeObserver>>,
 }
 
 impl std::fmt::Debug for ServerConfig {
@@ -88,6 +92,7 @@ impl ServerConfig {
             freshness: Freshness::default(),
             cipher: Arc::new(RsaAesEcb),
             refusal_status: crate::ResultStatus::Failure,
+            observer: None,
         }
     }
 }
