@@ -294,7 +294,11 @@ fn resolve_name(
                 home: TypeHome::Shared,
                 owner: None,
             }),
-            None if scope.takes_existing_types() && syn::parse_str::<syn::Type>(other).is_ok() => {
+            // A Rust path names a type declared elsewhere: any type of the attribute's, or
+            // in a spec a type of another crate (`alipayhk::Amount`), reused as it is.
+            None if (scope.takes_existing_types() || other.contains("::"))
+                && syn::parse_str::<syn::Type>(other).is_ok() =>
+            {
                 FieldType::Named(TypeRef {
                     name: other.to_owned(),
                     kind: TypeKind::Object,
