@@ -114,77 +114,77 @@ pub fn router<A: Api>(api: Arc<A>, config: ServerConfig) -> axum::Router {
     let routes = routes.route(
         crate::ApplyTokenRequest::PATH,
         routing::post(|State(api): State<Arc<A>>, request: Verified| async move {
-            handle::<
-                crate::ApplyTokenRequest,
-                _,
-                _,
-            >(request, "result", |request| api.apply_token(request)).await
+            handle::<crate::ApplyTokenRequest, _, _>(
+                request,
+                "result",
+                |request| api.apply_token(request),
+            ).await
         }),
     );
     #[cfg(feature = "passes")]
     let routes = routes.route(
         crate::CreatePassRequest::PATH,
         routing::post(|State(api): State<Arc<A>>, request: Verified| async move {
-            handle::<
-                crate::CreatePassRequest,
-                _,
-                _,
-            >(request, "result", |request| api.create_pass(request)).await
+            handle::<crate::CreatePassRequest, _, _>(
+                request,
+                "result",
+                |request| api.create_pass(request),
+            ).await
         }),
     );
     #[cfg(feature = "templates")]
     let routes = routes.route(
         crate::CreateTemplateRequest::PATH,
         routing::post(|State(api): State<Arc<A>>, request: Verified| async move {
-            handle::<
-                crate::CreateTemplateRequest,
-                _,
-                _,
-            >(request, "result", |request| api.create_template(request)).await
+            handle::<crate::CreateTemplateRequest, _, _>(
+                request,
+                "result",
+                |request| api.create_template(request),
+            ).await
         }),
     );
     #[cfg(feature = "templates")]
     let routes = routes.route(
         crate::SwitchStatusRequest::PATH,
         routing::post(|State(api): State<Arc<A>>, request: Verified| async move {
-            handle::<
-                crate::SwitchStatusRequest,
-                _,
-                _,
-            >(request, "resultInfo", |request| api.switch_status(request)).await
+            handle::<crate::SwitchStatusRequest, _, _>(
+                request,
+                "resultInfo",
+                |request| api.switch_status(request),
+            ).await
         }),
     );
     #[cfg(feature = "templates")]
     let routes = routes.route(
         crate::TemplateDetailRequest::PATH,
         routing::post(|State(api): State<Arc<A>>, request: Verified| async move {
-            handle::<
-                crate::TemplateDetailRequest,
-                _,
-                _,
-            >(request, "result", |request| api.template_detail(request)).await
+            handle::<crate::TemplateDetailRequest, _, _>(
+                request,
+                "result",
+                |request| api.template_detail(request),
+            ).await
         }),
     );
     #[cfg(feature = "passes")]
     let routes = routes.route(
         crate::UpdatePassRequest::PATH,
         routing::post(|State(api): State<Arc<A>>, request: Verified| async move {
-            handle::<
-                crate::UpdatePassRequest,
-                _,
-                _,
-            >(request, "resultInfo", |request| api.update_pass(request)).await
+            handle::<crate::UpdatePassRequest, _, _>(
+                request,
+                "resultInfo",
+                |request| api.update_pass(request),
+            ).await
         }),
     );
     #[cfg(feature = "templates")]
     let routes = routes.route(
         crate::UpdateTemplateRequest::PATH,
         routing::post(|State(api): State<Arc<A>>, request: Verified| async move {
-            handle::<
-                crate::UpdateTemplateRequest,
-                _,
-                _,
-            >(request, "result", |request| api.update_template(request)).await
+            handle::<crate::UpdateTemplateRequest, _, _>(
+                request,
+                "result",
+                |request| api.update_template(request),
+            ).await
         }),
     );
     let routes = routes.fallback(alipayhk_runtime::server::unknown_path);

@@ -72,14 +72,14 @@ pub fn router<W: Webhooks, S: NotificationStore>(
         crate::MembercardCreateRequest::PATH,
         routing::post(
             |State((webhooks, inbox)): State<(Arc<W>, Inbox<S>)>, request: Verified| async move {
-                handle_notification::<
-                    crate::MembercardCreateRequest,
-                    _,
-                    _,
-                    _,
-                >(request, "result", inbox, move |notification, delivery| async move {
-                    webhooks.membercard_create(notification, delivery).await
-                }).await
+                handle_notification::<crate::MembercardCreateRequest, _, _, _>(
+                    request,
+                    "result",
+                    inbox,
+                    move |notification, delivery| async move {
+                        webhooks.membercard_create(notification, delivery).await
+                    },
+                ).await
             },
         ),
     );
@@ -88,14 +88,14 @@ pub fn router<W: Webhooks, S: NotificationStore>(
         crate::PointsBillNotifyRequest::PATH,
         routing::post(
             |State((webhooks, inbox)): State<(Arc<W>, Inbox<S>)>, request: Verified| async move {
-                handle_notification::<
-                    crate::PointsBillNotifyRequest,
-                    _,
-                    _,
-                    _,
-                >(request, "result", inbox, move |notification, delivery| async move {
-                    webhooks.points_bill_notify(notification, delivery).await
-                }).await
+                handle_notification::<crate::PointsBillNotifyRequest, _, _, _>(
+                    request,
+                    "result",
+                    inbox,
+                    move |notification, delivery| async move {
+                        webhooks.points_bill_notify(notification, delivery).await
+                    },
+                ).await
             },
         ),
     );

@@ -34,11 +34,11 @@ pub fn router<A: Api>(api: Arc<A>, config: ServerConfig) -> axum::Router {
     let routes = routes.route(
         crate::PlaceOrderRequest::PATH,
         routing::post(|State(api): State<Arc<A>>, request: Verified| async move {
-            handle::<
-                crate::PlaceOrderRequest,
-                _,
-                _,
-            >(request, "result", |request| api.place_order(request)).await
+            handle::<crate::PlaceOrderRequest, _, _>(
+                request,
+                "result",
+                |request| api.place_order(request),
+            ).await
         }),
     );
     let routes = routes.fallback(alipayhk_runtime::server::unknown_path);

@@ -222,10 +222,12 @@ fn route(endpoint: &EndpointDef, flow: Flow) -> Line {
             ],
         ),
     };
-    let types = [Code::from(request.as_str())]
+    // The turbofish is text, so a long line breaks the arguments, as a person would.
+    let types = [request.as_str()]
         .into_iter()
-        .chain(wildcards.iter().map(|w| Code::from(*w)));
-    let dispatch = call(generic(format!("{function}::"), types), args);
+        .chain(wildcards.iter().copied());
+    let turbofish = format!("{function}::<{}>", types.collect::<Vec<_>>().join(", "));
+    let dispatch = call(turbofish, args);
     let handler = body(
         format!("{} async move", side.extract),
         vec![seq([dispatch, ".await".into()]).into()],
