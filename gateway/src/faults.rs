@@ -85,6 +85,17 @@ impl FaultBook {
             .push(Scripted { fault, times });
     }
 
+    /// Every fault still to apply, by key, in key order.
+    pub fn scripted(&self) -> Vec<(String, Scripted)> {
+        let mut all: Vec<(String, Scripted)> = self
+            .lock()
+            .iter()
+            .flat_map(|(key, list)| list.iter().map(move |s| (key.clone(), s.clone())))
+            .collect();
+        all.sort_by(|a, b| a.0.cmp(&b.0));
+        all
+    }
+
     /// Removes every fault.
     pub fn clear(&self) {
         self.lock().clear();

@@ -155,6 +155,15 @@ async fn the_console_shows_requests_and_drives_faults_and_notifications() {
     form.set_by_name("status", "U").await.unwrap();
     form.set_by_name("times", "1").await.unwrap();
     form.submit().await.expect("scripted");
+    // The form answers with the page again, listing the fault once it is scripted.
+    browser
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::XPath(
+            "//table[@id='faults']//td[contains(., 'SYSTEM_ERROR')]",
+        ))
+        .await
+        .expect("the fault is listed");
     let error = client.execute(&detail()).await.unwrap_err();
     assert!(error.outcome_unknown(), "{error:?}");
     client
@@ -204,6 +213,14 @@ async fn the_console_shows_requests_and_drives_faults_and_notifications() {
         .await
         .unwrap();
     form.submit().await.expect("sent");
+    browser
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::XPath(
+            "//table[@id='sent']//td[contains(., 'answered')]",
+        ))
+        .await
+        .expect("the verdict is listed");
     let sent = browser
         .find(Locator::Css("#sent"))
         .await

@@ -32,6 +32,7 @@ struct ConsolePage {
     passes: Vec<PassRow>,
     templates: Vec<(String, String)>,
     tokens: usize,
+    faults: Vec<(String, String, String)>,
     names: &'static [&'static str],
     sent: Vec<(String, String, String)>,
 }
@@ -59,6 +60,17 @@ pub(super) async fn show(State(console): State<Arc<Console>>) -> Response {
             .map(|(code, template)| (code, template.status.as_str().to_owned()))
             .collect(),
         tokens: gateway.tokens_issued(),
+        faults: gateway
+            .faults()
+            .scripted()
+            .into_iter()
+            .map(|(key, scripted)| {
+                let times = scripted
+                    .times
+                    .map_or("every request".to_owned(), |n| n.to_string());
+                (key, format!("{:?}", scripted.fault), times)
+            })
+            .collect(),
         names: alipayhk::webhooks::Notification::NAMES,
         sent: console
             .sent
