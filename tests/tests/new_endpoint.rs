@@ -163,6 +163,8 @@ fn a_new_endpoint_is_a_spec_file_and_generate() {
         dir.join("generated/Cargo.toml"),
     )
     .unwrap();
+    // The manifest names its examples; they come along so it still loads.
+    copy_dir(&root.join("generated/examples"), &dir.join("generated/examples"));
     fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
     fs::write(dir.join("Cargo.toml"), probe_workspace_manifest(&root)).unwrap();
     link(&root, &dir, "runtime");

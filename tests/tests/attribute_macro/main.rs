@@ -13,6 +13,6 @@ mod support;
 mod update_pass;
 mod wire_names_and_values;
 
-// The updatePass mirror names shared types `crate::types::…`, as the generated crate does,
+// The updatePass mirror names shared types `super::types::…`, as the generated crate does,
 // so `macro_equivalence` can compare the two expansions item for item.
 use update_pass::types;

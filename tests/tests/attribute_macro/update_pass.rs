@@ -19,30 +19,30 @@ pub(crate) mod types {
     path = "/api/open/alipay/v1/ipass/pass/manage/updatePass",
     summary = "Update an AlipayHK membership card",
     response = UpdatePassResponse,
-    result_codes = crate::types::PassResultCode,
+    result_codes = super::types::PassResultCode,
     idempotency(key(merchant_id, template_code, pass_id)),
 )]
 #[alipayhk(exactly_one_of(user_id, open_id))]
 pub struct UpdatePassRequest {
     /// The unique ID AlipayHK assigned to the merchant.
     #[alipayhk(identifier, max_length = 64, sample = "2160120000000001")]
-    pub merchant_id: crate::types::MerchantId,
+    pub merchant_id: super::types::MerchantId,
     /// Unique ID of the Alipay user. Give either `userId` or `openId`.
     #[alipayhk(identifier, max_length = 32, sample = "2160220000000002")]
-    pub user_id: Option<crate::types::UserId>,
+    pub user_id: Option<super::types::UserId>,
     /// The ID the Alipay user authorised for this merchant. Give either `userId` or `openId`.
     #[alipayhk(identifier, max_length = 32)]
-    pub open_id: Option<crate::types::OpenId>,
+    pub open_id: Option<super::types::OpenId>,
     /// The unique ID AlipayHK assigned to the merchant's membership card template.
     #[alipayhk(identifier, max_length = 32)]
-    pub template_code: Option<crate::types::TemplateCode>,
+    pub template_code: Option<super::types::TemplateCode>,
     /// ID of the user's membership card, as returned by `createPass`.
     #[alipayhk(
         identifier,
         max_length = 32,
         sample = "2020091119027102160530200000039"
     )]
-    pub pass_id: crate::types::PassId,
+    pub pass_id: super::types::PassId,
     /// What to do with the card.
     #[alipayhk(values(
         CLOSED = "Terminate the card.",
