@@ -164,7 +164,10 @@ fn a_new_endpoint_is_a_spec_file_and_generate() {
     )
     .unwrap();
     // The manifest names its examples; they come along so it still loads.
-    copy_dir(&root.join("generated/examples"), &dir.join("generated/examples"));
+    copy_dir(
+        &root.join("generated/examples"),
+        &dir.join("generated/examples"),
+    );
     fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
     fs::write(dir.join("Cargo.toml"), probe_workspace_manifest(&root)).unwrap();
     link(&root, &dir, "runtime");
