@@ -1,6 +1,7 @@
 //! `alipayhk-gateway`: a local AlipayHK gateway on 127.0.0.1 for testing clients in any language.
 //!
-//! Prints one line per fact on start (address, client id, key files), then serves until stopped.
+//! Prints one line per fact on start (address, client id, merchant id, template code, console,
+//! key files, passes), then serves until stopped. `notify` sends a notification instead.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
