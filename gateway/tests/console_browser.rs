@@ -4,6 +4,7 @@
 //! scripted through the form applies to the next call; a notification sent through the form
 //! reaches a webhook and shows its verdict. `ALIPAYHK_CONSOLE_SCREENSHOT=path` saves the page.
 
+use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -19,14 +20,27 @@ use alipayhk::{
 use alipayhk_gateway::{GatewayConfig, MERCHANT_ID, TEMPLATE_CODE, start};
 use fantoccini::{ClientBuilder, Locator};
 
-/// chromedriver on a free port, stopped when dropped.
+/// chromedriver on a free port, in a process group of its own, stopped with the browsers it
+/// started when dropped: a test that fails mid-session leaves no Chromium behind.
 struct Driver(Child, u16);
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        let group = format!("-{}", self.0.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
+}
+
+/// Waits until the page shows `xpath`: a form answers with the page again once applied.
+async fn wait_for(browser: &fantoccini::Client, xpath: &str) {
+    browser
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::XPath(xpath))
+        .await
+        .unwrap_or_else(|e| panic!("the page shows {xpath}: {e}"));
 }
 
 fn chromedriver() -> Driver {
@@ -36,6 +50,7 @@ fn chromedriver() -> Driver {
         .port();
     let child = Command::new("chromedriver")
         .arg(format!("--port={port}"))
+        .process_group(0)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -156,14 +171,11 @@ async fn the_console_shows_requests_and_drives_faults_and_notifications() {
     form.set_by_name("times", "1").await.unwrap();
     form.submit().await.expect("scripted");
     // The form answers with the page again, listing the fault once it is scripted.
-    browser
-        .wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::XPath(
-            "//table[@id='faults']//td[contains(., 'SYSTEM_ERROR')]",
-        ))
-        .await
-        .expect("the fault is listed");
+    wait_for(
+        &browser,
+        "//table[@id='faults']//td[contains(., 'SYSTEM_ERROR')]",
+    )
+    .await;
     let error = client.execute(&detail()).await.unwrap_err();
     assert!(error.outcome_unknown(), "{error:?}");
     client
@@ -213,14 +225,7 @@ async fn the_console_shows_requests_and_drives_faults_and_notifications() {
         .await
         .unwrap();
     form.submit().await.expect("sent");
-    browser
-        .wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::XPath(
-            "//table[@id='sent']//td[contains(., 'answered')]",
-        ))
-        .await
-        .expect("the verdict is listed");
+    wait_for(&browser, "//table[@id='sent']//td[contains(., 'answered')]").await;
     let sent = browser
         .find(Locator::Css("#sent"))
         .await
