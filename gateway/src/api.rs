@@ -55,4 +55,54 @@ impl alipayhk::platform::Api for Gateway {
     async fn apply_token(&self, request: ApplyTokenRequest) -> Answer<ApplyTokenResponse> {
         self.serve(request, ApplyTokenResponse::new, |r| self.exchange_token(r))
     }
+
+    async fn user_promo_benefit_query(
+        &self,
+        request: UserPromoBenefitQueryRequest,
+    ) -> Answer<UserPromoBenefitQueryResponse> {
+        self.serve(request, UserPromoBenefitQueryResponse::new, |r| {
+            self.read_points(r)
+        })
+    }
+
+    async fn benefit_issue(&self, request: BenefitIssueRequest) -> Answer<BenefitIssueResponse> {
+        self.serve(request, BenefitIssueResponse::new, |r| self.issue_points(r))
+    }
+
+    async fn benefit_redeem(&self, request: BenefitRedeemRequest) -> Answer<BenefitRedeemResponse> {
+        self.serve(request, BenefitRedeemResponse::new, |r| {
+            self.redeem_points(r)
+        })
+    }
+
+    async fn pay(&self, request: PayRequest) -> Answer<PayResponse> {
+        self.serve(request, PayResponse::new, |r| self.take_payment(r))
+    }
+
+    async fn inquiry_payment(
+        &self,
+        request: InquiryPaymentRequest,
+    ) -> Answer<InquiryPaymentResponse> {
+        self.serve(request, InquiryPaymentResponse::new, |r| {
+            self.report_payment(r)
+        })
+    }
+
+    async fn cancel_payment(&self, request: CancelPaymentRequest) -> Answer<CancelPaymentResponse> {
+        self.serve(request, CancelPaymentResponse::new, |r| {
+            self.void_payment(r)
+        })
+    }
+
+    async fn refund(&self, request: RefundRequest) -> Answer<RefundResponse> {
+        self.serve(request, RefundResponse::new, |r| self.refund_payment(r))
+    }
+
+    async fn code_consult(&self, request: CodeConsultRequest) -> Answer<CodeConsultResponse> {
+        self.serve(
+            request,
+            |info| CodeConsultResponse::new(info, ""),
+            |r| self.consult_code(r),
+        )
+    }
 }

@@ -2,10 +2,11 @@
 //! encrypted responses), served on 127.0.0.1 from the same spec as the client, with passes
 //! held in memory and faults a test can script.
 //!
-//! **Layout.** `records` (passes, templates, codes as data), `faults` (the fault book) and
-//! `state` (the gateway's state, scripted results, replays) are leaves; `passes`, `templates`
-//! and `tokens` hold the behaviour on that state, under names that say what it does
-//! (`open_pass`, `switch_template_status`, …); `api` implements the generated
+//! **Layout.** `records` (passes, templates, codes, payments as data), `faults` (the fault
+//! book) and `state` (the gateway's state, scripted results, replays) are leaves; `passes`,
+//! `templates`, `tokens`, `points` and `payments` hold the behaviour on that state, under
+//! names that say what it does (`open_pass`, `refund_payment`, …), and `payment_notices`
+//! delivers notifyPayment after a payment; `api` implements the generated
 //! `alipayhk::platform::Api` on top, and `fault_layer` and `serve` put it on the network.
 //!
 //! ```no_run
@@ -27,6 +28,9 @@ mod fault_layer;
 pub mod faults;
 pub mod notify;
 mod passes;
+mod payment_notices;
+mod payments;
+mod points;
 mod records;
 mod serve;
 mod state;
@@ -34,6 +38,6 @@ mod templates;
 mod tokens;
 
 pub use faults::{Fault, FaultBook, Scripted};
-pub use records::{Pass, PassState, Template};
+pub use records::{CANCEL_WINDOW, Pass, PassState, Payment, PaymentState, Template};
 pub use serve::{GatewayConfig, RunningGateway, default_freshness, start};
 pub use state::{Gateway, MERCHANT_ID, TEMPLATE_CODE};

@@ -337,6 +337,7 @@ async fn run(args: Args) -> Result<(), String> {
             .max_connections(args.max_connections)
             .header_read_timeout(Duration::from_secs(args.header_read_timeout)),
         console: !args.no_console,
+        redelivery_speed: 1.0,
     };
     let running = start(config)
         .await

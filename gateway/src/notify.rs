@@ -168,6 +168,7 @@ pub const DELIVERY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// What the gateway signs notifications with, as AlipayHK does: its own private key (kept as
 /// PEM, since a client takes its key by value), the merchant's public key and client ID.
+#[derive(Clone)]
 pub(crate) struct NotifyKeys {
     pub(crate) platform_pem: zeroize::Zeroizing<String>,
     pub(crate) merchant_public_key: PublicKey,

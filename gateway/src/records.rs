@@ -107,3 +107,52 @@ pub(crate) struct AuthCode {
     pub(crate) issued: Instant,
     pub(crate) used: bool,
 }
+
+/// How long a payment code the gateway issued can pay: a wallet shows a fresh one each minute.
+pub(crate) const PAYMENT_CODE_LIFETIME: Duration = Duration::from_secs(60);
+
+/// How long after it is made a payment can still be cancelled: the Auto Debit payCancel page
+/// allows the day of the payment; the gateway counts a day from the payment.
+pub const CANCEL_WINDOW: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// A payment code the gateway issued, as a user's wallet shows it.
+#[derive(Debug, Clone)]
+pub(crate) struct PaymentCode {
+    pub(crate) user_id: String,
+    /// `ALIPAY_HK` or `ALIPAY_CN`, what codeConsult answers.
+    pub(crate) site: String,
+    pub(crate) issued: Instant,
+    pub(crate) used: bool,
+}
+
+/// Whether a payment stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PaymentState {
+    /// Paid: it can be refunded, and cancelled within [`CANCEL_WINDOW`].
+    Paid,
+    /// Cancelled: the money went back, and nothing more can happen to it.
+    Cancelled,
+}
+
+/// A payment as the gateway holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Payment {
+    /// AlipayHK's ID for it.
+    pub payment_id: String,
+    /// Paid or cancelled.
+    pub state: PaymentState,
+    /// The currency.
+    pub currency: String,
+    /// The amount paid, in minor units.
+    pub amount: u64,
+    /// What its refunds took back together, in minor units.
+    pub refunded: u64,
+    /// Each refund by its `refundRequestId`: AlipayHK's refund ID and the amount.
+    pub refunds: BTreeMap<String, (String, u64)>,
+    /// The paying user.
+    pub user_id: String,
+    /// When it was paid (RFC 3339), as the answers give it.
+    pub paid_at: String,
+    /// When it was paid, for the cancel window.
+    pub(crate) paid: Instant,
+}

@@ -41,6 +41,9 @@ pub struct GatewayConfig {
     /// script a fault and send a notification. It needs no signature: bind it only where
     /// the people who may use it can reach it (the gateway binds 127.0.0.1).
     pub console: bool,
+    /// How much faster than AlipayHK's schedule notifyPayment is delivered again while the
+    /// merchant does not answer `S` (1.0, AlipayHK's own, by default).
+    pub redelivery_speed: f64,
 }
 
 /// The gateway's default `Request-Time` window.
@@ -71,6 +74,7 @@ impl GatewayConfig {
             freshness: default_freshness(),
             limits: ServeLimits::default(),
             console: true,
+            redelivery_speed: 1.0,
         })
     }
 }
@@ -88,6 +92,7 @@ pub struct RunningGateway {
     /// AlipayHK's public key, for clients to verify responses with.
     pub platform_public_key: PublicKey,
     notify: NotifyKeys,
+    delivery: tokio::task::JoinHandle<()>,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
 }
@@ -133,6 +138,7 @@ impl RunningGateway {
 
 impl Drop for RunningGateway {
     fn drop(&mut self) {
+        self.delivery.abort();
         if let Some(shutdown) = self.shutdown.take() {
             let _ = shutdown.send(());
         }
@@ -168,15 +174,12 @@ pub async fn start(config: GatewayConfig) -> std::io::Result<RunningGateway> {
         .layer(from_fn_with_state(gateway.clone(), fault_layer::apply))
         .layer(axum::middleware::map_response(with_tracer_id));
     if config.console {
-        let keys = NotifyKeys {
-            platform_pem: notify.platform_pem.clone(),
-            merchant_public_key: notify.merchant_public_key.clone(),
-            client_id: notify.client_id.clone(),
-        };
         // Beside the API, outside its signature check and fault layer.
-        let console = Console::new(gateway.clone(), log, keys);
+        let console = Console::new(gateway.clone(), log, notify.clone());
         app = crate::console::routes(Arc::new(console)).merge(app);
     }
+    let delivery =
+        crate::payment_notices::spawn_delivery(&gateway, notify.clone(), config.redelivery_speed);
     let (shutdown, stopped) = oneshot::channel::<()>();
     let limits = config.limits;
     let task = tokio::spawn(async move {
@@ -192,6 +195,7 @@ pub async fn start(config: GatewayConfig) -> std::io::Result<RunningGateway> {
         gateway,
         platform_public_key,
         notify,
+        delivery,
         shutdown: Some(shutdown),
         task: Some(task),
     })

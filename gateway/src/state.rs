@@ -2,9 +2,9 @@
 //! results it answers first and the replay of idempotent re-sends. A leaf: the behaviour
 //! (`passes.rs`, `templates.rs`, `tokens.rs`) and the `Api` dispatch (`api.rs`) build on it.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, OnceLock};
 
 use alipayhk::runtime::Endpoint;
 use alipayhk::*;
@@ -12,7 +12,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::faults::{Fault, FaultBook, fault_key};
-use crate::records::{AuthCode, Pass, Template};
+use crate::payment_notices::PaymentNotice;
+use crate::records::{AuthCode, Pass, Payment, PaymentCode, Template};
 
 /// The merchant and template the default gateway knows.
 pub const MERCHANT_ID: &str = "2160120000000001";
@@ -30,6 +31,20 @@ pub struct Gateway {
     pub(crate) templates: Mutex<HashMap<String, Template>>,
     pub(crate) auth_codes: Mutex<HashMap<String, AuthCode>>,
     pub(crate) refresh_tokens: Mutex<HashMap<String, String>>,
+    /// Access token → user ID, for the A. Points inquiry.
+    pub(crate) access_tokens: Mutex<HashMap<String, String>>,
+    /// User ID → A. Points held; a user the gateway knows has an entry.
+    pub(crate) points: Mutex<HashMap<String, u64>>,
+    /// (operation, bizNo) the points calls used.
+    pub(crate) biz_nos: Mutex<HashSet<(String, String)>>,
+    pub(crate) payment_codes: Mutex<HashMap<String, PaymentCode>>,
+    /// paymentRequestId → the payment.
+    pub(crate) payments: Mutex<HashMap<String, Payment>>,
+    /// paymentRequestIds cancelled before any payment was made: they can never pay.
+    pub(crate) cancelled_unmade: Mutex<HashSet<String>>,
+    /// Where `pay` queues notifyPayment notices, once a delivery task runs.
+    pub(crate) payment_notices: OnceLock<tokio::sync::mpsc::UnboundedSender<PaymentNotice>>,
+    pub(crate) notices_delivered: Mutex<Vec<(String, String)>>,
     /// Endpoint and idempotency key → the last request and its answer.
     replays: Mutex<HashMap<String, Replay>>,
     faults: FaultBook,

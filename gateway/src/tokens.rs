@@ -11,7 +11,9 @@ use crate::state::{Gateway, lock, success};
 
 impl Gateway {
     /// Issues an authorisation code for `user_id`, as `my.getAuthCode` would in the mini-app.
+    /// The user becomes one the gateway knows (with no A. Points, if new).
     pub fn issue_auth_code(&self, user_id: &str) -> String {
+        self.add_user(user_id);
         let code = format!("AUTH{}", self.next_id());
         lock(&self.auth_codes).insert(
             code.clone(),
@@ -66,9 +68,11 @@ impl Gateway {
         };
         let refresh = format!("RT{}", self.next_id());
         lock(&self.refresh_tokens).insert(refresh.clone(), user_id.clone());
+        let access = format!("AT{}", self.next_id());
+        lock(&self.access_tokens).insert(access.clone(), user_id.clone());
         Ok(ApplyTokenResponse::new(success())
             .customer_id(format!("C{user_id}"))
-            .access_token(format!("AT{}", self.next_id()))
+            .access_token(access)
             .access_token_expiry_time("2099-01-01T00:00:00+08:00")
             .refresh_token(refresh)
             .refresh_token_expiry_time("2099-12-31T00:00:00+08:00"))

@@ -33,6 +33,9 @@ pub(crate) fn import(
             return Ok(ExitCode::from(2));
         }
     };
+    for gap in &imported.incomplete {
+        eprintln!("{label}:{}: cut short: {}", gap.line, gap.missing);
+    }
     for line in &imported.unmapped {
         eprintln!(
             "{label}:{}: not mapped ({}): {}",
@@ -67,6 +70,12 @@ pub(crate) fn diff(label: &str, spec_file: &Path, text: &str, source: Option<&st
             return ExitCode::from(2);
         }
     };
+    for gap in &comparison.page.incomplete {
+        eprintln!(
+            "{label}:{}: cut short: {} (the spec's facts past it are not compared)",
+            gap.line, gap.missing
+        );
+    }
     let api = spec_file
         .parent()
         .and_then(Path::parent)

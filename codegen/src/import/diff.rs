@@ -128,6 +128,11 @@ fn compare_fields<'a>(
             );
             continue;
         };
+        // A field only the page's sample shows: the page states that it exists, and the spec
+        // may cite the page or infer the rest.
+        if param.from_sample {
+            continue;
+        }
         let name = &param.name;
         let cited = differ.cited(field.source.as_ref(), field.inferred.as_ref(), Cited::Other);
         differ.stated(at, &format!("`{name}`"), cited);

@@ -54,6 +54,13 @@ pub(super) fn endpoint_yaml(
             names.join(", ")
         );
     }
+    for gap in &page.incomplete {
+        let _ = writeln!(
+            out,
+            "# The page is cut short at line {}: {}. Complete what follows by hand, `inferred:`.",
+            gap.line, gap.missing
+        );
+    }
     let _ = writeln!(out, "endpoint:");
     let _ = writeln!(out, "  name: {}", route.name);
     if route.inbound {
@@ -75,10 +82,20 @@ pub(super) fn endpoint_yaml(
     }
     for (section, params) in [("request", &page.request), ("response", &page.response)] {
         let _ = writeln!(out, "  {section}:");
-        if params.is_empty() {
+        let no_result = section == "response" && !params.iter().any(|p| spec_type(p) == "result");
+        if params.is_empty() && !no_result {
             let _ = writeln!(out, "    fields: []");
         } else {
             let _ = writeln!(out, "    fields:");
+        }
+        if no_result {
+            // Every AlipayHK answer carries the result object, whether or not the page shows it.
+            let _ = writeln!(out, "      - name: result");
+            let _ = writeln!(
+                out,
+                "        inferred: \"the page shows no result object; every AlipayHK answer carries one\""
+            );
+            let _ = writeln!(out, "        type: result\n        required: true");
         }
         for param in params {
             // A response enum named like a request enum needs a name of its own.
@@ -99,7 +116,18 @@ pub(super) fn endpoint_yaml(
         }
         rules(&mut out, params, source, unmapped);
     }
-    if page.codes.is_empty() {
+    if page.codes.is_empty() && !page.incomplete.is_empty() {
+        // A page cut before its codes still has a success answer: every AlipayHK API has one.
+        let _ = writeln!(
+            out,
+            "  # The page lists no result codes: add the rest, each `inferred:`."
+        );
+        let _ = writeln!(out, "  result_codes:");
+        let _ = writeln!(
+            out,
+            "    - {{ code: SUCCESS, status: S, message: Success, inferred: \"the page was cut before its codes; SUCCESS is every AlipayHK API's\" }}"
+        );
+    } else if page.codes.is_empty() {
         let _ = writeln!(
             out,
             "  # The page lists no result codes for the reply: add them, each `inferred:`."
@@ -145,15 +173,16 @@ fn route(page: &Page, options: &ImportOptions) -> Result<Route, ImportError> {
     };
     // AlipayHK calls a notification endpoint under the merchant's own prefix, written as a
     // placeholder segment (`/{Merchant's tag}/points/bill/notify`); the spec keeps the rest.
-    let (inbound, path) = match path.find('}') {
+    let (placeholder, path) = match path.find('}') {
         Some(end) if path.starts_with("/{") => (true, path[end + 1..].to_owned()),
         _ => (false, path),
     };
+    let inbound = placeholder || page.inbound;
     let name = match &options.name {
         Some(name) => name.clone(),
         None => {
             let last = path.rsplit('/').next().unwrap_or_default();
-            if inbound || !is_lower_camel(last) {
+            if placeholder || !is_lower_camel(last) {
                 return Err(ImportError::new(
                     line,
                     format!("the path `{path}` does not name the endpoint: give --name"),
@@ -172,15 +201,30 @@ fn route(page: &Page, options: &ImportOptions) -> Result<Route, ImportError> {
 
 fn field(out: &mut String, param: &Param, source: &str, type_name: Option<&str>) {
     let _ = writeln!(out, "      - name: {}  # line {}", param.name, param.line);
-    let _ = writeln!(out, "        source: {source}");
-    let _ = writeln!(out, "        type: {}", spec_type(param));
+    if param.from_sample {
+        let _ = writeln!(out, "        inferred: \"from the page's sample\"");
+    } else {
+        let _ = writeln!(out, "        source: {source}");
+    }
+    let ty = spec_type(param);
+    if ty == "map" && (param.ty != "object" || param.hidden_children.is_some()) {
+        // A nested type the page names (or hides) and the spec does not yet declare: an open
+        // map loads, and the comment says what to write instead.
+        let _ = writeln!(
+            out,
+            "        type: map  # the page's `{}`: declare it in api.yaml's `types:` and name it here",
+            param.ty
+        );
+    } else {
+        let _ = writeln!(out, "        type: {ty}");
+    }
     if let Some(type_name) = type_name {
         let _ = writeln!(out, "        type_name: {type_name}");
     }
     if matches!(param.ty.as_str(), "array") {
         let _ = writeln!(out, "        items: json");
     }
-    if param.marker == Marker::Required {
+    if param.marker == Marker::Required || ty == "result" {
         let _ = writeln!(out, "        required: true");
     }
     if let Some(line) = param.nullable {
@@ -222,8 +266,14 @@ pub(super) fn spec_type(param: &Param) -> String {
             "timestamp".to_owned()
         }
         "object" => "map".to_owned(),
-        "Result" | "ResultInfo" => "result".to_owned(),
-        other => other.to_owned(),
+        // The call's result object; a second one (a payment's result) is a nested type.
+        "Result" | "ResultInfo" if matches!(param.name.as_str(), "result" | "resultInfo") => {
+            "result".to_owned()
+        }
+        // The spec's own types: an amount, and the primitives. Any other name is a nested type
+        // the spec declares in `types:` by hand.
+        "Amount" | "string" | "number" | "integer" | "boolean" | "array" => param.ty.clone(),
+        _ => "map".to_owned(),
     }
 }
 

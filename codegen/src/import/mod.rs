@@ -2,22 +2,26 @@
 //! "Importing a page", read into an endpoint file of the spec ([`import`]), or compared with
 //! one ([`diff`], the "docs changed" check).
 //!
-//! `page` reads sections and tables (`page_lines` holds what its parts share), `params` the
-//! parameter blocks, `endpoint_yaml` writes the
+//! `page` reads the membership-card and short layouts, `amsapi_page` the payments layout, both
+//! into one `Page` (`page_lines` holds what the readers share, `code_rows` the result-code
+//! rows, `params` the parameter blocks, `samples` the JSON samples); `endpoint_yaml` writes the
 //! endpoint file, and `diff` compares a page with a spec file.
 
+mod amsapi_page;
+mod code_rows;
 mod diff;
 mod endpoint_yaml;
 mod page;
 mod page_lines;
 mod params;
+mod samples;
 
 use std::fmt;
 use std::path::Path;
 
 pub use diff::{Difference, Place};
 pub use page::{CodeRow, HeaderRow, Page, read_page};
-pub use page_lines::{AtLine, Unmapped};
+pub use page_lines::{AtLine, Incomplete, Unmapped};
 pub use params::{Marker, PageValue, Param};
 
 use crate::CodegenError;
@@ -69,6 +73,8 @@ pub struct Imported {
     pub yaml: String,
     /// Lines of the page that map to no item of the spec, with why.
     pub unmapped: Vec<Unmapped>,
+    /// Where the page stops before its end, and what it lacks: the file holds what it has.
+    pub incomplete: Vec<Incomplete>,
 }
 
 /// Reads a page and writes it as an endpoint file.
@@ -77,7 +83,11 @@ pub fn import(text: &str, options: &ImportOptions) -> Result<Imported, ImportErr
     let mut unmapped = page.unmapped.clone();
     let yaml = endpoint_yaml::endpoint_yaml(&page, options, &mut unmapped)?;
     unmapped.sort_by_key(|u| u.line);
-    Ok(Imported { yaml, unmapped })
+    Ok(Imported {
+        yaml,
+        unmapped,
+        incomplete: page.incomplete,
+    })
 }
 
 /// What `diff` compares: the page, read, and how the spec names it.

@@ -3,10 +3,16 @@
 //! table. Every item keeps the line it came from; every line that maps to nothing is kept
 //! with the reason, so nothing the page says is dropped silently.
 //!
+//! Two layouts share this reader: the membership-card pages (header tables, `Code | Value |
+//! Message` rows) and the short pages (headers by reference to the API structure page, nested
+//! objects behind `Show child parameters`, result-code cells run together). The payments
+//! ("amsapi") layout has a reader of its own (`amsapi_page`), which yields the same `Page`.
+//!
 //! The grammar is written down in `spec/README.md` ("Importing a page").
 
 use super::ImportError;
-use super::page_lines::{AtLine, Unmapped};
+use super::code_rows::read_code_row;
+use super::page_lines::{AtLine, Incomplete, Unmapped};
 use super::params::{Param, read_params};
 
 /// One page, as read.
@@ -26,6 +32,10 @@ pub struct Page {
     pub codes: Vec<CodeRow>,
     /// Lines that map to no item, with why.
     pub unmapped: Vec<Unmapped>,
+    /// Where the page stops before its end, and what it lacks: what it has is still read.
+    pub incomplete: Vec<Incomplete>,
+    /// The page documents a call AlipayHK makes to the merchant (a notification).
+    pub inbound: bool,
 }
 
 /// A row of a header table.
@@ -70,9 +80,16 @@ const HEADER_TABLES: &[&str] = &[
     "Response Headers",
 ];
 
-/// Reads a page. Errors name the line: a page that is not an API page, is cut short, has its
-/// sections out of order or holds a line that cannot be what its place says.
+/// Reads a page in any of the layouts. Errors name the line: a page that is not an API page,
+/// has its sections out of order or holds a line that cannot be what its place says. A page
+/// cut short is read as far as it goes, and `Page::incomplete` says where it stops.
 pub fn read_page(text: &str) -> Result<Page, ImportError> {
+    if text
+        .lines()
+        .any(|l| l.trim_start().starts_with("Endpoint:"))
+    {
+        return super::amsapi_page::read_amsapi_page(text);
+    }
     let lines: Vec<(usize, &str)> = text
         .lines()
         .enumerate()
@@ -99,6 +116,8 @@ pub fn read_page(text: &str) -> Result<Page, ImportError> {
         response: Vec::new(),
         codes: Vec::new(),
         unmapped: Vec::new(),
+        incomplete: Vec::new(),
+        inbound: false,
     };
     let mut section = Section::Preamble;
     let mut table = String::new();
@@ -149,7 +168,11 @@ pub fn read_page(text: &str) -> Result<Page, ImportError> {
             },
             Section::Headers => index = read_header_row(&lines, index, &table, &mut page)?,
             Section::Request | Section::Response => {}
-            Section::Codes => index = read_code_row(&lines, index, &mut page)?,
+            Section::Codes => {
+                let (row, unmapped) = read_code_row(&lines, index, &page.codes)?;
+                page.codes.extend(row);
+                page.unmapped.extend(unmapped);
+            }
         }
         index += 1;
     }
@@ -165,21 +188,21 @@ pub fn read_page(text: &str) -> Result<Page, ImportError> {
     }
     // A notification page (AlipayHK calls the merchant, under a path placeholder) documents
     // what AlipayHK sends, and may list no codes for the merchant's reply.
-    let inbound = page
+    page.inbound = page
         .route
         .as_ref()
         .is_some_and(|r| r.value.1.starts_with("/{"));
-    if section < Section::Codes && !inbound {
-        return Err(ImportError::new(
-            last_line,
-            "the page ends before its `Result/Error codes` table: it was cut short",
-        ));
+    if section < Section::Codes && !page.inbound {
+        page.incomplete.push(Incomplete {
+            line: last_line,
+            missing: "the page ends before its `Result/Error codes` table".to_owned(),
+        });
     }
     if section == Section::Codes && page.codes.is_empty() {
-        return Err(ImportError::new(
-            last_line,
-            "the `Result/Error codes` table has no rows",
-        ));
+        page.incomplete.push(Incomplete {
+            line: last_line,
+            missing: "the `Result/Error codes` table has no rows".to_owned(),
+        });
     }
     for (kind, start, end) in blocks {
         let params = read_params(&lines[start..end], &mut page.unmapped)?;
@@ -233,13 +256,6 @@ fn route(line: &str) -> Option<(String, String)> {
         .then(|| (method.to_owned(), path.to_owned()))
 }
 
-/// The cells of a table row written `a | b | c |`, or `None` for a line that does not end
-/// its row.
-fn cells(row: &str) -> Option<Vec<String>> {
-    let body = row.strip_suffix('|')?;
-    Some(body.split('|').map(|c| c.trim().to_owned()).collect())
-}
-
 /// A header-table row: `Name | Description | Type | Sample |`, possibly over several lines
 /// (a description with a list). Returns the index of its last line.
 fn read_header_row(
@@ -264,19 +280,24 @@ fn read_header_row(
     let mut end = start;
     while !row.ends_with('|') {
         end += 1;
-        let Some(&(_, more)) = lines
-            .get(end)
-            .filter(|(_, l)| section_of(l).is_none() && !HEADER_TABLES.contains(l))
-        else {
+        let Some(&(_, more)) = lines.get(end) else {
+            // The page stops inside the row: keep what came before it.
+            page.incomplete.push(Incomplete {
+                line: lines[end - 1].0,
+                missing: format!("the header table `{table}` stops inside a row"),
+            });
+            return Ok(end - 1);
+        };
+        if section_of(more).is_some() || HEADER_TABLES.contains(&more) {
             return Err(ImportError::new(
                 number,
-                "a header row that never ends with `|`: the table is cut short",
+                "a header row that never ends with `|` before the next section",
             ));
-        };
+        }
         row.push(' ');
         row.push_str(more);
     }
-    let cells = cells(&row).unwrap_or_default();
+    let cells = super::code_rows::cells(&row).unwrap_or_default();
     if cells.len() != 4 || cells[0].is_empty() {
         return Err(ImportError::new(
             number,
@@ -292,71 +313,4 @@ fn read_header_row(
         line: number,
     });
     Ok(end)
-}
-
-/// A result-code row: `CODE | S | Message |`, after the `Code | Value | Message |` heading.
-fn read_code_row(
-    lines: &[(usize, &str)],
-    index: usize,
-    page: &mut Page,
-) -> Result<usize, ImportError> {
-    let (number, line) = lines[index];
-    if matches!(line, "Code | Value | Message |" | "---|---|---|") {
-        return Ok(index);
-    }
-    if !line.contains('|') {
-        page.unmapped.push(Unmapped {
-            line: number,
-            text: line.to_owned(),
-            reason: "in the result-code section, and not a row of its table",
-        });
-        return Ok(index);
-    }
-    let Some(cells) = cells(line) else {
-        return Err(ImportError::new(
-            number,
-            "a result-code row is `CODE | S, F or U | message |`",
-        ));
-    };
-    let [code, status, message] = cells.as_slice() else {
-        return Err(ImportError::new(
-            number,
-            format!(
-                "a result-code row has {} cells, expected 3 (Code | Value | Message)",
-                cells.len()
-            ),
-        ));
-    };
-    if code.is_empty()
-        || !code
-            .bytes()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
-    {
-        return Err(ImportError::new(
-            number,
-            format!("`{code}` is not a result code (capitals, digits and `_`)"),
-        ));
-    }
-    if !matches!(status.as_str(), "S" | "F" | "U") {
-        return Err(ImportError::new(
-            number,
-            format!("result code `{code}` has the status `{status}`, expected S, F or U"),
-        ));
-    }
-    if let Some(first) = page.codes.iter().find(|c| &c.code == code) {
-        return Err(ImportError::new(
-            number,
-            format!(
-                "result code `{code}` is listed twice (first at line {})",
-                first.line
-            ),
-        ));
-    }
-    page.codes.push(CodeRow {
-        code: code.clone(),
-        status: status.clone(),
-        message: message.clone(),
-        line: number,
-    });
-    Ok(index)
 }

@@ -32,3 +32,12 @@ pub const SAMPLE_HEADINGS: &[&str] = &[
     "Show child parameters",
     "Case",
 ];
+
+/// Where a page stops before its end (the stored copy was cut), and what it lacks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Incomplete {
+    /// The last line the page has there.
+    pub line: usize,
+    /// What is missing.
+    pub missing: String,
+}

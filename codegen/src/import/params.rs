@@ -28,6 +28,11 @@ pub struct Param {
     pub either: Option<AtLine<(String, String)>>,
     /// `REQUIRED when A == B`.
     pub required_when: Option<AtLine<(String, String)>>,
+    /// The line of a `Show child parameters` under it: the page hides the fields of its type.
+    pub hidden_children: Option<usize>,
+    /// Read only from the page's JSON sample, which states that the field exists and nothing
+    /// more: the spec infers it.
+    pub from_sample: bool,
 }
 
 /// The requirement a parameter heading states.
@@ -98,8 +103,29 @@ pub(super) fn read_params(
     Ok(params)
 }
 
+/// A parameter with only its name, line, type and marker known.
+pub(super) fn bare_param(name: &str, line: usize, ty: &str, marker: Marker) -> Param {
+    Param {
+        name: name.to_owned(),
+        line,
+        ty: ty.to_owned(),
+        marker,
+        description: String::new(),
+        max_length: None,
+        nullable: None,
+        values: Vec::new(),
+        either: None,
+        required_when: None,
+        hidden_children: None,
+        from_sample: false,
+    }
+}
+
 /// A `name type [REQUIRED|CONDITIONAL]` heading; an error for one whose type is unreadable.
 fn heading(number: usize, line: &str) -> Result<Option<Param>, ImportError> {
+    if SAMPLE_HEADINGS.contains(&line) {
+        return Ok(None);
+    }
     let words: Vec<&str> = line.split_whitespace().collect();
     let (name, ty, marker) = match words.as_slice() {
         [name, ty] => (*name, *ty, Marker::Optional),
@@ -114,18 +140,7 @@ fn heading(number: usize, line: &str) -> Result<Option<Param>, ImportError> {
             && ty.chars().all(|c| c.is_ascii_alphanumeric())
             && ty.chars().any(|c| c.is_ascii_lowercase()));
     match (name_ok, type_ok, marker) {
-        (true, true, _) => Ok(Some(Param {
-            name: name.to_owned(),
-            line: number,
-            ty: ty.to_owned(),
-            marker,
-            description: String::new(),
-            max_length: None,
-            nullable: None,
-            values: Vec::new(),
-            either: None,
-            required_when: None,
-        })),
+        (true, true, _) => Ok(Some(bare_param(name, number, ty, marker))),
         // A word pair that is not a heading is prose; a requirement marker says it was meant
         // as one.
         (_, _, Marker::Optional) => Ok(None),
@@ -154,6 +169,19 @@ fn describe(param: &mut Param, mut lines: Vec<(usize, String)>, unmapped: &mut V
         let next = lines.get(index + 1).map(|l| l.1.as_str());
         let after = lines.get(index + 2).map(|l| l.1.as_str());
         index += 1;
+        if line == "Show child parameters" {
+            param.hidden_children = Some(number);
+            unmapped.push(Unmapped {
+                line: number,
+                text: format!("{line} (of `{}`, typed `{}`)", param.name, param.ty),
+                reason: if matches!(param.ty.as_str(), "Result" | "ResultInfo") {
+                    "the result object's fields, which the runtime holds"
+                } else {
+                    "a nested type whose fields the page hides: declare it in api.yaml's `types:`"
+                },
+            });
+            continue;
+        }
         if SAMPLE_HEADINGS.contains(&line) {
             unmapped.push(Unmapped {
                 line: number,

@@ -34,6 +34,12 @@ impl EpochMillis {
     pub const fn as_millis(self) -> i64 {
         self.0
     }
+
+    /// The time in RFC 3339 (ISO-8601) UTC with whole seconds, as the payments pages'
+    /// `paymentTime` and `refundTime` give it: `2026-12-02T11:41:08Z`.
+    pub fn to_rfc3339(self) -> String {
+        rfc3339::format_utc(self.0)
+    }
 }
 
 impl From<SystemTime> for EpochMillis {

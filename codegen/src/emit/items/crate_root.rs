@@ -90,7 +90,10 @@ pub(crate) fn lib_rs(api: &Api, options: &EmitOptions) -> File {
         let module = &endpoint.module;
         let gate = group_gate(endpoint);
         let mut attributes: Vec<Code> = gate.clone().into_iter().collect();
-        attributes.push(format!("doc(alias = {})", literal(&endpoint.name)).into());
+        // The wire name finds the module in rustdoc's search, unless it is the module's name.
+        if endpoint.name != *module {
+            attributes.push(format!("doc(alias = {})", literal(&endpoint.name)).into());
+        }
         attributes.push("rustfmt::skip".into());
         items.push(Line::from(Code::from(format!("pub mod {module};"))).with_all(attributes));
         items.extend(module_reexports(endpoint, true));
