@@ -12,11 +12,24 @@ bash scripts/stores.sh install
 missing=()
 command -v chromedriver >/dev/null 2>&1 || missing+=(chromium chromium-driver)
 python3 -c 'import cryptography' >/dev/null 2>&1 || missing+=(python3 python3-cryptography)
+# The official Alipay Python SDK (global-open-sdk-python) signs a payments request to the
+# gateway in a test; its signature tool also needs `rsa`. Its own files are installed without
+# its dependencies, which pin versions nothing here needs.
+python3 -c 'import rsa' >/dev/null 2>&1 || missing+=(python3-rsa)
+sdk=target/official-sdk
+if [ ! -f "$sdk/com/alipay/ams/api/tools/signature_tool.py" ]; then
+  python3 -m pip --version >/dev/null 2>&1 || missing+=(python3-pip)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
+if [ ! -f "$sdk/com/alipay/ams/api/tools/signature_tool.py" ]; then
+  pip_sdk=(python3 -m pip install -q --no-deps --target "$sdk" global-open-sdk-python==1.7.1)
+  "${pip_sdk[@]}" || "${pip_sdk[@]}" --break-system-packages
+fi
+export ALIPAYHK_OFFICIAL_SDK="$PWD/$sdk"
 dir=$(mktemp -d /tmp/alipayhk-test-stores.XXXXXX)
 chmod 755 "$dir"
 stop() {

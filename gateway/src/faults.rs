@@ -138,6 +138,11 @@ pub const FAULT_KEYS: &[&str] = &[
     "templateCode",
     "authCode",
     "refreshToken",
+    "bizNo",
+    "accessToken",
+    "refundRequestId",
+    "paymentRequestId",
+    "codeValue",
 ];
 
 /// The value a fault is keyed by: the first of [`FAULT_KEYS`] the body carries.

@@ -4,11 +4,13 @@
 
 //! Types shared by several endpoints.
 
+#[allow(unused_imports)]
 use serde::{Deserialize, Serialize};
 
 /// A user's A. Points, as `userPromoBenefitQuery` answers them. The page hides this type's
 /// fields behind "Show child parameters"; these are inferred from what the checkout flow
 /// displays (the user's A. Points) and from `benefitRedeem`'s product code.
+#[cfg(feature = "points")]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AccountBenefitModel {
@@ -28,6 +30,7 @@ pub struct AccountBenefitModel {
     pub available_amount: Option<i64>,
 }
 
+#[cfg(feature = "points")]
 impl AccountBenefitModel {
     /// Creates the value with every field unset; set fields with the builder methods.
     pub fn new() -> Self {
@@ -62,6 +65,7 @@ impl AccountBenefitModel {
 }
 
 /// An amount in minor units (cents), such as HKD 18.00 as `{"currency":"HKD","value":1800}`.
+#[cfg(feature = "notifications")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Amount {
@@ -79,6 +83,7 @@ pub struct Amount {
     pub value: i64,
 }
 
+#[cfg(feature = "notifications")]
 impl Amount {
     /// Creates the value from its required fields (`currency`, `value`); set optional ones with the builder methods.
     pub fn new(currency: impl Into<String>, value: i64) -> Self {
@@ -86,6 +91,7 @@ impl Amount {
     }
 }
 
+#[cfg(feature = "notifications")]
 impl alipayhk_runtime::Validate for Amount {
     fn validate_at(
         &self,
@@ -126,10 +132,12 @@ impl alipayhk_runtime::Validate for Amount {
 /// The number of a points bill; AlipayHK's notifications are de-duplicated on it.
 ///
 /// A string on the wire. Build one from a `&str` or `String` (`"…".into()`); a field's length limits are checked by the `validate()` of the request that holds it.
+#[cfg(feature = "notifications")]
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct BillNo(String);
 
+#[cfg(feature = "notifications")]
 impl BillNo {
     /// The identifier as text.
     pub fn as_str(&self) -> &str {
@@ -142,12 +150,14 @@ impl BillNo {
     }
 }
 
+#[cfg(feature = "notifications")]
 impl From<&str> for BillNo {
     fn from(value: &str) -> Self {
         Self(value.to_owned())
     }
 }
 
+#[cfg(feature = "notifications")]
 impl From<String> for BillNo {
     fn from(value: String) -> Self {
         Self(value)
@@ -155,12 +165,14 @@ impl From<String> for BillNo {
 }
 
 // So an ID read from one response goes into the next request as `&id`.
+#[cfg(feature = "notifications")]
 impl From<&BillNo> for BillNo {
     fn from(value: &BillNo) -> Self {
         value.clone()
     }
 }
 
+#[cfg(feature = "notifications")]
 impl From<BillNo> for String {
     fn from(value: BillNo) -> Self {
         value.0
@@ -169,6 +181,7 @@ impl From<BillNo> for String {
 
 // Like a string ID in any SDK: read it as `&str` (`starts_with`, `len`, `&*id`); what
 // cannot happen is building one kind of ID from another.
+#[cfg(feature = "notifications")]
 impl std::ops::Deref for BillNo {
     type Target = str;
 
@@ -177,30 +190,35 @@ impl std::ops::Deref for BillNo {
     }
 }
 
+#[cfg(feature = "notifications")]
 impl AsRef<str> for BillNo {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 
+#[cfg(feature = "notifications")]
 impl std::borrow::Borrow<str> for BillNo {
     fn borrow(&self) -> &str {
         &self.0
     }
 }
 
+#[cfg(feature = "notifications")]
 impl std::fmt::Display for BillNo {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
+#[cfg(feature = "notifications")]
 impl PartialEq<str> for BillNo {
     fn eq(&self, other: &str) -> bool {
         self.0 == other
     }
 }
 
+#[cfg(feature = "notifications")]
 impl PartialEq<&str> for BillNo {
     fn eq(&self, other: &&str) -> bool {
         self.0 == *other
@@ -210,10 +228,12 @@ impl PartialEq<&str> for BillNo {
 /// The merchant's own serial number for a card it issues; `createPass` de-duplicates on it.
 ///
 /// A string on the wire. Build one from a `&str` or `String` (`"…".into()`); a field's length limits are checked by the `validate()` of the request that holds it.
+#[cfg(feature = "passes")]
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct BizSerialId(String);
 
+#[cfg(feature = "passes")]
 impl BizSerialId {
     /// The identifier as text.
     pub fn as_str(&self) -> &str {
@@ -226,12 +246,14 @@ impl BizSerialId {
     }
 }
 
+#[cfg(feature = "passes")]
 impl From<&str> for BizSerialId {
     fn from(value: &str) -> Self {
         Self(value.to_owned())
     }
 }
 
+#[cfg(feature = "passes")]
 impl From<String> for BizSerialId {
     fn from(value: String) -> Self {
         Self(value)
@@ -239,12 +261,14 @@ impl From<String> for BizSerialId {
 }
 
 // So an ID read from one response goes into the next request as `&id`.
+#[cfg(feature = "passes")]
 impl From<&BizSerialId> for BizSerialId {
     fn from(value: &BizSerialId) -> Self {
         value.clone()
     }
 }
 
+#[cfg(feature = "passes")]
 impl From<BizSerialId> for String {
     fn from(value: BizSerialId) -> Self {
         value.0
@@ -253,6 +277,7 @@ impl From<BizSerialId> for String {
 
 // Like a string ID in any SDK: read it as `&str` (`starts_with`, `len`, `&*id`); what
 // cannot happen is building one kind of ID from another.
+#[cfg(feature = "passes")]
 impl std::ops::Deref for BizSerialId {
     type Target = str;
 
@@ -261,30 +286,35 @@ impl std::ops::Deref for BizSerialId {
     }
 }
 
+#[cfg(feature = "passes")]
 impl AsRef<str> for BizSerialId {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 
+#[cfg(feature = "passes")]
 impl std::borrow::Borrow<str> for BizSerialId {
     fn borrow(&self) -> &str {
         &self.0
     }
 }
 
+#[cfg(feature = "passes")]
 impl std::fmt::Display for BizSerialId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
+#[cfg(feature = "passes")]
 impl PartialEq<str> for BizSerialId {
     fn eq(&self, other: &str) -> bool {
         self.0 == other
     }
 }
 
+#[cfg(feature = "passes")]
 impl PartialEq<&str> for BizSerialId {
     fn eq(&self, other: &&str) -> bool {
         self.0 == *other
@@ -292,6 +322,7 @@ impl PartialEq<&str> for BizSerialId {
 }
 
 /// The button a card shows.
+#[cfg(feature = "templates")]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Button {
@@ -325,6 +356,7 @@ pub struct Button {
     pub browser_open: Option<bool>,
 }
 
+#[cfg(feature = "templates")]
 impl Button {
     /// Creates the value with every field unset; set fields with the builder methods.
     pub fn new() -> Self {
@@ -384,6 +416,7 @@ impl Button {
     }
 }
 
+#[cfg(feature = "templates")]
 impl alipayhk_runtime::Validate for Button {
     fn validate_at(
         &self,
@@ -425,6 +458,7 @@ impl alipayhk_runtime::Validate for Button {
 }
 
 /// What a card's button does.
+#[cfg(feature = "templates")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ButtonType {
@@ -445,6 +479,7 @@ pub enum ButtonType {
     Unknown(alipayhk_runtime::UnknownValue),
 }
 
+#[cfg(feature = "templates")]
 impl ButtonType {
     /// The wire value.
     pub fn as_str(&self) -> &str {
@@ -457,6 +492,7 @@ impl ButtonType {
     }
 }
 
+#[cfg(feature = "templates")]
 impl From<&str> for ButtonType {
     fn from(value: &str) -> Self {
         match value {
@@ -470,18 +506,21 @@ impl From<&str> for ButtonType {
     }
 }
 
+#[cfg(feature = "templates")]
 impl std::fmt::Display for ButtonType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "templates")]
 impl serde::Serialize for ButtonType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "templates")]
 impl<'de> serde::Deserialize<'de> for ButtonType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <String as serde::Deserialize>::deserialize(deserializer)?;
@@ -489,6 +528,7 @@ impl<'de> serde::Deserialize<'de> for ButtonType {
     }
 }
 
+#[cfg(feature = "templates")]
 impl alipayhk_runtime::Validate for ButtonType {
     fn validate_at(
         &self,
@@ -507,6 +547,7 @@ impl alipayhk_runtime::Validate for ButtonType {
 }
 
 /// The symbology of a card's code.
+#[cfg(feature = "templates")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CodeStandard {
@@ -527,6 +568,7 @@ pub enum CodeStandard {
     Unknown(alipayhk_runtime::UnknownValue),
 }
 
+#[cfg(feature = "templates")]
 impl CodeStandard {
     /// The wire value.
     pub fn as_str(&self) -> &str {
@@ -539,6 +581,7 @@ impl CodeStandard {
     }
 }
 
+#[cfg(feature = "templates")]
 impl From<&str> for CodeStandard {
     fn from(value: &str) -> Self {
         match value {
@@ -552,18 +595,21 @@ impl From<&str> for CodeStandard {
     }
 }
 
+#[cfg(feature = "templates")]
 impl std::fmt::Display for CodeStandard {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "templates")]
 impl serde::Serialize for CodeStandard {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "templates")]
 impl<'de> serde::Deserialize<'de> for CodeStandard {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <String as serde::Deserialize>::deserialize(deserializer)?;
@@ -571,6 +617,7 @@ impl<'de> serde::Deserialize<'de> for CodeStandard {
     }
 }
 
+#[cfg(feature = "templates")]
 impl alipayhk_runtime::Validate for CodeStandard {
     fn validate_at(
         &self,
@@ -589,6 +636,7 @@ impl alipayhk_runtime::Validate for CodeStandard {
 }
 
 /// How a card shows its code.
+#[cfg(feature = "templates")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CodeType {
@@ -613,6 +661,7 @@ pub enum CodeType {
     Unknown(alipayhk_runtime::UnknownValue),
 }
 
+#[cfg(feature = "templates")]
 impl CodeType {
     /// The wire value.
     pub fn as_str(&self) -> &str {
@@ -626,6 +675,7 @@ impl CodeType {
     }
 }
 
+#[cfg(feature = "templates")]
 impl From<&str> for CodeType {
     fn from(value: &str) -> Self {
         match value {
@@ -640,18 +690,21 @@ impl From<&str> for CodeType {
     }
 }
 
+#[cfg(feature = "templates")]
 impl std::fmt::Display for CodeType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "templates")]
 impl serde::Serialize for CodeType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "templates")]
 impl<'de> serde::Deserialize<'de> for CodeType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <String as serde::Deserialize>::deserialize(deserializer)?;
@@ -659,6 +712,7 @@ impl<'de> serde::Deserialize<'de> for CodeType {
     }
 }
 
+#[cfg(feature = "templates")]
 impl alipayhk_runtime::Validate for CodeType {
     fn validate_at(
         &self,
@@ -677,6 +731,7 @@ impl alipayhk_runtime::Validate for CodeType {
 }
 
 /// Whether a template is listed to users.
+#[cfg(feature = "templates")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Exposure {
@@ -693,6 +748,7 @@ pub enum Exposure {
     Unknown(alipayhk_runtime::UnknownValue),
 }
 
+#[cfg(feature = "templates")]
 impl Exposure {
     /// The wire value.
     pub fn as_str(&self) -> &str {
@@ -704,6 +760,7 @@ impl Exposure {
     }
 }
 
+#[cfg(feature = "templates")]
 impl From<&str> for Exposure {
     fn from(value: &str) -> Self {
         match value {
@@ -716,18 +773,21 @@ impl From<&str> for Exposure {
     }
 }
 
+#[cfg(feature = "templates")]
 impl std::fmt::Display for Exposure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "templates")]
 impl serde::Serialize for Exposure {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "templates")]
 impl<'de> serde::Deserialize<'de> for Exposure {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <String as serde::Deserialize>::deserialize(deserializer)?;
@@ -735,6 +795,7 @@ impl<'de> serde::Deserialize<'de> for Exposure {
     }
 }
 
+#[cfg(feature = "templates")]
 impl alipayhk_runtime::Validate for Exposure {
     fn validate_at(
         &self,
@@ -753,6 +814,7 @@ impl alipayhk_runtime::Validate for Exposure {
 }
 
 /// How the user and the merchant met at the till.
+#[cfg(feature = "payments")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum InStorePaymentScenario {
     /// The merchant scanned the user's payment code.
@@ -762,6 +824,7 @@ pub enum InStorePaymentScenario {
     PaymentCode,
 }
 
+#[cfg(feature = "payments")]
 impl InStorePaymentScenario {
     /// The wire value.
     pub const fn as_str(self) -> &'static str {
@@ -771,6 +834,7 @@ impl InStorePaymentScenario {
     }
 }
 
+#[cfg(feature = "payments")]
 impl std::fmt::Display for InStorePaymentScenario {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -779,6 +843,7 @@ impl std::fmt::Display for InStorePaymentScenario {
 
 /// What a card template shows in one language. Templates carry one per locale, keyed by
 /// locale (`zh_HK`, `en_US`).
+#[cfg(feature = "templates")]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct LocaleInfo {
@@ -812,6 +877,7 @@ pub struct LocaleInfo {
     pub brand_name: Option<String>,
 }
 
+#[cfg(feature = "templates")]
 impl LocaleInfo {
     /// Creates the value with every field unset; set fields with the builder methods.
     pub fn new() -> Self {
@@ -871,6 +937,7 @@ impl LocaleInfo {
     }
 }
 
+#[cfg(feature = "templates")]
 impl alipayhk_runtime::Validate for LocaleInfo {
     fn validate_at(
         &self,
@@ -891,10 +958,12 @@ impl alipayhk_runtime::Validate for LocaleInfo {
 /// The ID AlipayHK assigned to a merchant, such as `2160120000000001`.
 ///
 /// A string on the wire. Build one from a `&str` or `String` (`"…".into()`); a field's length limits are checked by the `validate()` of the request that holds it.
+#[cfg(any(feature = "notifications", feature = "passes", feature = "templates"))]
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct MerchantId(String);
 
+#[cfg(any(feature = "notifications", feature = "passes", feature = "templates"))]
 impl MerchantId {
     /// The identifier as text.
     pub fn as_str(&self) -> &str {
@@ -907,12 +976,14 @@ impl MerchantId {
     }
 }
 
+#[cfg(any(feature = "notifications", feature = "passes", feature = "templates"))]
 impl From<&str> for MerchantId {
     fn from(value: &str) -> Self {
         Self(value.to_owned())
     }
 }
 
+#[cfg(any(feature = "notifications", feature = "passes", feature = "templates"))]
 impl From<String> for MerchantId {
     fn from(value: String) -> Self {
         Self(value)
@@ -920,12 +991,14 @@ impl From<String> for MerchantId {
 }
 
 // So an ID read from one response goes into the next request as `&id`.
+#[cfg(any(feature = "notifications", feature = "passes", feature = "templates"))]
 impl From<&MerchantId> for MerchantId {
     fn from(value: &MerchantId) -> Self {
         value.clone()
     }
 }
 
+#[cfg(any(feature = "notifications", feature = "passes", feature = "templates"))]
 impl From<MerchantId> for String {
     fn from(value: MerchantId) -> Self {
         value.0
@@ -934,6 +1007,7 @@ impl From<MerchantId> for String {
 
 // Like a string ID in any SDK: read it as `&str` (`starts_with`, `len`, `&*id`); what
 // cannot happen is building one kind of ID from another.
+#[cfg(any(feature = "notifications", feature = "passes", feature = "templates"))]
 impl std::ops::Deref for MerchantId {
     type Target = str;
 
@@ -942,30 +1016,35 @@ impl std::ops::Deref for MerchantId {
     }
 }
 
+#[cfg(any(feature = "notifications", feature = "passes", feature = "templates"))]
 impl AsRef<str> for MerchantId {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 
+#[cfg(any(feature = "notifications", feature = "passes", feature = "templates"))]
 impl std::borrow::Borrow<str> for MerchantId {
     fn borrow(&self) -> &str {
         &self.0
     }
 }
 
+#[cfg(any(feature = "notifications", feature = "passes", feature = "templates"))]
 impl std::fmt::Display for MerchantId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
+#[cfg(any(feature = "notifications", feature = "passes", feature = "templates"))]
 impl PartialEq<str> for MerchantId {
     fn eq(&self, other: &str) -> bool {
         self.0 == other
     }
 }
 
+#[cfg(any(feature = "notifications", feature = "passes", feature = "templates"))]
 impl PartialEq<&str> for MerchantId {
     fn eq(&self, other: &&str) -> bool {
         self.0 == *other
@@ -975,10 +1054,12 @@ impl PartialEq<&str> for MerchantId {
 /// The ID an Alipay user authorised for one merchant, in place of the user ID.
 ///
 /// A string on the wire. Build one from a `&str` or `String` (`"…".into()`); a field's length limits are checked by the `validate()` of the request that holds it.
+#[cfg(feature = "passes")]
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct OpenId(String);
 
+#[cfg(feature = "passes")]
 impl OpenId {
     /// The identifier as text.
     pub fn as_str(&self) -> &str {
@@ -991,12 +1072,14 @@ impl OpenId {
     }
 }
 
+#[cfg(feature = "passes")]
 impl From<&str> for OpenId {
     fn from(value: &str) -> Self {
         Self(value.to_owned())
     }
 }
 
+#[cfg(feature = "passes")]
 impl From<String> for OpenId {
     fn from(value: String) -> Self {
         Self(value)
@@ -1004,12 +1087,14 @@ impl From<String> for OpenId {
 }
 
 // So an ID read from one response goes into the next request as `&id`.
+#[cfg(feature = "passes")]
 impl From<&OpenId> for OpenId {
     fn from(value: &OpenId) -> Self {
         value.clone()
     }
 }
 
+#[cfg(feature = "passes")]
 impl From<OpenId> for String {
     fn from(value: OpenId) -> Self {
         value.0
@@ -1018,6 +1103,7 @@ impl From<OpenId> for String {
 
 // Like a string ID in any SDK: read it as `&str` (`starts_with`, `len`, `&*id`); what
 // cannot happen is building one kind of ID from another.
+#[cfg(feature = "passes")]
 impl std::ops::Deref for OpenId {
     type Target = str;
 
@@ -1026,30 +1112,35 @@ impl std::ops::Deref for OpenId {
     }
 }
 
+#[cfg(feature = "passes")]
 impl AsRef<str> for OpenId {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 
+#[cfg(feature = "passes")]
 impl std::borrow::Borrow<str> for OpenId {
     fn borrow(&self) -> &str {
         &self.0
     }
 }
 
+#[cfg(feature = "passes")]
 impl std::fmt::Display for OpenId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
+#[cfg(feature = "passes")]
 impl PartialEq<str> for OpenId {
     fn eq(&self, other: &str) -> bool {
         self.0 == other
     }
 }
 
+#[cfg(feature = "passes")]
 impl PartialEq<&str> for OpenId {
     fn eq(&self, other: &&str) -> bool {
         self.0 == *other
@@ -1057,6 +1148,7 @@ impl PartialEq<&str> for OpenId {
 }
 
 /// Listing details of a template, as AlipayHK shows them.
+#[cfg(feature = "templates")]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PassExtInfo {
@@ -1132,6 +1224,7 @@ pub struct PassExtInfo {
     pub rate_num: Option<i64>,
 }
 
+#[cfg(feature = "templates")]
 impl PassExtInfo {
     /// Creates the value with every field unset; set fields with the builder methods.
     pub fn new() -> Self {
@@ -1283,10 +1376,12 @@ impl PassExtInfo {
 /// The ID of a user's membership card (a pass), as `createPass` returns it.
 ///
 /// A string on the wire. Build one from a `&str` or `String` (`"…".into()`); a field's length limits are checked by the `validate()` of the request that holds it.
+#[cfg(feature = "passes")]
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct PassId(String);
 
+#[cfg(feature = "passes")]
 impl PassId {
     /// The identifier as text.
     pub fn as_str(&self) -> &str {
@@ -1299,12 +1394,14 @@ impl PassId {
     }
 }
 
+#[cfg(feature = "passes")]
 impl From<&str> for PassId {
     fn from(value: &str) -> Self {
         Self(value.to_owned())
     }
 }
 
+#[cfg(feature = "passes")]
 impl From<String> for PassId {
     fn from(value: String) -> Self {
         Self(value)
@@ -1312,12 +1409,14 @@ impl From<String> for PassId {
 }
 
 // So an ID read from one response goes into the next request as `&id`.
+#[cfg(feature = "passes")]
 impl From<&PassId> for PassId {
     fn from(value: &PassId) -> Self {
         value.clone()
     }
 }
 
+#[cfg(feature = "passes")]
 impl From<PassId> for String {
     fn from(value: PassId) -> Self {
         value.0
@@ -1326,6 +1425,7 @@ impl From<PassId> for String {
 
 // Like a string ID in any SDK: read it as `&str` (`starts_with`, `len`, `&*id`); what
 // cannot happen is building one kind of ID from another.
+#[cfg(feature = "passes")]
 impl std::ops::Deref for PassId {
     type Target = str;
 
@@ -1334,30 +1434,35 @@ impl std::ops::Deref for PassId {
     }
 }
 
+#[cfg(feature = "passes")]
 impl AsRef<str> for PassId {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 
+#[cfg(feature = "passes")]
 impl std::borrow::Borrow<str> for PassId {
     fn borrow(&self) -> &str {
         &self.0
     }
 }
 
+#[cfg(feature = "passes")]
 impl std::fmt::Display for PassId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
+#[cfg(feature = "passes")]
 impl PartialEq<str> for PassId {
     fn eq(&self, other: &str) -> bool {
         self.0 == other
     }
 }
 
+#[cfg(feature = "passes")]
 impl PartialEq<&str> for PassId {
     fn eq(&self, other: &&str) -> bool {
         self.0 == *other
@@ -1365,6 +1470,7 @@ impl PartialEq<&str> for PassId {
 }
 
 /// The product of a pass; tickets name their kind.
+#[cfg(any(feature = "passes", feature = "templates"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum PassProduct {
     /// `GIFT_CARD`
@@ -1404,6 +1510,7 @@ pub enum PassProduct {
     ShipTicket,
 }
 
+#[cfg(any(feature = "passes", feature = "templates"))]
 impl PassProduct {
     /// The wire value.
     pub const fn as_str(self) -> &'static str {
@@ -1419,6 +1526,7 @@ impl PassProduct {
     }
 }
 
+#[cfg(any(feature = "passes", feature = "templates"))]
 impl std::fmt::Display for PassProduct {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -1426,6 +1534,7 @@ impl std::fmt::Display for PassProduct {
 }
 
 /// What kind of pass a template issues.
+#[cfg(any(feature = "passes", feature = "templates"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum PassType {
     /// Gift and member cards.
@@ -1445,6 +1554,7 @@ pub enum PassType {
     Ticket,
 }
 
+#[cfg(any(feature = "passes", feature = "templates"))]
 impl PassType {
     /// The wire value.
     pub const fn as_str(self) -> &'static str {
@@ -1456,6 +1566,7 @@ impl PassType {
     }
 }
 
+#[cfg(any(feature = "passes", feature = "templates"))]
 impl std::fmt::Display for PassType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -1464,6 +1575,7 @@ impl std::fmt::Display for PassType {
 
 /// An amount on the payments pages: the currency and the value in the currency's minor
 /// unit, as a string of digits, such as HKD 500.00 as `{"currency":"HKD","value":"50000"}`.
+#[cfg(feature = "payments")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PaymentAmount {
@@ -1481,6 +1593,7 @@ pub struct PaymentAmount {
     pub value: String,
 }
 
+#[cfg(feature = "payments")]
 impl PaymentAmount {
     /// Creates the value from its required fields (`currency`, `value`); set optional ones with the builder methods.
     pub fn new(currency: impl Into<String>, value: impl Into<String>) -> Self {
@@ -1488,6 +1601,7 @@ impl PaymentAmount {
     }
 }
 
+#[cfg(feature = "payments")]
 impl alipayhk_runtime::Validate for PaymentAmount {
     fn validate_at(
         &self,
@@ -1542,6 +1656,7 @@ impl alipayhk_runtime::Validate for PaymentAmount {
 }
 
 /// Facts about how the payment is made.
+#[cfg(feature = "payments")]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PaymentFactor {
@@ -1554,6 +1669,7 @@ pub struct PaymentFactor {
     pub in_store_payment_scenario: Option<InStorePaymentScenario>,
 }
 
+#[cfg(feature = "payments")]
 impl PaymentFactor {
     /// Creates the value with every field unset; set fields with the builder methods.
     pub fn new() -> Self {
@@ -1577,6 +1693,7 @@ impl PaymentFactor {
     }
 }
 
+#[cfg(feature = "payments")]
 impl alipayhk_runtime::Validate for PaymentFactor {
     fn validate_at(
         &self,
@@ -1588,10 +1705,12 @@ impl alipayhk_runtime::Validate for PaymentFactor {
 /// The ID AlipayHK assigns to a payment.
 ///
 /// A string on the wire. Build one from a `&str` or `String` (`"…".into()`); a field's length limits are checked by the `validate()` of the request that holds it.
+#[cfg(feature = "payments")]
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct PaymentId(String);
 
+#[cfg(feature = "payments")]
 impl PaymentId {
     /// The identifier as text.
     pub fn as_str(&self) -> &str {
@@ -1604,12 +1723,14 @@ impl PaymentId {
     }
 }
 
+#[cfg(feature = "payments")]
 impl From<&str> for PaymentId {
     fn from(value: &str) -> Self {
         Self(value.to_owned())
     }
 }
 
+#[cfg(feature = "payments")]
 impl From<String> for PaymentId {
     fn from(value: String) -> Self {
         Self(value)
@@ -1617,12 +1738,14 @@ impl From<String> for PaymentId {
 }
 
 // So an ID read from one response goes into the next request as `&id`.
+#[cfg(feature = "payments")]
 impl From<&PaymentId> for PaymentId {
     fn from(value: &PaymentId) -> Self {
         value.clone()
     }
 }
 
+#[cfg(feature = "payments")]
 impl From<PaymentId> for String {
     fn from(value: PaymentId) -> Self {
         value.0
@@ -1631,6 +1754,7 @@ impl From<PaymentId> for String {
 
 // Like a string ID in any SDK: read it as `&str` (`starts_with`, `len`, `&*id`); what
 // cannot happen is building one kind of ID from another.
+#[cfg(feature = "payments")]
 impl std::ops::Deref for PaymentId {
     type Target = str;
 
@@ -1639,30 +1763,35 @@ impl std::ops::Deref for PaymentId {
     }
 }
 
+#[cfg(feature = "payments")]
 impl AsRef<str> for PaymentId {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 
+#[cfg(feature = "payments")]
 impl std::borrow::Borrow<str> for PaymentId {
     fn borrow(&self) -> &str {
         &self.0
     }
 }
 
+#[cfg(feature = "payments")]
 impl std::fmt::Display for PaymentId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
+#[cfg(feature = "payments")]
 impl PartialEq<str> for PaymentId {
     fn eq(&self, other: &str) -> bool {
         self.0 == other
     }
 }
 
+#[cfg(feature = "payments")]
 impl PartialEq<&str> for PaymentId {
     fn eq(&self, other: &&str) -> bool {
         self.0 == *other
@@ -1670,6 +1799,7 @@ impl PartialEq<&str> for PaymentId {
 }
 
 /// The merchant the user pays, as the acquirer knows it.
+#[cfg(feature = "payments")]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PaymentMerchant {
@@ -1703,6 +1833,7 @@ pub struct PaymentMerchant {
     pub store: Option<PaymentStore>,
 }
 
+#[cfg(feature = "payments")]
 impl PaymentMerchant {
     /// Creates the value with every field unset; set fields with the builder methods.
     pub fn new() -> Self {
@@ -1762,6 +1893,7 @@ impl PaymentMerchant {
     }
 }
 
+#[cfg(feature = "payments")]
 impl alipayhk_runtime::Validate for PaymentMerchant {
     fn validate_at(
         &self,
@@ -1813,6 +1945,7 @@ impl alipayhk_runtime::Validate for PaymentMerchant {
 }
 
 /// The payment method, and the user's payment code.
+#[cfg(feature = "payments")]
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PaymentMethod {
@@ -1832,6 +1965,7 @@ pub struct PaymentMethod {
     pub payment_method_id: Option<String>,
 }
 
+#[cfg(feature = "payments")]
 impl std::fmt::Debug for PaymentMethod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut debug = f.debug_struct("PaymentMethod");
@@ -1841,6 +1975,7 @@ impl std::fmt::Debug for PaymentMethod {
     }
 }
 
+#[cfg(feature = "payments")]
 impl PaymentMethod {
     /// Creates the value with every field unset; set fields with the builder methods.
     pub fn new() -> Self {
@@ -1874,6 +2009,7 @@ impl PaymentMethod {
     }
 }
 
+#[cfg(feature = "payments")]
 impl alipayhk_runtime::Validate for PaymentMethod {
     fn validate_at(
         &self,
@@ -1908,6 +2044,7 @@ impl alipayhk_runtime::Validate for PaymentMethod {
 }
 
 /// How the user pays.
+#[cfg(feature = "payments")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum PaymentMethodType {
     /// With a wallet, by the payment code it showed.
@@ -1917,6 +2054,7 @@ pub enum PaymentMethodType {
     ConnectWallet,
 }
 
+#[cfg(feature = "payments")]
 impl PaymentMethodType {
     /// The wire value.
     pub const fn as_str(self) -> &'static str {
@@ -1926,6 +2064,7 @@ impl PaymentMethodType {
     }
 }
 
+#[cfg(feature = "payments")]
 impl std::fmt::Display for PaymentMethodType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -1933,6 +2072,7 @@ impl std::fmt::Display for PaymentMethodType {
 }
 
 /// The order the buyer and the merchant agreed, shown in the user's records.
+#[cfg(feature = "payments")]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PaymentOrder {
@@ -1966,6 +2106,7 @@ pub struct PaymentOrder {
     pub merchant: Option<PaymentMerchant>,
 }
 
+#[cfg(feature = "payments")]
 impl PaymentOrder {
     /// Creates the value with every field unset; set fields with the builder methods.
     pub fn new() -> Self {
@@ -2030,6 +2171,7 @@ impl PaymentOrder {
     }
 }
 
+#[cfg(feature = "payments")]
 impl alipayhk_runtime::Validate for PaymentOrder {
     fn validate_at(
         &self,
@@ -2090,6 +2232,7 @@ impl alipayhk_runtime::Validate for PaymentOrder {
 }
 
 /// One promotion applied to a payment.
+#[cfg(feature = "payments")]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PaymentPromoDetail {
@@ -2123,6 +2266,7 @@ pub struct PaymentPromoDetail {
     pub savings_amount: Option<PaymentAmount>,
 }
 
+#[cfg(feature = "payments")]
 impl PaymentPromoDetail {
     /// Creates the value with every field unset; set fields with the builder methods.
     pub fn new() -> Self {
@@ -2182,6 +2326,7 @@ impl PaymentPromoDetail {
     }
 }
 
+#[cfg(feature = "payments")]
 impl alipayhk_runtime::Validate for PaymentPromoDetail {
     fn validate_at(
         &self,
@@ -2197,6 +2342,7 @@ impl alipayhk_runtime::Validate for PaymentPromoDetail {
 }
 
 /// The promotions applied to a payment.
+#[cfg(feature = "payments")]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PaymentPromoInfo {
@@ -2209,6 +2355,7 @@ pub struct PaymentPromoInfo {
     pub payment_promo_details: Option<Vec<PaymentPromoDetail>>,
 }
 
+#[cfg(feature = "payments")]
 impl PaymentPromoInfo {
     /// Creates the value with every field unset; set fields with the builder methods.
     pub fn new() -> Self {
@@ -2229,6 +2376,7 @@ impl PaymentPromoInfo {
     }
 }
 
+#[cfg(feature = "payments")]
 impl alipayhk_runtime::Validate for PaymentPromoInfo {
     fn validate_at(
         &self,
@@ -2246,10 +2394,12 @@ impl alipayhk_runtime::Validate for PaymentPromoInfo {
 /// The ID the payment initiator (you) assigns to one payment; payments are de-duplicated on it.
 ///
 /// A string on the wire. Build one from a `&str` or `String` (`"…".into()`); a field's length limits are checked by the `validate()` of the request that holds it.
+#[cfg(feature = "payments")]
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct PaymentRequestId(String);
 
+#[cfg(feature = "payments")]
 impl PaymentRequestId {
     /// The identifier as text.
     pub fn as_str(&self) -> &str {
@@ -2262,12 +2412,14 @@ impl PaymentRequestId {
     }
 }
 
+#[cfg(feature = "payments")]
 impl From<&str> for PaymentRequestId {
     fn from(value: &str) -> Self {
         Self(value.to_owned())
     }
 }
 
+#[cfg(feature = "payments")]
 impl From<String> for PaymentRequestId {
     fn from(value: String) -> Self {
         Self(value)
@@ -2275,12 +2427,14 @@ impl From<String> for PaymentRequestId {
 }
 
 // So an ID read from one response goes into the next request as `&id`.
+#[cfg(feature = "payments")]
 impl From<&PaymentRequestId> for PaymentRequestId {
     fn from(value: &PaymentRequestId) -> Self {
         value.clone()
     }
 }
 
+#[cfg(feature = "payments")]
 impl From<PaymentRequestId> for String {
     fn from(value: PaymentRequestId) -> Self {
         value.0
@@ -2289,6 +2443,7 @@ impl From<PaymentRequestId> for String {
 
 // Like a string ID in any SDK: read it as `&str` (`starts_with`, `len`, `&*id`); what
 // cannot happen is building one kind of ID from another.
+#[cfg(feature = "payments")]
 impl std::ops::Deref for PaymentRequestId {
     type Target = str;
 
@@ -2297,30 +2452,35 @@ impl std::ops::Deref for PaymentRequestId {
     }
 }
 
+#[cfg(feature = "payments")]
 impl AsRef<str> for PaymentRequestId {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 
+#[cfg(feature = "payments")]
 impl std::borrow::Borrow<str> for PaymentRequestId {
     fn borrow(&self) -> &str {
         &self.0
     }
 }
 
+#[cfg(feature = "payments")]
 impl std::fmt::Display for PaymentRequestId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
+#[cfg(feature = "payments")]
 impl PartialEq<str> for PaymentRequestId {
     fn eq(&self, other: &str) -> bool {
         self.0 == other
     }
 }
 
+#[cfg(feature = "payments")]
 impl PartialEq<&str> for PaymentRequestId {
     fn eq(&self, other: &&str) -> bool {
         self.0 == *other
@@ -2329,6 +2489,7 @@ impl PartialEq<&str> for PaymentRequestId {
 
 /// The result of a payment (not of the call that reports it): `inquiryPayment` and
 /// `notifyPayment` carry it beside the call's own result.
+#[cfg(feature = "payments")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PaymentResult {
@@ -2355,6 +2516,7 @@ pub struct PaymentResult {
     pub result_message: Option<String>,
 }
 
+#[cfg(feature = "payments")]
 impl PaymentResult {
     /// Creates the value from its required fields (`resultCode`, `resultStatus`); set optional ones with the builder methods.
     pub fn new(result_code: impl Into<String>, result_status: PaymentResultStatus) -> Self {
@@ -2375,6 +2537,7 @@ impl PaymentResult {
     }
 }
 
+#[cfg(feature = "payments")]
 impl alipayhk_runtime::Validate for PaymentResult {
     fn validate_at(
         &self,
@@ -2421,6 +2584,7 @@ impl alipayhk_runtime::Validate for PaymentResult {
 }
 
 /// The status of a payment's result, as the payments pages' result objects give it.
+#[cfg(feature = "payments")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PaymentResultStatus {
@@ -2441,6 +2605,7 @@ pub enum PaymentResultStatus {
     Unknown(alipayhk_runtime::UnknownValue),
 }
 
+#[cfg(feature = "payments")]
 impl PaymentResultStatus {
     /// The wire value.
     pub fn as_str(&self) -> &str {
@@ -2453,6 +2618,7 @@ impl PaymentResultStatus {
     }
 }
 
+#[cfg(feature = "payments")]
 impl From<&str> for PaymentResultStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -2466,18 +2632,21 @@ impl From<&str> for PaymentResultStatus {
     }
 }
 
+#[cfg(feature = "payments")]
 impl std::fmt::Display for PaymentResultStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "payments")]
 impl serde::Serialize for PaymentResultStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "payments")]
 impl<'de> serde::Deserialize<'de> for PaymentResultStatus {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <String as serde::Deserialize>::deserialize(deserializer)?;
@@ -2485,6 +2654,7 @@ impl<'de> serde::Deserialize<'de> for PaymentResultStatus {
     }
 }
 
+#[cfg(feature = "payments")]
 impl alipayhk_runtime::Validate for PaymentResultStatus {
     fn validate_at(
         &self,
@@ -2503,6 +2673,7 @@ impl alipayhk_runtime::Validate for PaymentResultStatus {
 }
 
 /// The store where the user pays.
+#[cfg(feature = "payments")]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PaymentStore {
@@ -2529,6 +2700,7 @@ pub struct PaymentStore {
     pub store_mcc: Option<String>,
 }
 
+#[cfg(feature = "payments")]
 impl PaymentStore {
     /// Creates the value with every field unset; set fields with the builder methods.
     pub fn new() -> Self {
@@ -2575,6 +2747,7 @@ impl PaymentStore {
     }
 }
 
+#[cfg(feature = "payments")]
 impl alipayhk_runtime::Validate for PaymentStore {
     fn validate_at(
         &self,
@@ -2627,6 +2800,7 @@ impl alipayhk_runtime::Validate for PaymentStore {
 /// Who receives issued A. Points, as the merchant's own system knows them. The issue page
 /// types this `object` without listing its fields; the user ID is what the redeem page
 /// identifies a user by (`ipRoleId`, an AlipayHK user ID starting 2160).
+#[cfg(feature = "points")]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ProviderUserInfo {
@@ -2639,6 +2813,7 @@ pub struct ProviderUserInfo {
     pub user_id: Option<UserId>,
 }
 
+#[cfg(feature = "points")]
 impl ProviderUserInfo {
     /// Creates the value with every field unset; set fields with the builder methods.
     pub fn new() -> Self {
@@ -2659,6 +2834,7 @@ impl ProviderUserInfo {
     }
 }
 
+#[cfg(feature = "points")]
 impl alipayhk_runtime::Validate for ProviderUserInfo {
     fn validate_at(
         &self,
@@ -2689,6 +2865,7 @@ impl alipayhk_runtime::Validate for ProviderUserInfo {
 }
 
 /// The paying user, as their wallet knows them.
+#[cfg(feature = "payments")]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PspCustomerInfo {
@@ -2715,6 +2892,7 @@ pub struct PspCustomerInfo {
     pub display_customer_id: Option<String>,
 }
 
+#[cfg(feature = "payments")]
 impl PspCustomerInfo {
     /// Creates the value with every field unset; set fields with the builder methods.
     pub fn new() -> Self {
@@ -2764,10 +2942,12 @@ impl PspCustomerInfo {
 /// The ID you assign to one refund; refunds are de-duplicated on it.
 ///
 /// A string on the wire. Build one from a `&str` or `String` (`"…".into()`); a field's length limits are checked by the `validate()` of the request that holds it.
+#[cfg(feature = "payments")]
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct RefundRequestId(String);
 
+#[cfg(feature = "payments")]
 impl RefundRequestId {
     /// The identifier as text.
     pub fn as_str(&self) -> &str {
@@ -2780,12 +2960,14 @@ impl RefundRequestId {
     }
 }
 
+#[cfg(feature = "payments")]
 impl From<&str> for RefundRequestId {
     fn from(value: &str) -> Self {
         Self(value.to_owned())
     }
 }
 
+#[cfg(feature = "payments")]
 impl From<String> for RefundRequestId {
     fn from(value: String) -> Self {
         Self(value)
@@ -2793,12 +2975,14 @@ impl From<String> for RefundRequestId {
 }
 
 // So an ID read from one response goes into the next request as `&id`.
+#[cfg(feature = "payments")]
 impl From<&RefundRequestId> for RefundRequestId {
     fn from(value: &RefundRequestId) -> Self {
         value.clone()
     }
 }
 
+#[cfg(feature = "payments")]
 impl From<RefundRequestId> for String {
     fn from(value: RefundRequestId) -> Self {
         value.0
@@ -2807,6 +2991,7 @@ impl From<RefundRequestId> for String {
 
 // Like a string ID in any SDK: read it as `&str` (`starts_with`, `len`, `&*id`); what
 // cannot happen is building one kind of ID from another.
+#[cfg(feature = "payments")]
 impl std::ops::Deref for RefundRequestId {
     type Target = str;
 
@@ -2815,30 +3000,35 @@ impl std::ops::Deref for RefundRequestId {
     }
 }
 
+#[cfg(feature = "payments")]
 impl AsRef<str> for RefundRequestId {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 
+#[cfg(feature = "payments")]
 impl std::borrow::Borrow<str> for RefundRequestId {
     fn borrow(&self) -> &str {
         &self.0
     }
 }
 
+#[cfg(feature = "payments")]
 impl std::fmt::Display for RefundRequestId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
+#[cfg(feature = "payments")]
 impl PartialEq<str> for RefundRequestId {
     fn eq(&self, other: &str) -> bool {
         self.0 == other
     }
 }
 
+#[cfg(feature = "payments")]
 impl PartialEq<&str> for RefundRequestId {
     fn eq(&self, other: &&str) -> bool {
         self.0 == *other
@@ -2848,10 +3038,12 @@ impl PartialEq<&str> for RefundRequestId {
 /// The ID AlipayHK assigned to a merchant's membership card template.
 ///
 /// A string on the wire. Build one from a `&str` or `String` (`"…".into()`); a field's length limits are checked by the `validate()` of the request that holds it.
+#[cfg(any(feature = "passes", feature = "templates"))]
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct TemplateCode(String);
 
+#[cfg(any(feature = "passes", feature = "templates"))]
 impl TemplateCode {
     /// The identifier as text.
     pub fn as_str(&self) -> &str {
@@ -2864,12 +3056,14 @@ impl TemplateCode {
     }
 }
 
+#[cfg(any(feature = "passes", feature = "templates"))]
 impl From<&str> for TemplateCode {
     fn from(value: &str) -> Self {
         Self(value.to_owned())
     }
 }
 
+#[cfg(any(feature = "passes", feature = "templates"))]
 impl From<String> for TemplateCode {
     fn from(value: String) -> Self {
         Self(value)
@@ -2877,12 +3071,14 @@ impl From<String> for TemplateCode {
 }
 
 // So an ID read from one response goes into the next request as `&id`.
+#[cfg(any(feature = "passes", feature = "templates"))]
 impl From<&TemplateCode> for TemplateCode {
     fn from(value: &TemplateCode) -> Self {
         value.clone()
     }
 }
 
+#[cfg(any(feature = "passes", feature = "templates"))]
 impl From<TemplateCode> for String {
     fn from(value: TemplateCode) -> Self {
         value.0
@@ -2891,6 +3087,7 @@ impl From<TemplateCode> for String {
 
 // Like a string ID in any SDK: read it as `&str` (`starts_with`, `len`, `&*id`); what
 // cannot happen is building one kind of ID from another.
+#[cfg(any(feature = "passes", feature = "templates"))]
 impl std::ops::Deref for TemplateCode {
     type Target = str;
 
@@ -2899,30 +3096,35 @@ impl std::ops::Deref for TemplateCode {
     }
 }
 
+#[cfg(any(feature = "passes", feature = "templates"))]
 impl AsRef<str> for TemplateCode {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 
+#[cfg(any(feature = "passes", feature = "templates"))]
 impl std::borrow::Borrow<str> for TemplateCode {
     fn borrow(&self) -> &str {
         &self.0
     }
 }
 
+#[cfg(any(feature = "passes", feature = "templates"))]
 impl std::fmt::Display for TemplateCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
+#[cfg(any(feature = "passes", feature = "templates"))]
 impl PartialEq<str> for TemplateCode {
     fn eq(&self, other: &str) -> bool {
         self.0 == other
     }
 }
 
+#[cfg(any(feature = "passes", feature = "templates"))]
 impl PartialEq<&str> for TemplateCode {
     fn eq(&self, other: &&str) -> bool {
         self.0 == *other
@@ -2931,6 +3133,7 @@ impl PartialEq<&str> for TemplateCode {
 
 /// The state of a pass template. `switchStatus` moves it along the documented transitions;
 /// `frozen` and `expired` are set by AlipayHK.
+#[cfg(feature = "templates")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TemplateStatus {
@@ -2959,6 +3162,7 @@ pub enum TemplateStatus {
     Unknown(alipayhk_runtime::UnknownValue),
 }
 
+#[cfg(feature = "templates")]
 impl TemplateStatus {
     /// The wire value.
     pub fn as_str(&self) -> &str {
@@ -2973,6 +3177,7 @@ impl TemplateStatus {
     }
 }
 
+#[cfg(feature = "templates")]
 impl From<&str> for TemplateStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -2988,18 +3193,21 @@ impl From<&str> for TemplateStatus {
     }
 }
 
+#[cfg(feature = "templates")]
 impl std::fmt::Display for TemplateStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "templates")]
 impl serde::Serialize for TemplateStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "templates")]
 impl<'de> serde::Deserialize<'de> for TemplateStatus {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <String as serde::Deserialize>::deserialize(deserializer)?;
@@ -3007,6 +3215,7 @@ impl<'de> serde::Deserialize<'de> for TemplateStatus {
     }
 }
 
+#[cfg(feature = "templates")]
 impl alipayhk_runtime::Validate for TemplateStatus {
     fn validate_at(
         &self,
@@ -3024,6 +3233,7 @@ impl alipayhk_runtime::Validate for TemplateStatus {
     }
 }
 
+#[cfg(feature = "templates")]
 impl TemplateStatus {
     /// Whether a value may change to `next`, by the documented transitions:
     ///
@@ -3043,10 +3253,12 @@ impl TemplateStatus {
 /// The unique ID of an Alipay user, such as `2160220000000002`.
 ///
 /// A string on the wire. Build one from a `&str` or `String` (`"…".into()`); a field's length limits are checked by the `validate()` of the request that holds it.
+#[cfg(any(feature = "notifications", feature = "passes", feature = "points"))]
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct UserId(String);
 
+#[cfg(any(feature = "notifications", feature = "passes", feature = "points"))]
 impl UserId {
     /// The identifier as text.
     pub fn as_str(&self) -> &str {
@@ -3059,12 +3271,14 @@ impl UserId {
     }
 }
 
+#[cfg(any(feature = "notifications", feature = "passes", feature = "points"))]
 impl From<&str> for UserId {
     fn from(value: &str) -> Self {
         Self(value.to_owned())
     }
 }
 
+#[cfg(any(feature = "notifications", feature = "passes", feature = "points"))]
 impl From<String> for UserId {
     fn from(value: String) -> Self {
         Self(value)
@@ -3072,12 +3286,14 @@ impl From<String> for UserId {
 }
 
 // So an ID read from one response goes into the next request as `&id`.
+#[cfg(any(feature = "notifications", feature = "passes", feature = "points"))]
 impl From<&UserId> for UserId {
     fn from(value: &UserId) -> Self {
         value.clone()
     }
 }
 
+#[cfg(any(feature = "notifications", feature = "passes", feature = "points"))]
 impl From<UserId> for String {
     fn from(value: UserId) -> Self {
         value.0
@@ -3086,6 +3302,7 @@ impl From<UserId> for String {
 
 // Like a string ID in any SDK: read it as `&str` (`starts_with`, `len`, `&*id`); what
 // cannot happen is building one kind of ID from another.
+#[cfg(any(feature = "notifications", feature = "passes", feature = "points"))]
 impl std::ops::Deref for UserId {
     type Target = str;
 
@@ -3094,30 +3311,35 @@ impl std::ops::Deref for UserId {
     }
 }
 
+#[cfg(any(feature = "notifications", feature = "passes", feature = "points"))]
 impl AsRef<str> for UserId {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 
+#[cfg(any(feature = "notifications", feature = "passes", feature = "points"))]
 impl std::borrow::Borrow<str> for UserId {
     fn borrow(&self) -> &str {
         &self.0
     }
 }
 
+#[cfg(any(feature = "notifications", feature = "passes", feature = "points"))]
 impl std::fmt::Display for UserId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
+#[cfg(any(feature = "notifications", feature = "passes", feature = "points"))]
 impl PartialEq<str> for UserId {
     fn eq(&self, other: &str) -> bool {
         self.0 == other
     }
 }
 
+#[cfg(any(feature = "notifications", feature = "passes", feature = "points"))]
 impl PartialEq<&str> for UserId {
     fn eq(&self, other: &&str) -> bool {
         self.0 == *other
@@ -3128,6 +3350,7 @@ impl PartialEq<&str> for UserId {
 /// `updatePass`. Several are misspelt on the wire (`USER_NOT_EXSITS`, `PASS_HAS_EXIT`,
 /// `PASS_TEMPLATE_HAS_NOT_EXIT`); the enum keeps the real spellings.
 ///  Codes not listed here parse as `Unknown` and keep the wire value.
+#[cfg(feature = "passes")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PassResultCode {
@@ -3188,6 +3411,7 @@ pub enum PassResultCode {
     Unknown(alipayhk_runtime::UnknownValue),
 }
 
+#[cfg(feature = "passes")]
 impl PassResultCode {
     /// The wire value.
     pub fn as_str(&self) -> &str {
@@ -3263,6 +3487,7 @@ impl PassResultCode {
     }
 }
 
+#[cfg(feature = "passes")]
 impl From<&str> for PassResultCode {
     fn from(value: &str) -> Self {
         match value {
@@ -3286,18 +3511,21 @@ impl From<&str> for PassResultCode {
     }
 }
 
+#[cfg(feature = "passes")]
 impl std::fmt::Display for PassResultCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "passes")]
 impl serde::Serialize for PassResultCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "passes")]
 impl<'de> serde::Deserialize<'de> for PassResultCode {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <String as serde::Deserialize>::deserialize(deserializer)?;
@@ -3305,6 +3533,7 @@ impl<'de> serde::Deserialize<'de> for PassResultCode {
     }
 }
 
+#[cfg(feature = "passes")]
 impl alipayhk_runtime::ResultCode for PassResultCode {
     fn from_code(code: &str) -> Self {
         Self::from(code)
@@ -3322,6 +3551,7 @@ impl alipayhk_runtime::ResultCode for PassResultCode {
 /// The pass-template result codes, shared by the template endpoints. The documented list is
 /// truncated; codes not listed parse as `Unknown` and keep their wire value.
 ///  Codes not listed here parse as `Unknown` and keep the wire value.
+#[cfg(feature = "templates")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TemplateResultCode {
@@ -3374,6 +3604,7 @@ pub enum TemplateResultCode {
     Unknown(alipayhk_runtime::UnknownValue),
 }
 
+#[cfg(feature = "templates")]
 impl TemplateResultCode {
     /// The wire value.
     pub fn as_str(&self) -> &str {
@@ -3437,6 +3668,7 @@ impl TemplateResultCode {
     }
 }
 
+#[cfg(feature = "templates")]
 impl From<&str> for TemplateResultCode {
     fn from(value: &str) -> Self {
         match value {
@@ -3458,18 +3690,21 @@ impl From<&str> for TemplateResultCode {
     }
 }
 
+#[cfg(feature = "templates")]
 impl std::fmt::Display for TemplateResultCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "templates")]
 impl serde::Serialize for TemplateResultCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "templates")]
 impl<'de> serde::Deserialize<'de> for TemplateResultCode {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <String as serde::Deserialize>::deserialize(deserializer)?;
@@ -3477,6 +3712,7 @@ impl<'de> serde::Deserialize<'de> for TemplateResultCode {
     }
 }
 
+#[cfg(feature = "templates")]
 impl alipayhk_runtime::ResultCode for TemplateResultCode {
     fn from_code(code: &str) -> Self {
         Self::from(code)

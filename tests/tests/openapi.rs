@@ -25,15 +25,26 @@ fn the_document_is_openapi_3_1() {
         "/api/open/alipay/v1/ipass/template/manage/switchStatus",
         "/api/open/alipay/v1/ipass/template/manage/detail",
         "/api/open/v1/alipayhk/merchant/applyToken",
+        "/api/open/v1/alipayhk/promotion/benefit/userPromoBenefitQuery",
+        "/api/open/alipay/v1/promotion/benefit/issue",
+        "/api/open/alipay/intl/promotion/benefit/benefitRedeem",
+        "/aps/api/intl/wallet/v1/payments/pay",
+        "/aps/api/intl/wallet/v1/payments/inquiryPayment",
+        "/aps/api/intl/wallet/v1/payments/cancelPayment",
+        "/aps/api/intl/wallet/v1/payments/refund",
+        "/aps/hk/payments/codeConsult",
     ] {
         let item = paths
             .get(path)
             .unwrap_or_else(|| panic!("{path} is missing"));
         assert!(item.post.is_some(), "{path} has no POST");
     }
-    assert_eq!(paths.len(), 7);
+    assert_eq!(paths.len(), 15);
     let webhooks: Vec<&String> = parsed.webhooks.keys().collect();
-    assert_eq!(webhooks, ["membercardCreate", "pointsBillNotify"]);
+    assert_eq!(
+        webhooks,
+        ["membercardCreate", "notifyPayment", "pointsBillNotify"]
+    );
 }
 
 #[test]
@@ -86,7 +97,23 @@ fn endpoint_groups_are_tags() {
         .iter()
         .map(|t| t["name"].as_str().unwrap())
         .collect();
-    assert_eq!(tags, ["notifications", "passes", "templates", "tokens"]);
+    assert_eq!(
+        tags,
+        [
+            "notifications",
+            "passes",
+            "payments",
+            "points",
+            "templates",
+            "tokens"
+        ]
+    );
+    let refund = &doc["paths"]["/aps/api/intl/wallet/v1/payments/refund"]["post"];
+    assert_eq!(refund["tags"], serde_json::json!(["payments"]));
+    // A nested payments type: amounts are strings of minor units, and the facts only the
+    // page's sample shows are inferred, never schema keywords.
+    let amount = &doc["components"]["schemas"]["PaymentAmount"];
+    assert_eq!(amount["properties"]["value"]["type"], "string");
     // updatePass names no group: it is in the API's default, `passes`.
     let update = &doc["paths"]["/api/open/alipay/v1/ipass/pass/manage/updatePass"]["post"];
     assert_eq!(update["tags"], serde_json::json!(["passes"]));

@@ -5,10 +5,10 @@
 //! against those; and an endpoint that resolves another's unknown outcome must be in its
 //! group, or turning one feature off would leave a dangling reference.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::report::Reporter;
-use super::{Api, EndpointDef, provenance::DocSource};
+use super::{Api, EndpointDef, FieldType, ObjectDef, ResultCodes, TypeDef, provenance::DocSource};
 use crate::document::SpecSources;
 use crate::document::raw::{ApiSpec, Located};
 use crate::error::SpecError;
@@ -45,6 +45,65 @@ impl Api {
         self.endpoints
             .values()
             .filter(move |e| e.group.as_deref() == Some(group))
+    }
+
+    /// The groups whose endpoints use each shared type or result-code table, directly or
+    /// through other types, so it compiles only with one of their features. A name that is
+    /// absent is used by an endpoint in no group, or by none: it is always compiled.
+    pub fn shared_item_groups(&self) -> BTreeMap<&str, BTreeSet<&str>> {
+        let mut groups: BTreeMap<&str, Option<BTreeSet<&str>>> = BTreeMap::new();
+        for endpoint in self.endpoints.values() {
+            let mut reached = BTreeSet::new();
+            let mut messages = vec![&endpoint.request];
+            messages.extend(endpoint.response.declared());
+            messages.extend(endpoint.types.values().filter_map(|def| match def {
+                TypeDef::Object(object) => Some(object),
+                _ => None,
+            }));
+            for message in messages {
+                self.shared_names(message, &mut reached);
+            }
+            if let ResultCodes::Shared(table) = &endpoint.result_codes {
+                reached.insert(table.as_str());
+            }
+            for name in reached {
+                let entry = groups.entry(name).or_insert_with(|| Some(BTreeSet::new()));
+                match (&endpoint.group, entry.as_mut()) {
+                    (Some(group), Some(set)) => {
+                        set.insert(group.as_str());
+                    }
+                    // An endpoint in no group is always compiled, and so is what it uses.
+                    _ => *entry = None,
+                }
+            }
+        }
+        groups
+            .into_iter()
+            .filter_map(|(name, set)| Some((name, set?)))
+            .collect()
+    }
+
+    /// Adds the shared types `object`'s fields name, and those they name in turn.
+    fn shared_names<'a>(&'a self, object: &'a ObjectDef, found: &mut BTreeSet<&'a str>) {
+        for field in &object.fields {
+            let mut ty = &field.ty;
+            while let FieldType::Array(inner) | FieldType::Map(inner) = ty {
+                ty = inner;
+            }
+            let FieldType::Named(r) = ty else { continue };
+            let Some(id) = r.id() else { continue };
+            if id.owner.is_some() {
+                continue;
+            }
+            let Some((name, def)) = self.shared_types.get_key_value(&id.name) else {
+                continue;
+            };
+            if found.insert(name.as_str())
+                && let TypeDef::Object(inner) = def
+            {
+                self.shared_names(inner, found);
+            }
+        }
     }
 }
 

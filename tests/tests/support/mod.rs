@@ -47,6 +47,11 @@ impl Fixture {
             .timeout(Duration::from_secs(2))
     }
 
+    /// The merchant's private key, PKCS#8 PEM, for a client written in another language.
+    pub fn merchant_pem(&self) -> &str {
+        &self.merchant_pem
+    }
+
     /// A client for the gateway.
     pub fn client(&self) -> Client {
         self.builder().build().unwrap()

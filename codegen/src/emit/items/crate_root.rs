@@ -1,6 +1,6 @@
 //! The crate root (`lib.rs`), the header names (`headers.rs`) and shared types (`types.rs`).
 
-use super::endpoint::group_gate;
+use super::endpoint::{group_gate, groups_gate};
 use super::enums::value_enum;
 use super::identifier::identifier;
 use super::object::struct_items;
@@ -80,11 +80,14 @@ pub(crate) fn lib_rs(api: &Api, options: &EmitOptions) -> File {
             .chain(api.result_code_tables.keys())
             .collect();
         names.sort();
-        items.extend(
-            names
-                .into_iter()
-                .map(|n| attributed(&["doc(inline)"], format!("pub use types::{n};"))),
-        );
+        let gates = api.shared_item_groups();
+        items.extend(names.into_iter().map(|n| {
+            let line = attributed(&["doc(inline)"], format!("pub use types::{n};"));
+            match gates.get(n.as_str()).and_then(groups_gate) {
+                Some(gate) => line.with_all([gate]),
+                None => line,
+            }
+        }));
     }
     for endpoint in api.endpoints.values() {
         let module = &endpoint.module;
@@ -180,9 +183,14 @@ pub(crate) fn types_rs(api: &Api, options: &EmitOptions) -> File {
         .any(|d| !matches!(d, TypeDef::Enum(e) if e.open));
     let mut items = Vec::new();
     if options.serde_crate.is_none() && derives {
-        items.push(Line::from(Code::from(
-            "use serde::{Deserialize, Serialize};",
-        )));
+        let line = Line::from(Code::from("use serde::{Deserialize, Serialize};"));
+        // Each type compiles with the groups that use it: with none of theirs on, nothing
+        // derives.
+        items.push(if api.shared_item_groups().is_empty() {
+            line
+        } else {
+            line.with("allow(unused_imports)")
+        });
     }
     items.extend(shared_items(api, options));
     File {
@@ -191,22 +199,36 @@ pub(crate) fn types_rs(api: &Api, options: &EmitOptions) -> File {
     }
 }
 
-/// The shared types, without module docs or imports: what the object attributes emit.
+/// The shared types, without module docs or imports: what the object attributes emit. Each
+/// compiles with the groups whose endpoints use it (`Api::shared_item_groups`).
 pub(crate) fn shared_items(api: &Api, options: &EmitOptions) -> Vec<Line> {
+    let gates = api.shared_item_groups();
+    let gated = |name: &str, lines: Vec<Line>| {
+        let gate = gates.get(name).and_then(groups_gate);
+        lines.into_iter().map(move |mut line| {
+            if let Some(gate) = gate.clone().filter(|_| line != Line::blank()) {
+                line.attributes.insert(0, gate);
+            }
+            line
+        })
+    };
     let mut items = Vec::new();
-    for def in api.shared_types.values() {
-        items.extend(match def {
-            TypeDef::Object(o) => struct_items(api, o, Site::Shared, options, None),
-            TypeDef::Enum(e) => value_enum(e, options),
-            TypeDef::Identifier(i) => identifier(i, options),
-        });
+    for (name, def) in &api.shared_types {
+        items.extend(gated(
+            name,
+            match def {
+                TypeDef::Object(o) => struct_items(api, o, Site::Shared, options, None),
+                TypeDef::Enum(e) => value_enum(e, options),
+                TypeDef::Identifier(i) => identifier(i, options),
+            },
+        ));
     }
-    for set in api.result_code_tables.values() {
+    for (name, set) in &api.result_code_tables {
         let covers = set
             .description
             .clone()
             .unwrap_or_else(|| format!("The `{}` result codes.", set.name));
-        items.extend(result_codes(set, &covers, options));
+        items.extend(gated(name, result_codes(set, &covers, options)));
     }
     items
 }

@@ -26,8 +26,13 @@ pub(crate) fn group_gate(endpoint: &EndpointDef) -> Option<Code> {
 pub(crate) fn any_group_gate<'a>(endpoints: impl Iterator<Item = &'a EndpointDef>) -> Option<Code> {
     let mut groups = std::collections::BTreeSet::new();
     for endpoint in endpoints {
-        groups.insert(endpoint.group.as_ref()?);
+        groups.insert(endpoint.group.as_deref()?);
     }
+    groups_gate(&groups)
+}
+
+/// `cfg(feature = "<group>")`, or `cfg(any(...))` over several groups.
+pub(crate) fn groups_gate(groups: &std::collections::BTreeSet<&str>) -> Option<Code> {
     let features = groups
         .iter()
         .map(|group| format!("feature = {}", literal(group)).into());
