@@ -12,16 +12,8 @@ use alipayhk::{
 use tokio::sync::mpsc;
 
 use crate::notify::{NotifyKeys, Verdict, deliver_until_success};
-use crate::records::Payment;
+use crate::records::{Payment, PaymentNotice};
 use crate::state::{Gateway, lock};
-
-/// A notification to deliver, and where.
-#[derive(Debug)]
-pub(crate) struct PaymentNotice {
-    /// The merchant's base URL: `paymentNotifyUrl` without the notification's own path.
-    base_url: String,
-    body: NotifyPaymentRequest,
-}
 
 impl Gateway {
     /// Queues the notice of a successful payment for `url`, when a delivery task runs. Only

@@ -156,3 +156,11 @@ pub struct Payment {
     /// When it was paid, for the cancel window.
     pub(crate) paid: Instant,
 }
+
+/// A notifyPayment notification to deliver, and where (`payment_notices.rs` delivers it).
+#[derive(Debug)]
+pub(crate) struct PaymentNotice {
+    /// The merchant's base URL: `paymentNotifyUrl` without the notification's own path.
+    pub(crate) base_url: String,
+    pub(crate) body: alipayhk::NotifyPaymentRequest,
+}

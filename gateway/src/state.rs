@@ -12,8 +12,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::faults::{Fault, FaultBook, fault_key};
-use crate::payment_notices::PaymentNotice;
-use crate::records::{AuthCode, Pass, Payment, PaymentCode, Template};
+use crate::records::{AuthCode, Pass, Payment, PaymentCode, PaymentNotice, Template};
 
 /// The merchant and template the default gateway knows.
 pub const MERCHANT_ID: &str = "2160120000000001";

@@ -7,8 +7,8 @@
 
 use super::ImportError;
 use super::code_rows::{cells, read_code_row};
-use super::page::Page;
 use super::page_lines::{AtLine, Incomplete, Unmapped};
+use super::page_model::Page;
 use super::params::{Marker, Param, bare_param};
 use super::samples::{add_sample_fields, json_samples};
 

@@ -4,8 +4,8 @@
 //! message splits.
 
 use super::ImportError;
-use super::page::CodeRow;
 use super::page_lines::Unmapped;
+use super::page_model::CodeRow;
 
 /// The cells of a table row written `a | b | c |`, or `None` for a line that does not end
 /// its row.

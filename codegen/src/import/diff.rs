@@ -3,7 +3,7 @@
 //! states must be on the page. Facts the spec takes from other pages, or infers, are not the
 //! page's to contradict.
 
-use super::page::Page;
+use super::page_model::Page;
 use super::params::{Marker, Param};
 use crate::document::raw::{
     ApiDocument, Constraint, EndpointSpec, FieldSpec, Located, ResultCodeSpec, RuleSpec,

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::page::Page;
+use super::page_model::Page;
 use super::params::{Marker, Param};
 use super::{ImportError, ImportOptions, Unmapped};
 use crate::model::is_lower_camel;

@@ -3,9 +3,9 @@
 //! one ([`diff`], the "docs changed" check).
 //!
 //! `page` reads the membership-card and short layouts, `amsapi_page` the payments layout, both
-//! into one `Page` (`page_lines` holds what the readers share, `code_rows` the result-code
-//! rows, `params` the parameter blocks, `samples` the JSON samples); `endpoint_yaml` writes the
-//! endpoint file, and `diff` compares a page with a spec file.
+//! into one `Page` (`page_model`; `page_lines` holds what the readers share, `code_rows` the
+//! result-code rows, `params` the parameter blocks, `samples` the JSON samples);
+//! `endpoint_yaml` writes the endpoint file, and `diff` compares a page with a spec file.
 
 mod amsapi_page;
 mod code_rows;
@@ -13,6 +13,7 @@ mod diff;
 mod endpoint_yaml;
 mod page;
 mod page_lines;
+mod page_model;
 mod params;
 mod samples;
 
@@ -20,8 +21,9 @@ use std::fmt;
 use std::path::Path;
 
 pub use diff::{Difference, Place};
-pub use page::{CodeRow, HeaderRow, Page, read_page};
+pub use page::read_page;
 pub use page_lines::{AtLine, Incomplete, Unmapped};
+pub use page_model::{CodeRow, HeaderRow, Page};
 pub use params::{Marker, PageValue, Param};
 
 use crate::CodegenError;

@@ -1,5 +1,5 @@
-//! What the page reader's parts share: a value with its line, a line that maps to nothing,
-//! and the headings of the parts of a page the text form does not carry.
+//! What the page readers share: a value with its line, a line that maps to nothing, where a
+//! page stops short, and the headings of the parts of a page the text form does not carry.
 
 /// A value and the 1-based line it came from.
 #[derive(Debug, Clone, PartialEq)]
