@@ -48,20 +48,7 @@ pub(super) fn read_amsapi_page(text: &str) -> Result<Page, ImportError> {
     let Some(&(title_line, title)) = lines.first() else {
         return Err(ImportError::new(1, "the page is empty"));
     };
-    let mut page = Page {
-        title: AtLine {
-            value: title.to_owned(),
-            line: title_line,
-        },
-        route: None,
-        headers: Vec::new(),
-        request: Vec::new(),
-        response: Vec::new(),
-        codes: Vec::new(),
-        unmapped: Vec::new(),
-        incomplete: Vec::new(),
-        inbound: false,
-    };
+    let mut page = Page::titled(title, title_line);
     let mut part = Part::Title;
     let mut spans: Vec<(Part, usize, usize)> = Vec::new();
     for (index, &(number, line)) in lines.iter().enumerate().skip(1) {

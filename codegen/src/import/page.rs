@@ -59,20 +59,7 @@ pub fn read_page(text: &str) -> Result<Page, ImportError> {
             format!("the page starts with `{title}`, not with its title"),
         ));
     }
-    let mut page = Page {
-        title: AtLine {
-            value: strip_number(title).to_owned(),
-            line: title_line,
-        },
-        route: None,
-        headers: Vec::new(),
-        request: Vec::new(),
-        response: Vec::new(),
-        codes: Vec::new(),
-        unmapped: Vec::new(),
-        incomplete: Vec::new(),
-        inbound: false,
-    };
+    let mut page = Page::titled(strip_number(title), title_line);
     let mut section = Section::Preamble;
     let mut table = String::new();
     // Indexes into `lines` where each parameter section starts and ends.

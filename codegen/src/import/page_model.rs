@@ -50,3 +50,23 @@ pub struct CodeRow {
     /// Its line.
     pub line: usize,
 }
+
+impl Page {
+    /// A page with its title and nothing read yet.
+    pub(super) fn titled(title: &str, line: usize) -> Self {
+        Self {
+            title: AtLine {
+                value: title.to_owned(),
+                line,
+            },
+            route: None,
+            headers: Vec::new(),
+            request: Vec::new(),
+            response: Vec::new(),
+            codes: Vec::new(),
+            unmapped: Vec::new(),
+            incomplete: Vec::new(),
+            inbound: false,
+        }
+    }
+}

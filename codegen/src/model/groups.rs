@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::report::Reporter;
-use super::{Api, EndpointDef, FieldType, ObjectDef, ResultCodes, TypeDef, provenance::DocSource};
+use super::{Api, EndpointDef, ObjectDef, ResultCodes, TypeDef, TypeRef, provenance::DocSource};
 use crate::document::SpecSources;
 use crate::document::raw::{ApiSpec, Located};
 use crate::error::SpecError;
@@ -86,12 +86,9 @@ impl Api {
     /// Adds the shared types `object`'s fields name, and those they name in turn.
     fn shared_names<'a>(&'a self, object: &'a ObjectDef, found: &mut BTreeSet<&'a str>) {
         for field in &object.fields {
-            let mut ty = &field.ty;
-            while let FieldType::Array(inner) | FieldType::Map(inner) = ty {
-                ty = inner;
-            }
-            let FieldType::Named(r) = ty else { continue };
-            let Some(id) = r.id() else { continue };
+            let Some(id) = field.ty.innermost_named().and_then(TypeRef::id) else {
+                continue;
+            };
             if id.owner.is_some() {
                 continue;
             }

@@ -61,12 +61,9 @@ struct Walk<'a> {
 impl Walk<'_> {
     fn from(&self, object: &ObjectDef, found: &mut BTreeSet<TypeId>, seen: &mut BTreeSet<TypeId>) {
         for field in &object.fields {
-            let mut ty = &field.ty;
-            while let FieldType::Array(inner) | FieldType::Map(inner) = ty {
-                ty = inner;
-            }
-            let FieldType::Named(r) = ty else { continue };
-            let Some(id) = r.id() else { continue };
+            let Some(id) = field.ty.innermost_named().and_then(TypeRef::id) else {
+                continue;
+            };
             if !seen.insert(id.clone()) {
                 continue;
             }

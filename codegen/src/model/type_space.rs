@@ -30,6 +30,15 @@ impl FieldType {
         }
     }
 
+    /// The named type this is, or holds in its arrays and maps (`Vec<BTreeMap<_, T>>` → `T`).
+    pub fn innermost_named(&self) -> Option<&TypeRef> {
+        match self {
+            FieldType::Named(r) => Some(r),
+            FieldType::Array(inner) | FieldType::Map(inner) => inner.innermost_named(),
+            _ => None,
+        }
+    }
+
     /// Whether the value is an identifier newtype, built from any `Into<Self>`.
     pub fn is_identifier(&self) -> bool {
         matches!(self, FieldType::Named(r) if r.kind == TypeKind::Identifier)
