@@ -116,3 +116,43 @@ fn a_page_without_a_path_or_with_a_garbled_line_exits_2_naming_the_line() {
         text(&output.stderr)
     );
 }
+
+/// Every endpoint file of the A. Points and payments families against its page, in the short
+/// and payments layouts, through the command a merchant runs; a cut page says where it stops.
+#[test]
+fn diff_exits_0_for_every_new_family_page_and_says_where_a_page_is_cut() {
+    for name in [
+        "user_promo_benefit_query",
+        "benefit_issue",
+        "benefit_redeem",
+        "pay",
+        "inquiry_payment",
+        "cancel_payment",
+        "refund",
+        "code_consult",
+        "notify_payment",
+    ] {
+        let spec = format!("../spec/endpoints/{name}.yaml");
+        let page = format!("tests/pages/{name}.txt");
+        let agree = codegen(&["import", "--diff", &spec, &page], None);
+        assert_eq!(
+            agree.status.code(),
+            Some(0),
+            "{name}: {}",
+            text(&agree.stderr)
+        );
+    }
+    let imported = codegen(&["import", "tests/pages/refund.txt"], None);
+    assert_eq!(
+        imported.status.code(),
+        Some(0),
+        "{}",
+        text(&imported.stderr)
+    );
+    let stderr = text(&imported.stderr);
+    assert!(
+        stderr.contains("tests/pages/refund.txt:43: cut short: the `3.2 Response` table stops inside the row at line 43"),
+        "{stderr}"
+    );
+    assert!(text(&imported.stdout).contains("name: refund"));
+}
