@@ -109,6 +109,22 @@ impl Gateway {
             .collect()
     }
 
+    /// Every user's A. Points, by user ID.
+    pub fn points_balances(&self) -> std::collections::BTreeMap<String, u64> {
+        lock(&self.points)
+            .iter()
+            .map(|(user, points)| (user.clone(), *points))
+            .collect()
+    }
+
+    /// Every payment as it is now, by `paymentRequestId`.
+    pub fn payments(&self) -> std::collections::BTreeMap<String, Payment> {
+        lock(&self.payments)
+            .iter()
+            .map(|(id, payment)| (id.clone(), payment.clone()))
+            .collect()
+    }
+
     /// How many access tokens the gateway has issued and still honours.
     pub fn tokens_issued(&self) -> usize {
         lock(&self.refresh_tokens).len()

@@ -22,6 +22,15 @@ struct PassRow {
     data: String,
 }
 
+/// A payment, as the state table shows it.
+struct PaymentRow {
+    request_id: String,
+    payment_id: String,
+    state: String,
+    amount: String,
+    refunded: String,
+}
+
 #[derive(Template)]
 #[template(path = "console.html")]
 struct ConsolePage {
@@ -32,6 +41,9 @@ struct ConsolePage {
     passes: Vec<PassRow>,
     templates: Vec<(String, String)>,
     tokens: usize,
+    points: Vec<(String, u64)>,
+    payments: Vec<PaymentRow>,
+    issued: Vec<(String, String, String)>,
     faults: Vec<(String, String, String)>,
     names: &'static [&'static str],
     sent: Vec<(String, String, String)>,
@@ -60,6 +72,30 @@ pub(super) async fn show(State(console): State<Arc<Console>>) -> Response {
             .map(|(code, template)| (code, template.status.as_str().to_owned()))
             .collect(),
         tokens: gateway.tokens_issued(),
+        points: gateway.points_balances().into_iter().collect(),
+        payments: gateway
+            .payments()
+            .into_iter()
+            .map(|(request_id, payment)| PaymentRow {
+                request_id,
+                payment_id: payment.payment_id,
+                state: format!("{:?}", payment.state),
+                amount: format!("{} {}", payment.currency, payment.amount),
+                refunded: format!(
+                    "{} in {} refund(s)",
+                    payment.refunded,
+                    payment.refunds.len()
+                ),
+            })
+            .collect(),
+        issued: console
+            .issued
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .rev()
+            .cloned()
+            .collect(),
         faults: gateway
             .faults()
             .scripted()
