@@ -200,156 +200,156 @@ pub mod webhooks;
 #[rustfmt::skip]
 pub mod types;
 
-#[doc(inline)]
 #[cfg(feature = "points")]
+#[doc(inline)]
 pub use types::AccountBenefitModel;
 
-#[doc(inline)]
 #[cfg(feature = "notifications")]
+#[doc(inline)]
 pub use types::Amount;
 
-#[doc(inline)]
 #[cfg(feature = "notifications")]
+#[doc(inline)]
 pub use types::BillNo;
 
-#[doc(inline)]
 #[cfg(feature = "passes")]
+#[doc(inline)]
 pub use types::BizSerialId;
 
-#[doc(inline)]
 #[cfg(feature = "templates")]
+#[doc(inline)]
 pub use types::Button;
 
-#[doc(inline)]
 #[cfg(feature = "templates")]
+#[doc(inline)]
 pub use types::ButtonType;
 
-#[doc(inline)]
 #[cfg(feature = "templates")]
+#[doc(inline)]
 pub use types::CodeStandard;
 
-#[doc(inline)]
 #[cfg(feature = "templates")]
+#[doc(inline)]
 pub use types::CodeType;
 
-#[doc(inline)]
 #[cfg(feature = "templates")]
+#[doc(inline)]
 pub use types::Exposure;
 
-#[doc(inline)]
 #[cfg(feature = "payments")]
+#[doc(inline)]
 pub use types::InStorePaymentScenario;
 
-#[doc(inline)]
 #[cfg(feature = "templates")]
+#[doc(inline)]
 pub use types::LocaleInfo;
 
-#[doc(inline)]
 #[cfg(any(feature = "notifications", feature = "passes", feature = "templates"))]
+#[doc(inline)]
 pub use types::MerchantId;
 
-#[doc(inline)]
 #[cfg(feature = "passes")]
+#[doc(inline)]
 pub use types::OpenId;
 
-#[doc(inline)]
 #[cfg(feature = "templates")]
+#[doc(inline)]
 pub use types::PassExtInfo;
 
-#[doc(inline)]
 #[cfg(feature = "passes")]
+#[doc(inline)]
 pub use types::PassId;
 
-#[doc(inline)]
 #[cfg(any(feature = "passes", feature = "templates"))]
+#[doc(inline)]
 pub use types::PassProduct;
 
-#[doc(inline)]
 #[cfg(feature = "passes")]
+#[doc(inline)]
 pub use types::PassResultCode;
 
-#[doc(inline)]
 #[cfg(any(feature = "passes", feature = "templates"))]
+#[doc(inline)]
 pub use types::PassType;
 
-#[doc(inline)]
 #[cfg(feature = "payments")]
+#[doc(inline)]
 pub use types::PaymentAmount;
 
-#[doc(inline)]
 #[cfg(feature = "payments")]
+#[doc(inline)]
 pub use types::PaymentFactor;
 
-#[doc(inline)]
 #[cfg(feature = "payments")]
+#[doc(inline)]
 pub use types::PaymentId;
 
-#[doc(inline)]
 #[cfg(feature = "payments")]
+#[doc(inline)]
 pub use types::PaymentMerchant;
 
-#[doc(inline)]
 #[cfg(feature = "payments")]
+#[doc(inline)]
 pub use types::PaymentMethod;
 
-#[doc(inline)]
 #[cfg(feature = "payments")]
+#[doc(inline)]
 pub use types::PaymentMethodType;
 
-#[doc(inline)]
 #[cfg(feature = "payments")]
+#[doc(inline)]
 pub use types::PaymentOrder;
 
-#[doc(inline)]
 #[cfg(feature = "payments")]
+#[doc(inline)]
 pub use types::PaymentPromoDetail;
 
-#[doc(inline)]
 #[cfg(feature = "payments")]
+#[doc(inline)]
 pub use types::PaymentPromoInfo;
 
-#[doc(inline)]
 #[cfg(feature = "payments")]
+#[doc(inline)]
 pub use types::PaymentRequestId;
 
-#[doc(inline)]
 #[cfg(feature = "payments")]
+#[doc(inline)]
 pub use types::PaymentResult;
 
-#[doc(inline)]
 #[cfg(feature = "payments")]
+#[doc(inline)]
 pub use types::PaymentResultStatus;
 
-#[doc(inline)]
 #[cfg(feature = "payments")]
+#[doc(inline)]
 pub use types::PaymentStore;
 
-#[doc(inline)]
 #[cfg(feature = "points")]
+#[doc(inline)]
 pub use types::ProviderUserInfo;
 
-#[doc(inline)]
 #[cfg(feature = "payments")]
+#[doc(inline)]
 pub use types::PspCustomerInfo;
 
-#[doc(inline)]
 #[cfg(feature = "payments")]
+#[doc(inline)]
 pub use types::RefundRequestId;
 
-#[doc(inline)]
 #[cfg(any(feature = "passes", feature = "templates"))]
+#[doc(inline)]
 pub use types::TemplateCode;
 
-#[doc(inline)]
 #[cfg(feature = "templates")]
+#[doc(inline)]
 pub use types::TemplateResultCode;
 
-#[doc(inline)]
 #[cfg(feature = "templates")]
+#[doc(inline)]
 pub use types::TemplateStatus;
 
-#[doc(inline)]
 #[cfg(any(feature = "notifications", feature = "passes", feature = "points"))]
+#[doc(inline)]
 pub use types::UserId;
 
 #[cfg(feature = "tokens")]

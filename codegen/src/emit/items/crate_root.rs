@@ -82,11 +82,10 @@ pub(crate) fn lib_rs(api: &Api, options: &EmitOptions) -> File {
         names.sort();
         let gates = api.shared_item_groups();
         items.extend(names.into_iter().map(|n| {
-            let line = attributed(&["doc(inline)"], format!("pub use types::{n};"));
-            match gates.get(n.as_str()).and_then(groups_gate) {
-                Some(gate) => line.with_all([gate]),
-                None => line,
-            }
+            let gate = gates.get(n.as_str()).and_then(groups_gate);
+            Line::from(Code::from(format!("pub use types::{n};")))
+                .with_all(gate)
+                .with("doc(inline)")
         }));
     }
     for endpoint in api.endpoints.values() {
