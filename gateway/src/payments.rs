@@ -200,13 +200,16 @@ impl Gateway {
         &self,
         request: &RefundRequest,
     ) -> Result<RefundResponse, ResultInfo> {
-        let value = minor_units(&request.refund_amount)?;
-        if request.refund_from_amount.currency != request.refund_amount.currency {
+        // A refund is in the payment's currency: any other is an illegal parameter here, not
+        // an unsupported currency (refund's codes have none).
+        let amounts = [&request.refund_amount, &request.refund_from_amount];
+        if amounts.iter().any(|a| a.currency != CURRENCY) {
             return Err(failure(
                 "PARAM_ILLEGAL",
-                "refundAmount and refundFromAmount differ in currency",
+                format!("the payment was in {CURRENCY}: refund in {CURRENCY}"),
             ));
         }
+        let value = minor_units(&request.refund_amount)?;
         let mut payments = lock(&self.payments);
         let Some(payment) = payments.get_mut(request.payment_request_id.as_str()) else {
             return Err(failure(

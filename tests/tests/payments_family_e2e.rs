@@ -181,6 +181,12 @@ async fn refunds_never_exceed_the_payment_and_each_refund_id_refunds_once() {
     );
     let nowhere = client.execute(&refund("PAY-NEVER", "RF-3", "1")).await;
     assert_eq!(failed_code(nowhere), RefundResultCode::OrderNotExist);
+    let mut dollars = refund("PAY-7", "RF-6", "1");
+    dollars.refund_amount = PaymentAmount::new("USD", "1");
+    let dollars = client.execute(&dollars).await;
+    assert_eq!(failed_code(dollars), RefundResultCode::ParamIllegal);
+    let fraction = client.execute(&refund("PAY-7", "RF-7", "0.5")).await;
+    assert_eq!(failed_code(fraction), RefundResultCode::ParamIllegal);
     client
         .execute(&refund("PAY-7", "RF-4", "3000"))
         .await
@@ -213,6 +219,15 @@ async fn cancel_is_idempotent_closes_unmade_payments_and_keeps_its_window() {
     let code = f.gateway.issue_payment_code(USER, "ALIPAY_HK");
     let late = client.execute(&pay("PAY-9", &code, "100")).await;
     assert_eq!(failed_code(late), PayResultCode::OrderIsClosed);
+
+    // A payment refunded in part is refunded the rest of the way, not cancelled.
+    paid(&f, "PAY-13", "100").await;
+    client
+        .execute(&refund("PAY-13", "RF-8", "10"))
+        .await
+        .unwrap();
+    let partly = client.execute(&cancel("PAY-13")).await;
+    assert_eq!(failed_code(partly), CancelPaymentResultCode::ProcessFail);
 
     // Past the window, a payment is refunded instead.
     paid(&f, "PAY-10", "100").await;
