@@ -213,7 +213,12 @@ impl Gateway {
                     .unwrap_or_default(),
             );
         }
-        if let Some(replay) = lock(&self.replays).get(&key)
+        // Held across the behaviour, so two copies of one request racing (a re-send while the
+        // first is still in flight) run it once: the second waits and gets the first's answer.
+        // The behaviours are a few in-memory steps, and only this function takes this lock,
+        // before any other.
+        let mut replays = lock(&self.replays);
+        if let Some(replay) = replays.get(&key)
             && replay.body == body
         {
             return match &replay.answer {
@@ -227,7 +232,7 @@ impl Gateway {
             Ok(response) => Ok(serde_json::to_value(response).unwrap_or_default()),
             Err(result) => Err(result.clone()),
         };
-        lock(&self.replays).insert(
+        replays.insert(
             key,
             Replay {
                 body,

@@ -195,3 +195,35 @@ async fn a_redeem_whose_answer_was_unknown_is_resolved_by_resending_and_spends_o
     assert!(matches!(resolved, Resolved::Done(_)), "{resolved:?}");
     assert_eq!(f.gateway.points_of(USER), Some(200), "spent once");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn copies_of_one_redeem_racing_each_other_spend_once_and_all_succeed() {
+    let f = fixture().await;
+    f.gateway.add_user(USER);
+    let client = f.client();
+    // A client re-sending while its first attempt is still in flight: the same request, at
+    // once, from several connections; many rounds, since the copies must meet inside the
+    // gateway to race.
+    let rounds = 150;
+    client
+        .execute(&issue("ISSUE-7", 100 * rounds))
+        .await
+        .unwrap();
+    for round in 0..rounds {
+        let biz_no = format!("REDEEM-RACE-{round}");
+        let copies: Vec<_> = (0..8)
+            .map(|_| {
+                let client = client.clone();
+                let request = redeem(&biz_no, USER, 100);
+                tokio::spawn(async move { client.execute(&request).await })
+            })
+            .collect();
+        for copy in copies {
+            copy.await
+                .unwrap()
+                .expect("every copy gets the first copy's answer");
+        }
+    }
+
+    assert_eq!(f.gateway.points_of(USER), Some(0), "each round spent once");
+}
