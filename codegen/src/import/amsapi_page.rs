@@ -7,9 +7,9 @@
 
 use super::ImportError;
 use super::code_rows::{cells, read_code_row};
-use super::page_lines::{AtLine, Incomplete, Unmapped};
+use super::page_lines::{AtLine, Incomplete, Unmapped, text_lines};
 use super::page_model::Page;
-use super::params::{Marker, Param, bare_param};
+use super::params::{Marker, Param, bare_param, is_param_name};
 use super::samples::{add_sample_fields, json_samples};
 
 /// The numbered sections of the layout, in order.
@@ -39,15 +39,8 @@ fn part_of(line: &str) -> Option<Part> {
 
 /// Reads a page in the payments layout.
 pub(super) fn read_amsapi_page(text: &str) -> Result<Page, ImportError> {
-    let lines: Vec<(usize, &str)> = text
-        .lines()
-        .enumerate()
-        .map(|(i, l)| (i + 1, l.trim()))
-        .filter(|(_, l)| !l.is_empty())
-        .collect();
-    let Some(&(title_line, title)) = lines.first() else {
-        return Err(ImportError::new(1, "the page is empty"));
-    };
+    let lines = text_lines(text)?;
+    let (title_line, title) = lines[0];
     let mut page = Page::titled(title, title_line);
     let mut part = Part::Title;
     let mut spans: Vec<(Part, usize, usize)> = Vec::new();
@@ -242,9 +235,7 @@ fn starts_row(line: &str) -> bool {
 /// `MANDATORY String (64) The unique ID...` (also `Required`, `Optional`, `CONDITIONAL`, and
 /// the marker run into the type: `RequiredString (512)`).
 fn row_param(number: usize, name: &str, description: &str) -> Result<Param, ImportError> {
-    let name_ok = name.starts_with(|c: char| c.is_ascii_alphabetic())
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if !name_ok {
+    if !is_param_name(name) {
         return Err(ImportError::new(
             number,
             format!("`{name}` is not a parameter name (letters, digits and `_`)"),

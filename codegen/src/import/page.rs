@@ -12,7 +12,7 @@
 
 use super::ImportError;
 use super::code_rows::read_code_row;
-use super::page_lines::{AtLine, Incomplete, Unmapped};
+use super::page_lines::{AtLine, Incomplete, Unmapped, text_lines};
 use super::page_model::{HeaderRow, Page};
 use super::params::read_params;
 
@@ -44,15 +44,8 @@ pub fn read_page(text: &str) -> Result<Page, ImportError> {
     {
         return super::amsapi_page::read_amsapi_page(text);
     }
-    let lines: Vec<(usize, &str)> = text
-        .lines()
-        .enumerate()
-        .map(|(i, l)| (i + 1, l.trim()))
-        .filter(|(_, l)| !l.is_empty())
-        .collect();
-    let Some(&(title_line, title)) = lines.first() else {
-        return Err(ImportError::new(1, "the page is empty"));
-    };
+    let lines = text_lines(text)?;
+    let (title_line, title) = lines[0];
     if section_of(title).is_some() || HEADER_TABLES.contains(&title) {
         return Err(ImportError::new(
             title_line,

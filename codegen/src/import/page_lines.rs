@@ -1,6 +1,23 @@
 //! What the page readers share: a value with its line, a line that maps to nothing, where a
 //! page stops short, and the headings of the parts of a page the text form does not carry.
 
+use super::ImportError;
+
+/// The page's lines that hold text, trimmed, with their 1-based numbers; the first is the
+/// title. An error for a page with none.
+pub(super) fn text_lines(text: &str) -> Result<Vec<(usize, &str)>, ImportError> {
+    let lines: Vec<(usize, &str)> = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.trim()))
+        .filter(|(_, l)| !l.is_empty())
+        .collect();
+    if lines.is_empty() {
+        return Err(ImportError::new(1, "the page is empty"));
+    }
+    Ok(lines)
+}
+
 /// A value and the 1-based line it came from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AtLine<T> {

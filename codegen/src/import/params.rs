@@ -121,6 +121,12 @@ pub(super) fn bare_param(name: &str, line: usize, ty: &str, marker: Marker) -> P
     }
 }
 
+/// A wire name as pages write them: letters, digits and `_`, not starting with a digit.
+pub(super) fn is_param_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
 /// A `name type [REQUIRED|CONDITIONAL]` heading; an error for one whose type is unreadable.
 fn heading(number: usize, line: &str) -> Result<Option<Param>, ImportError> {
     if SAMPLE_HEADINGS.contains(&line) {
@@ -133,8 +139,7 @@ fn heading(number: usize, line: &str) -> Result<Option<Param>, ImportError> {
         [name, ty, "CONDITIONAL"] => (*name, *ty, Marker::Conditional),
         _ => return Ok(None),
     };
-    let name_ok = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    let name_ok = is_param_name(name);
     let type_ok = TYPES.contains(&ty)
         || (ty.starts_with(|c: char| c.is_ascii_uppercase())
             && ty.chars().all(|c| c.is_ascii_alphanumeric())

@@ -185,7 +185,7 @@ pub(crate) fn types_rs(api: &Api, options: &EmitOptions) -> File {
         let line = Line::from(Code::from("use serde::{Deserialize, Serialize};"));
         // Each type compiles with the groups that use it: with none of theirs on, nothing
         // derives.
-        items.push(if api.shared_item_groups().is_empty() {
+        items.push(if api.groups.is_empty() {
             line
         } else {
             line.with("allow(unused_imports)")
