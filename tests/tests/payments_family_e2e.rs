@@ -321,3 +321,76 @@ async fn a_payment_is_notified_to_its_notify_url_through_the_webhook_router() {
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(f.gateway.payment_notices_delivered().len(), 1);
 }
+
+/// A merchant whose first answer is `U`: AlipayHK delivers again.
+#[derive(Default)]
+struct FlakyTill {
+    calls: Mutex<u32>,
+}
+
+impl Webhooks for FlakyTill {
+    async fn notify_payment(
+        &self,
+        _notice: NotifyPaymentRequest,
+        _delivery: Delivery,
+    ) -> Result<NotifyPaymentResponse, ResultInfo> {
+        let mut calls = self.calls.lock().unwrap();
+        *calls += 1;
+        if *calls == 1 {
+            return Err(ResultInfo::new(
+                "UNKNOWN_EXCEPTION",
+                ResultStatus::Unknown,
+                "busy",
+            ));
+        }
+        Ok(NotifyPaymentResponse::new(ResultInfo::new(
+            "SUCCESS",
+            ResultStatus::Success,
+            "recorded",
+        )))
+    }
+}
+
+#[tokio::test]
+async fn a_payment_notice_answered_u_is_delivered_again_until_s() {
+    let mut config = alipayhk_gateway::GatewayConfig::generated(CLIENT_ID).unwrap();
+    // AlipayHK's schedule (2 minutes first), a million times faster.
+    config.redelivery_speed = 1_000_000.0;
+    let f = support::fixture_from(config).await;
+    let till = Arc::new(FlakyTill::default());
+    let keys = ServerConfig::new(
+        PrivateKey::merchant(f.merchant_pem()).unwrap(),
+        f.gateway.platform_public_key.clone(),
+        CLIENT_ID,
+    );
+    let app = router(till.clone(), Inbox::new(InMemoryStore::default()), keys);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(serve(
+        listener,
+        app,
+        ServeLimits::default(),
+        std::future::pending(),
+    ));
+    let code = f.gateway.issue_payment_code(USER, "ALIPAY_HK");
+
+    f.client()
+        .execute(&pay("PAY-14", &code, "100").payment_notify_url(base))
+        .await
+        .unwrap();
+
+    for _ in 0..250 {
+        if !f.gateway.payment_notices_delivered().is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let delivered = f.gateway.payment_notices_delivered();
+    assert_eq!(delivered.len(), 1, "{delivered:?}");
+    assert!(delivered[0].1.starts_with("answered S"), "{delivered:?}");
+    assert_eq!(
+        *till.calls.lock().unwrap(),
+        2,
+        "delivered again after the U"
+    );
+}
