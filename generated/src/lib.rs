@@ -9,7 +9,7 @@
 // Source: spec/endpoints/create_pass.yaml (sha256 daa3c3481b963dae9ff9b845924e1958404850936e6c7cf3be07c00480a9906d)
 // Source: spec/endpoints/create_template.yaml (sha256 cbaf293e05a15621d266c959ed12a2f940321bad040c506f8fa8a25db9cf5a0d)
 // Source: spec/endpoints/inquiry_payment.yaml (sha256 fcd034412c6d97ca7beeed582809a039e8f09f897c62c710e4435dafaef2424b)
-// Source: spec/endpoints/membercard_create.yaml (sha256 cbc9338e58a337211273cc88ed372b1399b4cd66fcd8bec898c04785a8f3ac55)
+// Source: spec/endpoints/membercard_create.yaml (sha256 6e9ba307ee41115976a33f930244c16d6ab0e718b07a02c8d16b5665f9372754)
 // Source: spec/endpoints/notify_payment.yaml (sha256 3425f91470f1bd45c919d3355c998d8a6b944fbeb5c9a1b6153de3eaa211e54e)
 // Source: spec/endpoints/pay.yaml (sha256 beebc5f848f69178d06bc4ada384d7928f964a63c075468cfefd01c4c974f577)
 // Source: spec/endpoints/points_bill_notify.yaml (sha256 d4e88453f4004ac011a352195240845e608047b0d45dee57c88774076aa55aeb)

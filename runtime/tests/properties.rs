@@ -308,7 +308,7 @@ fn check_store_against_a_model(cases: u32) {
             runtime.block_on(async {
                 let store = InMemoryStore::with_retention(Duration::from_secs(3600))
                     .with_lease(Duration::from_millis(LEASE_MS));
-                let key = |k: u8| NotificationKey::new("prop", &[&k.to_string()]);
+                let key = |k: u8| NotificationKey::new("TEST_CLIENT", "prop", &[&k.to_string()]);
                 let mut model: HashMap<u8, Model> = HashMap::new();
                 let mut claims: Vec<(u8, FenceToken)> = Vec::new();
                 let mut now = 0u64;

@@ -101,7 +101,7 @@ async fn run(case: &Case, replay_lost_deliveries: bool) -> usize {
         ..Freshness::default()
     };
     freshness.max_age = accepted_age(freshness, retention);
-    let key = NotificationKey::new("pointsBillNotify", &["B-1"]);
+    let key = NotificationKey::new("TEST_CLIENT", "pointsBillNotify", &["B-1"]);
     let sent_at = |i: usize| SCHEDULE_MIN[i] * MINUTE;
     let signed_at = |i: usize| {
         let i = if case.keeps_first_time { 0 } else { i };

@@ -10,7 +10,11 @@ use std::time::{Duration, Instant};
 use alipayhk_runtime::notifications::{Claim, InMemoryStore, NotificationKey, NotificationStore};
 
 fn key(n: u64) -> NotificationKey {
-    NotificationKey::new("pointsBillNotify", &[&format!("BILL-{n:012}")])
+    NotificationKey::new(
+        "BENCH_CLIENT",
+        "pointsBillNotify",
+        &[&format!("BILL-{n:012}")],
+    )
 }
 
 async fn handle(store: &InMemoryStore, n: u64) {

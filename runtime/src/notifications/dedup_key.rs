@@ -13,11 +13,12 @@ pub(super) struct MissingKey {
     field: &'static str,
 }
 
-/// The digest of `NAME` and the key fields' values, read from the parsed notification (so a
+/// The digest of the merchant's `client_id`, `NAME` and the key fields' values, read from the parsed notification (so a
 /// body nested deeper than `serde_json::Value` reads still has its key); `Ok(None)` when the
 /// spec names no key, and an error when a key field is absent or null, since a notification
 /// without its key cannot be told apart from another and must not run unguarded.
 pub(super) fn dedup_key<E: Endpoint + Serialize>(
+    client_id: &str,
     notification: &E,
 ) -> Result<Option<NotificationKey>, MissingKey> {
     let Some(key) = E::IDEMPOTENCY.map(|i| i.key).filter(|k| !k.is_empty()) else {
@@ -37,5 +38,5 @@ pub(super) fn dedup_key<E: Endpoint + Serialize>(
         });
     }
     let values: Vec<&str> = values.iter().map(String::as_str).collect();
-    Ok(Some(NotificationKey::new(E::NAME, &values)))
+    Ok(Some(NotificationKey::new(client_id, E::NAME, &values)))
 }

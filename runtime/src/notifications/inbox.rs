@@ -10,13 +10,15 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct InboxLimits {
-    /// How long a handler may run. Past it the handler is stopped, its claim released, and the
-    /// delivery answered `U`, so AlipayHK delivers again. Default 5 minutes.
+    /// How long a handler may run. Past it the handler is stopped (and awaited), its writes
+    /// rolled back, its claim released, and the delivery answered `U`, so AlipayHK delivers
+    /// again. Default 5 minutes.
     pub handler_deadline: Duration,
     /// How many handlers may run at once; a delivery beyond that is answered `U` without
     /// being claimed. Default 256.
     pub max_handlers: usize,
-    /// How long one store call may take before it counts as failed. Default 10 s.
+    /// How long one claim, completion, commit or release may take before it counts as failed.
+    /// Default 10 s. Renewals have their own bound, a quarter of the store's lease.
     pub store_timeout: Duration,
     /// How many times an `S` answer is offered to the store before giving up. Default 4,
     /// over about 2 s.
@@ -95,8 +97,8 @@ struct Shared<S> {
 pub struct Shutdown {
     /// Handlers that finished within the grace period.
     pub finished: usize,
-    /// Handlers still running at its end: stopped, their claims released, so AlipayHK's next
-    /// delivery runs them again.
+    /// Handlers still running at its end: stopped (and awaited), their writes rolled back and
+    /// their claims released, so AlipayHK's next delivery runs them again.
     pub abandoned: usize,
 }
 
@@ -139,9 +141,13 @@ impl<S> Inbox<S> {
 
     /// Stops taking deliveries (each is answered `U` from now on, so AlipayHK delivers it
     /// again, to another instance or after the restart), waits up to `grace` for the
-    /// handlers running now, then stops those still running and releases their claims.
+    /// handlers running now, then stops those still running, waits for their tasks to end,
+    /// rolls their transactions back and releases their claims.
     /// Call it after the server stopped accepting connections (`serve`'s shutdown future).
-    pub async fn shutdown(&self, grace: Duration) -> Shutdown {
+    pub async fn shutdown(&self, grace: Duration) -> Shutdown
+    where
+        S: super::NotificationStore,
+    {
         self.shared.closed.store(true, Ordering::SeqCst);
         let running = self.running();
         let all = self.shared.limits.max_handlers as u32;
@@ -156,12 +162,10 @@ impl<S> Inbox<S> {
         }
         let abandoned = self.running();
         self.shared.abandon.send_replace(true);
-        // Each stopped handler releases its claim, one store call away.
-        let _ = tokio::time::timeout(
-            self.shared.limits.store_timeout,
-            self.shared.permits.acquire_many(all),
-        )
-        .await;
+        // Each stopped handler's task ends within a quarter of the lease, then its transaction
+        // is rolled back and its claim released, a store call each.
+        let stopping = self.shared.store.lease() / 4 + self.shared.limits.store_timeout * 2;
+        let _ = tokio::time::timeout(stopping, self.shared.permits.acquire_many(all)).await;
         tracing::warn!(
             abandoned,
             "shutdown: handlers still running past the grace period were stopped and their claims released"

@@ -8,21 +8,8 @@ use tokio::time::Instant;
 
 use crate::time::instant_after;
 
+use super::durations::{DEFAULT_LEASE, DEFAULT_RETENTION};
 use super::store::{Claim, FenceToken, NotificationKey, NotificationStore, StoreError};
-
-/// How long AlipayHK keeps re-delivering: 2 min, 10 min, 10 min, 1 h, 2 h, 6 h and 15 h
-/// after the first delivery, 24 h 22 min in all.
-pub const ALIPAYHK_RETRY_SPAN: Duration = Duration::from_secs(24 * 3600 + 22 * 60);
-
-/// The default retention of every store shipped: 50 hours, more than AlipayHK's retry span
-/// (24 h 22 min), the default maximum age of a notification (25 h) and the allowed clock skew
-/// (5 min) together. A record then outlives every delivery of its notification that could
-/// still be accepted, even one that never reached us and is replayed at the end of its age.
-pub const DEFAULT_RETENTION: Duration = Duration::from_secs(50 * 3600);
-
-/// The default lease: a holder renews every third of it, so a live handler keeps its claim
-/// through two failed renewals, and a dead one's claim is taken over within 30 s.
-pub const DEFAULT_LEASE: Duration = Duration::from_secs(30);
 
 /// A [`NotificationStore`] in memory, for one process. A restart forgets everything; use
 /// `SqliteStore` (one host), `PostgresStore` or `RedisStore` (many) for that.
@@ -260,7 +247,7 @@ mod tests {
     use super::*;
 
     fn key(n: u32) -> NotificationKey {
-        NotificationKey::new("pointsBillNotify", &[&n.to_string()])
+        NotificationKey::new("TEST_CLIENT", "pointsBillNotify", &[&n.to_string()])
     }
 
     #[tokio::test]

@@ -7,15 +7,21 @@
 //! fields the spec names as the notification's idempotency key (`billNo` for
 //! points/bill/notify) through an [`Inbox`] over a [`NotificationStore`]:
 //!
+//! - **Effects in the record's transaction.** With `PostgresStore` and `SqliteStore`, a handler
+//!   writes through [`Delivery::postgres`] or [`Delivery::sqlite`]: its writes and the record
+//!   that answers every later delivery `S` commit in one transaction, under the claim's fence,
+//!   or not at all. This needs no lease, clock or fencing discipline from the handler: two
+//!   deliveries racing on one notification cannot both commit.
 //! - **Claims with fencing.** A delivery claims the key, under a [`FenceToken`] larger than
 //!   every earlier claim's, and the handler runs once per key at a time. The claim's lease is
-//!   renewed while the handler runs, so it is taken over only when its holder stopped
-//!   renewing (its process died, or it lost the store), and the store accepts the answer only
-//!   from the current token. The handler gets the token in its [`Delivery`], to make its own
-//!   writes conditional on it.
-//! - **Only `S` is final.** An `S` answer is recorded, and every re-delivery gets it again. An
-//!   `F` or `U` answer, an error, a panic or an overrun deadline releases the claim, so the
-//!   next delivery runs the handler again.
+//!   renewed while the handler runs and while its answer is recorded; when no renewal has been
+//!   confirmed for three quarters of the lease, the handler is told ([`Delivery::cancelled`]),
+//!   stopped and awaited, before the store could hand the key to another delivery. The store
+//!   accepts the answer only from the current token.
+//! - **Only `S` is final, and only once recorded.** An `S` answer is recorded, and every
+//!   re-delivery gets it again; an `S` the store did not take is answered `U`. An `F` or `U`
+//!   answer, an error, a panic, an overrun deadline or a stop releases the claim (after the
+//!   stopped task has ended), so the next delivery runs the handler again.
 //! - **Our problems answer `U`.** A notification our types cannot read, a store that fails or
 //!   is full, no free handler slot, a shutdown, a refusal by the signature middleware: each
 //!   is answered `U`, so AlipayHK delivers it again instead of dropping it.
@@ -25,6 +31,8 @@
 //!   The default retention (50 h) also covers AlipayHK's retry span with the default maximum
 //!   age (25 h), so even a delivery that never reached us cannot be replayed after its record
 //!   is gone.
+//! - **Keys are scoped** by the merchant's `Client-Id`: a sandbox and a live account sharing a
+//!   database never answer each other's notifications.
 //!
 //! **Why the handler runs in a task of its own.** axum drops a handler's future when the
 //! connection closes, and AlipayHK closes connections that take too long. Had the handler run
@@ -32,10 +40,11 @@
 //! re-delivery would credit them again. So the claim and the handler run detached: to
 //! completion whatever happens to the connection, and the re-delivery gets the answer.
 //!
-//! **What the handler must still do itself.** A process can die after the handler's side
-//! effect and before its answer is recorded; the re-delivery then runs the handler again. Make
-//! the side effect idempotent on the notification's key (a unique bill number in the ledger),
-//! conditional on the fence token (see [`Delivery`]).
+//! **What the handler must still do itself**, for effects outside the store's database: a
+//! process can die after such an effect and before its answer is recorded, and a request
+//! already sent when the handler is stopped may still take effect; the re-delivery then runs
+//! the handler again. Send the notification's key downstream as the effect's idempotency key
+//! (see [`Delivery`]).
 //!
 //! Stores: [`InMemoryStore`] (one process), `SqliteStore` (feature `sqlite`; the processes of
 //! one host), `PostgresStore` (feature `postgres`) and `RedisStore` (feature `redis`; any
@@ -44,17 +53,26 @@
 mod answers;
 mod dedup_key;
 mod delivery;
+mod durations;
+mod handler_transaction;
+mod handling;
 #[cfg(feature = "sqlite")]
 mod host_clock;
 mod inbox;
+mod lease_keeper;
 mod memory;
+mod mutants;
 mod outgoing;
 #[cfg(feature = "postgres")]
 mod postgres;
+#[cfg(feature = "postgres")]
+mod postgres_transaction;
 #[cfg(feature = "redis")]
 mod redis;
 #[cfg(feature = "sqlite")]
 mod sqlite;
+#[cfg(feature = "sqlite")]
+mod sqlite_transaction;
 mod store;
 mod supervision;
 
@@ -63,16 +81,23 @@ use std::time::Duration;
 
 use axum::Router;
 
-pub use delivery::{Delivery, handle_notification};
+pub use delivery::{Delivery, Stop};
+pub use durations::{ALIPAYHK_REDELIVERY, ALIPAYHK_RETRY_SPAN, DEFAULT_LEASE, DEFAULT_RETENTION};
+pub use handler_transaction::DeliveryTransaction;
+pub use handling::handle_notification;
 pub use inbox::{Inbox, InboxLimits, Shutdown};
-pub use memory::{ALIPAYHK_RETRY_SPAN, DEFAULT_LEASE, DEFAULT_RETENTION, InMemoryStore};
-pub use outgoing::{ALIPAYHK_REDELIVERY, NotificationInput, read_notification};
+pub use memory::InMemoryStore;
+pub use outgoing::{NotificationInput, read_notification};
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresStore;
+#[cfg(feature = "postgres")]
+pub use postgres_transaction::{PostgresTransaction, TransactionClient};
 #[cfg(feature = "redis")]
-pub use redis::RedisStore;
+pub use redis::{RedisDurability, RedisStore};
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
+#[cfg(feature = "sqlite")]
+pub use sqlite_transaction::SqliteTransaction;
 pub use store::{Claim, FenceToken, NotificationKey, NotificationStore, StoreError};
 
 use crate::ResultStatus;

@@ -1,14 +1,18 @@
 //! A [`NotificationStore`] in PostgreSQL (feature `postgres`), for several instances.
 
-use std::sync::Arc;
+use std::borrow::Cow;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
-use tokio_postgres::types::ToSql;
+use tokio_postgres::types::{ToSql, Type};
 use tokio_postgres::{NoTls, Row};
 
-use super::memory::{DEFAULT_LEASE, DEFAULT_RETENTION};
+use super::durations::{DEFAULT_LEASE, DEFAULT_RETENTION};
+use super::handler_transaction::DeliveryTransaction;
+use super::mutants::{Mutant, active};
+use super::postgres_transaction::PostgresTransaction;
 use super::store::{Claim, FenceToken, NotificationKey, NotificationStore, StoreError};
 use crate::crypto::Backend;
 
@@ -50,7 +54,7 @@ impl std::fmt::Debug for PostgresStore {
 
 const SCHEMA: &str = "
     CREATE TABLE IF NOT EXISTS alipayhk_notification_records (
-        key bytea PRIMARY KEY,          -- SHA-256 of the notification's key
+        key bytea PRIMARY KEY,          -- SHA-256 of the client id and the notification's key
         token bigint NOT NULL,          -- the fencing token of the latest claim
         state smallint NOT NULL,        -- 1 claimed, 2 released, 3 answered (S, final)
         answer bytea,                   -- the S answer, once answered
@@ -63,31 +67,34 @@ const SCHEMA: &str = "
 ";
 
 /// A key is free when its record has expired, was released, or its lease ran out unrenewed.
+const FREE: &str =
+    "(r.expires_at <= now() OR r.state = 2 OR (r.state = 1 AND r.lease_until <= now()))";
+
+/// A new token: one more than the record's, and at least the database clock in microseconds,
+/// so that a token never repeats even when the record was lost (a failover to a replica that
+/// had not received it, a restore).
+const CLOCK_TOKEN: &str = "(extract(epoch FROM clock_timestamp()) * 1000000)::bigint";
+
+/// `$1` key, `$2` nonce, `$3` lease ms, `$4` retention ms. `FREE` and `CLOCK_TOKEN` are
+/// substituted once, in [`claim_sql`].
 const CLAIM: &str = "
     INSERT INTO alipayhk_notification_records AS r
         (key, token, state, answer, claim_nonce, lease_until, expires_at)
-    VALUES ($1, 1, 1, NULL, $2, now() + $3 * interval '1 millisecond',
+    VALUES ($1, CLOCK_TOKEN, 1, NULL, $2, now() + $3 * interval '1 millisecond',
             now() + $4 * interval '1 millisecond')
     ON CONFLICT (key) DO UPDATE SET
-        token = CASE WHEN r.expires_at <= now() OR r.state = 2
-                       OR (r.state = 1 AND r.lease_until <= now())
-                     THEN r.token + 1 ELSE r.token END,
-        state = CASE WHEN r.expires_at <= now() OR r.state = 2
-                       OR (r.state = 1 AND r.lease_until <= now())
-                     THEN 1 ELSE r.state END,
-        answer = CASE WHEN r.expires_at <= now() OR r.state = 2
-                        OR (r.state = 1 AND r.lease_until <= now())
-                      THEN NULL ELSE r.answer END,
-        lease_until = CASE WHEN r.expires_at <= now() OR r.state = 2
-                             OR (r.state = 1 AND r.lease_until <= now())
-                           THEN excluded.lease_until ELSE r.lease_until END,
-        claim_nonce = CASE WHEN r.expires_at <= now() OR r.state = 2
-                             OR (r.state = 1 AND r.lease_until <= now())
-                           THEN excluded.claim_nonce ELSE r.claim_nonce END,
+        token = CASE WHEN FREE THEN greatest(r.token + 1, CLOCK_TOKEN) ELSE r.token END,
+        state = CASE WHEN FREE THEN 1 ELSE r.state END,
+        answer = CASE WHEN FREE THEN NULL ELSE r.answer END,
+        lease_until = CASE WHEN FREE THEN excluded.lease_until ELSE r.lease_until END,
+        claim_nonce = CASE WHEN FREE THEN excluded.claim_nonce ELSE r.claim_nonce END,
         -- Every use extends the record, answering from it included.
         expires_at = greatest(r.expires_at, excluded.expires_at)
     RETURNING token, state, answer, claim_nonce = $2 AS taken
 ";
+
+/// The condition every fenced statement holds to: the claim under `$2` is the current one.
+pub(super) const FENCE: &str = "token = $2 AND state = 1";
 
 const RENEW: &str = "
     UPDATE alipayhk_notification_records
@@ -97,7 +104,7 @@ const RENEW: &str = "
     RETURNING token
 ";
 
-const COMPLETE: &str = "
+pub(super) const COMPLETE: &str = "
     UPDATE alipayhk_notification_records
     SET state = 3, answer = $3, lease_until = NULL,
         expires_at = greatest(expires_at, now() + $4 * interval '1 millisecond')
@@ -118,18 +125,46 @@ const SWEEP: &str = "
         SELECT key FROM alipayhk_notification_records WHERE expires_at <= now() LIMIT 10000)
 ";
 
-fn millis(d: Duration) -> f64 {
-    d.as_millis().min(i64::MAX as u128) as f64
+/// What the store relies on the server for, read in one statement.
+const SETTINGS: &str = "
+    SELECT current_setting('synchronous_commit'), pg_is_in_recovery(),
+           current_setting('synchronous_standby_names')
+";
+
+/// The claim statement, as run.
+fn claim_sql() -> String {
+    let free = if active(Mutant::NoDedup) {
+        "TRUE"
+    } else {
+        FREE
+    };
+    CLAIM
+        .replace("FREE", free)
+        .replace("CLOCK_TOKEN", CLOCK_TOKEN)
+}
+
+/// A fenced statement, as run: with its fence, unless the proof's mutant removes it.
+pub(super) fn fenced_sql(sql: &'static str) -> Cow<'static, str> {
+    if active(Mutant::IgnoreFence) {
+        Cow::Owned(sql.replace(FENCE, "TRUE"))
+    } else {
+        Cow::Borrowed(sql)
+    }
 }
 
 impl PostgresStore {
-    /// Connects to `url` (`postgres://user:password@host:port/database`), creates the table
-    /// if needed, with a 50-hour retention and a 30-second lease.
+    /// Connects to `url` (`postgres://user:password@host:port/database`), checks that the
+    /// server keeps what it acknowledges (see [`from_pool`](Self::from_pool)) and creates the
+    /// table if needed, with a 50-hour retention and a 30-second lease.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
         let mut config: tokio_postgres::Config = url.parse().map_err(StoreError::backend)?;
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(Duration::from_secs(5));
         }
+        // A database that stops answering while the connection stays open (a partition)
+        // is noticed by the kernel, not only by our timeouts.
+        config.keepalives(true);
+        config.keepalives_idle(Duration::from_secs(10));
         let manager = Manager::from_config(
             config,
             NoTls,
@@ -148,11 +183,29 @@ impl PostgresStore {
     }
 
     /// A store on a pool you built (for TLS, or your own sizes); creates the table if needed.
+    ///
+    /// Refuses ([`StoreError::Unsafe`]) a server with `synchronous_commit = off`, which may
+    /// lose a committed record in a crash, and a standby. A primary whose replicas are
+    /// asynchronous (`synchronous_standby_names` empty) is accepted with a warning: a failover
+    /// to such a replica can lose the records of the last moments before it, and a
+    /// notification answered then is run again. Tokens stay unique through that (they are at
+    /// least the database clock in microseconds). Every statement is sent unnamed
+    /// (`query_typed`), so PgBouncer in transaction mode works.
     pub async fn from_pool(pool: Pool) -> Result<Self, StoreError> {
         let mut client = pool.get().await.map_err(StoreError::backend)?;
+        let settings = client
+            .query_typed(SETTINGS, &[])
+            .await
+            .map_err(StoreError::backend)?;
+        let settings = settings.first().ok_or_else(|| StoreError::backend(NoRow))?;
+        check_durability(
+            &settings.get::<_, String>(0),
+            settings.get(1),
+            &settings.get::<_, String>(2),
+        )?;
         let tx = client.transaction().await.map_err(StoreError::backend)?;
         // Instances starting together would race to create the table; one at a time.
-        tx.execute("SELECT pg_advisory_xact_lock(7460371526101)", &[])
+        tx.query_typed("SELECT pg_advisory_xact_lock(7460371526101)", &[])
             .await
             .map_err(StoreError::backend)?;
         tx.batch_execute(SCHEMA)
@@ -188,17 +241,13 @@ impl PostgresStore {
     async fn query(
         &self,
         sql: &str,
-        params: &[&(dyn ToSql + Sync)],
+        params: &[(&(dyn ToSql + Sync), Type)],
     ) -> Result<Vec<Row>, StoreError> {
         let mut attempt = 0;
         loop {
             attempt += 1;
             let client = self.pool.get().await.map_err(StoreError::backend)?;
-            let run = async {
-                let statement = client.prepare_cached(sql).await?;
-                client.query(&statement, params).await
-            };
-            match run.await {
+            match client.query_typed(sql, params).await {
                 Ok(rows) => return Ok(rows),
                 Err(error) if error.is_closed() && attempt == 1 => {
                     tracing::debug!(%error, "a pooled connection was closed; retrying on a fresh one");
@@ -211,11 +260,11 @@ impl PostgresStore {
     /// Runs one fenced `UPDATE … RETURNING`: a row back, or the token is not the current claim.
     async fn fenced(
         &self,
-        sql: &str,
+        sql: &'static str,
         token: FenceToken,
-        params: &[&(dyn ToSql + Sync)],
+        params: &[(&(dyn ToSql + Sync), Type)],
     ) -> Result<(), StoreError> {
-        match self.query(sql, params).await?.len() {
+        match self.query(&fenced_sql(sql), params).await?.len() {
             0 => Err(StoreError::Superseded { token }),
             _ => Ok(()),
         }
@@ -236,7 +285,7 @@ impl PostgresStore {
         let pool = self.pool.clone();
         tokio::spawn(async move {
             if let Ok(client) = pool.get().await
-                && let Err(error) = client.execute(SWEEP, &[]).await
+                && let Err(error) = client.query_typed(SWEEP, &[]).await
             {
                 tracing::warn!(%error, "could not delete expired notification records");
             }
@@ -244,29 +293,63 @@ impl PostgresStore {
     }
 }
 
+/// Refuses settings under which an acknowledged record can vanish; warns about asynchronous
+/// replicas.
+fn check_durability(
+    synchronous_commit: &str,
+    in_recovery: bool,
+    standby_names: &str,
+) -> Result<(), StoreError> {
+    if synchronous_commit == "off" {
+        return Err(StoreError::Unsafe {
+            setting: "synchronous_commit",
+            found: "off".to_owned(),
+            required: "on, local, remote_write or remote_apply: with off, a crash can lose a record the server acknowledged",
+        });
+    }
+    if in_recovery {
+        return Err(StoreError::Unsafe {
+            setting: "pg_is_in_recovery()",
+            found: "true (a read-only standby)".to_owned(),
+            required: "the primary",
+        });
+    }
+    if standby_names.trim().is_empty() {
+        tracing::info!(
+            "PostgreSQL has no synchronous standby: a failover to an asynchronous replica can lose the last records, and those notifications run again"
+        );
+    }
+    Ok(())
+}
+
 /// The claim statement returned no row, which an upsert with `RETURNING` cannot do.
 #[derive(Debug, thiserror::Error)]
-#[error("the claim statement returned no row")]
+#[error("the statement returned no row")]
 struct NoRow;
 
-fn token_param(token: FenceToken) -> i64 {
+pub(super) fn token_param(token: FenceToken) -> i64 {
     i64::try_from(token.get()).unwrap_or(i64::MAX)
+}
+
+pub(super) fn millis(d: Duration) -> f64 {
+    d.as_millis().min(i64::MAX as u128) as f64
 }
 
 impl NotificationStore for PostgresStore {
     async fn claim(&self, key: &NotificationKey) -> Result<Claim, StoreError> {
+        static SQL: LazyLock<String> = LazyLock::new(claim_sql);
         self.sweep_now_and_then();
         let mut nonce = [0u8; 8];
         Backend::default().primitives().fill_random(&mut nonce);
         let nonce = i64::from_be_bytes(nonce);
         let rows = self
             .query(
-                CLAIM,
+                &SQL,
                 &[
-                    &&key.as_bytes()[..],
-                    &nonce,
-                    &millis(self.lease),
-                    &millis(self.retention),
+                    (&&key.as_bytes()[..], Type::BYTEA),
+                    (&nonce, Type::INT8),
+                    (&millis(self.lease), Type::FLOAT8),
+                    (&millis(self.retention), Type::FLOAT8),
                 ],
             )
             .await?;
@@ -282,11 +365,11 @@ impl NotificationStore for PostgresStore {
     }
 
     async fn renew(&self, key: &NotificationKey, token: FenceToken) -> Result<(), StoreError> {
-        let params: [&(dyn ToSql + Sync); 4] = [
-            &&key.as_bytes()[..],
-            &token_param(token),
-            &millis(self.lease),
-            &millis(self.retention),
+        let params: [(&(dyn ToSql + Sync), Type); 4] = [
+            (&&key.as_bytes()[..], Type::BYTEA),
+            (&token_param(token), Type::INT8),
+            (&millis(self.lease), Type::FLOAT8),
+            (&millis(self.retention), Type::FLOAT8),
         ];
         self.fenced(RENEW, token, &params).await
     }
@@ -297,22 +380,32 @@ impl NotificationStore for PostgresStore {
         token: FenceToken,
         answer: Vec<u8>,
     ) -> Result<(), StoreError> {
-        let params: [&(dyn ToSql + Sync); 4] = [
-            &&key.as_bytes()[..],
-            &token_param(token),
-            &answer,
-            &millis(self.retention),
+        let params: [(&(dyn ToSql + Sync), Type); 4] = [
+            (&&key.as_bytes()[..], Type::BYTEA),
+            (&token_param(token), Type::INT8),
+            (&answer, Type::BYTEA),
+            (&millis(self.retention), Type::FLOAT8),
         ];
         self.fenced(COMPLETE, token, &params).await
     }
 
     async fn release(&self, key: &NotificationKey, token: FenceToken) -> Result<(), StoreError> {
-        let params: [&(dyn ToSql + Sync); 3] = [
-            &&key.as_bytes()[..],
-            &token_param(token),
-            &millis(self.retention),
+        let params: [(&(dyn ToSql + Sync), Type); 3] = [
+            (&&key.as_bytes()[..], Type::BYTEA),
+            (&token_param(token), Type::INT8),
+            (&millis(self.retention), Type::FLOAT8),
         ];
         self.fenced(RELEASE, token, &params).await
+    }
+
+    fn transaction(&self, key: &NotificationKey, token: FenceToken) -> Option<DeliveryTransaction> {
+        Some(DeliveryTransaction::new(PostgresTransaction::new(
+            self.pool.clone(),
+            *key,
+            token,
+            self.lease,
+            self.retention,
+        )))
     }
 
     fn lease(&self) -> Duration {
@@ -321,5 +414,41 @@ impl NotificationStore for PostgresStore {
 
     fn retention(&self) -> Duration {
         self.retention
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_that_can_lose_a_record_are_refused() {
+        assert!(matches!(
+            check_durability("off", false, ""),
+            Err(StoreError::Unsafe {
+                setting: "synchronous_commit",
+                ..
+            })
+        ));
+        assert!(matches!(
+            check_durability("on", true, ""),
+            Err(StoreError::Unsafe { .. })
+        ));
+        for setting in ["on", "local", "remote_write", "remote_apply"] {
+            check_durability(setting, false, "").unwrap();
+        }
+    }
+
+    #[test]
+    fn the_claim_statement_has_every_part_substituted() {
+        let sql = claim_sql();
+        assert!(
+            !sql.contains("FREE") && !sql.contains("CLOCK_TOKEN"),
+            "{sql}"
+        );
+        assert_eq!(sql.matches(FREE).count(), 5);
+        for fenced in [RENEW, COMPLETE, RELEASE] {
+            assert!(fenced.contains(FENCE));
+        }
     }
 }

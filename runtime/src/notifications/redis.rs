@@ -6,7 +6,7 @@ use std::time::Duration;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::{Script, Value};
 
-use super::memory::{DEFAULT_LEASE, DEFAULT_RETENTION};
+use super::durations::{DEFAULT_LEASE, DEFAULT_RETENTION};
 use super::store::{Claim, FenceToken, NotificationKey, NotificationStore, StoreError};
 
 /// A [`NotificationStore`] in Redis: any number of webhook instances share it.
@@ -24,10 +24,19 @@ use super::store::{Claim, FenceToken, NotificationKey, NotificationStore, StoreE
 ///   restart), and the call that met the failure fails with [`StoreError::Backend`],
 ///   answered `U`.
 ///
-/// Durability is the server's: run Redis with `appendonly yes` and `appendfsync always` (an
-/// answer is then on disk before it is acknowledged) and `maxmemory-policy noeviction` (an
-/// evicting Redis would forget answers to make room). [`connect`](Self::connect) logs a
-/// warning when the server says it runs otherwise.
+/// Durability is the server's, and [`connect`](Self::connect) checks it: it refuses
+/// ([`StoreError::Unsafe`], naming the setting) a server that does not confirm
+/// `appendonly yes` and `appendfsync always` (an answer is then on disk before it is
+/// acknowledged) and `maxmemory-policy noeviction` (an evicting Redis forgets answers to make
+/// room; managed Redis often evicts keys with a TTL by default, and every key here has one).
+/// Where `CONFIG` is refused (managed Redis often does) nothing can be confirmed, and
+/// `connect` refuses too. [`connect_with`](Self::connect_with) and
+/// [`RedisDurability::AcceptWeaker`] accept such a server; then a record lost to eviction, a
+/// crash or a failover to a replica that had not received it runs its notification's
+/// handler again (fencing tokens stay unique: they are at least the server's clock in
+/// microseconds). Redis's replication is asynchronous, so a failover can always lose the
+/// last writes: for effects that must not run twice, commit them with the record in
+/// PostgreSQL or SQLite.
 #[derive(Clone)]
 pub struct RedisStore {
     connection: ConnectionManager,
@@ -53,7 +62,9 @@ static RENEW: LazyLock<Script> = LazyLock::new(|| Script::new(RENEW_LUA));
 static COMPLETE: LazyLock<Script> = LazyLock::new(|| Script::new(COMPLETE_LUA));
 static RELEASE: LazyLock<Script> = LazyLock::new(|| Script::new(RELEASE_LUA));
 
-/// KEYS: record, lease. ARGV: lease ms, retention ms.
+/// KEYS: record, lease. ARGV: lease ms, retention ms. A new token is one more than the record's
+/// and at least the server's clock in microseconds, so it never repeats, even when the record
+/// was evicted or lost in a failover.
 const CLAIM_LUA: &str = r"
 local state = redis.call('HGET', KEYS[1], 'state')
 if state == 'answered' then
@@ -63,10 +74,12 @@ end
 if state == 'claimed' and redis.call('EXISTS', KEYS[2]) == 1 then
   return {'in_progress', 0}
 end
-local token = redis.call('HINCRBY', KEYS[1], 'token', 1)
-redis.call('HSET', KEYS[1], 'state', 'claimed')
+local now = redis.call('TIME')
+local floor = tonumber(now[1]) * 1000000 + tonumber(now[2])
+local token = math.max(tonumber(redis.call('HGET', KEYS[1], 'token') or '0') + 1, floor)
+redis.call('HSET', KEYS[1], 'token', string.format('%d', token), 'state', 'claimed')
 redis.call('HDEL', KEYS[1], 'answer')
-redis.call('SET', KEYS[2], token, 'PX', ARGV[1])
+redis.call('SET', KEYS[2], string.format('%d', token), 'PX', ARGV[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 return {'new', token}
 ";
@@ -114,10 +127,48 @@ fn millis(d: Duration) -> u64 {
         .clamp(1, 100 * 365 * 86_400_000)
 }
 
+/// What [`RedisStore::connect_with`] requires of the server's configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum RedisDurability {
+    /// `appendonly yes`, `appendfsync always` and `maxmemory-policy noeviction`, confirmed by
+    /// `CONFIG GET`; anything else, or a refused `CONFIG`, is refused.
+    #[default]
+    Checked,
+    /// Whatever the server runs, with a warning: a record lost to eviction, a crash or a
+    /// failover runs its notification's handler again.
+    AcceptWeaker,
+}
+
+/// The settings `Checked` requires, and what each needs.
+const REQUIRED: [(&str, &str, &str); 3] = [
+    (
+        "appendonly",
+        "yes",
+        "yes: without the append-only file a restart forgets every answer",
+    ),
+    (
+        "appendfsync",
+        "always",
+        "always: otherwise a crash loses the answers of the last second",
+    ),
+    (
+        "maxmemory-policy",
+        "noeviction",
+        "noeviction: any other policy may evict answers to make room",
+    ),
+];
+
 impl RedisStore {
     /// Connects to `url` (`redis://[:password@]host:port[/db]`, `rediss://` for TLS) with a
-    /// 50-hour retention, a 30-second lease and the key prefix `alipayhk:notification:`.
+    /// 50-hour retention, a 30-second lease and the key prefix `alipayhk:notification:`,
+    /// after confirming the server's durability ([`RedisDurability::Checked`]).
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        Self::connect_with(url, RedisDurability::Checked).await
+    }
+
+    /// Connects to `url`, requiring `durability` of the server.
+    pub async fn connect_with(url: &str, durability: RedisDurability) -> Result<Self, StoreError> {
         let client = redis::Client::open(url).map_err(StoreError::backend)?;
         let config = ConnectionManagerConfig::new()
             .set_connection_timeout(Some(Duration::from_secs(5)))
@@ -132,7 +183,13 @@ impl RedisStore {
             retention: DEFAULT_RETENTION,
             lease: DEFAULT_LEASE,
         };
-        store.warn_unless_durable().await;
+        match (store.check_durable().await, durability) {
+            (Ok(()), _) => {}
+            (Err(error), RedisDurability::Checked) => return Err(error),
+            (Err(error), RedisDurability::AcceptWeaker) => {
+                tracing::warn!(%error, "RedisStore accepted a server that may lose records: their notifications run again");
+            }
+        }
         Ok(store)
     }
 
@@ -154,30 +211,30 @@ impl RedisStore {
         self
     }
 
-    /// Logs a warning when the server says it may lose an acknowledged answer. Managed Redis
-    /// often refuses `CONFIG`; then nothing is said.
-    async fn warn_unless_durable(&self) {
+    /// Confirms every setting in [`REQUIRED`], or names the first that is not confirmed.
+    async fn check_durable(&self) -> Result<(), StoreError> {
         let mut connection = self.connection.clone();
-        let config: Result<Vec<String>, _> = redis::cmd("CONFIG")
-            .arg("GET")
-            .arg("appendfsync")
-            .query_async(&mut connection)
-            .await;
-        let policy: Result<Vec<String>, _> = redis::cmd("CONFIG")
-            .arg("GET")
-            .arg("maxmemory-policy")
-            .query_async(&mut connection)
-            .await;
-        if let Ok(pair) = config
-            && pair.get(1).is_some_and(|v| v != "always")
-        {
-            tracing::warn!(appendfsync = %pair[1], "Redis may lose an answer it acknowledged in a crash; set appendfsync always");
+        for (setting, value, required) in REQUIRED {
+            let found: Result<Vec<String>, _> = redis::cmd("CONFIG")
+                .arg("GET")
+                .arg(setting)
+                .query_async(&mut connection)
+                .await;
+            let found = match found {
+                Ok(pair) => match pair.get(1) {
+                    Some(found) if found == value => continue,
+                    Some(found) => found.clone(),
+                    None => "not reported by CONFIG GET".to_owned(),
+                },
+                Err(error) => format!("unknown (CONFIG GET was refused: {error})"),
+            };
+            return Err(StoreError::Unsafe {
+                setting,
+                found,
+                required,
+            });
         }
-        if let Ok(pair) = policy
-            && pair.get(1).is_some_and(|v| v != "noeviction")
-        {
-            tracing::warn!(policy = %pair[1], "Redis may evict notification records; set maxmemory-policy noeviction");
-        }
+        Ok(())
     }
 
     fn keys(&self, key: &NotificationKey) -> (String, String) {

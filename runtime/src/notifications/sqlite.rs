@@ -1,13 +1,15 @@
 //! A durable [`NotificationStore`] in an SQLite file (feature `sqlite`).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
+use super::durations::{DEFAULT_LEASE, DEFAULT_RETENTION};
+use super::handler_transaction::DeliveryTransaction;
 use super::host_clock::{self, HostInstant};
-use super::memory::{DEFAULT_LEASE, DEFAULT_RETENTION};
+use super::sqlite_transaction::SqliteTransaction;
 use super::store::{Claim, FenceToken, NotificationKey, NotificationStore, StoreError};
 use crate::EpochMillis;
 
@@ -24,9 +26,16 @@ use crate::EpochMillis;
 /// step neither steals a live claim nor stretches a dead one; retention is on the wall clock,
 /// since it must mean the same after a reboot (a step of minutes against 26 hours of
 /// retention changes nothing that matters). Off Linux, leases use the wall clock too.
+///
+/// A handler's writes can commit with the record ([`Delivery::sqlite`](super::Delivery::sqlite)),
+/// on a connection of their own to the same file. SQLite has one writer at a time: while a
+/// handler's transaction is open, every other claim on the file waits for it (up to the
+/// 5-second busy timeout, then it answers `U`), so keep those transactions short.
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     connection: Arc<Mutex<Connection>>,
+    /// The file, for the handlers' own connections; `None` for `:memory:`.
+    path: Option<PathBuf>,
     retention: Duration,
     lease: Duration,
     clocks: Clocks,
@@ -34,8 +43,8 @@ pub struct SqliteStore {
 
 /// Where the store reads its two clocks; tests step the wall clock.
 #[derive(Debug, Clone, Copy)]
-struct Clocks {
-    wall: fn() -> SystemTime,
+pub(super) struct Clocks {
+    pub(super) wall: fn() -> SystemTime,
     host: fn() -> HostInstant,
 }
 
@@ -66,7 +75,7 @@ const MIGRATE_V1: &str = "
     DROP TABLE alipayhk_notifications;
 ";
 
-fn millis(d: Duration) -> i64 {
+pub(super) fn millis(d: Duration) -> i64 {
     i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
 }
 
@@ -92,8 +101,10 @@ impl SqliteStore {
                 other => break other.map_err(StoreError::backend)?,
             }
         };
+        let path = path.as_ref();
         Ok(Self {
             connection: Arc::new(Mutex::new(connection)),
+            path: (path.as_os_str() != ":memory:").then(|| path.to_owned()),
             retention: DEFAULT_RETENTION,
             lease: DEFAULT_LEASE,
             clocks: Clocks {
@@ -166,6 +177,12 @@ impl SqliteStore {
     }
 }
 
+impl Now {
+    fn token_floor(&self) -> FenceToken {
+        FenceToken::new(u64::try_from(self.wall).unwrap_or(0).saturating_mul(1000))
+    }
+}
+
 /// The clocks as one transaction reads them, and the times that follow.
 struct Now {
     host: HostInstant,
@@ -174,12 +191,8 @@ struct Now {
     expires_at: i64,
 }
 
-/// The current token of `key` if it is claimed under `token`, else `Superseded`.
-fn check_held(
-    tx: &rusqlite::Transaction<'_>,
-    key: &[u8],
-    token: FenceToken,
-) -> Result<(), StoreError> {
+/// Whether `key` is claimed under `token`: `Superseded` if not.
+pub(super) fn check_held(tx: &Connection, key: &[u8], token: FenceToken) -> Result<(), StoreError> {
     let current: Option<(i64, i64)> = tx
         .query_row(
             "SELECT token, state FROM alipayhk_notification_records WHERE key = ?1",
@@ -229,8 +242,10 @@ impl NotificationStore for SqliteStore {
                 {
                     return Ok(Claim::InProgress);
                 }
-                Some((token, ..)) => FenceToken::new(token as u64).next(),
-                None => FenceToken::new(1),
+                // At least the wall clock in microseconds: a token never repeats, even for a
+                // record that was lost (a restored file).
+                Some((token, ..)) => FenceToken::new(token as u64).next().max(now.token_floor()),
+                None => now.token_floor(),
             };
             run(
                 "INSERT INTO alipayhk_notification_records
@@ -277,14 +292,7 @@ impl NotificationStore for SqliteStore {
         let key = *key.as_bytes();
         self.transaction(move |tx, now| {
             check_held(tx, &key, token)?;
-            tx.execute(
-                "UPDATE alipayhk_notification_records
-                 SET state = ?2, answer = ?3, lease_boot = NULL, lease_until = NULL,
-                     expires_at = max(expires_at, ?4) WHERE key = ?1",
-                params![&key[..], STATE_ANSWERED, answer, now.expires_at],
-            )
-            .map(drop)
-            .map_err(StoreError::backend)
+            record_answer(tx, &key, &answer, now.expires_at)
         })
         .await
     }
@@ -306,6 +314,17 @@ impl NotificationStore for SqliteStore {
         .await
     }
 
+    fn transaction(&self, key: &NotificationKey, token: FenceToken) -> Option<DeliveryTransaction> {
+        let path = self.path.clone()?;
+        Some(DeliveryTransaction::new(SqliteTransaction::new(
+            path,
+            *key,
+            token,
+            self.retention,
+            self.clocks,
+        )))
+    }
+
     fn lease(&self) -> Duration {
         self.lease
     }
@@ -313,6 +332,23 @@ impl NotificationStore for SqliteStore {
     fn retention(&self) -> Duration {
         self.retention
     }
+}
+
+/// Records `answer` as `key`'s final answer, kept until at least `expires_at`.
+pub(super) fn record_answer(
+    tx: &Connection,
+    key: &[u8],
+    answer: &[u8],
+    expires_at: i64,
+) -> Result<(), StoreError> {
+    tx.execute(
+        "UPDATE alipayhk_notification_records
+         SET state = ?2, answer = ?3, lease_boot = NULL, lease_until = NULL,
+             expires_at = max(expires_at, ?4) WHERE key = ?1",
+        params![key, STATE_ANSWERED, answer, expires_at],
+    )
+    .map(drop)
+    .map_err(StoreError::backend)
 }
 
 /// Creates `path` with mode 0600 if it does not exist yet, so SQLite opens that file instead
@@ -349,7 +385,7 @@ mod tests {
         let store = SqliteStore::open(&path).unwrap().with_lease(lease);
         let mut stepped = SqliteStore::open(&path).unwrap().with_lease(lease);
         stepped.clocks.wall = stepped_wall;
-        let key = NotificationKey::new("pointsBillNotify", &["B-1"]);
+        let key = NotificationKey::new("TEST_CLIENT", "pointsBillNotify", &["B-1"]);
         let Claim::New(first) = store.claim(&key).await.unwrap() else {
             panic!("claimed")
         };
@@ -397,7 +433,7 @@ mod tests {
     async fn files_of_the_earlier_schema_keep_their_answers() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("v1.db");
-        let key = NotificationKey::new("pointsBillNotify", &["B-1"]);
+        let key = NotificationKey::new("TEST_CLIENT", "pointsBillNotify", &["B-1"]);
         let old = Connection::open(&path).unwrap();
         old.execute_batch(
             "CREATE TABLE alipayhk_notifications (key BLOB PRIMARY KEY NOT NULL, claim INTEGER,

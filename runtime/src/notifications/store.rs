@@ -4,22 +4,33 @@ use std::fmt;
 use std::future::Future;
 use std::time::Duration;
 
+use super::handler_transaction::DeliveryTransaction;
 use crate::crypto::Backend;
 
-/// A notification's identity: SHA-256 over the endpoint's name and its key fields' values.
+/// A notification's identity: SHA-256 over the merchant's `Client-Id`, the endpoint's name and
+/// its key fields' values.
 ///
-/// Fixed-size whatever was sent, so a hostile 500 KB `billNo` costs the store 32 bytes.
+/// The `Client-Id` scopes every key to one AlipayHK account: a sandbox and a live integration
+/// (which AlipayHK gives different client ids) may share one database without answering each
+/// other's notifications from the record. Fixed-size whatever was sent, so a hostile 500 KB
+/// `billNo` costs the store 32 bytes.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct NotificationKey([u8; 32]);
 
 impl NotificationKey {
-    /// The key of notification `endpoint` whose key fields hold `values`. Each part is
-    /// length-prefixed, so no two different lists of values share a key.
-    pub fn new(endpoint: &str, values: &[&str]) -> Self {
+    /// The key of notification `endpoint`, sent to the merchant `client_id`, whose key fields
+    /// hold `values`. Each part is length-prefixed, so no two different lists share a key.
+    pub fn new(client_id: &str, endpoint: &str, values: &[&str]) -> Self {
         let mut input = Vec::with_capacity(
-            endpoint.len() + values.iter().map(|v| v.len() + 8).sum::<usize>() + 8,
+            client_id.len()
+                + endpoint.len()
+                + values.iter().map(|v| v.len() + 8).sum::<usize>()
+                + 16,
         );
-        for part in std::iter::once(endpoint).chain(values.iter().copied()) {
+        let parts = [client_id, endpoint]
+            .into_iter()
+            .chain(values.iter().copied());
+        for part in parts {
             input.extend_from_slice(&(part.len() as u64).to_be_bytes());
             input.extend_from_slice(part.as_bytes());
         }
@@ -56,6 +67,10 @@ impl fmt::Display for NotificationKey {
 
 /// The fencing token of one claim: it grows with every claim of the same key, so of two
 /// holders the later one has the larger token.
+///
+/// The database stores never hand out the same token twice for a key, even after its record
+/// was lost (evicted, expired, or missing after a failover): a new claim's token is at least
+/// the store's clock in microseconds, and otherwise one more than the record's last token.
 ///
 /// A store accepts `renew`, `complete` and `release` only from the key's current token, and a
 /// handler makes its own writes conditional on it (see [`Delivery`](super::Delivery)): a
@@ -121,6 +136,21 @@ pub enum StoreError {
     /// The database behind the store failed.
     #[error("the notification store failed")]
     Backend(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// The database is not configured so that an acknowledged record survives a crash (or
+    /// its configuration could not be read): the store refuses to run on it, since a lost
+    /// record runs a handler twice. `connect` says which setting, and what it needs.
+    #[error("refusing a notification store whose `{setting}` is {found}: it needs {required}")]
+    Unsafe {
+        /// The server setting.
+        setting: &'static str,
+        /// Its value, or why it could not be read.
+        found: String,
+        /// What the store relies on.
+        required: &'static str,
+    },
+    /// The handler's transaction was used after its delivery ended, or could not be used.
+    #[error("the delivery's transaction {0}")]
+    Transaction(&'static str),
 }
 
 impl StoreError {
@@ -148,7 +178,9 @@ impl StoreError {
 ///   renewed, completed or answered from, by the store's clock. Answering from a record
 ///   extends it, so a record outlives every delivery that could still be accepted.
 /// - A store that cannot do one of these says so with [`StoreError`]; it never drops a record
-///   to make room.
+///   to make room, and it refuses to run on a database that could lose an acknowledged
+///   record ([`StoreError::Unsafe`]).
+/// - Tokens never repeat for a key, even after its record was lost.
 pub trait NotificationStore: Send + Sync + 'static {
     /// Claims `key` for handling, or says why not.
     fn claim(
@@ -174,6 +206,13 @@ pub trait NotificationStore: Send + Sync + 'static {
         key: &NotificationKey,
         token: FenceToken,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// The transaction the handler of the claim under `token` may write in, committed with its
+    /// `S` answer by the router (see [`Delivery`](super::Delivery)). `None`, the default, for a
+    /// store whose database cannot hold the merchant's writes.
+    fn transaction(&self, key: &NotificationKey, token: FenceToken) -> Option<DeliveryTransaction> {
+        let _ = (key, token);
+        None
+    }
     /// How long a claim holds unrenewed before another delivery may take it over.
     fn lease(&self) -> Duration;
     /// How long a record is kept after it was last used. The webhook routers refuse
@@ -188,14 +227,25 @@ mod tests {
 
     #[test]
     fn keys_are_digests_that_keep_parts_apart() {
-        let a = NotificationKey::new("pointsBillNotify", &["ab", "c"]);
-        let b = NotificationKey::new("pointsBillNotify", &["a", "bc"]);
+        let a = NotificationKey::new("C", "pointsBillNotify", &["ab", "c"]);
+        let b = NotificationKey::new("C", "pointsBillNotify", &["a", "bc"]);
         assert_ne!(a, b);
-        assert_eq!(a, NotificationKey::new("pointsBillNotify", &["ab", "c"]));
-        assert_ne!(a, NotificationKey::new("membercardCreate", &["ab", "c"]));
+        assert_eq!(
+            a,
+            NotificationKey::new("C", "pointsBillNotify", &["ab", "c"])
+        );
+        assert_ne!(
+            a,
+            NotificationKey::new("C", "membercardCreate", &["ab", "c"])
+        );
+        // A sandbox and a live account never share a record.
+        assert_ne!(
+            a,
+            NotificationKey::new("SANDBOX", "pointsBillNotify", &["ab", "c"])
+        );
         let huge = "9".repeat(500_000);
         assert_eq!(
-            std::mem::size_of_val(&NotificationKey::new("x", &[&huge])),
+            std::mem::size_of_val(&NotificationKey::new("C", "x", &[&huge])),
             32
         );
         assert_eq!(a.to_hex().len(), 64);

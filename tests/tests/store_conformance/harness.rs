@@ -45,7 +45,7 @@ impl<S: NotificationStore> Harness<S> {
                 .as_nanos();
             format!("{}-{nanos}", std::process::id())
         });
-        NotificationKey::new(self.name, &[run, check, &n.to_string()])
+        NotificationKey::new("TEST_CLIENT", self.name, &[run, check, &n.to_string()])
     }
 }
 

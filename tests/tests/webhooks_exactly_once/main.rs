@@ -116,7 +116,7 @@ async fn shutdown_mid_handler_waits_for_it_and_loses_nothing() {
     // The delivery in flight was answered S, and recorded.
     assert_eq!(status_of(&delivery.await.unwrap()), "S");
     assert_eq!(side.merchant.runs_of("SLOW-3"), 1);
-    let key = NotificationKey::new("pointsBillNotify", &["SLOW-3"]);
+    let key = NotificationKey::new(CLIENT_ID, "pointsBillNotify", &["SLOW-3"]);
     assert!(matches!(
         side.inbox.store().claim(&key).await.unwrap(),
         Claim::Answered(_)
@@ -144,16 +144,16 @@ async fn shutdown_past_its_grace_releases_the_claim_for_the_next_instance() {
     // to run out.
     let next = serve_on(Inbox::new(SqliteStore::open(&path).unwrap())).await;
     *next.merchant.slow.lock().unwrap() = Duration::ZERO;
-    let key = NotificationKey::new("pointsBillNotify", &["SLOW-4"]);
-    assert!(
-        matches!(next.inbox.store().claim(&key).await.unwrap(), Claim::New(t) if t == FenceToken::new(2))
-    );
+    let key = NotificationKey::new(CLIENT_ID, "pointsBillNotify", &["SLOW-4"]);
+    let first = side.merchant.runs.lock().unwrap()[0].1;
+    assert!(matches!(next.inbox.store().claim(&key).await.unwrap(), Claim::New(t) if t > first));
 }
 
 #[tokio::test]
-async fn a_superseded_handler_cannot_record_its_answer_nor_write_its_ledger() {
-    // This instance cannot renew: its claim runs out while the handler is still busy, and
-    // a re-delivery takes the notification over with a larger token.
+async fn a_handler_that_cannot_renew_is_stopped_before_its_claim_runs_out() {
+    // This instance cannot renew: its claim would run out while the handler is still busy,
+    // and a re-delivery take the notification over with a larger token. The handler is
+    // stopped at three quarters of the lease instead, before it writes anything.
     let store = Flaky {
         inner: InMemoryStore::default().with_lease(Duration::from_millis(600)),
         fail_renewals: true,
@@ -170,11 +170,12 @@ async fn a_superseded_handler_cannot_record_its_answer_nor_write_its_ledger() {
         .execute(&bill("SLOW-5"))
         .await;
     assert_eq!(status_of(&second), "S", "{second:?}");
-    // The first finishes later: its ledger write is refused by its token, and its answer is
-    // not recorded over the second's.
+    // The first was stopped: it wrote nothing (not even a superseded write), and its answer
+    // is not recorded over the second's.
     let first = first.await.unwrap();
     assert_eq!(status_of(&first), "U", "{first:?}");
-    assert_eq!(side.merchant.superseded_writes.load(Ordering::SeqCst), 1);
+    assert_eq!(side.merchant.superseded_writes.load(Ordering::SeqCst), 0);
+    assert_eq!(side.merchant.runs_of("SLOW-5"), 2);
     assert_eq!(
         side.merchant.ledger.lock().unwrap()["SLOW-5"],
         FenceToken::new(2)
@@ -196,7 +197,7 @@ async fn a_failed_complete_is_retried_and_the_answer_recorded() {
     let side = serve_on(Inbox::new(store)).await;
     let alipayhk = side.alipayhk(Duration::from_secs(10));
     let first = alipayhk.execute(&bill("B-6")).await.unwrap();
-    let key = NotificationKey::new("pointsBillNotify", &["B-6"]);
+    let key = NotificationKey::new(CLIENT_ID, "pointsBillNotify", &["B-6"]);
     assert!(matches!(
         side.inbox.store().claim(&key).await.unwrap(),
         Claim::Answered(_)
