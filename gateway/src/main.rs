@@ -236,8 +236,22 @@ async fn send_notification(args: NotifyArgs) -> Result<u8, String> {
         .timeout(Duration::from_secs(args.timeout))
         .build()
         .map_err(|e| e.to_string())?;
+    // A compressed schedule compresses the merchant's lease with it: faster than this, all
+    // eight deliveries end inside two default leases (60 s), and a merchant process killed
+    // mid-handler still holds its claim when the last one arrives.
+    let fastest = alipayhk::runtime::notifications::ALIPAYHK_RETRY_SPAN.as_secs_f64()
+        / (2.0 * alipayhk::runtime::notifications::DEFAULT_LEASE.as_secs_f64());
+    let speed = if args.redeliver && args.speed > fastest {
+        println!(
+            "--speed {} would end the schedule inside two webhook leases; using {fastest:.0}",
+            args.speed
+        );
+        fastest
+    } else {
+        args.speed
+    };
     let verdict = if args.redeliver {
-        deliver_until_success(&client, &notification, args.speed, |attempt, verdict| {
+        deliver_until_success(&client, &notification, speed, |attempt, verdict| {
             println!("delivery {attempt}: {verdict}");
         })
         .await

@@ -88,10 +88,15 @@ impl Delivery {
     /// Completes when the handler must stop, with why: for a `select!` around a long call.
     pub async fn cancelled(&self) -> Stop {
         let mut stop = self.stop.clone();
-        match stop.wait_for(Option::is_some).await {
-            Ok(stop) => stop.unwrap_or(Stop::Shutdown),
+        let why = stop
+            .wait_for(Option::is_some)
+            .await
+            .ok()
+            .and_then(|why| *why);
+        match why {
+            Some(why) => why,
             // No supervisor holds the sender (a delivery made for a test): never stopped.
-            Err(_) => std::future::pending().await,
+            None => std::future::pending().await,
         }
     }
 

@@ -91,14 +91,14 @@ where
         if recorded {
             return answer;
         }
-        end_transaction(transaction.as_ref()).await;
+        end_transaction(transaction.as_ref(), inbox.limits().store_timeout).await;
         release(&held, inbox).await;
         return unknown(
             result_field,
             "the answer could not be recorded; deliver it again later",
         );
     }
-    end_transaction(transaction.as_ref()).await;
+    end_transaction(transaction.as_ref(), inbox.limits().store_timeout).await;
     if !matches!(outcome, Outcome::Stopped(Stop::Superseded)) {
         release(&held, inbox).await;
     }
@@ -166,8 +166,10 @@ where
     Ended::Stopped(why)
 }
 
-/// Tells the handler to stop, aborts its task, and waits up to `margin` for it to end, so
-/// that nothing it does runs beside the next delivery's handler.
+/// Tells the handler to stop, gives it half of `margin` to end by itself (a handler watching
+/// [`Delivery::cancelled`](super::Delivery::cancelled) cleans up), then aborts its task and
+/// waits up to the other half for it to end, so that nothing it does runs beside the next
+/// delivery's handler.
 async fn stop_task<T>(
     task: &mut JoinHandle<T>,
     why: Stop,
@@ -175,13 +177,17 @@ async fn stop_task<T>(
     margin: Duration,
 ) {
     stop.send_replace(Some(why));
-    task.abort();
     if active(Mutant::ReleaseUnawaited) {
+        task.abort();
         return;
     }
+    if tokio::time::timeout(margin / 2, &mut *task).await.is_ok() {
+        return;
+    }
+    task.abort();
     // An abort takes effect at the task's next `.await`; code that blocks its thread runs on
     // until it yields.
-    if tokio::time::timeout(margin, task).await.is_err() {
+    if tokio::time::timeout(margin / 2, task).await.is_err() {
         tracing::error!(
             ?margin,
             "a stopped notification handler did not end: it blocks its thread instead of yielding"
@@ -248,10 +254,17 @@ async fn record<S: NotificationStore>(
 }
 
 /// Rolls back (and ends) the handler's transaction, begun or not, so a handle the handler kept
-/// can no longer write.
-async fn end_transaction(transaction: Option<&DeliveryTransaction>) {
-    if let Some(transaction) = transaction {
-        transaction.0.roll_back().await;
+/// can no longer write. Bounded: a rollback that cannot reach the database is dropped, which
+/// closes its connection, and the server rolls back on its own.
+async fn end_transaction(transaction: Option<&DeliveryTransaction>, timeout: Duration) {
+    if let Some(transaction) = transaction
+        && tokio::time::timeout(timeout, transaction.0.roll_back())
+            .await
+            .is_err()
+    {
+        tracing::warn!(
+            "could not roll a handler's transaction back in time; its connection was closed"
+        );
     }
 }
 

@@ -1,105 +1,60 @@
-//! The merchant's ledger in the exactly-once proof, in the same kind of database as the
-//! notification store: the side effect a points notification has, written with the fencing
-//! pattern the runtime's docs describe.
+//! The exactly-once proof across processes (`scripts/exactly_once.sh`): webhook servers on a
+//! shared store, a driver that plays AlipayHK, and the evidence.
 //!
-//! Every write is appended (`bill`, `token`, `pid`), never updated, and under a per-bill lock:
+//! **The evidence is kept apart from what it judges.** Every handler execution that reaches
+//! its side effect appends, unconditionally, a `begin` line before the effect and an `end`
+//! line after it to an effects log: a file of its own process's, outside every store, each
+//! line one `write(2)` to a file opened for appending. Nothing de-duplicates it; a second
+//! execution of a bill is always visible.
 //!
-//! - a bill with an entry of a **larger** token: this run was superseded; nothing is written
-//!   and the run is counted as superseded (it answers `U`);
-//! - a bill with an entry of a **smaller** token: an earlier run wrote it and its process
-//!   died before the answer was recorded; nothing is written, the run is counted as a re-run
-//!   with the earlier writer's pid, and it answers `S`;
-//! - otherwise the entry is appended.
-//!
-//! A bill with two entries is a double. Re-runs are not: only `S` is final, so a run that
-//! wrote and then answered `U` (its ledger reply lost, its process killed or paused before
-//! the answer was recorded) is run again, and the ledger tells it the bill is written.
+//! Two modes:
+//! - **transactional** (PostgreSQL, SQLite): the effect is a row written in the delivery's
+//!   transaction (`Delivery::postgres` / `Delivery::sqlite`), in a table *without* a unique
+//!   constraint. Two committed rows for a bill are a double, whoever wrote them.
+//! - **external**: the effect is a call elsewhere (a pause standing for an HTTP request in
+//!   flight). Every second execution of a bill must be explained by its earlier execution
+//!   having been killed, paused, cut off from the database, or caught by a database restart
+//!   before its answer was recorded; and no two executions of a bill may overlap in time
+//!   unless the earlier one's process was paused (an effect in flight when the process
+//!   stopped completes when it resumes: the case downstream idempotency keys are for).
 
-use std::time::Duration;
+pub mod evidence;
 
-use alipayhk::runtime::notifications::FenceToken;
-
-mod postgres_ledger;
-mod redis_ledger;
-mod sqlite_ledger;
-
-pub use postgres_ledger::PostgresLedger;
-pub use redis_ledger::RedisLedger;
-pub use sqlite_ledger::SqliteLedger;
-
-/// What a run's write came to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Applied {
-    /// Written.
-    New,
-    /// Already written by an earlier run, in process `pid`.
-    Earlier {
-        /// The earlier writer's process.
-        pid: u32,
-    },
-    /// A later run has written: this one was superseded.
-    Superseded,
-}
-
-/// What the driver reads back.
-#[derive(Debug, Default, Clone)]
-pub struct Tally {
-    /// Entries per bill.
-    pub entries: std::collections::BTreeMap<String, u32>,
-    /// Re-runs: the bill and the pid of its earlier writer.
-    pub reruns: Vec<(String, u32)>,
-    /// Runs refused by their token.
-    pub superseded: u64,
-}
-
-/// A ledger in one of the three databases.
-pub enum Ledger {
-    /// PostgreSQL.
-    Postgres(PostgresLedger),
-    /// Redis.
-    Redis(RedisLedger),
-    /// An SQLite file.
-    Sqlite(SqliteLedger),
-}
-
-/// A ledger error, as text (the proof prints it).
-pub type LedgerError = Box<dyn std::error::Error + Send + Sync>;
-
-impl Ledger {
-    /// Opens the ledger of `kind` (`postgres`, `redis`, `sqlite`) at `url` (a path for SQLite).
-    pub async fn open(kind: &str, url: &str) -> Result<Self, LedgerError> {
-        Ok(match kind {
-            "postgres" => Self::Postgres(PostgresLedger::connect(url).await?),
-            "redis" => Self::Redis(RedisLedger::connect(url).await?),
-            "sqlite" => Self::Sqlite(SqliteLedger::open(url)?),
-            other => return Err(format!("no ledger kind {other}").into()),
-        })
-    }
-
-    /// Writes `bill` under `token` for process `pid`, with the fencing rule above.
-    pub async fn apply(
-        &self,
-        bill: &str,
-        token: FenceToken,
-        pid: u32,
-    ) -> Result<Applied, LedgerError> {
-        match self {
-            Self::Postgres(l) => l.apply(bill, token, pid).await,
-            Self::Redis(l) => l.apply(bill, token, pid).await,
-            Self::Sqlite(l) => l.apply(bill, token, pid).await,
-        }
-    }
-
-    /// Everything written.
-    pub async fn tally(&self) -> Result<Tally, LedgerError> {
-        match self {
-            Self::Postgres(l) => l.tally().await,
-            Self::Redis(l) => l.tally().await,
-            Self::Sqlite(l) => l.tally().await,
-        }
-    }
-}
+use std::io::Write;
+use std::time::{Duration, SystemTime};
 
 /// How long the servers' claims hold unrenewed: short, so a killed server's claims are
-/// taken over within the driver's patience.
+/// taken over within the driver's schedule.
 pub const LEASE: Duration = Duration::from_secs(2);
+
+/// Nanoseconds since the Unix epoch: every process on the host reads the same clock.
+pub fn now_nanos() -> u128 {
+    SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_nanos()
+}
+
+/// One process's effects log.
+pub struct EffectsLog {
+    file: std::fs::File,
+    pid: u32,
+}
+
+impl EffectsLog {
+    /// Opens (creating) `DIR/effects-PID.log` for appending.
+    pub fn open(dir: &str) -> std::io::Result<Self> {
+        let pid = std::process::id();
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(format!("{dir}/effects-{pid}.log"))?;
+        Ok(Self { file, pid })
+    }
+
+    /// Appends `phase bill token pid nanos` in one write.
+    pub fn append(&self, phase: &str, bill: &str, token: u64) -> std::io::Result<()> {
+        let line = format!("{phase} {bill} {token} {} {}\n", self.pid, now_nanos());
+        (&self.file).write_all(line.as_bytes())
+    }
+}

@@ -1,0 +1,154 @@
+//! Reads the effects logs and the fault log, and judges them.
+
+use std::collections::BTreeMap;
+
+/// One execution of a handler that reached its effect.
+#[derive(Debug, Clone)]
+pub struct Execution {
+    /// The process it ran in.
+    pub pid: u32,
+    /// Its claim's fence token.
+    pub token: u64,
+    /// When it began its effect (ns since the epoch).
+    pub begin: u128,
+    /// When its effect completed, if it did.
+    pub end: Option<u128>,
+}
+
+/// A fault the chaos loop injected: `kill PID T`, `pause PID FROM TO`, `partition PID FROM
+/// TO`, `restart - FROM TO`.
+#[derive(Debug, Clone)]
+pub struct Fault {
+    /// `kill`, `pause`, `partition` or `restart`.
+    pub kind: String,
+    /// The process it struck (none for a database restart).
+    pub pid: Option<u32>,
+    /// When it began (ns since the epoch).
+    pub from: u128,
+    /// When it ended.
+    pub to: u128,
+}
+
+/// Every execution per bill, ordered by their beginning.
+pub fn executions(dir: &str) -> std::io::Result<BTreeMap<String, Vec<Execution>>> {
+    let mut by_key: BTreeMap<(String, u64, u32), Execution> = BTreeMap::new();
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if !(name.starts_with("effects-") && name.ends_with(".log")) {
+            continue;
+        }
+        for line in std::fs::read_to_string(&path)?.lines() {
+            let parts: Vec<&str> = line.split(' ').collect();
+            let [phase, bill, token, pid, at] = parts[..] else {
+                continue;
+            };
+            let (Ok(token), Ok(pid), Ok(at)) = (token.parse(), pid.parse(), at.parse()) else {
+                continue;
+            };
+            let execution = by_key
+                .entry((bill.to_owned(), token, pid))
+                .or_insert(Execution {
+                    pid,
+                    token,
+                    begin: at,
+                    end: None,
+                });
+            match phase {
+                "begin" => execution.begin = at,
+                "end" => execution.end = Some(at),
+                _ => {}
+            }
+        }
+    }
+    let mut by_bill: BTreeMap<String, Vec<Execution>> = BTreeMap::new();
+    for ((bill, ..), execution) in by_key {
+        by_bill.entry(bill).or_default().push(execution);
+    }
+    for runs in by_bill.values_mut() {
+        runs.sort_by_key(|e| e.begin);
+    }
+    Ok(by_bill)
+}
+
+/// The faults in `path` (missing: none).
+pub fn faults(path: &str) -> Vec<Fault> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    text.lines()
+        .filter_map(|line| {
+            let parts: Vec<&str> = line.split_whitespace().collect();
+            let kind = (*parts.first()?).to_owned();
+            let pid = parts.get(1)?.parse().ok();
+            let from: u128 = parts.get(2)?.parse().ok()?;
+            let to = parts.get(3).and_then(|t| t.parse().ok()).unwrap_or(from);
+            Some(Fault {
+                kind,
+                pid,
+                from,
+                to,
+            })
+        })
+        .collect()
+}
+
+/// What the re-runs and overlaps of one run came to.
+#[derive(Debug, Default)]
+pub struct Judgement {
+    /// Re-runs per cause (`killed`, `paused`, `partitioned`, `restart`, `unexplained`).
+    pub reruns: BTreeMap<&'static str, usize>,
+    /// Overlapping executions of one bill whose earlier process was not paused.
+    pub overlaps: usize,
+    /// The first few unexplained cases, for the log.
+    pub examples: Vec<String>,
+}
+
+/// Why `earlier` did not record its answer before `later` ran: the fault that struck it
+/// between its beginning and `later`'s.
+fn cause(earlier: &Execution, later: &Execution, faults: &[Fault]) -> &'static str {
+    let window = |f: &Fault| f.from <= later.begin && f.to >= earlier.begin;
+    for (kind, label) in [
+        ("kill", "killed"),
+        ("pause", "paused"),
+        ("partition", "partitioned"),
+    ] {
+        if faults
+            .iter()
+            .any(|f| f.kind == kind && f.pid == Some(earlier.pid) && window(f))
+        {
+            return label;
+        }
+    }
+    if faults.iter().any(|f| f.kind == "restart" && window(f)) {
+        return "restart";
+    }
+    "unexplained"
+}
+
+/// Judges every bill's executions against the faults.
+pub fn judge(executions: &BTreeMap<String, Vec<Execution>>, faults: &[Fault]) -> Judgement {
+    let mut judgement = Judgement::default();
+    for (bill, runs) in executions {
+        for pair in runs.windows(2) {
+            let (earlier, later) = (&pair[0], &pair[1]);
+            let why = cause(earlier, later, faults);
+            *judgement.reruns.entry(why).or_default() += 1;
+            if why == "unexplained" && judgement.examples.len() < 5 {
+                judgement.examples.push(format!(
+                    "{bill}: token {} (pid {}) then token {} (pid {})",
+                    earlier.token, earlier.pid, later.token, later.pid
+                ));
+            }
+            let overlapped = earlier.end.is_some_and(|end| end > later.begin);
+            if overlapped && why != "paused" {
+                judgement.overlaps += 1;
+                if judgement.examples.len() < 5 {
+                    judgement.examples.push(format!(
+                        "{bill}: tokens {} and {} overlap ({why})",
+                        earlier.token, later.token
+                    ));
+                }
+            }
+        }
+    }
+    judgement
+}
