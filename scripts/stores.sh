@@ -9,6 +9,8 @@
 #   scripts/stores.sh start-redis DIR PORT     # appendonly, appendfsync always; prints the URL
 #   scripts/stores.sh restart-redis DIR        # kill -9, then start on the same files
 #   scripts/stores.sh stop-redis DIR
+#   scripts/stores.sh start-pgbouncer DIR PORT PG_PORT  # transaction pooling; prints the URL
+#   scripts/stores.sh stop-pgbouncer DIR
 #   scripts/stores.sh free-port FROM [COUNT]   # the first of COUNT free ports from FROM
 #
 # PostgreSQL refuses to run as root, so as root it runs as the `postgres` user.
@@ -38,12 +40,16 @@ case "$cmd" in
     missing=()
     ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 || missing+=(postgresql)
     command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+    command -v pgbouncer >/dev/null 2>&1 || missing+=(pgbouncer)
     if [ ${#missing[@]} -gt 0 ]; then
       export DEBIAN_FRONTEND=noninteractive
       apt-get update -qq
       apt-get install -y -qq "${missing[@]}" >/dev/null
     fi
     # The packages start their own servers on the default ports; the tests use their own.
+    if command -v pgbouncer >/dev/null 2>&1; then
+      (service pgbouncer stop || pkill -x pgbouncer) >/dev/null 2>&1 || true
+    fi
     if command -v pg_ctlcluster >/dev/null 2>&1; then
       for cluster in $(pg_lsclusters -h 2>/dev/null | awk '{print $1"/"$2}'); do
         pg_ctlcluster "${cluster%/*}" "${cluster#*/}" stop >/dev/null 2>&1 || true
@@ -99,6 +105,39 @@ case "$cmd" in
     dir=$2
     if [ -f "$dir/port" ]; then redis-cli -p "$(cat "$dir/port")" shutdown nosave >/dev/null 2>&1 || true; fi
     ;;
+  start-pgbouncer)
+    # PgBouncer in transaction mode, the pooling that breaks named prepared statements and
+    # session state: PostgresStore must work through it.
+    dir=$2 port=$3 pg_port=$4
+    mkdir -p "$dir"
+    cat >"$dir/pgbouncer.ini" <<INI
+[databases]
+postgres = host=127.0.0.1 port=$pg_port dbname=postgres user=postgres
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = $port
+unix_socket_dir =
+auth_type = trust
+auth_file = $dir/users.txt
+pool_mode = transaction
+max_client_conn = 400
+default_pool_size = 20
+pidfile = $dir/pgbouncer.pid
+logfile = $dir/pgbouncer.log
+INI
+    echo '"postgres" ""' >"$dir/users.txt"
+    if [ "$(id -u)" = 0 ]; then chown -R postgres: "$dir"; fi
+    as_postgres pgbouncer -d "$dir/pgbouncer.ini"
+    for _ in $(seq 1 100); do
+      (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+      sleep 0.05
+    done
+    echo "postgres://postgres@127.0.0.1:$port/postgres"
+    ;;
+  stop-pgbouncer)
+    dir=$2
+    if [ -f "$dir/pgbouncer.pid" ]; then kill "$(cat "$dir/pgbouncer.pid")" 2>/dev/null || true; fi
+    ;;
   free-port)
     from=$2 count=${3:-1}
     for base in $(seq "$from" 10 $((from + 2000))); do
@@ -112,7 +151,7 @@ case "$cmd" in
     exit 1
     ;;
   *)
-    sed -n '2,14p' "$0" >&2
+    sed -n '2,16p' "$0" >&2
     exit 2
     ;;
 esac

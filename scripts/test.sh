@@ -35,14 +35,20 @@ chmod 755 "$dir"
 stop() {
   bash scripts/stores.sh stop-postgres "$dir/pg"
   bash scripts/stores.sh stop-redis "$dir/redis"
+  bash scripts/stores.sh stop-pgbouncer "$dir/pgbouncer"
   rm -rf "$dir"
 }
 trap stop EXIT
 export ALIPAYHK_TEST_POSTGRES_URL
-ALIPAYHK_TEST_POSTGRES_URL=$(bash scripts/stores.sh start-postgres "$dir/pg" "$(bash scripts/stores.sh free-port 55432)")
+ALIPAYHK_TEST_POSTGRES_URL=$(bash scripts/stores.sh start-postgres "$dir/pg" "$(bash scripts/stores.sh free-port 23432)")
 export ALIPAYHK_TEST_POSTGRES_RESTART="bash $PWD/scripts/stores.sh restart-postgres $dir/pg"
+# The same server through PgBouncer in transaction mode.
+export ALIPAYHK_TEST_PGBOUNCER_URL ALIPAYHK_TEST_PGBOUNCER_RESTART=$ALIPAYHK_TEST_POSTGRES_RESTART
+pg_port=${ALIPAYHK_TEST_POSTGRES_URL##*:}
+ALIPAYHK_TEST_PGBOUNCER_URL=$(bash scripts/stores.sh start-pgbouncer "$dir/pgbouncer" \
+  "$(bash scripts/stores.sh free-port 25432)" "${pg_port%%/*}")
 export ALIPAYHK_TEST_REDIS_URL
-ALIPAYHK_TEST_REDIS_URL=$(bash scripts/stores.sh start-redis "$dir/redis" "$(bash scripts/stores.sh free-port 56379)")
+ALIPAYHK_TEST_REDIS_URL=$(bash scripts/stores.sh start-redis "$dir/redis" "$(bash scripts/stores.sh free-port 24379)")
 export ALIPAYHK_TEST_REDIS_RESTART="bash $PWD/scripts/stores.sh restart-redis $dir/redis"
 # A missing server fails the store suite instead of skipping it.
 export ALIPAYHK_REQUIRE_STORES=1

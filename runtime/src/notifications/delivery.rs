@@ -33,6 +33,8 @@ pub struct Delivery {
     key: Option<NotificationKey>,
     token: Option<FenceToken>,
     stop: watch::Receiver<Option<Stop>>,
+    // Read by the database stores' accessors only.
+    #[cfg_attr(not(any(feature = "postgres", feature = "sqlite")), allow(dead_code))]
     transaction: Option<DeliveryTransaction>,
 }
 

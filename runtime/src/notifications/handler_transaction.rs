@@ -15,6 +15,7 @@ pub(super) type Boxed<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// What the supervisor does with a store's transaction once the handler has answered.
 pub(super) trait Commit: Send + Sync + 'static {
     /// The store's own handle, for [`Delivery`](super::Delivery)'s typed accessors.
+    #[cfg_attr(not(any(feature = "postgres", feature = "sqlite")), allow(dead_code))]
     fn as_any(&self) -> &dyn Any;
     /// Whether the handler began the transaction (wrote or read through it).
     fn began(&self) -> bool;
@@ -31,6 +32,8 @@ pub(super) trait Commit: Send + Sync + 'static {
 #[derive(Clone)]
 pub struct DeliveryTransaction(pub(super) Arc<dyn Commit>);
 
+// Built and read by the database stores only.
+#[cfg_attr(not(any(feature = "postgres", feature = "sqlite")), allow(dead_code))]
 impl DeliveryTransaction {
     pub(super) fn new(commit: impl Commit) -> Self {
         Self(Arc::new(commit))

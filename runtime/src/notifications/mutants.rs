@@ -10,9 +10,11 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Mutant {
     /// `PostgresStore::claim` takes every key, answered or held: nothing is de-duplicated.
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
     NoDedup,
     /// `PostgresStore`'s fenced statements (renew, complete, release, and the handler
     /// transaction's commit) ignore the token.
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
     IgnoreFence,
     /// The supervisor never renews a claim, and never notices that it lost one.
     NoRenewal,

@@ -12,6 +12,7 @@ use tokio_postgres::{NoTls, Row};
 use super::durations::{DEFAULT_LEASE, DEFAULT_RETENTION};
 use super::handler_transaction::DeliveryTransaction;
 use super::mutants::{Mutant, active};
+use super::postgres_connection::Checkout;
 use super::postgres_transaction::PostgresTransaction;
 use super::store::{Claim, FenceToken, NotificationKey, NotificationStore, StoreError};
 use crate::crypto::Backend;
@@ -27,7 +28,12 @@ use crate::crypto::Backend;
 ///   with `now()`: every instance measures them on the same clock, whatever its own says.
 /// - **Pooled** with deadpool (16 connections by default); a connection the server closed
 ///   (a restart, a failover) is dropped from the pool and replaced on the next call, and the
-///   call that met it fails with [`StoreError::Backend`], answered `U`.
+///   call that met it fails with [`StoreError::Backend`], answered `U`. A connection whose
+///   statement was abandoned mid-flight (a timeout during a partition) is closed, never
+///   pooled: it would answer the next caller with the old reply, or not at all.
+/// - **The handler's writes in the record's transaction**: [`Delivery::postgres`](super::Delivery::postgres)
+///   gives the handler a connection inside a transaction that the router commits with the
+///   fenced answer ([`PostgresTransaction`]).
 /// - The table `alipayhk_notification_records` is created on [`connect`](Self::connect), and
 ///   expired rows are deleted in batches, at most once a minute per instance.
 ///
@@ -246,13 +252,23 @@ impl PostgresStore {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let client = self.pool.get().await.map_err(StoreError::backend)?;
-            match client.query_typed(sql, params).await {
-                Ok(rows) => return Ok(rows),
+            // Dropped mid-statement (a timeout), the connection is closed, not pooled.
+            let checkout = Checkout::get(&self.pool).await?;
+            match checkout.client().query_typed(sql, params).await {
+                Ok(rows) => {
+                    checkout.release();
+                    return Ok(rows);
+                }
                 Err(error) if error.is_closed() && attempt == 1 => {
                     tracing::debug!(%error, "a pooled connection was closed; retrying on a fresh one");
                 }
-                Err(error) => return Err(StoreError::backend(error)),
+                Err(error) => {
+                    // The server's own error leaves the connection usable; any other does not.
+                    if error.as_db_error().is_some() {
+                        checkout.release();
+                    }
+                    return Err(StoreError::backend(error));
+                }
             }
         }
     }

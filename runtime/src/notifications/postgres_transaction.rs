@@ -5,12 +5,13 @@ use std::ops::Deref;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use deadpool_postgres::{Object, Pool};
+use deadpool_postgres::Pool;
 use tokio::sync::{MappedMutexGuard, Mutex, MutexGuard};
 use tokio_postgres::types::{ToSql, Type};
 
 use super::handler_transaction::{Boxed, Commit};
 use super::postgres::{COMPLETE, fenced_sql, millis, token_param};
+use super::postgres_connection::Checkout;
 use super::store::{FenceToken, NotificationKey, StoreError};
 
 /// The transaction a delivery's handler writes in, on `PostgresStore`'s own database
@@ -53,36 +54,22 @@ enum Slot {
     Ended,
 }
 
-/// A pooled connection inside a transaction. Dropped without [`finish`](Self::finish) (a
-/// future cancelled mid-statement, say), it is detached from the pool and closed, so the
-/// server rolls the transaction back and no later user of the pool inherits it.
-struct InTransaction(Option<Box<Object>>);
+/// The transaction's connection: closed, not pooled, unless the transaction ended cleanly.
+struct InTransaction(Checkout);
 
 impl InTransaction {
     fn client(&self) -> &tokio_postgres::Client {
-        self.0.as_deref().expect("held until finished")
-    }
-
-    fn new(object: Object) -> Self {
-        Self(Some(Box::new(object)))
+        self.0.client()
     }
 
     /// Ends the transaction with `statement` (`COMMIT` or `ROLLBACK`); the connection goes
     /// back to the pool only when that succeeded.
-    async fn finish(mut self, statement: &str) -> Result<(), tokio_postgres::Error> {
+    async fn finish(self, statement: &str) -> Result<(), tokio_postgres::Error> {
         let outcome = self.client().batch_execute(statement).await;
         if outcome.is_ok() {
-            drop(self.0.take());
+            self.0.release();
         }
         outcome
-    }
-}
-
-impl Drop for InTransaction {
-    fn drop(&mut self) {
-        if let Some(object) = self.0.take() {
-            drop(Object::take(*object));
-        }
     }
 }
 
@@ -121,8 +108,7 @@ impl PostgresTransaction {
     pub async fn client(&self) -> Result<TransactionClient<'_>, StoreError> {
         let mut slot = self.slot.lock().await;
         if let Slot::Idle = *slot {
-            let object = self.pool.get().await.map_err(StoreError::backend)?;
-            let open = InTransaction::new(object);
+            let open = InTransaction(Checkout::get(&self.pool).await?);
             let begin = format!(
                 "BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL idle_in_transaction_session_timeout = {}",
                 self.lease.as_millis().clamp(1, i32::MAX as u128)

@@ -3,10 +3,10 @@
 use std::sync::LazyLock;
 use std::time::Duration;
 
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::{Script, Value};
 
 use super::durations::{DEFAULT_LEASE, DEFAULT_RETENTION};
+use super::redis_connection::RedisConnection;
 use super::store::{Claim, FenceToken, NotificationKey, NotificationStore, StoreError};
 
 /// A [`NotificationStore`] in Redis: any number of webhook instances share it.
@@ -22,7 +22,9 @@ use super::store::{Claim, FenceToken, NotificationKey, NotificationStore, StoreE
 /// - **One reconnecting connection.** Redis pipelines every command of a process over one
 ///   connection; the redis crate's `ConnectionManager` re-opens it after a failure (a
 ///   restart), and the call that met the failure fails with [`StoreError::Backend`],
-///   answered `U`.
+///   answered `U`. Every script echoes its record's key, and a reply that belongs to another
+///   request (bytes lost inside a connection that stayed open) is refused and the connection
+///   replaced.
 ///
 /// Durability is the server's, and [`connect`](Self::connect) checks it: it refuses
 /// ([`StoreError::Unsafe`], naming the setting) a server that does not confirm
@@ -39,7 +41,7 @@ use super::store::{Claim, FenceToken, NotificationKey, NotificationStore, StoreE
 /// PostgreSQL or SQLite.
 #[derive(Clone)]
 pub struct RedisStore {
-    connection: ConnectionManager,
+    connection: RedisConnection,
     prefix: String,
     retention: Duration,
     lease: Duration,
@@ -69,10 +71,10 @@ const CLAIM_LUA: &str = r"
 local state = redis.call('HGET', KEYS[1], 'state')
 if state == 'answered' then
   redis.call('PEXPIRE', KEYS[1], ARGV[2])
-  return {'answered', redis.call('HGET', KEYS[1], 'answer')}
+  return {'answered', redis.call('HGET', KEYS[1], 'answer'), KEYS[1]}
 end
 if state == 'claimed' and redis.call('EXISTS', KEYS[2]) == 1 then
-  return {'in_progress', 0}
+  return {'in_progress', 0, KEYS[1]}
 end
 local now = redis.call('TIME')
 local floor = tonumber(now[1]) * 1000000 + tonumber(now[2])
@@ -81,30 +83,30 @@ redis.call('HSET', KEYS[1], 'token', string.format('%d', token), 'state', 'claim
 redis.call('HDEL', KEYS[1], 'answer')
 redis.call('SET', KEYS[2], string.format('%d', token), 'PX', ARGV[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
-return {'new', token}
+return {'new', token, KEYS[1]}
 ";
 
 /// KEYS: record, lease. ARGV: token, lease ms, retention ms.
 const RENEW_LUA: &str = r"
 if redis.call('HGET', KEYS[1], 'state') ~= 'claimed'
    or redis.call('HGET', KEYS[1], 'token') ~= ARGV[1] then
-  return 0
+  return {0, KEYS[1]}
 end
 redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
-return 1
+return {1, KEYS[1]}
 ";
 
 /// KEYS: record, lease. ARGV: token, answer, retention ms.
 const COMPLETE_LUA: &str = r"
 if redis.call('HGET', KEYS[1], 'state') ~= 'claimed'
    or redis.call('HGET', KEYS[1], 'token') ~= ARGV[1] then
-  return 0
+  return {0, KEYS[1]}
 end
 redis.call('HSET', KEYS[1], 'state', 'answered', 'answer', ARGV[2])
 redis.call('DEL', KEYS[2])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
-return 1
+return {1, KEYS[1]}
 ";
 
 /// KEYS: record, lease. ARGV: token, retention ms. The record stays, with its token, so the
@@ -112,12 +114,12 @@ return 1
 const RELEASE_LUA: &str = r"
 if redis.call('HGET', KEYS[1], 'state') ~= 'claimed'
    or redis.call('HGET', KEYS[1], 'token') ~= ARGV[1] then
-  return 0
+  return {0, KEYS[1]}
 end
 redis.call('HSET', KEYS[1], 'state', 'released')
 redis.call('DEL', KEYS[2])
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
-return 1
+return {1, KEYS[1]}
 ";
 
 fn millis(d: Duration) -> u64 {
@@ -169,14 +171,7 @@ impl RedisStore {
 
     /// Connects to `url`, requiring `durability` of the server.
     pub async fn connect_with(url: &str, durability: RedisDurability) -> Result<Self, StoreError> {
-        let client = redis::Client::open(url).map_err(StoreError::backend)?;
-        let config = ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(Duration::from_secs(5)))
-            .set_response_timeout(Some(Duration::from_secs(5)))
-            .set_number_of_retries(2);
-        let connection = ConnectionManager::new_with_config(client, config)
-            .await
-            .map_err(StoreError::backend)?;
+        let connection = RedisConnection::open(url).await?;
         let store = Self {
             connection,
             prefix: "alipayhk:notification:".to_owned(),
@@ -213,7 +208,7 @@ impl RedisStore {
 
     /// Confirms every setting in [`REQUIRED`], or names the first that is not confirmed.
     async fn check_durable(&self) -> Result<(), StoreError> {
-        let mut connection = self.connection.clone();
+        let (_, mut connection) = self.connection.get();
         for (setting, value, required) in REQUIRED {
             let found: Result<Vec<String>, _> = redis::cmd("CONFIG")
                 .arg("GET")
@@ -254,18 +249,14 @@ impl RedisStore {
         args: &[&[u8]],
     ) -> Result<(), StoreError> {
         let (record, lease) = self.keys(key);
-        let mut invocation = script.key(record);
+        let mut invocation = script.key(&record);
         invocation.key(lease).arg(token.get());
         for arg in args {
             invocation.arg(*arg);
         }
-        let mut connection = self.connection.clone();
-        let changed: i64 = invocation
-            .invoke_async(&mut connection)
-            .await
-            .map_err(StoreError::backend)?;
-        match changed {
-            1 => Ok(()),
+        let reply = self.connection.invoke_echoed(&invocation, &record).await?;
+        match reply.first() {
+            Some(Value::Int(1)) => Ok(()),
             _ => Err(StoreError::Superseded { token }),
         }
     }
@@ -279,15 +270,21 @@ struct UnexpectedReply(String);
 impl NotificationStore for RedisStore {
     async fn claim(&self, key: &NotificationKey) -> Result<Claim, StoreError> {
         let (record, lease) = self.keys(key);
-        let mut connection = self.connection.clone();
-        let (kind, value): (String, Value) = CLAIM
-            .key(record)
+        let mut invocation = CLAIM.key(&record);
+        invocation
             .key(lease)
             .arg(millis(self.lease))
-            .arg(millis(self.retention))
-            .invoke_async(&mut connection)
-            .await
-            .map_err(StoreError::backend)?;
+            .arg(millis(self.retention));
+        let mut reply = self
+            .connection
+            .invoke_echoed(&invocation, &record)
+            .await?
+            .into_iter();
+        let kind = match reply.next() {
+            Some(Value::BulkString(kind)) => String::from_utf8_lossy(&kind).into_owned(),
+            other => format!("{other:?}"),
+        };
+        let value = reply.next().unwrap_or(Value::Nil);
         match (kind.as_str(), value) {
             ("new", Value::Int(token)) => Ok(Claim::New(FenceToken::new(token as u64))),
             ("answered", Value::BulkString(answer)) => Ok(Claim::Answered(answer)),

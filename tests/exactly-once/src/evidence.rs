@@ -29,7 +29,7 @@ pub struct Fault {
     pub to: u128,
 }
 
-/// Every execution per bill, ordered by their beginning.
+/// Every execution per bill, in the order of their claims.
 pub fn executions(dir: &str) -> std::io::Result<BTreeMap<String, Vec<Execution>>> {
     let mut by_key: BTreeMap<(String, u64, u32), Execution> = BTreeMap::new();
     for entry in std::fs::read_dir(dir)? {
@@ -65,8 +65,9 @@ pub fn executions(dir: &str) -> std::io::Result<BTreeMap<String, Vec<Execution>>
     for ((bill, ..), execution) in by_key {
         by_bill.entry(bill).or_default().push(execution);
     }
+    // In claim order: a token is the database clock in microseconds when it was claimed.
     for runs in by_bill.values_mut() {
-        runs.sort_by_key(|e| e.begin);
+        runs.sort_by_key(|e| e.token);
     }
     Ok(by_bill)
 }
@@ -102,10 +103,14 @@ pub struct Judgement {
     pub examples: Vec<String>,
 }
 
-/// Why `earlier` did not record its answer before `later` ran: the fault that struck it
-/// between its beginning and `later`'s.
+/// Why `earlier` (the older claim) did not record its answer before `later` ran: the fault
+/// that struck it between its claim and the later of the two effects' beginnings. A claim's
+/// token is the database clock in microseconds when it was taken (every process here shares
+/// the host's clock).
 fn cause(earlier: &Execution, later: &Execution, faults: &[Fault]) -> &'static str {
-    let window = |f: &Fault| f.from <= later.begin && f.to >= earlier.begin;
+    let claimed = u128::from(earlier.token) * 1000;
+    let until = earlier.begin.max(later.begin);
+    let window = |f: &Fault| f.from <= until && f.to >= claimed;
     for (kind, label) in [
         ("kill", "killed"),
         ("pause", "paused"),
@@ -138,7 +143,13 @@ pub fn judge(executions: &BTreeMap<String, Vec<Execution>>, faults: &[Fault]) ->
                     earlier.token, earlier.pid, later.token, later.pid
                 ));
             }
-            let overlapped = earlier.end.is_some_and(|end| end > later.begin);
+            // Intervals from the effect's beginning to its end (its beginning, when it never
+            // completed): overlapping ones ran at once.
+            let (earlier_end, later_end) = (
+                earlier.end.unwrap_or(earlier.begin),
+                later.end.unwrap_or(later.begin),
+            );
+            let overlapped = earlier.begin < later_end && later.begin < earlier_end;
             if overlapped && why != "paused" {
                 judgement.overlaps += 1;
                 if judgement.examples.len() < 5 {

@@ -81,6 +81,32 @@ async fn the_postgres_store_keeps_the_contract() {
     checks::all(&harness).await;
 }
 
+/// PgBouncer in transaction mode hands each transaction (and each statement outside one) to
+/// any server connection: named prepared statements and session settings do not survive.
+/// The store sends every statement unnamed, and keeps the contract through it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_postgres_store_keeps_the_contract_through_pgbouncer() {
+    let Some((url, restart)) = server("PGBOUNCER") else {
+        return;
+    };
+    let harness = Harness {
+        name: "pgbouncer",
+        open: Box::new(move |lease, retention| {
+            let url = url.clone();
+            Box::pin(async move {
+                PostgresStore::connect(&url)
+                    .await
+                    .unwrap()
+                    .with_lease(lease)
+                    .with_retention(retention)
+            })
+        }),
+        capacity: None,
+        restart: Restart::Command(restart),
+    };
+    checks::all(&harness).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_redis_store_keeps_the_contract() {
     let Some((url, restart)) = server("REDIS") else {

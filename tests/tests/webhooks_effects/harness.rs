@@ -83,16 +83,17 @@ pub fn status_of<C: std::fmt::Debug>(
     }
 }
 
-/// The PostgreSQL server of the test environment (`scripts/stores.sh`), or `None` (a note)
-/// when it is not set and not required.
-pub fn postgres_url() -> Option<String> {
-    match std::env::var("ALIPAYHK_TEST_POSTGRES_URL") {
+/// The URL of the test environment's PostgreSQL (`kind` `POSTGRES`) or PgBouncer in front of
+/// it (`PGBOUNCER`), from `scripts/stores.sh`; `None` (a note) when it is not set and not
+/// required.
+pub fn postgres_url(kind: &str) -> Option<String> {
+    match std::env::var(format!("ALIPAYHK_TEST_{kind}_URL")) {
         Ok(url) => Some(url),
         Err(_) if std::env::var("ALIPAYHK_REQUIRE_STORES").as_deref() == Ok("1") => {
-            panic!("ALIPAYHK_REQUIRE_STORES=1 but ALIPAYHK_TEST_POSTGRES_URL is not set")
+            panic!("ALIPAYHK_REQUIRE_STORES=1 but ALIPAYHK_TEST_{kind}_URL is not set")
         }
         Err(_) => {
-            eprintln!("note: PostgreSQL checks skipped; set ALIPAYHK_TEST_POSTGRES_URL");
+            eprintln!("note: {kind} checks skipped; set ALIPAYHK_TEST_{kind}_URL");
             None
         }
     }

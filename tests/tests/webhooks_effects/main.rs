@@ -128,7 +128,23 @@ async fn deliver_until_s(keys: &Keys, url: &str, bill_no: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn postgres_writes_commit_with_the_record_once_and_roll_back_without_s() {
-    let Some(url) = postgres_url() else { return };
+    let Some(url) = postgres_url("POSTGRES") else {
+        return;
+    };
+    writes_commit_once_and_roll_back_without_s(url).await;
+}
+
+/// The same through PgBouncer in transaction mode: the handler's statements (named, prepared)
+/// run inside its transaction, which PgBouncer keeps on one server connection.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn through_pgbouncer_writes_commit_with_the_record_once_and_roll_back_without_s() {
+    let Some(url) = postgres_url("PGBOUNCER") else {
+        return;
+    };
+    writes_commit_once_and_roll_back_without_s(url).await;
+}
+
+async fn writes_commit_once_and_roll_back_without_s(url: String) {
     let table = unique("ledger_commit");
     create_postgres_table(&url, &table).await;
     // The store's records outlive a test run: bills of their own per run.
@@ -237,7 +253,9 @@ async fn sqlite_writes_commit_with_the_record_once_and_roll_back_without_s() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn an_instance_partitioned_from_postgres_mid_handler_never_doubles_its_effect() {
-    let Some(url) = postgres_url() else { return };
+    let Some(url) = postgres_url("POSTGRES") else {
+        return;
+    };
     let table = unique("ledger_partition");
     create_postgres_table(&url, &table).await;
     let cut = format!("{table}-1");

@@ -23,6 +23,9 @@ pub struct Merchant {
     pub ledger: Mutex<BTreeMap<String, FenceToken>>,
     pub superseded_writes: AtomicUsize,
     pub slow: Mutex<Duration>,
+    /// Runs inside their effect now, and the most there ever were at once.
+    pub in_effect: AtomicUsize,
+    pub most_in_effect: AtomicUsize,
 }
 
 impl Merchant {
@@ -64,6 +67,17 @@ impl Webhooks for Merchant {
         if bill_no.starts_with("SLOW-") {
             let slow = *self.slow.lock().unwrap();
             tokio::time::sleep(slow).await;
+        }
+        if bill_no.starts_with("BLOCK-") {
+            // An effect that blocks its thread (a synchronous SDK call): an abort cannot stop
+            // it until it yields.
+            let now = self.in_effect.fetch_add(1, Ordering::SeqCst) + 1;
+            self.most_in_effect.fetch_max(now, Ordering::SeqCst);
+            if run == 1 {
+                std::thread::sleep(Duration::from_millis(1500));
+            }
+            self.in_effect.fetch_sub(1, Ordering::SeqCst);
+            tokio::task::yield_now().await;
         }
         if bill_no.starts_with("HANG-") && run == 1 {
             std::future::pending::<()>().await;

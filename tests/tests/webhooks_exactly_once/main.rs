@@ -101,6 +101,33 @@ async fn past_max_handlers_a_delivery_is_answered_u_without_being_claimed() {
     assert_eq!(status_of(&alipayhk.execute(&bill("B-2")).await), "S");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_stopped_handler_is_awaited_before_its_claim_is_released() {
+    // The handler blocks its thread past its deadline: the abort cannot stop it at once, and
+    // its claim must not be released (for the re-delivery to run it beside itself) until it
+    // has ended.
+    let limits = InboxLimits::default().handler_deadline(Duration::from_millis(300));
+    let store = InMemoryStore::default().with_lease(Duration::from_secs(8));
+    let side = serve_on(Inbox::with_limits(store, limits)).await;
+    let first_client = side.alipayhk(Duration::from_secs(10));
+    let first = tokio::spawn(async move { first_client.execute(&bill("BLOCK-1")).await });
+    // AlipayHK re-delivers while the first run is still inside its blocking effect.
+    let alipayhk = side.alipayhk(Duration::from_secs(10));
+    for _ in 0..20 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        if status_of(&alipayhk.execute(&bill("BLOCK-1")).await) == "S" {
+            break;
+        }
+    }
+    assert_eq!(status_of(&first.await.unwrap()), "U");
+    assert_eq!(
+        side.merchant.most_in_effect.load(Ordering::SeqCst),
+        1,
+        "the re-delivery ran beside the stopped handler"
+    );
+    assert_eq!(side.merchant.runs_of("BLOCK-1"), 2);
+}
+
 #[tokio::test]
 async fn shutdown_mid_handler_waits_for_it_and_loses_nothing() {
     let mut side = serve_on(Inbox::new(InMemoryStore::default())).await;
