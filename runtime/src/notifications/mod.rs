@@ -68,6 +68,8 @@ mod postgres;
 #[cfg(feature = "postgres")]
 mod postgres_connection;
 #[cfg(feature = "postgres")]
+mod postgres_sql;
+#[cfg(feature = "postgres")]
 mod postgres_transaction;
 #[cfg(feature = "redis")]
 mod redis;
@@ -76,8 +78,11 @@ mod redis_connection;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 #[cfg(feature = "sqlite")]
+mod sqlite_records;
+#[cfg(feature = "sqlite")]
 mod sqlite_transaction;
 mod store;
+mod store_values;
 mod supervision;
 
 use std::sync::Arc;

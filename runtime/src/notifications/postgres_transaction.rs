@@ -10,8 +10,8 @@ use tokio::sync::{MappedMutexGuard, Mutex, MutexGuard};
 use tokio_postgres::types::{ToSql, Type};
 
 use super::handler_transaction::{Boxed, Commit};
-use super::postgres::{COMPLETE, fenced_sql, millis, token_param};
 use super::postgres_connection::Checkout;
+use super::postgres_sql::{COMPLETE, fenced_sql, millis, token_param};
 use super::store::{FenceToken, NotificationKey, StoreError};
 
 /// The transaction a delivery's handler writes in, on `PostgresStore`'s own database

@@ -9,6 +9,9 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use super::durations::{DEFAULT_LEASE, DEFAULT_RETENTION};
 use super::handler_transaction::DeliveryTransaction;
 use super::host_clock::{self, HostInstant};
+use super::sqlite_records::{
+    Clocks, STATE_ANSWERED, STATE_CLAIMED, STATE_RELEASED, check_held, millis, record_answer,
+};
 use super::sqlite_transaction::SqliteTransaction;
 use super::store::{Claim, FenceToken, NotificationKey, NotificationStore, StoreError};
 use crate::EpochMillis;
@@ -41,17 +44,6 @@ pub struct SqliteStore {
     clocks: Clocks,
 }
 
-/// Where the store reads its two clocks; tests step the wall clock.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Clocks {
-    pub(super) wall: fn() -> SystemTime,
-    host: fn() -> HostInstant,
-}
-
-const STATE_CLAIMED: i64 = 1;
-const STATE_RELEASED: i64 = 2;
-const STATE_ANSWERED: i64 = 3;
-
 const SCHEMA: &str = "
     PRAGMA journal_mode = WAL;
     PRAGMA synchronous = FULL;
@@ -74,10 +66,6 @@ const MIGRATE_V1: &str = "
         SELECT key, 1, 3, answer, expires_at FROM alipayhk_notifications WHERE answer IS NOT NULL;
     DROP TABLE alipayhk_notifications;
 ";
-
-pub(super) fn millis(d: Duration) -> i64 {
-    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
-}
 
 impl SqliteStore {
     /// Opens (creating if needed) the database at `path`, with a 50-hour retention and a
@@ -189,22 +177,6 @@ struct Now {
     wall: i64,
     lease_until: i64,
     expires_at: i64,
-}
-
-/// Whether `key` is claimed under `token`: `Superseded` if not.
-pub(super) fn check_held(tx: &Connection, key: &[u8], token: FenceToken) -> Result<(), StoreError> {
-    let current: Option<(i64, i64)> = tx
-        .query_row(
-            "SELECT token, state FROM alipayhk_notification_records WHERE key = ?1",
-            params![key],
-            |row| Ok((row.get(0)?, row.get(1)?)),
-        )
-        .optional()
-        .map_err(StoreError::backend)?;
-    match current {
-        Some((current, STATE_CLAIMED)) if current as u64 == token.get() => Ok(()),
-        _ => Err(StoreError::Superseded { token }),
-    }
 }
 
 impl NotificationStore for SqliteStore {
@@ -332,23 +304,6 @@ impl NotificationStore for SqliteStore {
     fn retention(&self) -> Duration {
         self.retention
     }
-}
-
-/// Records `answer` as `key`'s final answer, kept until at least `expires_at`.
-pub(super) fn record_answer(
-    tx: &Connection,
-    key: &[u8],
-    answer: &[u8],
-    expires_at: i64,
-) -> Result<(), StoreError> {
-    tx.execute(
-        "UPDATE alipayhk_notification_records
-         SET state = ?2, answer = ?3, lease_boot = NULL, lease_until = NULL,
-             expires_at = max(expires_at, ?4) WHERE key = ?1",
-        params![key, STATE_ANSWERED, answer, expires_at],
-    )
-    .map(drop)
-    .map_err(StoreError::backend)
 }
 
 /// Creates `path` with mode 0600 if it does not exist yet, so SQLite opens that file instead

@@ -9,7 +9,7 @@ use rusqlite::Connection;
 use tokio::sync::Mutex;
 
 use super::handler_transaction::{Boxed, Commit};
-use super::sqlite::{Clocks, check_held, millis, record_answer};
+use super::sqlite_records::{Clocks, check_held, millis, record_answer};
 use super::store::{FenceToken, NotificationKey, StoreError};
 use crate::EpochMillis;
 
