@@ -54,7 +54,16 @@ impl<'a, S: NotificationStore> LeaseKeeper<'a, S> {
         let lease = store.lease();
         let every = (lease / 4).max(Duration::from_millis(1));
         let held_for = lease.saturating_sub(every);
-        let mut tick = tokio::time::interval_at(instant_after(Instant::now(), every), every);
+        let held_until = instant_after(claimed_at, held_for);
+        // The first renewal a quarter of a lease from now, or at once when a slow claim left
+        // less than that before the local deadline.
+        let first = instant_after(Instant::now(), every).min(
+            held_until
+                .checked_sub(every)
+                .unwrap_or(held_until)
+                .max(Instant::now()),
+        );
+        let mut tick = tokio::time::interval_at(first, every);
         tick.set_missed_tick_behavior(MissedTickBehavior::Delay);
         Self {
             store,
@@ -62,10 +71,16 @@ impl<'a, S: NotificationStore> LeaseKeeper<'a, S> {
             token,
             held_for,
             every,
-            held_until: instant_after(claimed_at, held_for),
+            held_until,
             tick,
             renewing: None,
         }
+    }
+
+    /// Whether the claim already counts as lost here: its claim call took so long that the
+    /// local deadline has passed before the handler could start.
+    pub(super) fn expired(&self) -> bool {
+        Instant::now() >= self.held_until
     }
 
     /// The margin between the local deadline and the store's lease: how long a stopped

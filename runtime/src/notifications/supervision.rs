@@ -54,8 +54,21 @@ where
     let mut keeper = held
         .as_ref()
         .map(|h| LeaseKeeper::new(store, h.key, h.token, h.claimed_at));
-    let ended = run(handler, &mut keeper, &stop, inbox).await;
     let transaction = held.as_ref().and_then(|h| h.transaction.clone());
+    if let (Some(held), Some(keeper)) = (&held, &keeper)
+        && keeper.expired()
+    {
+        // The claim call took most of a lease (a store recovering from a partition, a pool
+        // out of connections): there is no time left to run the handler safely.
+        tracing::warn!(key = %held.key, token = %held.token, "the claim took too long to leave time for its handler; answering U");
+        end_transaction(transaction.as_ref(), inbox.limits().store_timeout).await;
+        release(held, inbox).await;
+        return unknown(
+            result_field,
+            "the notification could not be claimed in time; deliver it again later",
+        );
+    }
+    let ended = run(handler, &mut keeper, &stop, inbox).await;
     let (outcome, answer) = match ended {
         Ended::Answered(Ok(reply)) => match serde_json::to_vec(&reply) {
             Ok(answer) if is_success(&answer, result_field) => (Outcome::Success, answer),

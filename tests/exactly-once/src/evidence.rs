@@ -1,6 +1,13 @@
 //! Reads the effects logs and the fault log, and judges them.
 
 use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// How long a store takes to recover from a partition or a restart: a connection opened
+/// while the database was unreachable times out after 5 s (`PostgresStore`'s pool create
+/// timeout, Redis's connection timeout), and a caller waiting for a pooled connection gives
+/// up after 5 s more.
+pub const RECOVERY: Duration = Duration::from_secs(10);
 
 /// One execution of a handler that reached its effect.
 #[derive(Debug, Clone)]
@@ -107,10 +114,19 @@ pub struct Judgement {
 /// that struck it between its claim and the later of the two effects' beginnings. A claim's
 /// token is the database clock in microseconds when it was taken (every process here shares
 /// the host's clock).
+///
+/// A partition or a database restart is over for the store only once the connections opened
+/// or broken during it have timed out and been replaced: up to [`RECOVERY`] after it ended.
 fn cause(earlier: &Execution, later: &Execution, faults: &[Fault]) -> &'static str {
     let claimed = u128::from(earlier.token) * 1000;
     let until = earlier.begin.max(later.begin);
-    let window = |f: &Fault| f.from <= until && f.to >= claimed;
+    let window = |f: &Fault| {
+        let recovery = match f.kind.as_str() {
+            "partition" | "restart" => RECOVERY.as_nanos(),
+            _ => 0,
+        };
+        f.from <= until && f.to + recovery >= claimed
+    };
     for (kind, label) in [
         ("kill", "killed"),
         ("pause", "paused"),
