@@ -117,7 +117,16 @@ pub struct Judgement {
 ///
 /// A partition or a database restart is over for the store only once the connections opened
 /// or broken during it have timed out and been replaced: up to [`RECOVERY`] after it ended.
-fn cause(earlier: &Execution, later: &Execution, faults: &[Fault]) -> &'static str {
+///
+/// With `one_writer` (SQLite: one writer at a time for the whole file), a process paused
+/// inside a write transaction holds every other process's writes too: a pause then strikes
+/// every execution, not only its own process's.
+fn cause(
+    earlier: &Execution,
+    later: &Execution,
+    faults: &[Fault],
+    one_writer: bool,
+) -> &'static str {
     let claimed = u128::from(earlier.token) * 1000;
     let until = earlier.begin.max(later.begin);
     let window = |f: &Fault| {
@@ -132,9 +141,10 @@ fn cause(earlier: &Execution, later: &Execution, faults: &[Fault]) -> &'static s
         ("pause", "paused"),
         ("partition", "partitioned"),
     ] {
+        let struck = |f: &Fault| f.pid == Some(earlier.pid) || (one_writer && kind == "pause");
         if faults
             .iter()
-            .any(|f| f.kind == kind && f.pid == Some(earlier.pid) && window(f))
+            .any(|f| f.kind == kind && struck(f) && window(f))
         {
             return label;
         }
@@ -145,13 +155,17 @@ fn cause(earlier: &Execution, later: &Execution, faults: &[Fault]) -> &'static s
     "unexplained"
 }
 
-/// Judges every bill's executions against the faults.
-pub fn judge(executions: &BTreeMap<String, Vec<Execution>>, faults: &[Fault]) -> Judgement {
+/// Judges every bill's executions against the faults (`one_writer`: see [`cause`]).
+pub fn judge(
+    executions: &BTreeMap<String, Vec<Execution>>,
+    faults: &[Fault],
+    one_writer: bool,
+) -> Judgement {
     let mut judgement = Judgement::default();
     for (bill, runs) in executions {
         for pair in runs.windows(2) {
             let (earlier, later) = (&pair[0], &pair[1]);
-            let why = cause(earlier, later, faults);
+            let why = cause(earlier, later, faults, one_writer);
             *judgement.reruns.entry(why).or_default() += 1;
             if why == "unexplained" && judgement.examples.len() < 5 {
                 judgement.examples.push(format!(

@@ -173,7 +173,7 @@ async fn run(args: &[String]) -> Result<bool, Error> {
 
     let executions = executions(work)?;
     let faults = faults(&format!("{work}/faults"));
-    let judgement = judge(&executions, &faults);
+    let judgement = judge(&executions, &faults, kind == "sqlite");
     let count = |kind: &str| faults.iter().filter(|f| f.kind == kind).count();
     let transactional = mode == "transactional";
     let (effects, doubled, with_effect) = if transactional {
