@@ -155,7 +155,8 @@ fn cause(
     "unexplained"
 }
 
-/// Judges every bill's executions against the faults (`one_writer`: see [`cause`]).
+/// Judges every bill's executions against the faults. With `one_writer` (SQLite), a pause
+/// strikes every process, since the paused one may hold the file's one write lock.
 pub fn judge(
     executions: &BTreeMap<String, Vec<Execution>>,
     faults: &[Fault],
