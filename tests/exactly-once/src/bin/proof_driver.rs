@@ -166,8 +166,14 @@ async fn run(args: &[String]) -> Result<bool, Error> {
         }));
     }
     let mut answered = 0;
-    for task in tasks {
-        answered += usize::from(task.await?);
+    // The first few bills never answered S, for whoever reads a failed run's logs.
+    let mut unanswered = Vec::new();
+    for (n, task) in tasks.into_iter().enumerate() {
+        if task.await? {
+            answered += 1;
+        } else if unanswered.len() < 5 {
+            unanswered.push(name(n));
+        }
     }
     let elapsed = started.elapsed().as_secs_f64();
 
@@ -222,6 +228,9 @@ async fn run(args: &[String]) -> Result<bool, Error> {
     );
     for example in &judgement.examples {
         println!("  {kind} {mode}: {example}");
+    }
+    for bill in &unanswered {
+        println!("  {kind} {mode}: {bill} was never answered S");
     }
     // Transactional: every committed effect is the only one. External: a completed effect
     // may repeat only after a fault that explains it, and never alongside a live one.
