@@ -60,25 +60,7 @@ async fn the_sqlite_store_keeps_the_contract() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_postgres_store_keeps_the_contract() {
-    let Some((url, restart)) = server("POSTGRES") else {
-        return;
-    };
-    let harness = Harness {
-        name: "postgres",
-        open: Box::new(move |lease, retention| {
-            let url = url.clone();
-            Box::pin(async move {
-                PostgresStore::connect(&url)
-                    .await
-                    .unwrap()
-                    .with_lease(lease)
-                    .with_retention(retention)
-            })
-        }),
-        capacity: None,
-        restart: Restart::Command(restart),
-    };
-    checks::all(&harness).await;
+    postgres_contract("POSTGRES", "postgres").await;
 }
 
 /// PgBouncer in transaction mode hands each transaction (and each statement outside one) to
@@ -86,11 +68,16 @@ async fn the_postgres_store_keeps_the_contract() {
 /// The store sends every statement unnamed, and keeps the contract through it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_postgres_store_keeps_the_contract_through_pgbouncer() {
-    let Some((url, restart)) = server("PGBOUNCER") else {
+    postgres_contract("PGBOUNCER", "pgbouncer").await;
+}
+
+/// The contract checks on `PostgresStore`, reached at the test environment's `kind` URL.
+async fn postgres_contract(kind: &str, name: &'static str) {
+    let Some((url, restart)) = server(kind) else {
         return;
     };
     let harness = Harness {
-        name: "pgbouncer",
+        name,
         open: Box::new(move |lease, retention| {
             let url = url.clone();
             Box::pin(async move {

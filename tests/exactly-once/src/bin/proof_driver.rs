@@ -69,7 +69,6 @@ fn bill(bill_no: String) -> PointsBillNotifyRequest {
 async fn one_bill(alipayhk: Arc<Alipayhk>, bill_no: String) -> bool {
     let notification = bill(bill_no);
     let servers = alipayhk.clients.len();
-    let started = Instant::now();
     // The first delivery goes to two servers at once (AlipayHK's own retry racing its first
     // attempt through a load balancer), one of them often abandoned.
     let a = fastrand::usize(0..servers);
@@ -81,7 +80,6 @@ async fn one_bill(alipayhk: Arc<Alipayhk>, bill_no: String) -> bool {
     if first || second {
         return true;
     }
-    let _ = started;
     for pause in SCHEDULE {
         tokio::time::sleep(Duration::from_secs_f64(pause)).await;
         let server = fastrand::usize(0..servers);
