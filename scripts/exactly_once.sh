@@ -6,15 +6,16 @@
 # a TCP proxy. A driver plays AlipayHK with BILLS distinct bills (the first delivery of each to
 # two servers at once, abandoned connections, up to 7 re-deliveries on a compressed schedule),
 # while a chaos loop, every 1-3 s: kill -9s a random server and restarts it; every fourth round
-# pauses one (SIGSTOP) for 5 s, past its 2 s lease; every fourth round (PostgreSQL, Redis) cuts
-# server 0 off from its database for 4 s (the proxy drops bytes, connections stay open); and
-# restarts the database once. Every handler execution that reaches its effect is logged,
+# pauses one (SIGSTOP) for 5 s, past its 2 s lease; every fourth round (PostgreSQL, Redis)
+# either cuts server 0 off from its database for 4 s (the proxy drops bytes, connections stay
+# open) or makes its database slower than its 1 s store timeout for 4 s (bytes 1.5 s late);
+# and restarts the database once. Every handler execution that reaches its effect is logged,
 # unconditionally, outside every store (tests/exactly-once/src/lib.rs); the driver judges the
 # logs against the faults and prints one line per store and mode.
 #
 # Then: a Redis that may evict must be refused, and each deliberately broken build
-# (ALIPAYHK_PROOF_MUTANT: no-dedup, ignore-fence, no-renewal, release-unawaited) must be
-# caught, by the proof on PostgreSQL or by the targeted tests. Exits 0 only when every store
+# (ALIPAYHK_PROOF_MUTANT: no-dedup, ignore-fence, token-restart, no-renewal,
+# release-unawaited) must be caught, by the proof on PostgreSQL or by the targeted tests. Exits 0 only when every store
 # holds and every mutant is caught.
 #
 #   scripts/exactly_once.sh                  # 2,000 bills per store and mode
@@ -25,7 +26,7 @@ cd "$(dirname "$0")/.."
 BILLS=${BILLS:-2000}
 MUTANT_BILLS=${MUTANT_BILLS:-300}
 RUNS=${RUNS-"postgres:transactional postgres:external sqlite:transactional redis:external"}
-MUTANTS=${MUTANTS-"no-dedup ignore-fence no-renewal release-unawaited"}
+MUTANTS=${MUTANTS-"no-dedup ignore-fence token-restart no-renewal release-unawaited"}
 SERVERS=4
 
 cargo build -q --release -p alipayhk-exactly-once
@@ -79,11 +80,14 @@ chaos() {
       continue
     fi
     if [ $((round % 4)) = 2 ] && [ "$kind" != sqlite ]; then
+      # Alternately: a partition, or a store slower than store_timeout (1 s; bytes 1.5 s late).
+      local fault=partition flag=partitioned
+      if [ $((round % 8)) = 6 ]; then fault=slow flag=slow; fi
       pid=$(cat "$run/pid-0") from=$(now)
-      touch "$run/partitioned"
+      touch "$run/$flag"
       sleep 4
-      rm -f "$run/partitioned"
-      echo "partition $pid $from $(now)" >>"$run/faults"
+      rm -f "$run/$flag"
+      echo "$fault $pid $from $(now)" >>"$run/faults"
       continue
     fi
     from=$(now)
@@ -114,7 +118,8 @@ proof() {
     sqlite) url="$run/store.db" PROXIED_URL="" ;;
   esac
   if [ -n "$PROXIED_URL" ]; then
-    "$bin/proof_proxy" "$PROXY_PORT" "$upstream" "$run/partitioned" >"$run/proxy.log" 2>&1 &
+    "$bin/proof_proxy" "$PROXY_PORT" "$upstream" "$run/partitioned" "$run/slow" \
+      >"$run/proxy.log" 2>&1 &
     echo $! >"$run/proxy-pid"
     wait_for_port "$PROXY_PORT"
   fi
@@ -129,7 +134,7 @@ proof() {
   "$bin/proof_driver" run "$kind" "$mode" "$url" "$work/keys" "$ports" "$bills" "$run" || status=1
   touch "$run/stop"
   wait "$chaos_pid" || true
-  rm -f "$run/partitioned"
+  rm -f "$run/partitioned" "$run/slow"
   for i in $(seq 0 $((SERVERS - 1))); do kill -9 "$(cat "$run/pid-$i")" 2>/dev/null || true; done
   [ -f "$run/proxy-pid" ] && kill "$(cat "$run/proxy-pid")" 2>/dev/null || true
   sleep 0.5
@@ -167,7 +172,7 @@ else
 fi
 
 # Each mutant must be caught: by the proof on PostgreSQL in either mode, or by the targeted
-# tests (the store contract's claim and fencing checks, the racing-instance and partition
+# tests (the store contract's claim, fencing and lost-record checks, the racing-instance and partition
 # tests, the stopped handler that blocks its thread). A test counts only if it passes on the
 # sound build in the same run: a check that fails anyway catches nothing.
 if [ -n "$MUTANTS" ]; then

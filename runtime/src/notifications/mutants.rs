@@ -16,6 +16,10 @@ pub(crate) enum Mutant {
     /// transaction's commit) ignore the token.
     #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
     IgnoreFence,
+    /// `PostgresStore`'s tokens count from 1 per record, as a per-key counter would, instead
+    /// of starting at the database clock: a record lost and claimed again repeats a token.
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+    TokenRestart,
     /// The supervisor never renews a claim, and never notices that it lost one.
     NoRenewal,
     /// A stopped handler's claim is released without waiting for its task to end.
@@ -31,6 +35,7 @@ pub(crate) fn active(mutant: Mutant) -> bool {
         let mutant = match name.as_str() {
             "no-dedup" => Mutant::NoDedup,
             "ignore-fence" => Mutant::IgnoreFence,
+            "token-restart" => Mutant::TokenRestart,
             "no-renewal" => Mutant::NoRenewal,
             "release-unawaited" => Mutant::ReleaseUnawaited,
             _ => return None,

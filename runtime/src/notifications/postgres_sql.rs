@@ -93,9 +93,12 @@ pub(super) fn claim_sql() -> String {
     } else {
         FREE
     };
-    CLAIM
-        .replace("FREE", free)
-        .replace("CLOCK_TOKEN", CLOCK_TOKEN)
+    let clock = if active(Mutant::TokenRestart) {
+        "1"
+    } else {
+        CLOCK_TOKEN
+    };
+    CLAIM.replace("FREE", free).replace("CLOCK_TOKEN", clock)
 }
 
 /// A fenced statement, as run: with its fence, unless the proof's mutant removes it.

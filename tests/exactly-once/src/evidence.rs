@@ -23,10 +23,10 @@ pub struct Execution {
 }
 
 /// A fault the chaos loop injected: `kill PID T`, `pause PID FROM TO`, `partition PID FROM
-/// TO`, `restart - FROM TO`.
+/// TO`, `slow PID FROM TO` (its store answers late), `restart - FROM TO`.
 #[derive(Debug, Clone)]
 pub struct Fault {
-    /// `kill`, `pause`, `partition` or `restart`.
+    /// `kill`, `pause`, `partition`, `slow` or `restart`.
     pub kind: String,
     /// The process it struck (none for a database restart).
     pub pid: Option<u32>,
@@ -102,7 +102,8 @@ pub fn faults(path: &str) -> Vec<Fault> {
 /// What the re-runs and overlaps of one run came to.
 #[derive(Debug, Default)]
 pub struct Judgement {
-    /// Re-runs per cause (`killed`, `paused`, `partitioned`, `restart`, `unexplained`).
+    /// Re-runs per cause (`killed`, `paused`, `partitioned`, `slowed`, `restart`,
+    /// `unexplained`).
     pub reruns: BTreeMap<&'static str, usize>,
     /// Overlapping executions of one bill whose earlier process was not paused.
     pub overlaps: usize,
@@ -115,8 +116,9 @@ pub struct Judgement {
 /// token is the database clock in microseconds when it was taken (every process here shares
 /// the host's clock).
 ///
-/// A partition or a database restart is over for the store only once the connections opened
-/// or broken during it have timed out and been replaced: up to [`RECOVERY`] after it ended.
+/// A partition, a slow spell or a database restart is over for the store only once the
+/// connections opened or broken during it have timed out and been replaced: up to
+/// [`RECOVERY`] after it ended.
 ///
 /// With `one_writer` (SQLite: one writer at a time for the whole file), a process paused
 /// inside a write transaction holds every other process's writes too: a pause then strikes
@@ -131,7 +133,7 @@ fn cause(
     let until = earlier.begin.max(later.begin);
     let window = |f: &Fault| {
         let recovery = match f.kind.as_str() {
-            "partition" | "restart" => RECOVERY.as_nanos(),
+            "partition" | "slow" | "restart" => RECOVERY.as_nanos(),
             _ => 0,
         };
         f.from <= until && f.to + recovery >= claimed
@@ -140,6 +142,7 @@ fn cause(
         ("kill", "killed"),
         ("pause", "paused"),
         ("partition", "partitioned"),
+        ("slow", "slowed"),
     ] {
         let struck = |f: &Fault| f.pid == Some(earlier.pid) || (one_writer && kind == "pause");
         if faults

@@ -27,6 +27,10 @@ use std::time::{Duration, SystemTime};
 /// taken over within the driver's schedule.
 pub const LEASE: Duration = Duration::from_secs(2);
 
+/// How long one store call may take, compressed with the lease (10 s against 30 s by
+/// default): the slow-store fault delays the store past it.
+pub const STORE_TIMEOUT: Duration = Duration::from_secs(1);
+
 /// Nanoseconds since the Unix epoch: every process on the host reads the same clock.
 pub fn now_nanos() -> u128 {
     SystemTime::now()

@@ -32,6 +32,7 @@ pub async fn all<S: NotificationStore>(h: &Harness<S>) {
         capacity_refuses_new_keys_only(h, capacity).await;
     }
     restart_keeps_answers_and_tokens(h).await;
+    tokens_never_repeat_after_a_record_is_lost(h).await;
 }
 
 /// Of many concurrent claims on one key, exactly one takes it.
@@ -286,5 +287,38 @@ async fn restart_keeps_answers_and_tokens<S: NotificationStore>(h: &Harness<S>) 
     assert_eq!(
         store.claim(&claimed).await.unwrap(),
         Claim::Answered(b"after".to_vec())
+    );
+}
+
+/// A record lost by the database (evicted, or never replicated before a failover) and then
+/// claimed again: the new claim's token is larger than any the lost record handed out, so
+/// the old holder, still running, stays fenced off. A per-key counter would start again
+/// from 1 here and hand the new holder a token the old one can still write with.
+async fn tokens_never_repeat_after_a_record_is_lost<S: NotificationStore>(h: &Harness<S>) {
+    let Some(forget) = &h.forget else {
+        return;
+    };
+    let store = h.open(HOUR, HOUR).await;
+    let key = h.key("lost", 0);
+    let mut held = taken(store.claim(&key).await.unwrap());
+    for _ in 0..3 {
+        store.release(&key, held).await.unwrap();
+        held = taken(store.claim(&key).await.unwrap());
+    }
+    forget(key).await;
+    let again = taken(store.claim(&key).await.unwrap());
+    assert!(again > held, "{}: {again} after the lost {held}", h.name);
+    assert!(superseded(store.renew(&key, held).await), "{}", h.name);
+    assert!(
+        superseded(store.complete(&key, held, b"old".to_vec()).await),
+        "{}",
+        h.name
+    );
+    store.complete(&key, again, b"new".to_vec()).await.unwrap();
+    assert_eq!(
+        store.claim(&key).await.unwrap(),
+        Claim::Answered(b"new".to_vec()),
+        "{}",
+        h.name
     );
 }

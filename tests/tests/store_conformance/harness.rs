@@ -11,6 +11,11 @@ use alipayhk::runtime::notifications::{NotificationKey, NotificationStore};
 pub type Open<S> =
     Box<dyn Fn(Duration, Duration) -> Pin<Box<dyn Future<Output = S> + Send>> + Send + Sync>;
 
+/// Deletes one key's record behind the store's back, as an evicting Redis or a failover to a
+/// replica that never received it would.
+pub type Forget =
+    Box<dyn Fn(NotificationKey) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync>;
+
 /// One store under test.
 pub struct Harness<S> {
     pub name: &'static str,
@@ -18,6 +23,8 @@ pub struct Harness<S> {
     /// The store's capacity, when it has one.
     pub capacity: Option<usize>,
     pub restart: Restart,
+    /// How to lose a record, for a store whose records live outside the process.
+    pub forget: Option<Forget>,
 }
 
 /// What a restart of the store's database is.

@@ -32,6 +32,8 @@ async fn the_in_memory_store_keeps_the_contract() {
         }),
         capacity: Some(1000),
         restart: Restart::None,
+        // Its records die with the process, and every claim with them.
+        forget: None,
     };
     checks::all(&harness).await;
 }
@@ -40,6 +42,7 @@ async fn the_in_memory_store_keeps_the_contract() {
 async fn the_sqlite_store_keeps_the_contract() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("notifications.db");
+    let forgotten = path.clone();
     let harness = Harness {
         name: "sqlite",
         open: Box::new(move |lease, retention| {
@@ -54,6 +57,14 @@ async fn the_sqlite_store_keeps_the_contract() {
         capacity: None,
         // A new process on the same file is what a restart is to SQLite.
         restart: Restart::Reopen,
+        forget: Some(Box::new(move |key| {
+            let path = forgotten.clone();
+            Box::pin(async move {
+                let db = rusqlite::Connection::open(path).unwrap();
+                let sql = "DELETE FROM alipayhk_notification_records WHERE key = ?1";
+                assert_eq!(db.execute(sql, [&key.as_bytes()[..]]).unwrap(), 1);
+            })
+        })),
     };
     checks::all(&harness).await;
 }
@@ -76,6 +87,7 @@ async fn postgres_contract(kind: &str, name: &'static str) {
     let Some((url, restart)) = server(kind) else {
         return;
     };
+    let forgotten = url.clone();
     let harness = Harness {
         name,
         open: Box::new(move |lease, retention| {
@@ -90,6 +102,18 @@ async fn postgres_contract(kind: &str, name: &'static str) {
         }),
         capacity: None,
         restart: Restart::Command(restart),
+        forget: Some(Box::new(move |key| {
+            let url = forgotten.clone();
+            Box::pin(async move {
+                let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+                    .await
+                    .unwrap();
+                tokio::spawn(connection);
+                let sql = "DELETE FROM alipayhk_notification_records WHERE key = $1";
+                let deleted = client.execute(sql, &[&&key.as_bytes()[..]]).await.unwrap();
+                assert_eq!(deleted, 1);
+            })
+        })),
     };
     checks::all(&harness).await;
 }
@@ -99,6 +123,7 @@ async fn the_redis_store_keeps_the_contract() {
     let Some((url, restart)) = server("REDIS") else {
         return;
     };
+    let forgotten = url.clone();
     let harness = Harness {
         name: "redis",
         open: Box::new(move |lease, retention| {
@@ -113,6 +138,25 @@ async fn the_redis_store_keeps_the_contract() {
         }),
         capacity: None,
         restart: Restart::Command(restart),
+        // The record and its lease, as an evicting or failed-over server loses both.
+        forget: Some(Box::new(move |key| {
+            let url = forgotten.clone();
+            Box::pin(async move {
+                let client = redis::Client::open(url).unwrap();
+                let mut connection = client.get_multiplexed_async_connection().await.unwrap();
+                let hex = key.to_hex();
+                let names = [
+                    format!("alipayhk:notification:{{{hex}}}:record"),
+                    format!("alipayhk:notification:{{{hex}}}:lease"),
+                ];
+                let deleted: usize = redis::cmd("DEL")
+                    .arg(&names)
+                    .query_async(&mut connection)
+                    .await
+                    .unwrap();
+                assert_eq!(deleted, 2);
+            })
+        })),
     };
     checks::all(&harness).await;
 }

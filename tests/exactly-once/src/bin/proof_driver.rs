@@ -29,7 +29,7 @@ type Error = Box<dyn std::error::Error + Send + Sync>;
 /// compression.
 const SCHEDULE: [f64; 7] = [0.5, 1.0, 2.0, 3.0, 5.0, 8.0, 12.0];
 /// How long AlipayHK waits for an answer before it counts the delivery as unanswered, as
-/// compressed as its schedule: a handler slower than this (one in twenty takes 5 s) is
+/// compressed as its schedule: a handler slower than this (one in twenty takes 3 s) is
 /// re-delivered while it still runs, which is what a claim's renewals must hold against.
 const PATIENCE: Duration = Duration::from_millis(1500);
 
@@ -211,10 +211,11 @@ async fn run(args: &[String]) -> Result<bool, Error> {
     let reruns: usize = judgement.reruns.values().sum();
     let unexplained = judgement.reruns.get("unexplained").copied().unwrap_or(0);
     println!(
-        "{kind} {mode}: S {answered}/{bills}, lost {lost}, effects {effects} (doubled {doubled}), re-runs {reruns} by cause [{}], overlaps {}, partitions {}, kills {}, pauses {}, restarts {}, {elapsed:.0} s",
+        "{kind} {mode}: S {answered}/{bills}, lost {lost}, effects {effects} (doubled {doubled}), re-runs {reruns} by cause [{}], overlaps {}, partitions {}, slow spells {}, kills {}, pauses {}, restarts {}, {elapsed:.0} s",
         causes.join(", "),
         judgement.overlaps,
         count("partition"),
+        count("slow"),
         count("kill"),
         count("pause"),
         count("restart"),

@@ -8,13 +8,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use alipayhk::runtime::notifications::{
-    Delivery, Inbox, NotificationStore, PostgresStore, RedisStore, SqliteStore, StoreError,
+    Delivery, Inbox, InboxLimits, NotificationStore, PostgresStore, RedisStore, SqliteStore,
+    StoreError,
 };
 use alipayhk::runtime::server::{ServeLimits, ServerConfig, serve};
 use alipayhk::runtime::{KeyRole, PrivateKey, PublicKey, ResultInfo, ResultStatus};
 use alipayhk::webhooks::{Webhooks, router};
 use alipayhk::{PointsBillNotifyRequest, PointsBillNotifyResponse};
-use alipayhk_exactly_once::{EffectsLog, LEASE};
+use alipayhk_exactly_once::{EffectsLog, LEASE, STORE_TIMEOUT};
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
 
@@ -109,7 +110,7 @@ async fn run<S: NotificationStore>(
         PublicKey::parse(&read("platform.pub")?, KeyRole::PlatformPublic)?,
         "PROOF_CLIENT",
     );
-    let inbox = Inbox::new(store);
+    let inbox = Inbox::with_limits(store, InboxLimits::default().store_timeout(STORE_TIMEOUT));
     let app = router(Arc::new(merchant), inbox.clone(), config);
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
     println!("listening {port}");
