@@ -20,7 +20,9 @@
 // Source: spec/endpoints/update_template.yaml (sha256 e413b5fd985e3d6e58cd4177f86e2588d25e90d20e2afd87176e07b51a70889f)
 // Source: spec/endpoints/user_promo_benefit_query.yaml (sha256 2bd1701eb0912bf227216d12ac253f798340c6e0857cea58b9f0f274f0035a35)
 
-//! The AlipayHK (platform) side of the API, for the local gateway and for tests: implement [`Api`] with the behaviour you want and serve [`router`], which verifies every request's signature and signs every answer.
+//! The AlipayHK (platform) side of the API, for the local gateway and for tests:
+//! implement [`Api`] with the behaviour you want and serve [`router`], which verifies every
+//! request's signature and signs every answer.
 
 use std::sync::Arc;
 

@@ -20,9 +20,28 @@
 // Source: spec/endpoints/update_template.yaml (sha256 e413b5fd985e3d6e58cd4177f86e2588d25e90d20e2afd87176e07b51a70889f)
 // Source: spec/endpoints/user_promo_benefit_query.yaml (sha256 2bd1701eb0912bf227216d12ac253f798340c6e0857cea58b9f0f274f0035a35)
 
-//! The notifications AlipayHK sends to endpoints you host. Implement [`Webhooks`] and nest [`router`] under your own path prefix. The router takes your keys (a [`ServerConfig`] with your private key and AlipayHK's public key) and applies the protocol itself: it checks each notification's `Request-Time` and AlipayHK's signature over the full path (without its query string), and signs your answer. There is no way to serve the methods without that check.
+//! The notifications AlipayHK sends to endpoints you host. Implement [`Webhooks`] and nest
+//! [`router`] under your own path prefix. The router takes your keys (a [`ServerConfig`] with
+//! your private key and AlipayHK's public key) and applies the protocol itself: it checks each
+//! notification's `Request-Time` and AlipayHK's signature over the full path (without its query
+//! string), and signs your answer. There is no way to serve the methods without that check.
 //!
-//! AlipayHK re-delivers a notification until it gets a success answer, up to 7 times over about a day. The router de-duplicates on each notification's key (such as `billNo`) through an [`Inbox`] over a [`runtime::notifications::NotificationStore`](crate::runtime::notifications::NotificationStore): your method runs once per key at a time, to completion even when AlipayHK hangs up, under a claim whose lease is renewed while it runs (and which stops your method before the lease can run out). An `S` answer is final once recorded, and every re-delivery gets it again; after `F`, `U` or an error the next delivery runs your method again. Each call gets a [`Delivery`](crate::runtime::notifications::Delivery): on `PostgresStore` and `SqliteStore` your database writes go through its transaction and commit with the answer, or not at all. Notifications older than the store's retention are refused, so a replay is caught by its age or by the store. `InMemoryStore` suits one process, `SqliteStore` (feature `sqlite`) one host, `PostgresStore` (feature `postgres`) and `RedisStore` (feature `redis`) any number of instances. After `serve` returns, call [`Inbox::shutdown`] to wait for the handlers still running.
+//! AlipayHK re-delivers a notification until it gets a success answer, up to 7 times over about
+//! a day. The router de-duplicates on each notification's key (such as `billNo`) through an
+//! [`Inbox`] over a
+//! [`runtime::notifications::NotificationStore`](crate::runtime::notifications::NotificationStore):
+//! your method runs once per key at a time, to completion even when AlipayHK hangs up, under a
+//! claim whose lease is renewed while it runs (and which stops your method before the lease can
+//! run out). An `S` answer is final once recorded, and every re-delivery gets it again; after
+//! `F`, `U` or an error the next delivery runs your method again.
+//!
+//! Each call gets a [`Delivery`](crate::runtime::notifications::Delivery): on `PostgresStore`
+//! and `SqliteStore` your database writes go through its transaction and commit with the
+//! answer, or not at all. Notifications older than the store's retention are refused, so a
+//! replay is caught by its age or by the store. `InMemoryStore` suits one process,
+//! `SqliteStore` (feature `sqlite`) one host, `PostgresStore` (feature `postgres`) and
+//! `RedisStore` (feature `redis`) any number of instances. After `serve` returns, call
+//! [`Inbox::shutdown`] to wait for the handlers still running.
 
 use std::sync::Arc;
 

@@ -29,6 +29,23 @@ impl Default for EmitOptions {
 
 const DEFAULT_RUNTIME: &str = "alipayhk_runtime";
 
+impl EmitOptions {
+    /// The path generated code reaches the runtime crate by.
+    pub(crate) fn runtime_root(&self) -> &str {
+        &self.runtime
+    }
+
+    /// The path generated code reaches serde by, when not its own `serde`.
+    pub(crate) fn serde_root(&self) -> Option<&str> {
+        self.serde_crate.as_deref()
+    }
+
+    /// The widest a generated line is made to be.
+    pub(crate) fn line_width(&self) -> usize {
+        self.width
+    }
+}
+
 /// Checks a path such as `::alipayhk::runtime` for [`EmitOptions::runtime`]: identifiers
 /// joined by `::`, with an optional leading `::`. A path that is not one falls back to
 /// `alipayhk_runtime`, so generated code never holds text that is not a path.

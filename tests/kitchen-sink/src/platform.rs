@@ -3,7 +3,9 @@
 // Source: spec/api.yaml (sha256 bf6041656cf6a00a9fb5be019551b77bad5efd0b56d9cbc02beebbf1fa327e3b)
 // Source: spec/endpoints/place_order.yaml (sha256 92b1851fd8ac7634d50cb022f6699ed1978d2c49b518f361ad1b339dd0cf772d)
 
-//! The AlipayHK (platform) side of the API, for the local gateway and for tests: implement [`Api`] with the behaviour you want and serve [`router`], which verifies every request's signature and signs every answer.
+//! The AlipayHK (platform) side of the API, for the local gateway and for tests:
+//! implement [`Api`] with the behaviour you want and serve [`router`], which verifies every
+//! request's signature and signs every answer.
 
 use std::sync::Arc;
 

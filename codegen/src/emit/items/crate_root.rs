@@ -1,35 +1,30 @@
 //! The crate root (`lib.rs`), the header names (`headers.rs`) and shared types (`types.rs`).
 
-use super::endpoint::{group_gate, groups_gate};
 use super::enums::value_enum;
 use super::identifier::identifier;
 use super::object::struct_items;
 use super::result_codes::result_codes;
 use crate::describe;
-use crate::emit::options::EmitOptions;
+use crate::emit::context::{Context, Site};
+use crate::emit::idioms::{
+    doc_alias, feature_gate, group_gate, groups_gate, path, pub_mod, pub_use, pub_use_as,
+};
+use crate::emit::runtime_type::{self as rt, ROOT_REEXPORTS};
 use crate::emit::syntax::code::File;
-use crate::emit::syntax::type_paths::{Site, literal};
-use crate::emit::syntax::{Code, Line};
-use crate::model::{Api, EndpointDef, Flow, HeaderPlacement, TypeDef};
+use crate::emit::syntax::lexical::literal;
+use crate::emit::syntax::{Code, Line, seq};
+use crate::model::{EndpointDef, Flow, HeaderPlacement, TypeDef};
 
-/// A line such as `pub mod headers;` with its attributes.
-fn attributed(attributes: &[&str], code: String) -> Line {
-    Line::from(Code::from(code)).with_all(attributes.iter().map(|a| Code::from(*a)))
-}
-
-pub(crate) fn lib_rs(api: &Api, options: &EmitOptions) -> File {
-    let rt = &options.runtime;
+pub(crate) fn lib_rs(cx: &Context) -> File {
+    let api = cx.api;
     let text = describe::crate_page(api);
     let mut items = vec![
-        attributed(&[], "#![cfg_attr(docsrs, feature(doc_cfg))]".to_owned()).commented(
+        Line::from(Code::from("#![cfg_attr(docsrs, feature(doc_cfg))]")).commented(
             "docs.rs builds with `--cfg docsrs`: items behind a feature show which one.",
         ),
     ];
     for (index, name) in ["endpoint", "object", "response"].into_iter().enumerate() {
-        let line = attributed(
-            &["cfg(feature = \"macros\")"],
-            format!("pub use alipayhk_macros::{name};"),
-        );
+        let line = pub_use(path(&["alipayhk_macros", name])).with(feature_gate("macros"));
         items.push(if index == 0 {
             line.commented(
                 "In the order `cargo fmt` sorts them, so formatting the crate changes nothing.",
@@ -38,18 +33,14 @@ pub(crate) fn lib_rs(api: &Api, options: &EmitOptions) -> File {
             line
         });
     }
-    items.push(attributed(&[], format!("pub use {rt} as runtime;")));
-    items.push(attributed(
-        &["cfg(feature = \"client\")", "doc(inline)"],
-        format!("pub use {rt}::Client;"),
-    ));
-    #[rustfmt::skip]
-    let reexports = [
-        "Endpoint", "EpochMillis", "Error", "FieldPath", "HttpMethod", "ResultCode", "ResultInfo",
-        "ResultStatus", "Rule", "Validate", "ValidationError", "Violation",
-    ];
-    for (index, name) in reexports.into_iter().enumerate() {
-        let line = attributed(&["doc(inline)"], format!("pub use {rt}::{name};"));
+    items.push(pub_use_as(cx.runtime_root(), "runtime"));
+    items.push(
+        pub_use(cx.rt(rt::CLIENT))
+            .with(feature_gate("client"))
+            .with("doc(inline)"),
+    );
+    for (index, item) in ROOT_REEXPORTS.into_iter().enumerate() {
+        let line = pub_use(cx.rt(item)).with("doc(inline)");
         items.push(if index == 0 {
             line.commented("Inlined, so the index lists them by kind instead of opening with a list of\nre-exports.")
         } else {
@@ -58,22 +49,18 @@ pub(crate) fn lib_rs(api: &Api, options: &EmitOptions) -> File {
     }
     // `rustfmt::skip` keeps `cargo fmt` from rewriting the modules into something `check`
     // would call drift.
-    items.push(attributed(
-        &["rustfmt::skip"],
-        "pub mod headers;".to_owned(),
-    ));
-    items.push(attributed(
-        &["cfg(feature = \"server\")", "rustfmt::skip"],
-        "pub mod platform;".to_owned(),
-    ));
+    items.push(pub_mod("headers").with("rustfmt::skip"));
+    let server_module = |name| {
+        pub_mod(name)
+            .with(feature_gate("server"))
+            .with("rustfmt::skip")
+    };
+    items.push(server_module("platform"));
     if api.endpoints.values().any(|e| e.flow == Flow::Inbound) {
-        items.push(attributed(
-            &["cfg(feature = \"server\")", "rustfmt::skip"],
-            "pub mod webhooks;".to_owned(),
-        ));
+        items.push(server_module("webhooks"));
     }
     if api.has_shared_items() {
-        items.push(attributed(&["rustfmt::skip"], "pub mod types;".to_owned()));
+        items.push(pub_mod("types").with("rustfmt::skip"));
         let mut names: Vec<&String> = api
             .shared_types
             .keys()
@@ -83,7 +70,7 @@ pub(crate) fn lib_rs(api: &Api, options: &EmitOptions) -> File {
         let gates = api.shared_item_groups();
         items.extend(names.into_iter().map(|n| {
             let gate = gates.get(n.as_str()).and_then(groups_gate);
-            Line::from(Code::from(format!("pub use types::{n};")))
+            pub_use(path(&["types", n]))
                 .with_all(gate)
                 .with("doc(inline)")
         }));
@@ -94,10 +81,10 @@ pub(crate) fn lib_rs(api: &Api, options: &EmitOptions) -> File {
         let mut attributes: Vec<Code> = gate.clone().into_iter().collect();
         // The wire name finds the module in rustdoc's search, unless it is the module's name.
         if endpoint.name != *module {
-            attributes.push(format!("doc(alias = {})", literal(&endpoint.name)).into());
+            attributes.push(doc_alias(&endpoint.name));
         }
         attributes.push("rustfmt::skip".into());
-        items.push(Line::from(Code::from(format!("pub mod {module};"))).with_all(attributes));
+        items.push(pub_mod(module).with_all(attributes));
         items.extend(module_reexports(endpoint, true));
     }
     File { docs: text, items }
@@ -118,7 +105,7 @@ pub(crate) fn module_reexports(endpoint: &EndpointDef, gated: bool) -> Vec<Line>
     names
         .into_iter()
         .map(|name| {
-            Line::from(Code::from(format!("pub use {module}::{name};")))
+            pub_use(path(&[module, &name]))
                 .with_all(gate.clone())
                 .with("doc(inline)")
         })
@@ -137,9 +124,8 @@ const RUNTIME_HEADERS: &[&str] = &[
     "Tracer-Id",
 ];
 
-pub(crate) fn headers_rs(api: &Api, options: &EmitOptions) -> File {
-    let rt = &options.runtime;
-    let items = api.headers.iter().map(|header| {
+pub(crate) fn headers_rs(cx: &Context) -> File {
+    let items = cx.api.headers.iter().map(|header| {
         let ident = header.name.to_uppercase().replace('-', "_");
         let placement = match header.placement {
             HeaderPlacement::General => "Sent on requests and responses",
@@ -162,11 +148,18 @@ pub(crate) fn headers_rs(api: &Api, options: &EmitOptions) -> File {
             sample,
         ]);
         let value = if RUNTIME_HEADERS.contains(&header.name.as_str()) {
-            format!("{rt}::wire::{ident}")
+            cx.rt_member(rt::WIRE, &ident)
         } else {
-            literal(&header.name)
+            literal(&header.name).into()
         };
-        Line::documented(text, format!("pub const {ident}: &str = {value};"))
+        let constant = seq([
+            "pub const ".into(),
+            ident.as_str().into(),
+            ": &str = ".into(),
+            value,
+            ";".into(),
+        ]);
+        Line::documented(text, constant)
     });
     File {
         docs: "Names of the protocol headers, as the spec lists them; the runtime's own names (`runtime::wire`) where it has them.".to_owned(),
@@ -174,14 +167,15 @@ pub(crate) fn headers_rs(api: &Api, options: &EmitOptions) -> File {
     }
 }
 
-pub(crate) fn types_rs(api: &Api, options: &EmitOptions) -> File {
+pub(crate) fn types_rs(cx: &Context) -> File {
+    let api = cx.api;
     // Open enums implement serde by hand; only derives need the import.
     let derives = api
         .shared_types
         .values()
         .any(|d| !matches!(d, TypeDef::Enum(e) if e.open));
     let mut items = Vec::new();
-    if options.serde_crate.is_none() && derives {
+    if cx.imports_serde() && derives {
         let line = Line::from(Code::from("use serde::{Deserialize, Serialize};"));
         // Each type compiles with the groups that use it: with none of theirs on, nothing
         // derives.
@@ -191,7 +185,7 @@ pub(crate) fn types_rs(api: &Api, options: &EmitOptions) -> File {
             line.with("allow(unused_imports)")
         });
     }
-    items.extend(shared_items(api, options));
+    items.extend(shared_items(cx));
     File {
         docs: "Types shared by several endpoints.".to_owned(),
         items,
@@ -200,7 +194,8 @@ pub(crate) fn types_rs(api: &Api, options: &EmitOptions) -> File {
 
 /// The shared types, without module docs or imports: what the object attributes emit. Each
 /// compiles with the groups whose endpoints use it (`Api::shared_item_groups`).
-pub(crate) fn shared_items(api: &Api, options: &EmitOptions) -> Vec<Line> {
+pub(crate) fn shared_items(cx: &Context) -> Vec<Line> {
+    let api = cx.api;
     let gates = api.shared_item_groups();
     let gated = |name: &str, lines: Vec<Line>| {
         let gate = gates.get(name).and_then(groups_gate);
@@ -216,9 +211,9 @@ pub(crate) fn shared_items(api: &Api, options: &EmitOptions) -> Vec<Line> {
         items.extend(gated(
             name,
             match def {
-                TypeDef::Object(o) => struct_items(api, o, Site::Shared, options, None),
-                TypeDef::Enum(e) => value_enum(e, options),
-                TypeDef::Identifier(i) => identifier(i, options),
+                TypeDef::Object(o) => struct_items(cx, o, Site::Shared, None),
+                TypeDef::Enum(e) => value_enum(cx, e),
+                TypeDef::Identifier(i) => identifier(cx, i),
             },
         ));
     }
@@ -227,7 +222,7 @@ pub(crate) fn shared_items(api: &Api, options: &EmitOptions) -> Vec<Line> {
             .description
             .clone()
             .unwrap_or_else(|| format!("The `{}` result codes.", set.name));
-        items.extend(gated(name, result_codes(set, &covers, options)));
+        items.extend(gated(name, result_codes(cx, set, &covers)));
     }
     items
 }

@@ -5,8 +5,10 @@
 
 use super::validate::validate_impl_with;
 use crate::describe;
-use crate::emit::options::EmitOptions;
-use crate::emit::syntax::type_paths::{literal, serde_derives, serde_path};
+use crate::emit::context::{Context, Serde};
+use crate::emit::idioms::{derive, inherent_impl, serde_rename, trait_impl};
+use crate::emit::runtime_type as rt;
+use crate::emit::syntax::lexical::literal;
 use crate::emit::syntax::{
     Code, Function, Line, body, call, generic, items, match_on, method, seq, struct_literal,
 };
@@ -20,11 +22,8 @@ pub(super) struct Variant {
 }
 
 /// A value enum from the spec.
-pub(crate) fn value_enum(def: &EnumDef, options: &EmitOptions) -> Vec<Line> {
-    let doc = def
-        .description
-        .clone()
-        .unwrap_or_else(|| format!("Values of `{}`.", def.name));
+pub(crate) fn value_enum(cx: &Context, def: &EnumDef) -> Vec<Line> {
+    let doc = describe::enum_doc(def);
     let variants: Vec<Variant> = def
         .values
         .iter()
@@ -34,38 +33,27 @@ pub(crate) fn value_enum(def: &EnumDef, options: &EmitOptions) -> Vec<Line> {
             doc: describe::paragraphs([
                 v.description
                     .clone()
-                    .unwrap_or_else(|| format!("`{}`", v.wire)),
+                    .unwrap_or_else(|| describe::wire_value(&v.wire)),
                 describe::provenance(&v.provenance),
             ]),
         })
         .collect();
     let mut lines = if def.open {
-        let rt = &options.runtime;
-        let mut lines = open_enum(&def.name, &doc, &variants, options, Vec::new());
+        let mut lines = open_enum(cx, &def.name, &doc, &variants, Vec::new());
         let rule = struct_literal(
-            &format!("{rt}::Rule::UnknownValue"),
+            cx.rt_member(rt::RULE, "UnknownValue"),
             ["value: value.as_str().to_owned()".into()],
         );
-        let violation = call(format!("{rt}::Violation::new"), ["path".into(), rule]);
+        let violation = call(cx.rt_member(rt::VIOLATION, "new"), ["path".into(), rule]);
         let push = seq([call("violations.push", [violation]), ";".into()]);
         let check = body("if let Self::Unknown(value) = self", vec![push.into()]);
-        lines.push(validate_impl_with(rt, &def.name, vec![check.into()]));
+        lines.push(validate_impl_with(cx, &def.name, vec![check.into()]));
         lines
     } else {
-        closed_enum(&def.name, &doc, &variants, options)
+        closed_enum(cx, &def.name, &doc, &variants)
     };
     lines.extend(transitions(def));
     lines
-}
-
-/// `impl trait_path for name { items }`.
-pub(super) fn trait_impl(trait_path: impl Into<Code>, name: &str, lines: Vec<Line>) -> Line {
-    let head = seq([
-        "impl ".into(),
-        trait_path.into(),
-        format!(" for {name}").into(),
-    ]);
-    items(head, lines).into()
 }
 
 /// `can_become`, for an enum that is a state with documented transitions.
@@ -79,62 +67,32 @@ fn transitions(def: &EnumDef) -> Option<Line> {
         .filter(|t| !t.to.is_empty())
         .map(|t| {
             let to: Vec<String> = t.to.iter().map(|v| format!("Self::{v}")).collect();
-            let pattern = format!("Self::{}", t.from).into();
+            let pattern = seq(["Self::".into(), t.from.as_str().into()]);
             (
                 pattern,
-                format!("matches!(next, {})", to.join(" | ")).into(),
+                call("matches!", ["next".into(), to.join(" | ").into()]),
             )
         })
         .chain([("_".into(), "false".into())]);
-    let list: Vec<String> = def
-        .transitions
-        .iter()
-        .map(|t| {
-            let wire = |variant: &str| {
-                def.values
-                    .iter()
-                    .find(|v| v.variant == variant)
-                    .map_or(variant.to_owned(), |v| format!("`{}`", v.wire))
-            };
-            let to: Vec<String> = t.to.iter().map(|v| wire(v)).collect();
-            format!("- {} → {}", wire(&t.from), to.join(", "))
-        })
-        .collect();
     let can_become = Function::new(
         "pub fn can_become",
         ["&self".into(), "next: &Self".into()],
         Some("bool".into()),
         vec![match_on("self", arms).into()],
     )
-    .documented(format!(
-        "Whether a value may change to `next`, by the documented transitions:\n\n{}",
-        list.join("\n")
-    ));
-    Some(items(format!("impl {}", def.name), vec![can_become.into()]).into())
+    .documented(describe::transitions_doc(def));
+    Some(inherent_impl(&def.name, vec![can_become.into()]))
 }
 
-fn closed_enum(name: &str, doc: &str, variants: &[Variant], options: &EmitOptions) -> Vec<Line> {
-    let ([serialize, deserialize], serde_crate) = serde_derives(options);
-    let derives = [
-        "Debug",
-        "Clone",
-        "Copy",
-        "PartialEq",
-        "Eq",
-        "Hash",
-        &serialize,
-        &deserialize,
-    ];
+fn closed_enum(cx: &Context, name: &str, doc: &str, variants: &[Variant]) -> Vec<Line> {
+    let derives = ["Debug", "Clone", "Copy", "PartialEq", "Eq", "Hash"].map(Code::from);
     let members = variants
         .iter()
-        .map(|v| {
-            Line::documented(v.doc.clone(), format!("{},", v.ident))
-                .with(format!("serde(rename = {})", literal(&v.wire)))
-        })
+        .map(|v| variant_line(v).with(serde_rename(&v.wire)))
         .collect();
-    let declaration = Line::documented(doc, body(format!("pub enum {name}"), members))
-        .with(call("derive", derives.map(Code::from)))
-        .with_all(serde_crate);
+    let declaration = Line::documented(doc, enum_body(name, members))
+        .with(derive(derives.into_iter().chain(cx.serde_derives())))
+        .with_all(cx.serde_crate_attribute());
     let as_str = Function::new(
         "pub const fn as_str",
         ["self".into()],
@@ -144,9 +102,22 @@ fn closed_enum(name: &str, doc: &str, variants: &[Variant], options: &EmitOption
     .documented("The wire value.");
     vec![
         declaration,
-        items(format!("impl {name}"), vec![as_str.into()]).into(),
+        inherent_impl(name, vec![as_str.into()]),
         display(name),
     ]
+}
+
+/// `pub enum name { members }`.
+fn enum_body(name: &str, members: Vec<Line>) -> Code {
+    body(seq(["pub enum ".into(), name.into()]), members)
+}
+
+/// A variant's line: its docs and `Ident,`.
+fn variant_line(variant: &Variant) -> Line {
+    Line::documented(
+        variant.doc.clone(),
+        seq([variant.ident.as_str().into(), ",".into()]),
+    )
 }
 
 /// `Display` as the wire value.
@@ -163,26 +134,20 @@ fn display(name: &str) -> Line {
 
 /// An enum that keeps unknown values; `methods` go in its inherent `impl` after `as_str`.
 pub(super) fn open_enum(
+    cx: &Context,
     name: &str,
     doc: &str,
     variants: &[Variant],
-    options: &EmitOptions,
     methods: Vec<Line>,
 ) -> Vec<Line> {
-    let serde = serde_path(options);
-    let rt = &options.runtime;
     let unknown = Line::documented(
         // Two lines, as a doc comment in the source would be.
         "A value this version does not know, kept as received. Only parsing makes one:\n\
          a known value always parses as its own variant.",
-        format!("Unknown({rt}::UnknownValue),"),
+        seq([call("Unknown", [cx.rt(rt::UNKNOWN_VALUE)]), ",".into()]),
     );
-    let members = variants
-        .iter()
-        .map(|v| Line::documented(v.doc.clone(), format!("{},", v.ident)))
-        .chain([unknown])
-        .collect();
-    let declaration = Line::documented(doc, body(format!("pub enum {name}"), members))
+    let members = variants.iter().map(variant_line).chain([unknown]).collect();
+    let declaration = Line::documented(doc, enum_body(name, members))
         .with("derive(Debug, Clone, PartialEq, Eq, Hash)")
         .with("non_exhaustive");
     let unknown_arm = ("Self::Unknown(value)".into(), "value.as_str()".into());
@@ -201,13 +166,13 @@ pub(super) fn open_enum(
     .documented("The wire value.");
     let from_wire = variants
         .iter()
-        .map(|v| (literal(&v.wire).into(), format!("Self::{}", v.ident).into()))
+        .map(|v| (literal(&v.wire).into(), self_variant(v)))
         .chain([(
             "other".into(),
             call(
                 "Self::Unknown",
                 [call(
-                    format!("{rt}::UnknownValue::__from_unmatched_wire_value"),
+                    cx.rt_member(rt::UNKNOWN_VALUE, "__from_unmatched_wire_value"),
                     ["other".into()],
                 )],
             ),
@@ -219,48 +184,65 @@ pub(super) fn open_enum(
         vec![match_on("value", from_wire).into()],
     );
     // Serialized and parsed as the wire value, through `as_str` and `From<&str>`.
-    let serialize = method(
-        &format!("fn serialize<S: {serde}::Serializer>"),
-        &["&self", "serializer: S"],
-        "Result<S::Ok, S::Error>",
-        &["serializer.serialize_str(self.as_str())"],
+    let serialize = Function::new(
+        seq([
+            "fn serialize".into(),
+            generic("", [seq(["S: ".into(), cx.serde(Serde::Serializer)])]),
+        ]),
+        ["&self".into(), "serializer: S".into()],
+        Some("Result<S::Ok, S::Error>".into()),
+        vec![Code::from("serializer.serialize_str(self.as_str())").into()],
     );
-    let deserialize = method(
-        &format!("fn deserialize<D: {serde}::Deserializer<'de>>"),
-        &["deserializer: D"],
-        "Result<Self, D::Error>",
-        &[
-            &format!("let value = <String as {serde}::Deserialize>::deserialize(deserializer)?;"),
-            "Ok(Self::from(value.as_str()))",
+    let deserializer = generic(cx.serde(Serde::Deserializer), ["'de".into()]);
+    let read = seq([
+        "let value = <String as ".into(),
+        cx.serde(Serde::Deserialize),
+        ">::deserialize(deserializer)?;".into(),
+    ]);
+    let deserialize = Function::new(
+        seq([
+            "fn deserialize".into(),
+            generic("", [seq(["D: ".into(), deserializer])]),
+        ]),
+        ["deserializer: D".into()],
+        Some("Result<Self, D::Error>".into()),
+        vec![
+            read.into(),
+            Code::from("Ok(Self::from(value.as_str()))").into(),
         ],
     );
     vec![
         declaration,
-        items(
-            format!("impl {name}"),
+        inherent_impl(
+            name,
             [Line::from(as_str)].into_iter().chain(methods).collect(),
-        )
-        .into(),
+        ),
         trait_impl(generic("From", ["&str".into()]), name, vec![from.into()]),
         display(name),
-        trait_impl(format!("{serde}::Serialize"), name, vec![serialize]),
+        trait_impl(cx.serde(Serde::Serialize), name, vec![serialize.into()]),
         items(
             seq([
                 generic("impl", ["'de".into()]),
                 " ".into(),
-                generic(format!("{serde}::Deserialize"), ["'de".into()]),
-                format!(" for {name}").into(),
+                generic(cx.serde(Serde::Deserialize), ["'de".into()]),
+                " for ".into(),
+                name.into(),
             ]),
-            vec![deserialize],
+            vec![deserialize.into()],
         )
         .into(),
     ]
+}
+
+/// `Self::Variant`.
+fn self_variant(variant: &Variant) -> Code {
+    seq(["Self::".into(), variant.ident.as_str().into()])
 }
 
 /// `Self::Variant => "wire"` for each variant.
 fn to_wire_arms(variants: &[Variant]) -> Vec<(Code, Code)> {
     variants
         .iter()
-        .map(|v| (format!("Self::{}", v.ident).into(), literal(&v.wire).into()))
+        .map(|v| (self_variant(v), literal(&v.wire).into()))
         .collect()
 }

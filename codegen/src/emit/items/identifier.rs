@@ -1,28 +1,16 @@
 //! Identifier newtypes: a `String` on the wire, its own type in Rust, so a pass ID cannot be
 //! passed where a merchant ID is expected.
 
-use super::enums::trait_impl;
 use crate::describe;
-use crate::emit::options::EmitOptions;
-use crate::emit::syntax::type_paths::serde_derives;
+use crate::emit::context::Context;
+use crate::emit::idioms::{derive, inherent_impl, trait_impl};
 use crate::emit::syntax::{Code, Line, call, generic, items, method, seq};
 use crate::model::IdentifierDef;
 
 /// The newtype with `#[serde(transparent)]` (the wire format is the bare string), built from
 /// `&str` and `String`, read as `&str` (`as_str`, `Deref`) or taken back with `into_inner`.
-pub(crate) fn identifier(def: &IdentifierDef, options: &EmitOptions) -> Vec<Line> {
+pub(crate) fn identifier(cx: &Context, def: &IdentifierDef) -> Vec<Line> {
     let name = def.name.as_str();
-    let described = def
-        .description
-        .clone()
-        .unwrap_or_else(|| format!("A `{name}`."));
-    let doc = describe::paragraphs([
-        described,
-        "A string on the wire. Build one from a `&str` or `String` (`\"…\".into()`); a field's \
-         length limits are checked by the `validate()` of the request that holds it."
-            .to_owned(),
-    ]);
-    let ([serialize, deserialize], serde_crate) = serde_derives(options);
     let derives = [
         "Debug",
         "Clone",
@@ -31,15 +19,25 @@ pub(crate) fn identifier(def: &IdentifierDef, options: &EmitOptions) -> Vec<Line
         "PartialOrd",
         "Ord",
         "Hash",
-        &serialize,
-        &deserialize,
     ];
-    let declaration = Line::documented(doc, format!("pub struct {name}(String);"))
-        .with(call("derive", derives.map(Code::from)))
-        .with_all(serde_crate)
-        .with("serde(transparent)");
+    let declaration = Line::documented(
+        describe::identifier_doc(def),
+        seq([
+            call(seq(["pub struct ".into(), name.into()]), ["String".into()]),
+            ";".into(),
+        ]),
+    )
+    .with(derive(
+        derives
+            .map(Code::from)
+            .into_iter()
+            .chain(cx.serde_derives()),
+    ))
+    .with_all(cx.serde_crate_attribute())
+    .with("serde(transparent)");
     let from = |from: &str, value: &str| {
-        let function = method("fn from", &[&format!("value: {from}")], "Self", &[value]);
+        let parameter = format!("value: {from}");
+        let function = method("fn from", &[&parameter], "Self", &[value]);
         trait_impl(generic("From", [from.into()]), name, vec![function])
     };
     let as_str = |trait_path: &str, function: &str| {
@@ -67,8 +65,8 @@ pub(crate) fn identifier(def: &IdentifierDef, options: &EmitOptions) -> Vec<Line
     );
     vec![
         declaration,
-        items(
-            format!("impl {name}"),
+        inherent_impl(
+            name,
             vec![
                 Line {
                     docs: "The identifier as text.".into(),
@@ -79,8 +77,7 @@ pub(crate) fn identifier(def: &IdentifierDef, options: &EmitOptions) -> Vec<Line
                     ..method("pub fn into_inner", &["self"], "String", &["self.0"])
                 },
             ],
-        )
-        .into(),
+        ),
         from("&str", "Self(value.to_owned())"),
         from("String", "Self(value)"),
         from(&format!("&{name}"), "value.clone()")

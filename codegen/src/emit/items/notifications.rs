@@ -2,17 +2,18 @@
 //! one as AlipayHK does (the local gateway's `notify` command), so such a tool follows the
 //! spec instead of a list of its own.
 
-use super::endpoint::{any_group_gate, group_gate};
-use crate::emit::options::EmitOptions;
+use crate::emit::context::Context;
+use crate::emit::idioms::{any_group_gate, feature_gate, group_gate, inherent_impl};
+use crate::emit::runtime_type as rt;
 use crate::emit::syntax::code::Delimiter;
-use crate::emit::syntax::type_paths::literal;
-use crate::emit::syntax::{Code, Function, Line, body, call, items, list, seq};
-use crate::model::{Api, EndpointDef, Flow};
+use crate::emit::syntax::lexical::literal;
+use crate::emit::syntax::{Code, Function, Line, body, call, generic, list, seq, struct_literal};
+use crate::model::{EndpointDef, Flow};
 
 /// The enum and its `impl`.
-pub(crate) fn notification_enum(api: &Api, options: &EmitOptions) -> Vec<Line> {
-    let rt = &options.runtime;
-    let inbound: Vec<&EndpointDef> = api
+pub(crate) fn notification_enum(cx: &Context) -> Vec<Line> {
+    let inbound: Vec<&EndpointDef> = cx
+        .api
         .endpoints
         .values()
         .filter(|e| e.flow == Flow::Inbound)
@@ -22,9 +23,10 @@ pub(crate) fn notification_enum(api: &Api, options: &EmitOptions) -> Vec<Line> {
     let variants = inbound
         .iter()
         .map(|e| {
+            let request = seq(["crate::".into(), e.request.name.as_str().into()]);
             let line = Line::documented(
                 format!("`{}`.", e.name),
-                format!("{}(crate::{}),", variant(e), e.request.name),
+                seq([call(variant(e), [request]), ",".into()]),
             );
             gated(line, e)
         })
@@ -48,15 +50,15 @@ pub(crate) fn notification_enum(api: &Api, options: &EmitOptions) -> Vec<Line> {
             ";".into(),
         ]),
     );
-    let input = format!("{rt}::notifications::NotificationInput");
     let parse_arms = inbound
         .iter()
         .map(|e| {
             let read = call(
-                format!("{rt}::notifications::read_notification"),
+                cx.rt(rt::READ_NOTIFICATION),
                 [literal(&e.name).into(), "body".into()],
             );
-            let value = seq([read, format!(".map(Self::{})", variant(e)).into()]);
+            let to_variant = seq(["Self::".into(), variant(e).into()]);
+            let value = seq([read, call(".map", [to_variant])]);
             gated(
                 Line::from(seq([
                     literal(&e.name).into(),
@@ -69,16 +71,13 @@ pub(crate) fn notification_enum(api: &Api, options: &EmitOptions) -> Vec<Line> {
         })
         .chain([Line::from(seq([
             "other => Err(".into(),
-            seq([
-                format!("{input}::UnknownName ").into(),
-                list(
-                    Delimiter::Brace,
-                    [
-                        "name: other.to_owned()".into(),
-                        "known: Self::NAMES.to_vec()".into(),
-                    ],
-                ),
-            ]),
+            struct_literal(
+                cx.rt_member(rt::NOTIFICATION_INPUT, "UnknownName"),
+                [
+                    "name: other.to_owned()".into(),
+                    "known: Self::NAMES.to_vec()".into(),
+                ],
+            ),
             "),".into(),
         ]))])
         .collect();
@@ -86,30 +85,42 @@ pub(crate) fn notification_enum(api: &Api, options: &EmitOptions) -> Vec<Line> {
         "pub fn parse",
         [
             "name: &str".into(),
-            format!("body: {rt}::serde_json::Value").into(),
+            seq(["body: ".into(), cx.rt(rt::JSON_VALUE)]),
         ],
-        Some(format!("Result<Self, {input}>").into()),
+        Some(generic(
+            "Result",
+            ["Self".into(), cx.rt(rt::NOTIFICATION_INPUT)],
+        )),
         vec![body("match name", parse_arms).into()],
     )
     .documented("`body` as the notification called `name`, validated as a request is.");
     let send_arms = inbound
         .iter()
         .map(|e| {
-            let untyped = call(".map_err", [format!("{rt}::Error::into_untyped").into()]);
+            let untyped = call(".map_err", [cx.rt_member(rt::ERROR, "into_untyped")]);
             let statements = vec![
                 Line::from(seq([
                     "let answer = client.execute(request).await".into(),
                     untyped,
                     "?;".into(),
                 ])),
-                Code::from(format!(
-                    "Ok({rt}::serde_json::to_value(answer).unwrap_or_default())"
-                ))
-                .into(),
+                Line::from(call(
+                    "Ok",
+                    [seq([
+                        call(cx.rt(rt::JSON_TO_VALUE), ["answer".into()]),
+                        ".unwrap_or_default()".into(),
+                    ])],
+                )),
             ];
             gated(
                 Line::from(body(
-                    format!("Self::{}(request) =>", variant(e)),
+                    seq([
+                        call(
+                            seq(["Self::".into(), variant(e).into()]),
+                            ["request".into()],
+                        ),
+                        " =>".into(),
+                    ]),
                     statements,
                 )),
                 e,
@@ -118,20 +129,20 @@ pub(crate) fn notification_enum(api: &Api, options: &EmitOptions) -> Vec<Line> {
         .collect();
     let mut send = Function::new(
         "pub async fn send",
-        ["&self".into(), format!("client: &{rt}::Client").into()],
-        Some(format!("Result<{rt}::serde_json::Value, {rt}::Error>").into()),
+        ["&self".into(), seq(["client: &".into(), cx.rt(rt::CLIENT)])],
+        Some(generic("Result", [cx.rt(rt::JSON_VALUE), cx.rt(rt::ERROR)])),
         vec![body("match self", send_arms).into()],
     )
     .documented(
         "Sends it with `client`, configured as AlipayHK (its key signs, the merchant's verifies\n\
          the answer), and returns the merchant's verified answer as JSON.",
     );
-    send.attributes.push("cfg(feature = \"client\")".into());
+    send.attributes.push(feature_gate("client"));
     // Compiled with the groups of its variants: an enum left without any would not match.
     let gate = any_group_gate(inbound.iter().copied());
     let methods = vec![names, parse.into(), send.into()];
     vec![
         declaration.with_all(gate.clone()),
-        Line::from(items("impl Notification", methods)).with_all(gate),
+        inherent_impl("Notification", methods).with_all(gate),
     ]
 }

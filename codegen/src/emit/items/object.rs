@@ -2,21 +2,21 @@
 
 use super::validate::validate_impl;
 use crate::describe;
-use crate::emit::options::EmitOptions;
-use crate::emit::syntax::type_paths::{Site, field_ident, literal, rust_type, serde_derives};
-use crate::emit::syntax::{Code, Function, Line, body, call, generic, items, seq, struct_literal};
-use crate::model::{Api, FieldDef, FieldType, MapKey, ObjectDef};
+use crate::emit::context::{Context, Site};
+use crate::emit::idioms::{derive, inherent_impl, trait_impl};
+use crate::emit::runtime_type as rt;
+use crate::emit::syntax::lexical::{field_ident, literal};
+use crate::emit::syntax::{Code, Function, Line, body, call, generic, seq, struct_literal};
+use crate::model::{FieldDef, FieldType, MapKey, ObjectDef};
 
 /// The struct, its constructor and setters, and (for request types) its `Validate` impl.
 /// `module` is the endpoint module it goes in, if any.
 pub(crate) fn struct_items(
-    api: &Api,
+    cx: &Context,
     def: &ObjectDef,
     site: Site,
-    options: &EmitOptions,
     module: Option<&str>,
 ) -> Vec<Line> {
-    let ([serialize, deserialize], serde_crate) = serde_derives(options);
     // A secret field gets a `Debug` that redacts it; everything else derives.
     let sensitive = def.fields.iter().any(|f| f.sensitive);
     // With nothing required, `new()` takes no arguments, and `Default` is the same value.
@@ -26,33 +26,32 @@ pub(crate) fn struct_items(
         Some("Clone"),
         defaults.then_some("Default"),
         Some("PartialEq"),
-        Some(serialize.as_str()),
-        Some(deserialize.as_str()),
     ];
+    let derives = derives.into_iter().flatten().map(Code::from);
     let declaration = Line::documented(
-        def.description
-            .clone()
-            .unwrap_or_else(|| format!("The `{}` object.", def.name)),
+        describe::object_doc(def),
         body(
-            format!("pub struct {}", def.name),
-            def.fields.iter().map(|f| field(f, site, options)).collect(),
+            seq(["pub struct ".into(), def.name.as_str().into()]),
+            def.fields.iter().map(|f| field(cx, f, site)).collect(),
         ),
     )
-    .with(call(
-        "derive",
-        derives.into_iter().flatten().map(Code::from),
-    ))
-    .with_all(serde_crate)
+    .with(derive(derives.chain(cx.serde_derives())))
+    .with_all(cx.serde_crate_attribute())
     .with("non_exhaustive");
     let mut lines = vec![declaration];
     if sensitive {
         lines.push(redacted_debug(def));
     }
-    lines.push(constructor(def, site, options));
+    lines.push(constructor(cx, def, site));
     if def.validated {
-        lines.push(validate_impl(api, def, options, module));
+        lines.push(validate_impl(cx, def, module));
     }
     lines
+}
+
+/// `self.field`.
+fn self_field(ident: &str) -> String {
+    format!("self.{ident}")
 }
 
 fn redacted_debug(def: &ObjectDef) -> Line {
@@ -66,14 +65,11 @@ fn redacted_debug(def: &ObjectDef) -> Line {
     ]))];
     statements.extend(def.fields.iter().map(|f| {
         let value = if f.sensitive {
-            "&\"<redacted>\"".to_owned()
+            "&\"<redacted>\"".into()
         } else {
-            format!("&self.{}", field_ident(&f.rust_name))
+            seq(["&".into(), self_field(&field_ident(&f.rust_name)).into()])
         };
-        statement(
-            "debug.field",
-            vec![literal(&f.rust_name).into(), value.into()],
-        )
+        statement("debug.field", vec![literal(&f.rust_name).into(), value])
     }));
     statements.push(Code::from("debug.finish()").into());
     let parameters = ["&self".into(), "f: &mut std::fmt::Formatter<'_>".into()];
@@ -83,22 +79,21 @@ fn redacted_debug(def: &ObjectDef) -> Line {
         Some("std::fmt::Result".into()),
         statements,
     );
-    let head = format!("impl std::fmt::Debug for {}", def.name);
-    items(head, vec![fmt.into()]).into()
+    trait_impl("std::fmt::Debug", &def.name, vec![fmt.into()])
 }
 
-fn field(field: &FieldDef, site: Site, options: &EmitOptions) -> Line {
+/// `name = "value"`, an attribute's argument.
+fn argument(name: &str, value: &str) -> Code {
+    seq([name.into(), " = ".into(), literal(value).into()])
+}
+
+fn field(cx: &Context, field: &FieldDef, site: Site) -> Line {
     let mut serde: Vec<Code> = Vec::new();
     if field.rust_name != field.wire_name {
-        serde.push(format!("rename = {}", literal(&field.wire_name)).into());
+        serde.push(argument("rename", &field.wire_name));
     }
-    serde.extend(
-        field
-            .aliases
-            .iter()
-            .map(|a| format!("alias = {}", literal(a)).into()),
-    );
-    let ty = rust_type(&field.ty, site, options);
+    serde.extend(field.aliases.iter().map(|a| argument("alias", a)));
+    let ty = cx.rust_type(&field.ty, site);
     let ty = if field.required {
         ty
     } else {
@@ -109,7 +104,9 @@ fn field(field: &FieldDef, site: Site, options: &EmitOptions) -> Line {
         generic("Option", [ty])
     };
     let code = seq([
-        format!("pub {}: ", field_ident(&field.rust_name)).into(),
+        "pub ".into(),
+        field_ident(&field.rust_name).into(),
+        ": ".into(),
         ty,
         ",".into(),
     ]);
@@ -123,23 +120,26 @@ fn field(field: &FieldDef, site: Site, options: &EmitOptions) -> Line {
 
 /// Parameter type for a value passed to `new` or a setter, and whether the value converts
 /// into the field's type (`impl Into<...>`).
-fn parameter(field: &FieldDef, site: Site, options: &EmitOptions) -> (Code, bool) {
+fn parameter(cx: &Context, field: &FieldDef, site: Site) -> (Code, bool) {
     if matches!(field.ty, FieldType::String) {
         ("impl Into<String>".into(), true)
     } else if field.ty.is_identifier() {
-        let ty = rust_type(&field.ty, site, options);
-        (generic("impl Into", [ty]), true)
+        (generic("impl Into", [cx.rust_type(&field.ty, site)]), true)
     } else {
-        (rust_type(&field.ty, site, options), false)
+        (cx.rust_type(&field.ty, site), false)
     }
 }
 
-fn constructor(def: &ObjectDef, site: Site, options: &EmitOptions) -> Line {
+/// `name: Type`, a parameter.
+fn typed(name: &str, ty: Code) -> Code {
+    seq([name.into(), ": ".into(), ty])
+}
+
+fn constructor(cx: &Context, def: &ObjectDef, site: Site) -> Line {
     let required: Vec<&FieldDef> = def.fields.iter().filter(|f| f.required).collect();
-    let parameters = required.iter().map(|f| {
-        let (ty, _) = parameter(f, site, options);
-        seq([format!("{}: ", field_ident(&f.rust_name)).into(), ty])
-    });
+    let parameters = required
+        .iter()
+        .map(|f| typed(&field_ident(&f.rust_name), parameter(cx, f, site).0));
     let fields = def.fields.iter().map(|f| {
         let ident = field_ident(&f.rust_name);
         Code::from(if f.required && f.ty.is_text() {
@@ -150,18 +150,7 @@ fn constructor(def: &ObjectDef, site: Site, options: &EmitOptions) -> Line {
             format!("{ident}: None")
         })
     });
-    let new_doc = if required.is_empty() {
-        "Creates the value with every field unset; set fields with the builder methods.".to_owned()
-    } else {
-        let names: Vec<String> = required
-            .iter()
-            .map(|f| format!("`{}`", f.wire_name))
-            .collect();
-        format!(
-            "Creates the value from its required fields ({}); set optional ones with the builder methods.",
-            names.join(", ")
-        )
-    };
+    let new_doc = describe::constructor_doc(&required);
     let mut new = Function::new(
         "pub fn new",
         parameters,
@@ -174,51 +163,52 @@ fn constructor(def: &ObjectDef, site: Site, options: &EmitOptions) -> Line {
             .push("allow(clippy::too_many_arguments)".into());
     }
     let setters = def.fields.iter().filter(|f| !f.required).map(|f| {
-        let (ty, converts) = parameter(f, site, options);
+        let (ty, converts) = parameter(cx, f, site);
         let ident = field_ident(&f.rust_name);
         let value = if converts {
-            format!("{ident}.into()")
+            call(seq([ident.as_str().into(), ".into".into()]), [])
         } else {
-            ident.clone()
+            ident.as_str().into()
         };
         let mut setter = Function::new(
-            format!("pub fn {ident}"),
-            ["mut self".into(), seq([format!("{ident}: ").into(), ty])],
+            pub_fn(&ident),
+            ["mut self".into(), typed(&ident, ty)],
             Some("Self".into()),
             vec![
                 seq([
-                    format!("self.{ident} = ").into(),
-                    call("Some", [value.into()]),
+                    self_field(&ident).into(),
+                    " = ".into(),
+                    call("Some", [value]),
                     ";".into(),
                 ])
                 .into(),
                 Code::from("self").into(),
             ],
         )
-        // The field's own docs and limits, so the builder method is enough to read.
-        .documented(describe::paragraphs([
-            format!("Sets `{}`.", f.wire_name),
-            describe::field_doc(f),
-        ]));
+        .documented(describe::setter_doc(f));
         setter.attributes.push("must_use".into());
         Line::from(setter)
     });
     let key_setters = def
         .fields
         .iter()
-        .flat_map(|f| f.keys.iter().map(move |k| key_setter(f, k, options)));
+        .flat_map(|f| f.keys.iter().map(move |k| key_setter(cx, f, k)));
     let methods = [Line::from(new)]
         .into_iter()
         .chain(setters)
         .chain(key_setters)
         .collect();
-    items(format!("impl {}", def.name), methods).into()
+    inherent_impl(&def.name, methods)
+}
+
+/// `pub fn name`, a method's head.
+fn pub_fn(name: &str) -> Code {
+    seq(["pub fn ".into(), name.into()])
 }
 
 /// A builder method for a key the docs fix in an open map: `data_info_bill_no("…")` puts
 /// `billNo` into `dataInfo`, creating the map when unset.
-fn key_setter(field: &FieldDef, key: &MapKey, options: &EmitOptions) -> Line {
-    let rt = &options.runtime;
+fn key_setter(cx: &Context, field: &FieldDef, key: &MapKey) -> Line {
     let map = field_ident(&field.rust_name);
     let (param, converted) = match key.ty {
         FieldType::String => ("impl Into<String>", "value.into()"),
@@ -227,32 +217,27 @@ fn key_setter(field: &FieldDef, key: &MapKey, options: &EmitOptions) -> Line {
         _ => ("bool", "value"),
     };
     let value = if matches!(field.ty, FieldType::Map(ref inner) if **inner == FieldType::Json) {
-        call(format!("{rt}::serde_json::Value::from"), [converted.into()])
+        call(cx.rt_member(rt::JSON_VALUE, "from"), [converted.into()])
     } else {
         converted.into()
     };
-    let target = if field.required {
-        format!("self.{map}.insert")
+    let map = if field.required {
+        self_field(&map)
     } else {
-        format!("self.{map}.get_or_insert_with(Default::default).insert")
+        format!("{}.get_or_insert_with(Default::default)", self_field(&map))
     };
+    let key_text = seq([literal(&key.key).into(), ".to_owned()".into()]);
     let insert = seq([
-        call(
-            target,
-            [format!("{}.to_owned()", literal(&key.key)).into(), value],
-        ),
+        call(seq([map.into(), ".insert".into()]), [key_text, value]),
         ";".into(),
     ]);
     let mut setter = Function::new(
-        format!("pub fn {}", key.method),
-        ["mut self".into(), format!("value: {param}").into()],
+        pub_fn(&key.method),
+        ["mut self".into(), typed("value", param.into())],
         Some("Self".into()),
         vec![insert.into(), Code::from("self").into()],
     )
-    .documented(describe::paragraphs([
-        format!("Sets `{}` in `{}`.", key.key, field.wire_name),
-        key.description.clone().unwrap_or_default(),
-    ]));
+    .documented(describe::key_setter_doc(field, key));
     setter.attributes.push("must_use".into());
     setter.into()
 }

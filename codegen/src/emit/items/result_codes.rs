@@ -1,46 +1,39 @@
 //! Result-code enums (an endpoint's, or a shared table): open enums whose variants carry each
 //! code's documented status and message, implementing the runtime's `ResultCode`.
 
-use super::enums::{Variant, open_enum, trait_impl};
+use super::enums::{Variant, open_enum};
 use crate::describe;
-use crate::emit::options::EmitOptions;
-use crate::emit::syntax::type_paths::literal;
-use crate::emit::syntax::{Code, Function, Line, call, match_on, method};
+use crate::emit::context::Context;
+use crate::emit::idioms::trait_impl;
+use crate::emit::runtime_type as rt;
+use crate::emit::syntax::lexical::literal;
+use crate::emit::syntax::{Code, Function, Line, call, generic, match_on, method, seq};
 use crate::model::{ResultCodeDef, ResultCodeSet, ResultStatus};
 
 /// The enum of `set`, with each code's documented status. `covers` says whose codes they
 /// are, for the docs.
-pub(crate) fn result_codes(set: &ResultCodeSet, covers: &str, options: &EmitOptions) -> Vec<Line> {
-    let rt = &options.runtime;
+pub(crate) fn result_codes(cx: &Context, set: &ResultCodeSet, covers: &str) -> Vec<Line> {
     let variants: Vec<Variant> = set
         .codes
         .iter()
         .map(|c| Variant {
             ident: c.variant.clone(),
             wire: c.code.clone(),
-            doc: describe::paragraphs([
-                format!(
-                    "`{}` ({}): {}",
-                    c.code,
-                    describe::status_letter(c.status),
-                    c.message
-                ),
-                describe::provenance(&c.provenance),
-            ]),
+            doc: describe::result_code_doc(c),
         })
         .collect();
-    let doc = format!("{covers} Codes not listed here parse as `Unknown` and keep the wire value.");
+    let doc = describe::result_codes_doc(covers);
     let arms = |value: &dyn Fn(&ResultCodeDef) -> Code| {
         set.codes
             .iter()
-            .map(|c| (format!("Self::{}", c.variant).into(), value(c)))
+            .map(|c| (seq(["Self::".into(), c.variant.as_str().into()]), value(c)))
             .chain([("Self::Unknown(_)".into(), "None".into())])
             .collect::<Vec<(Code, Code)>>()
     };
     let status = Function::new(
         "pub fn status",
         ["&self".into()],
-        Some(format!("Option<{rt}::ResultStatus>").into()),
+        Some(optional_status(cx)),
         vec![
             match_on(
                 "self",
@@ -50,7 +43,7 @@ pub(crate) fn result_codes(set: &ResultCodeSet, covers: &str, options: &EmitOpti
                         ResultStatus::Failure => "Failure",
                         ResultStatus::Unknown => "Unknown",
                     };
-                    call("Some", [format!("{rt}::ResultStatus::{status}").into()])
+                    call("Some", [cx.rt_member(rt::RESULT_STATUS, status)])
                 }),
             )
             .into(),
@@ -75,13 +68,12 @@ pub(crate) fn result_codes(set: &ResultCodeSet, covers: &str, options: &EmitOpti
     )
     .documented("The documented message.");
     let mut lines = open_enum(
+        cx,
         &set.name,
         &doc,
         &variants,
-        options,
         vec![status.into(), message.into()],
     );
-    let status = format!("Option<{rt}::ResultStatus>");
     let implementation = vec![
         method(
             "fn from_code",
@@ -93,14 +85,19 @@ pub(crate) fn result_codes(set: &ResultCodeSet, covers: &str, options: &EmitOpti
         method(
             "fn documented_status",
             &["&self"],
-            &status,
+            optional_status(cx),
             &["self.status()"],
         ),
     ];
     lines.push(trait_impl(
-        format!("{rt}::ResultCode"),
+        cx.rt(rt::RESULT_CODE),
         &set.name,
         implementation,
     ));
     lines
+}
+
+/// `Option<ResultStatus>`.
+fn optional_status(cx: &Context) -> Code {
+    generic("Option", [cx.rt(rt::RESULT_STATUS)])
 }

@@ -2,63 +2,64 @@
 //! outbound endpoints (a trait with one method per endpoint and a router that verifies,
 //! validates and dispatches to it, for the local gateway and tests), and `webhooks.rs`, the
 //! merchant side of the inbound ones (the same, de-duplicated through an `Inbox`). Both are
-//! behind the `server` feature. They differ only in what [`Side`] holds.
+//! behind the `server` feature. They differ only in what [`Side`] holds, and their docs (`describe::router_*`).
 //!
 //! Every method has a default that answers `UN_SUPPORT_BUSINESS` (F), so an endpoint added to
 //! the spec is served at once, and an implementation only writes the behaviour it wants.
 
-use super::endpoint::{any_group_gate, group_gate};
-use crate::emit::options::EmitOptions;
+use crate::describe;
+use crate::emit::context::Context;
+use crate::emit::idioms::{any_group_gate, group_gate};
+use crate::emit::runtime_type::{self as rt, RuntimeType};
 use crate::emit::syntax::code::File;
-use crate::emit::syntax::type_paths::literal;
+use crate::emit::syntax::lexical::literal;
 use crate::emit::syntax::{Code, Function, Line, body, call, generic, items, seq, statements};
-use crate::model::{Api, EndpointDef, FieldType, Flow};
+use crate::model::{EndpointDef, FieldType, Flow};
 
 /// What one router's file holds that the other's does not.
 struct Side {
-    docs: &'static str,
-    /// `use` lines after `std::sync::Arc` and before `ServerConfig`.
-    imports: &'static [&'static str],
-    trait_docs: &'static str,
+    /// Runtime items imported after `std::sync::Arc` and before `ServerConfig`.
+    imports: &'static [RuntimeType],
     trait_name: &'static str,
-    router_docs: &'static str,
     /// The router's generic parameters and its parameters after the trait object.
     generics: &'static str,
     parameters: &'static [&'static str],
     /// Statements before the routes.
     setup: &'static [&'static str],
-    /// The router's state, and the function that wraps the routes (`{rt}` for the runtime)
-    /// with its arguments.
+    /// The router's state, and the function that wraps the routes with its arguments.
     state: &'static str,
-    wrap: (&'static str, &'static [&'static str]),
+    wrap: (RuntimeType, &'static [&'static str]),
     /// The handler closure's parameters.
     extract: &'static str,
     /// The runtime's function each route hands its request to, imported with the other
-    /// names only routes use.
-    dispatch: &'static str,
+    /// names only routes use, and how many type parameters it takes after the request's.
+    dispatch: RuntimeType,
+    wildcards: &'static str,
+    /// The arguments `dispatch` takes after the request and its result field, given the
+    /// endpoint's method name.
+    handler: fn(&str) -> Vec<Code>,
+    /// A parameter every trait method takes after the request: its name and type.
+    context: Option<(&'static str, RuntimeType)>,
 }
 
 const PLATFORM: Side = Side {
-    docs: "The AlipayHK (platform) side of the API, for the local gateway and for tests: implement [`Api`] with the behaviour you want and serve [`router`], which verifies every request's signature and signs every answer.",
     imports: &[],
-    trait_docs: "One method per endpoint. Each answers `UN_SUPPORT_BUSINESS` (F) until implemented;\na request reaches a method only after its signature verified and it validated.",
     trait_name: "Api",
-    router_docs: "Routes every endpoint's path to `api`, behind the protocol middleware configured\nwith `config`: requests are checked (client id, time, signature) and decrypted before\na method sees them, and answers are signed. Other paths answer `NO_INTERFACE_DEF`.",
     generics: "<A: Api>",
     parameters: &["api: Arc<A>", "config: ServerConfig"],
     setup: &[],
     state: "api",
-    wrap: ("{rt}::server::verified", &["routes", "Arc::new(config)"]),
+    wrap: (rt::SERVER_VERIFIED_FN, &["routes", "Arc::new(config)"]),
     extract: "|State(api): State<Arc<A>>, request: Verified|",
-    dispatch: "server::handle",
+    dispatch: rt::SERVER_HANDLE,
+    wildcards: "_, _",
+    handler: |method| vec![format!("|request| api.{method}(request)").into()],
+    context: None,
 };
 
 const WEBHOOKS: Side = Side {
-    docs: "The notifications AlipayHK sends to endpoints you host. Implement [`Webhooks`] and nest [`router`] under your own path prefix. The router takes your keys (a [`ServerConfig`] with your private key and AlipayHK's public key) and applies the protocol itself: it checks each notification's `Request-Time` and AlipayHK's signature over the full path (without its query string), and signs your answer. There is no way to serve the methods without that check.\n\nAlipayHK re-delivers a notification until it gets a success answer, up to 7 times over about a day. The router de-duplicates on each notification's key (such as `billNo`) through an [`Inbox`] over a [`runtime::notifications::NotificationStore`](crate::runtime::notifications::NotificationStore): your method runs once per key at a time, to completion even when AlipayHK hangs up, under a claim whose lease is renewed while it runs (and which stops your method before the lease can run out). An `S` answer is final once recorded, and every re-delivery gets it again; after `F`, `U` or an error the next delivery runs your method again. Each call gets a [`Delivery`](crate::runtime::notifications::Delivery): on `PostgresStore` and `SqliteStore` your database writes go through its transaction and commit with the answer, or not at all. Notifications older than the store's retention are refused, so a replay is caught by its age or by the store. `InMemoryStore` suits one process, `SqliteStore` (feature `sqlite`) one host, `PostgresStore` (feature `postgres`) and `RedisStore` (feature `redis`) any number of instances. After `serve` returns, call [`Inbox::shutdown`] to wait for the handlers still running.",
-    imports: &["notifications::{Inbox, NotificationStore}"],
-    trait_docs: "One method per notification. Each answers `UN_SUPPORT_BUSINESS` (F) until\nimplemented; a notification reaches a method only after AlipayHK's signature\nverified, and never while another delivery of the same key is being handled.",
+    imports: &[rt::INBOX, rt::NOTIFICATION_STORE],
     trait_name: "Webhooks",
-    router_docs: "Routes every notification's path to `webhooks`, de-duplicated through `inbox`,\nbehind the protocol middleware configured with `config` (its maximum age is capped\nby the store's retention, and refusals answer `U`). Other paths answer\n`NO_INTERFACE_DEF`.",
     generics: "<W: Webhooks, S: NotificationStore>",
     parameters: &[
         "webhooks: Arc<W>",
@@ -68,96 +69,100 @@ const WEBHOOKS: Side = Side {
     setup: &["let retention = inbox.store().retention();"],
     state: "(webhooks, inbox)",
     wrap: (
-        "{rt}::notifications::verified",
+        rt::NOTIFICATION_VERIFIED,
         &["routes", "config", "retention"],
     ),
     extract: "|State((webhooks, inbox)): State<(Arc<W>, Inbox<S>)>, request: Verified|",
-    dispatch: "notifications::handle_notification",
+    dispatch: rt::HANDLE_NOTIFICATION,
+    wildcards: "_, _, _",
+    handler: |method| {
+        let call = format!("webhooks.{method}(notification, delivery).await");
+        vec![
+            "inbox".into(),
+            body(
+                "move |notification, delivery| async move",
+                statements([call.as_str()]),
+            ),
+        ]
+    },
+    context: Some(("_delivery", rt::DELIVERY)),
 };
 
 /// The router file of the endpoints that flow `flow`: `platform.rs` for outbound ones,
 /// `webhooks.rs` for inbound ones.
-pub(crate) fn router_file(api: &Api, flow: Flow, options: &EmitOptions) -> File {
-    let rt = &options.runtime;
+pub(crate) fn router_file(cx: &Context, flow: Flow) -> File {
     let side = side(flow);
-    let endpoints = || api.endpoints.values().filter(move |e| e.flow == flow);
+    let endpoints = || cx.api.endpoints.values().filter(move |e| e.flow == flow);
     let mut lines = vec![Line::from(Code::from("use std::sync::Arc;")), Line::blank()];
-    lines.extend(
-        side.imports
-            .iter()
-            .map(|import| Code::from(format!("use {rt}::{import};")).into()),
-    );
-    lines.extend(statements([
-        &format!("use {rt}::server::ServerConfig;"),
-        &format!("use {rt}::server::axum;"),
-    ]));
+    if !side.imports.is_empty() {
+        lines.push(cx.use_rt(side.imports));
+    }
+    lines.push(cx.use_rt(&[rt::SERVER_CONFIG]));
+    lines.push(cx.use_rt(&[rt::AXUM]));
     let gate = any_group_gate(endpoints());
     for import in [
-        format!("use {rt}::server::{{Verified, axum::extract::State, axum::routing}};"),
-        format!("use {rt}::{{Endpoint, {}}};", side.dispatch),
+        cx.use_rt(&[rt::SERVER_VERIFIED, rt::AXUM_STATE, rt::AXUM_ROUTING]),
+        cx.use_rt(&[rt::ENDPOINT, side.dispatch]),
     ] {
-        lines.push(Line::from(Code::from(import)).with_all(gate.clone()));
+        lines.push(import.with_all(gate.clone()));
     }
-    let methods = endpoints().map(|e| method(e, flow, options)).collect();
+    let methods = endpoints().map(|e| method(cx, e, side)).collect();
+    let trait_head = seq([
+        "pub trait ".into(),
+        side.trait_name.into(),
+        ": Send + Sync + 'static".into(),
+    ]);
     lines.push(Line::documented(
-        side.trait_docs,
-        items(
-            format!("pub trait {}: Send + Sync + 'static", side.trait_name),
-            methods,
-        ),
+        describe::router_trait_doc(flow),
+        items(trait_head, methods),
     ));
     let mut statements: Vec<Line> = side.setup.iter().map(|s| Code::from(*s).into()).collect();
     statements.push(Code::from("let routes = axum::Router::new();").into());
-    statements.extend(endpoints().map(|e| route(e, flow)));
-    statements.push(
-        Code::from(format!(
-            "let routes = routes.fallback({rt}::server::unknown_path);"
-        ))
-        .into(),
-    );
-    statements.push(Code::from(format!("let routes = routes.with_state({});", side.state)).into());
+    statements.extend(endpoints().map(|e| route(e, side)));
+    let fallback = call("routes.fallback", [cx.rt(rt::SERVER_UNKNOWN_PATH)]);
+    statements.push(seq(["let routes = ".into(), fallback, ";".into()]).into());
+    let with_state = call("routes.with_state", [side.state.into()]);
+    statements.push(seq(["let routes = ".into(), with_state, ";".into()]).into());
     let (wrap, args) = side.wrap;
-    statements.push(
-        call(
-            wrap.replace("{rt}", rt),
-            args.iter().map(|a| Code::from(*a)),
-        )
-        .into(),
-    );
+    statements.push(call(cx.rt(wrap), args.iter().map(|a| Code::from(*a))).into());
     let parameters = side.parameters.iter().map(|p| Code::from(*p));
     let router = Function::new(
-        format!("pub fn router{}", side.generics),
+        seq(["pub fn router".into(), side.generics.into()]),
         parameters,
         Some("axum::Router".into()),
         statements,
     )
-    .documented(side.router_docs);
+    .documented(describe::router_doc(flow));
     lines.push(router.into());
     if flow == Flow::Inbound {
-        lines.extend(super::notifications::notification_enum(api, options));
+        lines.extend(super::notifications::notification_enum(cx));
     }
     File {
-        docs: side.docs.to_owned(),
+        docs: describe::router_file_doc(flow).to_owned(),
         items: lines,
     }
 }
 
-/// One trait method with its not-implemented default; an inbound one also takes the
-/// `Delivery`.
-fn method(endpoint: &EndpointDef, flow: Flow, options: &EmitOptions) -> Line {
-    let rt = &options.runtime;
+/// `crate::Name`: a generated type from the router's module.
+fn crate_type(name: &str) -> Code {
+    seq(["crate::".into(), name.into()])
+}
+
+/// One trait method with its not-implemented default, taking the side's context (an inbound
+/// one's `Delivery`) after the request.
+fn method(cx: &Context, endpoint: &EndpointDef, side: &Side) -> Line {
     let mut parameters = vec![
         Code::from("&self"),
-        format!("_request: crate::{}", endpoint.request.name).into(),
+        seq(["_request: ".into(), crate_type(&endpoint.request.name)]),
     ];
-    if flow == Flow::Inbound {
-        parameters.push(format!("_delivery: {rt}::notifications::Delivery").into());
+    if let Some((name, ty)) = side.context {
+        parameters.push(seq([name.into(), ": ".into(), cx.rt(ty)]));
     }
     let result = generic(
         "Result",
         [
-            format!("crate::{}", endpoint.response.type_name()).into(),
-            format!("{rt}::ResultInfo").into(),
+            crate_type(endpoint.response.type_name()),
+            cx.rt(rt::RESULT_INFO),
         ],
     );
     let output = seq([
@@ -172,72 +177,46 @@ fn method(endpoint: &EndpointDef, flow: Flow, options: &EmitOptions) -> Line {
         [call(
             "Err",
             [call(
-                format!("{rt}::server::not_implemented"),
+                cx.rt(rt::SERVER_NOT_IMPLEMENTED),
                 [literal(&endpoint.name).into()],
             )],
         )],
     );
     let mut function = Function::new(
-        format!("fn {}", endpoint.module),
+        seq(["fn ".into(), endpoint.module.as_str().into()]),
         parameters,
         Some(output),
         vec![default.into()],
     )
-    .documented(format!(
-        "`{} {}`: {}.",
-        endpoint.method.as_str(),
-        endpoint.path,
-        endpoint.summary.trim_end_matches('.')
-    ));
+    .documented(describe::route_doc(endpoint));
     function.attributes.extend(group_gate(endpoint));
     function.into()
 }
 
 /// One statement per route, so a group's feature can leave its routes out.
-fn route(endpoint: &EndpointDef, flow: Flow) -> Line {
-    let request = format!("crate::{}", endpoint.request.name);
-    let ident = &endpoint.module;
+fn route(endpoint: &EndpointDef, side: &Side) -> Line {
+    let request = crate_type(&endpoint.request.name);
     let result_field = literal(result_field(endpoint));
-    let side = side(flow);
-    let function = side.dispatch.rsplit("::").next().unwrap_or(side.dispatch);
-    let (wildcards, args): (&[&str], Vec<Code>) = match flow {
-        Flow::Outbound => (
-            &["_", "_"],
-            vec![
-                "request".into(),
-                result_field.into(),
-                format!("|request| api.{ident}(request)").into(),
-            ],
-        ),
-        Flow::Inbound => (
-            &["_", "_", "_"],
-            vec![
-                "request".into(),
-                result_field.into(),
-                "inbox".into(),
-                body(
-                    "move |notification, delivery| async move",
-                    statements([&format!("webhooks.{ident}(notification, delivery).await")]),
-                ),
-            ],
-        ),
-    };
+    let mut args = vec!["request".into(), result_field.into()];
+    args.extend((side.handler)(&endpoint.module));
     // The turbofish is text, so a long line breaks the arguments, as a person would.
-    let types = [request.as_str()]
-        .into_iter()
-        .chain(wildcards.iter().copied());
-    let turbofish = format!("{function}::<{}>", types.collect::<Vec<_>>().join(", "));
+    let turbofish = format!(
+        "{}::<crate::{}, {}>",
+        side.dispatch.name(),
+        endpoint.request.name,
+        side.wildcards
+    );
     let dispatch = call(turbofish, args);
     let handler = body(
-        format!("{} async move", side.extract),
+        seq([side.extract.into(), " async move".into()]),
         vec![seq([dispatch, ".await".into()]).into()],
     );
     let method = endpoint.method.as_str().to_lowercase();
     let route = call(
         "routes.route",
         [
-            format!("{request}::PATH").into(),
-            call(format!("routing::{method}"), [handler]),
+            seq([request, "::PATH".into()]),
+            call(seq(["routing::".into(), method.into()]), [handler]),
         ],
     );
     let line = Line::from(seq(["let routes = ".into(), route, ";".into()]));

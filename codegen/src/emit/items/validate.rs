@@ -1,74 +1,68 @@
 //! `Validate` implementations: every constraint of a request type, each with its basis
 //! (documented, or inferred and so a warning unless validation is strict).
 
-use crate::emit::options::EmitOptions;
+use crate::emit::context::{Context, shared_type};
+use crate::emit::idioms::trait_impl;
+use crate::emit::runtime_type as rt;
 use crate::emit::syntax::code::Delimiter;
-use crate::emit::syntax::type_paths::{field_ident, literal};
-use crate::emit::syntax::{Code, Function, Line, body, call, items, list, seq, struct_literal};
+use crate::emit::syntax::lexical::{field_ident, literal};
+use crate::emit::syntax::{Code, Function, Line, body, call, generic, list, seq, struct_literal};
 use crate::model::{
-    Api, Condition, FieldDef, FieldType, Limit, ObjectDef, Provenance, RuleDef, RuleKind, TypeDef,
+    Condition, FieldDef, FieldType, Limit, ObjectDef, Provenance, RuleDef, RuleKind, TypeDef,
     TypeHome, TypeKind,
 };
 
-pub(crate) fn validate_impl(
-    api: &Api,
-    def: &ObjectDef,
-    options: &EmitOptions,
-    module: Option<&str>,
-) -> Line {
-    let rt = &options.runtime;
+pub(crate) fn validate_impl(cx: &Context, def: &ObjectDef, module: Option<&str>) -> Line {
     let checks: Vec<Line> = def
         .fields
         .iter()
-        .flat_map(|f| field_checks(api, f, options))
-        .chain(
-            def.rules
-                .iter()
-                .map(|r| rule_check(def, r, options, module)),
-        )
+        .flat_map(|f| field_checks(cx, f))
+        .chain(def.rules.iter().map(|r| rule_check(cx, def, r, module)))
         .collect();
-    validate_impl_with(rt, &def.name, checks)
+    validate_impl_with(cx, &def.name, checks)
 }
 
 /// `impl Validate for name` running `checks`, which use `path` and `violations`.
-pub(super) fn validate_impl_with(rt: &str, name: &str, checks: Vec<Line>) -> Line {
+pub(super) fn validate_impl_with(cx: &Context, name: &str, checks: Vec<Line>) -> Line {
     // A type with nothing to check still takes the arguments, unused.
     let unused = if checks.is_empty() { "_" } else { "" };
     let parameters = [
         "&self".into(),
-        format!("{unused}path: &{rt}::FieldPath<'_>").into(),
-        format!("{unused}violations: &mut Vec<{rt}::Violation>").into(),
+        seq([
+            unused.into(),
+            "path: &".into(),
+            generic(cx.rt(rt::FIELD_PATH), ["'_".into()]),
+        ]),
+        seq([
+            unused.into(),
+            "violations: &mut ".into(),
+            generic("Vec", [cx.rt(rt::VIOLATION)]),
+        ]),
     ];
     let validate_at = Function::new("fn validate_at", parameters, None, checks);
-    items(
-        format!("impl {rt}::Validate for {name}"),
-        vec![validate_at.into()],
-    )
-    .into()
+    trait_impl(cx.rt(rt::VALIDATE), name, vec![validate_at.into()])
 }
 
 /// A call to one of the runtime's checks, with the arguments every check ends with: the
 /// basis of a fact of `provenance`, the field's path and the violations.
 fn check_call(
-    options: &EmitOptions,
+    cx: &Context,
     check: &str,
     mut args: Vec<Code>,
     provenance: &Provenance,
     path: &str,
 ) -> Line {
-    args.extend([basis(provenance, options), path.into(), "violations".into()]);
-    let rt = &options.runtime;
-    seq([call(format!("{rt}::validation::{check}"), args), ";".into()]).into()
+    args.extend([basis(cx, provenance), path.into(), "violations".into()]);
+    seq([call(cx.rt_member(rt::VALIDATION, check), args), ";".into()]).into()
 }
 
 /// The statements that check one field: its inferred presence, then its limits or its own
 /// checks.
-fn field_checks(api: &Api, field: &FieldDef, options: &EmitOptions) -> Vec<Line> {
-    let rt = &options.runtime;
+fn field_checks(cx: &Context, field: &FieldDef) -> Vec<Line> {
     let ident = field_ident(&field.rust_name);
     let at = format!("&path.field({})", literal(&field.wire_name));
     let check =
-        |name: &str, args: Vec<Code>, provenance| check_call(options, name, args, provenance, &at);
+        |name: &str, args: Vec<Code>, provenance| check_call(cx, name, args, provenance, &at);
     let c = &field.constraints;
     // A requirement the spec only infers leaves the field optional; its absence is checked
     // here, as a warning unless validation is strict.
@@ -118,7 +112,7 @@ fn field_checks(api: &Api, field: &FieldDef, options: &EmitOptions) -> Vec<Line>
                 })
                 .collect()
         }
-        ty if needs_nested_validation(api, ty) => {
+        ty if needs_nested_validation(cx, ty) => {
             // Option, Vec and maps of validated types implement `Validate` themselves.
             let args = [
                 format!("&self.{ident}").into(),
@@ -126,7 +120,7 @@ fn field_checks(api: &Api, field: &FieldDef, options: &EmitOptions) -> Vec<Line>
                 "violations".into(),
             ];
             let nested = seq([
-                call(format!("{rt}::Validate::validate_at"), args),
+                call(cx.rt_member(rt::VALIDATE, "validate_at"), args),
                 ";".into(),
             ]);
             return presence.into_iter().chain([nested.into()]).collect();
@@ -170,20 +164,19 @@ fn option(value: Option<impl std::fmt::Display>) -> Code {
 }
 
 /// The runtime's `Basis` for a fact of the given provenance.
-fn basis(provenance: &Provenance, options: &EmitOptions) -> Code {
-    let rt = &options.runtime;
+fn basis(cx: &Context, provenance: &Provenance) -> Code {
     match provenance.inference() {
-        Some(why) => call(format!("{rt}::Basis::Inferred"), [literal(why).into()]),
-        None => format!("{rt}::Basis::Documented").into(),
+        Some(why) => call(cx.rt_member(rt::BASIS, "Inferred"), [literal(why).into()]),
+        None => cx.rt_member(rt::BASIS, "Documented"),
     }
 }
 
 /// Whether a field holds (possibly inside arrays and maps) an object or open enum that checks
 /// itself.
-fn needs_nested_validation(api: &Api, ty: &FieldType) -> bool {
+fn needs_nested_validation(cx: &Context, ty: &FieldType) -> bool {
     match ty {
-        FieldType::Array(inner) | FieldType::Map(inner) => needs_nested_validation(api, inner),
-        FieldType::Named(r) => match api.resolve(r) {
+        FieldType::Array(inner) | FieldType::Map(inner) => needs_nested_validation(cx, inner),
+        FieldType::Named(r) => match cx.api.resolve(r) {
             Some(TypeDef::Object(o)) => o.validated,
             Some(TypeDef::Enum(e)) => e.open,
             Some(TypeDef::Identifier(_)) => false,
@@ -193,13 +186,7 @@ fn needs_nested_validation(api: &Api, ty: &FieldType) -> bool {
     }
 }
 
-fn rule_check(
-    def: &ObjectDef,
-    rule: &RuleDef,
-    options: &EmitOptions,
-    module: Option<&str>,
-) -> Line {
-    let rt = &options.runtime;
+fn rule_check(cx: &Context, def: &ObjectDef, rule: &RuleDef, module: Option<&str>) -> Line {
     let field = |wire: &str| {
         def.fields
             .iter()
@@ -221,7 +208,7 @@ fn rule_check(
                 seq(["&".into(), list(Delimiter::Bracket, names)]),
                 seq(["&".into(), list(Delimiter::Bracket, present)]),
             ];
-            check_call(options, check, args, &rule.provenance, "path")
+            check_call(cx, check, args, &rule.provenance, "path")
         }
         RuleKind::RequiredWhen {
             field: target,
@@ -235,21 +222,18 @@ fn rule_check(
             let subject = format!("self.{when_ident}");
             let (test, equals): (Code, String) = match condition {
                 Condition::Variant { ty, variant, wire } => {
-                    let home = if ty.home == TypeHome::Shared && module.is_some() {
-                        "super::types::"
+                    let ty = if ty.home == TypeHome::Shared && module.is_some() {
+                        shared_type(&ty.name)
                     } else {
-                        ""
+                        ty.name.as_str().into()
                     };
-                    let pattern = format!("{home}{}::{variant}", ty.name);
+                    let pattern = seq([ty, "::".into(), variant.as_str().into()]);
                     let pattern = if required {
                         pattern
                     } else {
-                        format!("Some({pattern})")
+                        call("Some", [pattern])
                     };
-                    (
-                        call("matches!", [subject.into(), pattern.into()]),
-                        wire.clone(),
-                    )
+                    (call("matches!", [subject.into(), pattern]), wire.clone())
                 }
                 Condition::Text(text) if required => (
                     format!("{subject} == {}", literal(text)).into(),
@@ -271,18 +255,18 @@ fn rule_check(
                 ),
             };
             let required_when = struct_literal(
-                &format!("{rt}::Rule::RequiredWhen"),
+                cx.rt_member(rt::RULE, "RequiredWhen"),
                 [
                     format!("field: {}", literal(when)).into(),
                     format!("equals: {}", literal(&equals)).into(),
                 ],
             );
             let violation = call(
-                format!("{rt}::Violation::with_basis"),
+                cx.rt_member(rt::VIOLATION, "with_basis"),
                 [
                     format!("&path.field({})", literal(target)).into(),
                     required_when,
-                    basis(&rule.provenance, options),
+                    basis(cx, &rule.provenance),
                 ],
             );
             let push = seq([call("violations.push", [violation]), ";".into()]);

@@ -2,9 +2,9 @@
 
 pub(crate) mod code;
 pub(crate) mod docs;
+pub(crate) mod lexical;
 pub(crate) mod printer;
 pub(crate) mod shapes;
-pub(crate) mod type_paths;
 
 pub(crate) use code::{Code, Line};
 pub(crate) use shapes::{

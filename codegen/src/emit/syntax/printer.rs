@@ -37,6 +37,14 @@ pub(crate) fn items(items: &[Line], width: usize) -> String {
     file("", items, width)
 }
 
+/// `code` as text that is never broken, for a piece a line should break around rather than
+/// inside, such as a type before ` = `. `code` holds no block.
+pub(crate) fn unbroken(code: &Code) -> Code {
+    let mut printer = Printer::new(usize::MAX);
+    printer.flat(code, 0);
+    Code::Text(printer.out)
+}
+
 struct Printer {
     out: String,
     width: usize,

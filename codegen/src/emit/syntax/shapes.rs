@@ -27,8 +27,11 @@ pub(crate) fn generic(name: impl Into<Code>, args: impl IntoIterator<Item = Code
 }
 
 /// `path { fields }`.
-pub(crate) fn struct_literal(path: &str, fields: impl IntoIterator<Item = Code>) -> Code {
-    seq([format!("{path} ").into(), list(Delimiter::Brace, fields)])
+pub(crate) fn struct_literal(
+    path: impl Into<Code>,
+    fields: impl IntoIterator<Item = Code>,
+) -> Code {
+    seq([path.into(), " ".into(), list(Delimiter::Brace, fields)])
 }
 
 /// `head { lines }` for items: an `impl`, a trait, a module.
@@ -63,7 +66,7 @@ pub(crate) fn match_on(scrutinee: &str, arms: impl IntoIterator<Item = (Code, Co
 pub(crate) struct Function {
     pub docs: String,
     pub attributes: Vec<Code>,
-    pub head: String,
+    pub head: Code,
     pub parameters: Vec<Code>,
     pub output: Option<Code>,
     pub body: Vec<Line>,
@@ -72,7 +75,7 @@ pub(crate) struct Function {
 impl Function {
     /// A function with no docs or attributes.
     pub(crate) fn new(
-        head: impl Into<String>,
+        head: impl Into<Code>,
         parameters: impl IntoIterator<Item = Code>,
         output: Option<Code>,
         body: Vec<Line>,
@@ -118,7 +121,12 @@ pub(crate) fn statements<const N: usize>(lines: [&str; N]) -> Vec<Line> {
 }
 
 /// A short method written out: its head (`fn fmt`), parameters, return type and statements.
-pub(crate) fn method(head: &str, parameters: &[&str], output: &str, body: &[&str]) -> Line {
+pub(crate) fn method(
+    head: &str,
+    parameters: &[&str],
+    output: impl Into<Code>,
+    body: &[&str],
+) -> Line {
     let parameters = parameters.iter().map(|p| Code::from(*p));
     let body = body.iter().map(|l| Line::from(Code::from(*l))).collect();
     Function::new(head, parameters, Some(output.into()), body).into()
