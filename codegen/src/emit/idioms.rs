@@ -3,8 +3,10 @@
 
 use std::collections::BTreeSet;
 
+use super::context::Context;
+use super::runtime_type as rt;
 use super::syntax::lexical::literal;
-use super::syntax::{Code, Line, call, items, seq};
+use super::syntax::{Code, Function, Line, call, generic, items, seq};
 use crate::model::EndpointDef;
 
 /// `cfg(feature = "<group>")` for an endpoint in a group: what keeps its module, its
@@ -96,4 +98,25 @@ pub(crate) fn pub_mod(name: &str) -> Line {
 /// `module::Name`, a path of plain segments.
 pub(crate) fn path(segments: &[&str]) -> Code {
     segments.join("::").into()
+}
+
+/// `impl Validate for name` running `checks`, which use `path` and `violations`.
+pub(crate) fn validate_impl(cx: &Context, name: &str, checks: Vec<Line>) -> Line {
+    // A type with nothing to check still takes the arguments, unused.
+    let unused = if checks.is_empty() { "_" } else { "" };
+    let parameters = [
+        "&self".into(),
+        seq([
+            unused.into(),
+            "path: &".into(),
+            generic(cx.rt(rt::FIELD_PATH), ["'_".into()]),
+        ]),
+        seq([
+            unused.into(),
+            "violations: &mut ".into(),
+            generic("Vec", [cx.rt(rt::VIOLATION)]),
+        ]),
+    ];
+    let validate_at = Function::new("fn validate_at", parameters, None, checks);
+    trait_impl(cx.rt(rt::VALIDATE), name, vec![validate_at.into()])
 }

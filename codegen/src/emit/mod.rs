@@ -10,6 +10,7 @@ mod items;
 mod options;
 mod runtime_type;
 mod syntax;
+mod value_enums;
 
 use std::collections::BTreeMap;
 use std::str::FromStr;

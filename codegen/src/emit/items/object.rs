@@ -1,6 +1,6 @@
 //! Structs: fields with exact wire names, `new(...)` for required fields, setters for the rest.
 
-use super::validate::validate_impl;
+use super::validate::object_validate_impl;
 use crate::describe;
 use crate::emit::context::{Context, Site};
 use crate::emit::idioms::{derive, inherent_impl, trait_impl};
@@ -44,7 +44,7 @@ pub(crate) fn struct_items(
     }
     lines.push(constructor(cx, def, site));
     if def.validated {
-        lines.push(validate_impl(cx, def, module));
+        lines.push(object_validate_impl(cx, def, module));
     }
     lines
 }

@@ -1,13 +1,13 @@
 //! Result-code enums (an endpoint's, or a shared table): open enums whose variants carry each
 //! code's documented status and message, implementing the runtime's `ResultCode`.
 
-use super::enums::{Variant, open_enum};
 use crate::describe;
 use crate::emit::context::Context;
 use crate::emit::idioms::trait_impl;
 use crate::emit::runtime_type as rt;
 use crate::emit::syntax::lexical::literal;
 use crate::emit::syntax::{Code, Function, Line, call, generic, match_on, method, seq};
+use crate::emit::value_enums::{Variant, open_enum};
 use crate::model::{ResultCodeDef, ResultCodeSet, ResultStatus};
 
 /// The enum of `set`, with each code's documented status. `covers` says whose codes they

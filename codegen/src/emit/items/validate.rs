@@ -2,45 +2,24 @@
 //! (documented, or inferred and so a warning unless validation is strict).
 
 use crate::emit::context::{Context, shared_type};
-use crate::emit::idioms::trait_impl;
+use crate::emit::idioms::validate_impl;
 use crate::emit::runtime_type as rt;
 use crate::emit::syntax::code::Delimiter;
 use crate::emit::syntax::lexical::{field_ident, literal};
-use crate::emit::syntax::{Code, Function, Line, body, call, generic, list, seq, struct_literal};
+use crate::emit::syntax::{Code, Line, body, call, list, seq, struct_literal};
 use crate::model::{
     Condition, FieldDef, FieldType, Limit, ObjectDef, Provenance, RuleDef, RuleKind, TypeDef,
     TypeHome, TypeKind,
 };
 
-pub(crate) fn validate_impl(cx: &Context, def: &ObjectDef, module: Option<&str>) -> Line {
+pub(crate) fn object_validate_impl(cx: &Context, def: &ObjectDef, module: Option<&str>) -> Line {
     let checks: Vec<Line> = def
         .fields
         .iter()
         .flat_map(|f| field_checks(cx, f))
         .chain(def.rules.iter().map(|r| rule_check(cx, def, r, module)))
         .collect();
-    validate_impl_with(cx, &def.name, checks)
-}
-
-/// `impl Validate for name` running `checks`, which use `path` and `violations`.
-pub(super) fn validate_impl_with(cx: &Context, name: &str, checks: Vec<Line>) -> Line {
-    // A type with nothing to check still takes the arguments, unused.
-    let unused = if checks.is_empty() { "_" } else { "" };
-    let parameters = [
-        "&self".into(),
-        seq([
-            unused.into(),
-            "path: &".into(),
-            generic(cx.rt(rt::FIELD_PATH), ["'_".into()]),
-        ]),
-        seq([
-            unused.into(),
-            "violations: &mut ".into(),
-            generic("Vec", [cx.rt(rt::VIOLATION)]),
-        ]),
-    ];
-    let validate_at = Function::new("fn validate_at", parameters, None, checks);
-    trait_impl(cx.rt(rt::VALIDATE), name, vec![validate_at.into()])
+    validate_impl(cx, &def.name, checks)
 }
 
 /// A call to one of the runtime's checks, with the arguments every check ends with: the
