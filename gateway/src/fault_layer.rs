@@ -13,13 +13,19 @@ use axum::http::HeaderValue;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use crate::console::{LOGGED, RequestLog};
 use crate::faults::{Fault, fault_key};
 use crate::state::Gateway;
 
-/// The transport-fault layer; also counts every request that arrives. Faults are used up
-/// only by requests that passed verification: an impostor naming a scripted pass must not
-/// spend the fault a test set up for its own signed request.
-pub async fn apply(State(gateway): State<Arc<Gateway>>, request: Request, next: Next) -> Response {
+/// The transport-fault layer; also counts every request that arrives, and tells the
+/// console's log what its faults did to each answer. Faults are used up only by requests that
+/// passed verification: an impostor naming a scripted pass must not spend the fault a test
+/// set up for its own signed request.
+pub async fn apply(
+    State((gateway, log)): State<(Arc<Gateway>, Arc<RequestLog>)>,
+    request: Request,
+    next: Next,
+) -> Response {
     gateway.count_request();
     let (parts, body) = request.into_parts();
     // The same bounds as the protocol middleware inside.
@@ -32,11 +38,28 @@ pub async fn apply(State(gateway): State<Arc<Gateway>>, request: Request, next: 
             Err(_) => return axum::http::StatusCode::REQUEST_TIMEOUT.into_response(),
         };
     let key = fault_key(&raw);
-    let response = next.run(Request::from_parts(parts, Body::from(raw))).await;
+    let request = Request::from_parts(parts, Body::from(raw.clone()));
+    let (response, logged) = LOGGED
+        .scope(std::cell::Cell::new(None), async {
+            let response = next.run(request).await;
+            (response, LOGGED.with(std::cell::Cell::get))
+        })
+        .await;
     if response.extensions().get::<VerifiedResponse>().is_none() {
+        if let Some(id) = logged {
+            log.amend(id, key, &raw, Vec::new());
+        }
         return response;
     }
     let faults = gateway.faults().take(key.as_deref(), false);
+    if let Some(id) = logged {
+        log.amend(
+            id,
+            key,
+            &raw,
+            faults.iter().filter_map(transport_note).collect(),
+        );
+    }
     if faults.is_empty() {
         return response;
     }
@@ -79,6 +102,19 @@ pub async fn apply(State(gateway): State<Arc<Gateway>>, request: Request, next: 
     }
     parts.headers.remove("content-length");
     Response::from_parts(parts, Body::from(body))
+}
+
+/// What a transport fault does to the answer, as the console says it; `None` for the faults
+/// the behaviour applies (their answer is the verdict).
+fn transport_note(fault: &Fault) -> Option<String> {
+    Some(match fault {
+        Fault::Delay { millis } => format!("delay: answered {millis} ms late"),
+        Fault::CorruptSignature => "corrupt_signature: the answer's signature was altered".into(),
+        Fault::OmitSignature => "omit_signature: the answer was sent unsigned".into(),
+        Fault::Truncate => "truncate: only half the answer's body was sent".into(),
+        Fault::Drop => "drop: the connection was cut; the answer never arrived".into(),
+        Fault::Result { .. } | Fault::After { .. } => return None,
+    })
 }
 
 /// A body that fails at once: the server then aborts the connection mid-response.

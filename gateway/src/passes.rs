@@ -36,10 +36,12 @@ impl Gateway {
             request.biz_serial_id.clone(),
         );
         let mut created = lock(&self.created);
-        if let Some(pass_id) = created.get(&key) {
+        // The message names no pass: AlipayHK's pages do not promise one, and a sandbox that
+        // offers it invites merchants to parse it. The pass ID is in the first answer only.
+        if created.contains_key(&key) {
             return Err(failure(
                 "PASS_HAS_EXIT",
-                format!("pass {pass_id} was already created for this bizSerialId"),
+                "the pass was already created for this bizSerialId",
             ));
         }
         let pass_id = self.next_id();

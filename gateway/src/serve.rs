@@ -171,7 +171,10 @@ pub async fn start(config: GatewayConfig) -> std::io::Result<RunningGateway> {
         server.observer = Some(log.clone());
     }
     let mut app = alipayhk::platform::router(gateway.clone(), server)
-        .layer(from_fn_with_state(gateway.clone(), fault_layer::apply))
+        .layer(from_fn_with_state(
+            (gateway.clone(), log.clone()),
+            fault_layer::apply,
+        ))
         .layer(axum::middleware::map_response(with_tracer_id));
     if config.console {
         // Beside the API, outside its signature check and fault layer.

@@ -14,6 +14,7 @@ use std::sync::{Arc, Mutex};
 use axum::Router;
 use axum::routing::{get, post};
 
+pub(crate) use log::LOGGED;
 pub use log::{Entry, LOG_CAPACITY, RequestLog, visible};
 
 use crate::notify::NotifyKeys;
