@@ -6,6 +6,17 @@
 //! alipayhk_codegen::Builder::new().spec_dir("spec").compile();
 //! ```
 //!
+//! A crate that depends on `alipayhk-runtime` (and `serde`) itself rather than on `alipayhk`
+//! says so with [`EmitOptions`]:
+//!
+//! ```no_run
+//! use alipayhk_codegen::{Builder, EmitOptions};
+//!
+//! Builder::new()
+//!     .emit_options(EmitOptions::runtime_crate())
+//!     .compile();
+//! ```
+//!
 //! ```ignore
 //! // src/lib.rs: at the crate root, so the modules' docs and `super::` paths resolve.
 //! include!(concat!(env!("OUT_DIR"), "/alipayhk_spec.rs"));
@@ -13,8 +24,8 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::emit::{self, EmitOptions, runtime_path};
-use crate::error::CodegenError;
+use crate::emit::{self, EmitOptions};
+use crate::error::Error;
 
 /// Generates a spec into `OUT_DIR` from a build script.
 #[derive(Debug, Clone)]
@@ -37,11 +48,7 @@ impl Builder {
         Self {
             spec_dir: PathBuf::from("spec"),
             file_name: "alipayhk_spec.rs".to_owned(),
-            options: EmitOptions {
-                runtime: "::alipayhk::runtime".to_owned(),
-                serde_crate: Some("::alipayhk::runtime::serde".to_owned()),
-                ..EmitOptions::default()
-            },
+            options: EmitOptions::alipayhk(),
         }
     }
 
@@ -57,31 +64,23 @@ impl Builder {
         self
     }
 
-    /// Where the generated code finds the runtime: `::alipayhk::runtime` by default, or
-    /// `::alipayhk_runtime` for a crate that depends on the runtime directly (and then on
-    /// `serde` too: its derives are named through `<runtime>::serde`).
-    pub fn runtime(mut self, path: &str) -> Self {
-        let path = runtime_path(path);
-        self.options.serde_crate = Some(format!("{path}::serde"));
-        self.options.runtime = path;
+    /// Where the generated code finds the runtime and `serde`, and how wide its lines are:
+    /// [`EmitOptions::through_crate`]`("alipayhk")` by default.
+    pub fn emit_options(mut self, options: EmitOptions) -> Self {
+        self.options = options;
         self
     }
 
     /// Reads and checks the spec and writes the module into `$OUT_DIR`, telling cargo to run
     /// the build script again when a spec file changes. Returns the file written.
-    pub fn generate(&self) -> Result<PathBuf, CodegenError> {
+    pub fn generate(&self) -> Result<PathBuf, Error> {
         let out_dir = std::env::var_os("OUT_DIR")
             .map(PathBuf::from)
-            .ok_or_else(|| CodegenError::Io {
+            .ok_or_else(|| Error::Io {
                 action: "finding",
                 path: PathBuf::from("$OUT_DIR"),
                 source: std::io::Error::other("OUT_DIR is unset: run this from a build script"),
             })?;
-        self.generate_into(&out_dir)
-    }
-
-    /// [`generate`](Self::generate), into `out_dir`.
-    pub fn generate_into(&self, out_dir: &Path) -> Result<PathBuf, CodegenError> {
         // The folder first, so a file added to it re-runs the script too.
         println!("cargo:rerun-if-changed={}", self.spec_dir.display());
         for file in spec_files(&self.spec_dir) {
@@ -90,7 +89,7 @@ impl Builder {
         let api = crate::load(&self.spec_dir)?;
         let text = emit::generate_module(&api, &self.options);
         let path = out_dir.join(&self.file_name);
-        std::fs::write(&path, text).map_err(|source| CodegenError::Io {
+        std::fs::write(&path, text).map_err(|source| Error::Io {
             action: "writing",
             path: path.clone(),
             source,

@@ -1,6 +1,52 @@
 use std::fmt;
 use std::path::PathBuf;
 
+/// What can go wrong when generating or checking the client.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The spec is invalid: every mistake found, each located at its file, line and column.
+    #[error("invalid spec:\n{}", lines(.0))]
+    Spec(Vec<SpecError>),
+    /// A file could not be read or written.
+    #[error("{action} {path}: {source}")]
+    Io {
+        /// What was being done.
+        action: &'static str,
+        /// The file or directory.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// An option was given a value it cannot take, such as a crate name that is not a Rust
+    /// identifier.
+    #[error("invalid {option} {value:?}: {message}")]
+    InvalidOption {
+        /// The option, such as `crate name`.
+        option: &'static str,
+        /// The value given.
+        value: String,
+        /// What is allowed.
+        message: &'static str,
+    },
+    /// The generated crate's manifest cannot take the group features.
+    #[error("{path}: {message}")]
+    Manifest {
+        /// The manifest.
+        path: PathBuf,
+        /// What is wrong, and what to add.
+        message: String,
+    },
+    /// Emitted tokens did not form valid Rust: a bug in the generator, not in the spec.
+    #[error("internal error: generated {file} is not valid Rust: {message}")]
+    InvalidOutput {
+        /// The generated file.
+        file: String,
+        /// The parser's message.
+        message: String,
+    },
+}
+
 /// A mistake in the spec, located at a file, line and column, with the field path inside it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SpecError {
@@ -26,52 +72,21 @@ impl fmt::Display for SpecError {
     }
 }
 
-/// Every mistake found in a spec; loading reports them all at once.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub struct SpecErrors(pub Vec<SpecError>);
+impl std::error::Error for SpecError {}
 
-impl fmt::Display for SpecErrors {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, error) in self.0.iter().enumerate() {
-            if i > 0 {
-                writeln!(f)?;
-            }
-            write!(f, "{error}")?;
-        }
-        Ok(())
+/// Every mistake found in a spec, as the checks inside the crate collect them; outside it
+/// they are [`Error::Spec`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SpecErrors(pub(crate) Vec<SpecError>);
+
+impl From<SpecErrors> for Error {
+    fn from(errors: SpecErrors) -> Self {
+        Self::Spec(errors.0)
     }
 }
 
-/// What can go wrong when generating or checking the client.
-#[derive(Debug, thiserror::Error)]
-pub enum CodegenError {
-    /// The spec is invalid.
-    #[error("invalid spec:\n{0}")]
-    Spec(#[from] SpecErrors),
-    /// A file could not be read or written.
-    #[error("{action} {path}: {source}")]
-    Io {
-        /// What was being done.
-        action: &'static str,
-        /// The file or directory.
-        path: PathBuf,
-        /// The underlying error.
-        source: std::io::Error,
-    },
-    /// The generated crate's manifest cannot take the group features.
-    #[error("{path}: {message}")]
-    Manifest {
-        /// The manifest.
-        path: PathBuf,
-        /// What is wrong, and what to add.
-        message: String,
-    },
-    /// Emitted tokens did not form valid Rust: a bug in the generator, not in the spec.
-    #[error("internal error: generated {file} is not valid Rust: {message}")]
-    InvalidOutput {
-        /// The generated file.
-        file: String,
-        /// The parser's message.
-        message: String,
-    },
+/// The mistakes, one a line.
+fn lines(errors: &[SpecError]) -> String {
+    let lines: Vec<String> = errors.iter().map(SpecError::to_string).collect();
+    lines.join("\n")
 }

@@ -11,7 +11,7 @@ use crate::model::{
 };
 
 /// The OpenAPI 3.1 document for `api`.
-pub fn document(api: &Api) -> Value {
+pub(crate) fn document(api: &Api) -> Value {
     let mut paths = Map::new();
     let mut webhooks = Map::new();
     for endpoint in api.endpoints.values() {

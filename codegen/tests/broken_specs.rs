@@ -19,8 +19,8 @@ fn cases() -> Vec<PathBuf> {
     cases
 }
 
-/// Lays the case out as a spec directory and returns the loader's error text, with the
-/// temporary directory replaced by `<spec>`.
+/// Lays the case out as a spec directory and returns the generator's spec errors, one a line,
+/// with the temporary directory replaced by `<spec>`.
 fn errors_of(case: &Path) -> String {
     let dir = tempfile::tempdir().unwrap();
     let api = case.join("api.yaml");
@@ -39,13 +39,24 @@ fn errors_of(case: &Path) -> String {
         )
         .unwrap();
     }
-    let result = std::panic::catch_unwind(|| alipayhk_codegen::load(dir.path()));
+    let result = std::panic::catch_unwind(|| alipayhk_codegen::generate(dir.path()));
     let outcome = result.unwrap_or_else(|_| panic!("{}: the loader panicked", case.display()));
     let error = outcome
         .err()
         .unwrap_or_else(|| panic!("{}: the broken spec was accepted", case.display()));
+    let shown = error.to_string();
     let text = match error {
-        alipayhk_codegen::CodegenError::Spec(errors) => errors.to_string(),
+        alipayhk_codegen::Error::Spec(errors) => {
+            let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
+            let text = lines.join("\n");
+            assert_eq!(
+                shown,
+                format!("invalid spec:\n{text}"),
+                "{}",
+                case.display()
+            );
+            text
+        }
         other => panic!("{}: expected spec errors, got {other}", case.display()),
     };
     text.replace(&format!("{}/", dir.path().display()), "<spec>/")

@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use alipayhk_codegen::output::{self, Drift};
+use alipayhk_codegen::{Drift, GeneratedFiles};
 
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -25,11 +25,7 @@ fn pairs() -> [(PathBuf, PathBuf); 2] {
     ]
 }
 
-fn diff_report(
-    out: &Path,
-    files: &alipayhk_codegen::emit::GeneratedFiles,
-    drift: &[Drift],
-) -> String {
+fn diff_report(out: &Path, files: &GeneratedFiles, drift: &[Drift]) -> String {
     let mut report = String::new();
     for entry in drift {
         report.push_str(&format!("{entry}\n"));
@@ -55,7 +51,7 @@ fn diff_report(
 fn checked_in_sources_match_their_specs() {
     for (spec, out) in pairs() {
         let files = alipayhk_codegen::generate(&spec).unwrap();
-        let drift = output::check(&out, &files).unwrap();
+        let drift = alipayhk_codegen::check(&out, &files).unwrap();
         assert!(
             drift.is_empty(),
             "{} is stale:\n{}",
@@ -79,7 +75,7 @@ fn generating_twice_gives_identical_bytes() {
 fn regenerating_into_an_empty_directory_restores_every_file_byte_for_byte() {
     let (spec, out) = &pairs()[0];
     let fresh = tempfile::tempdir().unwrap();
-    output::write(fresh.path(), &alipayhk_codegen::generate(spec).unwrap()).unwrap();
+    alipayhk_codegen::write(fresh.path(), &alipayhk_codegen::generate(spec).unwrap()).unwrap();
     let mut names: Vec<_> = fs::read_dir(out)
         .unwrap()
         .map(|e| e.unwrap().file_name())
@@ -125,7 +121,8 @@ fn check_reports_drift_after_any_spec_edit() {
     // Even an edit to a comment changes the recorded SHA-256, so the file is reported.
     let text = fs::read_to_string(&file).unwrap();
     fs::write(&file, format!("{text}# an added comment\n")).unwrap();
-    let drift = output::check(&out, &alipayhk_codegen::generate(copy.path()).unwrap()).unwrap();
+    let drift =
+        alipayhk_codegen::check(&out, &alipayhk_codegen::generate(copy.path()).unwrap()).unwrap();
     assert_eq!(
         drift,
         vec![
@@ -209,7 +206,7 @@ fn a_new_result_code_changes_only_its_enum_and_docs() {
     );
     fs::write(&file, text).unwrap();
     let files = alipayhk_codegen::generate(copy.path()).unwrap();
-    let drift = output::check(&out, &files).unwrap();
+    let drift = alipayhk_codegen::check(&out, &files).unwrap();
     let changed: Vec<String> = drift.iter().map(ToString::to_string).collect();
     assert_eq!(
         drift,

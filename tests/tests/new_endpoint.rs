@@ -181,7 +181,7 @@ fn a_new_endpoint_is_a_spec_file_and_generate() {
     fs::write(dir.join("spec/endpoints/query_points.yaml"), NEW_ENDPOINT).unwrap();
     let files = alipayhk_codegen::generate(&dir.join("spec")).unwrap();
     assert!(files.contains_key("query_points.rs"));
-    alipayhk_codegen::output::write(&dir.join("generated/src"), &files).unwrap();
+    alipayhk_codegen::write(&dir.join("generated/src"), &files).unwrap();
 
     fs::create_dir_all(dir.join("probe/src")).unwrap();
     fs::write(

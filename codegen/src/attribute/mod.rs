@@ -2,7 +2,8 @@
 //! `#[alipayhk::response]` read a Rust struct into the same raw documents the YAML loader
 //! produces, and from there everything is shared: the model's checks (with the same
 //! messages, pointed at the offending token) and the emitter. The proc-macro crate only hands
-//! its tokens to [`endpoint`] and [`object`].
+//! its tokens to [`endpoint`] and [`object`] (through `crate::__private`). Expansions name the
+//! runtime through `alipayhk`, the one crate a merchant depends on (`EmitOptions::alipayhk`).
 //!
 //! On any mistake the output is the mistakes as `compile_error!`s plus the struct as written
 //! (helper attributes removed), so the rest of the user's crate still sees the type and the
@@ -27,7 +28,7 @@ use spans::Spans;
 pub(crate) type Errors = Vec<syn::Error>;
 
 /// Expands `#[alipayhk::endpoint(args)]` on `item`.
-pub fn endpoint(args: TokenStream, item: TokenStream, options: &EmitOptions) -> TokenStream {
+pub(crate) fn endpoint(args: TokenStream, item: TokenStream) -> TokenStream {
     let item = match syn::parse2::<ItemStruct>(item) {
         Ok(item) => item,
         Err(error) => return not_a_struct(error, "endpoint"),
@@ -40,8 +41,9 @@ pub fn endpoint(args: TokenStream, item: TokenStream, options: &EmitOptions) -> 
     match (built, errors.is_empty()) {
         (Some(Ok(api)), true) => {
             let endpoint = api.endpoints.values().next();
-            let items =
-                endpoint.map_or_else(TokenStream::new, |e| endpoint_items(&api, e, options));
+            let items = endpoint.map_or_else(TokenStream::new, |e| {
+                endpoint_items(&api, e, &EmitOptions::alipayhk())
+            });
             let written = written_types(&item);
             quote!(#items #written)
         }
@@ -55,12 +57,7 @@ pub fn endpoint(args: TokenStream, item: TokenStream, options: &EmitOptions) -> 
 
 /// Expands `#[alipayhk::object]` (a request-side object: validated, closed enums) or
 /// `#[alipayhk::response]` (open enums, no validation) on `item`.
-pub fn object(
-    args: TokenStream,
-    item: TokenStream,
-    role: ObjectRole,
-    options: &EmitOptions,
-) -> TokenStream {
+pub(crate) fn object(args: TokenStream, item: TokenStream, role: ObjectRole) -> TokenStream {
     let attribute = match role {
         ObjectRole::Request => "object",
         ObjectRole::Response => "response",
@@ -91,7 +88,7 @@ pub fn object(
     };
     match model::object_alone(&spec, role, &source(attribute)) {
         Ok(api) if errors.is_empty() => {
-            let items = shared_items(&api, options);
+            let items = shared_items(&api, &EmitOptions::alipayhk());
             let written = written_types(&item);
             quote!(#items #written)
         }
@@ -106,7 +103,8 @@ pub fn object(
 /// Expands every `#[alipayhk::endpoint]`, `#[alipayhk::object]` and `#[alipayhk::response]`
 /// on the top-level structs of `file`, as the compiler would: the code the attributes write,
 /// for reading or for vendoring. Mistakes become `compile_error!`s in the output.
-pub fn expand_file(file: syn::File, options: &EmitOptions) -> syn::File {
+#[cfg(feature = "cli")]
+pub(crate) fn expand_file(file: syn::File) -> syn::File {
     let mut out = file.clone();
     out.items.clear();
     for item in file.items {
@@ -129,9 +127,9 @@ pub fn expand_file(file: syn::File, options: &EmitOptions) -> syn::File {
         };
         let tokens = quote!(#item);
         let expanded = match attr.path().segments[1].ident.to_string().as_str() {
-            "endpoint" => endpoint(args, tokens, options),
-            "object" => object(args, tokens, ObjectRole::Request, options),
-            "response" => object(args, tokens, ObjectRole::Response, options),
+            "endpoint" => endpoint(args, tokens),
+            "object" => object(args, tokens, ObjectRole::Request),
+            "response" => object(args, tokens, ObjectRole::Response),
             other => syn::Error::new_spanned(
                 &attr,
                 format!(

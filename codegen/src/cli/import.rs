@@ -4,8 +4,8 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use alipayhk_codegen::CodegenError;
-use alipayhk_codegen::import::{self, DiffError, ImportOptions, Place};
+use crate::Error;
+use crate::import::{self, DiffError, ImportOptions, Place};
 
 /// `update_pass.txt` → `update_pass`.
 pub(crate) fn source_id(page: &Path) -> String {
@@ -25,7 +25,7 @@ pub(crate) fn import(
     text: &str,
     options: &ImportOptions,
     out: Option<&Path>,
-) -> Result<ExitCode, CodegenError> {
+) -> Result<ExitCode, Error> {
     let imported = match import::import(text, options) {
         Ok(imported) => imported,
         Err(error) => {
@@ -44,7 +44,7 @@ pub(crate) fn import(
     }
     match out {
         Some(path) => {
-            std::fs::write(path, &imported.yaml).map_err(|source| CodegenError::Io {
+            std::fs::write(path, &imported.yaml).map_err(|source| Error::Io {
                 action: "writing",
                 path: path.to_path_buf(),
                 source,

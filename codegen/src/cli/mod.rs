@@ -5,6 +5,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::output::{self, Drift, features};
+use crate::{EmitOptions, Error, GeneratedFiles, attribute, load, openapi};
+
 mod import;
 
 /// How many lines of a stale file's diff `check` prints before summing up the rest.
@@ -30,8 +33,8 @@ fn print_diff(name: &str, on_disk: &str, generated: &str) {
 }
 
 /// The page's text, from a file or (`-`) standard input.
-fn read_page_text(page: &std::path::Path) -> Result<String, alipayhk_codegen::CodegenError> {
-    let io = |source| alipayhk_codegen::CodegenError::Io {
+fn read_page_text(page: &std::path::Path) -> Result<String, Error> {
+    let io = |source| Error::Io {
         action: "reading page",
         path: page.to_path_buf(),
         source,
@@ -122,7 +125,7 @@ struct Paths {
 }
 
 /// Parses the command line and runs the command.
-pub fn main() -> ExitCode {
+pub(crate) fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli.command) {
         Ok(code) => code,
@@ -134,37 +137,33 @@ pub fn main() -> ExitCode {
 }
 
 /// The source files, the manifest's group-feature block, and whether the spec has groups.
-fn generate(
-    spec: &std::path::Path,
-) -> Result<(alipayhk_codegen::emit::GeneratedFiles, String, bool), alipayhk_codegen::CodegenError>
-{
-    let api = alipayhk_codegen::load(spec)?;
-    let files = alipayhk_codegen::emit::generate(&api, &Default::default());
+fn generate(spec: &std::path::Path) -> Result<(GeneratedFiles, String, bool), Error> {
+    let api = load(spec)?;
+    let files = crate::emit::generate(&api, &EmitOptions::runtime_crate());
     Ok((
         files,
-        alipayhk_codegen::output::features_block(&api),
+        features::features_block(&api),
         !api.groups.is_empty(),
     ))
 }
 
-fn run(command: Command) -> Result<ExitCode, alipayhk_codegen::CodegenError> {
+fn run(command: Command) -> Result<ExitCode, Error> {
     match command {
         Command::Generate(paths) => {
             let (files, features, has_groups) = generate(&paths.spec)?;
-            alipayhk_codegen::output::write(&paths.out, &files)?;
-            alipayhk_codegen::output::write_features(&paths.out, &features, has_groups)?;
+            output::write(&paths.out, &files)?;
+            features::write_features(&paths.out, &features, has_groups)?;
             println!("generated {} files in {}", files.len(), paths.out.display());
             Ok(ExitCode::SUCCESS)
         }
         Command::Check(paths) => {
             let (files, features, has_groups) = generate(&paths.spec)?;
-            let drift = alipayhk_codegen::output::check(&paths.out, &files)?;
-            let manifest =
-                alipayhk_codegen::output::features_drift(&paths.out, &features, has_groups)?;
+            let drift = output::check(&paths.out, &files)?;
+            let manifest = features::features_drift(&paths.out, &features, has_groups)?;
             if let Some((on_disk, wanted)) = &manifest {
                 println!(
                     "differs: {} (the group features)",
-                    alipayhk_codegen::output::manifest_of(&paths.out).display()
+                    features::manifest_of(&paths.out).display()
                 );
                 print_diff("Cargo.toml", on_disk, wanted);
             }
@@ -178,7 +177,7 @@ fn run(command: Command) -> Result<ExitCode, alipayhk_codegen::CodegenError> {
             }
             for entry in &drift {
                 println!("{entry}");
-                if let alipayhk_codegen::output::Drift::Changed(name) = entry {
+                if let Drift::Changed(name) = entry {
                     let on_disk = std::fs::read_to_string(paths.out.join(name)).unwrap_or_default();
                     print_diff(name, &on_disk, &files[name]);
                 }
@@ -189,18 +188,16 @@ fn run(command: Command) -> Result<ExitCode, alipayhk_codegen::CodegenError> {
             Ok(ExitCode::FAILURE)
         }
         Command::Openapi { spec, out } => {
-            let api = alipayhk_codegen::load(&spec)?;
-            let document = alipayhk_codegen::openapi::document(&api);
+            let api = load(&spec)?;
+            let document = openapi::document(&api);
             let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
             text.push('\n');
             match out {
                 Some(path) => {
-                    std::fs::write(&path, text).map_err(|source| {
-                        alipayhk_codegen::CodegenError::Io {
-                            action: "writing",
-                            path: path.clone(),
-                            source,
-                        }
+                    std::fs::write(&path, text).map_err(|source| Error::Io {
+                        action: "writing",
+                        path: path.clone(),
+                        source,
                     })?;
                     println!("wrote {}", path.display());
                 }
@@ -209,25 +206,16 @@ fn run(command: Command) -> Result<ExitCode, alipayhk_codegen::CodegenError> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Expand { file } => {
-            let source = std::fs::read_to_string(&file).map_err(|source| {
-                alipayhk_codegen::CodegenError::Io {
-                    action: "reading",
-                    path: file.clone(),
-                    source,
-                }
+            let source = std::fs::read_to_string(&file).map_err(|source| Error::Io {
+                action: "reading",
+                path: file.clone(),
+                source,
             })?;
-            let parsed = syn::parse_file(&source).map_err(|e| {
-                alipayhk_codegen::CodegenError::InvalidOutput {
-                    file: file.display().to_string(),
-                    message: e.to_string(),
-                }
+            let parsed = syn::parse_file(&source).map_err(|e| Error::InvalidOutput {
+                file: file.display().to_string(),
+                message: e.to_string(),
             })?;
-            let options = alipayhk_codegen::emit::EmitOptions {
-                runtime: alipayhk_codegen::emit::runtime_path("::alipayhk::runtime"),
-                serde_crate: Some("::alipayhk::runtime::serde".to_owned()),
-                ..Default::default()
-            };
-            let expanded = alipayhk_codegen::attribute::expand_file(parsed, &options);
+            let expanded = attribute::expand_file(parsed);
             print!("{}", prettyplease::unparse(&expanded));
             Ok(ExitCode::SUCCESS)
         }
@@ -246,7 +234,7 @@ fn run(command: Command) -> Result<ExitCode, alipayhk_codegen::CodegenError> {
             match diff {
                 Some(spec_file) => Ok(import::diff(&label, &spec_file, &text, source.as_deref())),
                 None => {
-                    let options = alipayhk_codegen::import::ImportOptions {
+                    let options = crate::import::ImportOptions {
                         name,
                         path,
                         source_id: source.unwrap_or_else(|| import::source_id(&page)),
@@ -258,7 +246,7 @@ fn run(command: Command) -> Result<ExitCode, alipayhk_codegen::CodegenError> {
             }
         }
         Command::Lint { spec } => {
-            let api = alipayhk_codegen::load(&spec)?;
+            let api = load(&spec)?;
             println!(
                 "{}: {} endpoints, {} shared types, no problems",
                 spec.display(),

@@ -8,21 +8,21 @@ use sha2::{Digest, Sha256};
 
 use super::raw::{ApiDocument, EndpointDocument};
 use super::{SourceFile, SpecSources};
-use crate::error::{CodegenError, SpecError, SpecErrors};
+use crate::error::{Error, SpecError, SpecErrors};
 
 /// Reads and parses every spec file under `dir`, reporting every file's YAML mistakes at once.
-pub fn load_dir(dir: &Path) -> Result<SpecSources, CodegenError> {
+pub(crate) fn load_dir(dir: &Path) -> Result<SpecSources, Error> {
     let api_path = dir.join("api.yaml");
     let endpoints_dir = dir.join("endpoints");
     let mut endpoint_paths = Vec::new();
-    let entries = fs::read_dir(&endpoints_dir).map_err(|source| CodegenError::Io {
+    let entries = fs::read_dir(&endpoints_dir).map_err(|source| Error::Io {
         action: "reading spec directory",
         path: endpoints_dir.clone(),
         source,
     })?;
     for entry in entries {
         let path = entry
-            .map_err(|source| CodegenError::Io {
+            .map_err(|source| Error::Io {
                 action: "reading spec directory",
                 path: endpoints_dir.clone(),
                 source,
@@ -40,9 +40,8 @@ pub fn load_dir(dir: &Path) -> Result<SpecSources, CodegenError> {
     let mut errors = Vec::new();
     let api = parse_file::<ApiDocument>(dir, &api_path, &mut errors)?;
     let mut endpoints = Vec::new();
-    for (parsed, chunk_errors) in parse_endpoints(dir, &endpoint_paths)? {
-        endpoints.extend(parsed);
-        errors.extend(chunk_errors);
+    for path in &endpoint_paths {
+        endpoints.extend(parse_file::<EndpointDocument>(dir, path, &mut errors)?);
     }
     match api {
         Some(api) if errors.is_empty() => Ok(SpecSources { api, endpoints }),
@@ -50,45 +49,12 @@ pub fn load_dir(dir: &Path) -> Result<SpecSources, CodegenError> {
     }
 }
 
-/// What one worker parsed: the endpoint files, and the mistakes of those that did not parse.
-type Parsed = (Vec<(SourceFile, EndpointDocument)>, Vec<SpecError>);
-
-/// Parses the endpoint files on every core, in contiguous runs that are joined back in order,
-/// so the files and their errors come out in path order whatever the machine.
-fn parse_endpoints(dir: &Path, paths: &[std::path::PathBuf]) -> Result<Vec<Parsed>, CodegenError> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .min(paths.len().div_ceil(64).max(1));
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = paths
-            .chunks(paths.len().div_ceil(threads).max(1))
-            .map(|chunk| {
-                scope.spawn(move || -> Result<Parsed, CodegenError> {
-                    let (mut parsed, mut errors) = (Vec::new(), Vec::new());
-                    for path in chunk {
-                        parsed.extend(parse_file::<EndpointDocument>(dir, path, &mut errors)?);
-                    }
-                    Ok((parsed, errors))
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .map(|worker| {
-                worker
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    })
-}
-
 fn parse_file<T: DeserializeOwned>(
     root: &Path,
     path: &Path,
     errors: &mut Vec<SpecError>,
-) -> Result<Option<(SourceFile, T)>, CodegenError> {
-    let bytes = fs::read(path).map_err(|source| CodegenError::Io {
+) -> Result<Option<(SourceFile, T)>, Error> {
+    let bytes = fs::read(path).map_err(|source| Error::Io {
         action: "reading spec file",
         path: path.to_path_buf(),
         source,

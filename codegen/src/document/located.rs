@@ -8,7 +8,7 @@ use serde::{Deserialize, Deserializer};
 /// ([`crate::attribute`]) has no lines: it numbers the tokens it read and puts that number in
 /// `line`, with `column` 0, then maps reported errors back to the tokens' spans.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Position {
+pub(crate) struct Position {
     /// 1-based line, or the attribute front door's token number; 0 when unknown.
     pub line: u32,
     /// 1-based column; 0 when unknown.
@@ -17,7 +17,7 @@ pub struct Position {
 
 /// A value and where it was written.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Located<T> {
+pub(crate) struct Located<T> {
     /// The value.
     pub value: T,
     /// Where it was written.
@@ -26,7 +26,7 @@ pub struct Located<T> {
 
 impl<T> Located<T> {
     /// A value written at `at`.
-    pub fn new(value: T, at: Position) -> Self {
+    pub(crate) fn new(value: T, at: Position) -> Self {
         Self { value, at }
     }
 }

@@ -5,9 +5,9 @@
 #[cfg(feature = "yaml")]
 mod load;
 mod located;
-pub mod raw;
+pub(crate) mod raw;
 mod source;
 
 #[cfg(feature = "yaml")]
-pub use load::load_dir;
-pub use source::{SourceFile, SpecSources};
+pub(crate) use load::load_dir;
+pub(crate) use source::{SourceFile, SpecSources};

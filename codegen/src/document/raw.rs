@@ -4,12 +4,12 @@
 
 use serde::Deserialize;
 
-pub use super::located::{Located, Position};
+pub(crate) use super::located::{Located, Position};
 
 /// `spec/api.yaml`: what holds for the whole API.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ApiDocument {
+pub(crate) struct ApiDocument {
     /// The documentation pages the spec was written from, which items cite by id.
     #[serde(default)]
     pub sources: Vec<DocSourceSpec>,
@@ -26,7 +26,7 @@ pub struct ApiDocument {
 /// A documentation page items cite with `source: <id>`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct DocSourceSpec {
+pub(crate) struct DocSourceSpec {
     /// What items cite, such as `update_card`.
     pub id: Located<String>,
     /// The page's title.
@@ -44,7 +44,7 @@ pub struct DocSourceSpec {
     untagged,
     expecting = "a value, or `{ value: ..., source: <id> }` or `{ value: ..., inferred: \"why\" }`"
 )]
-pub enum Constraint<T> {
+pub(crate) enum Constraint<T> {
     /// Covered by the field's provenance.
     Bare(T),
     /// With its own provenance.
@@ -54,7 +54,7 @@ pub enum Constraint<T> {
 /// `{ value, source }` or `{ value, inferred }`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AnnotatedConstraint<T> {
+pub(crate) struct AnnotatedConstraint<T> {
     /// The constraint's value.
     pub value: T,
     /// The id of a page in `sources:` that states it.
@@ -67,7 +67,7 @@ pub struct AnnotatedConstraint<T> {
 
 impl<T> Constraint<T> {
     /// The constraint's value.
-    pub fn value(&self) -> &T {
+    pub(crate) fn value(&self) -> &T {
         match self {
             Self::Bare(value) | Self::Annotated(AnnotatedConstraint { value, .. }) => value,
         }
@@ -77,7 +77,7 @@ impl<T> Constraint<T> {
 /// A named result-code table, emitted once as an enum in the `types` module.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ResultCodeTableSpec {
+pub(crate) struct ResultCodeTableSpec {
     /// The Rust name of the enum, such as `PassResultCode`.
     pub name: Located<String>,
     /// What the table covers.
@@ -90,7 +90,7 @@ pub struct ResultCodeTableSpec {
 /// API-wide facts.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ApiSpec {
+pub(crate) struct ApiSpec {
     /// Display name.
     pub name: Located<String>,
     /// The generated crate's name, as the usage snippets in its docs spell it; `alipayhk` when
@@ -117,7 +117,7 @@ pub struct ApiSpec {
 /// One endpoint group.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct GroupSpec {
+pub(crate) struct GroupSpec {
     /// The group's name, which is also its cargo feature's, such as `passes`.
     pub name: Located<String>,
     /// What its endpoints do: the feature's docs.
@@ -127,7 +127,7 @@ pub struct GroupSpec {
 /// The protocol headers, by where they appear.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct HeadersSpec {
+pub(crate) struct HeadersSpec {
     /// Sent on requests and responses.
     #[serde(default)]
     pub general: Vec<HeaderSpec>,
@@ -142,7 +142,7 @@ pub struct HeadersSpec {
 /// One header.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct HeaderSpec {
+pub(crate) struct HeaderSpec {
     /// The header name as written on the wire.
     pub name: Located<String>,
     /// What it carries.
@@ -158,7 +158,7 @@ pub struct HeaderSpec {
 /// A named shared type: an object or an enum.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TypeSpec {
+pub(crate) struct TypeSpec {
     /// The Rust name, in PascalCase.
     pub name: Located<String>,
     /// `object` or `enum`.
@@ -190,7 +190,7 @@ pub struct TypeSpec {
 /// The values a state may change to from one value.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TransitionSpec {
+pub(crate) struct TransitionSpec {
     /// The current value.
     pub from: Located<String>,
     /// The values it may become.
@@ -200,7 +200,7 @@ pub struct TransitionSpec {
 /// A spec file describing one endpoint.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct EndpointDocument {
+pub(crate) struct EndpointDocument {
     /// The endpoint.
     pub endpoint: EndpointSpec,
 }
@@ -208,7 +208,7 @@ pub struct EndpointDocument {
 /// One endpoint.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct EndpointSpec {
+pub(crate) struct EndpointSpec {
     /// The name in lowerCamelCase, such as `updatePass`; Rust names derive from it.
     pub name: Located<String>,
     /// The HTTP method.
@@ -251,7 +251,7 @@ pub struct EndpointSpec {
 /// `idempotency: { key, already_done }`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct IdempotencySpec {
+pub(crate) struct IdempotencySpec {
     /// Request fields (wire names) that identify one operation: a re-send with the same
     /// values is the same operation. Empty for a call that changes nothing.
     pub key: Located<Vec<Located<String>>>,
@@ -263,7 +263,7 @@ pub struct IdempotencySpec {
 /// A request or response body.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MessageSpec {
+pub(crate) struct MessageSpec {
     /// What the body is.
     #[serde(default)]
     pub description: Option<String>,
@@ -280,7 +280,7 @@ pub struct MessageSpec {
 /// One field of an object.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct FieldSpec {
+pub(crate) struct FieldSpec {
     /// The wire name.
     pub name: Located<String>,
     /// A built-in type, `enum`, `object`, `array`, `map`, or a shared type's name.
@@ -350,7 +350,7 @@ pub struct FieldSpec {
 /// A key of an open map that the docs fix, such as `billNo` in `dataInfo`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MapKeySpec {
+pub(crate) struct MapKeySpec {
     /// The key as written in the map, such as `$codemsg$`.
     pub key: Located<String>,
     /// `string` (the default), `integer`, `number` or `boolean`.
@@ -370,7 +370,7 @@ pub struct MapKeySpec {
 /// One value of an enum.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct EnumValueSpec {
+pub(crate) struct EnumValueSpec {
     /// The wire value.
     pub value: Located<String>,
     /// What it means.
@@ -388,7 +388,7 @@ pub struct EnumValueSpec {
 /// `at_least_one_of` and `required_when`, with its provenance.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RuleSpec {
+pub(crate) struct RuleSpec {
     /// Exactly one of these fields must be present.
     #[serde(default)]
     pub exactly_one_of: Option<Vec<Located<String>>>,
@@ -409,7 +409,7 @@ pub struct RuleSpec {
 /// `required_when: { field, when, equals }`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RequiredWhenSpec {
+pub(crate) struct RequiredWhenSpec {
     /// The conditionally required field.
     pub field: Located<String>,
     /// The field whose value decides.
@@ -421,7 +421,7 @@ pub struct RequiredWhenSpec {
 /// One documented result code.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ResultCodeSpec {
+pub(crate) struct ResultCodeSpec {
     /// The wire value of `resultCode`, spelt exactly as the gateway sends it.
     pub code: Located<String>,
     /// `S`, `F` or `U`.

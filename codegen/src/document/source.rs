@@ -4,7 +4,7 @@ use super::raw::{ApiDocument, EndpointDocument};
 
 /// A spec file as read: where it came from and what it hashes to.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SourceFile {
+pub(crate) struct SourceFile {
     /// The path as read from disk (used in error messages).
     pub path: std::path::PathBuf,
     /// The path relative to the spec directory, with `/` separators (used in generated headers).
@@ -15,7 +15,7 @@ pub struct SourceFile {
 
 /// Every spec document, parsed but not yet checked.
 #[derive(Debug)]
-pub struct SpecSources {
+pub(crate) struct SpecSources {
     /// `api.yaml`.
     pub api: (SourceFile, ApiDocument),
     /// `endpoints/*.yaml`, sorted by file name.

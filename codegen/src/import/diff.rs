@@ -11,7 +11,7 @@ use crate::document::raw::{
 
 /// Where a difference is seen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Place {
+pub(crate) enum Place {
     /// A line of the page.
     Page(usize),
     /// A line of the spec file.
@@ -22,7 +22,7 @@ pub enum Place {
 
 /// One fact on which the spec and the page differ.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Difference {
+pub(crate) struct Difference {
     /// Where to look.
     pub at: Place,
     /// What differs.
@@ -86,7 +86,7 @@ impl<'a> Differ<'a> {
 
 /// Every difference between `spec` (with the shared types and tables of `api`) and `page`,
 /// whose id in `sources:` is `page_id`.
-pub fn differences(
+pub(crate) fn differences(
     page: &Page,
     spec: &EndpointSpec,
     api: &ApiDocument,

@@ -14,23 +14,22 @@ mod endpoint_yaml;
 mod page;
 mod page_lines;
 mod page_model;
-mod params;
+pub(crate) mod params;
 mod samples;
 
 use std::fmt;
 use std::path::Path;
 
-pub use diff::{Difference, Place};
-pub use page::read_page;
-pub use page_lines::{AtLine, Incomplete, Unmapped};
-pub use page_model::{CodeRow, HeaderRow, Page};
-pub use params::{Marker, PageValue, Param};
+pub(crate) use diff::{Difference, Place};
+pub(crate) use page::read_page;
+pub(crate) use page_lines::{Incomplete, Unmapped};
+pub(crate) use page_model::Page;
 
-use crate::CodegenError;
+use crate::Error;
 
 /// A page that cannot be read, at the line that shows it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub struct ImportError {
+pub(crate) struct ImportError {
     /// The 1-based line.
     pub line: usize,
     /// What is wrong.
@@ -54,7 +53,7 @@ impl fmt::Display for ImportError {
 
 /// What the page does not say, and how to cite it.
 #[derive(Debug, Clone, Default)]
-pub struct ImportOptions {
+pub(crate) struct ImportOptions {
     /// The endpoint's name, when the page's path does not give it.
     pub name: Option<String>,
     /// The endpoint's path, when the page states none.
@@ -70,7 +69,7 @@ pub struct ImportOptions {
 
 /// An imported page: the endpoint file, and the lines that map to no item.
 #[derive(Debug, Clone)]
-pub struct Imported {
+pub(crate) struct Imported {
     /// The endpoint file, in the spec's YAML format.
     pub yaml: String,
     /// Lines of the page that map to no item of the spec, with why.
@@ -80,7 +79,7 @@ pub struct Imported {
 }
 
 /// Reads a page and writes it as an endpoint file.
-pub fn import(text: &str, options: &ImportOptions) -> Result<Imported, ImportError> {
+pub(crate) fn import(text: &str, options: &ImportOptions) -> Result<Imported, ImportError> {
     let page = read_page(text)?;
     let mut unmapped = page.unmapped.clone();
     let yaml = endpoint_yaml::endpoint_yaml(&page, options, &mut unmapped)?;
@@ -94,7 +93,7 @@ pub fn import(text: &str, options: &ImportOptions) -> Result<Imported, ImportErr
 
 /// What `diff` compares: the page, read, and how the spec names it.
 #[derive(Debug)]
-pub struct Comparison {
+pub(crate) struct Comparison {
     /// The page, read.
     pub page: Page,
     /// The page's id in `sources:`.
@@ -105,13 +104,13 @@ pub struct Comparison {
 
 /// The errors of a comparison: the page cannot be read, or the spec cannot.
 #[derive(Debug, thiserror::Error)]
-pub enum DiffError {
+pub(crate) enum DiffError {
     /// The page.
     #[error("{0}")]
     Page(ImportError),
     /// The spec.
     #[error(transparent)]
-    Spec(#[from] CodegenError),
+    Spec(#[from] Error),
     /// Which page the spec file cites cannot be told.
     #[error("{0}")]
     Source(String),
@@ -120,7 +119,7 @@ pub enum DiffError {
 /// Compares the endpoint file `spec_file` (in a spec directory, beside `../api.yaml`) with
 /// `page_text`. The page's id is `page_id`, or else the source whose URL is the file's
 /// `docs_url`.
-pub fn diff(
+pub(crate) fn diff(
     spec_file: &Path,
     page_text: &str,
     page_id: Option<&str>,
@@ -133,7 +132,7 @@ pub fn diff(
         ))
     })?;
     let sources = crate::document::load_dir(spec_dir)?;
-    let wanted = std::fs::canonicalize(spec_file).map_err(|source| CodegenError::Io {
+    let wanted = std::fs::canonicalize(spec_file).map_err(|source| Error::Io {
         action: "reading spec file",
         path: spec_file.to_path_buf(),
         source,

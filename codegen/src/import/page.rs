@@ -37,7 +37,7 @@ const HEADER_TABLES: &[&str] = &[
 /// Reads a page in any of the layouts. Errors name the line: a page that is not an API page,
 /// has its sections out of order or holds a line that cannot be what its place says. A page
 /// cut short is read as far as it goes, and `Page::incomplete` says where it stops.
-pub fn read_page(text: &str) -> Result<Page, ImportError> {
+pub(crate) fn read_page(text: &str) -> Result<Page, ImportError> {
     if text
         .lines()
         .any(|l| l.trim_start().starts_with("Endpoint:"))

@@ -20,7 +20,7 @@ pub(super) fn text_lines(text: &str) -> Result<Vec<(usize, &str)>, ImportError> 
 
 /// A value and the 1-based line it came from.
 #[derive(Debug, Clone, PartialEq)]
-pub struct AtLine<T> {
+pub(crate) struct AtLine<T> {
     /// The value.
     pub value: T,
     /// Its line in the page.
@@ -29,7 +29,7 @@ pub struct AtLine<T> {
 
 /// A line that maps to no item of the spec.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Unmapped {
+pub(crate) struct Unmapped {
     /// Its line.
     pub line: usize,
     /// The text.
@@ -40,7 +40,7 @@ pub struct Unmapped {
 
 /// Headings of the interactive parts of a page (samples, the API explorer), which the text
 /// form does not carry.
-pub const SAMPLE_HEADINGS: &[&str] = &[
+pub(crate) const SAMPLE_HEADINGS: &[&str] = &[
     "Request",
     "Response",
     "API Explorer",
@@ -52,7 +52,7 @@ pub const SAMPLE_HEADINGS: &[&str] = &[
 
 /// Where a page stops before its end (the stored copy was cut), and what it lacks.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Incomplete {
+pub(crate) struct Incomplete {
     /// The last line the page has there.
     pub line: usize,
     /// What is missing.

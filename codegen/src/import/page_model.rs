@@ -6,7 +6,7 @@ use super::params::Param;
 
 /// One page, as read.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Page {
+pub(crate) struct Page {
     /// The title, without its number (`3. `).
     pub title: AtLine<String>,
     /// `(method, path)` from a `POST /api/...` line.
@@ -29,7 +29,7 @@ pub struct Page {
 
 /// A row of a header table.
 #[derive(Debug, Clone, PartialEq)]
-pub struct HeaderRow {
+pub(crate) struct HeaderRow {
     /// The table: `General Headers`, `Request-only Headers`, ...
     pub table: String,
     /// The header's name.
@@ -40,7 +40,7 @@ pub struct HeaderRow {
 
 /// A row of the result-code table.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CodeRow {
+pub(crate) struct CodeRow {
     /// The code, such as `PARAM_ILLEGAL`.
     pub code: String,
     /// `S`, `F` or `U`.

@@ -7,7 +7,7 @@ use super::page_lines::{AtLine, SAMPLE_HEADINGS, Unmapped};
 
 /// One parameter, as the page states it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Param {
+pub(crate) struct Param {
     /// The wire name.
     pub name: String,
     /// The line of its `name type` heading.
@@ -37,7 +37,7 @@ pub struct Param {
 
 /// The requirement a parameter heading states.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Marker {
+pub(crate) enum Marker {
     /// `REQUIRED`.
     Required,
     /// `CONDITIONAL`: required in some cases, which the description gives.
@@ -48,7 +48,7 @@ pub enum Marker {
 
 /// A valid value and its meaning.
 #[derive(Debug, Clone, PartialEq)]
-pub struct PageValue {
+pub(crate) struct PageValue {
     /// The value.
     pub value: String,
     /// What it means.

@@ -18,7 +18,7 @@ use crate::error::SpecErrors;
 /// Items that say neither where they come from nor why (`source:` / `inferred:`) are reported
 /// once the spec has no other mistake: they are lint findings, and a finding about an item
 /// that is itself wrong would be noise.
-pub fn build(sources: &SpecSources) -> Result<Api, SpecErrors> {
+pub(crate) fn build(sources: &SpecSources) -> Result<Api, SpecErrors> {
     let mut errors = Vec::new();
     let mut unstated = Vec::new();
     let (api_source, api_doc) = &sources.api;

@@ -28,11 +28,11 @@ const RESERVED: &[&str] = &[
 ];
 
 /// The feature that turns every group on (and is in the crate's default features).
-pub const ALL_ENDPOINTS: &str = "all-endpoints";
+pub(crate) const ALL_ENDPOINTS: &str = "all-endpoints";
 
 /// One endpoint group.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Group {
+pub(crate) struct Group {
     /// Its name, which is also its cargo feature's, such as `passes`.
     pub name: String,
     /// What its endpoints do: the feature's docs.
@@ -41,7 +41,10 @@ pub struct Group {
 
 impl Api {
     /// The endpoints in `group`, by name.
-    pub fn endpoints_in<'a>(&'a self, group: &'a str) -> impl Iterator<Item = &'a EndpointDef> {
+    pub(crate) fn endpoints_in<'a>(
+        &'a self,
+        group: &'a str,
+    ) -> impl Iterator<Item = &'a EndpointDef> {
         self.endpoints
             .values()
             .filter(move |e| e.group.as_deref() == Some(group))
@@ -50,7 +53,7 @@ impl Api {
     /// The groups whose endpoints use each shared type or result-code table, directly or
     /// through other types, so it compiles only with one of their features. A name that is
     /// absent is used by an endpoint in no group, or by none: it is always compiled.
-    pub fn shared_item_groups(&self) -> BTreeMap<&str, BTreeSet<&str>> {
+    pub(crate) fn shared_item_groups(&self) -> BTreeMap<&str, BTreeSet<&str>> {
         let mut groups: BTreeMap<&str, Option<BTreeSet<&str>>> = BTreeMap::new();
         for endpoint in self.endpoints.values() {
             let mut reached = BTreeSet::new();

@@ -26,13 +26,16 @@ mod type_space;
 
 use std::collections::BTreeMap;
 
-pub use build::build;
-pub use groups::{ALL_ENDPOINTS, Group};
-pub use names::{is_lower_camel, is_pascal, rust_field_ident_name, variant_name};
-pub use provenance::{DocSource, Limit, Provenance};
-pub use shared_types::{IdentifierDef, Transition};
-pub use standalone::{ObjectRole, endpoint_alone, object_alone};
-pub use type_space::{TypeHome, TypeId, TypeKind, TypeRef};
+#[cfg(feature = "yaml")]
+pub(crate) use build::build;
+pub(crate) use groups::{ALL_ENDPOINTS, Group};
+#[cfg(feature = "cli")]
+pub(crate) use names::is_lower_camel;
+pub(crate) use names::rust_field_ident_name;
+pub(crate) use provenance::{DocSource, Limit, Provenance};
+pub(crate) use shared_types::{IdentifierDef, Transition};
+pub(crate) use standalone::{ObjectRole, endpoint_alone, object_alone};
+pub(crate) use type_space::{TypeHome, TypeId, TypeKind, TypeRef};
 
 use crate::document::SourceFile;
 use crate::document::raw::Located;
@@ -40,7 +43,7 @@ use crate::document::raw::Located;
 /// Types an attribute names instead of declaring them: what only the attribute front door
 /// has, so the spec documents (which YAML fills too) do not carry it.
 #[derive(Debug, Clone, Default)]
-pub struct ExistingTypes {
+pub(crate) struct ExistingTypes {
     /// An existing Rust type used as the response body instead of declared fields.
     pub response: Option<Located<String>>,
     /// An existing Rust type used as the result-code enum instead of declared codes.
@@ -49,7 +52,7 @@ pub struct ExistingTypes {
 
 /// The whole API.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Api {
+pub(crate) struct Api {
     /// Display name.
     pub name: String,
     /// The generated crate's name in Rust paths, such as `alipayhk`.
@@ -76,12 +79,12 @@ pub struct Api {
 
 impl Api {
     /// Whether anything goes in the shared `types` module.
-    pub fn has_shared_items(&self) -> bool {
+    pub(crate) fn has_shared_items(&self) -> bool {
         !self.shared_types.is_empty() || !self.result_code_tables.is_empty()
     }
 
     /// Every spec file the API was read from.
-    pub fn spec_files(&self) -> Vec<&SourceFile> {
+    pub(crate) fn spec_files(&self) -> Vec<&SourceFile> {
         std::iter::once(&self.source)
             .chain(self.endpoints.values().map(|e| &e.source))
             .collect()
@@ -90,7 +93,7 @@ impl Api {
 
 /// Where a header appears.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum HeaderPlacement {
+pub(crate) enum HeaderPlacement {
     /// On requests and responses.
     General,
     /// On requests only.
@@ -101,7 +104,7 @@ pub enum HeaderPlacement {
 
 /// A protocol header.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Header {
+pub(crate) struct Header {
     /// The wire name.
     pub name: String,
     /// What it carries.
@@ -116,7 +119,7 @@ pub struct Header {
 
 /// An HTTP method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HttpMethod {
+pub(crate) enum HttpMethod {
     /// `GET`
     Get,
     /// `POST`
@@ -129,7 +132,7 @@ pub enum HttpMethod {
 
 impl HttpMethod {
     /// The method as written in HTTP, such as `POST`.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::Get => "GET",
             Self::Post => "POST",
@@ -141,7 +144,7 @@ impl HttpMethod {
 
 /// One endpoint.
 #[derive(Debug, Clone, PartialEq)]
-pub struct EndpointDef {
+pub(crate) struct EndpointDef {
     /// The spec name, such as `updatePass`.
     pub name: String,
     /// Who calls whom.
@@ -182,7 +185,7 @@ pub struct EndpointDef {
 
 /// A message body: declared by the spec, or an existing Rust type.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Message {
+pub(crate) enum Message {
     /// Declared by the spec, emitted with the endpoint.
     Declared(ObjectDef),
     /// A Rust type the user wrote, named as a path (attribute front door only).
@@ -191,7 +194,7 @@ pub enum Message {
 
 impl Message {
     /// The Rust type's name or path.
-    pub fn type_name(&self) -> &str {
+    pub(crate) fn type_name(&self) -> &str {
         match self {
             Self::Declared(def) => &def.name,
             Self::Existing(path) => path,
@@ -199,15 +202,7 @@ impl Message {
     }
 
     /// The declaration, when the spec declares the body.
-    pub fn declared(&self) -> Option<&ObjectDef> {
-        match self {
-            Self::Declared(def) => Some(def),
-            Self::Existing(_) => None,
-        }
-    }
-
-    /// The declaration, mutably.
-    pub fn declared_mut(&mut self) -> Option<&mut ObjectDef> {
+    pub(crate) fn declared(&self) -> Option<&ObjectDef> {
         match self {
             Self::Declared(def) => Some(def),
             Self::Existing(_) => None,
@@ -217,7 +212,7 @@ impl Message {
 
 /// An endpoint's result codes: its own enum, or an existing Rust type.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ResultCodes {
+pub(crate) enum ResultCodes {
     /// Declared by the spec, emitted with the endpoint.
     Declared(ResultCodeSet),
     /// A table from `api.yaml`, emitted once in the `types` module.
@@ -228,7 +223,7 @@ pub enum ResultCodes {
 
 impl ResultCodes {
     /// The Rust type's name or path.
-    pub fn type_name(&self) -> &str {
+    pub(crate) fn type_name(&self) -> &str {
         match self {
             Self::Declared(set) => &set.name,
             Self::Shared(name) | Self::Existing(name) => name,
@@ -236,7 +231,7 @@ impl ResultCodes {
     }
 
     /// The declaration, when the spec lists the codes.
-    pub fn declared(&self) -> Option<&ResultCodeSet> {
+    pub(crate) fn declared(&self) -> Option<&ResultCodeSet> {
         match self {
             Self::Declared(set) => Some(set),
             Self::Shared(_) | Self::Existing(_) => None,
@@ -244,7 +239,7 @@ impl ResultCodes {
     }
 
     /// The codes, own or from a shared table in `tables`; `None` for an existing type.
-    pub fn set<'a>(
+    pub(crate) fn set<'a>(
         &'a self,
         tables: &'a BTreeMap<String, ResultCodeSet>,
     ) -> Option<&'a ResultCodeSet> {
@@ -258,7 +253,7 @@ impl ResultCodes {
 
 /// Who calls whom: the YAML key `direction` (`outbound`, `inbound`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Flow {
+pub(crate) enum Flow {
     /// The merchant calls AlipayHK.
     Outbound,
     /// AlipayHK calls an endpoint the merchant hosts (a notification).
@@ -267,7 +262,7 @@ pub enum Flow {
 
 /// How a call may be repeated after an unknown outcome.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Idempotency {
+pub(crate) struct Idempotency {
     /// Request fields (wire names) identifying one operation; empty for a call that changes
     /// nothing.
     pub key: Vec<String>,
@@ -277,7 +272,7 @@ pub struct Idempotency {
 
 /// A named type.
 #[derive(Debug, Clone, PartialEq)]
-pub enum TypeDef {
+pub(crate) enum TypeDef {
     /// A struct.
     Object(ObjectDef),
     /// An enum of string values.
@@ -288,7 +283,7 @@ pub enum TypeDef {
 
 /// A struct with named fields.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ObjectDef {
+pub(crate) struct ObjectDef {
     /// Rust name.
     pub name: String,
     /// Doc text.
@@ -303,7 +298,7 @@ pub struct ObjectDef {
 
 /// A field of an object.
 #[derive(Debug, Clone, PartialEq)]
-pub struct FieldDef {
+pub(crate) struct FieldDef {
     /// The wire name.
     pub wire_name: String,
     /// The Rust identifier (without `r#`).
@@ -336,7 +331,7 @@ pub struct FieldDef {
 
 /// A key of an open map that the docs fix.
 #[derive(Debug, Clone, PartialEq)]
-pub struct MapKey {
+pub(crate) struct MapKey {
     /// The key as written in the map, such as `$codemsg$`.
     pub key: String,
     /// The builder method's name, such as `code_info_codemsg`.
@@ -351,7 +346,7 @@ pub struct MapKey {
 
 /// Limits on a field's value, checked on requests only.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Constraints {
+pub(crate) struct Constraints {
     /// Maximum length in characters.
     pub max_length: Option<Limit<u64>>,
     /// Minimum length in characters.
@@ -364,7 +359,7 @@ pub struct Constraints {
 
 /// The type of a field.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FieldType {
+pub(crate) enum FieldType {
     /// `String`
     String,
     /// `i64`
@@ -389,7 +384,7 @@ pub enum FieldType {
 
 /// An enum of string values.
 #[derive(Debug, Clone, PartialEq)]
-pub struct EnumDef {
+pub(crate) struct EnumDef {
     /// Rust name.
     pub name: String,
     /// Doc text.
@@ -404,7 +399,7 @@ pub struct EnumDef {
 
 /// One enum value.
 #[derive(Debug, Clone, PartialEq)]
-pub struct EnumValue {
+pub(crate) struct EnumValue {
     /// The wire value.
     pub wire: String,
     /// The Rust variant name.
@@ -417,7 +412,7 @@ pub struct EnumValue {
 
 /// A rule across fields of one object, and where it comes from.
 #[derive(Debug, Clone, PartialEq)]
-pub struct RuleDef {
+pub(crate) struct RuleDef {
     /// What the rule says.
     pub kind: RuleKind,
     /// Where it comes from.
@@ -426,7 +421,7 @@ pub struct RuleDef {
 
 /// What a rule says; field names are wire names.
 #[derive(Debug, Clone, PartialEq)]
-pub enum RuleKind {
+pub(crate) enum RuleKind {
     /// Exactly one must be present.
     ExactlyOneOf(Vec<String>),
     /// At least one must be present.
@@ -444,7 +439,7 @@ pub enum RuleKind {
 
 /// The value a deciding field must have.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Condition {
+pub(crate) enum Condition {
     /// An enum field equals this variant.
     Variant {
         /// The enum.
@@ -462,7 +457,7 @@ pub enum Condition {
 
 /// An endpoint's result codes.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ResultCodeSet {
+pub(crate) struct ResultCodeSet {
     /// Rust name of the enum.
     pub name: String,
     /// What the codes cover, for a shared table.
@@ -473,7 +468,7 @@ pub struct ResultCodeSet {
 
 /// One documented result code.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ResultCodeDef {
+pub(crate) struct ResultCodeDef {
     /// The wire value.
     pub code: String,
     /// The Rust variant name.
@@ -488,7 +483,7 @@ pub struct ResultCodeDef {
 
 /// A documented result status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ResultStatus {
+pub(crate) enum ResultStatus {
     /// `S`
     Success,
     /// `F`

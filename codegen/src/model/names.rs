@@ -3,19 +3,19 @@
 use heck::{ToPascalCase, ToSnakeCase};
 
 /// `updatePass`: starts lower-case, letters and digits only.
-pub fn is_lower_camel(name: &str) -> bool {
+pub(crate) fn is_lower_camel(name: &str) -> bool {
     let mut chars = name.chars();
     chars.next().is_some_and(|c| c.is_ascii_lowercase()) && chars.all(|c| c.is_ascii_alphanumeric())
 }
 
 /// `PassInfo`: starts upper-case, letters and digits only.
-pub fn is_pascal(name: &str) -> bool {
+pub(crate) fn is_pascal(name: &str) -> bool {
     let mut chars = name.chars();
     chars.next().is_some_and(|c| c.is_ascii_uppercase()) && chars.all(|c| c.is_ascii_alphanumeric())
 }
 
 /// Whether a wire name can be a struct field: an identifier-like JSON key.
-pub fn is_wire_field_name(name: &str) -> bool {
+pub(crate) fn is_wire_field_name(name: &str) -> bool {
     let mut chars = name.chars();
     chars
         .next()
@@ -24,13 +24,13 @@ pub fn is_wire_field_name(name: &str) -> bool {
 }
 
 /// The Rust field name for a wire name: `merchantId` → `merchant_id`.
-pub fn rust_field_ident_name(wire: &str) -> String {
+pub(crate) fn rust_field_ident_name(wire: &str) -> String {
     wire.to_snake_case()
 }
 
 /// The Rust variant name for a wire value: `UPDATE_MEMBER_CARD` → `UpdateMemberCard`,
 /// `qrcode` → `Qrcode`, `EAN-13` → `Ean13`. `None` when nothing usable remains.
-pub fn variant_name(wire: &str) -> Option<String> {
+pub(crate) fn variant_name(wire: &str) -> Option<String> {
     let name = wire.to_pascal_case();
     match name.chars().next() {
         Some(c) if c.is_ascii_alphabetic() => Some(name),
@@ -40,12 +40,12 @@ pub fn variant_name(wire: &str) -> Option<String> {
 }
 
 /// The type-name prefix for an endpoint: `updatePass` → `UpdatePass`.
-pub fn pascal(name: &str) -> String {
+pub(crate) fn pascal(name: &str) -> String {
     name.to_pascal_case()
 }
 
 /// The module name for an endpoint: `updatePass` → `update_pass`.
-pub fn module_name(name: &str) -> String {
+pub(crate) fn module_name(name: &str) -> String {
     name.to_snake_case()
 }
 

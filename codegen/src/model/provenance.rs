@@ -3,7 +3,7 @@
 
 /// A documentation page the spec cites.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DocSource {
+pub(crate) struct DocSource {
     /// The id items cite.
     pub id: String,
     /// The page's title.
@@ -16,7 +16,7 @@ pub struct DocSource {
 
 /// Where a fact of the spec comes from, which decides whether it is enforced.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Provenance {
+pub(crate) enum Provenance {
     /// A documentation page states it: enforced.
     Documented {
         /// The page's title.
@@ -34,12 +34,12 @@ pub enum Provenance {
 
 impl Provenance {
     /// Whether a violation rejects a request by default.
-    pub fn enforced(&self) -> bool {
+    pub(crate) fn enforced(&self) -> bool {
         !matches!(self, Self::Inferred(_))
     }
 
     /// Why, for an inferred fact.
-    pub fn inference(&self) -> Option<&str> {
+    pub(crate) fn inference(&self) -> Option<&str> {
         match self {
             Self::Inferred(why) => Some(why),
             _ => None,
@@ -49,7 +49,7 @@ impl Provenance {
 
 /// A limit on a value and where it comes from.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Limit<T> {
+pub(crate) struct Limit<T> {
     /// The limit.
     pub value: T,
     /// Where it comes from.

@@ -83,7 +83,7 @@ pub(super) fn build_shared_enum(report: &mut Reporter<'_>, spec: &TypeSpec) -> O
 
 /// The variants a state may change to from one variant.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Transition {
+pub(crate) struct Transition {
     /// The current variant's Rust name.
     pub from: String,
     /// The Rust names of the variants it may become.
@@ -94,7 +94,7 @@ pub struct Transition {
 /// cannot be passed where a merchant ID is expected. Limits stay on the fields, since pages
 /// give the same identifier different lengths.
 #[derive(Debug, Clone, PartialEq)]
-pub struct IdentifierDef {
+pub(crate) struct IdentifierDef {
     /// Rust name.
     pub name: String,
     /// Doc text.

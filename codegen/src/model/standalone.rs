@@ -15,7 +15,7 @@ use crate::error::SpecErrors;
 
 /// Which side of a call an object travels on, which decides what the model gives it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ObjectRole {
+pub(crate) enum ObjectRole {
     /// Sent: validated before sending; its enums are closed.
     Request,
     /// Received: never validated; its enums keep values this version does not know.
@@ -23,7 +23,7 @@ pub enum ObjectRole {
 }
 
 /// Checks one endpoint and returns an [`Api`] holding only it.
-pub fn endpoint_alone(
+pub(crate) fn endpoint_alone(
     spec: &EndpointSpec,
     existing: &ExistingTypes,
     source: &SourceFile,
@@ -59,7 +59,7 @@ pub fn endpoint_alone(
 
 /// Checks one object (`spec.kind` is `object`) and returns an [`Api`] whose shared types are
 /// that object and the enums its fields declare.
-pub fn object_alone(
+pub(crate) fn object_alone(
     spec: &TypeSpec,
     role: ObjectRole,
     source: &SourceFile,

@@ -6,12 +6,12 @@ use super::{Api, FieldType, TypeDef};
 impl Api {
     /// The declaration a named type refers to. The one place a `TypeRef` is resolved: the
     /// reachability pass and every emitter ask here. Two map lookups, whatever the API's size.
-    pub fn resolve(&self, r: &TypeRef) -> Option<&TypeDef> {
+    pub(crate) fn resolve(&self, r: &TypeRef) -> Option<&TypeDef> {
         self.get(&r.id()?)
     }
 
     /// The declaration of the type `id`.
-    pub fn get(&self, id: &TypeId) -> Option<&TypeDef> {
+    pub(crate) fn get(&self, id: &TypeId) -> Option<&TypeDef> {
         match &id.owner {
             None => self.shared_types.get(&id.name),
             Some(endpoint) => self.endpoints.get(endpoint)?.types.get(&id.name),
@@ -22,7 +22,7 @@ impl Api {
 impl FieldType {
     /// Whether the value is a string on the wire and in length checks: `string` or an
     /// identifier newtype.
-    pub fn is_text(&self) -> bool {
+    pub(crate) fn is_text(&self) -> bool {
         match self {
             FieldType::String => true,
             FieldType::Named(r) => r.kind == TypeKind::Identifier,
@@ -31,7 +31,7 @@ impl FieldType {
     }
 
     /// The named type this is, or holds in its arrays and maps (`Vec<BTreeMap<_, T>>` → `T`).
-    pub fn innermost_named(&self) -> Option<&TypeRef> {
+    pub(crate) fn innermost_named(&self) -> Option<&TypeRef> {
         match self {
             FieldType::Named(r) => Some(r),
             FieldType::Array(inner) | FieldType::Map(inner) => inner.innermost_named(),
@@ -40,14 +40,14 @@ impl FieldType {
     }
 
     /// Whether the value is an identifier newtype, built from any `Into<Self>`.
-    pub fn is_identifier(&self) -> bool {
+    pub(crate) fn is_identifier(&self) -> bool {
         matches!(self, FieldType::Named(r) if r.kind == TypeKind::Identifier)
     }
 }
 
 /// A reference to a named type.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TypeRef {
+pub(crate) struct TypeRef {
     /// Rust name.
     pub name: String,
     /// Object, enum or identifier.
@@ -62,7 +62,7 @@ pub struct TypeRef {
 impl TypeRef {
     /// The type's identity across the API; `None` for an existing Rust type, which the model
     /// does not hold.
-    pub fn id(&self) -> Option<TypeId> {
+    pub(crate) fn id(&self) -> Option<TypeId> {
         match self.home {
             TypeHome::Shared => Some(TypeId {
                 owner: None,
@@ -81,7 +81,7 @@ impl TypeRef {
 /// (`None` for the shared `types` module) and its Rust name. Every pass that needs "the same
 /// type" compares these, never strings assembled for the purpose.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct TypeId {
+pub(crate) struct TypeId {
     /// The declaring endpoint's name; `None` for a shared type.
     pub owner: Option<String>,
     /// The Rust name.
@@ -90,7 +90,7 @@ pub struct TypeId {
 
 /// What a named type is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TypeKind {
+pub(crate) enum TypeKind {
     /// A struct.
     Object,
     /// An enum.
@@ -101,7 +101,7 @@ pub enum TypeKind {
 
 /// Where a named type is declared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TypeHome {
+pub(crate) enum TypeHome {
     /// In the shared `types` module.
     Shared,
     /// In the module of the endpoint that uses it.

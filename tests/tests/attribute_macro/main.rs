@@ -14,5 +14,5 @@ mod update_pass;
 mod wire_names_and_values;
 
 // The updatePass mirror names shared types `super::types::…`, as the generated crate does,
-// so `macro_equivalence` can compare the two expansions item for item.
+// so `codegen/src/tests/macro_equivalence.rs` can compare the two expansions item for item.
 use update_pass::types;

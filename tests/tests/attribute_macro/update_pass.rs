@@ -1,6 +1,6 @@
 //! updatePass declared with the attribute, mirroring `spec/endpoints/update_pass.yaml` item
-//! for item. `tests/macro_equivalence.rs` expands this file and compares it with the
-//! generator's output for the YAML; here it must also compile and work as a user's code.
+//! for item. `codegen/src/tests/macro_equivalence.rs` expands this file and compares it with
+//! the generator's output for the YAML; here it must also compile and work as a user's code.
 
 use std::collections::BTreeMap;
 

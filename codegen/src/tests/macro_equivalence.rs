@@ -1,6 +1,7 @@
 //! One model, two front doors: updatePass declared with `#[alipayhk::endpoint]` (in
-//! `tests/attribute_macro/update_pass.rs`, also compiled and tested as a user would) expands to the
-//! same items as the generator emits for `spec/endpoints/update_pass.yaml`.
+//! `tests/tests/attribute_macro/update_pass.rs`, also compiled and tested there as a user
+//! would) expands to the same items as the generator emits for
+//! `spec/endpoints/update_pass.yaml`.
 //!
 //! Provenance (`source:` / `inferred:`) is a fact of the YAML front door only: the attribute's
 //! author states their endpoint's constraints in Rust, and they are enforced. So the spec's
@@ -9,17 +10,16 @@
 
 use std::path::Path;
 
-use alipayhk_codegen::emit::{EmitOptions, endpoint_items, runtime_path};
-use alipayhk_codegen::model::{Api, FieldDef, ObjectDef, Provenance, TypeDef};
 use proc_macro2::TokenStream;
 use quote::ToTokens;
 
+use crate::EmitOptions;
+use crate::emit::endpoint_items;
+use crate::model::{Api, FieldDef, Message, ObjectDef, Provenance, TypeDef};
+
+/// What the attribute expands with.
 fn macro_options() -> EmitOptions {
-    EmitOptions {
-        runtime: runtime_path("::alipayhk::runtime"),
-        serde_crate: Some("::alipayhk::runtime::serde".to_owned()),
-        ..Default::default()
-    }
+    EmitOptions::alipayhk()
 }
 
 /// Each item formatted on its own, sorted: the attribute emits the response beside the
@@ -42,11 +42,11 @@ fn items(tokens: TokenStream) -> Vec<String> {
 }
 
 fn attribute_expansion() -> TokenStream {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests");
     let source =
         std::fs::read_to_string(root.join("tests/attribute_macro/update_pass.rs")).unwrap();
     let file: syn::File = syn::parse_str(&source).unwrap();
-    let mut expanded = alipayhk_codegen::attribute::expand_file(file, &macro_options());
+    let mut expanded = crate::attribute::expand_file(file);
     // Keep only what the attributes wrote.
     expanded.items.retain(|item| {
         !matches!(
@@ -84,7 +84,7 @@ fn without_provenance(mut api: Api) -> Api {
     }
     for endpoint in api.endpoints.values_mut() {
         object(&mut endpoint.request);
-        if let Some(response) = endpoint.response.declared_mut() {
+        if let Message::Declared(response) = &mut endpoint.response {
             object(response);
         }
         for ty in endpoint.types.values_mut() {
@@ -103,7 +103,7 @@ fn without_provenance(mut api: Api) -> Api {
 
 fn spec_api() -> Api {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
-    alipayhk_codegen::load(&root).unwrap()
+    crate::load(&root).unwrap()
 }
 
 #[test]

@@ -6,7 +6,7 @@ use std::path::Path;
 
 fn groups_of(name: &str) -> Option<BTreeSet<String>> {
     let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
-    let api = alipayhk_codegen::load(&spec).unwrap();
+    let api = crate::load(&spec).unwrap();
     let gates = api.shared_item_groups();
     gates
         .get(name)

@@ -9,14 +9,16 @@
 
 use std::path::Path;
 
-use alipayhk_codegen::emit::{self, EmitOptions, WIDTH};
-use alipayhk_codegen::model::{Api, FieldType, Message, ObjectDef, ResultCodes, TypeDef};
 use proc_macro2::{Group, TokenStream, TokenTree};
 use quote::ToTokens;
 
+use crate::EmitOptions;
+use crate::emit;
+use crate::model::{Api, FieldType, Message, ObjectDef, ResultCodes, TypeDef};
+
 fn spec(relative: &str) -> Api {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    alipayhk_codegen::load(&root.join(relative)).unwrap()
+    crate::load(&root.join(relative)).unwrap()
 }
 
 /// `api` with every Rust name the emitters print made `extra` characters longer. The result
@@ -116,10 +118,10 @@ fn without_trailing_commas(tokens: TokenStream) -> TokenStream {
 /// A line wider than the width is allowed only when one token on it, with the line's
 /// indentation, is wider than the width by itself, or when the line is that token and the
 /// punctuation that closes it (`"...",`), which no line break can move.
-fn check_widths(file: &str, text: &str) {
+fn check_widths(file: &str, text: &str, width: usize) {
     for (number, line) in text.lines().enumerate() {
         let body = line.trim_start();
-        if line.chars().count() <= WIDTH || body.starts_with("//") {
+        if line.chars().count() <= width || body.starts_with("//") {
             continue;
         }
         let indent = line.len() - body.len();
@@ -127,7 +129,7 @@ fn check_widths(file: &str, text: &str) {
         let unbreakable =
             body.len() - body.trim_end_matches([',', ';', ')']).len() + longest == body.len();
         assert!(
-            indent + longest > WIDTH || unbreakable,
+            indent + longest > width || unbreakable,
             "{file}:{}: {} columns, with nothing that had to be that long:\n{line}",
             number + 1,
             line.chars().count()
@@ -166,15 +168,12 @@ fn longest_token(line: &str) -> usize {
 }
 
 fn check(api: &Api, options: &EmitOptions, widths: bool) {
-    let flat = EmitOptions {
-        width: usize::MAX,
-        ..options.clone()
-    };
+    let flat = options.clone().width(usize::MAX);
     let printed = emit::generate(api, options);
     let unbroken = emit::generate(api, &flat);
     for (file, text) in &printed {
         if widths {
-            check_widths(file, text);
+            check_widths(file, text, options.line_width());
         }
         assert_eq!(
             tokens(file, text),
@@ -191,12 +190,8 @@ const WIDTH_CHECKED_UP_TO: usize = 16;
 
 #[test]
 fn printed_code_means_what_the_model_says_and_fits_the_width() {
-    let crate_options = EmitOptions::default();
-    let macro_options = EmitOptions {
-        runtime: emit::runtime_path("::alipayhk::runtime"),
-        serde_crate: Some("::alipayhk::runtime::serde".to_owned()),
-        ..Default::default()
-    };
+    let crate_options = EmitOptions::runtime_crate();
+    let macro_options = EmitOptions::alipayhk();
     for api in [spec("spec"), spec("tests/kitchen-sink/spec")] {
         for extra in 0..=64 {
             let options = if extra % 2 == 0 {

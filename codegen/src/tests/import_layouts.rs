@@ -7,7 +7,8 @@
 use std::fs;
 use std::path::Path;
 
-use alipayhk_codegen::import::{self, ImportOptions, Marker};
+use crate::import::params::Marker;
+use crate::import::{self, ImportOptions};
 
 fn page(name: &str) -> String {
     fs::read_to_string(

@@ -6,7 +6,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use alipayhk_codegen::import::{self, ImportOptions, Place};
+use crate::import::params::Marker;
+use crate::import::{self, ImportOptions, Place};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
@@ -70,7 +71,7 @@ fn the_seed_page_gives_the_specs_answers() {
     let page = import::read_page(&text).unwrap();
     let param = |name: &str| page.request.iter().find(|p| p.name == name).unwrap();
     assert_eq!(param("merchantId").max_length.as_ref().unwrap().value, 64);
-    assert_eq!(param("updateDetailType").marker, import::Marker::Required);
+    assert_eq!(param("updateDetailType").marker, Marker::Required);
     let status: Vec<&str> = param("status")
         .values
         .iter()
@@ -220,7 +221,7 @@ fn an_imported_page_is_an_endpoint_file() {
             &imported.yaml,
         )
         .unwrap();
-        match alipayhk_codegen::load(copy.path()) {
+        match crate::load(copy.path()) {
             Ok(api) => assert!(api.endpoints.contains_key(&endpoint), "{name}"),
             // A notification page lists no codes for the reply; the file says to add them.
             Err(error) => {
