@@ -225,6 +225,15 @@ impl PartialEq<&str> for BillNo {
     }
 }
 
+#[cfg(feature = "notifications")]
+impl alipayhk_runtime::Validate for BillNo {
+    fn validate_at(
+        &self,
+        _path: &alipayhk_runtime::FieldPath<'_>,
+        _violations: &mut Vec<alipayhk_runtime::Violation>,
+    ) {}
+}
+
 /// The merchant's own serial number for a card it issues; `createPass` de-duplicates on it.
 ///
 /// A string on the wire. Build one from a `&str` or `String` (`"…".into()`); a field's length limits are checked by the `validate()` of the request that holds it.
@@ -319,6 +328,15 @@ impl PartialEq<&str> for BizSerialId {
     fn eq(&self, other: &&str) -> bool {
         self.0 == *other
     }
+}
+
+#[cfg(feature = "passes")]
+impl alipayhk_runtime::Validate for BizSerialId {
+    fn validate_at(
+        &self,
+        _path: &alipayhk_runtime::FieldPath<'_>,
+        _violations: &mut Vec<alipayhk_runtime::Violation>,
+    ) {}
 }
 
 /// The button a card shows.
@@ -1051,6 +1069,15 @@ impl PartialEq<&str> for MerchantId {
     }
 }
 
+#[cfg(any(feature = "notifications", feature = "passes", feature = "templates"))]
+impl alipayhk_runtime::Validate for MerchantId {
+    fn validate_at(
+        &self,
+        _path: &alipayhk_runtime::FieldPath<'_>,
+        _violations: &mut Vec<alipayhk_runtime::Violation>,
+    ) {}
+}
+
 /// The ID an Alipay user authorised for one merchant, in place of the user ID.
 ///
 /// A string on the wire. Build one from a `&str` or `String` (`"…".into()`); a field's length limits are checked by the `validate()` of the request that holds it.
@@ -1145,6 +1172,15 @@ impl PartialEq<&str> for OpenId {
     fn eq(&self, other: &&str) -> bool {
         self.0 == *other
     }
+}
+
+#[cfg(feature = "passes")]
+impl alipayhk_runtime::Validate for OpenId {
+    fn validate_at(
+        &self,
+        _path: &alipayhk_runtime::FieldPath<'_>,
+        _violations: &mut Vec<alipayhk_runtime::Violation>,
+    ) {}
 }
 
 /// Listing details of a template, as AlipayHK shows them.
@@ -1467,6 +1503,15 @@ impl PartialEq<&str> for PassId {
     fn eq(&self, other: &&str) -> bool {
         self.0 == *other
     }
+}
+
+#[cfg(feature = "passes")]
+impl alipayhk_runtime::Validate for PassId {
+    fn validate_at(
+        &self,
+        _path: &alipayhk_runtime::FieldPath<'_>,
+        _violations: &mut Vec<alipayhk_runtime::Violation>,
+    ) {}
 }
 
 /// The product of a pass; tickets name their kind.
@@ -1796,6 +1841,15 @@ impl PartialEq<&str> for PaymentId {
     fn eq(&self, other: &&str) -> bool {
         self.0 == *other
     }
+}
+
+#[cfg(feature = "payments")]
+impl alipayhk_runtime::Validate for PaymentId {
+    fn validate_at(
+        &self,
+        _path: &alipayhk_runtime::FieldPath<'_>,
+        _violations: &mut Vec<alipayhk_runtime::Violation>,
+    ) {}
 }
 
 /// The merchant the user pays, as the acquirer knows it.
@@ -2487,6 +2541,15 @@ impl PartialEq<&str> for PaymentRequestId {
     }
 }
 
+#[cfg(feature = "payments")]
+impl alipayhk_runtime::Validate for PaymentRequestId {
+    fn validate_at(
+        &self,
+        _path: &alipayhk_runtime::FieldPath<'_>,
+        _violations: &mut Vec<alipayhk_runtime::Violation>,
+    ) {}
+}
+
 /// The result of a payment (not of the call that reports it): `inquiryPayment` and
 /// `notifyPayment` carry it beside the call's own result.
 #[cfg(feature = "payments")]
@@ -3035,6 +3098,15 @@ impl PartialEq<&str> for RefundRequestId {
     }
 }
 
+#[cfg(feature = "payments")]
+impl alipayhk_runtime::Validate for RefundRequestId {
+    fn validate_at(
+        &self,
+        _path: &alipayhk_runtime::FieldPath<'_>,
+        _violations: &mut Vec<alipayhk_runtime::Violation>,
+    ) {}
+}
+
 /// The ID AlipayHK assigned to a merchant's membership card template.
 ///
 /// A string on the wire. Build one from a `&str` or `String` (`"…".into()`); a field's length limits are checked by the `validate()` of the request that holds it.
@@ -3129,6 +3201,15 @@ impl PartialEq<&str> for TemplateCode {
     fn eq(&self, other: &&str) -> bool {
         self.0 == *other
     }
+}
+
+#[cfg(any(feature = "passes", feature = "templates"))]
+impl alipayhk_runtime::Validate for TemplateCode {
+    fn validate_at(
+        &self,
+        _path: &alipayhk_runtime::FieldPath<'_>,
+        _violations: &mut Vec<alipayhk_runtime::Violation>,
+    ) {}
 }
 
 /// The state of a pass template. `switchStatus` moves it along the documented transitions;
@@ -3344,6 +3425,15 @@ impl PartialEq<&str> for UserId {
     fn eq(&self, other: &&str) -> bool {
         self.0 == *other
     }
+}
+
+#[cfg(any(feature = "notifications", feature = "passes", feature = "points"))]
+impl alipayhk_runtime::Validate for UserId {
+    fn validate_at(
+        &self,
+        _path: &alipayhk_runtime::FieldPath<'_>,
+        _violations: &mut Vec<alipayhk_runtime::Violation>,
+    ) {}
 }
 
 /// The pass result codes (AlipayHK "Error handling" page), shared by `createPass` and

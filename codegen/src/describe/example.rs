@@ -83,7 +83,12 @@ fn value(api: &Api, endpoint: &EndpointDef, field: &FieldDef, ty: &FieldType) ->
             Some(TypeDef::Object(o)) => {
                 format!("{krate}::{}::new({})", o.name, arguments(api, endpoint, o))
             }
-            None => "Default::default()".into(),
+            // A type of another crate: built from its sample when the sample is text (an
+            // identifier, such as `alipayhk::MerchantId`), else its default.
+            None => match sample.filter(|s| !s.starts_with(['{', '['])) {
+                Some(text) => format!("{}::from({text:?})", r.name),
+                None => "Default::default()".into(),
+            },
         },
     }
 }

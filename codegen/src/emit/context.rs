@@ -171,7 +171,8 @@ pub(crate) fn shared_type(name: &str) -> Code {
     format!("super::types::{name}").into()
 }
 
-#[cfg(test)]
+// The spec is read for a context, and reading needs `yaml`.
+#[cfg(all(test, feature = "yaml"))]
 mod tests {
     use super::*;
 

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use alipayhk::MerchantId;
 use alipayhk::runtime::{Client, Error, PrivateKey, Validate};
 use alipayhk_gateway::{GatewayConfig, MERCHANT_ID, TEMPLATE_CODE, start};
 use alipayhk_own_spec::{ReadTemplateRequest, ReadTemplateResultCode};
@@ -22,12 +23,18 @@ async fn the_build_script_endpoint_is_called_like_any_other() {
         .expect("client");
 
     let found = client
-        .execute(&ReadTemplateRequest::new(MERCHANT_ID, TEMPLATE_CODE))
+        .execute(&ReadTemplateRequest::new(
+            MerchantId::from(MERCHANT_ID),
+            TEMPLATE_CODE,
+        ))
         .await
         .expect("S");
     assert_eq!(found.template_code.as_deref(), Some(TEMPLATE_CODE));
 
-    let missing = ReadTemplateRequest::new(MERCHANT_ID, "2020090400000000000000000099999");
+    let missing = ReadTemplateRequest::new(
+        MerchantId::from(MERCHANT_ID),
+        "2020090400000000000000000099999",
+    );
     let error = client.execute(&missing).await.unwrap_err();
     assert!(
         matches!(
@@ -40,7 +47,7 @@ async fn the_build_script_endpoint_is_called_like_any_other() {
         "{error:?}"
     );
     assert!(
-        ReadTemplateRequest::new("x".repeat(65), TEMPLATE_CODE)
+        ReadTemplateRequest::new(MerchantId::from(MERCHANT_ID), "x".repeat(33))
             .validate()
             .is_err()
     );

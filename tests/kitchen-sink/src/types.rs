@@ -309,6 +309,14 @@ impl PartialEq<&str> for OrderId {
     }
 }
 
+impl alipayhk_runtime::Validate for OrderId {
+    fn validate_at(
+        &self,
+        _path: &alipayhk_runtime::FieldPath<'_>,
+        _violations: &mut Vec<alipayhk_runtime::Violation>,
+    ) {}
+}
+
 /// Who sent the customer.
 ///
 /// A string on the wire. Build one from a `&str` or `String` (`"…".into()`); a field's length limits are checked by the `validate()` of the request that holds it.
@@ -391,4 +399,12 @@ impl PartialEq<&str> for ReferrerCode {
     fn eq(&self, other: &&str) -> bool {
         self.0 == *other
     }
+}
+
+impl alipayhk_runtime::Validate for ReferrerCode {
+    fn validate_at(
+        &self,
+        _path: &alipayhk_runtime::FieldPath<'_>,
+        _violations: &mut Vec<alipayhk_runtime::Violation>,
+    ) {}
 }

@@ -3,7 +3,7 @@
 
 use crate::describe;
 use crate::emit::context::Context;
-use crate::emit::idioms::{derive, inherent_impl, trait_impl};
+use crate::emit::idioms::{derive, inherent_impl, trait_impl, validate_impl};
 use crate::emit::syntax::{Code, Line, call, generic, items, method, seq};
 use crate::model::IdentifierDef;
 
@@ -113,5 +113,8 @@ pub(crate) fn identifier(cx: &Context, def: &IdentifierDef) -> Vec<Line> {
         ),
         equals("str", "self.0 == other"),
         equals("&str", "self.0 == *other"),
+        // Nothing to check by itself (its lengths belong to the field that holds it), but a
+        // merchant's own spec can then hold one in a request: `type: alipayhk::MerchantId`.
+        validate_impl(cx, name, Vec::new()),
     ]
 }
