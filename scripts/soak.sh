@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Bounded soak of the alipayhk-gateway binary on 127.0.0.1 (README, "Reliability"):
+# Bounded soak of the alipayhk-gateway binary on 127.0.0.1 (docs/performance.md):
 # 20,000 idle connections (two holder processes of 10,000: the descriptor limit here is
 # 20,000 per process) are opened against the gateway, then 2,000 signed calls are made,
 # 64 in flight, and a slow-header connection (one byte a second) is timed. Every loop is
