@@ -44,9 +44,9 @@
 use serde::{Deserialize, Serialize};
 
 /// The body of an `applyToken` request.
-#[doc(alias = "applyToken")]
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
+#[doc(alias = "applyToken")]
 pub struct ApplyTokenRequest {
     /// What is exchanged.
     ///

@@ -40,9 +40,9 @@
 use serde::{Deserialize, Serialize};
 
 /// The body of a `benefitIssue` request.
-#[doc(alias = "benefitIssue")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
+#[doc(alias = "benefitIssue")]
 pub struct BenefitIssueRequest {
     /// Your ID for this issue; AlipayHK de-duplicates on it.
     ///

@@ -41,9 +41,9 @@
 use serde::{Deserialize, Serialize};
 
 /// The body of a `benefitRedeem` request.
-#[doc(alias = "benefitRedeem")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
+#[doc(alias = "benefitRedeem")]
 pub struct BenefitRedeemRequest {
     /// The benefit product.
     ///

@@ -47,9 +47,9 @@
 use serde::{Deserialize, Serialize};
 
 /// The body of a `cancelPayment` request.
-#[doc(alias = "cancelPayment")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
+#[doc(alias = "cancelPayment")]
 pub struct CancelPaymentRequest {
     /// The ID AlipayHK assigned to the acquirer.
     ///

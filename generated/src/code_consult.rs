@@ -50,9 +50,9 @@
 use serde::{Deserialize, Serialize};
 
 /// The body of a `codeConsult` request.
-#[doc(alias = "codeConsult")]
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
+#[doc(alias = "codeConsult")]
 pub struct CodeConsultRequest {
     /// The code the merchant scanned.
     ///

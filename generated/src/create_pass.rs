@@ -60,9 +60,9 @@
 use serde::{Deserialize, Serialize};
 
 /// The body of a `createPass` request.
-#[doc(alias = "createPass")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
+#[doc(alias = "createPass")]
 pub struct CreatePassRequest {
     /// The unique ID AlipayHK assigned to the merchant.
     ///

@@ -48,9 +48,9 @@
 use serde::{Deserialize, Serialize};
 
 /// The body of a `createTemplate` request.
-#[doc(alias = "createTemplate")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
+#[doc(alias = "createTemplate")]
 pub struct CreateTemplateRequest {
     /// The merchant's unique ID for this request.
     ///

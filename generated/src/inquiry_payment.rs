@@ -41,9 +41,9 @@
 use serde::{Deserialize, Serialize};
 
 /// The body of an `inquiryPayment` request.
-#[doc(alias = "inquiryPayment")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
+#[doc(alias = "inquiryPayment")]
 pub struct InquiryPaymentRequest {
     /// The ID AlipayHK assigned to the acquirer.
     ///

@@ -37,9 +37,9 @@
 use serde::{Deserialize, Serialize};
 
 /// The body of a `membercard/create` notification.
-#[doc(alias = "membercardCreate")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
+#[doc(alias = "membercardCreate")]
 pub struct MembercardCreateRequest {
     /// The user's AlipayHK login mobile. Either `mobileNo` or `userEmail` is sent.
     ///

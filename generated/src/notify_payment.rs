@@ -35,9 +35,9 @@
 use serde::{Deserialize, Serialize};
 
 /// The body of a `notifyPayment` notification.
-#[doc(alias = "notifyPayment")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
+#[doc(alias = "notifyPayment")]
 pub struct NotifyPaymentRequest {
     /// The payment's result: S for success, F for failure, never U.
     ///

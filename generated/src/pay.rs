@@ -46,9 +46,9 @@
 use serde::{Deserialize, Serialize};
 
 /// The body of a `pay` request.
-#[doc(alias = "pay")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
+#[doc(alias = "pay")]
 pub struct PayRequest {
     /// The ID AlipayHK assigned to the acquirer.
     ///

@@ -35,9 +35,9 @@
 use serde::{Deserialize, Serialize};
 
 /// The body of a `points/bill/notify` notification.
-#[doc(alias = "pointsBillNotify")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
+#[doc(alias = "pointsBillNotify")]
 pub struct PointsBillNotifyRequest {
     /// The AlipayHK (`2160…`) or AlipayCN (`2088…`) user ID.
     ///

@@ -45,9 +45,9 @@
 use serde::{Deserialize, Serialize};
 
 /// The body of a `refund` request.
-#[doc(alias = "refund")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
+#[doc(alias = "refund")]
 pub struct RefundRequest {
     /// The ID AlipayHK assigned to the acquirer.
     ///

@@ -50,9 +50,9 @@
 use serde::{Deserialize, Serialize};
 
 /// The body of a `switchStatus` request.
-#[doc(alias = "switchStatus")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
+#[doc(alias = "switchStatus")]
 pub struct SwitchStatusRequest {
     /// The template.
     ///

@@ -48,9 +48,9 @@
 use serde::{Deserialize, Serialize};
 
 /// The body of a `templateDetail` request.
-#[doc(alias = "templateDetail")]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
+#[doc(alias = "templateDetail")]
 pub struct TemplateDetailRequest {
     /// The unique ID AlipayHK assigned to the merchant.
     ///

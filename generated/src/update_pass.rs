@@ -52,9 +52,9 @@
 use serde::{Deserialize, Serialize};
 
 /// The body of an `updatePass` request.
-#[doc(alias = "updatePass")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
+#[doc(alias = "updatePass")]
 pub struct UpdatePassRequest {
     /// The unique ID AlipayHK assigned to the merchant.
     ///

@@ -47,9 +47,9 @@
 use serde::{Deserialize, Serialize};
 
 /// The body of an `updateTemplate` request.
-#[doc(alias = "updateTemplate")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
+#[doc(alias = "updateTemplate")]
 pub struct UpdateTemplateRequest {
     /// The template to update.
     ///

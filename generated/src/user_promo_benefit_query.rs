@@ -40,9 +40,9 @@
 use serde::{Deserialize, Serialize};
 
 /// The body of a `userPromoBenefitQuery` request.
-#[doc(alias = "userPromoBenefitQuery")]
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
+#[doc(alias = "userPromoBenefitQuery")]
 pub struct UserPromoBenefitQueryRequest {
     /// The access token `applyToken` issued for the user.
     ///

@@ -5,7 +5,7 @@
 
 use super::options::EmitOptions;
 use super::runtime_type::{self as rt, RuntimeType};
-use super::syntax::{Code, Line, generic};
+use super::syntax::{Code, Element, generic};
 use crate::model::{Api, FieldType, TypeHome, TypeRef};
 
 /// The model and the paths generated code uses, passed to every emitter.
@@ -77,7 +77,7 @@ impl<'a> Context<'a> {
 
     /// `use` of runtime items: `use <runtime>::path;` for one, and for several their common
     /// module once, `use <runtime>::server::{Verified, axum::routing};`.
-    pub(crate) fn use_rt(&self, items: &[RuntimeType]) -> Line {
+    pub(crate) fn use_rt(&self, items: &[RuntimeType]) -> Element {
         let paths: Vec<Vec<&str>> = items
             .iter()
             .map(|i| i.path().split("::").collect())
@@ -98,7 +98,7 @@ impl<'a> Context<'a> {
                 format!("use {root}{module}::{{{}}};", rest.join(", "))
             }
         };
-        Line::from(Code::from(text))
+        Element::from(Code::from(text))
     }
 
     /// Whether generated modules import serde's derives (`use serde::{Deserialize,

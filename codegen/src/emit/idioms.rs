@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use super::context::Context;
 use super::runtime_type as rt;
 use super::syntax::lexical::literal;
-use super::syntax::{Code, Function, Line, call, generic, items, seq};
+use super::syntax::{Code, Element, Function, call, generic, item_block, seq};
 use crate::model::EndpointDef;
 
 /// `cfg(feature = "<group>")` for an endpoint in a group: what keeps its module, its
@@ -43,19 +43,19 @@ fn feature(name: &str) -> Code {
 }
 
 /// `impl trait_path for name { items }`.
-pub(crate) fn trait_impl(trait_path: impl Into<Code>, name: &str, lines: Vec<Line>) -> Line {
+pub(crate) fn trait_impl(trait_path: impl Into<Code>, name: &str, lines: Vec<Element>) -> Element {
     let head = seq([
         "impl ".into(),
         trait_path.into(),
         " for ".into(),
         name.into(),
     ]);
-    items(head, lines).into()
+    item_block(head, lines).into()
 }
 
 /// `impl name { items }`.
-pub(crate) fn inherent_impl(name: &str, lines: Vec<Line>) -> Line {
-    items(seq(["impl ".into(), name.into()]), lines).into()
+pub(crate) fn inherent_impl(name: &str, lines: Vec<Element>) -> Element {
+    item_block(seq(["impl ".into(), name.into()]), lines).into()
 }
 
 /// `derive(...)` of what is given, in order.
@@ -74,12 +74,12 @@ pub(crate) fn doc_alias(name: &str) -> Code {
 }
 
 /// `pub use path;`
-pub(crate) fn pub_use(path: impl Into<Code>) -> Line {
+pub(crate) fn pub_use(path: impl Into<Code>) -> Element {
     seq(["pub use ".into(), path.into(), ";".into()]).into()
 }
 
 /// `pub use path as name;`
-pub(crate) fn pub_use_as(path: impl Into<Code>, name: &str) -> Line {
+pub(crate) fn pub_use_as(path: impl Into<Code>, name: &str) -> Element {
     seq([
         "pub use ".into(),
         path.into(),
@@ -91,7 +91,7 @@ pub(crate) fn pub_use_as(path: impl Into<Code>, name: &str) -> Line {
 }
 
 /// `pub mod name;`
-pub(crate) fn pub_mod(name: &str) -> Line {
+pub(crate) fn pub_mod(name: &str) -> Element {
     seq(["pub mod ".into(), name.into(), ";".into()]).into()
 }
 
@@ -101,7 +101,7 @@ pub(crate) fn path(segments: &[&str]) -> Code {
 }
 
 /// `impl Validate for name` running `checks`, which use `path` and `violations`.
-pub(crate) fn validate_impl(cx: &Context, name: &str, checks: Vec<Line>) -> Line {
+pub(crate) fn validate_impl(cx: &Context, name: &str, checks: Vec<Element>) -> Element {
     // A type with nothing to check still takes the arguments, unused.
     let unused = if checks.is_empty() { "_" } else { "" };
     let parameters = [

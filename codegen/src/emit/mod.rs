@@ -22,7 +22,7 @@ use crate::model::{Api, EndpointDef, Flow};
 use context::Context;
 use idioms::pub_use_as;
 use items::{crate_root, endpoint, routers};
-use syntax::code::{Code, File, Line};
+use syntax::code::{Code, Element, File};
 use syntax::{printer, seq};
 
 pub use options::EmitOptions;
@@ -105,17 +105,20 @@ pub(crate) fn generate_module(api: &Api, options: &EmitOptions) -> String {
         lines.push(inline_module(&e.module, endpoint::module_file(&cx, e)));
         lines.extend(crate_root::module_reexports(e, false));
     }
-    text.push_str(&printer::items(&lines, cx.width()));
+    text.push_str(&printer::top_level(&lines, cx.width()));
     text
 }
 
 /// `pub mod name { //! docs, items }`.
-fn inline_module(name: &str, file: File) -> Line {
+fn inline_module(name: &str, file: File) -> Element {
     let docs = syntax::docs::lines(&file.docs)
         .into_iter()
-        .map(|line| Line::from(Code::from(format!("//!{line}"))));
+        .map(|line| Element::from(Code::from(format!("//!{line}"))));
     let lines = docs.chain(file.items).collect();
-    Line::from(syntax::items(seq(["pub mod ".into(), name.into()]), lines))
+    Element::from(syntax::item_block(
+        seq(["pub mod ".into(), name.into()]),
+        lines,
+    ))
 }
 
 /// The items of an endpoint as tokens: what `#[alipayhk::endpoint]` emits.
@@ -135,8 +138,8 @@ pub(crate) fn shared_items(api: &Api, options: &EmitOptions) -> TokenStream {
 }
 
 /// The printer's text, lexed: the macro's spans are the call site's either way.
-fn tokens(items: &[Line], cx: &Context) -> TokenStream {
-    let text = printer::items(items, cx.width());
+fn tokens(items: &[Element], cx: &Context) -> TokenStream {
+    let text = printer::top_level(items, cx.width());
     TokenStream::from_str(&text).unwrap_or_else(|error| {
         let message = format!("alipayhk-codegen emitted text that does not lex: {error}");
         quote::quote!(compile_error!(#message);)

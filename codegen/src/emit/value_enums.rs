@@ -6,7 +6,9 @@ use super::context::{Context, Serde};
 use super::idioms::{inherent_impl, trait_impl};
 use super::runtime_type as rt;
 use super::syntax::lexical::literal;
-use super::syntax::{Code, Function, Line, body, call, generic, items, match_on, method, seq};
+use super::syntax::{
+    Code, Element, Function, body, call, generic, item_block, match_on, seq, short_fn,
+};
 
 /// One variant to emit.
 pub(crate) struct Variant {
@@ -16,22 +18,22 @@ pub(crate) struct Variant {
 }
 
 /// `pub enum name { members }`.
-pub(crate) fn enum_body(name: &str, members: Vec<Line>) -> Code {
+pub(crate) fn enum_body(name: &str, members: Vec<Element>) -> Code {
     body(seq(["pub enum ".into(), name.into()]), members)
 }
 
 /// A variant's line: its docs and `Ident,`.
-pub(crate) fn variant_line(variant: &Variant) -> Line {
-    Line::documented(
+pub(crate) fn variant_line(variant: &Variant) -> Element {
+    Element::documented(
         variant.doc.clone(),
         seq([variant.ident.as_str().into(), ",".into()]),
     )
 }
 
 /// `Display` as the wire value.
-pub(crate) fn display(name: &str) -> Line {
+pub(crate) fn display(name: &str) -> Element {
     let parameters = ["&self", "f: &mut std::fmt::Formatter<'_>"];
-    let fmt = method(
+    let fmt = short_fn(
         "fn fmt",
         &parameters,
         "std::fmt::Result",
@@ -46,16 +48,16 @@ pub(crate) fn open_enum(
     name: &str,
     doc: &str,
     variants: &[Variant],
-    methods: Vec<Line>,
-) -> Vec<Line> {
-    let unknown = Line::documented(
+    methods: Vec<Element>,
+) -> Vec<Element> {
+    let unknown = Element::documented(
         // Two lines, as a doc comment in the source would be.
         "A value this version does not know, kept as received. Only parsing makes one:\n\
          a known value always parses as its own variant.",
         seq([call("Unknown", [cx.rt(rt::UNKNOWN_VALUE)]), ",".into()]),
     );
     let members = variants.iter().map(variant_line).chain([unknown]).collect();
-    let declaration = Line::documented(doc, enum_body(name, members))
+    let declaration = Element::documented(doc, enum_body(name, members))
         .with("derive(Debug, Clone, PartialEq, Eq, Hash)")
         .with("non_exhaustive");
     let unknown_arm = ("Self::Unknown(value)".into(), "value.as_str()".into());
@@ -71,7 +73,7 @@ pub(crate) fn open_enum(
             .into(),
         ],
     )
-    .documented("The wire value.");
+    .with_docs("The wire value.");
     let from_wire = variants
         .iter()
         .map(|v| (literal(&v.wire).into(), self_variant(v)))
@@ -123,12 +125,12 @@ pub(crate) fn open_enum(
         declaration,
         inherent_impl(
             name,
-            [Line::from(as_str)].into_iter().chain(methods).collect(),
+            [Element::from(as_str)].into_iter().chain(methods).collect(),
         ),
         trait_impl(generic("From", ["&str".into()]), name, vec![from.into()]),
         display(name),
         trait_impl(cx.serde(Serde::Serialize), name, vec![serialize.into()]),
-        items(
+        item_block(
             seq([
                 generic("impl", ["'de".into()]),
                 " ".into(),

@@ -66,16 +66,16 @@ pub(super) fn build_map_keys(
             );
             continue;
         }
-        let method = format!("{rust_name}_{suffix}");
+        let setter = format!("{rust_name}_{suffix}");
         if keys
             .iter()
-            .any(|k| k.key == key.key.value || k.method == method)
+            .any(|k| k.key == key.key.value || k.setter == setter)
         {
             report.error(
                 &key.key,
                 &field,
                 format!(
-                    "key `{}` is listed twice, or names the same method `{method}`",
+                    "key `{}` is listed twice, or names the same method `{setter}`",
                     key.key.value
                 ),
             );
@@ -91,7 +91,7 @@ pub(super) fn build_map_keys(
         );
         keys.push(MapKey {
             key: key.key.value.clone(),
-            method,
+            setter,
             ty,
             description: key.description.clone(),
             provenance,

@@ -335,7 +335,7 @@ pub(crate) struct MapKey {
     /// The key as written in the map, such as `$codemsg$`.
     pub key: String,
     /// The builder method's name, such as `code_info_codemsg`.
-    pub method: String,
+    pub setter: String,
     /// The value's type: a string, integer, number or boolean.
     pub ty: FieldType,
     /// What it holds.

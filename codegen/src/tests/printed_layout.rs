@@ -37,7 +37,7 @@ fn lengthen(mut api: Api, extra: usize) -> Api {
             field.rust_name.push_str(&snake);
             lengthen_type(&mut field.ty, &camel);
             for key in &mut field.keys {
-                key.method.push_str(&snake);
+                key.setter.push_str(&snake);
             }
         }
     };

@@ -33,9 +33,9 @@
 use serde::{Deserialize, Serialize};
 
 /// The `PlaceOrderRequest` object.
-#[doc(alias = "placeOrder")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
+#[doc(alias = "placeOrder")]
 pub struct PlaceOrderRequest {
     /// The `type` field.
     ///

@@ -12,14 +12,14 @@ use crate::emit::idioms::{
 use crate::emit::runtime_type::{self as rt, ROOT_REEXPORTS};
 use crate::emit::syntax::code::File;
 use crate::emit::syntax::lexical::literal;
-use crate::emit::syntax::{Code, Line, seq};
+use crate::emit::syntax::{Code, Element, seq};
 use crate::model::{EndpointDef, Flow, HeaderPlacement, TypeDef};
 
 pub(crate) fn lib_rs(cx: &Context) -> File {
     let api = cx.api;
     let text = describe::crate_page(api);
     let mut items = vec![
-        Line::from(Code::from("#![cfg_attr(docsrs, feature(doc_cfg))]")).commented(
+        Element::from(Code::from("#![cfg_attr(docsrs, feature(doc_cfg))]")).commented(
             "docs.rs builds with `--cfg docsrs`: items behind a feature show which one.",
         ),
     ];
@@ -77,14 +77,13 @@ pub(crate) fn lib_rs(cx: &Context) -> File {
     }
     for endpoint in api.endpoints.values() {
         let module = &endpoint.module;
-        let gate = group_gate(endpoint);
-        let mut attributes: Vec<Code> = gate.clone().into_iter().collect();
         // The wire name finds the module in rustdoc's search, unless it is the module's name.
-        if endpoint.name != *module {
-            attributes.push(doc_alias(&endpoint.name));
-        }
-        attributes.push("rustfmt::skip".into());
-        items.push(pub_mod(module).with_all(attributes));
+        let alias = (endpoint.name != *module).then(|| doc_alias(&endpoint.name));
+        let declaration = pub_mod(module)
+            .gated(group_gate(endpoint))
+            .with_all(alias)
+            .with("rustfmt::skip");
+        items.push(declaration);
         items.extend(module_reexports(endpoint, true));
     }
     File { docs: text, items }
@@ -92,7 +91,7 @@ pub(crate) fn lib_rs(cx: &Context) -> File {
 
 /// `pub use module::Name;` for each type of `endpoint`'s module, inlined in the docs, behind
 /// its group's feature when `gated`.
-pub(crate) fn module_reexports(endpoint: &EndpointDef, gated: bool) -> Vec<Line> {
+pub(crate) fn module_reexports(endpoint: &EndpointDef, gated: bool) -> Vec<Element> {
     let module = &endpoint.module;
     let gate = group_gate(endpoint).filter(|_| gated);
     let mut names = vec![endpoint.request.name.clone()];
@@ -159,7 +158,7 @@ pub(crate) fn headers_rs(cx: &Context) -> File {
             value,
             ";".into(),
         ]);
-        Line::documented(text, constant)
+        Element::documented(text, constant)
     });
     File {
         docs: "Names of the protocol headers, as the spec lists them; the runtime's own names (`runtime::wire`) where it has them.".to_owned(),
@@ -176,7 +175,7 @@ pub(crate) fn types_rs(cx: &Context) -> File {
         .any(|d| !matches!(d, TypeDef::Enum(e) if e.open));
     let mut items = Vec::new();
     if cx.imports_serde() && derives {
-        let line = Line::from(Code::from("use serde::{Deserialize, Serialize};"));
+        let line = Element::from(Code::from("use serde::{Deserialize, Serialize};"));
         // Each type compiles with the groups that use it: with none of theirs on, nothing
         // derives.
         items.push(if api.groups.is_empty() {
@@ -194,17 +193,12 @@ pub(crate) fn types_rs(cx: &Context) -> File {
 
 /// The shared types, without module docs or imports: what the object attributes emit. Each
 /// compiles with the groups whose endpoints use it (`Api::shared_item_groups`).
-pub(crate) fn shared_items(cx: &Context) -> Vec<Line> {
+pub(crate) fn shared_items(cx: &Context) -> Vec<Element> {
     let api = cx.api;
     let gates = api.shared_item_groups();
-    let gated = |name: &str, lines: Vec<Line>| {
+    let gated = |name: &str, lines: Vec<Element>| {
         let gate = gates.get(name).and_then(groups_gate);
-        lines.into_iter().map(move |mut line| {
-            if let Some(gate) = gate.clone().filter(|_| line != Line::blank()) {
-                line.attributes.insert(0, gate);
-            }
-            line
-        })
+        lines.into_iter().map(move |line| line.gated(gate.clone()))
     };
     let mut items = Vec::new();
     for (name, def) in &api.shared_types {

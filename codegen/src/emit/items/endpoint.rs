@@ -12,14 +12,14 @@ use crate::emit::runtime_type as rt;
 use crate::emit::syntax::code::{Delimiter, File};
 use crate::emit::syntax::lexical::literal;
 use crate::emit::syntax::printer;
-use crate::emit::syntax::{Code, Line, call, generic, list, seq, struct_literal};
+use crate::emit::syntax::{Code, Element, call, generic, list, seq, struct_literal};
 use crate::model::{EndpointDef, HttpMethod, ResultCodes, TypeDef};
 
 /// The whole module file of an endpoint.
 pub(crate) fn module_file(cx: &Context, endpoint: &EndpointDef) -> File {
     let mut items = Vec::new();
     if cx.imports_serde() {
-        items.push(Line::from(Code::from(
+        items.push(Element::from(Code::from(
             "use serde::{Deserialize, Serialize};",
         )));
     }
@@ -31,12 +31,12 @@ pub(crate) fn module_file(cx: &Context, endpoint: &EndpointDef) -> File {
 }
 
 /// The items of an endpoint, without module docs or imports: what the attribute macro emits.
-pub(crate) fn endpoint_items(cx: &Context, endpoint: &EndpointDef) -> Vec<Line> {
+pub(crate) fn endpoint_items(cx: &Context, endpoint: &EndpointDef) -> Vec<Element> {
     let module = Some(endpoint.module.as_str());
     let object = |def| struct_items(cx, def, Site::Endpoint, module);
     let mut lines = object(&endpoint.request);
     // Searching the docs for the API's own name (`updatePass`) finds the types.
-    lines[0].attributes.insert(0, doc_alias(&endpoint.name));
+    lines[0] = std::mem::take(&mut lines[0]).with(doc_alias(&endpoint.name));
     lines.push(endpoint_impl(cx, endpoint));
     if let Some(response) = endpoint.response.declared() {
         lines.extend(object(response));
@@ -55,18 +55,18 @@ pub(crate) fn endpoint_items(cx: &Context, endpoint: &EndpointDef) -> Vec<Line> 
     lines
 }
 
-fn endpoint_impl(cx: &Context, endpoint: &EndpointDef) -> Line {
+fn endpoint_impl(cx: &Context, endpoint: &EndpointDef) -> Element {
     let codes = match &endpoint.result_codes {
         ResultCodes::Shared(name) => shared_type(name),
         other => other.type_name().into(),
     };
-    let method = match endpoint.method {
+    let verb = match endpoint.method {
         HttpMethod::Get => "Get",
         HttpMethod::Post => "Post",
         HttpMethod::Put => "Put",
         HttpMethod::Delete => "Delete",
     };
-    let mut lines: Vec<Line> = vec![
+    let mut lines: Vec<Element> = vec![
         associated_type("Response", endpoint.response.type_name().into()),
         associated_type("ResultCode", codes),
         associated_const(
@@ -77,7 +77,7 @@ fn endpoint_impl(cx: &Context, endpoint: &EndpointDef) -> Line {
         associated_const(
             "METHOD",
             cx.rt(rt::HTTP_METHOD),
-            cx.rt_member(rt::HTTP_METHOD, method),
+            cx.rt_member(rt::HTTP_METHOD, verb),
         ),
         associated_const(
             "PATH",
@@ -119,12 +119,12 @@ fn endpoint_impl(cx: &Context, endpoint: &EndpointDef) -> Line {
 }
 
 /// `type Name = ty;` in a trait impl.
-fn associated_type(name: &str, ty: Code) -> Line {
+fn associated_type(name: &str, ty: Code) -> Element {
     seq(["type ".into(), name.into(), " = ".into(), ty, ";".into()]).into()
 }
 
 /// `const NAME: ty = value;` in a trait impl; a long one breaks in its value, not its type.
-fn associated_const(name: &str, ty: Code, value: Code) -> Line {
+fn associated_const(name: &str, ty: Code, value: Code) -> Element {
     seq([
         "const ".into(),
         name.into(),

@@ -7,14 +7,14 @@ use crate::describe;
 use crate::emit::context::Context;
 use crate::emit::idioms::{derive, inherent_impl, serde_rename, validate_impl};
 use crate::emit::runtime_type as rt;
-use crate::emit::syntax::{Code, Function, Line, body, call, match_on, seq, struct_literal};
+use crate::emit::syntax::{Code, Element, Function, body, call, match_on, seq, struct_literal};
 use crate::emit::value_enums::{
     Variant, display, enum_body, open_enum, to_wire_arms, variant_line,
 };
 use crate::model::EnumDef;
 
 /// A value enum from the spec.
-pub(crate) fn value_enum(cx: &Context, def: &EnumDef) -> Vec<Line> {
+pub(crate) fn value_enum(cx: &Context, def: &EnumDef) -> Vec<Element> {
     let doc = describe::enum_doc(def);
     let variants: Vec<Variant> = def
         .values
@@ -49,7 +49,7 @@ pub(crate) fn value_enum(cx: &Context, def: &EnumDef) -> Vec<Line> {
 }
 
 /// `can_become`, for an enum that is a state with documented transitions.
-fn transitions(def: &EnumDef) -> Option<Line> {
+fn transitions(def: &EnumDef) -> Option<Element> {
     if def.transitions.is_empty() {
         return None;
     }
@@ -72,17 +72,17 @@ fn transitions(def: &EnumDef) -> Option<Line> {
         Some("bool".into()),
         vec![match_on("self", arms).into()],
     )
-    .documented(describe::transitions_doc(def));
+    .with_docs(describe::transitions_doc(def));
     Some(inherent_impl(&def.name, vec![can_become.into()]))
 }
 
-fn closed_enum(cx: &Context, name: &str, doc: &str, variants: &[Variant]) -> Vec<Line> {
+fn closed_enum(cx: &Context, name: &str, doc: &str, variants: &[Variant]) -> Vec<Element> {
     let derives = ["Debug", "Clone", "Copy", "PartialEq", "Eq", "Hash"].map(Code::from);
     let members = variants
         .iter()
         .map(|v| variant_line(v).with(serde_rename(&v.wire)))
         .collect();
-    let declaration = Line::documented(doc, enum_body(name, members))
+    let declaration = Element::documented(doc, enum_body(name, members))
         .with(derive(derives.into_iter().chain(cx.serde_derives())))
         .with_all(cx.serde_crate_attribute());
     let as_str = Function::new(
@@ -91,7 +91,7 @@ fn closed_enum(cx: &Context, name: &str, doc: &str, variants: &[Variant]) -> Vec
         Some("&'static str".into()),
         vec![match_on("self", to_wire_arms(variants)).into()],
     )
-    .documented("The wire value.");
+    .with_docs("The wire value.");
     vec![
         declaration,
         inherent_impl(name, vec![as_str.into()]),

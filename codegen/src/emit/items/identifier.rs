@@ -4,12 +4,12 @@
 use crate::describe;
 use crate::emit::context::Context;
 use crate::emit::idioms::{derive, inherent_impl, trait_impl, validate_impl};
-use crate::emit::syntax::{Code, Line, call, generic, items, method, seq};
+use crate::emit::syntax::{Code, Element, call, generic, item_block, seq, short_fn};
 use crate::model::IdentifierDef;
 
 /// The newtype with `#[serde(transparent)]` (the wire format is the bare string), built from
 /// `&str` and `String`, read as `&str` (`as_str`, `Deref`) or taken back with `into_inner`.
-pub(crate) fn identifier(cx: &Context, def: &IdentifierDef) -> Vec<Line> {
+pub(crate) fn identifier(cx: &Context, def: &IdentifierDef) -> Vec<Element> {
     let name = def.name.as_str();
     let derives = [
         "Debug",
@@ -20,7 +20,7 @@ pub(crate) fn identifier(cx: &Context, def: &IdentifierDef) -> Vec<Line> {
         "Ord",
         "Hash",
     ];
-    let declaration = Line::documented(
+    let declaration = Element::documented(
         describe::identifier_doc(def),
         seq([
             call(seq(["pub struct ".into(), name.into()]), ["String".into()]),
@@ -37,18 +37,18 @@ pub(crate) fn identifier(cx: &Context, def: &IdentifierDef) -> Vec<Line> {
     .with("serde(transparent)");
     let from = |from: &str, value: &str| {
         let parameter = format!("value: {from}");
-        let function = method("fn from", &[&parameter], "Self", &[value]);
+        let function = short_fn("fn from", &[&parameter], "Self", &[value]);
         trait_impl(generic("From", [from.into()]), name, vec![function])
     };
     let as_str = |trait_path: &str, function: &str| {
         trait_impl(
             trait_path,
             name,
-            vec![method(function, &["&self"], "&str", &["&self.0"])],
+            vec![short_fn(function, &["&self"], "&str", &["&self.0"])],
         )
     };
     let equals = |other: &str, value: &str| {
-        let eq = method(
+        let eq = short_fn(
             "fn eq",
             &["&self", &format!("other: &{other}")],
             "bool",
@@ -57,7 +57,7 @@ pub(crate) fn identifier(cx: &Context, def: &IdentifierDef) -> Vec<Line> {
         trait_impl(generic("PartialEq", [other.into()]), name, vec![eq])
     };
     let fmt = ["&self", "f: &mut std::fmt::Formatter<'_>"];
-    let into_string = method(
+    let into_string = short_fn(
         "fn from",
         &[&format!("value: {name}")],
         "Self",
@@ -68,21 +68,17 @@ pub(crate) fn identifier(cx: &Context, def: &IdentifierDef) -> Vec<Line> {
         inherent_impl(
             name,
             vec![
-                Line {
-                    docs: "The identifier as text.".into(),
-                    ..method("pub fn as_str", &["&self"], "&str", &["&self.0"])
-                },
-                Line {
-                    docs: "The identifier's `String`.".into(),
-                    ..method("pub fn into_inner", &["self"], "String", &["self.0"])
-                },
+                short_fn("pub fn as_str", &["&self"], "&str", &["&self.0"])
+                    .with_docs("The identifier as text."),
+                short_fn("pub fn into_inner", &["self"], "String", &["self.0"])
+                    .with_docs("The identifier's `String`."),
             ],
         ),
         from("&str", "Self(value.to_owned())"),
         from("String", "Self(value)"),
         from(&format!("&{name}"), "value.clone()")
             .commented("So an ID read from one response goes into the next request as `&id`."),
-        items(
+        item_block(
             seq([generic("impl From", [name.into()]), " for String".into()]),
             vec![into_string],
         )
@@ -92,7 +88,7 @@ pub(crate) fn identifier(cx: &Context, def: &IdentifierDef) -> Vec<Line> {
             name,
             vec![
                 Code::from("type Target = str;").into(),
-                method("fn deref", &["&self"], "&str", &["&self.0"]),
+                short_fn("fn deref", &["&self"], "&str", &["&self.0"]),
             ],
         )
         .commented(
@@ -104,7 +100,7 @@ pub(crate) fn identifier(cx: &Context, def: &IdentifierDef) -> Vec<Line> {
         trait_impl(
             "std::fmt::Display",
             name,
-            vec![method(
+            vec![short_fn(
                 "fn fmt",
                 &fmt,
                 "std::fmt::Result",

@@ -7,11 +7,13 @@ use crate::emit::idioms::{any_group_gate, feature_gate, group_gate, inherent_imp
 use crate::emit::runtime_type as rt;
 use crate::emit::syntax::code::Delimiter;
 use crate::emit::syntax::lexical::literal;
-use crate::emit::syntax::{Code, Function, Line, body, call, generic, list, seq, struct_literal};
+use crate::emit::syntax::{
+    Code, Element, Function, body, call, generic, list, seq, struct_literal,
+};
 use crate::model::{EndpointDef, Flow};
 
 /// The enum and its `impl`.
-pub(crate) fn notification_enum(cx: &Context) -> Vec<Line> {
+pub(crate) fn notification_enum(cx: &Context) -> Vec<Element> {
     let inbound: Vec<&EndpointDef> = cx
         .api
         .endpoints
@@ -19,19 +21,19 @@ pub(crate) fn notification_enum(cx: &Context) -> Vec<Line> {
         .filter(|e| e.flow == Flow::Inbound)
         .collect();
     let variant = |e: &EndpointDef| e.request.name.trim_end_matches("Request").to_owned();
-    let gated = |line: Line, e: &EndpointDef| line.with_all(group_gate(e));
+    let gated = |line: Element, e: &EndpointDef| line.with_all(group_gate(e));
     let variants = inbound
         .iter()
         .map(|e| {
             let request = seq(["crate::".into(), e.request.name.as_str().into()]);
-            let line = Line::documented(
+            let line = Element::documented(
                 format!("`{}`.", e.name),
                 seq([call(variant(e), [request]), ",".into()]),
             );
             gated(line, e)
         })
         .collect();
-    let declaration = Line::documented(
+    let declaration = Element::documented(
         "Every notification of the spec, by name: for a tool that sends one as AlipayHK does \
          (the local gateway's `notify` command).",
         body("pub enum Notification", variants),
@@ -42,7 +44,7 @@ pub(crate) fn notification_enum(cx: &Context) -> Vec<Line> {
         Delimiter::Bracket,
         inbound.iter().map(|e| Code::from(literal(&e.name))),
     );
-    let names = Line::documented(
+    let names = Element::documented(
         "The spec names, in order.",
         seq([
             "pub const NAMES: &'static [&'static str] = &".into(),
@@ -60,7 +62,7 @@ pub(crate) fn notification_enum(cx: &Context) -> Vec<Line> {
             let to_variant = seq(["Self::".into(), variant(e).into()]);
             let value = seq([read, call(".map", [to_variant])]);
             gated(
-                Line::from(seq([
+                Element::from(seq([
                     literal(&e.name).into(),
                     " => ".into(),
                     value,
@@ -69,7 +71,7 @@ pub(crate) fn notification_enum(cx: &Context) -> Vec<Line> {
                 e,
             )
         })
-        .chain([Line::from(seq([
+        .chain([Element::from(seq([
             "other => Err(".into(),
             struct_literal(
                 cx.rt_member(rt::NOTIFICATION_INPUT, "UnknownName"),
@@ -93,18 +95,18 @@ pub(crate) fn notification_enum(cx: &Context) -> Vec<Line> {
         )),
         vec![body("match name", parse_arms).into()],
     )
-    .documented("`body` as the notification called `name`, validated as a request is.");
+    .with_docs("`body` as the notification called `name`, validated as a request is.");
     let send_arms = inbound
         .iter()
         .map(|e| {
             let untyped = call(".map_err", [cx.rt_member(rt::ERROR, "into_untyped")]);
             let statements = vec![
-                Line::from(seq([
+                Element::from(seq([
                     "let answer = client.execute(request).await".into(),
                     untyped,
                     "?;".into(),
                 ])),
-                Line::from(call(
+                Element::from(call(
                     "Ok",
                     [seq([
                         call(cx.rt(rt::JSON_TO_VALUE), ["answer".into()]),
@@ -113,7 +115,7 @@ pub(crate) fn notification_enum(cx: &Context) -> Vec<Line> {
                 )),
             ];
             gated(
-                Line::from(body(
+                Element::from(body(
                     seq([
                         call(
                             seq(["Self::".into(), variant(e).into()]),
@@ -127,17 +129,17 @@ pub(crate) fn notification_enum(cx: &Context) -> Vec<Line> {
             )
         })
         .collect();
-    let mut send = Function::new(
+    let send = Function::new(
         "pub async fn send",
         ["&self".into(), seq(["client: &".into(), cx.rt(rt::CLIENT)])],
         Some(generic("Result", [cx.rt(rt::JSON_VALUE), cx.rt(rt::ERROR)])),
         vec![body("match self", send_arms).into()],
     )
-    .documented(
+    .with_docs(
         "Sends it with `client`, configured as AlipayHK (its key signs, the merchant's verifies\n\
          the answer), and returns the merchant's verified answer as JSON.",
-    );
-    send.attributes.push(feature_gate("client"));
+    )
+    .with(feature_gate("client"));
     // Compiled with the groups of its variants: an enum left without any would not match.
     let gate = any_group_gate(inbound.iter().copied());
     let methods = vec![names, parse.into(), send.into()];

@@ -6,7 +6,7 @@ use crate::emit::context::{Context, Site};
 use crate::emit::idioms::{derive, inherent_impl, trait_impl};
 use crate::emit::runtime_type as rt;
 use crate::emit::syntax::lexical::{field_ident, literal};
-use crate::emit::syntax::{Code, Function, Line, body, call, generic, seq, struct_literal};
+use crate::emit::syntax::{Code, Element, Function, body, call, generic, seq, struct_literal};
 use crate::model::{FieldDef, FieldType, MapKey, ObjectDef};
 
 /// The struct, its constructor and setters, and (for request types) its `Validate` impl.
@@ -16,7 +16,7 @@ pub(crate) fn struct_items(
     def: &ObjectDef,
     site: Site,
     module: Option<&str>,
-) -> Vec<Line> {
+) -> Vec<Element> {
     // A secret field gets a `Debug` that redacts it; everything else derives.
     let sensitive = def.fields.iter().any(|f| f.sensitive);
     // With nothing required, `new()` takes no arguments, and `Default` is the same value.
@@ -28,7 +28,7 @@ pub(crate) fn struct_items(
         Some("PartialEq"),
     ];
     let derives = derives.into_iter().flatten().map(Code::from);
-    let declaration = Line::documented(
+    let declaration = Element::documented(
         describe::object_doc(def),
         body(
             seq(["pub struct ".into(), def.name.as_str().into()]),
@@ -54,11 +54,11 @@ fn self_field(ident: &str) -> String {
     format!("self.{ident}")
 }
 
-fn redacted_debug(def: &ObjectDef) -> Line {
+fn redacted_debug(def: &ObjectDef) -> Element {
     let statement =
-        |function: &str, args: Vec<Code>| Line::from(seq([call(function, args), ";".into()]));
+        |function: &str, args: Vec<Code>| Element::from(seq([call(function, args), ";".into()]));
     let start = call("f.debug_struct", [literal(&def.name).into()]);
-    let mut statements = vec![Line::from(seq([
+    let mut statements = vec![Element::from(seq([
         "let mut debug = ".into(),
         start,
         ";".into(),
@@ -87,7 +87,7 @@ fn argument(name: &str, value: &str) -> Code {
     seq([name.into(), " = ".into(), literal(value).into()])
 }
 
-fn field(cx: &Context, field: &FieldDef, site: Site) -> Line {
+fn field(cx: &Context, field: &FieldDef, site: Site) -> Element {
     let mut serde: Vec<Code> = Vec::new();
     if field.rust_name != field.wire_name {
         serde.push(argument("rename", &field.wire_name));
@@ -110,7 +110,7 @@ fn field(cx: &Context, field: &FieldDef, site: Site) -> Line {
         ty,
         ",".into(),
     ]);
-    let line = Line::documented(describe::field_doc(field), code);
+    let line = Element::documented(describe::field_doc(field), code);
     if serde.is_empty() {
         line
     } else {
@@ -135,7 +135,7 @@ fn typed(name: &str, ty: Code) -> Code {
     seq([name.into(), ": ".into(), ty])
 }
 
-fn constructor(cx: &Context, def: &ObjectDef, site: Site) -> Line {
+fn constructor(cx: &Context, def: &ObjectDef, site: Site) -> Element {
     let required: Vec<&FieldDef> = def.fields.iter().filter(|f| f.required).collect();
     let parameters = required
         .iter()
@@ -157,10 +157,9 @@ fn constructor(cx: &Context, def: &ObjectDef, site: Site) -> Line {
         Some("Self".into()),
         vec![struct_literal("Self", fields).into()],
     )
-    .documented(new_doc);
+    .with_docs(new_doc);
     if required.len() > 7 {
-        new.attributes
-            .push("allow(clippy::too_many_arguments)".into());
+        new = new.with("allow(clippy::too_many_arguments)");
     }
     let setters = def.fields.iter().filter(|f| !f.required).map(|f| {
         let (ty, converts) = parameter(cx, f, site);
@@ -170,7 +169,7 @@ fn constructor(cx: &Context, def: &ObjectDef, site: Site) -> Line {
         } else {
             ident.as_str().into()
         };
-        let mut setter = Function::new(
+        let setter = Function::new(
             pub_fn(&ident),
             ["mut self".into(), typed(&ident, ty)],
             Some("Self".into()),
@@ -185,15 +184,15 @@ fn constructor(cx: &Context, def: &ObjectDef, site: Site) -> Line {
                 Code::from("self").into(),
             ],
         )
-        .documented(describe::setter_doc(f));
-        setter.attributes.push("must_use".into());
-        Line::from(setter)
+        .with_docs(describe::setter_doc(f))
+        .with("must_use");
+        Element::from(setter)
     });
     let key_setters = def
         .fields
         .iter()
         .flat_map(|f| f.keys.iter().map(move |k| key_setter(cx, f, k)));
-    let methods = [Line::from(new)]
+    let methods = [Element::from(new)]
         .into_iter()
         .chain(setters)
         .chain(key_setters)
@@ -208,7 +207,7 @@ fn pub_fn(name: &str) -> Code {
 
 /// A builder method for a key the docs fix in an open map: `data_info_bill_no("…")` puts
 /// `billNo` into `dataInfo`, creating the map when unset.
-fn key_setter(cx: &Context, field: &FieldDef, key: &MapKey) -> Line {
+fn key_setter(cx: &Context, field: &FieldDef, key: &MapKey) -> Element {
     let map = field_ident(&field.rust_name);
     let (param, converted) = match key.ty {
         FieldType::String => ("impl Into<String>", "value.into()"),
@@ -231,13 +230,13 @@ fn key_setter(cx: &Context, field: &FieldDef, key: &MapKey) -> Line {
         call(seq([map.into(), ".insert".into()]), [key_text, value]),
         ";".into(),
     ]);
-    let mut setter = Function::new(
-        pub_fn(&key.method),
+    let setter = Function::new(
+        pub_fn(&key.setter),
         ["mut self".into(), typed("value", param.into())],
         Some("Self".into()),
         vec![insert.into(), Code::from("self").into()],
     )
-    .documented(describe::key_setter_doc(field, key));
-    setter.attributes.push("must_use".into());
+    .with_docs(describe::key_setter_doc(field, key))
+    .with("must_use");
     setter.into()
 }

@@ -6,13 +6,13 @@ use crate::emit::context::Context;
 use crate::emit::idioms::trait_impl;
 use crate::emit::runtime_type as rt;
 use crate::emit::syntax::lexical::literal;
-use crate::emit::syntax::{Code, Function, Line, call, generic, match_on, method, seq};
+use crate::emit::syntax::{Code, Element, Function, call, generic, match_on, seq, short_fn};
 use crate::emit::value_enums::{Variant, open_enum};
 use crate::model::{ResultCodeDef, ResultCodeSet, ResultStatus};
 
 /// The enum of `set`, with each code's documented status. `covers` says whose codes they
 /// are, for the docs.
-pub(crate) fn result_codes(cx: &Context, set: &ResultCodeSet, covers: &str) -> Vec<Line> {
+pub(crate) fn result_codes(cx: &Context, set: &ResultCodeSet, covers: &str) -> Vec<Element> {
     let variants: Vec<Variant> = set
         .codes
         .iter()
@@ -50,7 +50,7 @@ pub(crate) fn result_codes(cx: &Context, set: &ResultCodeSet, covers: &str) -> V
         ],
     )
     // Two lines, as a doc comment in the source would be.
-    .documented(
+    .with_docs(
         "The status the documentation gives this code: `S`, `F` or `U`; `None` for an\n\
          undocumented code, whose status only the response's `resultStatus` tells.",
     );
@@ -66,7 +66,7 @@ pub(crate) fn result_codes(cx: &Context, set: &ResultCodeSet, covers: &str) -> V
             .into(),
         ],
     )
-    .documented("The documented message.");
+    .with_docs("The documented message.");
     let mut lines = open_enum(
         cx,
         &set.name,
@@ -75,14 +75,14 @@ pub(crate) fn result_codes(cx: &Context, set: &ResultCodeSet, covers: &str) -> V
         vec![status.into(), message.into()],
     );
     let implementation = vec![
-        method(
+        short_fn(
             "fn from_code",
             &["code: &str"],
             "Self",
             &["Self::from(code)"],
         ),
-        method("fn as_str", &["&self"], "&str", &["self.as_str()"]),
-        method(
+        short_fn("fn as_str", &["&self"], "&str", &["self.as_str()"]),
+        short_fn(
             "fn documented_status",
             &["&self"],
             optional_status(cx),

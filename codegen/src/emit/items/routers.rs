@@ -13,7 +13,9 @@ use crate::emit::idioms::{any_group_gate, group_gate};
 use crate::emit::runtime_type::{self as rt, RuntimeType};
 use crate::emit::syntax::code::File;
 use crate::emit::syntax::lexical::literal;
-use crate::emit::syntax::{Code, Function, Line, body, call, generic, items, seq, statements};
+use crate::emit::syntax::{
+    Code, Element, Function, body, call, generic, item_block, seq, statements,
+};
 use crate::model::{EndpointDef, FieldType, Flow};
 
 /// What one router's file holds that the other's does not.
@@ -93,7 +95,10 @@ const WEBHOOKS: Side = Side {
 pub(crate) fn router_file(cx: &Context, flow: Flow) -> File {
     let side = side(flow);
     let endpoints = || cx.api.endpoints.values().filter(move |e| e.flow == flow);
-    let mut lines = vec![Line::from(Code::from("use std::sync::Arc;")), Line::blank()];
+    let mut lines = vec![
+        Element::from(Code::from("use std::sync::Arc;")),
+        Element::blank(),
+    ];
     if !side.imports.is_empty() {
         lines.push(cx.use_rt(side.imports));
     }
@@ -106,17 +111,17 @@ pub(crate) fn router_file(cx: &Context, flow: Flow) -> File {
     ] {
         lines.push(import.with_all(gate.clone()));
     }
-    let methods = endpoints().map(|e| method(cx, e, side)).collect();
+    let methods = endpoints().map(|e| trait_method(cx, e, side)).collect();
     let trait_head = seq([
         "pub trait ".into(),
         side.trait_name.into(),
         ": Send + Sync + 'static".into(),
     ]);
-    lines.push(Line::documented(
+    lines.push(Element::documented(
         describe::router_trait_doc(flow),
-        items(trait_head, methods),
+        item_block(trait_head, methods),
     ));
-    let mut statements: Vec<Line> = side.setup.iter().map(|s| Code::from(*s).into()).collect();
+    let mut statements: Vec<Element> = side.setup.iter().map(|s| Code::from(*s).into()).collect();
     statements.push(Code::from("let routes = axum::Router::new();").into());
     statements.extend(endpoints().map(|e| route(e, side)));
     let fallback = call("routes.fallback", [cx.rt(rt::SERVER_UNKNOWN_PATH)]);
@@ -132,7 +137,7 @@ pub(crate) fn router_file(cx: &Context, flow: Flow) -> File {
         Some("axum::Router".into()),
         statements,
     )
-    .documented(describe::router_doc(flow));
+    .with_docs(describe::router_doc(flow));
     lines.push(router.into());
     if flow == Flow::Inbound {
         lines.extend(super::notifications::notification_enum(cx));
@@ -150,7 +155,7 @@ fn crate_type(name: &str) -> Code {
 
 /// One trait method with its not-implemented default, taking the side's context (an inbound
 /// one's `Delivery`) after the request.
-fn method(cx: &Context, endpoint: &EndpointDef, side: &Side) -> Line {
+fn trait_method(cx: &Context, endpoint: &EndpointDef, side: &Side) -> Element {
     let mut parameters = vec![
         Code::from("&self"),
         seq(["_request: ".into(), crate_type(&endpoint.request.name)]),
@@ -182,19 +187,19 @@ fn method(cx: &Context, endpoint: &EndpointDef, side: &Side) -> Line {
             )],
         )],
     );
-    let mut function = Function::new(
+    let function = Function::new(
         seq(["fn ".into(), endpoint.module.as_str().into()]),
         parameters,
         Some(output),
         vec![default.into()],
     )
-    .documented(describe::route_doc(endpoint));
-    function.attributes.extend(group_gate(endpoint));
+    .with_docs(describe::route_doc(endpoint))
+    .gated(group_gate(endpoint));
     function.into()
 }
 
 /// One statement per route, so a group's feature can leave its routes out.
-fn route(endpoint: &EndpointDef, side: &Side) -> Line {
+fn route(endpoint: &EndpointDef, side: &Side) -> Element {
     let request = crate_type(&endpoint.request.name);
     let result_field = literal(result_field(endpoint));
     let mut args = vec!["request".into(), result_field.into()];
@@ -211,15 +216,15 @@ fn route(endpoint: &EndpointDef, side: &Side) -> Line {
         seq([side.extract.into(), " async move".into()]),
         vec![seq([dispatch, ".await".into()]).into()],
     );
-    let method = endpoint.method.as_str().to_lowercase();
+    let verb = endpoint.method.as_str().to_lowercase();
     let route = call(
         "routes.route",
         [
             seq([request, "::PATH".into()]),
-            call(seq(["routing::".into(), method.into()]), [handler]),
+            call(seq(["routing::".into(), verb.into()]), [handler]),
         ],
     );
-    let line = Line::from(seq(["let routes = ".into(), route, ";".into()]));
+    let line = Element::from(seq(["let routes = ".into(), route, ";".into()]));
     line.with_all(group_gate(endpoint))
 }
 

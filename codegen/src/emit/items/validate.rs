@@ -6,14 +6,14 @@ use crate::emit::idioms::validate_impl;
 use crate::emit::runtime_type as rt;
 use crate::emit::syntax::code::Delimiter;
 use crate::emit::syntax::lexical::{field_ident, literal};
-use crate::emit::syntax::{Code, Line, body, call, list, seq, struct_literal};
+use crate::emit::syntax::{Code, Element, body, call, list, seq, struct_literal};
 use crate::model::{
     Condition, FieldDef, FieldType, Limit, ObjectDef, Provenance, RuleDef, RuleKind, TypeDef,
     TypeHome, TypeKind,
 };
 
-pub(crate) fn object_validate_impl(cx: &Context, def: &ObjectDef, module: Option<&str>) -> Line {
-    let checks: Vec<Line> = def
+pub(crate) fn object_validate_impl(cx: &Context, def: &ObjectDef, module: Option<&str>) -> Element {
+    let checks: Vec<Element> = def
         .fields
         .iter()
         .flat_map(|f| field_checks(cx, f))
@@ -30,14 +30,14 @@ fn check_call(
     mut args: Vec<Code>,
     provenance: &Provenance,
     path: &str,
-) -> Line {
+) -> Element {
     args.extend([basis(cx, provenance), path.into(), "violations".into()]);
     seq([call(cx.rt_member(rt::VALIDATION, check), args), ";".into()]).into()
 }
 
 /// The statements that check one field: its inferred presence, then its limits or its own
 /// checks.
-fn field_checks(cx: &Context, field: &FieldDef) -> Vec<Line> {
+fn field_checks(cx: &Context, field: &FieldDef) -> Vec<Element> {
     let ident = field_ident(&field.rust_name);
     let at = format!("&path.field({})", literal(&field.wire_name));
     let check =
@@ -60,7 +60,7 @@ fn field_checks(cx: &Context, field: &FieldDef) -> Vec<Line> {
     } else {
         "value"
     };
-    let checks: Vec<Line> = match &field.ty {
+    let checks: Vec<Element> = match &field.ty {
         ty if ty.is_text() => {
             let required = field.requirement.as_ref().filter(|_| field.required);
             let not_empty = required.map(|p| check("check_not_empty", vec![text.into()], p));
@@ -110,7 +110,7 @@ fn field_checks(cx: &Context, field: &FieldDef) -> Vec<Line> {
         return presence.into_iter().collect();
     }
     let checks = if field.required {
-        let value = Line::from(Code::from(format!("let value = &self.{ident};")));
+        let value = Element::from(Code::from(format!("let value = &self.{ident};")));
         body("", [value].into_iter().chain(checks).collect())
     } else {
         body(format!("if let Some(value) = &self.{ident}"), checks)
@@ -165,7 +165,7 @@ fn needs_nested_validation(cx: &Context, ty: &FieldType) -> bool {
     }
 }
 
-fn rule_check(cx: &Context, def: &ObjectDef, rule: &RuleDef, module: Option<&str>) -> Line {
+fn rule_check(cx: &Context, def: &ObjectDef, rule: &RuleDef, module: Option<&str>) -> Element {
     let field = |wire: &str| {
         def.fields
             .iter()

@@ -1,6 +1,6 @@
 //! The syntax model: what an emitter says it emits, before any layout.
 //!
-//! A file is [`Line`]s. A line is an item, a field, a statement or a match arm: its comments,
+//! A file is [`Element`]s. A line is an item, a field, a statement or a match arm: its comments,
 //! docs and attributes, then its [`Code`]. Code is text that is never broken, [`List`]s that
 //! break one element per line when a line does not fit, and [`Block`]s, which always put
 //! their lines on lines of their own. The printer (`printer.rs`) decides the layout; nothing
@@ -58,7 +58,7 @@ impl Delimiter {
 /// `{`, lines, `}`.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Block {
-    pub lines: Vec<Line>,
+    pub lines: Vec<Element>,
     pub spacing: Spacing,
 }
 
@@ -75,7 +75,7 @@ pub(crate) enum Spacing {
 
 /// An item, field, variant, statement or arm, with what goes on the lines above it.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub(crate) struct Line {
+pub(crate) struct Element {
     /// `//` comments, each a line of text: why the line is as it is.
     pub comments: Vec<String>,
     /// The doc comment's text; empty for none.
@@ -104,7 +104,7 @@ impl From<String> for Code {
     }
 }
 
-impl From<Code> for Line {
+impl From<Code> for Element {
     fn from(code: Code) -> Self {
         Self {
             code,
@@ -125,7 +125,7 @@ impl Code {
     }
 }
 
-impl Line {
+impl Element {
     /// The line with `docs` above it.
     pub(crate) fn documented(docs: impl Into<String>, code: impl Into<Code>) -> Self {
         Self {
@@ -135,7 +135,22 @@ impl Line {
         }
     }
 
-    /// The line with an attribute added above it.
+    /// The element with `docs` above it, in place of any it had.
+    pub(crate) fn with_docs(mut self, docs: impl Into<String>) -> Self {
+        self.docs = docs.into();
+        self
+    }
+
+    /// The element behind `gate` (a `cfg`), if there is one: first among its attributes,
+    /// where a reader looks for it. A blank element stays blank.
+    pub(crate) fn gated(mut self, gate: Option<Code>) -> Self {
+        if let Some(gate) = gate.filter(|_| self != Self::blank()) {
+            self.attributes.insert(0, gate);
+        }
+        self
+    }
+
+    /// The element with an attribute added above it.
     pub(crate) fn with(mut self, attribute: impl Into<Code>) -> Self {
         self.attributes.push(attribute.into());
         self
@@ -173,5 +188,5 @@ pub(crate) struct File {
     /// The module's docs (`//!`).
     pub docs: String,
     /// The items, in order.
-    pub items: Vec<Line>,
+    pub items: Vec<Element>,
 }

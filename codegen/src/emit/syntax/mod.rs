@@ -6,7 +6,8 @@ pub(crate) mod lexical;
 pub(crate) mod printer;
 pub(crate) mod shapes;
 
-pub(crate) use code::{Code, Line};
+pub(crate) use code::{Code, Element};
 pub(crate) use shapes::{
-    Function, body, call, generic, items, list, match_on, method, seq, statements, struct_literal,
+    Function, body, call, generic, item_block, list, match_on, seq, short_fn, statements,
+    struct_literal,
 };

@@ -11,14 +11,14 @@
 //!
 //! Items with docs, attributes or a block are set apart by blank lines (see [`Spacing`]).
 
-use super::code::{Block, Code, Delimiter, Line, List, Spacing};
+use super::code::{Block, Code, Delimiter, Element, List, Spacing};
 use super::docs;
 
 /// How much deeper a block's lines and a broken list's elements go.
 pub(crate) const INDENT: usize = 4;
 
 /// Prints a file's lines: its inner docs (`//!`), then its items.
-pub(crate) fn file(inner_docs: &str, items: &[Line], width: usize) -> String {
+pub(crate) fn file(inner_docs: &str, items: &[Element], width: usize) -> String {
     let mut printer = Printer::new(width);
     for line in docs::lines(inner_docs) {
         printer.out.push_str("//!");
@@ -33,7 +33,7 @@ pub(crate) fn file(inner_docs: &str, items: &[Line], width: usize) -> String {
 }
 
 /// Prints items at a file's top level, without inner docs.
-pub(crate) fn items(items: &[Line], width: usize) -> String {
+pub(crate) fn top_level(items: &[Element], width: usize) -> String {
     file("", items, width)
 }
 
@@ -78,14 +78,14 @@ impl Printer {
         self.column = indent;
     }
 
-    fn lines(&mut self, lines: &[Line], spacing: Spacing, indent: usize) {
-        let mut previous: Option<&Line> = None;
+    fn lines(&mut self, lines: &[Element], spacing: Spacing, indent: usize) {
+        let mut previous: Option<&Element> = None;
         for line in lines {
-            let blank = *line == Line::blank();
+            let blank = *line == Element::blank();
             if let Some(previous) = previous
                 && spacing == Spacing::Items
                 && !blank
-                && *previous != Line::blank()
+                && *previous != Element::blank()
                 && !(previous.is_plain() && line.is_plain())
             {
                 self.newline();
@@ -99,7 +99,7 @@ impl Printer {
         }
     }
 
-    fn line(&mut self, line: &Line, indent: usize) {
+    fn line(&mut self, line: &Element, indent: usize) {
         for comment in &line.comments {
             self.pad(indent);
             self.push("// ");

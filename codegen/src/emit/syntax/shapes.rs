@@ -1,7 +1,7 @@
-//! Shorthands for the shapes emitters build from [`Code`] and [`Line`]: calls, generics,
+//! Shorthands for the shapes emitters build from [`Code`] and [`Element`]: calls, generics,
 //! struct literals, blocks, functions and `match`, so an emitter reads as the code it emits.
 
-use super::code::{Block, Code, Delimiter, Line, List, Spacing};
+use super::code::{Block, Code, Delimiter, Element, List, Spacing};
 
 /// Pieces printed one after another.
 pub(crate) fn seq<const N: usize>(pieces: [Code; N]) -> Code {
@@ -35,17 +35,17 @@ pub(crate) fn struct_literal(
 }
 
 /// `head { lines }` for items: an `impl`, a trait, a module.
-pub(crate) fn items(head: impl Into<Code>, lines: Vec<Line>) -> Code {
+pub(crate) fn item_block(head: impl Into<Code>, lines: Vec<Element>) -> Code {
     braced(head.into(), lines, Spacing::Items)
 }
 
 /// `head { lines }` for statements, fields, variants or arms; `head` may be empty (a bare
 /// block) or end in a word (`if x`, `pub struct Name`).
-pub(crate) fn body(head: impl Into<Code>, lines: Vec<Line>) -> Code {
+pub(crate) fn body(head: impl Into<Code>, lines: Vec<Element>) -> Code {
     braced(head.into(), lines, Spacing::Tight)
 }
 
-fn braced(head: Code, lines: Vec<Line>, spacing: Spacing) -> Code {
+fn braced(head: Code, lines: Vec<Element>, spacing: Spacing) -> Code {
     let block = Code::Block(Block { lines, spacing });
     match head {
         Code::Text(text) if text.is_empty() => block,
@@ -57,7 +57,7 @@ fn braced(head: Code, lines: Vec<Line>, spacing: Spacing) -> Code {
 pub(crate) fn match_on(scrutinee: &str, arms: impl IntoIterator<Item = (Code, Code)>) -> Code {
     let arms = arms
         .into_iter()
-        .map(|(pattern, value)| Line::from(seq([pattern, " => ".into(), value, ",".into()])))
+        .map(|(pattern, value)| Element::from(seq([pattern, " => ".into(), value, ",".into()])))
         .collect();
     body(format!("match {scrutinee}"), arms)
 }
@@ -69,7 +69,7 @@ pub(crate) struct Function {
     pub head: Code,
     pub parameters: Vec<Code>,
     pub output: Option<Code>,
-    pub body: Vec<Line>,
+    pub body: Vec<Element>,
 }
 
 impl Function {
@@ -78,7 +78,7 @@ impl Function {
         head: impl Into<Code>,
         parameters: impl IntoIterator<Item = Code>,
         output: Option<Code>,
-        body: Vec<Line>,
+        body: Vec<Element>,
     ) -> Self {
         Self {
             docs: String::new(),
@@ -90,44 +90,56 @@ impl Function {
         }
     }
 
-    /// The function with `docs` above it.
-    pub(crate) fn documented(mut self, docs: impl Into<String>) -> Self {
+    /// The function with `docs` above it, as [`Element::with_docs`].
+    pub(crate) fn with_docs(mut self, docs: impl Into<String>) -> Self {
         self.docs = docs.into();
+        self
+    }
+
+    /// The function with an attribute added above it, as [`Element::with`].
+    pub(crate) fn with(mut self, attribute: impl Into<Code>) -> Self {
+        self.attributes.push(attribute.into());
+        self
+    }
+
+    /// The function behind `gate`, as [`Element::gated`].
+    pub(crate) fn gated(mut self, gate: Option<Code>) -> Self {
+        self.attributes.splice(0..0, gate);
         self
     }
 }
 
-impl From<Function> for Line {
+impl From<Function> for Element {
     fn from(function: Function) -> Self {
         let signature = call(function.head, function.parameters);
         let signature = match function.output {
             Some(output) => seq([signature, " -> ".into(), output]),
             None => signature,
         };
-        Line {
+        Element {
             docs: function.docs,
             attributes: function.attributes,
-            ..Line::from(body(signature, function.body))
+            ..Element::from(body(signature, function.body))
         }
     }
 }
 
 /// Lines of plain statements, each as written.
-pub(crate) fn statements<const N: usize>(lines: [&str; N]) -> Vec<Line> {
+pub(crate) fn statements<const N: usize>(lines: [&str; N]) -> Vec<Element> {
     lines
         .into_iter()
-        .map(|line| Line::from(Code::from(line)))
+        .map(|line| Element::from(Code::from(line)))
         .collect()
 }
 
 /// A short method written out: its head (`fn fmt`), parameters, return type and statements.
-pub(crate) fn method(
+pub(crate) fn short_fn(
     head: &str,
     parameters: &[&str],
     output: impl Into<Code>,
     body: &[&str],
-) -> Line {
+) -> Element {
     let parameters = parameters.iter().map(|p| Code::from(*p));
-    let body = body.iter().map(|l| Line::from(Code::from(*l))).collect();
+    let body = body.iter().map(|l| Element::from(Code::from(*l))).collect();
     Function::new(head, parameters, Some(output.into()), body).into()
 }
