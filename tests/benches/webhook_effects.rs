@@ -3,7 +3,8 @@
 //! transaction, the fenced answer, commit), against a bare `INSERT … ON CONFLICT` of the same
 //! record row on the same server, 16 at a time each, in the same run. A third figure, the
 //! router on `InMemoryStore`, separates what HTTP and RSA cost (two signatures and two
-//! verifications per notification) from what the database costs.
+//! verifications per notification) from what the database costs; a fourth, RSA-2048
+//! signatures alone on every core, is the ceiling the protocol puts on any router here.
 //!
 //! `ALIPAYHK_TEST_POSTGRES_URL=postgres://… cargo bench -p alipayhk-tests --bench webhook_effects`
 //! (`scripts/stores.sh start-postgres DIR PORT` starts a server and prints its URL).
@@ -15,6 +16,7 @@ use alipayhk::runtime::notifications::{
     Delivery, InMemoryStore, Inbox, NotificationStore, PostgresStore,
 };
 use alipayhk::runtime::server::{ServeLimits, ServerConfig, serve};
+use alipayhk::runtime::sign::SignedContent;
 use alipayhk::runtime::{Client, KeyRole, PrivateKey, ResultInfo, ResultStatus};
 use alipayhk::webhooks::{Webhooks, router};
 use alipayhk::{
@@ -152,6 +154,35 @@ async fn bare_upserts(url: &str) -> f64 {
     (per_connection * IN_FLIGHT) as f64 / started.elapsed().as_secs_f64()
 }
 
+/// SHA256withRSA-2048 signatures per second on every core. Every notification costs two: the
+/// one AlipayHK signs it with (the driver's, on this machine) and the router's answer's; so
+/// half of this is the most any router can answer here, whatever its store.
+fn signatures() -> f64 {
+    let key = PrivateKey::generate(KeyRole::MerchantPrivate).unwrap();
+    let body =
+        br#"{"result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"recorded"}}"#;
+    let content = SignedContent {
+        method: "POST",
+        path: "/api/open/alipay/v1/points/notify",
+        client_id: "BENCH_CLIENT",
+        time: "2026-12-02T11:12:13+08:00",
+        body,
+    };
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let per_thread = NOTIFICATIONS / threads;
+    let started = Instant::now();
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                for _ in 0..per_thread {
+                    std::hint::black_box(content.sign(&key));
+                }
+            });
+        }
+    });
+    (per_thread * threads) as f64 / started.elapsed().as_secs_f64()
+}
+
 #[tokio::main]
 async fn main() {
     let Ok(url) = std::env::var("ALIPAYHK_TEST_POSTGRES_URL") else {
@@ -171,6 +202,7 @@ async fn main() {
     let bare = bare_upserts(&url).await;
     let transactional = through_router(PostgresStore::connect(&url).await.unwrap()).await;
     let memory = through_router(InMemoryStore::default()).await;
+    let signatures = signatures();
     println!("{NOTIFICATIONS} notifications, {IN_FLIGHT} at a time:");
     println!("| path | per second | ratio |");
     println!("|---|---|---|");
@@ -182,5 +214,14 @@ async fn main() {
     println!(
         "| router, `InMemoryStore` (HTTP and RSA only) | {memory:.0} | {:.2}× |",
         memory / bare
+    );
+    println!(
+        "| RSA-2048 signatures alone, every core (two per notification) | {signatures:.0} | {:.2}× |",
+        signatures / bare
+    );
+    println!(
+        "ceiling for any router here: {:.0} notifications/s ({:.2}× the baseline)",
+        signatures / 2.0,
+        signatures / 2.0 / bare
     );
 }
