@@ -149,12 +149,16 @@ impl SqliteStore {
                 .transaction_with_behavior(TransactionBehavior::Immediate)
                 .map_err(StoreError::backend)?;
             let host = (clocks.host)();
-            let wall = EpochMillis::from((clocks.wall)()).as_millis();
+            let wall_time = (clocks.wall)();
+            let wall = EpochMillis::from(wall_time).as_millis();
             let now = Now {
                 lease_until: host.millis.saturating_add(lease),
                 host,
                 expires_at: wall.saturating_add(retention),
                 wall,
+                wall_micros: wall_time
+                    .duration_since(SystemTime::UNIX_EPOCH)
+                    .map_or(0, |d| u64::try_from(d.as_micros()).unwrap_or(u64::MAX)),
             };
             let value = work(&tx, now)?;
             tx.commit().map_err(StoreError::backend)?;
@@ -166,8 +170,12 @@ impl SqliteStore {
 }
 
 impl Now {
+    /// The wall clock in microseconds, as PostgreSQL's and Redis's tokens: a claim written
+    /// in its own transaction after a record was lost is at least a microsecond later than
+    /// that record's last claim. (Milliseconds were not enough: on a fast disk the claims of
+    /// one millisecond repeated a lost record's token, as the store contract found.)
     fn token_floor(&self) -> FenceToken {
-        FenceToken::new(u64::try_from(self.wall).unwrap_or(0).saturating_mul(1000))
+        FenceToken::new(self.wall_micros)
     }
 }
 
@@ -175,6 +183,7 @@ impl Now {
 struct Now {
     host: HostInstant,
     wall: i64,
+    wall_micros: u64,
     lease_until: i64,
     expires_at: i64,
 }
