@@ -223,6 +223,10 @@ fn object_schema(def: &ObjectDef) -> Value {
     if !required.is_empty() {
         schema["required"] = json!(required);
     }
+    // Its page is cut: fields it does not list may come and may be sent (`other_fields`).
+    if let Some(reason) = &def.open {
+        schema["x-open"] = json!(reason);
+    }
     if let Some(description) = &def.description {
         schema["description"] = json!(description.trim());
     }

@@ -85,6 +85,7 @@ pub(crate) fn object(args: TokenStream, item: TokenStream, role: ObjectRole) -> 
         transitions: Vec::new(),
         source: None,
         inferred: None,
+        open: None,
     };
     match model::object_alone(&spec, role, &source(attribute)) {
         Ok(api) if errors.is_empty() => {

@@ -3,11 +3,37 @@
 
 use crate::model::{EnumDef, FieldDef, IdentifierDef, MapKey, ObjectDef, ResultCodeDef};
 
-/// A struct's docs: the spec's description, else its name.
+/// A struct's docs: the spec's description, else its name; for an open object, what becomes
+/// of the fields its page did not show.
 pub(crate) fn object_doc(def: &ObjectDef) -> String {
-    def.description
+    let described = def
+        .description
         .clone()
-        .unwrap_or_else(|| format!("The `{}` object.", def.name))
+        .unwrap_or_else(|| format!("The `{}` object.", def.name));
+    let open = def.open.as_ref().map(|_| {
+        "Open: AlipayHK's page for it is cut short, so it may have fields the spec does not\n\
+         list. They are kept in `other_fields`: a received one is read there, and one set with\n\
+         `other_field` is sent."
+            .to_owned()
+    });
+    super::paragraphs([described].into_iter().chain(open))
+}
+
+/// `other_fields`' docs: why the object is open.
+pub(crate) fn other_fields_doc(reason: &str) -> String {
+    format!(
+        "The fields AlipayHK's page did not show, as JSON by wire name: those received are kept\n\
+         here, and those put here are sent beside the declared ones.\n\n\
+         Why it is open: {}.",
+        reason.trim_end_matches('.')
+    )
+}
+
+/// `other_field`'s docs.
+pub(crate) fn other_field_setter_doc() -> String {
+    "Sets a field the spec does not list (its page is cut), by its wire name: it is sent\n\
+     as given, unchecked."
+        .to_owned()
 }
 
 /// An enum's docs: the spec's description, else its name.

@@ -11,8 +11,8 @@ mod routers;
 pub(crate) use crate_page::crate_page;
 pub(crate) use field::field_doc;
 pub(crate) use items::{
-    constructor_doc, enum_doc, identifier_doc, key_setter_doc, object_doc, result_code_doc,
-    result_codes_doc, setter_doc, transitions_doc, wire_value,
+    constructor_doc, enum_doc, identifier_doc, key_setter_doc, object_doc, other_field_setter_doc,
+    other_fields_doc, result_code_doc, result_codes_doc, setter_doc, transitions_doc, wire_value,
 };
 pub(crate) use module_page::module_page;
 pub(crate) use routers::{route_doc, router_doc, router_file_doc, router_trait_doc};

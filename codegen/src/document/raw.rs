@@ -182,6 +182,10 @@ pub(crate) struct TypeSpec {
     /// For an `enum`: the page (or reasoning) behind values that name none of their own.
     #[serde(default)]
     pub source: Option<Located<String>>,
+    /// For an `object` whose page is cut: why its fields may be incomplete. The object keeps
+    /// the fields the page did not show (`other_fields`).
+    #[serde(default)]
+    pub open: Option<Located<String>>,
     /// Why we believe it, when no page states it.
     #[serde(default)]
     pub inferred: Option<Located<String>>,
@@ -275,6 +279,10 @@ pub(crate) struct MessageSpec {
     /// A JSON sample from the docs.
     #[serde(default)]
     pub sample: Option<Located<String>>,
+    /// Why the body's fields may be incomplete (its page is cut); the object then keeps the
+    /// fields the page did not show (`other_fields`).
+    #[serde(default)]
+    pub open: Option<Located<String>>,
 }
 
 /// One field of an object.

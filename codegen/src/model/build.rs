@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::fields::build_object;
+use super::fields::{build_object, open_object};
 use super::names::{is_lower_camel, is_pascal, module_name, pascal};
 pub(super) use super::report::Reporter;
 use super::result_codes::{build_idempotency, build_result_codes, endpoint_result_codes};
@@ -82,7 +82,7 @@ pub(crate) fn build(sources: &SpecSources) -> Result<Api, SpecErrors> {
             TypeHome::Shared,
             &spec.name.value,
         );
-        let def = build_object(
+        let mut def = build_object(
             &mut report,
             &mut scope,
             &field,
@@ -91,6 +91,7 @@ pub(crate) fn build(sources: &SpecSources) -> Result<Api, SpecErrors> {
             fields,
             &spec.rules,
         );
+        open_object(&mut report, &field, &mut def, spec.open.as_ref());
         inline_shared.extend(scope.into_local());
         shared_types.insert(spec.name.value.clone(), TypeDef::Object(def));
     }
@@ -413,7 +414,7 @@ fn build_message(
     name: &str,
     spec: &MessageSpec,
 ) -> ObjectDef {
-    build_object(
+    let mut def = build_object(
         report,
         scope,
         field,
@@ -421,7 +422,9 @@ fn build_message(
         spec.description.clone(),
         &spec.fields,
         &spec.rules,
-    )
+    );
+    open_object(report, field, &mut def, spec.open.as_ref());
+    def
 }
 
 /// A path is `/`-separated non-empty segments of URL-safe characters, without query string.

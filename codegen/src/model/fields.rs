@@ -74,7 +74,39 @@ pub(super) fn build_object(
         fields,
         rules,
         validated: false,
+        open: None,
     }
+}
+
+/// Marks `def` open for the reason `open` gives, when it gives one: its page is cut, so it
+/// keeps the fields it does not declare. Refused when a declared field would take the Rust
+/// name those are kept under.
+pub(super) fn open_object(
+    report: &mut Reporter<'_>,
+    path: &str,
+    def: &mut ObjectDef,
+    open: Option<&Located<String>>,
+) {
+    let Some(reason) = open else {
+        return;
+    };
+    if reason.value.trim().is_empty() {
+        report.error(
+            reason,
+            &format!("{path}.open"),
+            "`open` says why the page's fields may be incomplete",
+        );
+        return;
+    }
+    if def.fields.iter().any(|f| f.rust_name == OTHER_FIELDS) {
+        report.error(
+            reason,
+            &format!("{path}.open"),
+            format!("an open object keeps undeclared fields in `{OTHER_FIELDS}`, which a declared field already is"),
+        );
+        return;
+    }
+    def.open = Some(reason.value.trim().to_owned());
 }
 
 fn build_field(

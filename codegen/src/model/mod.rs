@@ -294,7 +294,13 @@ pub(crate) struct ObjectDef {
     pub rules: Vec<RuleDef>,
     /// Reachable from a request, so it gets a `Validate` implementation.
     pub validated: bool,
+    /// Why its fields may be incomplete (its page is cut), when they may: it then keeps the
+    /// fields it does not declare, received and sent, in [`OTHER_FIELDS`].
+    pub open: Option<String>,
 }
+
+/// The Rust field of an open object that holds the fields its page did not show.
+pub(crate) const OTHER_FIELDS: &str = "other_fields";
 
 /// A field of an object.
 #[derive(Debug, Clone, PartialEq)]

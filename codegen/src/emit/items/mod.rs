@@ -6,6 +6,7 @@ pub(crate) mod enums;
 pub(crate) mod identifier;
 pub(crate) mod notifications;
 pub(crate) mod object;
+mod other_fields;
 pub(crate) mod result_codes;
 pub(crate) mod routers;
 pub(crate) mod validate;

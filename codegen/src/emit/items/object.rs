@@ -1,5 +1,6 @@
 //! Structs: fields with exact wire names, `new(...)` for required fields, setters for the rest.
 
+use super::other_fields;
 use super::validate::object_validate_impl;
 use crate::describe;
 use crate::emit::context::{Context, Site};
@@ -7,7 +8,7 @@ use crate::emit::idioms::{derive, inherent_impl, trait_impl};
 use crate::emit::runtime_type as rt;
 use crate::emit::syntax::lexical::{field_ident, literal};
 use crate::emit::syntax::{Code, Element, Function, body, call, generic, seq, struct_literal};
-use crate::model::{FieldDef, FieldType, MapKey, ObjectDef};
+use crate::model::{FieldDef, FieldType, MapKey, OTHER_FIELDS, ObjectDef};
 
 /// The struct, its constructor and setters, and (for request types) its `Validate` impl.
 /// `module` is the endpoint module it goes in, if any.
@@ -32,7 +33,11 @@ pub(crate) fn struct_items(
         describe::object_doc(def),
         body(
             seq(["pub struct ".into(), def.name.as_str().into()]),
-            def.fields.iter().map(|f| field(cx, f, site)).collect(),
+            def.fields
+                .iter()
+                .map(|f| field(cx, f, site))
+                .chain(other_fields::field(cx, def))
+                .collect(),
         ),
     )
     .with(derive(derives.chain(cx.serde_derives())))
@@ -71,6 +76,13 @@ fn redacted_debug(def: &ObjectDef) -> Element {
         };
         statement("debug.field", vec![literal(&f.rust_name).into(), value])
     }));
+    if def.open.is_some() {
+        let value = seq(["&".into(), self_field(OTHER_FIELDS).into()]);
+        statements.push(statement(
+            "debug.field",
+            vec![literal(OTHER_FIELDS).into(), value],
+        ));
+    }
     statements.push(Code::from("debug.finish()").into());
     let parameters = ["&self".into(), "f: &mut std::fmt::Formatter<'_>".into()];
     let fmt = Function::new(
@@ -140,16 +152,20 @@ fn constructor(cx: &Context, def: &ObjectDef, site: Site) -> Element {
     let parameters = required
         .iter()
         .map(|f| typed(&field_ident(&f.rust_name), parameter(cx, f, site).0));
-    let fields = def.fields.iter().map(|f| {
-        let ident = field_ident(&f.rust_name);
-        Code::from(if f.required && f.ty.is_text() {
-            format!("{ident}: {ident}.into()")
-        } else if f.required {
-            ident
-        } else {
-            format!("{ident}: None")
+    let fields = def
+        .fields
+        .iter()
+        .map(|f| {
+            let ident = field_ident(&f.rust_name);
+            Code::from(if f.required && f.ty.is_text() {
+                format!("{ident}: {ident}.into()")
+            } else if f.required {
+                ident
+            } else {
+                format!("{ident}: None")
+            })
         })
-    });
+        .chain(other_fields::initial(def));
     let new_doc = describe::constructor_doc(&required);
     let mut new = Function::new(
         "pub fn new",
@@ -196,6 +212,7 @@ fn constructor(cx: &Context, def: &ObjectDef, site: Site) -> Element {
         .into_iter()
         .chain(setters)
         .chain(key_setters)
+        .chain(other_fields::setter(cx, def))
         .collect();
     inherent_impl(&def.name, methods)
 }
