@@ -263,16 +263,19 @@ fn rule_schema(rule: &RuleDef) -> Value {
             field,
             when,
             condition,
+            ..
         } => {
             let value = match condition {
                 Condition::Variant { wire, .. } => json!(wire),
                 Condition::Text(text) => json!(text),
                 Condition::Flag(flag) => json!(flag),
             };
-            json!({
-                "if": { "properties": { when: { "const": value } }, "required": [when] },
-                "then": { "required": [field] },
-            })
+            // `a.b` decides through object `a`: the condition nests, innermost first.
+            let decided = when.rsplit('.').fold(
+                json!({ "const": value }),
+                |inner, name| json!({ "properties": { name: inner }, "required": [name] }),
+            );
+            json!({ "if": decided, "then": { "required": [field] } })
         }
     }
 }

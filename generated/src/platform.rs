@@ -10,7 +10,7 @@
 // Source: spec/endpoints/create_template.yaml (sha256 76d693a44f3ea64ed4c6d7fba403e1afe37f6707d258b0cb732ba18b8a25fc22)
 // Source: spec/endpoints/inquiry_payment.yaml (sha256 bfa785d299b70ebb57fd532c2ca85f6180f4293fd2dabdbcd20a8b9629ec5845)
 // Source: spec/endpoints/membercard_create.yaml (sha256 e1874f9a06e63cf1839b05cabae33a202eb2a9a88790b8714783c45cbd8a669e)
-// Source: spec/endpoints/notify_payment.yaml (sha256 06cee67f4975ce7e42f02cbfe08c1200cf1b5cad2a2a90745dd8d46c28294b02)
+// Source: spec/endpoints/notify_payment.yaml (sha256 607acc50a2a72476ea5beb2d94195c657262a327ab220474e1f39cbb1896fd28)
 // Source: spec/endpoints/pay.yaml (sha256 f66ab693ff9ac6d9da0225365f29f7b247c739e21598fd964444c75c7b4a21b5)
 // Source: spec/endpoints/points_bill_notify.yaml (sha256 8d737af3712686cc66ab82bb9bb0c12af14bdff86e12cbedde97fd655bcc9e15)
 // Source: spec/endpoints/refund.yaml (sha256 871f89d6e69ce54c4806fce155f102c3ad7fac3bf7272d87781c990660a83a00)

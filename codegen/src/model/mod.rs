@@ -436,11 +436,23 @@ pub(crate) enum RuleKind {
     RequiredWhen {
         /// The conditionally required field.
         field: String,
-        /// The deciding field.
+        /// The deciding field: a field of this object, or of an object it holds, as a dotted
+        /// wire path (`paymentResult.resultStatus`).
         when: String,
+        /// The fields from this object down to the deciding one, in order.
+        through: Vec<Hop>,
         /// The deciding value.
         condition: Condition,
     },
+}
+
+/// One field on the way from an object to the field a rule decides on.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Hop {
+    /// Its Rust identifier (without `r#`).
+    pub rust_name: String,
+    /// Whether it is always present (not an `Option`).
+    pub required: bool,
 }
 
 /// The value a deciding field must have.

@@ -129,8 +129,9 @@ fn required_when(
     spec: &RequiredWhenSpec,
 ) -> Option<RuleKind> {
     let field = find(report, path, fields, &spec.field);
-    let when = find(report, path, fields, &spec.when);
-    let (field, when) = (field?, when?);
+    let through = deciding_path(report, scope, path, fields, &spec.when);
+    let (field, through) = (field?, through?);
+    let when = through.last()?.1;
     if field.required {
         report.error(
             &spec.field,
@@ -142,7 +143,7 @@ fn required_when(
         );
         return None;
     }
-    if field.wire_name == when.wire_name {
+    if through.len() == 1 && field.wire_name == when.wire_name {
         report.error(
             &spec.when,
             path,
@@ -205,7 +206,53 @@ fn required_when(
     };
     Some(RuleKind::RequiredWhen {
         field: field.wire_name.clone(),
-        when: when.wire_name.clone(),
+        when: spec.when.value.clone(),
+        through: through.into_iter().map(|(hop, _)| hop).collect(),
         condition,
     })
+}
+
+/// The fields a `when` path names, from this object's down to the deciding one: `resultStatus`,
+/// or `paymentResult.resultStatus` through an object field of this object.
+fn deciding_path<'f>(
+    report: &mut Reporter<'_>,
+    scope: &'f Scope<'_>,
+    path: &str,
+    fields: &'f [FieldDef],
+    when: &Located<String>,
+) -> Option<Vec<(Hop, &'f FieldDef)>> {
+    let mut hops = Vec::new();
+    let mut here = fields;
+    let segments: Vec<&str> = when.value.split('.').collect();
+    for (index, segment) in segments.iter().enumerate() {
+        let name = Located::new(segment.to_string(), when.at);
+        let found = find(report, path, here, &name)?;
+        hops.push((
+            Hop {
+                rust_name: found.rust_name.clone(),
+                required: found.required,
+            },
+            found,
+        ));
+        if index + 1 == segments.len() {
+            break;
+        }
+        let nested = match &found.ty {
+            FieldType::Named(ty) if ty.kind == TypeKind::Object => scope.object_fields(ty),
+            _ => None,
+        };
+        let Some(nested) = nested else {
+            report.error(
+                when,
+                path,
+                format!(
+                    "`{segment}` is not an object this spec declares, so `{}` cannot go through it",
+                    when.value
+                ),
+            );
+            return None;
+        };
+        here = nested;
+    }
+    Some(hops)
 }

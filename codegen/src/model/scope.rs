@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::report::Reporter;
-use super::{EnumValue, TypeDef, TypeHome, TypeId, TypeKind, TypeRef};
+use super::{EnumValue, FieldDef, TypeDef, TypeHome, TypeId, TypeKind, TypeRef};
 use crate::document::raw::Located;
 
 /// What a field's type may refer to, and where inline types it declares go.
@@ -79,6 +79,14 @@ impl<'a> Scope<'a> {
     pub(super) fn enum_values(&self, ty: &TypeRef) -> Option<&[EnumValue]> {
         match self.get(&ty.id()?) {
             Some(TypeDef::Enum(def)) => Some(&def.values),
+            _ => None,
+        }
+    }
+
+    /// The fields of an object type this scope can see.
+    pub(super) fn object_fields(&self, ty: &TypeRef) -> Option<&[FieldDef]> {
+        match self.get(&ty.id()?) {
+            Some(TypeDef::Object(def)) => Some(&def.fields),
             _ => None,
         }
     }

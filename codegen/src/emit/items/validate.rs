@@ -8,7 +8,7 @@ use crate::emit::syntax::code::Delimiter;
 use crate::emit::syntax::lexical::{field_ident, literal};
 use crate::emit::syntax::{Code, Element, body, call, list, seq, struct_literal};
 use crate::model::{
-    Condition, FieldDef, FieldType, Limit, ObjectDef, Provenance, RuleDef, RuleKind, TypeDef,
+    Condition, FieldDef, FieldType, Hop, Limit, ObjectDef, Provenance, RuleDef, RuleKind, TypeDef,
     TypeHome, TypeKind,
 };
 
@@ -192,13 +192,16 @@ fn rule_check(cx: &Context, def: &ObjectDef, rule: &RuleDef, module: Option<&str
         RuleKind::RequiredWhen {
             field: target,
             when,
+            through,
             condition,
         } => {
             let target_ident = field_ident(&field(target).rust_name);
-            let when_field = field(when);
-            let when_ident = field_ident(&when_field.rust_name);
-            let required = when_field.required;
-            let subject = format!("self.{when_ident}");
+            let deciding = deciding_value(through);
+            let (subject, required, by_ref) = match deciding {
+                Deciding::Value(path) => (path, true, false),
+                Deciding::Optional(path) => (path, false, false),
+                Deciding::OptionalRef(path) => (path, false, true),
+            };
             let (test, equals): (Code, String) = match condition {
                 Condition::Variant { ty, variant, wire } => {
                     let ty = if ty.home == TypeHome::Shared && module.is_some() {
@@ -219,19 +222,25 @@ fn rule_check(cx: &Context, def: &ObjectDef, rule: &RuleDef, module: Option<&str
                     text.clone(),
                 ),
                 Condition::Text(text) => {
+                    // An `Option<String>`, or an `Option<&String>` from further down.
+                    let as_str = if by_ref {
+                        ".map(String::as_str) == "
+                    } else {
+                        ".as_deref() == "
+                    };
                     let value = call("Some", [literal(text).into()]);
-                    (
-                        seq([format!("{subject}.as_deref() == ").into(), value]),
-                        text.clone(),
-                    )
+                    (seq([subject.into(), as_str.into(), value]), text.clone())
                 }
                 Condition::Flag(flag) if required => {
                     (format!("{subject} == {flag}").into(), flag.to_string())
                 }
-                Condition::Flag(flag) => (
-                    format!("{subject} == Some({flag})").into(),
-                    flag.to_string(),
-                ),
+                Condition::Flag(flag) => {
+                    let reference = if by_ref { "&" } else { "" };
+                    (
+                        format!("{subject} == Some({reference}{flag})").into(),
+                        flag.to_string(),
+                    )
+                }
             };
             let required_when = struct_literal(
                 cx.rt_member(rt::RULE, "RequiredWhen"),
@@ -257,4 +266,42 @@ fn rule_check(cx: &Context, def: &ObjectDef, rule: &RuleDef, module: Option<&str
             body(condition, vec![push.into()]).into()
         }
     }
+}
+
+/// The deciding field's value as the condition reads it.
+enum Deciding {
+    /// Always there: `self.status`, `self.order.status`.
+    Value(String),
+    /// An `Option` field reached through fields always there: `self.payment_result.status`.
+    Optional(String),
+    /// Further down, past a field that may be unset: an `Option` of a reference,
+    /// `self.order.as_ref().and_then(|v| v.status.as_ref())`.
+    OptionalRef(String),
+}
+
+/// How to read the field `through` ends at, from the object the rule is on.
+fn deciding_value(through: &[Hop]) -> Deciding {
+    let mut path = String::from("self");
+    for (index, hop) in through.iter().enumerate() {
+        path.push('.');
+        path.push_str(&field_ident(&hop.rust_name));
+        if hop.required {
+            continue;
+        }
+        let rest = &through[index + 1..];
+        if rest.is_empty() {
+            return Deciding::Optional(path);
+        }
+        path.push_str(".as_ref()");
+        for hop in rest {
+            let ident = field_ident(&hop.rust_name);
+            path.push_str(&if hop.required {
+                format!(".map(|v| &v.{ident})")
+            } else {
+                format!(".and_then(|v| v.{ident}.as_ref())")
+            });
+        }
+        return Deciding::OptionalRef(path);
+    }
+    Deciding::Value(path)
 }
