@@ -20,7 +20,7 @@ use alipayhk_gateway::{GatewayConfig, start};
 const USER: &str = "2160220000000002";
 
 fn hkd(cents: &str) -> PaymentAmount {
-    PaymentAmount::new("HKD", cents)
+    PaymentAmount::new().currency("HKD").value(cents)
 }
 
 fn refund(refund_id: &str, cents: &str) -> RefundRequest {
@@ -111,9 +111,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     let result = report.payment_result.ok_or("a payment result")?;
     let amount = report.payment_amount.ok_or("an amount")?;
+    // The spec infers these fields' requirement (no stored page lists their objects'
+    // fields), so the types leave them optional: ask for each.
     println!(
         "   -> the payment: {} ({:?}), {} {}",
-        result.result_code, result.result_status, amount.currency, amount.value
+        result.result_code.ok_or("a result code")?,
+        result.result_status.ok_or("a result status")?,
+        amount.currency.ok_or("a currency")?,
+        amount.value.ok_or("a value")?
     );
     let record = gateway.payment("ORDER-2026-0001").ok_or("the payment")?;
     println!(

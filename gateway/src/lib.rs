@@ -7,7 +7,8 @@
 //! `templates`, `tokens`, `points` and `payments` hold the behaviour on that state, under
 //! names that say what it does (`open_pass`, `refund_payment`, …), and `payment_notices`
 //! delivers notifyPayment after a payment; `api` implements the generated
-//! `alipayhk::platform::Api` on top, and `fault_layer` and `serve` put it on the network.
+//! `alipayhk::platform::Api` on top, and `fault_layer` and `serve` put it on the network
+//! (with `templates`' own switchStatus route in front of the generated router).
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {

@@ -6,12 +6,11 @@
 use std::sync::Arc;
 
 use alipayhk::webhooks::Notification;
-use alipayhk::{
-    NotifyPaymentRequest, PaymentAmount, PaymentRequestId, PaymentResult, PaymentResultStatus,
-};
+use alipayhk::{NotifyPaymentRequest, PaymentAmount, PaymentRequestId, PaymentResultStatus};
 use tokio::sync::mpsc;
 
 use crate::notify::{NotifyKeys, Verdict, deliver_until_success};
+use crate::payments::payment_result;
 use crate::records::{Payment, PaymentNotice};
 use crate::state::{Gateway, lock};
 
@@ -28,9 +27,11 @@ impl Gateway {
             tracing::warn!(url, "paymentNotifyUrl is not on this machine; not notified");
             return;
         }
-        let amount = PaymentAmount::new(payment.currency.clone(), payment.amount.to_string());
+        let amount = PaymentAmount::new()
+            .currency(payment.currency.clone())
+            .value(payment.amount.to_string());
         let body = NotifyPaymentRequest::new(
-            PaymentResult::new("SUCCESS", PaymentResultStatus::S).result_message("Success"),
+            payment_result("SUCCESS", PaymentResultStatus::S, "Success"),
             id.clone(),
         )
         .payment_id(payment.payment_id.clone())

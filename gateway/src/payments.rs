@@ -17,19 +17,26 @@ use crate::state::{Gateway, lock, success};
 /// The currency the gateway's merchants are paid in.
 const CURRENCY: &str = "HKD";
 
-/// `{currency, value}` as minor units, or why not.
+/// `{currency, value}` as minor units, or why not. The spec infers both fields' requirement
+/// (no stored page lists Amount's fields), so the types let either be absent; an amount
+/// without them is not one the gateway can take, and is refused as an illegal parameter.
 fn minor_units(amount: &PaymentAmount) -> Result<u64, ResultInfo> {
-    if amount.currency != CURRENCY {
+    let (Some(currency), Some(value)) = (&amount.currency, &amount.value) else {
+        return Err(failure(
+            "PARAM_ILLEGAL",
+            "an amount needs its currency and its value",
+        ));
+    };
+    if currency != CURRENCY {
         return Err(failure(
             "CURRENCY_NOT_SUPPORT",
-            format!("the gateway takes {CURRENCY}, not {}", amount.currency),
+            format!("the gateway takes {CURRENCY}, not {currency}"),
         ));
     }
-    amount
-        .value
+    value
         .parse::<u64>()
         .ok()
-        .filter(|v| *v > 0 && amount.value.bytes().all(|b| b.is_ascii_digit()))
+        .filter(|v| *v > 0 && value.bytes().all(|b| b.is_ascii_digit()))
         .ok_or_else(|| {
             failure(
                 "PARAM_ILLEGAL",
@@ -39,7 +46,21 @@ fn minor_units(amount: &PaymentAmount) -> Result<u64, ResultInfo> {
 }
 
 fn amount(value: u64) -> PaymentAmount {
-    PaymentAmount::new(CURRENCY, value.to_string())
+    PaymentAmount::new()
+        .currency(CURRENCY)
+        .value(value.to_string())
+}
+
+/// A payment's result: `code` with `status` and `message`.
+pub(crate) fn payment_result(
+    code: &str,
+    status: PaymentResultStatus,
+    message: &str,
+) -> PaymentResult {
+    PaymentResult::new()
+        .result_code(code)
+        .result_status(status)
+        .result_message(message)
 }
 
 impl Gateway {
@@ -160,9 +181,9 @@ impl Gateway {
             .customer_id(payment.user_id.clone())
             .payment_time(payment.paid_at.clone());
         Ok(match payment.state {
-            PaymentState::Paid => answer.payment_result(
-                PaymentResult::new("SUCCESS", PaymentResultStatus::S).result_message("Success"),
-            ),
+            PaymentState::Paid => {
+                answer.payment_result(payment_result("SUCCESS", PaymentResultStatus::S, "Success"))
+            }
             PaymentState::Cancelled => answer.payment_result(closed()),
         })
     }
@@ -200,10 +221,13 @@ impl Gateway {
         &self,
         request: &RefundRequest,
     ) -> Result<RefundResponse, ResultInfo> {
-        // A refund is in the payment's currency: any other is an illegal parameter here, not
-        // an unsupported currency (refund's codes have none).
+        // A refund is in the payment's currency: any other (or none) is an illegal parameter
+        // here, not an unsupported currency (refund's codes have none).
         let amounts = [&request.refund_amount, &request.refund_from_amount];
-        if amounts.iter().any(|a| a.currency != CURRENCY) {
+        if amounts
+            .iter()
+            .any(|a| a.currency.as_deref() != Some(CURRENCY))
+        {
             return Err(failure(
                 "PARAM_ILLEGAL",
                 format!("the payment was in {CURRENCY}: refund in {CURRENCY}"),
@@ -263,8 +287,11 @@ impl Gateway {
 
 /// The payment result of a payment that was cancelled.
 fn closed() -> PaymentResult {
-    PaymentResult::new("ORDER_IS_CLOSED", PaymentResultStatus::F)
-        .result_message("The payment was cancelled.")
+    payment_result(
+        "ORDER_IS_CLOSED",
+        PaymentResultStatus::F,
+        "The payment was cancelled.",
+    )
 }
 
 fn back(instant: Instant, by: Duration) -> Instant {

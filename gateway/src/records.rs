@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use alipayhk::{
-    Button, CodeStandard, CodeType, EpochMillis, LocaleInfo, PassProduct, PassType, TemplateStatus,
+    Button, CodeStandard, CodeType, EpochMillis, Exposure, LocaleInfo, PassProduct, TemplateStatus,
+    TemplateType,
 };
 
 /// Whether a pass can still change.
@@ -45,15 +46,16 @@ impl Pass {
     }
 }
 
-/// A template as the gateway holds it.
+/// A template as the gateway holds it: what `createTemplate` sent, replaced whole by each
+/// `updateTemplate` (the update page documents a full replacement, not a patch).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Template {
     /// The merchant that created it.
     pub merchant_id: String,
     /// Where it is in its life.
     pub status: TemplateStatus,
-    /// The kind of pass.
-    pub pass_type: PassType,
+    /// `COUPON` (cards) or `TICKET`.
+    pub template_type: TemplateType,
     /// The product.
     pub product: PassProduct,
     /// How the code shows.
@@ -66,12 +68,31 @@ pub struct Template {
     pub button: Button,
     /// What it shows, by locale.
     pub locale_info: BTreeMap<String, LocaleInfo>,
-    /// The merchant's logo.
-    pub merchant_logo: String,
+    /// The merchant's logo: `createTemplate` may leave it out (its requirement is inferred),
+    /// `updateTemplate` always sends it.
+    pub merchant_logo: Option<String>,
     /// Validity.
     pub start_date: EpochMillis,
     /// Validity.
     pub end_date: EpochMillis,
+    /// The selling price, in cents (`currentAmountCent` sent, `currentAmount` read back).
+    pub current_amount_cent: Option<i64>,
+    /// The original price, in cents (`originalAmountCent` sent, `originalAmount` read back).
+    pub original_amount_cent: Option<i64>,
+    /// The currency of the prices.
+    pub currency_code: Option<String>,
+    /// How many passes may be issued.
+    pub stock: Option<i64>,
+    /// Where the user orders.
+    pub order_page_link: Option<String>,
+    /// The detail page.
+    pub detail_link: Option<String>,
+    /// Category codes.
+    pub categories: Option<Vec<String>>,
+    /// Merchant IDs the template applies to.
+    pub biz_mids: Option<Vec<String>>,
+    /// Whether it is listed.
+    pub exposure: Option<Exposure>,
 }
 
 impl Template {
@@ -80,7 +101,7 @@ impl Template {
         Self {
             merchant_id: merchant_id.to_owned(),
             status: TemplateStatus::Valid,
-            pass_type: PassType::Coupon,
+            template_type: TemplateType::Coupon,
             product: PassProduct::GiftCard,
             code_type: CodeType::Qrcode,
             code_standard: CodeStandard::Qrcode,
@@ -90,9 +111,18 @@ impl Template {
                 "en_US".to_owned(),
                 LocaleInfo::new().name("Member card"),
             )]),
-            merchant_logo: "https://example.com/logo.png".to_owned(),
+            merchant_logo: Some("https://example.com/logo.png".to_owned()),
             start_date: EpochMillis(1_640_970_061_000),
             end_date: EpochMillis(1_767_196_799_000),
+            current_amount_cent: None,
+            original_amount_cent: None,
+            currency_code: None,
+            stock: None,
+            order_page_link: None,
+            detail_link: None,
+            categories: None,
+            biz_mids: None,
+            exposure: None,
         }
     }
 }

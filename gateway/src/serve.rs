@@ -159,18 +159,25 @@ pub async fn start(config: GatewayConfig) -> std::io::Result<RunningGateway> {
         merchant_public_key: config.merchant_public_key.clone(),
         client_id: config.client_id.clone(),
     };
-    let mut server = ServerConfig::new(
-        config.platform_key,
-        config.merchant_public_key,
-        config.client_id,
-    );
-    server.freshness = config.freshness;
     let gateway = config.gateway;
     let log = Arc::new(RequestLog::default());
-    if config.console {
-        server.observer = Some(log.clone());
-    }
-    let mut app = alipayhk::platform::router(gateway.clone(), server)
+    // One protocol configuration for the generated router, and the same again for the
+    // gateway's own switchStatus route in front of it (`templates.rs`).
+    let server = || {
+        let mut server = ServerConfig::new(
+            config.platform_key.clone(),
+            config.merchant_public_key.clone(),
+            config.client_id.clone(),
+        );
+        server.freshness = config.freshness;
+        if config.console {
+            server.observer = Some(log.clone());
+        }
+        server
+    };
+    let api = alipayhk::platform::router(gateway.clone(), server());
+    let mut app = crate::templates::switch_status_router(gateway.clone(), server())
+        .fallback_service(api)
         .layer(from_fn_with_state(
             (gateway.clone(), log.clone()),
             fault_layer::apply,

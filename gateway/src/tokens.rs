@@ -1,5 +1,7 @@
-//! applyToken: authorisation codes the gateway issued, each good for one exchange within ten
-//! minutes, and the refresh tokens it handed out.
+//! applyToken: authorisation codes the gateway issued, each good within ten minutes (as the
+//! page says) and for one exchange (no page says so: the spec treats applyToken as not
+//! idempotent, and a code that could be exchanged again would make a re-send safe), and the
+//! refresh tokens it handed out.
 
 use std::time::{Duration, Instant};
 

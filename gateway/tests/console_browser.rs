@@ -81,9 +81,7 @@ impl Webhooks for Loyalty {
 }
 
 fn detail() -> TemplateDetailRequest {
-    TemplateDetailRequest::new()
-        .merchant_id(MERCHANT_ID)
-        .template_code(TEMPLATE_CODE)
+    TemplateDetailRequest::new(MERCHANT_ID, TEMPLATE_CODE)
 }
 
 #[tokio::test(flavor = "multi_thread")]

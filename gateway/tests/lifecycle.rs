@@ -23,9 +23,7 @@ async fn gateway_and_client() -> (RunningGateway, Client) {
 }
 
 fn detail() -> TemplateDetailRequest {
-    TemplateDetailRequest::new()
-        .merchant_id(MERCHANT_ID)
-        .template_code(TEMPLATE_CODE)
+    TemplateDetailRequest::new(MERCHANT_ID, TEMPLATE_CODE)
 }
 
 async fn check_refused_after(stop: impl AsyncFnOnce(RunningGateway)) {

@@ -58,7 +58,7 @@ fn bill(n: usize, run: u128) -> PointsBillNotifyRequest {
         "2160220000000002",
         format!("B{run}-{n:06}"),
         Amount::new("HKD", 1800),
-        "2026-12-02T11:12:13+08:00",
+        "2026-12-02 11:12:13",
         PointsBillNotifyPointsProvider::Alipayhk,
     )
 }

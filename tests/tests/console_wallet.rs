@@ -44,7 +44,7 @@ async fn the_wallet_form_issues_a_code_that_pays_and_the_state_shows_the_payment
     let codes = issued_codes(&page.text().await.unwrap());
     assert_eq!(codes.len(), 1, "{codes:?}");
 
-    let amount = PaymentAmount::new("HKD", "1800");
+    let amount = PaymentAmount::new().currency("HKD").value("1800");
     let pay = PayRequest::new(
         PaymentOrder::new()
             .reference_order_id("CONSOLE-1")

@@ -79,12 +79,29 @@ fn operations_carry_headers_result_codes_and_idempotency() {
     );
     let switch = &doc["paths"]["/api/open/alipay/v1/ipass/template/manage/switchStatus"]["post"];
     assert_eq!(switch["x-resolve-unknown-with"], "templateDetail");
-    // Rules become JSON Schema: updatePass needs exactly one of userId / openId.
-    let update = &doc["components"]["schemas"]["UpdatePassRequest"];
+    // switchStatus names the merchant by merchantAccountId (merchantId is deprecated) and
+    // moves a template to one of three statuses.
+    let schemas = &doc["components"]["schemas"];
+    let required = schemas["SwitchStatusRequest"]["required"]
+        .as_array()
+        .unwrap();
+    assert!(
+        required.iter().any(|f| f == "merchantAccountId"),
+        "{required:?}"
+    );
+    assert!(!required.iter().any(|f| f == "merchantId"), "{required:?}");
     assert_eq!(
-        update["allOf"][0]["oneOf"],
+        schemas["TemplateTargetStatus"]["enum"],
+        serde_json::json!(["valid", "closed", "paused"])
+    );
+    // Rules become JSON Schema: updatePass needs at least one of userId / openId (both is a
+    // documented request).
+    let update = &schemas["UpdatePassRequest"];
+    assert_eq!(
+        update["allOf"][0]["anyOf"],
         serde_json::json!([{ "required": ["userId"] }, { "required": ["openId"] }])
     );
+    assert!(update["allOf"][0].get("oneOf").is_none(), "{update}");
 }
 
 #[test]
@@ -164,20 +181,37 @@ fn inferred_constraints_are_not_schema_keywords() {
     let schemas = &document["components"]["schemas"];
     let request = &schemas["UpdatePassRequest"]["properties"];
     assert_eq!(request["merchantId"]["maxLength"], 64);
+    // passId's 32 is documented now (the table layout of the page gives it).
+    assert_eq!(request["passId"]["maxLength"], 32);
+    assert!(request["passId"].get("x-alipayhk-inferred").is_none());
     assert!(
-        request["passId"].get("maxLength").is_none(),
+        request["endDate"].get("minimum").is_none(),
         "{}",
-        request["passId"]
+        request["endDate"]
     );
     assert_eq!(
-        request["passId"]["x-alipayhk-inferred"]["maxLength"]["value"],
-        32
+        request["endDate"]["x-alipayhk-inferred"]["minimum"]["value"],
+        0.0
     );
     assert!(
-        request["passId"]["x-alipayhk-inferred"]["maxLength"]["why"]
+        request["endDate"]["x-alipayhk-inferred"]["minimum"]["why"]
             .as_str()
             .unwrap()
-            .contains("gives no length")
+            .contains("never negative")
+    );
+    // createTemplate's merchantLogo: no create page reaches it, so its requirement and length
+    // are inferred from the update page, never keywords.
+    let create = &schemas["CreateTemplateRequest"];
+    let logo = &create["properties"]["merchantLogo"];
+    assert!(logo.get("maxLength").is_none(), "{logo}");
+    assert_eq!(logo["x-alipayhk-inferred"]["maxLength"]["value"], 256);
+    assert_eq!(logo["x-alipayhk-inferred"]["required"]["value"], true);
+    assert!(
+        !create["required"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f == "merchantLogo")
     );
     let required = schemas["UpdatePassRequest"]["required"].as_array().unwrap();
     assert!(

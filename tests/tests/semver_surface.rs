@@ -60,6 +60,30 @@ fn the_wire_format_is_unchanged() {
 }
 
 #[test]
+fn template_detail_reads_the_query_pages_price_names() {
+    // The query page names the prices `currentAmount`/`originalAmount` and types them Object
+    // (its sample is plain cents): they are read as JSON under those names, and the
+    // `...Cent` names createTemplate sends are read too.
+    let page: alipayhk::TemplateDetailResponse = serde_json::from_str(
+        r#"{"result":{"resultCode":"SUCCESS","resultStatus":"S"},"currentAmount":1000,"originalAmount":{"value":1500}}"#,
+    )
+    .unwrap();
+    assert_eq!(page.current_amount, Some(serde_json::json!(1000)));
+    assert_eq!(
+        page.original_amount,
+        Some(serde_json::json!({"value": 1500}))
+    );
+    let sent = serde_json::to_value(&page).unwrap();
+    assert_eq!(sent["currentAmount"], 1000);
+    assert!(sent.get("currentAmountCent").is_none(), "{sent}");
+    let older: alipayhk::TemplateDetailResponse = serde_json::from_str(
+        r#"{"result":{"resultCode":"SUCCESS","resultStatus":"S"},"currentAmountCent":1000}"#,
+    )
+    .unwrap();
+    assert_eq!(older.current_amount, Some(serde_json::json!(1000)));
+}
+
+#[test]
 fn identifiers_are_bare_strings_on_the_wire_and_flow_from_response_to_request() {
     use alipayhk::{CreatePassResponse, MerchantId, PassId};
 

@@ -55,26 +55,24 @@ fn both_user_id_and_open_id_missing_is_reported() {
         violations(&request),
         vec![(
             String::new(),
-            Rule::ExactlyOneOf {
+            Rule::AtLeastOneOf {
                 fields: &["userId", "openId"],
-                present: 0
             }
         )]
     );
 }
 
+/// The pages say at least one of the two IDs ("either" on the seed page does not forbid
+/// both): a request naming the user both ways is valid.
 #[test]
-fn both_user_id_and_open_id_given_is_reported() {
+fn both_user_id_and_open_id_given_is_valid() {
     let request = valid().open_id("oid-1");
+    assert_eq!(violations(&request), vec![]);
+    assert!(request.validate_strict().is_ok());
+    let json = serde_json::to_value(&request).unwrap();
     assert_eq!(
-        violations(&request),
-        vec![(
-            String::new(),
-            Rule::ExactlyOneOf {
-                fields: &["userId", "openId"],
-                present: 2
-            }
-        )]
+        (json["userId"].as_str(), json["openId"].as_str()),
+        (Some("2160220000000002"), Some("oid-1"))
     );
 }
 
@@ -136,21 +134,28 @@ fn every_violation_is_reported_not_just_the_first() {
     )
     .end_date(alipayhk::EpochMillis(-1));
     request.merchant_id = "".into();
-    // By default, only what the page documents: merchantId and the userId/openId rule.
+    // By default, only what the pages document: merchantId, the passId length (the table
+    // layout gives 32) and the userId/openId rule.
     assert_eq!(
         violations(&request),
         vec![
             ("merchantId".into(), Rule::Required),
             (
+                "passId".into(),
+                Rule::MaxLength {
+                    max: 32,
+                    actual: 33
+                }
+            ),
+            (
                 String::new(),
-                Rule::ExactlyOneOf {
+                Rule::AtLeastOneOf {
                     fields: &["userId", "openId"],
-                    present: 0
                 }
             ),
         ]
     );
-    // Strict: the inferred passId length and endDate minimum too, in field order.
+    // Strict: the inferred endDate minimum too, in field order.
     let found: Vec<(String, Rule)> = request
         .validate_strict()
         .unwrap_err()
@@ -172,16 +177,19 @@ fn every_violation_is_reported_not_just_the_first() {
             ("endDate".into(), Rule::Minimum { min: 0.0 }),
             (
                 String::new(),
-                Rule::ExactlyOneOf {
+                Rule::AtLeastOneOf {
                     fields: &["userId", "openId"],
-                    present: 0
                 }
             ),
         ]
     );
     let message = request.validate_strict().unwrap_err().to_string();
     assert!(
-        message.contains("passId must be at most 32 characters (found 33) (inferred: "),
+        message.contains("passId must be at most 32 characters (found 33); "),
+        "{message}"
+    );
+    assert!(
+        message.contains("endDate must be at least 0 (inferred: "),
         "{message}"
     );
 }

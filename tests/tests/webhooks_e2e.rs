@@ -111,7 +111,7 @@ fn bill(bill_no: &str) -> PointsBillNotifyRequest {
         "2160220000000002",
         bill_no,
         Amount::new("HKD", 1800),
-        "2021-07-06T11:12:13+08:00",
+        "2024-05-06 10:49:51",
         PointsBillNotifyPointsProvider::Alipayhk,
     )
     .merchant_id("21609876543945")

@@ -129,7 +129,7 @@ fn bill(bill_no: &str) -> PointsBillNotifyRequest {
         "2160220000000002",
         bill_no,
         Amount::new("HKD", 1800),
-        "2026-11-27T11:12:13+08:00",
+        "2026-11-27 11:12:13",
         PointsBillNotifyPointsProvider::Alipayhk,
     )
 }

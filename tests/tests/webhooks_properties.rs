@@ -70,7 +70,7 @@ fn body(delivery: &Delivery) -> Vec<u8> {
             "userId": "2160220000000002",
             "billNo": format!("B-{n}"),
             "orderAmount": {"currency": "HKD", "value": cents},
-            "payTime": "2026-11-27T11:12:13+08:00",
+            "payTime": "2026-11-27 11:12:13",
             "pointsProvider": "ALIPAYHK",
         })
         .to_string()

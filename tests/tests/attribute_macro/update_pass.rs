@@ -22,15 +22,15 @@ pub(crate) mod types {
     result_codes = super::types::PassResultCode,
     idempotency(key(merchant_id, template_code, pass_id)),
 )]
-#[alipayhk(exactly_one_of(user_id, open_id))]
+#[alipayhk(at_least_one_of(user_id, open_id))]
 pub struct UpdatePassRequest {
     /// The unique ID AlipayHK assigned to the merchant.
     #[alipayhk(identifier, max_length = 64, sample = "2160120000000001")]
     pub merchant_id: super::types::MerchantId,
-    /// Unique ID of the Alipay user. Give either `userId` or `openId`.
+    /// Unique ID of the Alipay user. Give at least one of `userId` and `openId`.
     #[alipayhk(identifier, max_length = 32, sample = "2160220000000002")]
     pub user_id: Option<super::types::UserId>,
-    /// The ID the Alipay user authorised for this merchant. Give either `userId` or `openId`.
+    /// The ID the Alipay user authorised for this merchant. Give at least one of `userId` and `openId`.
     #[alipayhk(identifier, max_length = 32)]
     pub open_id: Option<super::types::OpenId>,
     /// The unique ID AlipayHK assigned to the merchant's membership card template.
@@ -57,6 +57,12 @@ pub struct UpdatePassRequest {
         UPDATE_TEMPLATE = "Move the pass to another template.",
         UPDATE_DATA_INFO = "Update the template placeholder values.",
         UPDATE_VALIDITY = "Update the validity period.",
+        UPDATE_AIR_TICKET = "Update an air ticket's content.",
+        UPDATE_TRAIN_TICKET = "Update a train ticket's content.",
+        UPDATE_BUS_TICKET = "Update a bus ticket's content.",
+        UPDATE_SHIP_TICKET = "Update a ship ticket's content.",
+        UPDATE_MOVIE = "Update a movie ticket's content.",
+        UPDATE_PASS = "Update a pass ticket's content.",
     ))]
     pub update_detail_type: UpdatePassUpdateDetailType,
     /// New expiry time of the card.
@@ -65,7 +71,9 @@ pub struct UpdatePassRequest {
     /// The write-off (redeem) code of the pass.
     #[alipayhk(max_length = 128)]
     pub pass_verify_code: Option<String>,
-    /// When the business event behind this update happened.
+    /// When the ticket update happened. The ticket page makes it mandatory for some
+    /// `updateDetailType` values (its list is cut); its sample is in seconds, the spec sends
+    /// milliseconds like every other pass date.
     #[alipayhk(minimum = 0)]
     pub biz_date: Option<EpochMillis>,
     /// Template placeholder values to update, such as `billNo`, `lastChangePoints` and
@@ -120,6 +128,11 @@ fn the_update_pass_mirror_builds_and_validates() {
         UpdatePassUpdateDetailType::UpdateMemberCard,
     );
     assert_eq!(invalid.validate().unwrap_err().violations.len(), 1);
+    // At least one of the two IDs: both together are a documented request.
+    let both = invalid
+        .user_id("2160220000000002")
+        .open_id("20881234567890123456789012345678");
+    assert!(both.validate().is_ok());
     assert_eq!(
         alipayhk::PassResultCode::from("USER_NOT_EXSITS").status(),
         Some(alipayhk::ResultStatus::Failure)

@@ -60,7 +60,7 @@ fn bill(bill_no: String) -> PointsBillNotifyRequest {
         "2160220000000002",
         bill_no,
         Amount::new("HKD", 1800),
-        "2026-12-02T11:12:13+08:00",
+        "2026-12-02 11:12:13",
         PointsBillNotifyPointsProvider::Alipayhk,
     )
 }
