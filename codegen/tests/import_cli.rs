@@ -118,7 +118,8 @@ fn a_page_without_a_path_or_with_a_garbled_line_exits_2_naming_the_line() {
 }
 
 /// Every endpoint file of the A. Points and payments families against its page, in the short
-/// and payments layouts, through the command a merchant runs; a cut page says where it stops.
+/// and payments layouts, and a cashless voucher page in the promotion layout, through the
+/// command a merchant runs; a cut page says where it stops.
 #[test]
 fn diff_exits_0_for_every_new_family_page_and_says_where_a_page_is_cut() {
     for name in [
@@ -131,6 +132,7 @@ fn diff_exits_0_for_every_new_family_page_and_says_where_a_page_is_cut() {
         "refund",
         "code_consult",
         "notify_payment",
+        "switch_voucher_template_status",
     ] {
         let spec = format!("../spec/endpoints/{name}.yaml");
         let page = format!("tests/pages/{name}.txt");

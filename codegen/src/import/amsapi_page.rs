@@ -294,5 +294,24 @@ fn row_param(number: usize, name: &str, description: &str) -> Result<Param, Impo
         prose = length.1.trim();
     }
     param.description = prose.to_owned();
+    param.required_when = required_when(prose).map(|value| AtLine {
+        value,
+        line: number,
+    });
     Ok(param)
+}
+
+/// `Required when paymentResult.resultStatus is S.` in a description: the field it depends on
+/// (a dotted path into an object) and the value.
+fn required_when(prose: &str) -> Option<(String, String)> {
+    let (_, rest) = prose.split_once("Required when ")?;
+    let (field, rest) = rest.split_once(" is ")?;
+    let value = rest
+        .split_whitespace()
+        .next()?
+        .trim_end_matches(['.', ',', ';']);
+    let field_ok = field
+        .split('.')
+        .all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric()));
+    (field_ok && !value.is_empty()).then(|| (field.to_owned(), value.to_owned()))
 }

@@ -230,7 +230,18 @@ fn field(out: &mut String, param: &Param, source: &str, type_name: Option<&str>)
     if let Some(line) = param.nullable {
         let _ = writeln!(out, "        nullable: true  # line {line}");
     }
-    if let Some(max) = &param.max_length {
+    // An enum takes no length (its values bound it): the page's is left as a comment.
+    if let Some(max) = param
+        .max_length
+        .as_ref()
+        .filter(|_| !param.values.is_empty())
+    {
+        let _ = writeln!(
+            out,
+            "        # the page gives at most {} characters (line {}); its values bound it",
+            max.value, max.line
+        );
+    } else if let Some(max) = &param.max_length {
         let _ = writeln!(
             out,
             "        max_length: {}  # line {}",
@@ -307,8 +318,11 @@ fn rules(out: &mut String, params: &[Param], source: &str, unmapped: &mut Vec<Un
         }
         if let Some(when) = &param.required_when {
             let (field, equals) = &when.value;
+            // A rule through an object needs that object's type declared, which an import
+            // leaves to the reader: written as a comment until then.
+            let comment = if field.contains('.') { "# " } else { "" };
             lines.push(format!(
-                "      - required_when: {{ field: {}, when: {field}, equals: {} }}  # line {}\n        source: {source}",
+                "      {comment}- required_when: {{ field: {}, when: {field}, equals: {} }}  # line {}\n        {comment}source: {source}",
                 param.name,
                 quote(equals),
                 when.line
@@ -316,7 +330,14 @@ fn rules(out: &mut String, params: &[Param], source: &str, unmapped: &mut Vec<Un
         }
     }
     if !lines.is_empty() {
-        let _ = writeln!(out, "    rules:");
+        // Only commented rules: the key is a comment too, or it would hold nothing.
+        let all_comments = lines.iter().all(|l| l.trim_start().starts_with('#'));
+        let key = if all_comments {
+            "    # rules:"
+        } else {
+            "    rules:"
+        };
+        let _ = writeln!(out, "{key}");
         for line in lines {
             let _ = writeln!(out, "{line}");
         }

@@ -2,8 +2,8 @@
 //! "Importing a page", read into an endpoint file of the spec ([`import`]), or compared with
 //! one ([`diff`], the "docs changed" check).
 //!
-//! `page` reads the membership-card and short layouts, `amsapi_page` the payments layout, both
-//! into one `Page` (`page_model`; `page_lines` holds what the readers share, `code_rows` the
+//! `page` reads the membership-card and short layouts, `amsapi_page` the payments layout and
+//! `promotion_page` the promotion (cashless voucher) layout, all into one `Page` (`page_model`; `page_lines` holds what the readers share, `code_rows` the
 //! result-code rows, `params` the parameter blocks, `samples` the JSON samples);
 //! `endpoint_yaml` writes the endpoint file, and `diff` compares a page with a spec file.
 
@@ -15,6 +15,7 @@ mod page;
 mod page_lines;
 mod page_model;
 pub(crate) mod params;
+mod promotion_page;
 mod samples;
 
 use std::fmt;

@@ -44,6 +44,9 @@ pub(crate) fn read_page(text: &str) -> Result<Page, ImportError> {
     {
         return super::amsapi_page::read_amsapi_page(text);
     }
+    if super::promotion_page::is_promotion_page(text) {
+        return super::promotion_page::read_promotion_page(text);
+    }
     let lines = text_lines(text)?;
     let (title_line, title) = lines[0];
     if section_of(title).is_some() || HEADER_TABLES.contains(&title) {

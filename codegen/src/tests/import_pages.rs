@@ -46,7 +46,10 @@ fn spec_copy() -> tempfile::TempDir {
 #[test]
 fn every_page_agrees_with_its_spec_file() {
     let pages = pages();
-    assert_eq!(pages.len(), 18, "one page per endpoint of spec/");
+    // One per endpoint of the first six families, and the cashless voucher page of the
+    // promotion layout; the other endpoints were written from pages the importer cannot read
+    // whole (their files say how).
+    assert_eq!(pages.len(), 19, "the pages under tests/pages/");
     for page in pages {
         let spec_file = root()
             .join("../spec/endpoints")
