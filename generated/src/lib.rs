@@ -312,9 +312,12 @@ pub use types::InStorePaymentScenario;
 #[doc(inline)]
 pub use types::LocaleInfo;
 
-#[cfg(
-    any(feature = "notifications", feature = "orders", feature = "passes", feature = "templates"),
-)]
+#[cfg(any(
+    feature = "notifications",
+    feature = "orders",
+    feature = "passes",
+    feature = "templates"
+))]
 #[doc(inline)]
 pub use types::MerchantId;
 
@@ -426,9 +429,12 @@ pub use types::TemplateResultCode;
 #[doc(inline)]
 pub use types::TemplateStatus;
 
-#[cfg(
-    any(feature = "notifications", feature = "passes", feature = "performance", feature = "points"),
-)]
+#[cfg(any(
+    feature = "notifications",
+    feature = "passes",
+    feature = "performance",
+    feature = "points"
+))]
 #[doc(inline)]
 pub use types::UserId;
 

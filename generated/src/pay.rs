@@ -97,7 +97,7 @@ pub struct PayRequest {
         rename = "paymentAmount",
         alias = "paymetAmount",
         default,
-        skip_serializing_if = "Option::is_none",
+        skip_serializing_if = "Option::is_none"
     )]
     pub payment_amount: Option<super::types::PaymentAmount>,
     /// The user's payment code.

@@ -42,36 +42,32 @@ use std::sync::Arc;
 use alipayhk_runtime::server::ServerConfig;
 use alipayhk_runtime::server::axum;
 
-#[cfg(
-    any(
-        feature = "auto-earn",
-        feature = "bills",
-        feature = "orders",
-        feature = "passes",
-        feature = "payments",
-        feature = "performance",
-        feature = "points",
-        feature = "templates",
-        feature = "tokens",
-        feature = "vouchers",
-    ),
-)]
+#[cfg(any(
+    feature = "auto-earn",
+    feature = "bills",
+    feature = "orders",
+    feature = "passes",
+    feature = "payments",
+    feature = "performance",
+    feature = "points",
+    feature = "templates",
+    feature = "tokens",
+    feature = "vouchers"
+))]
 use alipayhk_runtime::server::{Verified, axum::extract::State, axum::routing};
 
-#[cfg(
-    any(
-        feature = "auto-earn",
-        feature = "bills",
-        feature = "orders",
-        feature = "passes",
-        feature = "payments",
-        feature = "performance",
-        feature = "points",
-        feature = "templates",
-        feature = "tokens",
-        feature = "vouchers",
-    ),
-)]
+#[cfg(any(
+    feature = "auto-earn",
+    feature = "bills",
+    feature = "orders",
+    feature = "passes",
+    feature = "payments",
+    feature = "performance",
+    feature = "points",
+    feature = "templates",
+    feature = "tokens",
+    feature = "vouchers"
+))]
 use alipayhk_runtime::{Endpoint, server::handle};
 
 /// One method per endpoint. Each answers `UN_SUPPORT_BUSINESS` (F) until implemented;

@@ -191,7 +191,7 @@ pub struct TemplateDetailResponse {
         rename = "codeStandard",
         alias = "codeStandrad",
         default,
-        skip_serializing_if = "Option::is_none",
+        skip_serializing_if = "Option::is_none"
     )]
     pub code_standard: Option<super::types::CodeStandard>,
     /// The card image.
@@ -231,7 +231,7 @@ pub struct TemplateDetailResponse {
         rename = "currentAmount",
         alias = "currentAmountCent",
         default,
-        skip_serializing_if = "Option::is_none",
+        skip_serializing_if = "Option::is_none"
     )]
     pub current_amount: Option<alipayhk_runtime::serde_json::Value>,
     /// The original price, in cents (typed and sampled as `currentAmount`).
@@ -243,7 +243,7 @@ pub struct TemplateDetailResponse {
         rename = "originalAmount",
         alias = "originalAmountCent",
         default,
-        skip_serializing_if = "Option::is_none",
+        skip_serializing_if = "Option::is_none"
     )]
     pub original_amount: Option<alipayhk_runtime::serde_json::Value>,
     /// The currency of the prices.

@@ -1095,16 +1095,22 @@ impl alipayhk_runtime::Validate for LocaleInfo {
 /// The ID AlipayHK assigned to a merchant, such as `2160120000000001`.
 ///
 /// A string on the wire. Build one from a `&str` or `String` (`"…".into()`); a field's length limits are checked by the `validate()` of the request that holds it.
-#[cfg(
-    any(feature = "notifications", feature = "orders", feature = "passes", feature = "templates"),
-)]
+#[cfg(any(
+    feature = "notifications",
+    feature = "orders",
+    feature = "passes",
+    feature = "templates"
+))]
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct MerchantId(String);
 
-#[cfg(
-    any(feature = "notifications", feature = "orders", feature = "passes", feature = "templates"),
-)]
+#[cfg(any(
+    feature = "notifications",
+    feature = "orders",
+    feature = "passes",
+    feature = "templates"
+))]
 impl MerchantId {
     /// The identifier as text.
     pub fn as_str(&self) -> &str {
@@ -1117,18 +1123,24 @@ impl MerchantId {
     }
 }
 
-#[cfg(
-    any(feature = "notifications", feature = "orders", feature = "passes", feature = "templates"),
-)]
+#[cfg(any(
+    feature = "notifications",
+    feature = "orders",
+    feature = "passes",
+    feature = "templates"
+))]
 impl From<&str> for MerchantId {
     fn from(value: &str) -> Self {
         Self(value.to_owned())
     }
 }
 
-#[cfg(
-    any(feature = "notifications", feature = "orders", feature = "passes", feature = "templates"),
-)]
+#[cfg(any(
+    feature = "notifications",
+    feature = "orders",
+    feature = "passes",
+    feature = "templates"
+))]
 impl From<String> for MerchantId {
     fn from(value: String) -> Self {
         Self(value)
@@ -1136,18 +1148,24 @@ impl From<String> for MerchantId {
 }
 
 // So an ID read from one response goes into the next request as `&id`.
-#[cfg(
-    any(feature = "notifications", feature = "orders", feature = "passes", feature = "templates"),
-)]
+#[cfg(any(
+    feature = "notifications",
+    feature = "orders",
+    feature = "passes",
+    feature = "templates"
+))]
 impl From<&MerchantId> for MerchantId {
     fn from(value: &MerchantId) -> Self {
         value.clone()
     }
 }
 
-#[cfg(
-    any(feature = "notifications", feature = "orders", feature = "passes", feature = "templates"),
-)]
+#[cfg(any(
+    feature = "notifications",
+    feature = "orders",
+    feature = "passes",
+    feature = "templates"
+))]
 impl From<MerchantId> for String {
     fn from(value: MerchantId) -> Self {
         value.0
@@ -1156,9 +1174,12 @@ impl From<MerchantId> for String {
 
 // Like a string ID in any SDK: read it as `&str` (`starts_with`, `len`, `&*id`); what
 // cannot happen is building one kind of ID from another.
-#[cfg(
-    any(feature = "notifications", feature = "orders", feature = "passes", feature = "templates"),
-)]
+#[cfg(any(
+    feature = "notifications",
+    feature = "orders",
+    feature = "passes",
+    feature = "templates"
+))]
 impl std::ops::Deref for MerchantId {
     type Target = str;
 
@@ -1167,54 +1188,72 @@ impl std::ops::Deref for MerchantId {
     }
 }
 
-#[cfg(
-    any(feature = "notifications", feature = "orders", feature = "passes", feature = "templates"),
-)]
+#[cfg(any(
+    feature = "notifications",
+    feature = "orders",
+    feature = "passes",
+    feature = "templates"
+))]
 impl AsRef<str> for MerchantId {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 
-#[cfg(
-    any(feature = "notifications", feature = "orders", feature = "passes", feature = "templates"),
-)]
+#[cfg(any(
+    feature = "notifications",
+    feature = "orders",
+    feature = "passes",
+    feature = "templates"
+))]
 impl std::borrow::Borrow<str> for MerchantId {
     fn borrow(&self) -> &str {
         &self.0
     }
 }
 
-#[cfg(
-    any(feature = "notifications", feature = "orders", feature = "passes", feature = "templates"),
-)]
+#[cfg(any(
+    feature = "notifications",
+    feature = "orders",
+    feature = "passes",
+    feature = "templates"
+))]
 impl std::fmt::Display for MerchantId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
-#[cfg(
-    any(feature = "notifications", feature = "orders", feature = "passes", feature = "templates"),
-)]
+#[cfg(any(
+    feature = "notifications",
+    feature = "orders",
+    feature = "passes",
+    feature = "templates"
+))]
 impl PartialEq<str> for MerchantId {
     fn eq(&self, other: &str) -> bool {
         self.0 == other
     }
 }
 
-#[cfg(
-    any(feature = "notifications", feature = "orders", feature = "passes", feature = "templates"),
-)]
+#[cfg(any(
+    feature = "notifications",
+    feature = "orders",
+    feature = "passes",
+    feature = "templates"
+))]
 impl PartialEq<&str> for MerchantId {
     fn eq(&self, other: &&str) -> bool {
         self.0 == *other
     }
 }
 
-#[cfg(
-    any(feature = "notifications", feature = "orders", feature = "passes", feature = "templates"),
-)]
+#[cfg(any(
+    feature = "notifications",
+    feature = "orders",
+    feature = "passes",
+    feature = "templates"
+))]
 impl alipayhk_runtime::Validate for MerchantId {
     fn validate_at(
         &self,
@@ -3915,16 +3954,22 @@ impl TemplateStatus {
 /// The unique ID of an Alipay user, such as `2160220000000002`.
 ///
 /// A string on the wire. Build one from a `&str` or `String` (`"…".into()`); a field's length limits are checked by the `validate()` of the request that holds it.
-#[cfg(
-    any(feature = "notifications", feature = "passes", feature = "performance", feature = "points"),
-)]
+#[cfg(any(
+    feature = "notifications",
+    feature = "passes",
+    feature = "performance",
+    feature = "points"
+))]
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct UserId(String);
 
-#[cfg(
-    any(feature = "notifications", feature = "passes", feature = "performance", feature = "points"),
-)]
+#[cfg(any(
+    feature = "notifications",
+    feature = "passes",
+    feature = "performance",
+    feature = "points"
+))]
 impl UserId {
     /// The identifier as text.
     pub fn as_str(&self) -> &str {
@@ -3937,18 +3982,24 @@ impl UserId {
     }
 }
 
-#[cfg(
-    any(feature = "notifications", feature = "passes", feature = "performance", feature = "points"),
-)]
+#[cfg(any(
+    feature = "notifications",
+    feature = "passes",
+    feature = "performance",
+    feature = "points"
+))]
 impl From<&str> for UserId {
     fn from(value: &str) -> Self {
         Self(value.to_owned())
     }
 }
 
-#[cfg(
-    any(feature = "notifications", feature = "passes", feature = "performance", feature = "points"),
-)]
+#[cfg(any(
+    feature = "notifications",
+    feature = "passes",
+    feature = "performance",
+    feature = "points"
+))]
 impl From<String> for UserId {
     fn from(value: String) -> Self {
         Self(value)
@@ -3956,18 +4007,24 @@ impl From<String> for UserId {
 }
 
 // So an ID read from one response goes into the next request as `&id`.
-#[cfg(
-    any(feature = "notifications", feature = "passes", feature = "performance", feature = "points"),
-)]
+#[cfg(any(
+    feature = "notifications",
+    feature = "passes",
+    feature = "performance",
+    feature = "points"
+))]
 impl From<&UserId> for UserId {
     fn from(value: &UserId) -> Self {
         value.clone()
     }
 }
 
-#[cfg(
-    any(feature = "notifications", feature = "passes", feature = "performance", feature = "points"),
-)]
+#[cfg(any(
+    feature = "notifications",
+    feature = "passes",
+    feature = "performance",
+    feature = "points"
+))]
 impl From<UserId> for String {
     fn from(value: UserId) -> Self {
         value.0
@@ -3976,9 +4033,12 @@ impl From<UserId> for String {
 
 // Like a string ID in any SDK: read it as `&str` (`starts_with`, `len`, `&*id`); what
 // cannot happen is building one kind of ID from another.
-#[cfg(
-    any(feature = "notifications", feature = "passes", feature = "performance", feature = "points"),
-)]
+#[cfg(any(
+    feature = "notifications",
+    feature = "passes",
+    feature = "performance",
+    feature = "points"
+))]
 impl std::ops::Deref for UserId {
     type Target = str;
 
@@ -3987,54 +4047,72 @@ impl std::ops::Deref for UserId {
     }
 }
 
-#[cfg(
-    any(feature = "notifications", feature = "passes", feature = "performance", feature = "points"),
-)]
+#[cfg(any(
+    feature = "notifications",
+    feature = "passes",
+    feature = "performance",
+    feature = "points"
+))]
 impl AsRef<str> for UserId {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 
-#[cfg(
-    any(feature = "notifications", feature = "passes", feature = "performance", feature = "points"),
-)]
+#[cfg(any(
+    feature = "notifications",
+    feature = "passes",
+    feature = "performance",
+    feature = "points"
+))]
 impl std::borrow::Borrow<str> for UserId {
     fn borrow(&self) -> &str {
         &self.0
     }
 }
 
-#[cfg(
-    any(feature = "notifications", feature = "passes", feature = "performance", feature = "points"),
-)]
+#[cfg(any(
+    feature = "notifications",
+    feature = "passes",
+    feature = "performance",
+    feature = "points"
+))]
 impl std::fmt::Display for UserId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
 }
 
-#[cfg(
-    any(feature = "notifications", feature = "passes", feature = "performance", feature = "points"),
-)]
+#[cfg(any(
+    feature = "notifications",
+    feature = "passes",
+    feature = "performance",
+    feature = "points"
+))]
 impl PartialEq<str> for UserId {
     fn eq(&self, other: &str) -> bool {
         self.0 == other
     }
 }
 
-#[cfg(
-    any(feature = "notifications", feature = "passes", feature = "performance", feature = "points"),
-)]
+#[cfg(any(
+    feature = "notifications",
+    feature = "passes",
+    feature = "performance",
+    feature = "points"
+))]
 impl PartialEq<&str> for UserId {
     fn eq(&self, other: &&str) -> bool {
         self.0 == *other
     }
 }
 
-#[cfg(
-    any(feature = "notifications", feature = "passes", feature = "performance", feature = "points"),
-)]
+#[cfg(any(
+    feature = "notifications",
+    feature = "passes",
+    feature = "performance",
+    feature = "points"
+))]
 impl alipayhk_runtime::Validate for UserId {
     fn validate_at(
         &self,

@@ -9,6 +9,10 @@
 //! laid out by the same rule (as is each element). A line with no list to break stays as it
 //! is, however long.
 //!
+//! An attribute follows rustfmt, since `cargo fmt` formats the crate root: its broken lists
+//! take no comma after their last element, and a list of one call breaks that call's list
+//! (`#[cfg(any(` … `))]`).
+//!
 //! Items with docs, attributes or a block are set apart by blank lines (see [`Spacing`]).
 
 use super::code::{Block, Code, Delimiter, Element, List, Spacing};
@@ -50,6 +54,8 @@ struct Printer {
     width: usize,
     /// Characters since the last line break.
     column: usize,
+    /// Printing an attribute, which rustfmt lays out its own way (see [`Printer::attribute`]).
+    in_attribute: bool,
 }
 
 impl Printer {
@@ -58,6 +64,7 @@ impl Printer {
             out: String::with_capacity(16 * 1024),
             width,
             column: 0,
+            in_attribute: false,
         }
     }
 
@@ -115,13 +122,22 @@ impl Printer {
         for attribute in &line.attributes {
             self.pad(indent);
             self.push("#[");
-            self.code(attribute, indent, 1);
+            self.attribute(attribute, indent);
             self.push("]");
             self.newline();
         }
         self.pad(indent);
         self.code(&line.code, indent, 0);
         self.newline();
+    }
+
+    /// An attribute's inside, laid out as rustfmt does, since a crate root (which `cargo fmt`
+    /// formats) holds attributes too: a broken list's last element takes no comma, and a list
+    /// of one call breaks that call's list instead (`cfg(any(` … `))`).
+    fn attribute(&mut self, code: &Code, indent: usize) {
+        self.in_attribute = true;
+        self.code(code, indent, 1);
+        self.in_attribute = false;
     }
 
     /// Prints `code` on the current line at `indent`, followed by `suffix` columns of text
@@ -156,7 +172,18 @@ impl Printer {
             self.flat(piece, indent);
         }
         if let Code::List(list) = pieces[at] {
-            self.broken(list, indent);
+            match list.items.as_slice() {
+                // rustfmt's overflow: `outer(inner(`, the inner list broken, `))`.
+                [only] if self.in_attribute && ends_in_list(only) => {
+                    let (open, close) = list.delimiter.pair();
+                    self.push(open);
+                    let mut inner = Vec::new();
+                    flatten(only, &mut inner);
+                    self.pieces(&inner, indent, suffix + close.len());
+                    self.push(close);
+                }
+                _ => self.broken(list, indent),
+            }
         }
         self.pieces(&pieces[at + 1..], indent, suffix);
     }
@@ -196,10 +223,12 @@ impl Printer {
         let (open, close) = list.delimiter.pair();
         self.push(open);
         self.newline();
-        for item in &list.items {
+        for (index, item) in list.items.iter().enumerate() {
             self.pad(indent + INDENT);
             self.code(item, indent + INDENT, 1);
-            self.push(",");
+            if !(self.in_attribute && index + 1 == list.items.len()) {
+                self.push(",");
+            }
             self.newline();
         }
         self.pad(indent);
@@ -217,6 +246,13 @@ impl Printer {
         self.pad(indent);
         self.push("}");
     }
+}
+
+/// Whether `code` ends in a list: a call, whose list an overflow can break.
+fn ends_in_list(code: &Code) -> bool {
+    let mut pieces = Vec::new();
+    flatten(code, &mut pieces);
+    matches!(pieces.last(), Some(Code::List(list)) if !list.items.is_empty())
 }
 
 /// `code` as the pieces printed one after another: texts, lists and blocks.
