@@ -46,7 +46,10 @@ fn an_open_request_sends_the_fields_a_merchant_adds() {
         .other_field("env", "prod");
     let sent = serde_json::to_value(&request).unwrap();
     assert_eq!(sent["paymentRequestId"], json!("PAY-1"));
-    assert_eq!(sent["settlementStrategy"]["settlementCurrency"], json!("HKD"));
+    assert_eq!(
+        sent["settlementStrategy"]["settlementCurrency"],
+        json!("HKD")
+    );
     assert_eq!(sent["env"], json!("prod"));
     assert!(
         sent.get("other_fields").is_none(),
