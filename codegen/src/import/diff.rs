@@ -145,7 +145,9 @@ fn compare_fields<'a>(
                 format!("the page marks `{name}` REQUIRED; the spec does not require it"),
             ),
             (true, true) => differ.stated(at, &format!("that `{name}` is required"), required_cited),
-            (false, true) if required_cited == Cited::Page => differ.note(
+            // A page may say it in words instead of the marker ("mandatory only when the
+            // template is being updated", on the update page itself).
+            (false, true) if required_cited == Cited::Page && !says_required(&param.description) => differ.note(
                 Place::Spec(field.name.at.line),
                 format!("the spec cites the page for `{name}` being required; the page does not mark it REQUIRED"),
             ),
@@ -163,6 +165,10 @@ fn compare_fields<'a>(
                     page_max.value
                 ),
             ),
+            // A length the spec takes from another page, saying so, is that page's: where
+            // pages disagree, the spec records which it follows (spec/README.md).
+            (Some(_), Some(spec_max))
+                if matches!(differ.constraint(&spec_max.value, cited), Cited::Other) => {}
             (Some(page_max), Some(spec_max)) if page_max.value != *spec_max.value.value() => {
                 differ.note(
                     Place::Page(page_max.line),
@@ -427,4 +433,11 @@ fn compare_codes<'a>(
             );
         }
     }
+}
+
+/// Whether a parameter's prose says it is required, as a page does where its marker column
+/// says N: "mandatory only when the template is being updated".
+fn says_required(description: &str) -> bool {
+    let lower = description.to_ascii_lowercase();
+    lower.contains("mandatory") || lower.contains("required when") || lower.contains("required if")
 }
