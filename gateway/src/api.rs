@@ -105,4 +105,119 @@ impl alipayhk::platform::Api for Gateway {
             |r| self.consult_code(r),
         )
     }
+
+    async fn inquriy_user_info(
+        &self,
+        request: InquriyUserInfoRequest,
+    ) -> Answer<InquriyUserInfoResponse> {
+        self.serve(request, InquriyUserInfoResponse::new, |r| {
+            self.describe_user(r)
+        })
+    }
+
+    async fn create_voucher_template(
+        &self,
+        request: CreateVoucherTemplateRequest,
+    ) -> Answer<CreateVoucherTemplateResponse> {
+        self.serve(request, CreateVoucherTemplateResponse::new, |r| {
+            self.open_voucher_template(r)
+        })
+    }
+
+    async fn switch_voucher_template_status(
+        &self,
+        request: SwitchVoucherTemplateStatusRequest,
+    ) -> Answer<SwitchVoucherTemplateStatusResponse> {
+        self.serve(request, SwitchVoucherTemplateStatusResponse::new, |r| {
+            self.switch_voucher_template(r)
+        })
+    }
+
+    async fn voucher_template_detail(
+        &self,
+        request: VoucherTemplateDetailRequest,
+    ) -> Answer<VoucherTemplateDetailResponse> {
+        // A scripted S has no template to show: it answers an empty draft.
+        let empty = |info| {
+            let template = VoucherTemplateInfo::new(
+                "",
+                "",
+                VoucherType::FixedVoucher,
+                "",
+                "",
+                VoucherRedemptionRules::new(),
+                VoucherUsageRules::new(),
+                Default::default(),
+                "",
+            );
+            VoucherTemplateDetailResponse::new(info, template, VoucherTemplateStatus::Draft, 0, 0)
+        };
+        self.serve(request, empty, |r| self.read_voucher_template(r))
+    }
+
+    async fn list_voucher_templates(
+        &self,
+        request: ListVoucherTemplatesRequest,
+    ) -> Answer<ListVoucherTemplatesResponse> {
+        self.serve(
+            request,
+            |info| ListVoucherTemplatesResponse::new(info, 0, Vec::new()),
+            |r| self.list_voucher_templates(r),
+        )
+    }
+
+    async fn business_district_bill_query(
+        &self,
+        request: BusinessDistrictBillQueryRequest,
+    ) -> Answer<BusinessDistrictBillQueryResponse> {
+        self.serve(request, BusinessDistrictBillQueryResponse::new, |r| {
+            self.query_mall_bills(r)
+        })
+    }
+
+    async fn circle_store_save(
+        &self,
+        request: CircleStoreSaveRequest,
+    ) -> Answer<CircleStoreSaveResponse> {
+        self.serve(request, CircleStoreSaveResponse::new, |r| {
+            self.save_circle_store(r)
+        })
+    }
+
+    async fn circle_store_query_page(
+        &self,
+        request: CircleStoreQueryPageRequest,
+    ) -> Answer<CircleStoreQueryPageResponse> {
+        self.serve(request, CircleStoreQueryPageResponse::new, |r| {
+            self.page_circle_stores(r)
+        })
+    }
+
+    async fn contract_card_sync(
+        &self,
+        request: ContractCardSyncRequest,
+    ) -> Answer<ContractCardSyncResponse> {
+        self.serve(request, ContractCardSyncResponse::new, |r| {
+            self.sync_contract_card(r)
+        })
+    }
+
+    async fn sync_order(&self, request: SyncOrderRequest) -> Answer<SyncOrderResponse> {
+        self.serve(request, SyncOrderResponse::new, |r| self.record_order(r))
+    }
+
+    async fn sync_content(&self, request: SyncContentRequest) -> Answer<SyncContentResponse> {
+        self.serve(request, SyncContentResponse::new, |r| {
+            self.record_content(r)
+        })
+    }
+
+    async fn sync_latest_payment_info(
+        &self,
+        request: SyncLatestPaymentInfoRequest,
+    ) -> Answer<SyncLatestPaymentInfoResponse> {
+        self.serve(request, SyncLatestPaymentInfoResponse::new, |r| {
+            self.record_payment_info(r)
+        })
+    }
 }

@@ -134,15 +134,19 @@ impl FaultBook {
 pub const FAULT_KEYS: &[&str] = &[
     "passId",
     "bizSerialId",
+    "merchantBizNo",
+    "templateId",
     "requestId",
     "templateCode",
     "authCode",
     "refreshToken",
     "bizNo",
+    "batchNo",
     "accessToken",
     "refundRequestId",
     "paymentRequestId",
     "codeValue",
+    "ipayTradeNo",
 ];
 
 /// The value a fault is keyed by: the first of [`FAULT_KEYS`] the body carries.

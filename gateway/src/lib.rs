@@ -4,8 +4,9 @@
 //!
 //! **Layout.** `records` (passes, templates, codes, payments as data), `faults` (the fault
 //! book) and `state` (the gateway's state, scripted results, replays) are leaves; `passes`,
-//! `templates`, `tokens`, `points` and `payments` hold the behaviour on that state, under
-//! names that say what it does (`open_pass`, `refund_payment`, …), and `payment_notices`
+//! `templates`, `tokens`, `points`, `payments`, `vouchers`, `auto_earn`, `performance`,
+//! `orders` and `bills` hold the behaviour on that state, under names that say what it does
+//! (`open_pass`, `refund_payment`, `open_voucher_template`, …), and `payment_notices`
 //! delivers notifyPayment after a payment; `api` implements the generated
 //! `alipayhk::platform::Api` on top, and `fault_layer` and `serve` put it on the network
 //! (with `templates`' own switchStatus route in front of the generated router).
@@ -24,21 +25,30 @@
 // Leaves first: data, faults and state; then the behaviour on the state; then the `Api`
 // dispatch, the fault layer and serving on top.
 mod api;
+mod auto_earn;
+mod bills;
 pub mod console;
 mod fault_layer;
 pub mod faults;
 pub mod notify;
+mod orders;
 mod passes;
 mod payment_notices;
 mod payments;
+mod performance;
 mod points;
 mod records;
 mod serve;
 mod state;
 mod templates;
 mod tokens;
+mod vouchers;
 
 pub use faults::{Fault, FaultBook, Scripted};
-pub use records::{CANCEL_WINDOW, Pass, PassState, Payment, PaymentState, Template};
+pub use records::{
+    CANCEL_WINDOW, CircleStoreRecord, MallBill, Pass, PassState, Payment, PaymentInfo,
+    PaymentState, PerformanceCard, SyncedContent, SyncedOrder, Template, VoucherTemplate,
+};
 pub use serve::{GatewayConfig, RunningGateway, default_freshness, start};
 pub use state::{Gateway, MERCHANT_ID, TEMPLATE_CODE};
+pub use vouchers::AUDIT_FAILS;

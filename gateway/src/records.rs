@@ -1,5 +1,7 @@
-//! What the gateway holds: passes, templates and authorisation codes, as plain data. The
-//! behaviour that changes them lives in `passes.rs`, `templates.rs` and `tokens.rs`.
+//! What the gateway holds: passes, templates, authorisation codes, payments, and the records
+//! of the newer families (voucher templates, mall bills and stores, performance cards,
+//! orders, products, payment information), as plain data. The behaviour that changes them
+//! lives in one file per family (`passes.rs`, `templates.rs`, `vouchers.rs`, …).
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -193,4 +195,107 @@ pub(crate) struct PaymentNotice {
     /// The merchant's base URL: `paymentNotifyUrl` without the notification's own path.
     pub(crate) base_url: String,
     pub(crate) body: alipayhk::NotifyPaymentRequest,
+}
+
+/// A cashless voucher template as the gateway holds it (`vouchers.rs`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct VoucherTemplate {
+    /// What `createVoucherTemplate` sent, as `voucherTemplateDetail` echoes it.
+    pub info: alipayhk::VoucherTemplateInfo,
+    /// Where it is in its audit and life.
+    pub status: alipayhk::VoucherTemplateStatus,
+    /// How many of its vouchers were redeemed.
+    pub redeemed: i64,
+    /// How many can still be issued: the budget, less what was redeemed.
+    pub remaining: i64,
+    /// When its vouchers start being issued (epoch milliseconds): what the list's window
+    /// compares.
+    pub starts: i64,
+}
+
+/// A transaction record a mall's `businessDistrictBillQuery` reads: the fields AlipayHK's
+/// pointsBillNotify carries, under the mall it was paid in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MallBill {
+    /// The mall group (`mallGroupLabel`).
+    pub mall_group_label: String,
+    /// The mall (`mallLabel`).
+    pub mall_label: String,
+    /// The paying user.
+    pub user_id: String,
+    /// AlipayHK's transaction ID.
+    pub bill_no: String,
+    /// The store's merchant.
+    pub merchant_id: String,
+    /// The amount paid, in HKD cents.
+    pub amount: u64,
+    /// When it was paid, as pointsBillNotify writes it (`2024-05-06 10:49:51`).
+    pub pay_time: String,
+}
+
+/// A store's PMS information collected for a mall by `circleStoreSave`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CircleStoreRecord {
+    /// The mall it is tagged to.
+    pub mall_label: String,
+    /// Its PMS information, when the save gave it.
+    pub merchant_pms: Option<alipayhk::MerchantPms>,
+    /// The AlipayHK transaction the save named, if any.
+    pub ipay_trade_no: Option<String>,
+    /// How it was collected, as the save said.
+    pub save_way_type: String,
+    /// How many saves named it: a repeat updates the record, it adds none.
+    pub saves: u32,
+}
+
+/// A performance notification (an order card) as `contractCardSync` left it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PerformanceCard {
+    /// The template it shows with.
+    pub template: alipayhk::PerformanceTemplateCode,
+    /// Every status it showed, the current one last.
+    pub statuses: Vec<String>,
+    /// The business time of the last change applied (epoch milliseconds).
+    pub biz_date: i64,
+    /// When it expires (epoch milliseconds).
+    pub end_date: i64,
+    /// What it shows.
+    pub data: alipayhk::SyncDataInfo,
+    /// How many `UPDATE`s were applied (ignored ones do not count).
+    pub updates_applied: u32,
+}
+
+/// An order as `syncOrder` left it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SyncedOrder {
+    /// The Alipay trade it was bought with.
+    pub trade_no: String,
+    /// Every status it had, in order, the current one last.
+    pub statuses: Vec<String>,
+    /// The amount the last sync that carried one gave.
+    pub amount: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// How many syncs it took (a replayed re-send does not count).
+    pub syncs: u32,
+}
+
+/// A product (SKU) as `syncContent` left it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SyncedContent {
+    /// `contentInfo`, parsed.
+    pub info: serde_json::Value,
+    /// Listed (`contentStatus` 1) or delisted (0).
+    pub listed: bool,
+    /// How many syncs it took.
+    pub syncs: u32,
+}
+
+/// A user's latest payment information as `syncLatestPaymentInfo` left it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PaymentInfo {
+    /// The sync that sent it.
+    pub request_id: String,
+    /// Every field after `openId` and `requestId`, by wire name.
+    pub fields: std::collections::BTreeMap<String, serde_json::Value>,
+    /// How many syncs the user had.
+    pub syncs: u32,
 }

@@ -2,8 +2,8 @@
 //! results it answers first and the replay of idempotent re-sends. A leaf: the behaviour
 //! (`passes.rs`, `templates.rs`, `tokens.rs`) and the `Api` dispatch (`api.rs`) build on it.
 
-use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock};
 
 use alipayhk::runtime::Endpoint;
@@ -12,7 +12,10 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::faults::{Fault, FaultBook, fault_key};
-use crate::records::{AuthCode, Pass, Payment, PaymentCode, PaymentNotice, Template};
+use crate::records::{
+    AuthCode, CircleStoreRecord, MallBill, Pass, Payment, PaymentCode, PaymentInfo, PaymentNotice,
+    PerformanceCard, SyncedContent, SyncedOrder, Template, VoucherTemplate,
+};
 
 /// The merchant and template the default gateway knows.
 pub const MERCHANT_ID: &str = "2160120000000001";
@@ -44,6 +47,27 @@ pub struct Gateway {
     /// Where `pay` queues notifyPayment notices, once a delivery task runs.
     pub(crate) payment_notices: OnceLock<tokio::sync::mpsc::UnboundedSender<PaymentNotice>>,
     pub(crate) notices_delivered: Mutex<Vec<(String, String)>>,
+    /// Cashless voucher templates by `templateId` (`vouchers.rs`); IDs grow, so this is
+    /// creation order.
+    pub(crate) voucher_templates: Mutex<BTreeMap<String, VoucherTemplate>>,
+    /// (endpoint, requestId) of the requests that took effect: a `requestId` names one
+    /// request, and a different request under it is refused (an identical re-send is replayed
+    /// before it gets that far).
+    pub(crate) request_ids: Mutex<HashSet<(String, String)>>,
+    /// The transaction records malls can query (`auto_earn.rs`).
+    pub(crate) mall_bills: Mutex<Vec<MallBill>>,
+    /// Mall group → the stores collected for it, by their PMS IDs (or transaction number).
+    pub(crate) circle_stores: Mutex<HashMap<String, BTreeMap<String, CircleStoreRecord>>>,
+    /// (merchantBizNo, user) → the performance notification (`performance.rs`).
+    pub(crate) performance_cards: Mutex<HashMap<(String, String), PerformanceCard>>,
+    /// merchantBizNo → the order (`orders.rs`).
+    pub(crate) orders: Mutex<HashMap<String, SyncedOrder>>,
+    /// Set when the merchant is to be treated as not onboarded to the order service.
+    pub(crate) order_service_offline: AtomicBool,
+    /// contentId → the product.
+    pub(crate) contents: Mutex<HashMap<String, SyncedContent>>,
+    /// openId → the latest payment information (`bills.rs`).
+    pub(crate) payment_infos: Mutex<HashMap<String, PaymentInfo>>,
     /// Endpoint and idempotency key → the last request and its answer.
     replays: Mutex<HashMap<String, Replay>>,
     faults: FaultBook,
@@ -147,6 +171,16 @@ impl Gateway {
 
     pub(crate) fn count_request(&self) {
         self.requests.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Whether a request of `endpoint` other than this one took effect under `request_id`.
+    pub(crate) fn request_id_used(&self, endpoint: &str, request_id: &str) -> bool {
+        lock(&self.request_ids).contains(&(endpoint.to_owned(), request_id.to_owned()))
+    }
+
+    /// Records that a request of `endpoint` took effect under `request_id`.
+    pub(crate) fn use_request_id(&self, endpoint: &str, request_id: &str) {
+        lock(&self.request_ids).insert((endpoint.to_owned(), request_id.to_owned()));
     }
 
     /// A new 31-digit ID, shaped like AlipayHK's pass and template codes.

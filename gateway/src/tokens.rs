@@ -1,12 +1,16 @@
 //! applyToken: authorisation codes the gateway issued, each good within ten minutes (as the
 //! page says) and for one exchange (no page says so: the spec treats applyToken as not
 //! idempotent, and a code that could be exchanged again would make a re-send safe), and the
-//! refresh tokens it handed out.
+//! refresh tokens it handed out; and inquriyUserInfo, the eKYC information of the user an
+//! access token stands for.
 
 use std::time::{Duration, Instant};
 
 use alipayhk::runtime::server::failure;
-use alipayhk::{ApplyTokenGrantType, ApplyTokenRequest, ApplyTokenResponse, ResultInfo};
+use alipayhk::{
+    ApplyTokenGrantType, ApplyTokenRequest, ApplyTokenResponse, InquriyUserInfoRequest,
+    InquriyUserInfoResponse, ResultInfo,
+};
 
 use crate::records::{AUTH_CODE_LIFETIME, AuthCode};
 use crate::state::{Gateway, lock, success};
@@ -78,5 +82,42 @@ impl Gateway {
             .access_token_expiry_time("2099-01-01T00:00:00+08:00")
             .refresh_token(refresh)
             .refresh_token_expiry_time("2099-12-31T00:00:00+08:00"))
+    }
+
+    /// The eKYC information the gateway holds for the user of an access token. The page hides
+    /// `userInfo`'s fields, so the sandbox answers what Alipay's global `inquiryUserInfo`
+    /// names: `userId` and a masked `userLoginId`.
+    pub(crate) fn describe_user(
+        &self,
+        request: &InquriyUserInfoRequest,
+    ) -> Result<InquriyUserInfoResponse, ResultInfo> {
+        if request.access_token.trim().is_empty() {
+            return Err(failure("PARAM_ILLEGAL", "accessToken is required"));
+        }
+        let Some(user_id) = lock(&self.access_tokens)
+            .get(&request.access_token)
+            .cloned()
+        else {
+            return Err(failure(
+                "INVALID_TOKEN",
+                "the gateway issued no such access token",
+            ));
+        };
+        if self.points_of(&user_id).is_none() {
+            return Err(failure("USER_NOT_EXIST", "the token's user is gone"));
+        }
+        let from = user_id.char_indices().rev().nth(3).map_or(0, |(at, _)| at);
+        let tail = &user_id[from..];
+        let info = std::collections::BTreeMap::from([
+            (
+                "userId".to_owned(),
+                serde_json::Value::from(user_id.clone()),
+            ),
+            (
+                "userLoginId".to_owned(),
+                serde_json::Value::from(format!("852****{tail}")),
+            ),
+        ]);
+        Ok(InquriyUserInfoResponse::new(success()).user_info(info))
     }
 }

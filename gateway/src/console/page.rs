@@ -31,6 +31,74 @@ struct PaymentRow {
     refunded: String,
 }
 
+/// A record of the newer families, as the state table shows it: what it is, its key, its
+/// state.
+struct RecordRow {
+    kind: &'static str,
+    key: String,
+    state: String,
+}
+
+/// The records of the newer families: voucher templates, performance cards, orders,
+/// products and payment information.
+fn family_records(gateway: &crate::Gateway) -> Vec<RecordRow> {
+    let mut rows = Vec::new();
+    for (id, template) in gateway.voucher_templates() {
+        let state = format!(
+            "{} {}, {} redeemed, {} left",
+            template.info.name,
+            template.status.as_str(),
+            template.redeemed,
+            template.remaining
+        );
+        rows.push(RecordRow {
+            kind: "voucher template",
+            key: id,
+            state,
+        });
+    }
+    for ((order, user), card) in gateway.performance_cards() {
+        let state = format!(
+            "{}, {} update(s)",
+            card.statuses.join(" → "),
+            card.updates_applied
+        );
+        let key = format!("{order} / {user}");
+        rows.push(RecordRow {
+            kind: "performance card",
+            key,
+            state,
+        });
+    }
+    for (id, order) in gateway.orders() {
+        let state = format!("{} ({} sync(s))", order.statuses.join(" → "), order.syncs);
+        rows.push(RecordRow {
+            kind: "order",
+            key: id,
+            state,
+        });
+    }
+    for (id, content) in gateway.contents() {
+        let state = if content.listed { "listed" } else { "delisted" };
+        let state = format!("{state} ({} sync(s))", content.syncs);
+        rows.push(RecordRow {
+            kind: "product",
+            key: id,
+            state,
+        });
+    }
+    for (open_id, info) in gateway.latest_payment_infos() {
+        let fields: Vec<_> = info.fields.keys().map(String::as_str).collect();
+        let state = format!("{} ({} sync(s))", fields.join(", "), info.syncs);
+        rows.push(RecordRow {
+            kind: "payment info",
+            key: open_id,
+            state,
+        });
+    }
+    rows
+}
+
 #[derive(Template)]
 #[template(path = "console.html")]
 struct ConsolePage {
@@ -43,6 +111,7 @@ struct ConsolePage {
     tokens: usize,
     points: Vec<(String, u64)>,
     payments: Vec<PaymentRow>,
+    records: Vec<RecordRow>,
     issued: Vec<(String, String, String)>,
     faults: Vec<(String, String, String)>,
     names: &'static [&'static str],
@@ -88,6 +157,7 @@ pub(super) async fn show(State(console): State<Arc<Console>>) -> Response {
                 ),
             })
             .collect(),
+        records: family_records(gateway),
         issued: console
             .issued
             .lock()

@@ -66,3 +66,29 @@ pub fn quick() -> RetryPolicy {
         max_backoff: Duration::from_millis(100),
     }
 }
+
+/// The typed code of an `F` answer; panics on anything else.
+pub fn failed_code<C: std::fmt::Debug + Clone, R: std::fmt::Debug>(
+    result: Result<R, alipayhk::runtime::Error<C>>,
+) -> C {
+    match result {
+        Err(alipayhk::runtime::Error::Failed { code, .. }) => code,
+        other => panic!("expected F, got {other:?}"),
+    }
+}
+
+/// Sends `request` with its JSON body changed by `edit` and signed afresh: a body the client's
+/// own validation would refuse, as a client in another language could send it.
+pub async fn send_edited<E: alipayhk::runtime::Endpoint>(
+    client: &Client,
+    request: &E,
+    edit: impl FnOnce(&mut serde_json::Map<String, serde_json::Value>),
+) -> Result<E::Response, alipayhk::runtime::Error<E::ResultCode>> {
+    let mut signed = client
+        .prepare(request)
+        .expect("a valid request to start from");
+    let mut body: serde_json::Value = serde_json::from_slice(&signed.body).unwrap();
+    edit(body.as_object_mut().expect("a JSON object"));
+    signed.body = serde_json::to_vec(&body).unwrap();
+    client.send::<E>(&client.resign(&signed)).await
+}
