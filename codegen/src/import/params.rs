@@ -139,6 +139,11 @@ fn heading(number: usize, line: &str) -> Result<Option<Param>, ImportError> {
         [name, ty, "CONDITIONAL"] => (*name, *ty, Marker::Conditional),
         _ => return Ok(None),
     };
+    // Parameters are lowerCamel on every page: two capitalised words (`Merchant Name`) with no
+    // marker are prose.
+    if marker == Marker::Optional && name.starts_with(|c: char| c.is_ascii_uppercase()) {
+        return Ok(None);
+    }
     let name_ok = is_param_name(name);
     let type_ok = TYPES.contains(&ty)
         || (ty.starts_with(|c: char| c.is_ascii_uppercase())
@@ -146,6 +151,13 @@ fn heading(number: usize, line: &str) -> Result<Option<Param>, ImportError> {
             && ty.chars().any(|c| c.is_ascii_lowercase()));
     match (name_ok, type_ok, marker) {
         (true, true, _) => Ok(Some(bare_param(name, number, ty, marker))),
+        // A page that repeats the name in its type column (`saveWayType saveWayType REQUIRED`):
+        // read as a string, saying so, for the reader to settle.
+        (true, false, Marker::Required | Marker::Conditional) if ty == name => {
+            let mut param = bare_param(name, number, "string", marker);
+            param.description = format!("(The page's type column says `{ty}`.)");
+            Ok(Some(param))
+        }
         // A word pair that is not a heading is prose; a requirement marker says it was meant
         // as one.
         (_, _, Marker::Optional) => Ok(None),
@@ -212,6 +224,21 @@ fn describe(param: &mut Param, mut lines: Vec<(usize, String)>, unmapped: &mut V
             index += 2;
             continue;
         }
+        // `-` / VALUE with no meaning after it, in a list of valid values.
+        if in_values
+            && line == "-"
+            && let Some(value) = next
+            && is_value(value, true)
+            && !after.is_some_and(|m| m.starts_with(':'))
+        {
+            param.values.push(PageValue {
+                value: value.to_owned(),
+                meaning: None,
+                line: lines[index].0,
+            });
+            index += 1;
+            continue;
+        }
         if is_value(line, in_values) && next.is_some_and(|m| m.starts_with(':')) {
             param
                 .values
@@ -227,6 +254,19 @@ fn describe(param: &mut Param, mut lines: Vec<(usize, String)>, unmapped: &mut V
             param.values.push(PageValue {
                 value: value.trim().to_owned(),
                 meaning: Some(meaning.trim().to_owned()).filter(|m| !m.is_empty()),
+                line: number,
+            });
+            continue;
+        }
+        // `- VALUE` alone (in a list of valid values, or as the whole list, `- SKU`): a value
+        // the page gives no meaning.
+        if let Some(entry) = line.strip_prefix("- ").or_else(|| line.strip_prefix("• "))
+            && is_value(entry.trim(), in_values)
+            && !next.is_some_and(|m| m.starts_with(':'))
+        {
+            param.values.push(PageValue {
+                value: entry.trim().to_owned(),
+                meaning: None,
                 line: number,
             });
             continue;
@@ -272,7 +312,12 @@ fn describe(param: &mut Param, mut lines: Vec<(usize, String)>, unmapped: &mut V
             });
         }
     }
+    // A note the heading left (a type the page miswrote) stays, after the page's prose.
+    let note = std::mem::take(&mut param.description);
     param.description = tidy(&prose.join(" "));
+    if !note.is_empty() {
+        param.description = format!("{} {note}", param.description).trim().to_owned();
+    }
 }
 
 /// A value token: capitals, digits and `_` (or, inside a `Valid values:` list, any word such
