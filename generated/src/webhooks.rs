@@ -20,7 +20,7 @@
 // Source: spec/endpoints/notify_payment.yaml (sha256 607acc50a2a72476ea5beb2d94195c657262a327ab220474e1f39cbb1896fd28)
 // Source: spec/endpoints/pay.yaml (sha256 f66ab693ff9ac6d9da0225365f29f7b247c739e21598fd964444c75c7b4a21b5)
 // Source: spec/endpoints/points_bill_notify.yaml (sha256 8d737af3712686cc66ab82bb9bb0c12af14bdff86e12cbedde97fd655bcc9e15)
-// Source: spec/endpoints/points_refund_notify.yaml (sha256 311abf084bb2026aaa4e7e4494325c9e332ffbe9fe9821a21684a3f5ac545aee)
+// Source: spec/endpoints/points_refund_notify.yaml (sha256 d5b8908ab9315617d391737aaf81a91b0e43d012300f52463f4157e2ce17d75f)
 // Source: spec/endpoints/refund.yaml (sha256 871f89d6e69ce54c4806fce155f102c3ad7fac3bf7272d87781c990660a83a00)
 // Source: spec/endpoints/switch_status.yaml (sha256 5f6cd538843bb6c47a49ee2c993f08141126d26a4d0b0e59f296f60d25a4085c)
 // Source: spec/endpoints/switch_voucher_template_status.yaml (sha256 16b6cec0fce34f3e7bacf9c41cb923ea7e7bdcc93f975e2522ef0a7cdab20e5f)
