@@ -1,7 +1,8 @@
 //! The A. Points family against the local gateway over loopback: a user's balance behind the
 //! access token `applyToken` issues; issue adds, redeem spends and refuses more than the
-//! balance, inquire reads; issue and redeem act once per `bizNo`. Every documented failure
-//! the gateway can produce, and an unknown outcome resolved by re-sending.
+//! balance, inquire reads; issue and redeem act once per `bizNo`; the same token reads the
+//! user's eKYC information (inquriyUserInfo). Every documented failure the gateway can
+//! produce, and an unknown outcome resolved by re-sending.
 
 use alipayhk::runtime::{Error, Resolved, UnknownReason};
 use alipayhk::*;
@@ -157,6 +158,33 @@ async fn unknown_users_tokens_and_bad_parameters_get_the_pages_codes() {
         failed_code(forged),
         UserPromoBenefitQueryResultCode::AccesstokenValidateFailed
     );
+}
+
+#[tokio::test]
+async fn the_token_also_reads_the_users_ekyc_information() {
+    let f = fixture().await;
+    let token = access_token(&f).await;
+    let client = f.client();
+
+    let answer = client
+        .execute(&InquriyUserInfoRequest::new(&token))
+        .await
+        .unwrap();
+
+    let info = answer.user_info.expect("userInfo");
+    assert_eq!(info["userId"], USER);
+    assert_eq!(info["userLoginId"], "852****0002");
+    let forged = client
+        .execute(&InquriyUserInfoRequest::new("AT-not-issued"))
+        .await;
+    assert_eq!(failed_code(forged), InquriyUserInfoResultCode::InvalidToken);
+    let empty = client.execute(&InquriyUserInfoRequest::new("")).await;
+    assert!(matches!(empty, Err(Error::Invalid(_))), "{empty:?}");
+    let empty = support::send_edited(&client, &InquriyUserInfoRequest::new(&token), |body| {
+        body.insert("accessToken".into(), "".into());
+    })
+    .await;
+    assert_eq!(failed_code(empty), InquriyUserInfoResultCode::ParamIllegal);
 }
 
 #[tokio::test]
