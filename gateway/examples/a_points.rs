@@ -4,14 +4,15 @@
 //!
 //! The user authorises the merchant (an authorisation code, exchanged with `applyToken` for
 //! an access token); the merchant issues A. Points, reads the balance with the token, redeems
-//! some, and is refused a redemption of more than the user holds.
+//! some, and is refused a redemption of more than the user holds. The same token reads the
+//! user's eKYC information (inquriyUserInfo).
 
 use std::time::Duration;
 
 use alipayhk::runtime::{Client, Error, PrivateKey};
 use alipayhk::{
     ApplyTokenGrantType, ApplyTokenRequest, BenefitIssueRequest, BenefitProductCode,
-    BenefitRedeemRequest, ProviderUserInfo, UserPromoBenefitQueryRequest,
+    BenefitRedeemRequest, InquriyUserInfoRequest, ProviderUserInfo, UserPromoBenefitQueryRequest,
 };
 use alipayhk_gateway::{GatewayConfig, start};
 
@@ -74,5 +75,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         other => return Err(format!("expected a refusal, got {other:?}").into()),
     }
     println!("   -> A. Points: {}", balance(&client).await?);
+
+    println!("\n5. the same token reads the user's eKYC information");
+    let user = client
+        .execute(&InquriyUserInfoRequest::new(&token))
+        .await?
+        .user_info
+        .ok_or("userInfo")?;
+    for (field, value) in &user {
+        println!("   -> {field}: {value}");
+    }
     Ok(())
 }

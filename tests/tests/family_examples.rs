@@ -1,6 +1,6 @@
-//! `cargo run --example refund` and `cargo run --example a_points` do what the README says:
-//! each runs to the end against its own in-process gateway, and the refusals it shows are the
-//! pages' codes.
+//! `cargo run --example refund`, `a_points`, `vouchers`, `auto_earn`, `contract_card`,
+//! `order_sync` and `bill_sync` do what the README and docs/families.md say: each runs to the
+//! end against its own in-process gateway, and the refusals it shows are the pages' codes.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -63,4 +63,101 @@ fn the_a_points_example_issues_reads_redeems_and_is_refused() {
         .filter_map(|l| l.trim().strip_prefix("-> A. Points: "))
         .collect();
     assert_eq!(balances, ["0", "500", "380", "380"], "{out}");
+    assert!(out.contains("-> userId: \"2160220000000002\""), "{out}");
+}
+
+/// The lines of `out` that start (after indentation) with `prefix`, without it.
+fn after<'a>(out: &'a str, prefix: &str) -> Vec<&'a str> {
+    out.lines()
+        .filter_map(|l| l.trim().strip_prefix(prefix))
+        .collect()
+}
+
+#[test]
+fn the_vouchers_example_audits_pauses_is_refused_lists_and_closes() {
+    let out = run_example("vouchers");
+    let statuses: Vec<&str> = after(&out, "-> status: ")
+        .into_iter()
+        .map(|s| s.split(' ').next().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        statuses,
+        ["AUDIT", "ACTIVITING", "ACTIVTED", "CLOSED"],
+        "{out}"
+    );
+    assert!(out.contains("refused: ProcessFail"), "{out}");
+    assert!(out.contains("\"Summer HKD 10 off\": PAUSED"), "{out}");
+    assert!(out.contains("-> 1 template(s) in all"), "{out}");
+}
+
+#[test]
+fn the_auto_earn_example_reads_records_collects_stores_once_and_is_refused() {
+    let out = run_example("auto_earn");
+    assert_eq!(
+        after(&out, "-> record "),
+        [
+            "BILL-0001 in 20230316001: HKD cents 18000",
+            "BILL-0002 in 20230316002: HKD cents 2500",
+            "BILL-0001 in 20230316001: HKD cents 18000",
+        ],
+        "{out}"
+    );
+    assert_eq!(
+        after(&out, "-> store "),
+        [
+            "S-001: Tea House IFC (renamed)",
+            "S-002: Tea House Pacific Place"
+        ],
+        "{out}"
+    );
+    assert!(out.contains("\"totalItemCount\":\"2\""), "{out}");
+    assert!(out.contains("refused: ParamIllegal"), "{out}");
+}
+
+#[test]
+fn the_contract_card_example_sends_once_updates_in_order_and_is_refused() {
+    let out = run_example("contract_card");
+    assert_eq!(
+        after(&out, "-> card: "),
+        [
+            "WAIT_PAY",
+            "WAIT_PAY -> OVERDUED",
+            "WAIT_PAY -> OVERDUED",
+            "WAIT_PAY -> OVERDUED -> CLOSED"
+        ],
+        "{out}"
+    );
+    assert!(out.contains("refused: UnSupportBusiness"), "{out}");
+    assert!(out.contains("refused: OrderNotFound"), "{out}");
+}
+
+#[test]
+fn the_order_sync_example_lists_syncs_is_refused_going_back_and_delists() {
+    let out = run_example("order_sync");
+    assert_eq!(
+        after(&out, "-> order: "),
+        ["PAID -> TICKETED (2 syncs)", "PAID -> TICKETED (2 syncs)"],
+        "{out}"
+    );
+    assert!(out.contains("refused: OrderStatusInvalid"), "{out}");
+    assert_eq!(
+        after(&out, "-> \"Egg tart box\": listed "),
+        ["true", "false"],
+        "{out}"
+    );
+}
+
+#[test]
+fn the_bill_sync_example_keeps_the_latest_and_is_refused_an_empty_sync() {
+    let out = run_example("bill_sync");
+    assert_eq!(
+        after(&out, "-> latest: "),
+        [
+            "\"JAN-2026\" after 1 sync(s)",
+            "\"FEB-2026\" after 2 sync(s)",
+            "\"FEB-2026\" after 2 sync(s)"
+        ],
+        "{out}"
+    );
+    assert!(out.contains("refused: ParamIllegal"), "{out}");
 }
