@@ -67,6 +67,35 @@ pub fn quick() -> RetryPolicy {
     }
 }
 
+/// One `U` answer for requests keyed `key`.
+pub fn unknown_once(f: &Fixture, key: &str) {
+    f.gateway.faults().script(
+        key,
+        alipayhk_gateway::Fault::Result {
+            code: "SYSTEM_ERROR".into(),
+            status: "U".into(),
+            message: None,
+        },
+        Some(1),
+    );
+}
+
+/// Panics unless `result` is an unknown outcome the server answered `U`.
+pub fn assert_unknown<C: std::fmt::Debug, R: std::fmt::Debug>(
+    result: Result<R, alipayhk::runtime::Error<C>>,
+) {
+    assert!(
+        matches!(
+            result,
+            Err(alipayhk::runtime::Error::Unknown {
+                reason: alipayhk::runtime::UnknownReason::StatusUnknown,
+                ..
+            })
+        ),
+        "expected U, got {result:?}"
+    );
+}
+
 /// The typed code of an `F` answer; panics on anything else.
 pub fn failed_code<C: std::fmt::Debug + Clone, R: std::fmt::Debug>(
     result: Result<R, alipayhk::runtime::Error<C>>,
