@@ -6,10 +6,10 @@
 //! The grammar is written down in `spec/README.md` ("Importing a page").
 
 use super::ImportError;
-use super::code_rows::{cells, read_code_row};
+use super::code_rows::{cells, read_code_row, starts_row};
 use super::page_lines::{AtLine, Incomplete, Unmapped, text_lines};
 use super::page_model::Page;
-use super::params::{Marker, Param, bare_param, is_param_name};
+use super::params::{Marker, Param, bare_param, is_param_name, push_new};
 use super::samples::{add_sample_fields, json_samples};
 
 /// The numbered sections of the layout, in order.
@@ -207,16 +207,7 @@ fn read_table(
             continue;
         }
         let param = row_param(number, name, description)?;
-        if let Some(earlier) = params.iter().find(|p| p.name == param.name) {
-            return Err(ImportError::new(
-                number,
-                format!(
-                    "parameter `{}` is listed twice (first at line {})",
-                    param.name, earlier.line
-                ),
-            ));
-        }
-        params.push(param);
+        push_new(&mut params, param, number)?;
     }
     if params.is_empty() && page.incomplete.iter().all(|i| !i.missing.contains(table)) {
         page.incomplete.push(Incomplete {
@@ -225,11 +216,6 @@ fn read_table(
         });
     }
     Ok(params)
-}
-
-fn starts_row(line: &str) -> bool {
-    line.split_once(" | ")
-        .is_some_and(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// `MANDATORY String (64) The unique ID...` (also `Required`, `Optional`, `CONDITIONAL`, and

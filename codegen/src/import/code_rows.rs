@@ -14,6 +14,13 @@ pub(super) fn cells(row: &str) -> Option<Vec<String>> {
     Some(body.split('|').map(|c| c.trim().to_owned()).collect())
 }
 
+/// Whether `line` starts a numbered table row (`3 | name | …`), in the layouts that number
+/// their rows.
+pub(super) fn starts_row(line: &str) -> bool {
+    line.split_once(" | ")
+        .is_some_and(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// The headings of result-code tables, which carry no code.
 const HEADINGS: &[&str] = &[
     "Code | Value | Message |",

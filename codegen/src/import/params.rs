@@ -73,16 +73,7 @@ pub(super) fn read_params(
             if let Some(last) = params.last_mut() {
                 describe(last, std::mem::take(&mut block), unmapped);
             }
-            if let Some(first) = params.iter().find(|p| p.name == param.name) {
-                return Err(ImportError::new(
-                    number,
-                    format!(
-                        "parameter `{}` is listed twice (first at line {})",
-                        param.name, first.line
-                    ),
-                ));
-            }
-            params.push(param);
+            push_new(&mut params, param, number)?;
         } else if params.is_empty() {
             unmapped.push(Unmapped {
                 line: number,
@@ -101,6 +92,26 @@ pub(super) fn read_params(
         describe(last, block, unmapped);
     }
     Ok(params)
+}
+
+/// Adds `param`, read at line `number`, to `params`; an error when a parameter of that name
+/// was read already (every layout lists a parameter once).
+pub(super) fn push_new(
+    params: &mut Vec<Param>,
+    param: Param,
+    number: usize,
+) -> Result<(), ImportError> {
+    if let Some(first) = params.iter().find(|p| p.name == param.name) {
+        return Err(ImportError::new(
+            number,
+            format!(
+                "parameter `{}` is listed twice (first at line {})",
+                param.name, first.line
+            ),
+        ));
+    }
+    params.push(param);
+    Ok(())
 }
 
 /// A parameter with only its name, line, type and marker known.

@@ -9,10 +9,10 @@
 //! The grammar is written down in `spec/README.md` ("Importing a page").
 
 use super::ImportError;
-use super::code_rows::cells;
+use super::code_rows::{cells, starts_row};
 use super::page_lines::{AtLine, Incomplete, Unmapped, text_lines};
 use super::page_model::Page;
-use super::params::{Marker, PageValue, Param, bare_param, is_param_name};
+use super::params::{Marker, PageValue, Param, bare_param, is_param_name, push_new};
 use super::samples::{add_sample_fields, json_samples};
 
 /// Whether `text` is a page of this layout: a `URL:` line and a `No | Name |` table.
@@ -170,16 +170,7 @@ fn read_table(
             });
             continue;
         };
-        if let Some(earlier) = params.iter().find(|p| p.name == param.name) {
-            return Err(ImportError::new(
-                number,
-                format!(
-                    "parameter `{}` is listed twice (first at line {})",
-                    param.name, earlier.line
-                ),
-            ));
-        }
-        params.push(param);
+        push_new(&mut params, param, number)?;
     }
     Ok(params)
 }
@@ -187,11 +178,6 @@ fn read_table(
 /// A row is whole once it has its seven (or, with `Remarks`, eight) cells.
 fn row_complete(row: &str) -> bool {
     row.ends_with('|') && row.matches('|').count() >= 7
-}
-
-fn starts_row(line: &str) -> bool {
-    line.split_once(" | ")
-        .is_some_and(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// `N | name | description | type | length | M/O | [remarks |] sample`; `None` for a row that
