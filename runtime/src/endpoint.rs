@@ -50,6 +50,8 @@ pub trait Endpoint: Serialize + Validate {
     const METHOD: HttpMethod;
     /// The request path, starting with `/`, without query string.
     const PATH: &'static str;
+    /// The wire protocol: the header protocol unless the spec names another.
+    const PROTOCOL: crate::Protocol = crate::Protocol::Headers;
     /// How a call may be repeated after an unknown outcome; `None` (the default) when the
     /// spec records no idempotency, so a helper must never re-send it.
     const IDEMPOTENCY: Option<Idempotency> = None;

@@ -179,6 +179,10 @@ pub enum ProtocolError {
     /// A header could not be read.
     #[error("response rejected: {0}")]
     Header(#[from] HeaderError),
+    /// A v1 (head/body) response is not a readable envelope, is signed wrongly, or answers
+    /// another function or client.
+    #[error("response rejected: {0}")]
+    Envelope(#[from] crate::head_body::EnvelopeError),
     /// The encrypted response could not be decrypted (key unwrap or body: deliberately not said which).
     #[error("response rejected: the encrypted body could not be decrypted")]
     Decryption,

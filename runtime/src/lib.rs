@@ -4,6 +4,8 @@
 //!   [`ResultStatus`]): what every generated endpoint implements and carries;
 //! - [`sign`]: the content to sign, SHA256withRSA signatures and the [`SignatureHeader`], as
 //!   pure functions over bytes;
+//! - [`Protocol`]: which wire protocol an endpoint speaks; [`head_body`] is the v1
+//!   `{"request": {"head", "body"}, "signature"}` envelope, signed over the exact bytes sent;
 //! - [`keys`]: the merchant's private key and AlipayHK's public key, from PEM or bare base64;
 //! - [`encrypt`]: RSA_AES message encryption (experimental);
 //! - [`Client`]: validate, serialize once, sign, send over rustls, verify, decrypt, parse, and
@@ -39,9 +41,11 @@ mod crypto;
 pub mod encrypt;
 mod endpoint;
 mod error;
+pub mod head_body;
 pub mod keys;
 #[cfg(feature = "server")]
 pub mod notifications;
+mod protocol;
 #[cfg(any(feature = "client", feature = "server"))]
 pub use time::request_time;
 mod result;
@@ -66,6 +70,9 @@ pub use crypto::Backend;
 pub use endpoint::{Endpoint, HttpMethod, Idempotency};
 pub use error::{Error, HeaderError, KeyError, ProtocolError, SignatureMismatch, UnknownReason};
 pub use keys::{KeyRole, PrivateKey, PublicKey};
+pub use protocol::{
+    HeadBody, HeadBodyRules, Protocol, SignatureAlgorithm, SignatureEncoding, SignedPart,
+};
 /// The HTTP stack, for [`ClientBuilder::http_client`] and [`ClientBuilder::proxy`]: the same
 /// version the runtime is built with.
 #[cfg(feature = "client")]

@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use alipayhk::runtime::{Error, KeyRole, PrivateKey, ProtocolError, SignedRequest, UnknownReason};
+use alipayhk::runtime::{
+    Error, KeyRole, PrivateKey, Protocol, ProtocolError, SignedRequest, UnknownReason,
+};
 use alipayhk::{PassResultCode, UpdatePassRequest, UpdatePassStatus, UpdatePassUpdateDetailType};
 use alipayhk_gateway::{Fault, PassState};
 
@@ -99,6 +101,7 @@ async fn the_gateway_validates_what_a_client_skipped_validating() {
         path: "/api/open/alipay/v1/ipass/pass/manage/updatePass",
         headers,
         body,
+        protocol: Protocol::Headers,
     };
     match client
         .send::<UpdatePassRequest>(&client.resign(&unsigned))
@@ -131,6 +134,7 @@ async fn an_unknown_path_gets_a_signed_answer_naming_it() {
         path: "/api/open/v1/nothing/here",
         headers,
         body: b"{}".to_vec(),
+        protocol: Protocol::Headers,
     };
     let raw = reqwest::Client::new()
         .post(format!("{}/api/open/v1/nothing/here", f.gateway.url()))

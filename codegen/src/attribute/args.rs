@@ -12,11 +12,16 @@ use syn::{Ident, ItemStruct, LitStr, Token};
 use super::Errors;
 use super::field_attrs::read_struct;
 use super::spans::Spans;
-use crate::document::raw::{EndpointSpec, IdempotencySpec, Located, MessageSpec, ResultCodeSpec};
+use crate::document::raw::{
+    Constraint, EndpointSpec, IdempotencySpec, Located, MessageSpec, ProtocolSpec, ResultCodeSpec,
+};
 use crate::model::ExistingTypes;
 use crate::model::rust_field_ident_name;
 
-const OPTIONS: &str = "method, path, response, result_codes, idempotency, summary";
+const OPTIONS: &str = "method, path, response, result_codes, idempotency, summary, head_body";
+
+/// The name the attribute's `head_body(...)` protocol takes in the model.
+const HEAD_BODY: &str = "v1";
 
 #[derive(Default)]
 struct Args {
@@ -27,6 +32,8 @@ struct Args {
     codes: Option<Located<Vec<ResultCodeSpec>>>,
     existing_codes: Option<Located<String>>,
     idempotency: Option<IdempotencySpec>,
+    /// `head_body(function = "...", ...)`: the protocol, and the function.
+    head_body: Option<(ProtocolSpec, Located<String>)>,
 }
 
 /// Reads the arguments and the struct. `None` when there is too little to check further.
@@ -35,7 +42,7 @@ pub(super) fn read_endpoint(
     item: &ItemStruct,
     spans: &mut Spans,
     errors: &mut Errors,
-) -> Option<(EndpointSpec, ExistingTypes)> {
+) -> Option<(EndpointSpec, ExistingTypes, Option<ProtocolSpec>)> {
     let mut args = Args::default();
     let parser = syn::meta::parser(|meta| read_arg(&meta, &mut args, spans));
     if let Err(error) = syn::parse::Parser::parse2(parser, tokens) {
@@ -90,6 +97,10 @@ pub(super) fn read_endpoint(
     });
     let name = stem.to_lower_camel_case();
     let at = item.ident.span();
+    let (protocol, function) = match args.head_body {
+        Some((protocol, function)) => (Some(protocol), Some(function)),
+        None => (None, None),
+    };
     let spec = EndpointSpec {
         summary: args
             .summary
@@ -119,6 +130,10 @@ pub(super) fn read_endpoint(
         idempotency,
         resolve_unknown_with: None,
         group: None,
+        protocol: protocol
+            .as_ref()
+            .map(|_| spans.locate(HEAD_BODY.to_owned(), at)),
+        function,
         result_codes: args.codes,
         result_code_table: None,
     };
@@ -126,7 +141,7 @@ pub(super) fn read_endpoint(
         response: Some(response?),
         result_codes: args.existing_codes,
     };
-    Some((spec, existing))
+    Some((spec, existing, protocol))
 }
 
 fn read_arg(meta: &ParseNestedMeta<'_>, args: &mut Args, spans: &mut Spans) -> syn::Result<()> {
@@ -214,6 +229,10 @@ fn read_arg(meta: &ParseNestedMeta<'_>, args: &mut Args, spans: &mut Spans) -> s
             })?;
             args.idempotency = Some(spec);
         }
+        "head_body" => {
+            duplicate(args.head_body.is_some())?;
+            args.head_body = Some(read_head_body(meta, spans)?);
+        }
         _ => {
             return Err(meta.error(format!(
                 "unknown option `{}`, expected one of: {OPTIONS}",
@@ -222,6 +241,56 @@ fn read_arg(meta: &ParseNestedMeta<'_>, args: &mut Args, spans: &mut Spans) -> s
         }
     }
     Ok(())
+}
+
+/// `head_body(function = "...", version = "2.0.0", signed = "value", algorithm =
+/// "SHA256withRSA", signature_encoding = "base64_url")`: only `function` is required, the
+/// others default to the A. Points v1 family's.
+fn read_head_body(
+    meta: &ParseNestedMeta<'_>,
+    spans: &mut Spans,
+) -> syn::Result<(ProtocolSpec, Located<String>)> {
+    let at = meta.path.span();
+    let fact =
+        |spans: &mut Spans, text: &str| Some(spans.locate(Constraint::Bare(text.to_owned()), at));
+    let mut protocol = ProtocolSpec {
+        name: spans.locate(HEAD_BODY.to_owned(), at),
+        description: None,
+        envelope: spans.locate("head_body".to_owned(), at),
+        version: fact(spans, "2.0.0"),
+        signed: fact(spans, "value"),
+        algorithm: fact(spans, "SHA256withRSA"),
+        signature_encoding: fact(spans, "base64_url"),
+        source: None,
+        inferred: None,
+    };
+    let mut function = None;
+    meta.parse_nested_meta(|inner| {
+        let key = super::field_attrs::path_text(&inner.path);
+        let value: LitStr = inner.value()?.parse()?;
+        let text = value.value();
+        let slot = match key.as_str() {
+            "function" => {
+                function = Some(spans.locate(text, value.span()));
+                return Ok(());
+            }
+            "version" => &mut protocol.version,
+            "signed" => &mut protocol.signed,
+            "algorithm" => &mut protocol.algorithm,
+            "signature_encoding" => &mut protocol.signature_encoding,
+            _ => {
+                return Err(inner.error(format!(
+                    "unknown head_body option `{key}`, expected one of: function, version, signed, algorithm, signature_encoding"
+                )));
+            }
+        };
+        *slot = Some(spans.locate(Constraint::Bare(text), value.span()));
+        Ok(())
+    })?;
+    let function = function.ok_or_else(|| {
+        meta.error("`head_body` names the head's function, such as `head_body(function = \"alipay.intl.oauth.auth.prepareForRedirect\")`")
+    })?;
+    Ok((protocol, function))
 }
 
 /// `CODE(S, "message")`.

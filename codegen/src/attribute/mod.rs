@@ -37,7 +37,9 @@ pub(crate) fn endpoint(args: TokenStream, item: TokenStream) -> TokenStream {
     let mut errors = Errors::new();
     let spec = args::read_endpoint(args, &item, &mut spans, &mut errors);
     let source = source("endpoint");
-    let built = spec.map(|(spec, existing)| model::endpoint_alone(&spec, &existing, &source));
+    let built = spec.map(|(spec, existing, protocol)| {
+        model::endpoint_alone(&spec, &existing, &source, protocol.as_ref())
+    });
     match (built, errors.is_empty()) {
         (Some(Ok(api)), true) => {
             let endpoint = api.endpoints.values().next();

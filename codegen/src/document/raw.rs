@@ -112,6 +112,45 @@ pub(crate) struct ApiSpec {
     /// The group of an endpoint that names none.
     #[serde(default)]
     pub default_group: Option<Located<String>>,
+    /// The wire protocols endpoints speak; the header protocol alone when absent.
+    #[serde(default)]
+    pub protocols: Vec<ProtocolSpec>,
+    /// The protocol of an endpoint (and group) that names none; `headers` when absent.
+    #[serde(default)]
+    pub default_protocol: Option<Located<String>>,
+}
+
+/// One wire protocol: the header protocol, or a v1 head/body envelope and its signing facts.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ProtocolSpec {
+    /// What endpoints and groups name, such as `v1`.
+    pub name: Located<String>,
+    /// What it is, for the docs.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// `headers` (identity, time and signature in HTTP headers) or `head_body` (the v1
+    /// `{"request": {"head", "body"}, "signature"}` envelope).
+    pub envelope: Located<String>,
+    /// `head_body`: the head's `version`.
+    #[serde(default)]
+    pub version: Option<Located<Constraint<String>>>,
+    /// `head_body`: `value` (the `request` value, braces included) or `members` (between
+    /// its outer braces).
+    #[serde(default)]
+    pub signed: Option<Located<Constraint<String>>>,
+    /// `head_body`: `SHA256withRSA` or `SHA1withRSA`.
+    #[serde(default)]
+    pub algorithm: Option<Located<Constraint<String>>>,
+    /// `head_body`: `base64` or `base64_url` (base64, then URL-encoded).
+    #[serde(default)]
+    pub signature_encoding: Option<Located<Constraint<String>>>,
+    /// The page that describes it; covers the facts that name none of their own.
+    #[serde(default)]
+    pub source: Option<Located<String>>,
+    /// Why we believe it, when no page states it.
+    #[serde(default)]
+    pub inferred: Option<Located<String>>,
 }
 
 /// One endpoint group.
@@ -122,6 +161,9 @@ pub(crate) struct GroupSpec {
     pub name: Located<String>,
     /// What its endpoints do: the feature's docs.
     pub description: String,
+    /// The protocol of its endpoints that name none; `api.default_protocol` when absent.
+    #[serde(default)]
+    pub protocol: Option<Located<String>>,
 }
 
 /// The protocol headers, by where they appear.
@@ -244,6 +286,12 @@ pub(crate) struct EndpointSpec {
     /// The endpoint group (`api.groups`); `api.default_group` when absent.
     #[serde(default)]
     pub group: Option<Located<String>>,
+    /// The wire protocol (`api.protocols`); its group's, else `api.default_protocol`.
+    #[serde(default)]
+    pub protocol: Option<Located<String>>,
+    /// With a `head_body` protocol: the head's `function`, which selects the API.
+    #[serde(default)]
+    pub function: Option<Located<String>>,
     /// The documented result codes.
     #[serde(default)]
     pub result_codes: Option<Located<Vec<ResultCodeSpec>>>,

@@ -28,12 +28,18 @@ pub(crate) const ENDPOINT: RuntimeType = RuntimeType("Endpoint");
 pub(crate) const EPOCH_MILLIS: RuntimeType = RuntimeType("EpochMillis");
 pub(crate) const ERROR: RuntimeType = RuntimeType("Error");
 pub(crate) const FIELD_PATH: RuntimeType = RuntimeType("FieldPath");
+pub(crate) const HEAD_BODY: RuntimeType = RuntimeType("HeadBody");
+pub(crate) const HEAD_BODY_RULES: RuntimeType = RuntimeType("HeadBodyRules");
 pub(crate) const HTTP_METHOD: RuntimeType = RuntimeType("HttpMethod");
 pub(crate) const IDEMPOTENCY: RuntimeType = RuntimeType("Idempotency");
+pub(crate) const PROTOCOL: RuntimeType = RuntimeType("Protocol");
 pub(crate) const RESULT_CODE: RuntimeType = RuntimeType("ResultCode");
 pub(crate) const RESULT_INFO: RuntimeType = RuntimeType("ResultInfo");
 pub(crate) const RESULT_STATUS: RuntimeType = RuntimeType("ResultStatus");
 pub(crate) const RULE: RuntimeType = RuntimeType("Rule");
+pub(crate) const SIGNATURE_ALGORITHM: RuntimeType = RuntimeType("SignatureAlgorithm");
+pub(crate) const SIGNATURE_ENCODING: RuntimeType = RuntimeType("SignatureEncoding");
+pub(crate) const SIGNED_PART: RuntimeType = RuntimeType("SignedPart");
 pub(crate) const UNKNOWN_VALUE: RuntimeType = RuntimeType("UnknownValue");
 pub(crate) const VALIDATE: RuntimeType = RuntimeType("Validate");
 pub(crate) const VALIDATION_ERROR: RuntimeType = RuntimeType("ValidationError");
@@ -74,6 +80,8 @@ pub(crate) const INBOX: RuntimeType = RuntimeType("notifications::Inbox");
 pub(crate) const NOTIFICATION_INPUT: RuntimeType = RuntimeType("notifications::NotificationInput");
 pub(crate) const NOTIFICATION_STORE: RuntimeType = RuntimeType("notifications::NotificationStore");
 pub(crate) const NOTIFICATION_VERIFIED: RuntimeType = RuntimeType("notifications::verified");
+pub(crate) const NOTIFICATION_VERIFIED_WITH: RuntimeType =
+    RuntimeType("notifications::verified_with");
 pub(crate) const READ_NOTIFICATION: RuntimeType = RuntimeType("notifications::read_notification");
 
 // The server side of the protocol, and the axum it runs on.
@@ -86,6 +94,8 @@ pub(crate) const SERVER_NOT_IMPLEMENTED: RuntimeType = RuntimeType("server::not_
 pub(crate) const SERVER_UNKNOWN_PATH: RuntimeType = RuntimeType("server::unknown_path");
 pub(crate) const SERVER_VERIFIED: RuntimeType = RuntimeType("server::Verified");
 pub(crate) const SERVER_VERIFIED_FN: RuntimeType = RuntimeType("server::verified");
+pub(crate) const SERVER_VERIFIED_WITH: RuntimeType = RuntimeType("server::verified_with");
+pub(crate) const HEAD_BODY_ROUTES: RuntimeType = RuntimeType("server::HeadBodyRoutes");
 
 #[cfg(test)]
 mod tests {

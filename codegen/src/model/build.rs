@@ -39,6 +39,7 @@ pub(crate) fn build(sources: &SpecSources) -> Result<Api, SpecErrors> {
     }
     let headers = build_headers(&mut report, &api_doc.api.headers);
     let (groups, default_group) = super::groups::build_groups(&mut report, &api_doc.api);
+    let protocols = super::protocols::build_protocols(&mut report, &api_doc.api.protocols);
     if let Some(name) = &api_doc.api.crate_name
         && syn::parse_str::<syn::Ident>(&name.value).is_err()
     {
@@ -126,6 +127,7 @@ pub(crate) fn build(sources: &SpecSources) -> Result<Api, SpecErrors> {
 
     let mut endpoints = BTreeMap::new();
     let mut modules = BTreeSet::new();
+    let mut routes = BTreeMap::new();
     for (source, doc) in &sources.endpoints {
         let mut report = Reporter {
             file: &source.path,
@@ -149,6 +151,20 @@ pub(crate) fn build(sources: &SpecSources) -> Result<Api, SpecErrors> {
         ) else {
             continue;
         };
+        // One router serves each side's paths: two endpoints at one path would collide.
+        let route = (endpoint.flow, endpoint.method, endpoint.path.clone());
+        if let Some(other) = routes.insert(route, endpoint.name.clone()) {
+            report.error(
+                &spec.path,
+                "endpoint.path",
+                format!(
+                    "`{other}` is already served at {} {}",
+                    endpoint.method.as_str(),
+                    endpoint.path
+                ),
+            );
+            continue;
+        }
         if endpoints.contains_key(&endpoint.name) || !modules.insert(endpoint.module.clone()) {
             report.error(
                 &spec.name,
@@ -183,6 +199,13 @@ pub(crate) fn build(sources: &SpecSources) -> Result<Api, SpecErrors> {
         sources,
         &groups,
         &default_group,
+        &mut endpoints,
+    );
+    super::protocols::assign_protocols(
+        &mut errors,
+        &doc_sources,
+        sources,
+        &protocols,
         &mut endpoints,
     );
 
@@ -386,6 +409,9 @@ pub(super) fn build_endpoint(
     Some(EndpointDef {
         name: name.clone(),
         flow,
+        // Assigned once groups are (`protocols::assign_protocols`); the attribute front door
+        // sets its own.
+        protocol: WireProtocol::Headers,
         idempotency,
         resolve_unknown_with: spec.resolve_unknown_with.as_ref().map(|q| q.value.clone()),
         // Assigned once every endpoint is read (`groups::assign_groups`).

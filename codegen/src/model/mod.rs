@@ -14,6 +14,7 @@ mod field_keys;
 mod fields;
 mod groups;
 mod names;
+mod protocols;
 mod provenance;
 mod reach;
 mod report;
@@ -33,6 +34,9 @@ pub(crate) use groups::{ALL_ENDPOINTS, Group};
 #[cfg(feature = "cli")]
 pub(crate) use names::is_lower_camel;
 pub(crate) use names::rust_field_ident_name;
+pub(crate) use protocols::{
+    HeadBodyDef, SignatureAlgorithm, SignatureEncoding, SignedPart, WireProtocol,
+};
 pub(crate) use provenance::{DocSource, Limit, Provenance};
 pub(crate) use rule_types::{Condition, Hop, RuleDef, RuleKind};
 pub(crate) use shared_types::{IdentifierDef, Transition};
@@ -120,7 +124,7 @@ pub(crate) struct Header {
 }
 
 /// An HTTP method.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum HttpMethod {
     /// `GET`
     Get,
@@ -151,6 +155,8 @@ pub(crate) struct EndpointDef {
     pub name: String,
     /// Who calls whom.
     pub flow: Flow,
+    /// The wire protocol it speaks.
+    pub protocol: WireProtocol,
     /// How a call may be repeated after an unknown outcome; `None` when it may not.
     pub idempotency: Option<Idempotency>,
     /// The endpoint that tells the outcome of a call whose outcome is unknown.
@@ -254,7 +260,7 @@ impl ResultCodes {
 }
 
 /// Who calls whom: the YAML key `direction` (`outbound`, `inbound`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Flow {
     /// The merchant calls AlipayHK.
     Outbound,

@@ -6,11 +6,12 @@ use std::collections::BTreeMap;
 
 use super::build::{Shared, build_endpoint};
 use super::fields::build_object;
+use super::protocols::{build_rules, endpoint_protocol};
 use super::reach::mark_reachability;
 use super::report::Reporter;
 use super::scope::Scope;
 use super::*;
-use crate::document::raw::{EndpointSpec, TypeSpec};
+use crate::document::raw::{EndpointSpec, ProtocolSpec, TypeSpec};
 use crate::error::SpecErrors;
 
 /// Which side of a call an object travels on, which decides what the model gives it.
@@ -27,6 +28,7 @@ pub(crate) fn endpoint_alone(
     spec: &EndpointSpec,
     existing: &ExistingTypes,
     source: &SourceFile,
+    protocol: Option<&ProtocolSpec>,
 ) -> Result<Api, SpecErrors> {
     let mut errors = Vec::new();
     let no_sources = BTreeMap::new();
@@ -46,6 +48,20 @@ pub(crate) fn endpoint_alone(
         source,
         true,
     );
+    let mut protocols = BTreeMap::new();
+    if let Some(protocol) = protocol
+        && let Some(rules) = build_rules(&mut report, "head_body", protocol)
+    {
+        protocols.insert(protocol.name.value.clone(), rules);
+    }
+    let wire = spec
+        .protocol
+        .as_ref()
+        .and_then(|name| endpoint_protocol(&mut report, &protocols, name, spec.function.as_ref()));
+    let endpoint = endpoint.map(|mut endpoint| {
+        endpoint.protocol = wire.unwrap_or(WireProtocol::Headers);
+        endpoint
+    });
     match endpoint {
         Some(endpoint) if errors.is_empty() => {
             let mut api = alone_api(&endpoint.name, source);

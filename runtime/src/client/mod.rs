@@ -5,6 +5,7 @@
 //! with one HTTP exchange, so tests and custom transports can use the halves directly.
 
 mod builder;
+mod head_body;
 mod response;
 mod transport;
 
@@ -17,6 +18,7 @@ use crate::Endpoint;
 use crate::encrypt::BodyCipher;
 use crate::error::Error;
 use crate::keys::{PrivateKey, PublicKey};
+use crate::protocol::Protocol;
 use crate::seal;
 use crate::sign::SignedContent;
 use crate::validation::Strictness;
@@ -57,6 +59,8 @@ pub struct SignedRequest {
     pub headers: Vec<(&'static str, String)>,
     /// The exact body bytes signed.
     pub body: Vec<u8>,
+    /// The protocol it was signed for: [`Client::resign`] signs a re-send the same way.
+    pub protocol: Protocol,
 }
 
 /// An AlipayHK Open API client. Cheap to clone; clones share connections.
@@ -127,6 +131,10 @@ impl Client {
             tracing::warn!(endpoint = E::NAME, %warning, "sending a request that breaks an inferred constraint");
         }
         let json = serde_json::to_vec(request).map_err(|e| Error::Build(Box::new(e)))?;
+        if let Protocol::HeadBody(protocol) = E::PROTOCOL {
+            // The v1 pages document no message encryption: the envelope is signed, not sealed.
+            return self.seal_head_body(E::METHOD.as_str(), E::PATH, protocol, &json, None);
+        }
         let inner = &self.inner;
         let sealed = seal::seal_body(
             &*inner.cipher,
@@ -141,8 +149,12 @@ impl Client {
     }
 
     /// A copy of `request` with a fresh `Request-Time` and a signature over the same body;
-    /// every other header is kept as it was. This is what a re-send needs.
+    /// every other header is kept as it was. This is what a re-send needs. A v1 request keeps
+    /// its body and `reqMsgId`, with a fresh `reqTime` and signature.
     pub fn resign(&self, request: &SignedRequest) -> SignedRequest {
+        if let Protocol::HeadBody(protocol) = request.protocol {
+            return self.reseal_head_body(request, protocol);
+        }
         let headers = request
             .headers
             .iter()
@@ -177,6 +189,7 @@ impl Client {
             path,
             headers,
             body,
+            protocol: Protocol::Headers,
         }
     }
 

@@ -8,6 +8,8 @@ use serde::Deserialize;
 
 use super::Client;
 use crate::error::{Error, ProtocolError, UnknownReason};
+use crate::head_body::EnvelopeError;
+use crate::protocol::Protocol;
 use crate::seal;
 use crate::sign::{self, SignatureHeader};
 use crate::time::request_time::Freshness;
@@ -45,6 +47,18 @@ impl Client {
                 location: header("location").map(|l| l.chars().take(200).collect()),
             }
             .into());
+        }
+        if let Protocol::HeadBody(protocol) = E::PROTOCOL {
+            return match self.open_head_body(&protocol, body) {
+                Ok((body, signed)) => read_result::<E>(status, body, signed),
+                // A 5xx that is not an envelope is the server's failure, not a forgery.
+                Err(ProtocolError::Envelope(EnvelopeError::NotEnvelope { .. }))
+                    if (500..600).contains(&status) =>
+                {
+                    read_result::<E>(status, b"", false)
+                }
+                Err(error) => Err(error.into()),
+            };
         }
         let signed = match (header("signature"), header("response-time")) {
             (Some(signature), Some(time)) => {
@@ -89,41 +103,48 @@ impl Client {
         let encrypt = header("encrypt").filter(|_| signed);
         let body = seal::open_body(&*inner.cipher, &inner.merchant_key, encrypt, body)
             .map_err(|_| ProtocolError::Decryption)?;
-        let body = &*body;
-        let result = serde_json::from_slice::<Envelope>(body)
-            .ok()
-            .and_then(|e| e.result);
-        let Some(result) = result else {
-            return Err(match status {
-                500..=599 => Error::Unknown {
-                    reason: UnknownReason::ServerError(status),
-                    result: None,
-                    source: None,
-                },
-                200..=299 => {
-                    ProtocolError::Malformed("the body has no result object".into()).into()
-                }
-                _ => ProtocolError::HttpStatus { status }.into(),
-            });
-        };
-        match result.result_status.clone() {
-            ResultStatus::Success if !signed => Err(ProtocolError::SignatureMissing.into()),
-            ResultStatus::Success => serde_json::from_slice::<E::Response>(body)
-                .map_err(|e| ProtocolError::Malformed(format!("{} response: {e}", E::NAME)).into()),
-            ResultStatus::Failure => Err(Error::Failed {
-                code: E::ResultCode::from_code(&result.result_code),
-                result,
-            }),
-            ResultStatus::Unknown => Err(Error::Unknown {
-                reason: UnknownReason::StatusUnknown,
-                result: Some(result),
+        read_result::<E>(status, &body, signed)
+    }
+}
+
+/// Maps a checked (verified or unsigned) plaintext body: `S` gives the typed response (only
+/// when signed), `F` the typed code, `U` and unrecognised statuses an unknown outcome.
+fn read_result<E: Endpoint>(
+    status: u16,
+    body: &[u8],
+    signed: bool,
+) -> Result<E::Response, Error<E::ResultCode>> {
+    let result = serde_json::from_slice::<Envelope>(body)
+        .ok()
+        .and_then(|e| e.result);
+    let Some(result) = result else {
+        return Err(match status {
+            500..=599 => Error::Unknown {
+                reason: UnknownReason::ServerError(status),
+                result: None,
                 source: None,
-            }),
-            ResultStatus::Unrecognized(other) => Err(Error::Unknown {
-                reason: UnknownReason::StatusUnrecognized(other),
-                result: Some(result),
-                source: None,
-            }),
-        }
+            },
+            200..=299 => ProtocolError::Malformed("the body has no result object".into()).into(),
+            _ => ProtocolError::HttpStatus { status }.into(),
+        });
+    };
+    match result.result_status.clone() {
+        ResultStatus::Success if !signed => Err(ProtocolError::SignatureMissing.into()),
+        ResultStatus::Success => serde_json::from_slice::<E::Response>(body)
+            .map_err(|e| ProtocolError::Malformed(format!("{} response: {e}", E::NAME)).into()),
+        ResultStatus::Failure => Err(Error::Failed {
+            code: E::ResultCode::from_code(&result.result_code),
+            result,
+        }),
+        ResultStatus::Unknown => Err(Error::Unknown {
+            reason: UnknownReason::StatusUnknown,
+            result: Some(result),
+            source: None,
+        }),
+        ResultStatus::Unrecognized(other) => Err(Error::Unknown {
+            reason: UnknownReason::StatusUnrecognized(other),
+            result: Some(result),
+            source: None,
+        }),
     }
 }

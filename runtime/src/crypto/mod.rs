@@ -7,6 +7,8 @@
 
 #[cfg(feature = "aws-lc")]
 mod aws_lc;
+#[cfg(feature = "sha1")]
+pub(crate) mod legacy_sha1;
 #[cfg(feature = "rust-crypto")]
 mod rust_crypto;
 

@@ -106,6 +106,24 @@ impl PrivateKey {
         self.inner.sign_sha256(message)
     }
 
+    /// A signature of `message` with `algorithm`; `None` for SHA1withRSA in a build without
+    /// the `sha1` feature.
+    pub(crate) fn sign_with(
+        &self,
+        algorithm: crate::SignatureAlgorithm,
+        message: &[u8],
+    ) -> Option<Vec<u8>> {
+        match algorithm {
+            crate::SignatureAlgorithm::Sha256WithRsa => Some(self.sign_sha256(message)),
+            #[cfg(feature = "sha1")]
+            crate::SignatureAlgorithm::Sha1WithRsa => {
+                crate::crypto::legacy_sha1::sign(&self.inner.pkcs8_der(), message)
+            }
+            #[cfg(not(feature = "sha1"))]
+            crate::SignatureAlgorithm::Sha1WithRsa => None,
+        }
+    }
+
     /// RSAES-PKCS1-v1_5 decryption; `None` on any failure, without saying which.
     pub(crate) fn decrypt_pkcs1v15(&self, ciphertext: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
         self.inner.decrypt_pkcs1v15(ciphertext)
@@ -185,6 +203,25 @@ impl PublicKey {
     /// Whether `signature` is a valid SHA256withRSA signature of `message`.
     pub(crate) fn verify_sha256(&self, message: &[u8], signature: &[u8]) -> bool {
         self.inner.verify_sha256(message, signature)
+    }
+
+    /// Whether `signature` is a valid signature of `message` with `algorithm` (never, for
+    /// SHA1withRSA in a build without the `sha1` feature).
+    pub(crate) fn verify_with(
+        &self,
+        algorithm: crate::SignatureAlgorithm,
+        message: &[u8],
+        signature: &[u8],
+    ) -> bool {
+        match algorithm {
+            crate::SignatureAlgorithm::Sha256WithRsa => self.verify_sha256(message, signature),
+            #[cfg(feature = "sha1")]
+            crate::SignatureAlgorithm::Sha1WithRsa => {
+                crate::crypto::legacy_sha1::verify(&self.inner.spki_der(), message, signature)
+            }
+            #[cfg(not(feature = "sha1"))]
+            crate::SignatureAlgorithm::Sha1WithRsa => false,
+        }
     }
 
     /// RSAES-PKCS1-v1_5 encryption of a short secret.

@@ -116,7 +116,22 @@ use crate::time::request_time::Freshness;
 /// `routes` behind the protocol middleware for notifications: refusals are answered `U` (so
 /// AlipayHK delivers again), and notifications older than [`accepted_age`] for the store's
 /// `retention` are refused, so that a replay is caught either by its age or by the store.
-pub fn verified(routes: Router, mut config: ServerConfig, retention: Duration) -> Router {
+pub fn verified(routes: Router, config: ServerConfig, retention: Duration) -> Router {
+    verified_with(
+        routes,
+        config,
+        retention,
+        crate::server::HeadBodyRoutes::new(),
+    )
+}
+
+/// [`verified`], with the v1 notifications in `head_body` checked as envelopes.
+pub fn verified_with(
+    routes: Router,
+    mut config: ServerConfig,
+    retention: Duration,
+    head_body: crate::server::HeadBodyRoutes,
+) -> Router {
     config.freshness.max_age = accepted_age(config.freshness, retention);
     if retention < ALIPAYHK_RETRY_SPAN + config.freshness.max_age + config.freshness.max_skew {
         tracing::warn!(
@@ -126,7 +141,7 @@ pub fn verified(routes: Router, mut config: ServerConfig, retention: Duration) -
         );
     }
     config.refusal_status = ResultStatus::Unknown;
-    crate::server::verified(routes, Arc::new(config))
+    crate::server::verified_with(routes, Arc::new(config), head_body)
 }
 
 /// The largest age a notification may have, given a store that keeps records `retention`

@@ -13,7 +13,12 @@ use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 
 use super::answer::{json, result_body};
-use super::{Caller, Exchange, Outcome, Rejection, ServerConfig, sign_response, verify_request};
+use super::head_body::{self, HeadBodyRoutes};
+use super::{
+    Caller, Exchange, Outcome, Rejection, ServerConfig, sign_head_body_response, sign_response,
+    verify_head_body_request, verify_request,
+};
+use crate::protocol::HeadBody;
 
 /// A request body that passed [`protocol`]: its `Client-Id`, time and signature checked, and
 /// decrypted when it was encrypted.
@@ -65,7 +70,32 @@ impl<S: Send + Sync> FromRequestParts<S> for Verified {
 
 /// `router` behind [`protocol`] with `config`: the form every generated router is served in.
 pub fn verified(router: Router, config: Arc<ServerConfig>) -> Router {
-    router.layer(from_fn_with_state(config, protocol))
+    verified_with(router, config, HeadBodyRoutes::new())
+}
+
+/// `router` behind the protocol middleware, with the v1 endpoints in `head_body` checked as
+/// envelopes and every other path by its headers.
+pub fn verified_with(
+    router: Router,
+    config: Arc<ServerConfig>,
+    head_body: HeadBodyRoutes,
+) -> Router {
+    let state = Arc::new(Protocols { config, head_body });
+    router.layer(from_fn_with_state(state, serve_protocols))
+}
+
+/// The middleware's state: the configuration, and which paths speak v1.
+struct Protocols {
+    config: Arc<ServerConfig>,
+    head_body: HeadBodyRoutes,
+}
+
+async fn serve_protocols(
+    State(protocols): State<Arc<Protocols>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    serve(&protocols.config, &protocols.head_body, request, next).await
 }
 
 /// axum middleware: verifies and decrypts every request, then signs (and encrypts) the
@@ -77,7 +107,18 @@ pub async fn protocol(
     request: Request,
     next: Next,
 ) -> Response {
+    serve(&config, &HeadBodyRoutes::new(), request, next).await
+}
+
+async fn serve(
+    config: &ServerConfig,
+    routes: &HeadBodyRoutes,
+    request: Request,
+    next: Next,
+) -> Response {
     let (mut parts, body) = request.into_parts();
+    // Inside `Router::nest` the URI has lost its prefix, and is the route's own path.
+    let head_body = routes.get(parts.uri.path()).copied();
     let method = parts.method.as_str().to_owned();
     // Inside `Router::nest` the URI has lost its prefix; the original is what was signed.
     let path = parts
@@ -92,20 +133,41 @@ pub async fn protocol(
     .await
     {
         Ok(Ok(raw)) => raw,
-        Ok(Err(_)) => return refuse(&config, &method, &path, &parts, &[], Rejection::TooLarge),
-        Err(_) => return refuse(&config, &method, &path, &parts, &[], Rejection::BodyTimeout),
+        Ok(Err(_)) => {
+            return refuse(
+                config,
+                head_body,
+                &method,
+                &path,
+                &parts,
+                &[],
+                Rejection::TooLarge,
+            );
+        }
+        Err(_) => {
+            return refuse(
+                config,
+                head_body,
+                &method,
+                &path,
+                &parts,
+                &[],
+                Rejection::BodyTimeout,
+            );
+        }
     };
-    let verified = verify_request(
-        &config,
-        &method,
-        &path,
-        &parts.headers,
-        &raw,
-        SystemTime::now(),
-    );
-    let (caller, body) = match verified {
+    let now = SystemTime::now();
+    let verified = match &head_body {
+        None => verify_request(config, &method, &path, &parts.headers, &raw, now)
+            .map(|(caller, body)| (caller, body, None)),
+        Some(protocol) => verify_head_body_request(config, protocol, &raw, now)
+            .map(|v| (v.caller, v.body, Some(v.msg_id))),
+    };
+    let (caller, body, msg_id) = match verified {
         Ok(verified) => verified,
-        Err(rejection) => return refuse(&config, &method, &path, &parts, &raw, rejection),
+        Err(rejection) => {
+            return refuse(config, head_body, &method, &path, &parts, &raw, rejection);
+        }
     };
     let encrypted = caller.encrypted;
     let client_id = caller.client_id.clone();
@@ -136,16 +198,25 @@ pub async fn protocol(
             outcome: Outcome::Answered { result },
         });
     }
-    let signed = sign_response(&config, &method, &path, body.to_vec(), encrypted);
+    let (headers, body) = match (&head_body, msg_id) {
+        (Some(protocol), Some(msg_id)) => (
+            vec![(crate::wire::CONTENT_TYPE, crate::wire::JSON.to_owned())],
+            sign_head_body_response(config, protocol, &msg_id, &body),
+        ),
+        _ => {
+            let signed = sign_response(config, &method, &path, body.to_vec(), encrypted);
+            (signed.headers, signed.body)
+        }
+    };
     parts.headers.remove("content-type");
     parts.headers.remove("content-length");
-    for (name, value) in signed.headers {
+    for (name, value) in headers {
         if let Ok(value) = HeaderValue::from_str(&value) {
             parts.headers.insert(name, value);
         }
     }
     parts.extensions.insert(VerifiedResponse);
-    Response::from_parts(parts, Body::from(signed.body))
+    Response::from_parts(parts, Body::from(body))
 }
 
 /// Marks a response to a request that passed verification, for layers outside the
@@ -157,6 +228,7 @@ pub struct VerifiedResponse;
 /// where they can see it), then answers it.
 fn refuse(
     config: &ServerConfig,
+    head_body: Option<HeadBody>,
     method: &str,
     path: &str,
     parts: &Parts,
@@ -176,6 +248,9 @@ fn refuse(
         tracing::info!(expected = %config.client_id, "the Client-Id this server serves");
     }
     let content = match (&rejection, header("client-id"), header("request-time")) {
+        (Rejection::InvalidSignature, _, _) if head_body.is_some() => {
+            head_body.and_then(|protocol| head_body::signed_content(&protocol, body))
+        }
         (Rejection::InvalidSignature, Some(client_id), Some(time)) => Some(
             crate::sign::SignedContent {
                 method,
@@ -208,7 +283,18 @@ fn refuse(
             },
         });
     }
-    reject(config, rejection)
+    match head_body {
+        Some(protocol) => {
+            let result = refusal_result(config, &rejection);
+            json(head_body::refusal(
+                config,
+                &protocol,
+                &head_body::msg_id_of(body),
+                &result,
+            ))
+        }
+        None => reject(config, rejection),
+    }
 }
 
 /// `S SUCCESS`, `F PARAM_ILLEGAL`, ...: the result object of an answer, for the log.
@@ -226,10 +312,13 @@ fn result_of(body: &[u8]) -> String {
 }
 
 fn reject(config: &ServerConfig, rejection: Rejection) -> Response {
-    let result = crate::ResultInfo::new(
+    json(result_body("result", &refusal_result(config, &rejection)))
+}
+
+fn refusal_result(config: &ServerConfig, rejection: &Rejection) -> crate::ResultInfo {
+    crate::ResultInfo::new(
         rejection.code(),
         config.refusal_status.clone(),
         rejection.to_string(),
-    );
-    json(result_body("result", &result))
+    )
 }

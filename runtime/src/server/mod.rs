@@ -12,6 +12,7 @@
 //! themselves ([`verified`]).
 
 mod answer;
+mod head_body;
 mod listener;
 mod middleware;
 mod observer;
@@ -25,8 +26,11 @@ pub use axum;
 
 pub(crate) use answer::json;
 pub use answer::{failure, handle, not_implemented, result_body, unknown_path};
+pub use head_body::{
+    HeadBodyRoutes, VerifiedHeadBody, sign_head_body_response, verify_head_body_request,
+};
 pub use listener::{ServeLimits, serve};
-pub use middleware::{Verified, VerifiedResponse, protocol, verified};
+pub use middleware::{Verified, VerifiedResponse, protocol, verified, verified_with};
 pub use observer::{Exchange, ExchangeObserver, Outcome};
 
 use crate::encrypt::{BodyCipher, RsaAesEcb};
@@ -135,6 +139,10 @@ pub enum Rejection {
     /// The body did not arrive within the body timeout.
     #[error("the request body did not arrive in time")]
     BodyTimeout,
+    /// A v1 request is not a readable envelope, names another function, or needs an
+    /// algorithm this build lacks.
+    #[error(transparent)]
+    Envelope(crate::head_body::EnvelopeError),
 }
 
 impl Rejection {
@@ -147,6 +155,10 @@ impl Rejection {
             Self::Stale(_) => "INVALID_SIGNATURE",
             Self::Undecryptable => "DECRYPTION_FAILED",
             Self::TooLarge | Self::BodyTimeout => "PARAM_ILLEGAL",
+            Self::Envelope(crate::head_body::EnvelopeError::AlgorithmUnavailable { .. }) => {
+                "UNKNOWN_EXCEPTION"
+            }
+            Self::Envelope(_) => "PARAM_ILLEGAL",
         }
     }
 }

@@ -13,7 +13,7 @@ use crate::emit::syntax::code::{Delimiter, File};
 use crate::emit::syntax::lexical::literal;
 use crate::emit::syntax::printer;
 use crate::emit::syntax::{Code, Element, call, generic, list, seq, struct_literal};
-use crate::model::{EndpointDef, HttpMethod, ResultCodes, TypeDef};
+use crate::model::{EndpointDef, HttpMethod, ResultCodes, TypeDef, WireProtocol};
 
 /// The whole module file of an endpoint.
 pub(crate) fn module_file(cx: &Context, endpoint: &EndpointDef) -> File {
@@ -85,6 +85,13 @@ fn endpoint_impl(cx: &Context, endpoint: &EndpointDef) -> Element {
             literal(&endpoint.path).into(),
         ),
     ];
+    if let WireProtocol::HeadBody(def) = &endpoint.protocol {
+        lines.push(associated_const(
+            "PROTOCOL",
+            cx.rt(rt::PROTOCOL),
+            super::protocol::head_body_value(cx, def),
+        ));
+    }
     if let Some(i) = &endpoint.idempotency {
         let strings = |list_of: &[String]| {
             seq([

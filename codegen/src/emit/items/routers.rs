@@ -16,7 +16,7 @@ use crate::emit::syntax::lexical::literal;
 use crate::emit::syntax::{
     Code, Element, Function, body, call, generic, item_block, seq, statements,
 };
-use crate::model::{EndpointDef, FieldType, Flow};
+use crate::model::{EndpointDef, FieldType, Flow, WireProtocol};
 
 /// What one router's file holds that the other's does not.
 struct Side {
@@ -31,6 +31,8 @@ struct Side {
     /// The router's state, and the function that wraps the routes with its arguments.
     state: &'static str,
     wrap: (RuntimeType, &'static [&'static str]),
+    /// The same, for routes among which some speak the v1 envelope (`head_body`).
+    wrap_head_body: (RuntimeType, &'static [&'static str]),
     /// The handler closure's parameters.
     extract: &'static str,
     /// The runtime's function each route hands its request to, imported with the other
@@ -52,6 +54,10 @@ const PLATFORM: Side = Side {
     setup: &[],
     state: "api",
     wrap: (rt::SERVER_VERIFIED_FN, &["routes", "Arc::new(config)"]),
+    wrap_head_body: (
+        rt::SERVER_VERIFIED_WITH,
+        &["routes", "Arc::new(config)", "head_body"],
+    ),
     extract: "|State(api): State<Arc<A>>, request: Verified|",
     dispatch: rt::SERVER_HANDLE,
     wildcards: "_, _",
@@ -73,6 +79,10 @@ const WEBHOOKS: Side = Side {
     wrap: (
         rt::NOTIFICATION_VERIFIED,
         &["routes", "config", "retention"],
+    ),
+    wrap_head_body: (
+        rt::NOTIFICATION_VERIFIED_WITH,
+        &["routes", "config", "retention", "head_body"],
     ),
     extract: "|State((webhooks, inbox)): State<(Arc<W>, Inbox<S>)>, request: Verified|",
     dispatch: rt::HANDLE_NOTIFICATION,
@@ -128,7 +138,22 @@ pub(crate) fn router_file(cx: &Context, flow: Flow) -> File {
     statements.push(seq(["let routes = ".into(), fallback, ";".into()]).into());
     let with_state = call("routes.with_state", [side.state.into()]);
     statements.push(seq(["let routes = ".into(), with_state, ";".into()]).into());
-    let (wrap, args) = side.wrap;
+    let head_body: Vec<&EndpointDef> = endpoints()
+        .filter(|e| matches!(e.protocol, WireProtocol::HeadBody(_)))
+        .collect();
+    let (wrap, args) = if head_body.is_empty() {
+        side.wrap
+    } else {
+        // The middleware checks these paths' envelopes instead of their headers.
+        let routes = call(seq([cx.rt(rt::HEAD_BODY_ROUTES), "::new".into()]), []);
+        statements.push(seq(["let head_body = ".into(), routes, ";".into()]).into());
+        for endpoint in head_body {
+            let with = format!("head_body.with::<crate::{}>()", endpoint.request.name);
+            let line = Element::from(seq(["let head_body = ".into(), with.into(), ";".into()]));
+            statements.push(line.with_all(group_gate(endpoint)));
+        }
+        side.wrap_head_body
+    };
     statements.push(call(cx.rt(wrap), args.iter().map(|a| Code::from(*a))).into());
     let parameters = side.parameters.iter().map(|p| Code::from(*p));
     let router = Function::new(
