@@ -11,6 +11,10 @@
 //! agreement with `autoDebitCancelByAuthInfo`), then answer `SUCCESS`; an account already
 //! unbound is a success too.
 //!
+//! # Protocol
+//!
+//! AlipayHK's v1 envelope (spec protocol `v1-bills`): `{"request": {"head": {…}, "body": {…}}, "signature": "…"}`, with head `function` `alipay.intl.merchant.account.unbind` and `version` `1.0.0`, filled in by the runtime. The signature is SHA256withRSA (inferred: the Bills & Utilities pages state no algorithm; assumed as for the A. Points v1 family) over the exact text of the `request` value, braces included (inferred: the Bills & Utilities pages state no signing rule; assumed as AlipayHK's Pre-Sign String (v1) page gives it), as sent (and, for the answer, as received), written in base64, then URL-encoded (inferred: the Bills & Utilities pages state no encoding; assumed as for the A. Points v1 family).
+//!
 //! # Repeating
 //!
 //! Changes nothing, so it may be repeated freely.

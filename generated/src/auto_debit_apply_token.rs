@@ -10,6 +10,10 @@
 //! `merchantRedirectUrl` (valid for 10 minutes) is exchanged for the access token that
 //! agreement payments use.
 //!
+//! # Protocol
+//!
+//! AlipayHK's v1 envelope (spec protocol `v1-auto-debit`): `{"request": {"head": {…}, "body": {…}}, "signature": "…"}`, with head `function` `alipay.intl.oauth.auth.applyToken` and `version` `2.0.0`, filled in by the runtime. The signature is SHA1withRSA over the exact text of the `request` value, braces included, as sent (and, for the answer, as received), written in base64.
+//!
 //! # Repeating
 //!
 //! Not idempotent: after an unknown outcome, do not re-send; find out what happened first.

@@ -9,6 +9,10 @@
 //! Ends an existing auto-debit authorisation, named by the merchant and the merchant's own
 //! agreement ID (the `merchantAgreementId` of the binding).
 //!
+//! # Protocol
+//!
+//! AlipayHK's v1 envelope (spec protocol `v1-auto-debit`): `{"request": {"head": {…}, "body": {…}}, "signature": "…"}`, with head `function` `alipay.intl.oauth.auth.cancelByAuthInfo` and `version` `2.0.0`, filled in by the runtime. The signature is SHA1withRSA over the exact text of the `request` value, braces included, as sent (and, for the answer, as received), written in base64.
+//!
 //! # Repeating
 //!
 //! Not idempotent: after an unknown outcome, do not re-send; find out what happened first.

@@ -11,6 +11,10 @@
 //! the user can no longer pay) or paid (it is refunded, status `TRADE_CLOSED`), which makes it
 //! the way out of a payment whose outcome is unknown.
 //!
+//! # Protocol
+//!
+//! AlipayHK's v1 envelope (spec protocol `v1-auto-debit`): `{"request": {"head": {…}, "body": {…}}, "signature": "…"}`, with head `function` `alipay.intl.acquiring.common.payCancel` and `version` `2.0.0`, filled in by the runtime. The signature is SHA1withRSA over the exact text of the `request` value, braces included, as sent (and, for the answer, as received), written in base64.
+//!
 //! # Repeating
 //!
 //! Idempotent on (`merchantId`, `acquirementId`, `merchantTransId`): a re-send of the same request is the same operation.

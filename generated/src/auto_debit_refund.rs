@@ -11,6 +11,10 @@
 //! refund window. AlipayHK refunds synchronously: the answer is the refund's result. After a
 //! timeout or a `U`, send the same `merchantRefundId` again.
 //!
+//! # Protocol
+//!
+//! AlipayHK's v1 envelope (spec protocol `v1-auto-debit`): `{"request": {"head": {…}, "body": {…}}, "signature": "…"}`, with head `function` `alipay.intl.acquiring.common.refund` and `version` `2.0.0`, filled in by the runtime. The signature is SHA1withRSA over the exact text of the `request` value, braces included, as sent (and, for the answer, as received), written in base64.
+//!
 //! # Repeating
 //!
 //! Idempotent on (`merchantRefundId`): a re-send of the same request is the same operation.

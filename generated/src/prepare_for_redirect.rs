@@ -11,6 +11,10 @@
 //! `merchantRedirectUrl` with `authCode` and `authResult` (`SUCCESS`, `FAIL` or `ERROR`) added
 //! to its query; the code is then exchanged with `applyToken`.
 //!
+//! # Protocol
+//!
+//! AlipayHK's v1 envelope (spec protocol `v1`): `{"request": {"head": {…}, "body": {…}}, "signature": "…"}`, with head `function` `alipay.intl.oauth.auth.prepareForRedirect` and `version` `2.0.0`, filled in by the runtime. The signature is SHA256withRSA (inferred: every stored copy of Pre-Sign String (v1) is cut inside its sample key, before the algorithm; the A. Points pages' other protocol signs SHA256withRSA, and Alipay global's v1 pages default signType to RSA2 (SHA256withRSA)) over the exact text of the `request` value, braces included, as sent (and, for the answer, as received), written in base64, then URL-encoded.
+//!
 //! # Repeating
 //!
 //! Not idempotent: after an unknown outcome, do not re-send; find out what happened first.

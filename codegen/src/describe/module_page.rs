@@ -1,7 +1,10 @@
 //! An endpoint module's page.
 
 use super::{paragraphs, result_code_table};
-use crate::model::{Api, EndpointDef, Flow, ResultCodes};
+use crate::model::{
+    Api, EndpointDef, Flow, Limit, ResultCodes, SignatureAlgorithm, SignatureEncoding, SignedPart,
+    WireProtocol,
+};
 
 /// An endpoint module's docs: what it is, how it is called and repeated, its result codes
 /// and an example.
@@ -32,6 +35,7 @@ pub(crate) fn module_page(api: &Api, endpoint: &EndpointDef) -> String {
         format!("{}.", endpoint.summary.trim_end_matches('.')),
         wire,
         endpoint.description.clone().unwrap_or_default(),
+        protocol_doc(endpoint),
         idempotency_doc(endpoint),
         format!("# Result codes\n\n{table}{table_note}"),
         super::example::snippet(api, endpoint),
@@ -41,6 +45,48 @@ pub(crate) fn module_page(api: &Api, endpoint: &EndpointDef) -> String {
             .map(|u| format!("Documentation: <{u}>"))
             .unwrap_or_default(),
     ])
+}
+
+/// For a v1 endpoint: the envelope, what is signed and how, each inferred fact with its
+/// reason. Nothing for the header protocol, which the crate docs describe once.
+fn protocol_doc(endpoint: &EndpointDef) -> String {
+    let WireProtocol::HeadBody(def) = &endpoint.protocol else {
+        return String::new();
+    };
+    let rules = &def.rules;
+    let signed = match rules.signed.value {
+        SignedPart::Value => "the exact text of the `request` value, braces included",
+        SignedPart::Members => "the exact text between the `request` value's outer braces",
+    };
+    let algorithm = match rules.algorithm.value {
+        SignatureAlgorithm::Sha256WithRsa => "SHA256withRSA",
+        SignatureAlgorithm::Sha1WithRsa => "SHA1withRSA",
+    };
+    let encoding = match rules.encoding.value {
+        SignatureEncoding::Base64 => "base64",
+        SignatureEncoding::Base64UrlEncoded => "base64, then URL-encoded",
+    };
+    fn why<T>(limit: &Limit<T>) -> String {
+        limit
+            .provenance
+            .inference()
+            .map(|why| format!(" (inferred: {why})"))
+            .unwrap_or_default()
+    }
+    format!(
+        "# Protocol\n\nAlipayHK's v1 envelope (spec protocol `{name}`): `{{\"request\": \
+         {{\"head\": {{…}}, \"body\": {{…}}}}, \"signature\": \"…\"}}`, with head `function` \
+         `{function}` and `version` `{version}`{version_why}, filled in by the runtime. The \
+         signature is {algorithm}{algorithm_why} over {signed}{signed_why}, as sent (and, for \
+         the answer, as received), written in {encoding}{encoding_why}.",
+        name = rules.name,
+        function = def.function,
+        version = rules.version.value,
+        version_why = why(&rules.version),
+        algorithm_why = why(&rules.algorithm),
+        signed_why = why(&rules.signed),
+        encoding_why = why(&rules.encoding),
+    )
 }
 
 fn idempotency_doc(endpoint: &EndpointDef) -> String {

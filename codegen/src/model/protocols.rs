@@ -157,6 +157,7 @@ pub(crate) fn build_rules(
                 None,
                 "a protocol",
             );
+            let path = (path, spec.name.at);
             let version = fact(report, path, "version", &spec.version, &own, |v| {
                 (!v.is_empty() && !v.contains(char::is_whitespace)).then(|| v.to_owned())
             });
@@ -213,7 +214,7 @@ pub(crate) fn build_rules(
 /// is one it knows).
 fn fact<T: Clone>(
     report: &mut Reporter<'_>,
-    path: &str,
+    (path, at): (&str, crate::document::raw::Position),
     name: &str,
     spec: &Option<Located<Constraint<String>>>,
     own: &Provenance,
@@ -222,7 +223,7 @@ fn fact<T: Clone>(
     let path = format!("{path}.{name}");
     let Some(spec) = spec else {
         report.error_at(
-            Default::default(),
+            at,
             &path,
             format!("a `head_body` protocol states its `{name}`"),
         );

@@ -6,6 +6,7 @@
 
 mod against_local_gateway;
 mod conditional_rules;
+mod head_body;
 mod nested_object;
 mod plain_serde_response;
 #[path = "../support/mod.rs"]
