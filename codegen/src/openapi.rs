@@ -7,7 +7,7 @@ use serde_json::{Map, Value, json};
 
 use crate::model::{
     Api, Condition, EndpointDef, FieldDef, FieldType, Flow, HeaderPlacement, Message, ObjectDef,
-    Provenance, ResultCodeSet, RuleDef, RuleKind, TypeDef,
+    Provenance, ResultCodeSet, RuleDef, RuleKind, TypeDef, WireProtocol,
 };
 
 /// The OpenAPI 3.1 document for `api`.
@@ -159,6 +159,19 @@ fn operation(api: &Api, endpoint: &EndpointDef) -> Value {
     }
     if let Some(query) = &endpoint.resolve_unknown_with {
         operation["x-resolve-unknown-with"] = json!(query);
+    }
+    if let WireProtocol::HeadBody(def) = &endpoint.protocol {
+        // The schemas above are the envelope's `body` objects; this says how they travel.
+        let rules = &def.rules;
+        operation["x-alipayhk-protocol"] = json!({
+            "envelope": "head_body",
+            "name": rules.name,
+            "function": def.function,
+            "version": rules.version.value,
+            "signed": rules.signed.value.spec_name(),
+            "algorithm": rules.algorithm.value.spec_name(),
+            "signatureEncoding": rules.encoding.value.spec_name(),
+        });
     }
     operation
 }

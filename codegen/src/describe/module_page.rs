@@ -2,8 +2,7 @@
 
 use super::{paragraphs, result_code_table};
 use crate::model::{
-    Api, EndpointDef, Flow, Limit, ResultCodes, SignatureAlgorithm, SignatureEncoding, SignedPart,
-    WireProtocol,
+    Api, EndpointDef, Flow, Limit, ResultCodes, SignatureEncoding, SignedPart, WireProtocol,
 };
 
 /// An endpoint module's docs: what it is, how it is called and repeated, its result codes
@@ -58,10 +57,7 @@ fn protocol_doc(endpoint: &EndpointDef) -> String {
         SignedPart::Value => "the exact text of the `request` value, braces included",
         SignedPart::Members => "the exact text between the `request` value's outer braces",
     };
-    let algorithm = match rules.algorithm.value {
-        SignatureAlgorithm::Sha256WithRsa => "SHA256withRSA",
-        SignatureAlgorithm::Sha1WithRsa => "SHA1withRSA",
-    };
+    let algorithm = rules.algorithm.value.spec_name();
     let encoding = match rules.encoding.value {
         SignatureEncoding::Base64 => "base64",
         SignatureEncoding::Base64UrlEncoded => "base64, then URL-encoded",

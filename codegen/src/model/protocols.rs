@@ -84,6 +84,51 @@ pub(crate) enum SignatureEncoding {
     Base64UrlEncoded,
 }
 
+// Each value's spelling in the spec and its runtime variant, in one place for the reader, the
+// emitter, the docs and the OpenAPI export.
+impl SignedPart {
+    const ALL: [(Self, &'static str, &'static str); 2] = [
+        (Self::Value, "value", "Value"),
+        (Self::Members, "members", "Members"),
+    ];
+}
+
+impl SignatureAlgorithm {
+    const ALL: [(Self, &'static str, &'static str); 2] = [
+        (Self::Sha256WithRsa, "SHA256withRSA", "Sha256WithRsa"),
+        (Self::Sha1WithRsa, "SHA1withRSA", "Sha1WithRsa"),
+    ];
+}
+
+impl SignatureEncoding {
+    const ALL: [(Self, &'static str, &'static str); 2] = [
+        (Self::Base64, "base64", "Base64"),
+        (Self::Base64UrlEncoded, "base64_url", "Base64UrlEncoded"),
+    ];
+}
+
+macro_rules! spellings {
+    ($($ty:ident),*) => {$(
+        impl $ty {
+            /// As the spec writes it.
+            pub(crate) fn spec_name(self) -> &'static str {
+                Self::ALL.iter().find(|(v, ..)| *v == self).map_or("", |(_, s, _)| s)
+            }
+
+            /// The runtime's variant name.
+            pub(crate) fn variant(self) -> &'static str {
+                Self::ALL.iter().find(|(v, ..)| *v == self).map_or("", |(.., r)| r)
+            }
+
+            fn from_spec(text: &str) -> Option<Self> {
+                Self::ALL.iter().find(|(_, s, _)| *s == text).map(|(v, ..)| *v)
+            }
+        }
+    )*};
+}
+
+spellings!(SignedPart, SignatureAlgorithm, SignatureEncoding);
+
 /// Checks `api.protocols`: names unique, envelopes known, a `head_body` protocol's facts
 /// given (with their provenance) and a `headers` one's not.
 pub(crate) fn build_protocols(
@@ -161,22 +206,21 @@ pub(crate) fn build_rules(
             let version = fact(report, path, "version", &spec.version, &own, |v| {
                 (!v.is_empty() && !v.contains(char::is_whitespace)).then(|| v.to_owned())
             });
-            let signed = fact(report, path, "signed", &spec.signed, &own, |v| match v {
-                "value" => Some(SignedPart::Value),
-                "members" => Some(SignedPart::Members),
-                _ => None,
-            });
+            let signed = fact(
+                report,
+                path,
+                "signed",
+                &spec.signed,
+                &own,
+                SignedPart::from_spec,
+            );
             let algorithm = fact(
                 report,
                 path,
                 "algorithm",
                 &spec.algorithm,
                 &own,
-                |v| match v {
-                    "SHA256withRSA" => Some(SignatureAlgorithm::Sha256WithRsa),
-                    "SHA1withRSA" => Some(SignatureAlgorithm::Sha1WithRsa),
-                    _ => None,
-                },
+                SignatureAlgorithm::from_spec,
             );
             let encoding = fact(
                 report,
@@ -184,11 +228,7 @@ pub(crate) fn build_rules(
                 "signature_encoding",
                 &spec.signature_encoding,
                 &own,
-                |v| match v {
-                    "base64" => Some(SignatureEncoding::Base64),
-                    "base64_url" => Some(SignatureEncoding::Base64UrlEncoded),
-                    _ => None,
-                },
+                SignatureEncoding::from_spec,
             );
             Some(ProtocolRules::HeadBody(HeadBodyRules {
                 name: spec.name.value.clone(),

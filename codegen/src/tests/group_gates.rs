@@ -20,7 +20,8 @@ fn set(groups: &[&str]) -> Option<BTreeSet<String>> {
 #[test]
 fn shared_types_compile_with_the_groups_that_use_them() {
     assert_eq!(groups_of("AccountBenefitModel"), set(&["points"]));
-    assert_eq!(groups_of("PaymentAmount"), set(&["payments"]));
+    // HK Auto Debit's refunds and cancellations carry amounts too.
+    assert_eq!(groups_of("PaymentAmount"), set(&["auto-debit", "payments"]));
     // Reached only through PaymentOrder → PaymentMerchant → PaymentStore.
     assert_eq!(groups_of("PaymentStore"), set(&["payments"]));
     // A shared result-code table follows the endpoints that name it.

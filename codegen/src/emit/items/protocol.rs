@@ -5,23 +5,14 @@ use crate::emit::context::Context;
 use crate::emit::runtime_type as rt;
 use crate::emit::syntax::lexical::literal;
 use crate::emit::syntax::{Code, call, seq, struct_literal};
-use crate::model::{HeadBodyDef, SignatureAlgorithm, SignatureEncoding, SignedPart};
+use crate::model::HeadBodyDef;
 
 /// `Protocol::HeadBody(HeadBody { rules: HeadBodyRules { ... }, function: "..." })`.
 pub(crate) fn head_body_value(cx: &Context, def: &HeadBodyDef) -> Code {
     let rules = &def.rules;
-    let signed = match rules.signed.value {
-        SignedPart::Value => "Value",
-        SignedPart::Members => "Members",
-    };
-    let algorithm = match rules.algorithm.value {
-        SignatureAlgorithm::Sha256WithRsa => "Sha256WithRsa",
-        SignatureAlgorithm::Sha1WithRsa => "Sha1WithRsa",
-    };
-    let encoding = match rules.encoding.value {
-        SignatureEncoding::Base64 => "Base64",
-        SignatureEncoding::Base64UrlEncoded => "Base64UrlEncoded",
-    };
+    let signed = rules.signed.value.variant();
+    let algorithm = rules.algorithm.value.variant();
+    let encoding = rules.encoding.value.variant();
     let field = |name: &str, value: Code| seq([name.into(), ": ".into(), value]);
     let rules = struct_literal(
         cx.rt(rt::HEAD_BODY_RULES),
