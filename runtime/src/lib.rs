@@ -50,12 +50,17 @@ mod protocol;
 pub use time::request_time;
 mod result;
 #[cfg(feature = "client")]
+pub mod resolve;
+#[cfg(feature = "client")]
 pub mod retry;
 #[cfg(any(feature = "client", feature = "server"))]
 mod seal;
 #[cfg(feature = "server")]
 pub mod server;
 pub mod sign;
+// The values the notification and intent stores share (keys, fence tokens, store errors).
+#[cfg_attr(not(feature = "server"), allow(dead_code))]
+mod store_values;
 mod time;
 mod unknown_value;
 pub mod validation;

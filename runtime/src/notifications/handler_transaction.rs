@@ -7,7 +7,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use super::store_values::StoreError;
+use crate::store_values::StoreError;
 
 /// A boxed future, for the object-safe trait below.
 pub(super) type Boxed<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;

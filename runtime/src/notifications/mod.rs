@@ -82,7 +82,6 @@ mod sqlite_records;
 #[cfg(feature = "sqlite")]
 mod sqlite_transaction;
 mod store;
-mod store_values;
 mod supervision;
 
 use std::sync::Arc;

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::time::Duration;
 
 use super::mutants::{Mutant, active};
-use super::store_values::FenceToken;
+use crate::store_values::FenceToken;
 
 pub(super) const SCHEMA: &str = "
     CREATE TABLE IF NOT EXISTS alipayhk_notification_records (

@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::host_clock::HostInstant;
-use super::store_values::{FenceToken, StoreError};
+use crate::store_values::{FenceToken, StoreError};
 
 /// Where the store reads its two clocks; tests step the wall clock.
 #[derive(Debug, Clone, Copy)]

@@ -4,7 +4,7 @@ use std::future::Future;
 use std::time::Duration;
 
 use super::handler_transaction::DeliveryTransaction;
-pub use super::store_values::{Claim, FenceToken, NotificationKey, StoreError};
+pub use crate::store_values::{Claim, FenceToken, NotificationKey, StoreError};
 
 /// Where handled notifications are recorded.
 ///

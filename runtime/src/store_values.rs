@@ -1,6 +1,6 @@
-//! The values a notification store deals in: a notification's key, a claim's fence token,
-//! what a claim found, and why a store refused. A leaf: the stores, their transactions and the
-//! trait all name these.
+//! The values the notification and intent stores deal in: a notification's key, a claim's
+//! fence token, what a claim found, and why a store refused. A leaf: the stores, their
+//! transactions and their traits all name these.
 
 use std::fmt;
 
