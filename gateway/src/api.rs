@@ -220,4 +220,52 @@ impl alipayhk::platform::Api for Gateway {
             self.record_payment_info(r)
         })
     }
+
+    async fn prepare_for_redirect(
+        &self,
+        request: PrepareForRedirectRequest,
+    ) -> Answer<PrepareForRedirectResponse> {
+        // A scripted S has no page to point at: it answers an empty URL.
+        self.serve(
+            request,
+            |info| PrepareForRedirectResponse::new(info, ""),
+            |r| self.prepare_authorisation(r),
+        )
+    }
+
+    async fn auto_debit_apply_token(
+        &self,
+        request: AutoDebitApplyTokenRequest,
+    ) -> Answer<AutoDebitApplyTokenResponse> {
+        self.serve(request, AutoDebitApplyTokenResponse::new, |r| {
+            self.exchange_auto_debit_token(r)
+        })
+    }
+
+    async fn auto_debit_refund(
+        &self,
+        request: AutoDebitRefundRequest,
+    ) -> Answer<AutoDebitRefundResponse> {
+        self.serve(request, AutoDebitRefundResponse::new, |r| {
+            self.refund_auto_debit(r)
+        })
+    }
+
+    async fn auto_debit_pay_cancel(
+        &self,
+        request: AutoDebitPayCancelRequest,
+    ) -> Answer<AutoDebitPayCancelResponse> {
+        self.serve(request, AutoDebitPayCancelResponse::new, |r| {
+            self.cancel_auto_debit_payment(r)
+        })
+    }
+
+    async fn auto_debit_cancel_by_auth_info(
+        &self,
+        request: AutoDebitCancelByAuthInfoRequest,
+    ) -> Answer<AutoDebitCancelByAuthInfoResponse> {
+        self.serve(request, AutoDebitCancelByAuthInfoResponse::new, |r| {
+            self.cancel_agreement(r)
+        })
+    }
 }

@@ -71,6 +71,21 @@ pub async fn apply(
     for fault in faults {
         match fault {
             Fault::Delay { millis } => tokio::time::sleep(Duration::from_millis(millis)).await,
+            // A v1 answer carries its signature in the envelope, not in a header.
+            Fault::CorruptSignature if !parts.headers.contains_key("signature") => {
+                if let Some(at) = envelope_signature(&body) {
+                    body[at] = if body[at] == b'A' { b'B' } else { b'A' };
+                }
+            }
+            Fault::OmitSignature if !parts.headers.contains_key("signature") => {
+                if let Some(at) = envelope_signature(&body) {
+                    // From `,"signature":"` to the closing quote: the envelope's `}` stays.
+                    let member = at - SIGNATURE_MEMBER.len() - 1;
+                    if let Some(end) = body.len().checked_sub(2).filter(|end| *end >= at) {
+                        body.drain(member..=end);
+                    }
+                }
+            }
             Fault::CorruptSignature => {
                 if let Some(value) = parts.headers.get("signature").and_then(|v| v.to_str().ok()) {
                     let mut value = value.to_owned();
@@ -104,6 +119,22 @@ pub async fn apply(
     Response::from_parts(parts, Body::from(body))
 }
 
+/// What precedes a v1 envelope's signature value, after the `,` that ends `response`.
+const SIGNATURE_MEMBER: &[u8] = b"\"signature\":\"";
+
+/// Where the signature value of a v1 envelope starts: the envelope ends
+/// `,"signature":"…"}` (the runtime writes it last), so the last such member is it.
+fn envelope_signature(body: &[u8]) -> Option<usize> {
+    if !body.starts_with(b"{\"response\":") || !body.ends_with(b"\"}") {
+        return None;
+    }
+    let at = body
+        .windows(SIGNATURE_MEMBER.len())
+        .rposition(|w| w == SIGNATURE_MEMBER)?;
+    (at > 0 && body[at - 1] == b',' && at + SIGNATURE_MEMBER.len() < body.len() - 2)
+        .then_some(at + SIGNATURE_MEMBER.len())
+}
+
 /// What a transport fault does to the answer, as the console says it; `None` for the faults
 /// the behaviour applies (their answer is the verdict).
 fn transport_note(fault: &Fault) -> Option<String> {
@@ -128,5 +159,26 @@ impl futures_core::Stream for Failing {
             std::io::ErrorKind::ConnectionAborted,
             "scripted drop",
         ))))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{SIGNATURE_MEMBER, envelope_signature};
+
+    #[test]
+    fn a_v1_signature_is_found_at_the_end_of_the_envelope() {
+        let body = br#"{"response":{"head":{},"body":{"signature":"no"}},"signature":"QUJD"}"#;
+        let at = envelope_signature(body).unwrap();
+        assert_eq!(&body[at..at + 4], b"QUJD");
+        assert_eq!(
+            &body[at - SIGNATURE_MEMBER.len() - 1..at],
+            br#","signature":""#
+        );
+        assert_eq!(envelope_signature(br#"{"response":{"head":{}}}"#), None);
+        assert_eq!(
+            envelope_signature(br#"{"result":{},"signature":"x"}"#),
+            None
+        );
     }
 }

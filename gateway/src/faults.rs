@@ -43,9 +43,11 @@ pub enum Fault {
     },
     /// Send the response headers, then fail the connection instead of sending the body.
     Drop,
-    /// Alter one character of the response signature.
+    /// Alter one character of the response signature (the `Signature` header's, or a v1
+    /// envelope's `signature`).
     CorruptSignature,
-    /// Send the response without `Signature` and `Response-Time`.
+    /// Send the response without `Signature` and `Response-Time` (a v1 envelope without its
+    /// `signature`).
     OmitSignature,
     /// Send only the first half of the signed body.
     Truncate,
@@ -147,14 +149,23 @@ pub const FAULT_KEYS: &[&str] = &[
     "paymentRequestId",
     "codeValue",
     "ipayTradeNo",
+    "merchantRefundId",
+    "merchantTransId",
+    "acquirementId",
+    "merchantAgreementId",
 ];
 
-/// The value a fault is keyed by: the first of [`FAULT_KEYS`] the body carries.
+/// The value a fault is keyed by: the first of [`FAULT_KEYS`] the body carries; in a v1
+/// envelope (`{"request":{"head":…,"body":{…}},…}`), the first its `body` carries.
 pub(crate) fn fault_key(body: &[u8]) -> Option<String> {
     let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let fields = value
+        .pointer("/request/body")
+        .filter(|_| value.pointer("/request/head").is_some())
+        .unwrap_or(&value);
     FAULT_KEYS
         .iter()
-        .find_map(|field| value.get(*field)?.as_str().map(str::to_owned))
+        .find_map(|field| fields.get(*field)?.as_str().map(str::to_owned))
 }
 
 #[cfg(test)]
@@ -184,6 +195,13 @@ mod tests {
                 },
             ]
         );
+    }
+
+    #[test]
+    fn a_v1_request_is_keyed_by_its_body() {
+        let envelope = br#"{"request":{"head":{"function":"f"},"body":{"merchantRefundId":"R-1"}},"signature":"x"}"#;
+        assert_eq!(fault_key(envelope).as_deref(), Some("R-1"));
+        assert_eq!(fault_key(br#"{"bizNo":"B-1"}"#).as_deref(), Some("B-1"));
     }
 
     #[test]

@@ -5,11 +5,13 @@
 //! **Layout.** `records` (passes, templates, codes, payments as data), `faults` (the fault
 //! book) and `state` (the gateway's state, scripted results, replays) are leaves; `passes`,
 //! `templates`, `tokens`, `points`, `payments`, `vouchers`, `auto_earn`, `performance`,
-//! `orders` and `bills` hold the behaviour on that state, under names that say what it does
+//! `orders`, `bills`, `authorisation` (prepareForRedirect, v1) and `auto_debit` (HK Auto
+//! Debit, v1) hold the behaviour on that state, under names that say what it does
 //! (`open_pass`, `refund_payment`, `open_voucher_template`, …), and `payment_notices`
 //! delivers notifyPayment after a payment; `api` implements the generated
 //! `alipayhk::platform::Api` on top, and `fault_layer` and `serve` put it on the network
-//! (with `templates`' own switchStatus route in front of the generated router).
+//! (with `templates`' own switchStatus route in front of the generated router, and
+//! `authorisation_page`, the user's consent page, beside it).
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -25,6 +27,9 @@
 // Leaves first: data, faults and state; then the behaviour on the state; then the `Api`
 // dispatch, the fault layer and serving on top.
 mod api;
+mod authorisation;
+mod authorisation_page;
+mod auto_debit;
 mod auto_earn;
 mod bills;
 pub mod console;
@@ -44,9 +49,10 @@ mod templates;
 mod tokens;
 mod vouchers;
 
+pub use authorisation::AUTHORISE_PATH;
 pub use faults::{Fault, FaultBook, Scripted};
 pub use records::{
-    CANCEL_WINDOW, CircleStoreRecord, MallBill, Pass, PassState, Payment, PaymentInfo,
+    Agreement, CANCEL_WINDOW, CircleStoreRecord, MallBill, Pass, PassState, Payment, PaymentInfo,
     PaymentState, PerformanceCard, SyncedContent, SyncedOrder, Template, VoucherTemplate,
 };
 pub use serve::{GatewayConfig, RunningGateway, default_freshness, start};

@@ -20,7 +20,7 @@ const CURRENCY: &str = "HKD";
 /// `{currency, value}` as minor units, or why not. The spec infers both fields' requirement
 /// (no stored page lists Amount's fields), so the types let either be absent; an amount
 /// without them is not one the gateway can take, and is refused as an illegal parameter.
-fn minor_units(amount: &PaymentAmount) -> Result<u64, ResultInfo> {
+pub(crate) fn minor_units(amount: &PaymentAmount) -> Result<u64, ResultInfo> {
     let (Some(currency), Some(value)) = (&amount.currency, &amount.value) else {
         return Err(failure(
             "PARAM_ILLEGAL",
@@ -192,7 +192,13 @@ impl Gateway {
         &self,
         request: &CancelPaymentRequest,
     ) -> Result<CancelPaymentResponse, ResultInfo> {
-        let id = request.payment_request_id.as_str();
+        self.cancel_payment_by_request_id(request.payment_request_id.as_str())?;
+        Ok(CancelPaymentResponse::new(success()))
+    }
+
+    /// Cancels the payment of `id` (a `paymentRequestId`): cancelPayment and HK Auto Debit's
+    /// payCancel share this state machine.
+    pub(crate) fn cancel_payment_by_request_id(&self, id: &str) -> Result<(), ResultInfo> {
         let mut payments = lock(&self.payments);
         match payments.get_mut(id) {
             // Never made: it never will be.
@@ -214,7 +220,7 @@ impl Gateway {
             }
             Some(payment) => payment.state = PaymentState::Cancelled,
         }
-        Ok(CancelPaymentResponse::new(success()))
+        Ok(())
     }
 
     pub(crate) fn refund_payment(

@@ -299,3 +299,31 @@ pub struct PaymentInfo {
     /// How many syncs the user had.
     pub syncs: u32,
 }
+
+/// How long an authorisation page prepared by `prepareForRedirect` waits for the user: as
+/// long as the code it leads to is good for.
+pub(crate) const AUTH_SESSION_LIFETIME: Duration = AUTH_CODE_LIFETIME;
+
+/// An authorisation page `prepareForRedirect` prepared, waiting for the user's decision.
+#[derive(Debug, Clone)]
+pub(crate) struct AuthSession {
+    /// The merchant the user is asked to authorise.
+    pub(crate) merchant_id: String,
+    /// Where the user goes back to, with the decision appended to the query.
+    pub(crate) redirect_url: String,
+    /// What the merchant asked for (`USER_POINTS`).
+    pub(crate) scopes: Vec<String>,
+    pub(crate) created: Instant,
+}
+
+/// An HK Auto Debit agreement: made when `autoDebitApplyToken` exchanged a code, ended by
+/// `autoDebitCancelByAuthInfo`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Agreement {
+    /// The user who agreed.
+    pub user_id: String,
+    /// Every access and refresh token issued under it: cancelling revokes them all.
+    pub tokens: Vec<String>,
+    /// Whether it was cancelled.
+    pub cancelled: bool,
+}

@@ -160,6 +160,9 @@ pub async fn start(config: GatewayConfig) -> std::io::Result<RunningGateway> {
         client_id: config.client_id.clone(),
     };
     let gateway = config.gateway;
+    // The authorisation page's URL (prepareForRedirect's answer) names the gateway itself. A
+    // gateway's state served twice keeps the first address.
+    let _ = gateway.base_url.set(format!("http://{addr}"));
     let log = Arc::new(RequestLog::default());
     // One protocol configuration for the generated router, and the same again for the
     // gateway's own switchStatus route in front of it (`templates.rs`).
@@ -183,6 +186,9 @@ pub async fn start(config: GatewayConfig) -> std::io::Result<RunningGateway> {
             fault_layer::apply,
         ))
         .layer(axum::middleware::map_response(with_tracer_id));
+    // The user's browser opens the authorisation page: beside the API, unsigned, and not
+    // subject to the API's faults.
+    app = crate::authorisation_page::routes(gateway.clone()).merge(app);
     if config.console {
         // Beside the API, outside its signature check and fault layer.
         let console = Console::new(gateway.clone(), log, notify.clone());

@@ -13,8 +13,9 @@ use serde::de::DeserializeOwned;
 
 use crate::faults::{Fault, FaultBook, fault_key};
 use crate::records::{
-    AuthCode, CircleStoreRecord, MallBill, Pass, Payment, PaymentCode, PaymentInfo, PaymentNotice,
-    PerformanceCard, SyncedContent, SyncedOrder, Template, VoucherTemplate,
+    Agreement, AuthCode, AuthSession, CircleStoreRecord, MallBill, Pass, Payment, PaymentCode,
+    PaymentInfo, PaymentNotice, PerformanceCard, SyncedContent, SyncedOrder, Template,
+    VoucherTemplate,
 };
 
 /// The merchant and template the default gateway knows.
@@ -68,6 +69,12 @@ pub struct Gateway {
     pub(crate) contents: Mutex<HashMap<String, SyncedContent>>,
     /// openId → the latest payment information (`bills.rs`).
     pub(crate) payment_infos: Mutex<HashMap<String, PaymentInfo>>,
+    /// Session ID → the authorisation page `prepareForRedirect` prepared (`authorisation.rs`).
+    pub(crate) auth_sessions: Mutex<HashMap<String, AuthSession>>,
+    /// (authMerchantId, merchantAgreementId) → the HK Auto Debit agreement (`auto_debit.rs`).
+    pub(crate) agreements: Mutex<HashMap<(String, String), Agreement>>,
+    /// `http://127.0.0.1:PORT`, once serving: where the authorisation page is.
+    pub(crate) base_url: OnceLock<String>,
     /// Endpoint and idempotency key → the last request and its answer.
     replays: Mutex<HashMap<String, Replay>>,
     faults: FaultBook,

@@ -15,6 +15,10 @@ use alipayhk::{
 use crate::records::{AUTH_CODE_LIFETIME, AuthCode};
 use crate::state::{Gateway, lock, success};
 
+/// When the gateway's tokens expire: never, within a test's life.
+pub(crate) const ACCESS_TOKEN_EXPIRY: &str = "2099-01-01T00:00:00+08:00";
+pub(crate) const REFRESH_TOKEN_EXPIRY: &str = "2099-12-31T00:00:00+08:00";
+
 impl Gateway {
     /// Issues an authorisation code for `user_id`, as `my.getAuthCode` would in the mini-app.
     /// The user becomes one the gateway knows (with no A. Points, if new).
@@ -41,47 +45,72 @@ impl Gateway {
         }
     }
 
+    /// Spends an authorisation code the gateway issued: the user it stands for, once, within
+    /// its lifetime. Both applyTokens (the header one and HK Auto Debit's) redeem codes here.
+    pub(crate) fn redeem_auth_code(&self, code: &str) -> Result<String, ResultInfo> {
+        let mut codes = lock(&self.auth_codes);
+        let Some(auth) = codes.get_mut(code).filter(|a| !a.used) else {
+            return Err(failure(
+                "INVALID_AUTHCODE",
+                "unknown or used authorisation code",
+            ));
+        };
+        if auth.issued.elapsed() > AUTH_CODE_LIFETIME {
+            return Err(failure(
+                "AUTH_CODE_EXPIRED",
+                "the authorisation code expired",
+            ));
+        }
+        auth.used = true;
+        Ok(auth.user_id.clone())
+    }
+
+    /// The user a refresh token the gateway issued (and has not revoked) stands for.
+    pub(crate) fn refresh_token_user(&self, token: &str) -> Result<String, ResultInfo> {
+        lock(&self.refresh_tokens)
+            .get(token)
+            .cloned()
+            .ok_or_else(|| failure("PROCESS_FAIL", "unknown refresh token"))
+    }
+
+    /// A new access token and refresh token for `user_id`, in that order.
+    pub(crate) fn grant_tokens(&self, user_id: &str) -> (String, String) {
+        let refresh = format!("RT{}", self.next_id());
+        lock(&self.refresh_tokens).insert(refresh.clone(), user_id.to_owned());
+        let access = format!("AT{}", self.next_id());
+        lock(&self.access_tokens).insert(access.clone(), user_id.to_owned());
+        (access, refresh)
+    }
+
+    /// Makes `tokens` (access or refresh tokens) unusable.
+    pub(crate) fn revoke_tokens(&self, tokens: &[String]) {
+        let mut access = lock(&self.access_tokens);
+        let mut refresh = lock(&self.refresh_tokens);
+        for token in tokens {
+            access.remove(token);
+            refresh.remove(token);
+        }
+    }
+
     pub(crate) fn exchange_token(
         &self,
         request: &ApplyTokenRequest,
     ) -> Result<ApplyTokenResponse, ResultInfo> {
         let user_id = match request.grant_type {
             ApplyTokenGrantType::AuthorizationCode => {
-                let code = request.auth_code.as_deref().unwrap_or_default();
-                let mut codes = lock(&self.auth_codes);
-                let Some(auth) = codes.get_mut(code).filter(|a| !a.used) else {
-                    return Err(failure(
-                        "INVALID_AUTHCODE",
-                        "unknown or used authorisation code",
-                    ));
-                };
-                if auth.issued.elapsed() > AUTH_CODE_LIFETIME {
-                    return Err(failure(
-                        "AUTH_CODE_EXPIRED",
-                        "the authorisation code expired",
-                    ));
-                }
-                auth.used = true;
-                auth.user_id.clone()
+                self.redeem_auth_code(request.auth_code.as_deref().unwrap_or_default())?
             }
             ApplyTokenGrantType::RefreshToken => {
-                let token = request.refresh_token.as_deref().unwrap_or_default();
-                match lock(&self.refresh_tokens).get(token) {
-                    Some(user_id) => user_id.clone(),
-                    None => return Err(failure("PROCESS_FAIL", "unknown refresh token")),
-                }
+                self.refresh_token_user(request.refresh_token.as_deref().unwrap_or_default())?
             }
         };
-        let refresh = format!("RT{}", self.next_id());
-        lock(&self.refresh_tokens).insert(refresh.clone(), user_id.clone());
-        let access = format!("AT{}", self.next_id());
-        lock(&self.access_tokens).insert(access.clone(), user_id.clone());
+        let (access, refresh) = self.grant_tokens(&user_id);
         Ok(ApplyTokenResponse::new(success())
             .customer_id(format!("C{user_id}"))
             .access_token(access)
-            .access_token_expiry_time("2099-01-01T00:00:00+08:00")
+            .access_token_expiry_time(ACCESS_TOKEN_EXPIRY)
             .refresh_token(refresh)
-            .refresh_token_expiry_time("2099-12-31T00:00:00+08:00"))
+            .refresh_token_expiry_time(REFRESH_TOKEN_EXPIRY))
     }
 
     /// The eKYC information the gateway holds for the user of an access token. The page hides

@@ -1,5 +1,5 @@
-//! `cargo run --example refund`, `a_points`, `vouchers`, `auto_earn`, `contract_card`,
-//! `order_sync` and `bill_sync` do what the README and docs/families.md say: each runs to the
+//! `cargo run --example refund`, `a_points`, `a_points_authorisation`, `vouchers`,
+//! `auto_earn`, `contract_card`, `order_sync` and `bill_sync` do what the README and docs/families.md say: each runs to the
 //! end against its own in-process gateway, and the refusals it shows are the pages' codes.
 
 use std::path::{Path, PathBuf};
@@ -64,6 +64,18 @@ fn the_a_points_example_issues_reads_redeems_and_is_refused() {
         .collect();
     assert_eq!(balances, ["0", "500", "380", "380"], "{out}");
     assert!(out.contains("-> userId: \"2160220000000002\""), "{out}");
+}
+
+#[test]
+fn the_a_points_authorisation_example_agrees_on_the_page_and_reads_the_balance() {
+    let out = run_example("a_points_authorisation");
+    assert!(out.contains("/oauth/authorize?session="), "{out}");
+    assert!(
+        out.contains("-> redirected to https://merchant.example/points/back?order=42&authCode="),
+        "{out}"
+    );
+    assert!(out.contains("-> authResult SUCCESS"), "{out}");
+    assert_eq!(after(&out, "-> A. Points: "), ["500"], "{out}");
 }
 
 /// The lines of `out` that start (after indentation) with `prefix`, without it.

@@ -18,8 +18,8 @@ pub(crate) const HEADERS: &str = "headers";
 pub(crate) enum WireProtocol {
     /// Identity, time and signature in HTTP headers.
     Headers,
-    /// The v1 head/body envelope.
-    HeadBody(HeadBodyDef),
+    /// The v1 head/body envelope (boxed: it is most of the size, and rare).
+    HeadBody(Box<HeadBodyDef>),
 }
 
 /// A v1 endpoint's envelope: its family's rules and its `function`.
@@ -36,8 +36,8 @@ pub(crate) struct HeadBodyDef {
 pub(crate) enum ProtocolRules {
     /// The header protocol.
     Headers,
-    /// A v1 family's envelope rules.
-    HeadBody(HeadBodyRules),
+    /// A v1 family's envelope rules (boxed: it is most of the size).
+    HeadBody(Box<HeadBodyRules>),
 }
 
 /// How a family of v1 endpoints signs and writes its envelope, each fact with its provenance.
@@ -230,14 +230,14 @@ pub(crate) fn build_rules(
                 &own,
                 SignatureEncoding::from_spec,
             );
-            Some(ProtocolRules::HeadBody(HeadBodyRules {
+            Some(ProtocolRules::HeadBody(Box::new(HeadBodyRules {
                 name: spec.name.value.clone(),
                 description: spec.description.clone(),
                 version: version?,
                 signed: signed?,
                 algorithm: algorithm?,
                 encoding: encoding?,
-            }))
+            })))
         }
         other => {
             report.error(
@@ -347,10 +347,10 @@ pub(crate) fn endpoint_protocol(
                 );
                 return None;
             }
-            Some(WireProtocol::HeadBody(HeadBodyDef {
-                rules: rules.clone(),
+            Some(WireProtocol::HeadBody(Box::new(HeadBodyDef {
+                rules: (**rules).clone(),
                 function: function.value.clone(),
-            }))
+            })))
         }
     }
 }
