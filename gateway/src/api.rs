@@ -76,7 +76,8 @@ impl alipayhk::platform::Api for Gateway {
     }
 
     async fn pay(&self, request: PayRequest) -> Answer<PayResponse> {
-        self.serve(request, PayResponse::new, |r| self.take_payment(r))
+        // pay de-duplicates on paymentRequestId itself (`payments.rs`).
+        self.serve_from_state(request, PayResponse::new, |r| self.take_payment(r))
     }
 
     async fn inquiry_payment(

@@ -142,7 +142,7 @@ impl Gateway {
         request: &AutoDebitRefundRequest,
     ) -> Result<AutoDebitRefundResponse, ResultInfo> {
         let value = minor_units(&request.refund_amount)?;
-        let mut payments = lock(&self.payments);
+        let mut payments = self.payments_now();
         let Some(payment) = payments
             .values_mut()
             .find(|p| p.payment_id == request.acquirement_id)
@@ -160,8 +160,17 @@ impl Gateway {
                 "this merchantRefundId refunded another request",
             ));
         }
-        if payment.state == PaymentState::Cancelled {
-            return Err(failure("PROCESS_FAIL", "the payment was cancelled"));
+        match payment.state {
+            PaymentState::Cancelled => {
+                return Err(failure("PROCESS_FAIL", "the payment was cancelled"));
+            }
+            PaymentState::Processing => {
+                return Err(failure(
+                    "PROCESS_FAIL",
+                    "the payment is still in process: nothing was paid to refund yet",
+                ));
+            }
+            PaymentState::Paid => {}
         }
         if payment.refunded + value > payment.amount {
             return Err(failure(
@@ -184,7 +193,7 @@ impl Gateway {
         request: &AutoDebitPayCancelRequest,
     ) -> Result<AutoDebitPayCancelResponse, ResultInfo> {
         let by_acquirement = request.acquirement_id.as_deref().map(|id| {
-            lock(&self.payments)
+            self.payments_now()
                 .iter()
                 .find(|(_, p)| p.payment_id == id)
                 .map(|(request_id, _)| request_id.clone())

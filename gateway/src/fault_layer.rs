@@ -14,7 +14,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::console::{LOGGED, RequestLog};
-use crate::faults::{Fault, fault_key};
+use crate::faults::{Fault, Stage, fault_key};
 use crate::state::Gateway;
 
 /// The transport-fault layer; also counts every request that arrives, and tells the
@@ -51,7 +51,10 @@ pub async fn apply(
         }
         return response;
     }
-    let faults = gateway.faults().take(key.as_deref(), false);
+    // The operation has run (`next.run` above) before any transport fault acts: a `delay`
+    // past the client's timeout, or a `drop`, is an answer lost after the operation was
+    // performed, the unknown outcome that costs money.
+    let faults = gateway.faults().take(key.as_deref(), Stage::Transport);
     if let Some(id) = logged {
         log.amend(
             id,
@@ -112,7 +115,7 @@ pub async fn apply(
                 parts.headers.remove("content-length");
                 return Response::from_parts(parts, Body::from_stream(Failing));
             }
-            Fault::Result { .. } | Fault::After { .. } => {}
+            Fault::Result { .. } | Fault::After { .. } | Fault::Processing { .. } => {}
         }
     }
     parts.headers.remove("content-length");
@@ -144,7 +147,7 @@ fn transport_note(fault: &Fault) -> Option<String> {
         Fault::OmitSignature => "omit_signature: the answer was sent unsigned".into(),
         Fault::Truncate => "truncate: only half the answer's body was sent".into(),
         Fault::Drop => "drop: the connection was cut; the answer never arrived".into(),
-        Fault::Result { .. } | Fault::After { .. } => return None,
+        Fault::Result { .. } | Fault::After { .. } | Fault::Processing { .. } => return None,
     })
 }
 

@@ -1,9 +1,9 @@
 //! Scripted faults: what a test wants the gateway to do wrong, for which pass, how often.
 //!
 //! Forced results are applied by the behaviour, instead of the operation (`result`) or after it
-//! (`after`); transport faults
-//! by a layer outside the signature middleware (`fault_layer.rs`), so they act on the signed
-//! response exactly as a broken network or a tampering proxy would.
+//! (`after`); `processing` by pay's own behaviour, which then leaves the payment in process for
+//! a while; transport faults by a layer outside the signature middleware (`fault_layer.rs`),
+//! so they act on the signed response exactly as a broken network or a tampering proxy would.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -51,13 +51,39 @@ pub enum Fault {
     OmitSignature,
     /// Send only the first half of the signed body.
     Truncate,
+    /// pay only: take the payment code, but leave the payment in process for this long,
+    /// answering `U` `PAYMENT_IN_PROCESS` (AlipayHK's case of a payment the user must still
+    /// confirm); it becomes paid when the time has passed, unless it was cancelled first.
+    Processing {
+        /// Milliseconds.
+        millis: u64,
+    },
+}
+
+/// Where a fault is applied: each place takes only its own kind, so one place never uses up
+/// (or discards) a fault another was scripted for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Stage {
+    /// By `serve`, instead of or after the behaviour (`result`, `after`).
+    Answer,
+    /// By pay's behaviour, when it makes a new payment (`processing`).
+    Payment,
+    /// By the transport layer, on the signed answer (`delay`, `drop`, …).
+    Transport,
 }
 
 impl Fault {
-    /// Whether the behaviour applies it (a result, answered instead of or after the
-    /// operation), rather than the transport layer.
-    fn is_result(&self) -> bool {
-        matches!(self, Self::Result { .. } | Self::After { .. })
+    /// Where it is applied.
+    fn stage(&self) -> Stage {
+        match self {
+            Self::Result { .. } | Self::After { .. } => Stage::Answer,
+            Self::Processing { .. } => Stage::Payment,
+            Self::Delay { .. }
+            | Self::Drop
+            | Self::CorruptSignature
+            | Self::OmitSignature
+            | Self::Truncate => Stage::Transport,
+        }
     }
 }
 
@@ -103,15 +129,15 @@ impl FaultBook {
         self.lock().clear();
     }
 
-    /// Takes (counting one use of each) the faults of one kind that apply to `key`.
-    pub(crate) fn take(&self, key: Option<&str>, results: bool) -> Vec<Fault> {
+    /// Takes (counting one use of each) the faults applied at `stage` that apply to `key`.
+    pub(crate) fn take(&self, key: Option<&str>, stage: Stage) -> Vec<Fault> {
         let mut scripts = self.lock();
         let mut taken = Vec::new();
         for key in ["*"].into_iter().chain(key) {
             let Some(list) = scripts.get_mut(key) else {
                 continue;
             };
-            for scripted in list.iter_mut().filter(|s| s.fault.is_result() == results) {
+            for scripted in list.iter_mut().filter(|s| s.fault.stage() == stage) {
                 if scripted.times != Some(0) {
                     taken.push(scripted.fault.clone());
                     scripted.times = scripted.times.map(|n| n - 1);
@@ -210,14 +236,33 @@ mod tests {
         book.script("P", Fault::OmitSignature, Some(2));
         book.script("*", Fault::Truncate, None);
         assert_eq!(
-            book.take(Some("P"), false),
+            book.take(Some("P"), Stage::Transport),
             vec![Fault::Truncate, Fault::OmitSignature]
         );
         assert_eq!(
-            book.take(Some("P"), false),
+            book.take(Some("P"), Stage::Transport),
             vec![Fault::Truncate, Fault::OmitSignature]
         );
-        assert_eq!(book.take(Some("P"), false), vec![Fault::Truncate]);
-        assert_eq!(book.take(Some("Q"), true), vec![]);
+        assert_eq!(
+            book.take(Some("P"), Stage::Transport),
+            vec![Fault::Truncate]
+        );
+        assert_eq!(book.take(Some("Q"), Stage::Answer), vec![]);
+    }
+
+    #[test]
+    fn a_processing_fault_is_taken_only_by_the_payment_stage() {
+        let book = FaultBook::default();
+        let processing: Scripted =
+            serde_json::from_str(r#"{"kind": "processing", "millis": 250, "times": 1}"#).unwrap();
+        assert_eq!(processing.fault, Fault::Processing { millis: 250 });
+        book.script("PAY-1", processing.fault, processing.times);
+        assert_eq!(book.take(Some("PAY-1"), Stage::Answer), vec![]);
+        assert_eq!(book.take(Some("PAY-1"), Stage::Transport), vec![]);
+        assert_eq!(
+            book.take(Some("PAY-1"), Stage::Payment),
+            vec![Fault::Processing { millis: 250 }]
+        );
+        assert_eq!(book.take(Some("PAY-1"), Stage::Payment), vec![]);
     }
 }

@@ -7,8 +7,9 @@
 //! `templates`, `tokens`, `points`, `payments`, `vouchers`, `auto_earn`, `performance`,
 //! `orders`, `bills`, `authorisation` (prepareForRedirect, v1) and `auto_debit` (HK Auto
 //! Debit, v1) hold the behaviour on that state, under names that say what it does
-//! (`open_pass`, `refund_payment`, `open_voucher_template`, …), and `payment_notices`
-//! delivers notifyPayment after a payment; `api` implements the generated
+//! (`open_pass`, `refund_payment`, `open_voucher_template`, …), `payment_notices`
+//! delivers notifyPayment after a payment, and `ledger` settles payments in process and
+//! lists every payment with how many times it was charged; `api` implements the generated
 //! `alipayhk::platform::Api` on top, and `fault_layer` and `serve` put it on the network
 //! (with `templates`' own switchStatus route in front of the generated router, and
 //! `authorisation_page`, the user's consent page, beside it).
@@ -35,6 +36,7 @@ mod bills;
 pub mod console;
 mod fault_layer;
 pub mod faults;
+mod ledger;
 pub mod notify;
 mod orders;
 mod passes;
@@ -51,6 +53,7 @@ mod vouchers;
 
 pub use authorisation::AUTHORISE_PATH;
 pub use faults::{Fault, FaultBook, Scripted};
+pub use ledger::{LedgerEntry, LedgerOutcome};
 pub use records::{
     Agreement, CANCEL_WINDOW, CircleStoreRecord, MallBill, Pass, PassState, Payment, PaymentInfo,
     PaymentState, PerformanceCard, SyncedContent, SyncedOrder, Template, VoucherTemplate,

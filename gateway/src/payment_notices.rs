@@ -1,23 +1,33 @@
 //! notifyPayment: after a payment succeeds, the gateway tells the `paymentNotifyUrl` the pay
 //! request named, as AlipayHK does: signed with the platform's key, and delivered again until
-//! the merchant answers `S` ([`deliver_until_success`]). `pay` queues a notice on the state;
+//! the merchant answers `S` ([`deliver_until_success`]). `pay` queues a notice on the state (for
+//! a payment in process, one that waits until it is paid, and is dropped if it never is);
 //! the task `start` runs beside the server signs and delivers it, so `pay` answers at once.
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use alipayhk::webhooks::Notification;
-use alipayhk::{NotifyPaymentRequest, PaymentAmount, PaymentRequestId, PaymentResultStatus};
+use alipayhk::{NotifyPaymentRequest, PaymentAmount, PaymentResultStatus};
 use tokio::sync::mpsc;
 
 use crate::notify::{NotifyKeys, Verdict, deliver_until_success};
 use crate::payments::payment_result;
-use crate::records::{Payment, PaymentNotice};
+use crate::records::{Payment, PaymentNotice, PaymentState};
 use crate::state::{Gateway, lock};
 
 impl Gateway {
-    /// Queues the notice of a successful payment for `url`, when a delivery task runs. Only
-    /// loopback URLs: the gateway never reaches past this machine.
-    pub(crate) fn queue_payment_notice(&self, url: &str, id: &PaymentRequestId, payment: &Payment) {
+    /// Queues the notice of a successful payment (`id`, its `paymentRequestId`) for `url`,
+    /// when a delivery task runs; for a payment in process, `due` is when it becomes paid: the
+    /// notice waits until then and goes only if it was paid. Only loopback URLs: the gateway
+    /// never reaches past this machine.
+    pub(crate) fn queue_payment_notice(
+        &self,
+        url: &str,
+        id: &str,
+        payment: &Payment,
+        due: Option<Instant>,
+    ) {
         let path = <NotifyPaymentRequest as alipayhk::runtime::Endpoint>::PATH;
         let base_url = url.strip_suffix(path).unwrap_or(url).trim_end_matches('/');
         let loopback = ["http://127.0.0.1:", "http://localhost:", "http://[::1]:"]
@@ -32,7 +42,7 @@ impl Gateway {
             .value(payment.amount.to_string());
         let body = NotifyPaymentRequest::new(
             payment_result("SUCCESS", PaymentResultStatus::S, "Success"),
-            id.clone(),
+            id,
         )
         .payment_id(payment.payment_id.clone())
         .payment_amount(amount.clone())
@@ -43,6 +53,7 @@ impl Gateway {
             let _ = queue.send(PaymentNotice {
                 base_url: base_url.to_owned(),
                 body,
+                due,
             });
         }
     }
@@ -78,6 +89,18 @@ pub(crate) fn spawn_delivery(
             let state = state.clone();
             tokio::spawn(async move {
                 let id = notice.body.payment_request_id.to_string();
+                if let Some(due) = notice.due {
+                    tokio::time::sleep_until(due.into()).await;
+                    // Reading the payment settles it; one cancelled in process is never paid,
+                    // and never notified.
+                    let paid = state
+                        .upgrade()
+                        .and_then(|gateway| gateway.payment(&id))
+                        .is_some_and(|payment| payment.state == PaymentState::Paid);
+                    if !paid {
+                        return;
+                    }
+                }
                 let notification = Notification::NotifyPayment(notice.body);
                 let verdict: Verdict =
                     deliver_until_success(&client, &notification, speed, |_, _| {}).await;

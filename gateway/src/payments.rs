@@ -1,17 +1,27 @@
 //! Payments: a state machine per `paymentRequestId`. `pay` takes a payment with a payment code
-//! the gateway issued (each pays once, within a minute); `inquiryPayment` reports it;
-//! `cancelPayment` cancels one not made yet (it can then never be made) or one within
+//! the gateway issued (each pays once, within a minute), paid at once or, with a `processing`
+//! fault, in process (`U` `PAYMENT_IN_PROCESS`) until its time passes (`ledger.rs` settles
+//! it); `inquiryPayment` reports it; `cancelPayment` cancels one not made yet (it can then
+//! never be made), one in process (it then never becomes paid) or one within
 //! [`CANCEL_WINDOW`], and answers SUCCESS again for one already cancelled; `refund` refuses
 //! more than was paid across a payment's refunds; `codeConsult` names the wallet of a code the
-//! gateway issued. A different request under a used ID is refused (`REPEAT_REQ_INCONSISTENT`);
-//! the same request again is answered from the replay record (`state.rs`).
+//! gateway issued.
+//!
+//! pay is idempotent on `paymentRequestId` by its own state, not by a recorded answer: a
+//! re-send asking the same (amount, payment code) is answered with the payment as it is now
+//! (paid, in process, cancelled) and never charges again, and one asking anything else is
+//! refused (`REPEAT_REQ_INCONSISTENT`). The other endpoints' identical re-sends are answered
+//! from the replay record (`state.rs`).
 
 use std::time::{Duration, Instant};
 
 use alipayhk::runtime::server::failure;
 use alipayhk::*;
 
-use crate::records::{CANCEL_WINDOW, PAYMENT_CODE_LIFETIME, Payment, PaymentCode, PaymentState};
+use crate::faults::{Fault, Stage};
+use crate::records::{
+    CANCEL_WINDOW, PAYMENT_CODE_LIFETIME, Payment, PaymentCode, PaymentState, Settling,
+};
 use crate::state::{Gateway, lock, success};
 
 /// The currency the gateway's merchants are paid in.
@@ -89,18 +99,18 @@ impl Gateway {
 
     /// A payment as it is now, by `paymentRequestId`.
     pub fn payment(&self, payment_request_id: &str) -> Option<Payment> {
-        lock(&self.payments).get(payment_request_id).cloned()
+        self.payments_now().get(payment_request_id).cloned()
     }
 
     /// Ages a payment past the cancel window, as if it were made a day ago.
     pub fn age_payment(&self, payment_request_id: &str) {
-        if let Some(payment) = lock(&self.payments).get_mut(payment_request_id) {
+        if let Some(payment) = self.payments_now().get_mut(payment_request_id) {
             payment.paid = back(payment.paid, CANCEL_WINDOW);
         }
     }
 
     pub(crate) fn take_payment(&self, request: &PayRequest) -> Result<PayResponse, ResultInfo> {
-        let (Some(request_id), Some(paid), Some(method)) = (
+        let (Some(request_id), Some(asked), Some(method)) = (
             &request.payment_request_id,
             &request.payment_amount,
             &request.payment_method,
@@ -110,18 +120,16 @@ impl Gateway {
                 "paymentRequestId, paymentAmount and paymentMethod are required",
             ));
         };
-        let value = minor_units(paid)?;
-        let mut payments = lock(&self.payments);
-        if payments.contains_key(request_id.as_str()) {
-            return Err(failure(
-                "REPEAT_REQ_INCONSISTENT",
-                "this paymentRequestId paid for another request",
-            ));
+        let value = minor_units(asked)?;
+        let code = method.payment_method_id.as_deref().unwrap_or_default();
+        // Held until the payment is recorded: two copies of one pay racing make one payment.
+        let mut payments = self.payments_now();
+        if let Some(payment) = payments.get(request_id.as_str()) {
+            return self.answer_again(request_id.as_str(), payment, value, code);
         }
         if lock(&self.cancelled_unmade).contains(request_id.as_str()) {
             return Err(failure("ORDER_IS_CLOSED", "this payment was cancelled"));
         }
-        let code = method.payment_method_id.as_deref().unwrap_or_default();
         let mut codes = lock(&self.payment_codes);
         let Some(entry) = codes.get_mut(code).filter(|c| !c.used) else {
             return Err(failure("INVALID_CODE", "unknown or used payment code"));
@@ -130,34 +138,95 @@ impl Gateway {
             return Err(failure("EXPIRED_CODE", "the payment code expired"));
         }
         entry.used = true;
-        let payment = Payment {
+        let (user_id, site) = (entry.user_id.clone(), entry.site.clone());
+        drop(codes);
+        let (now, created) = (Instant::now(), EpochMillis::now());
+        let mut payment = Payment {
             payment_id: self.next_id(),
             state: PaymentState::Paid,
             currency: CURRENCY.to_owned(),
             amount: value,
+            payment_code: code.to_owned(),
+            charges: 1,
             refunded: 0,
             refunds: Default::default(),
-            user_id: entry.user_id.clone(),
-            paid_at: EpochMillis::now().to_rfc3339(),
-            paid: Instant::now(),
+            user_id,
+            paid_at: created.to_rfc3339(),
+            created_at: created.to_rfc3339(),
+            paid: now,
+            settling: None,
         };
-        let response = PayResponse::new(success())
-            .payment_request_id(request_id.clone())
-            .payment_id(payment.payment_id.clone())
-            .payment_amount(amount(value))
-            .actual_payment_amount(amount(value))
-            .payment_time(payment.paid_at.clone())
-            .payment_create_time(payment.paid_at.clone())
-            .psp_customer_info(
-                PspCustomerInfo::new()
-                    .psp_name(entry.site.clone())
-                    .psp_customer_id(entry.user_id.clone()),
-            );
-        if let Some(url) = &request.payment_notify_url {
-            self.queue_payment_notice(url, request_id, &payment);
-        }
+        // Only a new payment takes a `processing` fault: a re-send answers from the state.
+        let processing = self
+            .faults()
+            .take(Some(request_id.as_str()), Stage::Payment)
+            .into_iter()
+            .find_map(|fault| match fault {
+                Fault::Processing { millis } => Some(millis),
+                _ => None,
+            });
+        let answer = if let Some(millis) = processing {
+            payment.state = PaymentState::Processing;
+            payment.charges = 0;
+            // A time past what an Instant holds never comes: the payment stays in process.
+            payment.settling = now
+                .checked_add(Duration::from_millis(millis))
+                .map(|at| Settling {
+                    at,
+                    at_epoch: EpochMillis(
+                        created
+                            .0
+                            .saturating_add(i64::try_from(millis).unwrap_or(i64::MAX)),
+                    ),
+                });
+            if let (Some(url), Some(settling)) = (&request.payment_notify_url, &payment.settling) {
+                // The notice of the payment as it will be paid, held until then.
+                let paid = Payment {
+                    paid_at: settling.at_epoch.to_rfc3339(),
+                    ..payment.clone()
+                };
+                self.queue_payment_notice(url, request_id.as_str(), &paid, Some(settling.at));
+            }
+            Err(in_process())
+        } else {
+            if let Some(url) = &request.payment_notify_url {
+                self.queue_payment_notice(url, request_id.as_str(), &payment, None);
+            }
+            Ok(paid_answer(request_id.as_str(), &payment, &site))
+        };
         payments.insert(request_id.to_string(), payment);
-        Ok(response)
+        answer
+    }
+
+    /// The answer to a pay re-sent under a `paymentRequestId` that has a payment: the
+    /// payment's state now if it asks the same (amount and payment code), never a second
+    /// charge; `REPEAT_REQ_INCONSISTENT` if it asks anything else.
+    fn answer_again(
+        &self,
+        request_id: &str,
+        payment: &Payment,
+        value: u64,
+        code: &str,
+    ) -> Result<PayResponse, ResultInfo> {
+        if payment.amount != value || payment.payment_code != code {
+            return Err(failure(
+                "REPEAT_REQ_INCONSISTENT",
+                "this paymentRequestId was used for another amount or payment code",
+            ));
+        }
+        match payment.state {
+            PaymentState::Processing => Err(in_process()),
+            PaymentState::Cancelled => {
+                Err(failure("ORDER_IS_CLOSED", "this payment was cancelled"))
+            }
+            PaymentState::Paid => {
+                let site = lock(&self.payment_codes)
+                    .get(&payment.payment_code)
+                    .map(|c| c.site.clone())
+                    .unwrap_or_default();
+                Ok(paid_answer(request_id, payment, &site))
+            }
+        }
     }
 
     pub(crate) fn report_payment(
@@ -175,15 +244,23 @@ impl Gateway {
                 "no payment has this paymentRequestId",
             ));
         };
-        let answer = answer
+        let mut answer = answer
             .payment_id(payment.payment_id.clone())
             .payment_amount(amount(payment.amount))
-            .customer_id(payment.user_id.clone())
-            .payment_time(payment.paid_at.clone());
+            .customer_id(payment.user_id.clone());
+        // Only a payment that was paid (even if cancelled since) has a payment time.
+        if payment.charges > 0 {
+            answer = answer.payment_time(payment.paid_at.clone());
+        }
         Ok(match payment.state {
             PaymentState::Paid => {
                 answer.payment_result(payment_result("SUCCESS", PaymentResultStatus::S, "Success"))
             }
+            PaymentState::Processing => answer.payment_result(payment_result(
+                IN_PROCESS,
+                PaymentResultStatus::U,
+                IN_PROCESS_MESSAGE,
+            )),
             PaymentState::Cancelled => answer.payment_result(closed()),
         })
     }
@@ -199,13 +276,18 @@ impl Gateway {
     /// Cancels the payment of `id` (a `paymentRequestId`): cancelPayment and HK Auto Debit's
     /// payCancel share this state machine.
     pub(crate) fn cancel_payment_by_request_id(&self, id: &str) -> Result<(), ResultInfo> {
-        let mut payments = lock(&self.payments);
+        let mut payments = self.payments_now();
         match payments.get_mut(id) {
             // Never made: it never will be.
             None => {
                 lock(&self.cancelled_unmade).insert(id.to_owned());
             }
             Some(payment) if payment.state == PaymentState::Cancelled => {}
+            // In process: it never becomes paid, and no money moved.
+            Some(payment) if payment.state == PaymentState::Processing => {
+                payment.state = PaymentState::Cancelled;
+                payment.settling = None;
+            }
             Some(payment) if payment.refunded > 0 => {
                 return Err(failure(
                     "PROCESS_FAIL",
@@ -240,7 +322,7 @@ impl Gateway {
             ));
         }
         let value = minor_units(&request.refund_amount)?;
-        let mut payments = lock(&self.payments);
+        let mut payments = self.payments_now();
         let Some(payment) = payments.get_mut(request.payment_request_id.as_str()) else {
             return Err(failure(
                 "ORDER_NOT_EXIST",
@@ -256,6 +338,12 @@ impl Gateway {
         }
         if payment.state == PaymentState::Cancelled {
             return Err(failure("ORDER_STATUS_INVALID", "the payment was cancelled"));
+        }
+        if payment.state == PaymentState::Processing {
+            return Err(failure(
+                "PROCESS_FAIL",
+                "the payment is still in process: nothing was paid to refund yet",
+            ));
         }
         if payment.refunded + value > payment.amount {
             return Err(failure(
@@ -289,6 +377,33 @@ impl Gateway {
         }
         Ok(CodeConsultResponse::new(success(), entry.site.clone()))
     }
+}
+
+/// The code a payment in process is answered with: `U` from pay, in inquiryPayment's
+/// `paymentResult`. No stored page names it; the client treats any `U` as unknown.
+const IN_PROCESS: &str = "PAYMENT_IN_PROCESS";
+const IN_PROCESS_MESSAGE: &str = "The payment is in process: inquire until it is final.";
+
+/// pay's answer for a payment in process.
+fn in_process() -> ResultInfo {
+    ResultInfo::new(IN_PROCESS, ResultStatus::Unknown, IN_PROCESS_MESSAGE)
+}
+
+/// pay's `S` answer for `payment`, paid with a code of `site`'s wallet: the same for the pay
+/// that paid it and every re-send of that pay.
+fn paid_answer(request_id: &str, payment: &Payment, site: &str) -> PayResponse {
+    PayResponse::new(success())
+        .payment_request_id(request_id)
+        .payment_id(payment.payment_id.clone())
+        .payment_amount(amount(payment.amount))
+        .actual_payment_amount(amount(payment.amount))
+        .payment_time(payment.paid_at.clone())
+        .payment_create_time(payment.created_at.clone())
+        .psp_customer_info(
+            PspCustomerInfo::new()
+                .psp_name(site)
+                .psp_customer_id(payment.user_id.clone()),
+        )
 }
 
 /// The payment result of a payment that was cancelled.

@@ -160,9 +160,12 @@ pub(crate) struct PaymentCode {
 /// Whether a payment stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PaymentState {
+    /// Taken, not final yet (a `processing` fault): its code is used, no money has moved; it
+    /// becomes [`Paid`](Self::Paid) when its time passes, unless it is cancelled first.
+    Processing,
     /// Paid: it can be refunded, and cancelled within [`CANCEL_WINDOW`].
     Paid,
-    /// Cancelled: the money went back, and nothing more can happen to it.
+    /// Cancelled: the money (if any was taken) went back, and nothing more can happen to it.
     Cancelled,
 }
 
@@ -171,22 +174,42 @@ pub enum PaymentState {
 pub struct Payment {
     /// AlipayHK's ID for it.
     pub payment_id: String,
-    /// Paid or cancelled.
+    /// Processing, paid or cancelled.
     pub state: PaymentState,
     /// The currency.
     pub currency: String,
-    /// The amount paid, in minor units.
+    /// The amount asked (and, once paid, paid), in minor units: a re-send of its pay must ask
+    /// the same.
     pub amount: u64,
+    /// The payment code it was paid with (`paymentMethodId`): a re-send must name the same.
+    pub payment_code: String,
+    /// How many times money was taken for it: each move into [`PaymentState::Paid`] counts,
+    /// so anything but 0 or 1 is a double charge.
+    pub charges: u32,
     /// What its refunds took back together, in minor units.
     pub refunded: u64,
     /// Each refund by its `refundRequestId`: AlipayHK's refund ID and the amount.
     pub refunds: BTreeMap<String, (String, u64)>,
     /// The paying user.
     pub user_id: String,
-    /// When it was paid (RFC 3339), as the answers give it.
+    /// When it was paid (RFC 3339), as the answers give it; when it was taken while it is
+    /// processing.
     pub paid_at: String,
-    /// When it was paid, for the cancel window.
+    /// When pay took it (RFC 3339).
+    pub created_at: String,
+    /// When it was paid, for the cancel window (when it was taken, while processing).
     pub(crate) paid: Instant,
+    /// While processing: when it becomes paid, and where to notify then.
+    pub(crate) settling: Option<Settling>,
+}
+
+/// When a payment in process becomes paid (`ledger.rs` settles it, lazily, on the next access
+/// after that; its notice, queued when pay took it, waits for the same moment).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Settling {
+    pub(crate) at: Instant,
+    /// The same moment as wall-clock time, for `paymentTime`.
+    pub(crate) at_epoch: EpochMillis,
 }
 
 /// A notifyPayment notification to deliver, and where (`payment_notices.rs` delivers it).
@@ -195,6 +218,9 @@ pub(crate) struct PaymentNotice {
     /// The merchant's base URL: `paymentNotifyUrl` without the notification's own path.
     pub(crate) base_url: String,
     pub(crate) body: alipayhk::NotifyPaymentRequest,
+    /// For a payment in process: when it becomes paid. The notice waits until then, and is
+    /// sent only if the payment was paid (not cancelled meanwhile).
+    pub(crate) due: Option<Instant>,
 }
 
 /// A cashless voucher template as the gateway holds it (`vouchers.rs`).

@@ -11,7 +11,7 @@ use alipayhk::*;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::faults::{Fault, FaultBook, fault_key};
+use crate::faults::{Fault, FaultBook, Stage, fault_key};
 use crate::records::{
     Agreement, AuthCode, AuthSession, CircleStoreRecord, MallBill, Pass, Payment, PaymentCode,
     PaymentInfo, PaymentNotice, PerformanceCard, SyncedContent, SyncedOrder, Template,
@@ -150,7 +150,7 @@ impl Gateway {
 
     /// Every payment as it is now, by `paymentRequestId`.
     pub fn payments(&self) -> std::collections::BTreeMap<String, Payment> {
-        lock(&self.payments)
+        self.payments_now()
             .iter()
             .map(|(id, payment)| (id.clone(), payment.clone()))
             .collect()
@@ -202,7 +202,7 @@ impl Gateway {
         let body = serde_json::to_vec(request).unwrap_or_default();
         let fault = self
             .faults
-            .take(fault_key(&body).as_deref(), true)
+            .take(fault_key(&body).as_deref(), Stage::Answer)
             .into_iter()
             .next()?;
         let (code, status, message, performs) = match fault {
@@ -293,13 +293,30 @@ impl Gateway {
         E: Endpoint + Serialize,
         E::Response: Serialize + DeserializeOwned,
     {
+        // What the operation answered is recorded as usual: a re-send of the same request
+        // gets it, and changes nothing twice.
+        self.serve_from_state(request, success, |r| self.replayed(r, behaviour))
+    }
+
+    /// [`Self::serve`] without the replay, for an endpoint whose behaviour keeps its own
+    /// idempotency (pay): a re-send is answered from the state as it is now, not from a
+    /// recorded answer, which would freeze a payment in process at `U` or a cancelled one at
+    /// `S`. The scripted result, if any (after running `behaviour` for an `after`), else what
+    /// `behaviour` answers.
+    pub(crate) fn serve_from_state<E>(
+        &self,
+        request: E,
+        success: impl FnOnce(ResultInfo) -> E::Response,
+        behaviour: impl FnOnce(&E) -> Result<E::Response, ResultInfo>,
+    ) -> Result<E::Response, ResultInfo>
+    where
+        E: Endpoint + Serialize,
+    {
         let Some((info, performs)) = self.scripted(&request) else {
-            return self.replayed(&request, behaviour);
+            return behaviour(&request);
         };
         if performs {
-            // What the operation answered is recorded as usual: a re-send of the same
-            // request gets it, and changes nothing twice.
-            let _performed = self.replayed(&request, behaviour);
+            let _performed = behaviour(&request);
         }
         match info.result_status {
             ResultStatus::Success => Ok(success(info)),

@@ -182,7 +182,7 @@ pub enum ProtocolError {
     /// A v1 (head/body) response is not a readable envelope, is signed wrongly, or answers
     /// another function or client.
     #[error("response rejected: {0}")]
-    Envelope(#[from] crate::head_body::EnvelopeError),
+    Envelope(#[from] EnvelopeError),
     /// The encrypted response could not be decrypted (key unwrap or body: deliberately not said which).
     #[error("response rejected: the encrypted body could not be decrypted")]
     Decryption,
@@ -303,4 +303,52 @@ impl<C: std::fmt::Debug> Error<C> {
         }
         None
     }
+}
+
+/// Why a v1 message was refused, in either direction.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EnvelopeError {
+    /// The body is not a v1 envelope (not JSON, no `request`/`response` object, a key given
+    /// twice, no `head`).
+    #[error("not a v1 {direction} envelope: {reason}")]
+    NotEnvelope {
+        /// `request` or `response`.
+        direction: &'static str,
+        /// What is wrong, without the message's content.
+        reason: String,
+    },
+    /// The envelope has no `signature`.
+    #[error("the v1 {direction} carries no signature")]
+    Unsigned {
+        /// `request` or `response`.
+        direction: &'static str,
+    },
+    /// The signature does not verify over the exact bytes received.
+    #[error("the v1 {direction} signature ({algorithm}) does not verify")]
+    BadSignature {
+        /// `request` or `response`.
+        direction: &'static str,
+        /// The algorithm checked.
+        algorithm: &'static str,
+    },
+    /// `head.function` names another API than the one at this path.
+    #[error("head.function is `{found}`, but this endpoint is `{expected}`")]
+    WrongFunction {
+        /// The endpoint's function.
+        expected: &'static str,
+        /// What the head said (at most 80 characters).
+        found: String,
+    },
+    /// `head.clientId` is not the expected one.
+    #[error("head.clientId is not the expected client")]
+    WrongClient,
+    /// This build cannot make or check signatures with the family's algorithm.
+    #[error(
+        "this build cannot sign or verify {algorithm}: enable alipayhk-runtime's `sha1` feature"
+    )]
+    AlgorithmUnavailable {
+        /// The algorithm.
+        algorithm: &'static str,
+    },
 }

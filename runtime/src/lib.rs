@@ -48,9 +48,8 @@ pub mod notifications;
 mod protocol;
 #[cfg(any(feature = "client", feature = "server"))]
 pub use time::request_time;
-mod result;
-#[cfg(feature = "client")]
 pub mod resolve;
+mod result;
 #[cfg(feature = "client")]
 pub mod retry;
 #[cfg(any(feature = "client", feature = "server"))]

@@ -72,7 +72,7 @@ impl fmt::Display for NotificationKey {
 /// the store's clock in microseconds, and otherwise one more than the record's last token.
 ///
 /// A store accepts `renew`, `complete` and `release` only from the key's current token, and a
-/// handler makes its own writes conditional on it (see [`Delivery`](super::Delivery)): a
+/// handler makes its own writes conditional on it (see `notifications::Delivery`): a
 /// holder that was paused past its lease, and whose claim was taken over meanwhile, can then
 /// change nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -1,7 +1,8 @@
 //! The payments family against the local gateway over loopback: a payment's state machine
 //! (pay, inquire, cancel, refund), each refusal with its code, idempotency on the request IDs,
 //! codeConsult for the codes the gateway issued, and notifyPayment delivered to the merchant's
-//! webhook router, once per payment.
+//! webhook router, once per payment (for a payment in process, once it is paid). The gateway's
+//! own `tests/payment_resolution.rs` covers pay's re-sends, `processing` and the ledger.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -11,7 +12,7 @@ use alipayhk::runtime::server::{ServeLimits, ServerConfig, serve};
 use alipayhk::runtime::{Error, PrivateKey, Resolved, ResultInfo, ResultStatus};
 use alipayhk::webhooks::{Webhooks, router};
 use alipayhk::*;
-use alipayhk_gateway::{Fault, PaymentState};
+use alipayhk_gateway::{Fault, LedgerOutcome, PaymentState};
 
 mod support;
 
@@ -133,10 +134,14 @@ async fn pay_refuses_bad_codes_currencies_amounts_and_reused_ids() {
     let cents = client.execute(&pay("PAY-4", &code, "12.50")).await;
     assert_eq!(refused(cents).await, PayResultCode::ParamIllegal);
 
-    // A code pays once; a paymentRequestId names one payment.
-    client.execute(&pay("PAY-4", &code, "100")).await.unwrap();
+    // A code pays once; a paymentRequestId names one payment, which the same pay again
+    // answers (charging nothing more), and a pay asking anything else is refused.
+    let first = client.execute(&pay("PAY-4", &code, "100")).await.unwrap();
     let again = client.execute(&pay("PAY-5", &code, "100")).await;
     assert_eq!(refused(again).await, PayResultCode::InvalidCode);
+    let resent = client.execute(&pay("PAY-4", &code, "100")).await.unwrap();
+    assert_eq!(resent.payment_id, first.payment_id);
+    assert_eq!(f.gateway.payment("PAY-4").unwrap().charges, 1);
     let fresh = f.gateway.issue_payment_code(USER, "ALIPAY_HK");
     let reused = client.execute(&pay("PAY-4", &fresh, "999")).await;
     assert_eq!(refused(reused).await, PayResultCode::RepeatReqInconsistent);
@@ -337,6 +342,54 @@ async fn a_payment_is_notified_to_its_notify_url_through_the_webhook_router() {
     f.client().execute(&away).await.unwrap();
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(f.gateway.payment_notices_delivered().len(), 1);
+}
+
+#[tokio::test]
+async fn a_payment_in_process_is_notified_when_paid_and_never_if_cancelled_first() {
+    let f = fixture().await;
+    let till = Arc::new(Till::default());
+    let keys = ServerConfig::new(
+        PrivateKey::merchant(f.merchant_pem()).unwrap(),
+        f.gateway.platform_public_key.clone(),
+        CLIENT_ID,
+    );
+    let app = router(till.clone(), Inbox::new(InMemoryStore::default()), keys);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(serve(
+        listener,
+        app,
+        ServeLimits::default(),
+        std::future::pending(),
+    ));
+    for id in ["PAY-15", "PAY-16"] {
+        let processing = Fault::Processing { millis: 300 };
+        f.gateway.faults().script(id, processing, Some(1));
+        let code = f.gateway.issue_payment_code(USER, "ALIPAY_HK");
+        let request = pay(id, &code, "100").payment_notify_url(base.clone());
+        let answer = f.client().execute(&request).await;
+        assert!(matches!(answer, Err(Error::Unknown { .. })), "{answer:?}");
+    }
+    f.client().execute(&cancel("PAY-16")).await.unwrap();
+
+    // No one asks about PAY-15: the notice goes out when it is paid, all the same.
+    for _ in 0..250 {
+        if !f.gateway.payment_notices_delivered().is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(*till.recorded.lock().unwrap(), vec!["PAY-15".to_owned()]);
+    let ledger = f.gateway.payment_ledger();
+    let charges: Vec<_> = ledger.iter().map(|e| (e.outcome, e.charges)).collect();
+    assert_eq!(
+        charges,
+        [
+            (LedgerOutcome::Paid, 1),
+            (LedgerOutcome::CancelledWhileProcessing, 0)
+        ]
+    );
 }
 
 /// A merchant whose first answer is `U`: AlipayHK delivers again.

@@ -129,6 +129,7 @@ pub(super) fn read_endpoint(
         direction: None,
         idempotency,
         resolve_unknown_with: None,
+        resolution: None,
         group: None,
         protocol: protocol
             .as_ref()

@@ -36,6 +36,7 @@ pub(crate) fn module_page(api: &Api, endpoint: &EndpointDef) -> String {
         endpoint.description.clone().unwrap_or_default(),
         protocol_doc(endpoint),
         idempotency_doc(endpoint),
+        resolution_doc(endpoint),
         format!("# Result codes\n\n{table}{table_note}"),
         super::example::snippet(api, endpoint),
         endpoint
@@ -82,6 +83,35 @@ fn protocol_doc(endpoint: &EndpointDef) -> String {
         algorithm_why = why(&rules.algorithm),
         signed_why = why(&rules.signed),
         encoding_why = why(&rules.encoding),
+    )
+}
+
+/// What the resolver does with an unknown outcome, for an endpoint whose spec says.
+fn resolution_doc(endpoint: &EndpointDef) -> String {
+    let Some(r) = &endpoint.resolution else {
+        return String::new();
+    };
+    let read = match (&r.inquire_with, &r.outcome) {
+        (Some(query), Some(field)) => {
+            format!("reads it with `{query}` (its `{field}` is this call's result)")
+        }
+        (Some(query), None) => format!("reads it with `{query}`"),
+        (None, _) => "re-sends the same request, which reads it".to_owned(),
+    };
+    let end = match &r.cancel_with {
+        Some(cancel) => format!(", and cancels it with `{cancel}` when the deadline passes"),
+        None => ", and, as it cannot be cancelled, reports it unresolved when the deadline passes"
+            .to_owned(),
+    };
+    let why = r
+        .provenance
+        .inference()
+        .map(|why| format!(" (Inferred: {why}.)"))
+        .unwrap_or_default();
+    format!(
+        "# Settling an unknown outcome\n\n`runtime::resolve::Resolver::execute` writes the call \
+         to its intent store, sends it, and, when the outcome is unknown, {read} until it is \
+         final{end}.{why}"
     )
 }
 

@@ -283,6 +283,9 @@ pub(crate) struct EndpointSpec {
     /// The endpoint that tells the outcome of a call whose outcome is unknown.
     #[serde(default)]
     pub resolve_unknown_with: Option<Located<String>>,
+    /// How the resolver settles an unknown outcome: read it, and cancel at the deadline.
+    #[serde(default)]
+    pub resolution: Option<Located<ResolutionSpec>>,
     /// The endpoint group (`api.groups`); `api.default_group` when absent.
     #[serde(default)]
     pub group: Option<Located<String>>,
@@ -298,6 +301,33 @@ pub(crate) struct EndpointSpec {
     /// A shared table from `api.yaml`, instead of `result_codes`.
     #[serde(default)]
     pub result_code_table: Option<Located<String>>,
+}
+
+/// `resolution: { carry, inquire_with, outcome, not_found, cancel_with }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ResolutionSpec {
+    /// Request fields carried, by wire name, into the inquiry and the cancel.
+    pub carry: Vec<Located<String>>,
+    /// The endpoint that reads the outcome; re-sending the call does when absent.
+    #[serde(default)]
+    pub inquire_with: Option<Located<String>>,
+    /// The inquiry response's field holding the call's own result; the inquiry's result when
+    /// absent.
+    #[serde(default)]
+    pub outcome: Option<Located<String>>,
+    /// Inquiry codes meaning the call never arrived.
+    #[serde(default)]
+    pub not_found: Vec<Located<String>>,
+    /// The endpoint that ends the call at the deadline; none when absent.
+    #[serde(default)]
+    pub cancel_with: Option<Located<String>>,
+    /// The page that describes the procedure.
+    #[serde(default)]
+    pub source: Option<Located<String>>,
+    /// Why we believe it, when no page states it.
+    #[serde(default)]
+    pub inferred: Option<Located<String>>,
 }
 
 /// `idempotency: { key, already_done }`.

@@ -72,6 +72,11 @@ pub(crate) const WIRE: RuntimeType = RuntimeType("wire");
 pub(crate) const JSON_VALUE: RuntimeType = RuntimeType("serde_json::Value");
 pub(crate) const JSON_TO_VALUE: RuntimeType = RuntimeType("serde_json::to_value");
 
+// Settling unknown outcomes.
+pub(crate) const INQUIRY_RULE: RuntimeType = RuntimeType("resolve::InquiryRule");
+pub(crate) const RESOLUTION: RuntimeType = RuntimeType("resolve::Resolution");
+pub(crate) const RESOLVABLE: RuntimeType = RuntimeType("resolve::Resolvable");
+
 // Notifications (the webhook side).
 pub(crate) const DELIVERY: RuntimeType = RuntimeType("notifications::Delivery");
 pub(crate) const HANDLE_NOTIFICATION: RuntimeType =

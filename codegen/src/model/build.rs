@@ -208,6 +208,14 @@ pub(crate) fn build(sources: &SpecSources) -> Result<Api, SpecErrors> {
         &protocols,
         &mut endpoints,
     );
+    super::resolutions::assign_resolutions(
+        &mut errors,
+        &doc_sources,
+        &mut unstated,
+        sources,
+        &tables,
+        &mut endpoints,
+    );
 
     if !errors.is_empty() {
         return Err(SpecErrors(errors));
@@ -414,6 +422,8 @@ pub(super) fn build_endpoint(
         protocol: WireProtocol::Headers,
         idempotency,
         resolve_unknown_with: spec.resolve_unknown_with.as_ref().map(|q| q.value.clone()),
+        // Checked once every endpoint is read (`resolutions::assign_resolutions`).
+        resolution: None,
         // Assigned once every endpoint is read (`groups::assign_groups`).
         group: None,
         module: module_name(name),

@@ -18,6 +18,7 @@ mod protocols;
 mod provenance;
 mod reach;
 mod report;
+mod resolutions;
 mod result_codes;
 mod rule_types;
 mod rules;
@@ -34,10 +35,9 @@ pub(crate) use groups::{ALL_ENDPOINTS, Group};
 #[cfg(feature = "cli")]
 pub(crate) use names::is_lower_camel;
 pub(crate) use names::rust_field_ident_name;
-pub(crate) use protocols::{
-    HeadBodyDef, SignatureAlgorithm, SignatureEncoding, SignedPart, WireProtocol,
-};
+pub(crate) use protocols::{HeadBodyDef, SignatureEncoding, SignedPart, WireProtocol};
 pub(crate) use provenance::{DocSource, Limit, Provenance};
+pub(crate) use resolutions::ResolutionDef;
 pub(crate) use rule_types::{Condition, Hop, RuleDef, RuleKind};
 pub(crate) use shared_types::{IdentifierDef, Transition};
 pub(crate) use standalone::{ObjectRole, endpoint_alone, object_alone};
@@ -161,6 +161,8 @@ pub(crate) struct EndpointDef {
     pub idempotency: Option<Idempotency>,
     /// The endpoint that tells the outcome of a call whose outcome is unknown.
     pub resolve_unknown_with: Option<String>,
+    /// How the resolver settles an unknown outcome.
+    pub resolution: Option<ResolutionDef>,
     /// The group (and cargo feature) it is compiled under; `None` when the API has none.
     pub group: Option<String>,
     /// The module name, such as `update_pass`.

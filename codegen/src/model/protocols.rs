@@ -31,6 +31,16 @@ pub(crate) struct HeadBodyDef {
     pub function: String,
 }
 
+impl WireProtocol {
+    /// Whether it signs SHA1withRSA, which the runtime builds only with its `sha1` feature
+    /// (the group features the CLI writes turn it on).
+    #[cfg_attr(not(feature = "cli"), allow(dead_code))]
+    pub(crate) fn needs_sha1(&self) -> bool {
+        matches!(self, Self::HeadBody(def)
+            if def.rules.algorithm.value == SignatureAlgorithm::Sha1WithRsa)
+    }
+}
+
 /// A declared protocol.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum ProtocolRules {
@@ -110,7 +120,8 @@ impl SignatureEncoding {
 macro_rules! spellings {
     ($($ty:ident),*) => {$(
         impl $ty {
-            /// As the spec writes it.
+            /// As the spec writes it (the docs and the OpenAPI export say it so).
+            #[cfg_attr(not(feature = "openapi"), allow(dead_code))]
             pub(crate) fn spec_name(self) -> &'static str {
                 Self::ALL.iter().find(|(v, ..)| *v == self).map_or("", |(_, s, _)| s)
             }

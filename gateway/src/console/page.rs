@@ -217,7 +217,7 @@ pub(super) async fn script_fault(
         fault["code"] = form.code.trim().into();
         fault["status"] = form.status.trim().into();
     }
-    if form.kind == "delay" {
+    if matches!(form.kind.as_str(), "delay" | "processing") {
         fault["millis"] = form.millis.trim().parse::<u64>().unwrap_or(0).into();
     }
     if let Ok(times) = form.times.trim().parse::<u32>() {

@@ -125,6 +125,16 @@ impl Client {
         ClientBuilder::default()
     }
 
+    /// The `Client-Id` it sends.
+    pub fn client_id(&self) -> &str {
+        &self.inner.client_id
+    }
+
+    /// How long one call may take.
+    pub(crate) fn timeout(&self) -> Duration {
+        self.inner.timeout
+    }
+
     /// Validates, serializes once, encrypts (when configured) and signs `request`. Does no I/O.
     pub fn prepare<E: Endpoint>(&self, request: &E) -> Result<SignedRequest, Error<E::ResultCode>> {
         for warning in request.validate_with(self.inner.strictness)? {

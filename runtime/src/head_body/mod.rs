@@ -15,6 +15,7 @@ mod received;
 
 use serde::Serialize;
 
+pub use crate::error::EnvelopeError;
 pub use received::{Received, ReceivedHead};
 
 use crate::keys::PrivateKey;
@@ -38,54 +39,6 @@ impl Direction {
             Self::Response => "response",
         }
     }
-}
-
-/// Why a v1 message was refused, in either direction.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum EnvelopeError {
-    /// The body is not a v1 envelope (not JSON, no `request`/`response` object, a key given
-    /// twice, no `head`).
-    #[error("not a v1 {direction} envelope: {reason}")]
-    NotEnvelope {
-        /// `request` or `response`.
-        direction: &'static str,
-        /// What is wrong, without the message's content.
-        reason: String,
-    },
-    /// The envelope has no `signature`.
-    #[error("the v1 {direction} carries no signature")]
-    Unsigned {
-        /// `request` or `response`.
-        direction: &'static str,
-    },
-    /// The signature does not verify over the exact bytes received.
-    #[error("the v1 {direction} signature ({algorithm}) does not verify")]
-    BadSignature {
-        /// `request` or `response`.
-        direction: &'static str,
-        /// The algorithm checked.
-        algorithm: &'static str,
-    },
-    /// `head.function` names another API than the one at this path.
-    #[error("head.function is `{found}`, but this endpoint is `{expected}`")]
-    WrongFunction {
-        /// The endpoint's function.
-        expected: &'static str,
-        /// What the head said (at most 80 characters).
-        found: String,
-    },
-    /// `head.clientId` is not the expected one.
-    #[error("head.clientId is not the expected client")]
-    WrongClient,
-    /// This build cannot make or check signatures with the family's algorithm.
-    #[error(
-        "this build cannot sign or verify {algorithm}: enable alipayhk-runtime's `sha1` feature"
-    )]
-    AlgorithmUnavailable {
-        /// The algorithm.
-        algorithm: &'static str,
-    },
 }
 
 /// A message to send: its head's values and the body's JSON bytes (an object).

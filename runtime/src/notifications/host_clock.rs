@@ -8,15 +8,15 @@
 
 /// A reading of the host clock.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct HostInstant {
+pub(crate) struct HostInstant {
     /// Which run of the clock this is (the boot id on Linux).
-    pub(super) boot: String,
+    pub(crate) boot: String,
     /// Milliseconds on that run.
-    pub(super) millis: i64,
+    pub(crate) millis: i64,
 }
 
 #[cfg(target_os = "linux")]
-pub(super) fn now() -> HostInstant {
+pub(crate) fn now() -> HostInstant {
     use std::sync::OnceLock;
     static BOOT: OnceLock<String> = OnceLock::new();
     let boot = BOOT.get_or_init(|| {
@@ -38,7 +38,7 @@ pub(super) fn now() -> HostInstant {
 }
 
 #[cfg(not(target_os = "linux"))]
-pub(super) fn now() -> HostInstant {
+pub(crate) fn now() -> HostInstant {
     HostInstant {
         boot: "wall-clock".to_owned(),
         millis: crate::EpochMillis::from(std::time::SystemTime::now()).as_millis(),

@@ -57,7 +57,7 @@ mod durations;
 mod handler_transaction;
 mod handling;
 #[cfg(feature = "sqlite")]
-mod host_clock;
+pub(crate) mod host_clock;
 mod inbox;
 mod lease_keeper;
 mod memory;
@@ -66,9 +66,9 @@ mod outgoing;
 #[cfg(feature = "postgres")]
 mod postgres;
 #[cfg(feature = "postgres")]
-mod postgres_connection;
+pub(crate) mod postgres_connection;
 #[cfg(feature = "postgres")]
-mod postgres_sql;
+pub(crate) mod postgres_sql;
 #[cfg(feature = "postgres")]
 mod postgres_transaction;
 #[cfg(feature = "redis")]
@@ -76,7 +76,7 @@ mod redis;
 #[cfg(feature = "redis")]
 mod redis_connection;
 #[cfg(feature = "sqlite")]
-mod sqlite;
+pub(crate) mod sqlite;
 #[cfg(feature = "sqlite")]
 mod sqlite_records;
 #[cfg(feature = "sqlite")]

@@ -4,15 +4,15 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
-use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use deadpool_postgres::Pool;
+use tokio_postgres::Row;
 use tokio_postgres::types::{ToSql, Type};
-use tokio_postgres::{NoTls, Row};
 
 use super::durations::{DEFAULT_LEASE, DEFAULT_RETENTION};
 use super::handler_transaction::DeliveryTransaction;
-use super::postgres_connection::Checkout;
+use super::postgres_connection::{NoRow, pool, prepare, query};
 use super::postgres_sql::{
-    COMPLETE, RELEASE, RENEW, SCHEMA, SETTINGS, SWEEP, claim_sql, fenced_sql, millis, token_param,
+    COMPLETE, RELEASE, RENEW, SCHEMA, SWEEP, claim_sql, fenced_sql, millis, token_param,
 };
 use super::postgres_transaction::PostgresTransaction;
 use super::store::{Claim, FenceToken, NotificationKey, NotificationStore, StoreError};
@@ -64,29 +64,7 @@ impl PostgresStore {
     /// server keeps what it acknowledges (see [`from_pool`](Self::from_pool)) and creates the
     /// table if needed, with a 50-hour retention and a 30-second lease.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
-        let mut config: tokio_postgres::Config = url.parse().map_err(StoreError::backend)?;
-        if config.get_connect_timeout().is_none() {
-            config.connect_timeout(Duration::from_secs(5));
-        }
-        // A database that stops answering while the connection stays open (a partition)
-        // is noticed by the kernel, not only by our timeouts.
-        config.keepalives(true);
-        config.keepalives_idle(Duration::from_secs(10));
-        let manager = Manager::from_config(
-            config,
-            NoTls,
-            ManagerConfig {
-                recycling_method: RecyclingMethod::Fast,
-            },
-        );
-        let pool = Pool::builder(manager)
-            .max_size(16)
-            .runtime(deadpool_postgres::Runtime::Tokio1)
-            .wait_timeout(Some(Duration::from_secs(5)))
-            .create_timeout(Some(Duration::from_secs(5)))
-            .build()
-            .map_err(StoreError::backend)?;
-        Self::from_pool(pool).await
+        Self::from_pool(pool(url)?).await
     }
 
     /// A store on a pool you built (for TLS, or your own sizes); creates the table if needed.
@@ -99,26 +77,7 @@ impl PostgresStore {
     /// least the database clock in microseconds). Every statement is sent unnamed
     /// (`query_typed`), so PgBouncer in transaction mode works.
     pub async fn from_pool(pool: Pool) -> Result<Self, StoreError> {
-        let mut client = pool.get().await.map_err(StoreError::backend)?;
-        let settings = client
-            .query_typed(SETTINGS, &[])
-            .await
-            .map_err(StoreError::backend)?;
-        let settings = settings.first().ok_or_else(|| StoreError::backend(NoRow))?;
-        check_durability(
-            &settings.get::<_, String>(0),
-            settings.get(1),
-            &settings.get::<_, String>(2),
-        )?;
-        let tx = client.transaction().await.map_err(StoreError::backend)?;
-        // Instances starting together would race to create the table; one at a time.
-        tx.query_typed("SELECT pg_advisory_xact_lock(7460371526101)", &[])
-            .await
-            .map_err(StoreError::backend)?;
-        tx.batch_execute(SCHEMA)
-            .await
-            .map_err(StoreError::backend)?;
-        tx.commit().await.map_err(StoreError::backend)?;
+        prepare(&pool, SCHEMA).await?;
         Ok(Self {
             pool,
             retention: DEFAULT_RETENTION,
@@ -150,28 +109,7 @@ impl PostgresStore {
         sql: &str,
         params: &[(&(dyn ToSql + Sync), Type)],
     ) -> Result<Vec<Row>, StoreError> {
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            // Dropped mid-statement (a timeout), the connection is closed, not pooled.
-            let checkout = Checkout::get(&self.pool).await?;
-            match checkout.client().query_typed(sql, params).await {
-                Ok(rows) => {
-                    checkout.release();
-                    return Ok(rows);
-                }
-                Err(error) if error.is_closed() && attempt == 1 => {
-                    tracing::debug!(%error, "a pooled connection was closed; retrying on a fresh one");
-                }
-                Err(error) => {
-                    // The server's own error leaves the connection usable; any other does not.
-                    if error.as_db_error().is_some() {
-                        checkout.release();
-                    }
-                    return Err(StoreError::backend(error));
-                }
-            }
-        }
+        query(&self.pool, sql, params).await
     }
 
     /// Runs one fenced `UPDATE … RETURNING`: a row back, or the token is not the current claim.
@@ -209,40 +147,6 @@ impl PostgresStore {
         });
     }
 }
-
-/// Refuses settings under which an acknowledged record can vanish; warns about asynchronous
-/// replicas.
-fn check_durability(
-    synchronous_commit: &str,
-    in_recovery: bool,
-    standby_names: &str,
-) -> Result<(), StoreError> {
-    if synchronous_commit == "off" {
-        return Err(StoreError::Unsafe {
-            setting: "synchronous_commit",
-            found: "off".to_owned(),
-            required: "on, local, remote_write or remote_apply: with off, a crash can lose a record the server acknowledged",
-        });
-    }
-    if in_recovery {
-        return Err(StoreError::Unsafe {
-            setting: "pg_is_in_recovery()",
-            found: "true (a read-only standby)".to_owned(),
-            required: "the primary",
-        });
-    }
-    if standby_names.trim().is_empty() {
-        tracing::info!(
-            "PostgreSQL has no synchronous standby: a failover to an asynchronous replica can lose the last records, and those notifications run again"
-        );
-    }
-    Ok(())
-}
-
-/// The claim statement returned no row, which an upsert with `RETURNING` cannot do.
-#[derive(Debug, thiserror::Error)]
-#[error("the statement returned no row")]
-struct NoRow;
 
 impl NotificationStore for PostgresStore {
     async fn claim(&self, key: &NotificationKey) -> Result<Claim, StoreError> {
@@ -323,28 +227,5 @@ impl NotificationStore for PostgresStore {
 
     fn retention(&self) -> Duration {
         self.retention
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn settings_that_can_lose_a_record_are_refused() {
-        assert!(matches!(
-            check_durability("off", false, ""),
-            Err(StoreError::Unsafe {
-                setting: "synchronous_commit",
-                ..
-            })
-        ));
-        assert!(matches!(
-            check_durability("on", true, ""),
-            Err(StoreError::Unsafe { .. })
-        ));
-        for setting in ["on", "local", "remote_write", "remote_apply"] {
-            check_durability(setting, false, "").unwrap();
-        }
     }
 }

@@ -28,7 +28,7 @@ const FREE: &str =
 /// A new token: one more than the record's, and at least the database clock in microseconds,
 /// so that a token never repeats even when the record was lost (a failover to a replica that
 /// had not received it, a restore).
-const CLOCK_TOKEN: &str = "(extract(epoch FROM clock_timestamp()) * 1000000)::bigint";
+pub(crate) const CLOCK_TOKEN: &str = "(extract(epoch FROM clock_timestamp()) * 1000000)::bigint";
 
 /// `$1` key, `$2` nonce, `$3` lease ms, `$4` retention ms. `FREE` and `CLOCK_TOKEN` are
 /// substituted once, in [`claim_sql`].
@@ -110,11 +110,11 @@ pub(super) fn fenced_sql(sql: &'static str) -> Cow<'static, str> {
     }
 }
 
-pub(super) fn token_param(token: FenceToken) -> i64 {
+pub(crate) fn token_param(token: FenceToken) -> i64 {
     i64::try_from(token.get()).unwrap_or(i64::MAX)
 }
 
-pub(super) fn millis(d: Duration) -> f64 {
+pub(crate) fn millis(d: Duration) -> f64 {
     d.as_millis().min(i64::MAX as u128) as f64
 }
 

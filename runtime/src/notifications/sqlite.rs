@@ -73,22 +73,7 @@ impl SqliteStore {
     /// A new file is created readable by its owner only (mode 0600 on Unix): it holds
     /// notification keys and answers. SQLite gives its journal and WAL files the same mode.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
-        create_private(path.as_ref())?;
-        // Processes that open a new file at once can race to switch it to WAL, and SQLite then
-        // answers "database is locked" at once instead of waiting: try again, for as long as
-        // the busy timeout would have waited.
-        let mut attempts = 0;
-        let connection = loop {
-            match Self::open_once(path.as_ref()) {
-                Err(rusqlite::Error::SqliteFailure(error, _))
-                    if error.code == rusqlite::ErrorCode::DatabaseBusy && attempts < 100 =>
-                {
-                    attempts += 1;
-                    std::thread::sleep(Duration::from_millis(50));
-                }
-                other => break other.map_err(StoreError::backend)?,
-            }
-        };
+        let connection = open_file(path.as_ref(), Self::prepare)?;
         let path = path.as_ref();
         Ok(Self {
             connection: Arc::new(Mutex::new(connection)),
@@ -102,11 +87,8 @@ impl SqliteStore {
         })
     }
 
-    /// One attempt at opening: the busy timeout first, so that the pragmas and the schema
-    /// already wait on a busy file, then the schema and the v1 migration.
-    fn open_once(path: &Path) -> Result<Connection, rusqlite::Error> {
-        let connection = Connection::open(path)?;
-        connection.busy_timeout(Duration::from_secs(5))?;
+    /// The schema and the v1 migration, on a connection that already waits on a busy file.
+    fn prepare(connection: &Connection) -> Result<(), rusqlite::Error> {
         connection.execute_batch(SCHEMA)?;
         let v1: bool = connection.query_row(
             "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'alipayhk_notifications'",
@@ -116,7 +98,7 @@ impl SqliteStore {
         if v1 {
             connection.execute_batch(&format!("BEGIN IMMEDIATE; {MIGRATE_V1} COMMIT;"))?;
         }
-        Ok(connection)
+        Ok(())
     }
 
     /// How long a record is kept after its last use.
@@ -312,6 +294,38 @@ impl NotificationStore for SqliteStore {
 
     fn retention(&self) -> Duration {
         self.retention
+    }
+}
+
+/// Opens the store file at `path` (shared by the notification and intent stores): created
+/// readable by its owner only if new, the 5-second busy timeout set before the first statement
+/// (so the pragmas and the schema already wait on a busy file), then `prepare` run on it.
+///
+/// Processes that open a new file at once can race to switch it to WAL, and SQLite then
+/// answers "database is locked" at once instead of waiting: the open is tried again, for as
+/// long as the busy timeout would have waited.
+pub(crate) fn open_file(
+    path: &Path,
+    prepare: impl Fn(&Connection) -> Result<(), rusqlite::Error>,
+) -> Result<Connection, StoreError> {
+    create_private(path)?;
+    let open_once = || {
+        let connection = Connection::open(path)?;
+        connection.busy_timeout(Duration::from_secs(5))?;
+        prepare(&connection)?;
+        Ok(connection)
+    };
+    let mut attempts = 0;
+    loop {
+        match open_once() {
+            Err(rusqlite::Error::SqliteFailure(error, _))
+                if error.code == rusqlite::ErrorCode::DatabaseBusy && attempts < 100 =>
+            {
+                attempts += 1;
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            other => return other.map_err(StoreError::backend),
+        }
     }
 }
 

@@ -32,7 +32,10 @@ impl IntentKey {
     /// `values`.
     pub fn new(client_id: &str, endpoint: &str, values: &[&str]) -> Self {
         let mut key = String::new();
-        for part in [client_id, endpoint].into_iter().chain(values.iter().copied()) {
+        for part in [client_id, endpoint]
+            .into_iter()
+            .chain(values.iter().copied())
+        {
             key.push_str(&part.len().to_string());
             key.push(':');
             key.push_str(part);
@@ -183,4 +186,64 @@ pub trait IntentStore: Send + Sync + 'static {
     ) -> impl Future<Output = Result<Option<IntentRecord>, StoreError>> + Send;
     /// How long a hold lasts unrenewed.
     fn lease(&self) -> Duration;
+}
+
+/// A shared store: one resolver and the webhook handler that settles from notifications, or
+/// several resolvers in one process, on the same records.
+impl<S: IntentStore> IntentStore for std::sync::Arc<S> {
+    fn begin(&self, intent: &Intent) -> impl Future<Output = Result<Begin, StoreError>> + Send {
+        (**self).begin(intent)
+    }
+    fn claim_due(
+        &self,
+        limit: usize,
+    ) -> impl Future<Output = Result<Vec<(FenceToken, IntentRecord)>, StoreError>> + Send {
+        (**self).claim_due(limit)
+    }
+    fn renew(
+        &self,
+        key: &IntentKey,
+        token: FenceToken,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send {
+        (**self).renew(key, token)
+    }
+    fn advance(
+        &self,
+        key: &IntentKey,
+        token: FenceToken,
+        stage: Stage,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send {
+        (**self).advance(key, token, stage)
+    }
+    fn settle(
+        &self,
+        key: &IntentKey,
+        token: FenceToken,
+        settlement: &Settlement,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send {
+        (**self).settle(key, token, settlement)
+    }
+    fn settle_from_notification(
+        &self,
+        key: &IntentKey,
+        settlement: &Settlement,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send {
+        (**self).settle_from_notification(key, settlement)
+    }
+    fn release(
+        &self,
+        key: &IntentKey,
+        token: FenceToken,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send {
+        (**self).release(key, token)
+    }
+    fn get(
+        &self,
+        key: &IntentKey,
+    ) -> impl Future<Output = Result<Option<IntentRecord>, StoreError>> + Send {
+        (**self).get(key)
+    }
+    fn lease(&self) -> Duration {
+        (**self).lease()
+    }
 }

@@ -38,6 +38,11 @@ pub(crate) fn endpoint_items(cx: &Context, endpoint: &EndpointDef) -> Vec<Elemen
     // Searching the docs for the API's own name (`updatePass`) finds the types.
     lines[0] = std::mem::take(&mut lines[0]).with(doc_alias(&endpoint.name));
     lines.push(endpoint_impl(cx, endpoint));
+    lines.extend(super::resolvable::resolvable_impl(
+        cx,
+        endpoint,
+        codes_type(endpoint),
+    ));
     if let Some(response) = endpoint.response.declared() {
         lines.extend(object(response));
     }
@@ -55,11 +60,16 @@ pub(crate) fn endpoint_items(cx: &Context, endpoint: &EndpointDef) -> Vec<Elemen
     lines
 }
 
-fn endpoint_impl(cx: &Context, endpoint: &EndpointDef) -> Element {
-    let codes = match &endpoint.result_codes {
+/// The endpoint's result-code type, as its module names it.
+fn codes_type(endpoint: &EndpointDef) -> Code {
+    match &endpoint.result_codes {
         ResultCodes::Shared(name) => shared_type(name),
         other => other.type_name().into(),
-    };
+    }
+}
+
+fn endpoint_impl(cx: &Context, endpoint: &EndpointDef) -> Element {
+    let codes = codes_type(endpoint);
     let verb = match endpoint.method {
         HttpMethod::Get => "Get",
         HttpMethod::Post => "Post",

@@ -8,6 +8,7 @@ pub(crate) mod notifications;
 pub(crate) mod object;
 mod other_fields;
 pub(crate) mod protocol;
+pub(crate) mod resolvable;
 pub(crate) mod result_codes;
 pub(crate) mod routers;
 pub(crate) mod validate;

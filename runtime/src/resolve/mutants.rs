@@ -1,0 +1,40 @@
+//! Deliberately broken resolvers, for the payments simulation to show that it catches them
+//! (`scripts/payments_in_doubt.sh`). Compiled only with the feature `proof-mutants`, and
+//! active only when `ALIPAYHK_PROOF_MUTANT` names one; never enable it in a service.
+
+/// One broken behaviour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mutant {
+    /// The intent is written after the first send, not before: a crash in between forgets a
+    /// call that may have happened.
+    WriteAfterSend,
+    /// An unknown answer to the call is taken as a failure, without reading the outcome.
+    UnknownIsFailure,
+    /// At the deadline the call is reported unresolved instead of cancelled.
+    NoCancel,
+}
+
+#[cfg(feature = "proof-mutants")]
+pub(crate) fn active(mutant: Mutant) -> bool {
+    use std::sync::OnceLock;
+    static ACTIVE: OnceLock<Option<Mutant>> = OnceLock::new();
+    let active = ACTIVE.get_or_init(|| {
+        let mutant = match std::env::var("ALIPAYHK_PROOF_MUTANT").ok()?.as_str() {
+            "write-after-send" => Mutant::WriteAfterSend,
+            "unknown-is-failure" => Mutant::UnknownIsFailure,
+            "no-cancel" => Mutant::NoCancel,
+            _ => return None,
+        };
+        tracing::error!(
+            ?mutant,
+            "a deliberately broken resolver is active (ALIPAYHK_PROOF_MUTANT)"
+        );
+        Some(mutant)
+    });
+    *active == Some(mutant)
+}
+
+#[cfg(not(feature = "proof-mutants"))]
+pub(crate) const fn active(_: Mutant) -> bool {
+    false
+}

@@ -1,0 +1,90 @@
+//! How patient the resolver is: the merchant's deadline, how long a cancel may take, and the
+//! waits between reads, which grow and are jittered.
+
+use std::time::Duration;
+
+/// How long and how often the resolver works on one call.
+///
+/// The defaults are for a payment at a counter, where a person waits. No AlipayHK page says how
+/// long a payment may stay processing; they are what an experienced payments engineer would
+/// choose, and why:
+///
+/// - `deadline` 60 s: a user at a till gives up within a minute, and the payment code they
+///   showed expires soon after; past it, a payment that has not said `S` is cancelled so that
+///   it can never be taken later from a user who walked away.
+/// - `cancel_window` 120 s: a cancel is idempotent and cheap, so it is repeated for twice the
+///   deadline before the resolver gives up and reports the call unresolved, loudly: only an
+///   outage longer than that leaves a call to a person.
+/// - waits from 500 ms, doubling to at most 5 s, each jittered (half fixed, half random), so
+///   that the resolvers of many payments that failed together do not inquire in lockstep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ResolvePolicy {
+    /// From the intent's writing to the cancel.
+    pub deadline: Duration,
+    /// From the deadline to giving up on the cancel.
+    pub cancel_window: Duration,
+    /// The first wait between two reads.
+    pub initial_backoff: Duration,
+    /// The longest wait.
+    pub max_backoff: Duration,
+}
+
+impl Default for ResolvePolicy {
+    fn default() -> Self {
+        Self {
+            deadline: Duration::from_secs(60),
+            cancel_window: Duration::from_secs(120),
+            initial_backoff: Duration::from_millis(500),
+            max_backoff: Duration::from_secs(5),
+        }
+    }
+}
+
+/// The waits of one call: each the next step of the exponential series, half of it fixed and
+/// half random.
+#[derive(Debug, Clone)]
+pub(crate) struct Backoff {
+    next: Duration,
+    max: Duration,
+}
+
+impl Backoff {
+    pub(crate) fn new(policy: &ResolvePolicy) -> Self {
+        Self {
+            next: policy.initial_backoff,
+            max: policy.max_backoff.max(policy.initial_backoff),
+        }
+    }
+
+    /// The next wait.
+    pub(crate) fn wait(&mut self) -> Duration {
+        let step = self.next;
+        self.next = (self.next * 2).min(self.max);
+        let mut random = [0u8; 8];
+        crate::Backend::default()
+            .primitives()
+            .fill_random(&mut random);
+        let fraction = u64::from_le_bytes(random) as f64 / u64::MAX as f64;
+        step / 2 + step.mul_f64(fraction / 2.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waits_grow_to_the_cap_and_stay_within_half_of_each_step() {
+        let policy = ResolvePolicy::default();
+        let mut backoff = Backoff::new(&policy);
+        let mut step = policy.initial_backoff;
+        for _ in 0..10 {
+            let wait = backoff.wait();
+            assert!(
+                wait >= step / 2 && wait <= step,
+                "{wait:?} for a step of {step:?}"
+            );
+            step = (step * 2).min(policy.max_backoff);
+        }
+    }
+}

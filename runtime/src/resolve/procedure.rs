@@ -1,0 +1,117 @@
+//! The steps of the procedure, each one call: what an answer to the call means, one read of
+//! the outcome, one cancel. Each says whether the intent is settled, and if not, why, for the
+//! report of a call that stays unresolved.
+
+use serde_json::Value;
+
+use super::mutants::{self, Mutant};
+use super::outcome::{Evidence, Outcome, code_of};
+use super::resolvable::{InquiryRule, Reading, Resolvable, carried, read_outcome};
+use crate::{Client, Error};
+
+/// Where one step left the intent.
+pub(super) enum Step<E: Resolvable> {
+    /// Settled, with this outcome.
+    Settled(Outcome<E>),
+    /// Not yet: what the step saw.
+    Continue(String),
+}
+
+/// What an answer to the call itself means: `S` done, `F` failed (or, with a code the spec
+/// lists as "already done", done by an earlier attempt), anything else not yet known.
+pub(super) fn answer_step<E: Resolvable>(answer: Result<E::Answer, Error<E::Code>>) -> Step<E> {
+    match answer {
+        Ok(response) => Step::Settled(Outcome::Done(Evidence::Answered(response))),
+        Err(Error::Failed { code, result }) => {
+            let already_done = E::IDEMPOTENCY.map_or(&[][..], |i| i.already_done);
+            if already_done.contains(&result.result_code.as_str()) {
+                Step::Settled(Outcome::Done(Evidence::AlreadyDone(result)))
+            } else {
+                Step::Settled(Outcome::Failed { code, result })
+            }
+        }
+        Err(error) if mutants::active(Mutant::UnknownIsFailure) => {
+            let result = crate::ResultInfo::new(
+                "UNKNOWN_EXCEPTION",
+                crate::ResultStatus::Failure,
+                error.to_string(),
+            );
+            Step::Settled(Outcome::Failed {
+                code: code_of(&result),
+                result,
+            })
+        }
+        Err(error) => Step::Continue(format!("{}: {error}", E::NAME)),
+    }
+}
+
+/// One read of the outcome. With `resend_missing`, a call the inquiry does not know (it never
+/// arrived) is sent again: it is idempotent, so a late first copy is the same call.
+pub(super) async fn read_once<E: Resolvable>(
+    client: &Client,
+    request: &Value,
+    resend_missing: bool,
+) -> Step<E> {
+    let InquiryRule::Inquire {
+        outcome_field,
+        not_found,
+    } = E::RESOLUTION.inquiry
+    else {
+        return resend::<E>(client, request).await;
+    };
+    let inquiry: E::Inquiry = match carried(request, E::RESOLUTION.carry) {
+        Ok(inquiry) => inquiry,
+        Err(e) => return Step::Continue(format!("the inquiry could not be built: {e}")),
+    };
+    match client.execute(&inquiry).await {
+        Ok(answer) => {
+            let json = serde_json::to_value(&answer).unwrap_or_default();
+            match read_outcome(&json, outcome_field) {
+                Reading::Done => Step::Settled(Outcome::Done(Evidence::Inquired(answer))),
+                Reading::Failed(result) => Step::Settled(Outcome::Failed {
+                    code: code_of(&result),
+                    result,
+                }),
+                Reading::Processing => Step::Continue("the inquiry says: processing".into()),
+            }
+        }
+        Err(Error::Failed { result, .. }) if not_found.contains(&result.result_code.as_str()) => {
+            if resend_missing && E::IDEMPOTENCY.is_some() {
+                resend::<E>(client, request).await
+            } else {
+                Step::Continue(format!("the inquiry says: {}", result.result_code))
+            }
+        }
+        Err(error) => Step::Continue(format!("inquiry: {error}")),
+    }
+}
+
+/// The same call again (idempotent: the same operation), with a fresh signature.
+async fn resend<E: Resolvable>(client: &Client, request: &Value) -> Step<E> {
+    match serde_json::from_value::<E>(request.clone()) {
+        Ok(call) => answer_step::<E>(client.execute(&call).await),
+        Err(e) => Step::Continue(format!("the stored request could not be read: {e}")),
+    }
+}
+
+/// One cancel. A refused cancel is followed by one read: a call that happened and can no
+/// longer be cancelled is done, one that failed is failed; otherwise the cancel is tried again.
+pub(super) async fn cancel_once<E: Resolvable>(client: &Client, request: &Value) -> Step<E> {
+    let cancel: E::Cancel = match carried(request, E::RESOLUTION.carry) {
+        Ok(cancel) => cancel,
+        Err(e) => return Step::Continue(format!("the cancel could not be built: {e}")),
+    };
+    // The answer is taken apart in its own statement, so it is dropped before the next call.
+    let refused = match client.execute(&cancel).await {
+        Ok(_) => return Step::Settled(Outcome::Cancelled),
+        Err(Error::Failed { result, .. }) => result,
+        Err(error) => return Step::Continue(format!("cancel: {error}")),
+    };
+    match read_once::<E>(client, request, false).await {
+        Step::Settled(outcome) => Step::Settled(outcome),
+        Step::Continue(read) => Step::Continue(format!(
+            "the cancel was refused ({}) and {read}",
+            refused.result_code
+        )),
+    }
+}
