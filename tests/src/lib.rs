@@ -30,6 +30,11 @@ pub struct ClientDoctests;
 #[doc = include_str!("../../docs/webhooks.md")]
 pub struct WebhooksDoctests;
 
+/// `docs/payments.md`.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/payments.md")]
+pub struct PaymentsDoctests;
+
 /// `docs/reliability.md`.
 #[cfg(doctest)]
 #[doc = include_str!("../../docs/reliability.md")]

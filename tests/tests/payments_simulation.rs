@@ -10,7 +10,8 @@
 //! the gateway did; nothing left unknown. Prints
 //! `payments N: paid P, cancelled C, unknown U, paid twice D, kills K`.
 //!
-//! `ALIPAYHK_SIM_PAYMENTS` (default 300), `ALIPAYHK_SIM_SEED`; `scripts/payments_in_doubt.sh`
+//! `ALIPAYHK_SIM_PAYMENTS` (default 300), `ALIPAYHK_SIM_KILL_PERCENT` (default 15: the share
+//! of attempts whose resolver is killed), `ALIPAYHK_SIM_SEED`; `scripts/payments_in_doubt.sh`
 //! runs 2,000, and each deliberately broken resolver (`ALIPAYHK_PROOF_MUTANT`), which this
 //! must catch.
 
@@ -36,7 +37,14 @@ async fn no_payment_is_left_in_doubt_under_faults_and_kills() {
                 .unwrap()
                 .as_nanos() as u64
         });
-    let tally: Tally = Simulation::new(payments, seed).await.run().await;
+    let kill_percent = std::env::var("ALIPAYHK_SIM_KILL_PERCENT")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(15);
+    let tally: Tally = Simulation::new(payments, seed, kill_percent)
+        .await
+        .run()
+        .await;
     println!("{tally}");
     println!("seed {seed} (ALIPAYHK_SIM_SEED={seed} reproduces the faults and kills' choices)");
     assert!(tally.is_clean(), "{tally}\n{}", tally.problems.join("\n"));

@@ -91,7 +91,7 @@ fn unknown() -> Fault {
     }
 }
 
-fn plan(rng: &mut Rng) -> Plan {
+fn plan(rng: &mut Rng, kill_percent: u64) -> Plan {
     let fault = match rng.below(100) {
         0..35 => None,
         35..45 => Some((
@@ -115,7 +115,7 @@ fn plan(rng: &mut Rng) -> Plan {
         // A short outage of every call about this payment: pay, inquiries and cancels.
         _ => Some((unknown(), Some(6))),
     };
-    let kill_after = (rng.below(100) < 15).then(|| Duration::from_millis(rng.below(600)));
+    let kill_after = (rng.below(100) < kill_percent).then(|| Duration::from_millis(rng.below(600)));
     Plan { fault, kill_after }
 }
 
@@ -128,10 +128,11 @@ pub struct Simulation {
 }
 
 impl Simulation {
-    pub async fn new(payments: usize, seed: u64) -> Self {
+    /// `kill_percent` of the attempts have their resolver killed at a random point.
+    pub async fn new(payments: usize, seed: u64, kill_percent: u64) -> Self {
         let mut rng = Rng(seed | 1);
         let plans = (0..payments)
-            .map(|_| [plan(&mut rng), plan(&mut rng)])
+            .map(|_| [plan(&mut rng, kill_percent), plan(&mut rng, kill_percent)])
             .collect();
         Self {
             f: Arc::new(fixture().await),
