@@ -2,10 +2,12 @@
 //! [`raw`] documents that keep every value's location, read from YAML by
 //! [`load_dir`] (feature `yaml`) or built from Rust syntax by [`crate::attribute`].
 
+mod constraint;
 #[cfg(feature = "yaml")]
 mod load;
 mod located;
 pub(crate) mod raw;
+mod raw_calls;
 mod source;
 
 #[cfg(feature = "yaml")]

@@ -4,7 +4,9 @@
 
 use serde::Deserialize;
 
+pub(crate) use super::constraint::Constraint;
 pub(crate) use super::located::{Located, Position};
+pub(crate) use super::raw_calls::{ProtocolSpec, ResolutionSpec};
 
 /// `spec/api.yaml`: what holds for the whole API.
 #[derive(Debug, Deserialize)]
@@ -35,43 +37,6 @@ pub(crate) struct DocSourceSpec {
     pub url: Located<String>,
     /// When it was read, `YYYY-MM-DD`.
     pub read: Located<String>,
-}
-
-/// A constraint as written: the bare value (`max_length: 64`), which the field's provenance
-/// covers, or the value with its own (`max_length: { value: 32, inferred: "..." }`).
-#[derive(Debug, Deserialize)]
-#[serde(
-    untagged,
-    expecting = "a value, or `{ value: ..., source: <id> }` or `{ value: ..., inferred: \"why\" }`"
-)]
-pub(crate) enum Constraint<T> {
-    /// Covered by the field's provenance.
-    Bare(T),
-    /// With its own provenance.
-    Annotated(AnnotatedConstraint<T>),
-}
-
-/// `{ value, source }` or `{ value, inferred }`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct AnnotatedConstraint<T> {
-    /// The constraint's value.
-    pub value: T,
-    /// The id of a page in `sources:` that states it.
-    #[serde(default)]
-    pub source: Option<String>,
-    /// Why we believe it, when no page states it.
-    #[serde(default)]
-    pub inferred: Option<String>,
-}
-
-impl<T> Constraint<T> {
-    /// The constraint's value.
-    pub(crate) fn value(&self) -> &T {
-        match self {
-            Self::Bare(value) | Self::Annotated(AnnotatedConstraint { value, .. }) => value,
-        }
-    }
 }
 
 /// A named result-code table, emitted once as an enum in the `types` module.
@@ -118,39 +83,6 @@ pub(crate) struct ApiSpec {
     /// The protocol of an endpoint (and group) that names none; `headers` when absent.
     #[serde(default)]
     pub default_protocol: Option<Located<String>>,
-}
-
-/// One wire protocol: the header protocol, or a v1 head/body envelope and its signing facts.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct ProtocolSpec {
-    /// What endpoints and groups name, such as `v1`.
-    pub name: Located<String>,
-    /// What it is, for the docs.
-    #[serde(default)]
-    pub description: Option<String>,
-    /// `headers` (identity, time and signature in HTTP headers) or `head_body` (the v1
-    /// `{"request": {"head", "body"}, "signature"}` envelope).
-    pub envelope: Located<String>,
-    /// `head_body`: the head's `version`.
-    #[serde(default)]
-    pub version: Option<Located<Constraint<String>>>,
-    /// `head_body`: `value` (the `request` value, braces included) or `members` (between
-    /// its outer braces).
-    #[serde(default)]
-    pub signed: Option<Located<Constraint<String>>>,
-    /// `head_body`: `SHA256withRSA` or `SHA1withRSA`.
-    #[serde(default)]
-    pub algorithm: Option<Located<Constraint<String>>>,
-    /// `head_body`: `base64` or `base64_url` (base64, then URL-encoded).
-    #[serde(default)]
-    pub signature_encoding: Option<Located<Constraint<String>>>,
-    /// The page that describes it; covers the facts that name none of their own.
-    #[serde(default)]
-    pub source: Option<Located<String>>,
-    /// Why we believe it, when no page states it.
-    #[serde(default)]
-    pub inferred: Option<Located<String>>,
 }
 
 /// One endpoint group.
@@ -301,33 +233,6 @@ pub(crate) struct EndpointSpec {
     /// A shared table from `api.yaml`, instead of `result_codes`.
     #[serde(default)]
     pub result_code_table: Option<Located<String>>,
-}
-
-/// `resolution: { carry, inquire_with, outcome, not_found, cancel_with }`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct ResolutionSpec {
-    /// Request fields carried, by wire name, into the inquiry and the cancel.
-    pub carry: Vec<Located<String>>,
-    /// The endpoint that reads the outcome; re-sending the call does when absent.
-    #[serde(default)]
-    pub inquire_with: Option<Located<String>>,
-    /// The inquiry response's field holding the call's own result; the inquiry's result when
-    /// absent.
-    #[serde(default)]
-    pub outcome: Option<Located<String>>,
-    /// Inquiry codes meaning the call never arrived.
-    #[serde(default)]
-    pub not_found: Vec<Located<String>>,
-    /// The endpoint that ends the call at the deadline; none when absent.
-    #[serde(default)]
-    pub cancel_with: Option<Located<String>>,
-    /// The page that describes the procedure.
-    #[serde(default)]
-    pub source: Option<Located<String>>,
-    /// Why we believe it, when no page states it.
-    #[serde(default)]
-    pub inferred: Option<Located<String>>,
 }
 
 /// `idempotency: { key, already_done }`.

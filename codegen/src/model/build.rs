@@ -10,7 +10,7 @@ use super::scope::Scope;
 use super::shared_types::{build_shared_enum, build_shared_identifier, shared_type_kinds};
 use super::*;
 use crate::document::SpecSources;
-use crate::document::raw::{EndpointSpec, HeaderSpec, Located, MessageSpec};
+use crate::document::raw::{EndpointSpec, Located, MessageSpec};
 use crate::error::SpecErrors;
 
 /// Checks the parsed spec and builds the model. Every mistake is reported, not just the first.
@@ -37,7 +37,7 @@ pub(crate) fn build(sources: &SpecSources) -> Result<Api, SpecErrors> {
     if api_doc.api.name.value.trim().is_empty() {
         report.error(&api_doc.api.name, "api.name", "must not be empty");
     }
-    let headers = build_headers(&mut report, &api_doc.api.headers);
+    let headers = super::headers::build_headers(&mut report, &api_doc.api.headers);
     let (groups, default_group) = super::groups::build_groups(&mut report, &api_doc.api);
     let protocols = super::protocols::build_protocols(&mut report, &api_doc.api.protocols);
     if let Some(name) = &api_doc.api.crate_name
@@ -263,46 +263,6 @@ fn declare(
     } else {
         declared.insert(name.to_owned(), here);
     }
-}
-
-fn build_headers(
-    report: &mut Reporter<'_>,
-    spec: &crate::document::raw::HeadersSpec,
-) -> Vec<Header> {
-    let mut seen = BTreeSet::new();
-    let groups: [(&[HeaderSpec], HeaderPlacement, &str); 3] = [
-        (&spec.general, HeaderPlacement::General, "general"),
-        (&spec.request, HeaderPlacement::Request, "request"),
-        (&spec.response, HeaderPlacement::Response, "response"),
-    ];
-    let mut headers = Vec::new();
-    for (list, placement, group) in groups {
-        for header in list {
-            let field = format!("api.headers.{group}[{}]", header.name.value);
-            let name = &header.name.value;
-            if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
-                report.error(
-                    &header.name,
-                    &field,
-                    "a header name has letters, digits and `-` only",
-                );
-            } else if !seen.insert(name.to_ascii_lowercase()) {
-                report.error(
-                    &header.name,
-                    &field,
-                    format!("header `{name}` is listed twice"),
-                );
-            }
-            headers.push(Header {
-                name: name.clone(),
-                description: header.description.clone(),
-                required: header.required,
-                sample: header.sample.clone(),
-                placement,
-            });
-        }
-    }
-    headers
 }
 
 /// What `api.yaml` declares that endpoints can refer to.

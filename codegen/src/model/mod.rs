@@ -13,6 +13,7 @@ mod citations;
 mod field_keys;
 mod fields;
 mod groups;
+mod headers;
 mod names;
 mod protocols;
 mod provenance;

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use super::citations::resolve;
 use super::report::Reporter;
-use super::{DocSource, EndpointDef, Flow, Provenance, ResultCodeSet};
+use super::{DocSource, EndpointDef, FieldType, Flow, Provenance, ResultCodeSet, TypeKind};
 use crate::document::SpecSources;
 use crate::document::raw::{Located, ResolutionSpec};
 use crate::error::SpecError;
@@ -140,7 +140,7 @@ fn check(
                 .fields
                 .iter()
                 .find(|f| f.wire_name == required.wire_name)
-                .is_some_and(|f| f.ty == required.ty);
+                .is_some_and(|f| same_on_the_wire(&f.ty, &required.ty));
             if !carried || !same {
                 report.error(
                     name,
@@ -207,4 +207,15 @@ fn check(
         cancel_with: spec.cancel_with.as_ref().map(|e| e.value.clone()),
         provenance,
     })
+}
+
+/// Whether a value of `a` reads as `b`: the same type, or text either way (an identifier is a
+/// string on the wire, and the carry goes through JSON).
+fn same_on_the_wire(a: &FieldType, b: &FieldType) -> bool {
+    let text = |t: &FieldType| match t {
+        FieldType::String => true,
+        FieldType::Named(named) => named.kind == TypeKind::Identifier,
+        _ => false,
+    };
+    a == b || (text(a) && text(b))
 }

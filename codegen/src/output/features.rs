@@ -21,8 +21,29 @@ pub(crate) fn features_block(api: &Api) -> String {
     let mut block = format!(
         "{FEATURES_BEGIN}: change the spec,\n# then run `cargo run -p alipayhk-codegen -- generate`.\n"
     );
-    let names: Vec<String> = api.groups.keys().map(|g| format!("\"{g}\"")).collect();
-    block.push_str("## Every endpoint group below (a default feature).\n");
+    // A group whose protocol signs SHA1withRSA pulls the `rsa` crate into the runtime: it is
+    // left out of the default set, and turned on by naming it.
+    let needs_sha1 = |group: &str| api.endpoints_in(group).any(|e| e.protocol.needs_sha1());
+    let names: Vec<String> = api
+        .groups
+        .keys()
+        .filter(|g| !needs_sha1(g))
+        .map(|g| format!("\"{g}\""))
+        .collect();
+    let opt_in: Vec<String> = api
+        .groups
+        .keys()
+        .filter(|g| needs_sha1(g))
+        .map(|g| format!("`{g}`"))
+        .collect();
+    if opt_in.is_empty() {
+        block.push_str("## Every endpoint group below (a default feature).\n");
+    } else {
+        block.push_str(&format!(
+            "## Every endpoint group below (a default feature), but {}: its SHA1withRSA signing\n## needs the `rsa` crate, so it is turned on by name.\n",
+            opt_in.join(", ")
+        ));
+    }
     block.push_str(&format!("{ALL_ENDPOINTS} = [{}]\n", names.join(", ")));
     for group in api.groups.values() {
         let endpoints: Vec<&str> = api
@@ -39,10 +60,7 @@ pub(crate) fn features_block(api: &Api) -> String {
         }
         // SHA1withRSA is a runtime feature of its own (see the runtime's `sha1`): a group that
         // needs it turns it on, so enabling the group is all a user does.
-        let sha1 = api
-            .endpoints_in(&group.name)
-            .any(|e| e.protocol.needs_sha1());
-        let needs = if sha1 {
+        let needs = if needs_sha1(&group.name) {
             "\"alipayhk-runtime/sha1\""
         } else {
             ""
