@@ -44,11 +44,13 @@ fn the_document_is_openapi_3_1() {
             .unwrap_or_else(|| panic!("{path} is missing"));
         assert!(item.post.is_some(), "{path} has no POST");
     }
-    assert_eq!(paths.len(), 27);
+    assert_eq!(paths.len(), 32);
     let webhooks: Vec<&String> = parsed.webhooks.keys().collect();
     assert_eq!(
         webhooks,
         [
+            "accountBinding",
+            "accountUnbinding",
             "membercardCreate",
             "notifyPayment",
             "pointsBillNotify",
@@ -127,6 +129,7 @@ fn endpoint_groups_are_tags() {
     assert_eq!(
         tags,
         [
+            "auto-debit",
             "auto-earn",
             "bills",
             "notifications",
@@ -140,6 +143,16 @@ fn endpoint_groups_are_tags() {
             "vouchers"
         ]
     );
+    // A v1 operation says how it travels: its schemas are the envelope's `body`.
+    let v1 = &doc["paths"]["/api/alipay/intl/oauth/auth/prepareForRedirect.htm"]["post"];
+    assert_eq!(v1["x-alipayhk-protocol"]["envelope"], "head_body");
+    assert_eq!(
+        v1["x-alipayhk-protocol"]["function"],
+        "alipay.intl.oauth.auth.prepareForRedirect"
+    );
+    assert_eq!(v1["x-alipayhk-protocol"]["signed"], "value");
+    let auto_debit = &doc["paths"]["/api/alipay/intl/acquiring/common/refund.htm"]["post"];
+    assert_eq!(auto_debit["x-alipayhk-protocol"]["algorithm"], "SHA1withRSA");
     // An object whose page is cut says so, and why; one from a whole page does not.
     let schemas = &doc["components"]["schemas"];
     assert!(schemas["PayRequest"]["x-open"].is_string());
