@@ -152,7 +152,10 @@ fn endpoint_groups_are_tags() {
     );
     assert_eq!(v1["x-alipayhk-protocol"]["signed"], "value");
     let auto_debit = &doc["paths"]["/api/alipay/intl/acquiring/common/refund.htm"]["post"];
-    assert_eq!(auto_debit["x-alipayhk-protocol"]["algorithm"], "SHA1withRSA");
+    assert_eq!(
+        auto_debit["x-alipayhk-protocol"]["algorithm"],
+        "SHA1withRSA"
+    );
     // An object whose page is cut says so, and why; one from a whole page does not.
     let schemas = &doc["components"]["schemas"];
     assert!(schemas["PayRequest"]["x-open"].is_string());

@@ -199,12 +199,10 @@ async fn a_call_that_died_mid_procedure_is_resumed_by_a_new_resolver() {
         "{report:?}"
     );
     assert_eq!(state(&f, "P-crash"), Some(PaymentState::Paid));
-    // Asking again answers from the record, without a call.
+    // The same key with another request (a new payment code) is refused, never answered from
+    // the record as if it were this call.
     let again = resolver(&f, shared).execute(&pay(&f, "P-crash")).await;
-    assert!(
-        matches!(again, Err(ResolveError::Conflict) | Ok(Outcome::Done(_))),
-        "{again:?}"
-    );
+    assert!(matches!(again, Err(ResolveError::Conflict)), "{again:?}");
 }
 
 #[tokio::test]
@@ -241,4 +239,24 @@ async fn a_request_its_inquiry_cannot_be_built_from_is_not_sent() {
     let error = resolver(&f, store()).execute(&request).await.unwrap_err();
     assert!(matches!(error, ResolveError::NotSent(_)), "{error:?}");
     assert_eq!(f.gateway.payment("P-bare").map(|p| p.state), None);
+}
+
+#[tokio::test]
+async fn the_same_call_again_is_answered_from_its_record_without_a_second_payment() {
+    let f = fixture().await;
+    let r = resolver(&f, store());
+    let request = pay(&f, "P-twice");
+    let first = r.execute(&request).await.unwrap();
+    assert!(first.is_done(), "{first:?}");
+    let again = r.execute(&request).await.unwrap();
+    assert!(
+        matches!(again, Outcome::Done(Evidence::Answered(_))),
+        "{again:?}"
+    );
+    let ledger = f.gateway.payment_ledger();
+    let entry = ledger
+        .iter()
+        .find(|e| e.payment_request_id == "P-twice")
+        .expect("in the ledger");
+    assert_eq!(entry.charges, 1);
 }

@@ -117,6 +117,11 @@ impl<S: IntentStore> Resolver<S> {
                     return Ok(self.drive(&record.intent, token, record.stage, None).await);
                 }
                 Begin::Settled(settlement) => {
+                    // The same key with another request is another call, not this one's answer.
+                    let stored = self.store.get(&intent.key).await.ok().flatten();
+                    if stored.is_some_and(|r| !same_json(&r.intent.request, &intent.request)) {
+                        return Err(ResolveError::Conflict);
+                    }
                     return Ok(Outcome::from_settlement(&intent.key, &settlement));
                 }
                 // Another resolver works on the same call: wait for it to settle it, or for
