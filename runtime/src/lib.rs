@@ -10,7 +10,9 @@
 //! - [`encrypt`]: RSA_AES message encryption (experimental);
 //! - [`Client`]: validate, serialize once, sign, send over rustls, verify, decrypt, parse, and
 //!   map S / F / U to `Ok`, [`Error::Failed`] and [`Error::Unknown`]; [`retry`] resolves unknown
-//!   outcomes by re-sending the same request.
+//!   outcomes by re-sending the same request, and [`resolve`] settles them by the spec's
+//!   procedure (inquire, cancel at the deadline), written to an intent store before the first
+//!   send so that a crash forgets nothing.
 //! - [`server`] (feature `server`): the same protocol for the serving side, as an axum
 //!   middleware that checks `Client-Id`, [`request_time`] and the signature;
 //!   [`notifications`] runs each AlipayHK notification exactly once through a fenced store
