@@ -3,13 +3,13 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use percent_encoding::percent_decode_str;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use super::{Direction, EnvelopeError, signed_bytes};
 use crate::keys::PublicKey;
 use crate::protocol::HeadBody;
+use crate::sign::decode_base64_item;
 
 /// The head of a received message: the fields the runtime checks and repeats. Fields it does
 /// not know are ignored.
@@ -176,10 +176,7 @@ impl<'a> Received<'a> {
 /// The signature's bytes: percent-decoded (without turning `+` into a space, so raw base64
 /// survives), then base64-decoded; and, when that is itself base64 text, decoded again.
 fn decodings(signature: &str) -> Vec<Vec<u8>> {
-    let Ok(text) = percent_decode_str(signature).decode_utf8() else {
-        return Vec::new();
-    };
-    let Ok(once) = STANDARD.decode(text.trim().as_bytes()) else {
+    let Ok(once) = decode_base64_item("signature", "signature", signature.trim()) else {
         return Vec::new();
     };
     let twice = std::str::from_utf8(&once)

@@ -49,26 +49,34 @@ impl<S: IntentStore> Resolver<S> {
     /// A resolver sending with `client` and keeping intents in `store`, with the default
     /// [`ResolvePolicy`]. Register the endpoints it may resume with [`register`](Self::register).
     pub fn new(client: Client, store: S) -> Self {
-        let longest_step = client.timeout() + ResolvePolicy::default().max_backoff;
-        if store.lease() <= longest_step {
-            tracing::warn!(
-                lease = ?store.lease(),
-                ?longest_step,
-                "the intent store's lease is shorter than one call and one wait: another resolver could take a call over while this one still works on it"
-            );
-        }
-        Self {
+        let resolver = Self {
             client,
             store: Arc::new(store),
             policy: ResolvePolicy::default(),
             resumers: HashMap::new(),
-        }
+        };
+        resolver.check_lease();
+        resolver
     }
 
     /// Replaces the policy.
     pub fn policy(mut self, policy: ResolvePolicy) -> Self {
         self.policy = policy;
+        self.check_lease();
         self
+    }
+
+    /// Warns when the store's lease could run out within one step (a call and a wait): another
+    /// resolver could then take a call over while this one still works on it.
+    fn check_lease(&self) {
+        let longest_step = self.client.timeout() + self.policy.max_backoff;
+        if self.store.lease() <= longest_step {
+            tracing::warn!(
+                lease = ?self.store.lease(),
+                ?longest_step,
+                "the intent store's lease is shorter than one call and one wait: another resolver could take a call over while this one still works on it"
+            );
+        }
     }
 
     /// The store, for reading intents and for the webhook handler's settlements.

@@ -88,8 +88,8 @@ impl<S: IntentStore> Resolver<S> {
     }
 }
 
-/// Runs the futures concurrently on this task, in order of completion's no matter: the report
-/// keeps their order.
+/// Runs the futures concurrently on this task and returns their outputs in the order given,
+/// whichever finishes first.
 async fn join_all<F: Future>(futures: Vec<F>) -> Vec<F::Output> {
     let mut futures: Vec<Pin<Box<F>>> = futures.into_iter().map(Box::pin).collect();
     let mut outputs: Vec<Option<F::Output>> = futures.iter().map(|_| None).collect();
