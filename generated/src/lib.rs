@@ -108,11 +108,11 @@
 //!
 //! # Endpoint groups
 //!
-//! Each group of endpoints compiles behind a cargo feature of its name, and `all-endpoints` (a default feature) turns them all on. An application that calls only some can leave the rest out: `default-features = false, features = ["client", "aws-lc", "<group>"]`. Shared types compile in every build.
+//! Each group of endpoints compiles behind a cargo feature of its name, and `all-endpoints` (a default feature) turns them all on, but `auto-debit`, which signs SHA1withRSA and so is turned on by name. An application that calls only some can leave the rest out: `default-features = false, features = ["client", "aws-lc", "<group>"]`. Shared types compile in every build.
 //!
 //! | feature | endpoints | |
 //! |---|---|---|
-//! | `auto-debit` | [`autoDebitApplyToken`](auto_debit_apply_token::AutoDebitApplyTokenRequest), [`autoDebitCancelByAuthInfo`](auto_debit_cancel_by_auth_info::AutoDebitCancelByAuthInfoRequest), [`autoDebitPayCancel`](auto_debit_pay_cancel::AutoDebitPayCancelRequest), [`autoDebitRefund`](auto_debit_refund::AutoDebitRefundRequest) | HK Auto Debit on the v1 envelope signed SHA1withRSA: an access token for the user's agreement, refunds, payment cancellations and ending the agreement. |
+//! | `auto-debit` | `autoDebitApplyToken` (`auto_debit_apply_token`), `autoDebitCancelByAuthInfo` (`auto_debit_cancel_by_auth_info`), `autoDebitPayCancel` (`auto_debit_pay_cancel`), `autoDebitRefund` (`auto_debit_refund`) | HK Auto Debit on the v1 envelope signed SHA1withRSA: an access token for the user's agreement, refunds, payment cancellations and ending the agreement. |
 //! | `auto-earn` | [`businessDistrictBillQuery`](business_district_bill_query::BusinessDistrictBillQueryRequest), [`circleStoreQueryPage`](circle_store_query_page::CircleStoreQueryPageRequest), [`circleStoreSave`](circle_store_save::CircleStoreSaveRequest) | Auto-earn for malls (business districts): a user's transaction records, read with their access token, and the collection of stores' PMS information. |
 //! | `bills` | [`accountBinding`](account_binding::AccountBindingRequest), [`accountUnbinding`](account_unbinding::AccountUnbindingRequest), [`syncLatestPaymentInfo`](sync_latest_payment_info::SyncLatestPaymentInfoRequest) | Bills & Utilities, the merchant's side of AlipayHK's bill payments (syncing a user's latest payment information). |
 //! | `notifications` | [`membercardCreate`](membercard_create::MembercardCreateRequest), [`pointsBillNotify`](points_bill_notify::PointsBillNotifyRequest), [`pointsRefundNotify`](points_refund_notify::PointsRefundNotifyRequest) | The notifications AlipayHK sends to you (types here; the router is `webhooks`, behind `server`). |

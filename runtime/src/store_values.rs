@@ -47,7 +47,7 @@ impl NotificationKey {
     }
 
     /// The digest in lower-case hex, for stores keyed by text (Redis, logs).
-    pub fn to_hex(&self) -> String {
+    pub fn to_hex(self) -> String {
         self.0.iter().map(|b| format!("{b:02x}")).collect()
     }
 }

@@ -44,14 +44,37 @@ fn groups_table(api: &Api) -> String {
     if api.groups.is_empty() {
         return String::new();
     }
+    let opt_in: Vec<String> = api
+        .groups
+        .keys()
+        .filter(|g| api.is_opt_in(g))
+        .map(|g| format!("`{g}`"))
+        .collect();
+    // An opt-in group is not in the default build, so its modules are named, not linked: a
+    // link would not resolve in `cargo doc` with the default features.
+    let but = if opt_in.is_empty() {
+        String::new()
+    } else {
+        format!(
+            ", but {}, which signs SHA1withRSA and so is turned on by name",
+            opt_in.join(", ")
+        )
+    };
     let mut text = format!(
-        "\n\n# Endpoint groups\n\nEach group of endpoints compiles behind a cargo feature of its name, and `{}` (a default feature) turns them all on. An application that calls only some can leave the rest out: `default-features = false, features = [\"client\", \"aws-lc\", \"<group>\"]`. Shared types compile in every build.\n\n| feature | endpoints | |\n|---|---|---|",
+        "\n\n# Endpoint groups\n\nEach group of endpoints compiles behind a cargo feature of its name, and `{}` (a default feature) turns them all on{but}. An application that calls only some can leave the rest out: `default-features = false, features = [\"client\", \"aws-lc\", \"<group>\"]`. Shared types compile in every build.\n\n| feature | endpoints | |\n|---|---|---|",
         crate::model::ALL_ENDPOINTS
     );
     for group in api.groups.values() {
+        let linked = !api.is_opt_in(&group.name);
         let names: Vec<String> = api
             .endpoints_in(&group.name)
-            .map(|e| format!("[`{}`]({}::{})", e.name, e.module, e.request.name))
+            .map(|e| {
+                if linked {
+                    format!("[`{}`]({}::{})", e.name, e.module, e.request.name)
+                } else {
+                    format!("`{}` (`{}`)", e.name, e.module)
+                }
+            })
             .collect();
         text.push_str(&format!(
             "\n| `{}` | {} | {} |",

@@ -50,6 +50,12 @@ impl Api {
             .filter(move |e| e.group.as_deref() == Some(group))
     }
 
+    /// Whether `group` is left out of the default set (`all-endpoints`) and turned on by name:
+    /// one of its endpoints signs SHA1withRSA, which pulls the `rsa` crate into the runtime.
+    pub(crate) fn is_opt_in(&self, group: &str) -> bool {
+        self.endpoints_in(group).any(|e| e.protocol.needs_sha1())
+    }
+
     /// The groups whose endpoints use each shared type or result-code table, directly or
     /// through other types, so it compiles only with one of their features. A name that is
     /// absent is used by an endpoint in no group, or by none: it is always compiled.

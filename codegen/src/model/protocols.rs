@@ -34,7 +34,6 @@ pub(crate) struct HeadBodyDef {
 impl WireProtocol {
     /// Whether it signs SHA1withRSA, which the runtime builds only with its `sha1` feature
     /// (the group features the CLI writes turn it on).
-    #[cfg_attr(not(feature = "cli"), allow(dead_code))]
     pub(crate) fn needs_sha1(&self) -> bool {
         matches!(self, Self::HeadBody(def)
             if def.rules.algorithm.value == SignatureAlgorithm::Sha1WithRsa)

@@ -21,9 +21,7 @@ pub(crate) fn features_block(api: &Api) -> String {
     let mut block = format!(
         "{FEATURES_BEGIN}: change the spec,\n# then run `cargo run -p alipayhk-codegen -- generate`.\n"
     );
-    // A group whose protocol signs SHA1withRSA pulls the `rsa` crate into the runtime: it is
-    // left out of the default set, and turned on by naming it.
-    let needs_sha1 = |group: &str| api.endpoints_in(group).any(|e| e.protocol.needs_sha1());
+    let needs_sha1 = |group: &str| api.is_opt_in(group);
     let names: Vec<String> = api
         .groups
         .keys()
