@@ -16,6 +16,8 @@ python3 -c 'import cryptography' >/dev/null 2>&1 || missing+=(python3 python3-cr
 # gateway in a test; its signature tool also needs `rsa`. Its own files are installed without
 # its dependencies, which pin versions nothing here needs.
 python3 -c 'import rsa' >/dev/null 2>&1 || missing+=(python3-rsa)
+# The spec files are checked against spec/schema.json, the schema editors read.
+python3 -c 'import jsonschema, yaml' >/dev/null 2>&1 || missing+=(python3-jsonschema python3-yaml)
 sdk=target/official-sdk
 if [ ! -f "$sdk/com/alipay/ams/api/tools/signature_tool.py" ]; then
   python3 -m pip --version >/dev/null 2>&1 || missing+=(python3-pip)
@@ -30,6 +32,7 @@ if [ ! -f "$sdk/com/alipay/ams/api/tools/signature_tool.py" ]; then
   "${pip_sdk[@]}" || "${pip_sdk[@]}" --break-system-packages
 fi
 export ALIPAYHK_OFFICIAL_SDK="$PWD/$sdk"
+python3 scripts/spec_schema.py
 dir=$(mktemp -d /tmp/alipayhk-test-stores.XXXXXX)
 chmod 755 "$dir"
 stop() {

@@ -223,6 +223,7 @@ impl alipayhk_runtime::resolve::Resolvable for AutoDebitRefundRequest {
     type Cancel = AutoDebitRefundRequest;
     const RESOLUTION: alipayhk_runtime::resolve::Resolution = alipayhk_runtime::resolve::Resolution {
         carry: &[],
+        carry_renamed: &[],
         inquiry: alipayhk_runtime::resolve::InquiryRule::Resend,
         cancels: false,
     };

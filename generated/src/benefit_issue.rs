@@ -250,6 +250,7 @@ impl alipayhk_runtime::resolve::Resolvable for BenefitIssueRequest {
     type Cancel = BenefitIssueRequest;
     const RESOLUTION: alipayhk_runtime::resolve::Resolution = alipayhk_runtime::resolve::Resolution {
         carry: &[],
+        carry_renamed: &[],
         inquiry: alipayhk_runtime::resolve::InquiryRule::Resend,
         cancels: false,
     };

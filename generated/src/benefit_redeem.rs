@@ -269,6 +269,7 @@ impl alipayhk_runtime::resolve::Resolvable for BenefitRedeemRequest {
     type Cancel = BenefitRedeemRequest;
     const RESOLUTION: alipayhk_runtime::resolve::Resolution = alipayhk_runtime::resolve::Resolution {
         carry: &[],
+        carry_renamed: &[],
         inquiry: alipayhk_runtime::resolve::InquiryRule::Resend,
         cancels: false,
     };

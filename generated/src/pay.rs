@@ -385,6 +385,7 @@ impl alipayhk_runtime::resolve::Resolvable for PayRequest {
     type Cancel = super::cancel_payment::CancelPaymentRequest;
     const RESOLUTION: alipayhk_runtime::resolve::Resolution = alipayhk_runtime::resolve::Resolution {
         carry: &["acquirerId", "pspId", "paymentRequestId"],
+        carry_renamed: &[],
         inquiry: alipayhk_runtime::resolve::InquiryRule::Inquire {
             outcome_field: Some("paymentResult"),
             not_found: &["ORDER_NOT_EXIST"],

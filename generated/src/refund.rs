@@ -224,6 +224,7 @@ impl alipayhk_runtime::resolve::Resolvable for RefundRequest {
     type Cancel = RefundRequest;
     const RESOLUTION: alipayhk_runtime::resolve::Resolution = alipayhk_runtime::resolve::Resolution {
         carry: &[],
+        carry_renamed: &[],
         inquiry: alipayhk_runtime::resolve::InquiryRule::Resend,
         cancels: false,
     };

@@ -130,6 +130,7 @@ pub(super) fn read_endpoint(
         idempotency,
         resolve_unknown_with: None,
         resolution: None,
+        settles: None,
         group: None,
         protocol: protocol
             .as_ref()

@@ -37,6 +37,7 @@ pub(crate) fn module_page(api: &Api, endpoint: &EndpointDef) -> String {
         protocol_doc(endpoint),
         idempotency_doc(endpoint),
         resolution_doc(endpoint),
+        settles_doc(endpoint),
         format!("# Result codes\n\n{table}{table_note}"),
         super::example::snippet(api, endpoint),
         endpoint
@@ -91,12 +92,16 @@ fn resolution_doc(endpoint: &EndpointDef) -> String {
     let Some(r) = &endpoint.resolution else {
         return String::new();
     };
-    let read = match (&r.inquire_with, &r.outcome) {
-        (Some(query), Some(field)) => {
+    let read = match (&r.inquire_with, &r.outcome, &r.reached) {
+        (Some(query), _, Some((theirs, ours))) => format!(
+            "reads it with `{query}` (done when its `{theirs}` is this call's `{ours}`; \
+             otherwise the call did not take effect, and is sent again)"
+        ),
+        (Some(query), Some(field), None) => {
             format!("reads it with `{query}` (its `{field}` is this call's result)")
         }
-        (Some(query), None) => format!("reads it with `{query}`"),
-        (None, _) => "re-sends the same request, which reads it".to_owned(),
+        (Some(query), None, None) => format!("reads it with `{query}`"),
+        (None, ..) => "re-sends the same request, which reads it".to_owned(),
     };
     let end = match &r.cancel_with {
         Some(cancel) => format!(", and cancels it with `{cancel}` when the deadline passes"),
@@ -112,6 +117,23 @@ fn resolution_doc(endpoint: &EndpointDef) -> String {
         "# Settling an unknown outcome\n\n`runtime::resolve::Resolver::execute` writes the call \
          to its intent store, sends it, and, when the outcome is unknown, {read} until it is \
          final{end}.{why}"
+    )
+}
+
+/// Which call's pending intent a notification settles, for one whose spec says.
+fn settles_doc(endpoint: &EndpointDef) -> String {
+    let Some(s) = &endpoint.settles else {
+        return String::new();
+    };
+    let key: Vec<String> = s.key.iter().map(|k| format!("`{k}`")).collect();
+    format!(
+        "# Settling a pending call\n\nIt says how a `{call}` ended: pass it to \
+         `runtime::resolve::Resolver::settle_from` in the handler, and the `{call}` whose \
+         intent {key} names is settled by its `{outcome}` (`S` done, `F` failed), whatever \
+         its resolver is doing.",
+        call = s.call,
+        key = key.join(", "),
+        outcome = s.outcome,
     )
 }
 

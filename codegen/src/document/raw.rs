@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 pub(crate) use super::constraint::Constraint;
 pub(crate) use super::located::{Located, Position};
-pub(crate) use super::raw_calls::{ProtocolSpec, ResolutionSpec};
+pub(crate) use super::raw_calls::{ProtocolSpec, ReachedSpec, ResolutionSpec, SettlesSpec};
 
 /// `spec/api.yaml`: what holds for the whole API.
 #[derive(Debug, Deserialize)]
@@ -218,6 +218,9 @@ pub(crate) struct EndpointSpec {
     /// How the resolver settles an unknown outcome: read it, and cancel at the deadline.
     #[serde(default)]
     pub resolution: Option<Located<ResolutionSpec>>,
+    /// A notification: the call whose pending intent it settles.
+    #[serde(default)]
+    pub settles: Option<Located<SettlesSpec>>,
     /// The endpoint group (`api.groups`); `api.default_group` when absent.
     #[serde(default)]
     pub group: Option<Located<String>>,

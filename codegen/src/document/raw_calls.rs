@@ -39,12 +39,12 @@ pub(crate) struct ProtocolSpec {
     pub inferred: Option<Located<String>>,
 }
 
-/// `resolution: { carry, inquire_with, outcome, not_found, cancel_with }`.
+/// `resolution: { carry, inquire_with, outcome | reached, not_found, cancel_with }`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ResolutionSpec {
-    /// Request fields carried, by wire name, into the inquiry and the cancel.
-    pub carry: Vec<Located<String>>,
+    /// Request fields carried into the inquiry and the cancel.
+    pub carry: Vec<Located<CarrySpec>>,
     /// The endpoint that reads the outcome; re-sending the call does when absent.
     #[serde(default)]
     pub inquire_with: Option<Located<String>>,
@@ -52,6 +52,9 @@ pub(crate) struct ResolutionSpec {
     /// absent.
     #[serde(default)]
     pub outcome: Option<Located<String>>,
+    /// Instead of `outcome`: the call is done when the inquiry shows the state it sets.
+    #[serde(default)]
+    pub reached: Option<Located<ReachedSpec>>,
     /// Inquiry codes meaning the call never arrived.
     #[serde(default)]
     pub not_found: Vec<Located<String>>,
@@ -59,6 +62,76 @@ pub(crate) struct ResolutionSpec {
     #[serde(default)]
     pub cancel_with: Option<Located<String>>,
     /// The page that describes the procedure.
+    #[serde(default)]
+    pub source: Option<Located<String>>,
+    /// Why we believe it, when no page states it.
+    #[serde(default)]
+    pub inferred: Option<Located<String>>,
+}
+
+/// A carried field: one name in both requests, or `{ field, from }` when the inquiry (or the
+/// cancel) names it otherwise.
+#[derive(Debug, Deserialize)]
+#[serde(
+    untagged,
+    expecting = "a field name, or `{ field: <the inquiry's name>, from: <the call's name> }`"
+)]
+pub(crate) enum CarrySpec {
+    /// The same name in both.
+    Same(String),
+    /// Renamed on the way.
+    Renamed(RenamedCarry),
+}
+
+/// `{ field, from }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RenamedCarry {
+    /// The inquiry's (and the cancel's) field.
+    pub field: String,
+    /// The call's request field that fills it.
+    pub from: String,
+}
+
+impl CarrySpec {
+    /// The field of the inquiry and the cancel.
+    pub(crate) fn to(&self) -> &str {
+        match self {
+            Self::Same(name) => name,
+            Self::Renamed(renamed) => &renamed.field,
+        }
+    }
+
+    /// The call's request field.
+    pub(crate) fn from(&self) -> &str {
+        match self {
+            Self::Same(name) => name,
+            Self::Renamed(renamed) => &renamed.from,
+        }
+    }
+}
+
+/// `reached: { field, equals }`: the inquiry response's `field` equals the call's `equals`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ReachedSpec {
+    /// The inquiry response's field.
+    pub field: Located<String>,
+    /// The call's request field.
+    pub equals: Located<String>,
+}
+
+/// `settles: { call, key, outcome }`: a notification that settles a call's pending intent.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SettlesSpec {
+    /// The outbound endpoint whose intent it settles.
+    pub call: Located<String>,
+    /// Its fields holding the call's key values, in the order of the call's key.
+    pub key: Vec<Located<String>>,
+    /// Its field holding the call's result.
+    pub outcome: Located<String>,
+    /// The page that says so.
     #[serde(default)]
     pub source: Option<Located<String>>,
     /// Why we believe it, when no page states it.

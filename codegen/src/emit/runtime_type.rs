@@ -76,6 +76,7 @@ pub(crate) const JSON_TO_VALUE: RuntimeType = RuntimeType("serde_json::to_value"
 pub(crate) const INQUIRY_RULE: RuntimeType = RuntimeType("resolve::InquiryRule");
 pub(crate) const RESOLUTION: RuntimeType = RuntimeType("resolve::Resolution");
 pub(crate) const RESOLVABLE: RuntimeType = RuntimeType("resolve::Resolvable");
+pub(crate) const SETTLES: RuntimeType = RuntimeType("resolve::Settles");
 
 // Notifications (the webhook side).
 pub(crate) const DELIVERY: RuntimeType = RuntimeType("notifications::Delivery");

@@ -216,6 +216,13 @@ pub(crate) fn build(sources: &SpecSources) -> Result<Api, SpecErrors> {
         &tables,
         &mut endpoints,
     );
+    super::settlements::assign_settlements(
+        &mut errors,
+        &doc_sources,
+        &mut unstated,
+        sources,
+        &mut endpoints,
+    );
 
     if !errors.is_empty() {
         return Err(SpecErrors(errors));
@@ -384,6 +391,7 @@ pub(super) fn build_endpoint(
         resolve_unknown_with: spec.resolve_unknown_with.as_ref().map(|q| q.value.clone()),
         // Checked once every endpoint is read (`resolutions::assign_resolutions`).
         resolution: None,
+        settles: None,
         // Assigned once every endpoint is read (`groups::assign_groups`).
         group: None,
         module: module_name(name),

@@ -24,6 +24,7 @@ mod result_codes;
 mod rule_types;
 mod rules;
 mod scope;
+mod settlements;
 mod shared_types;
 mod standalone;
 mod type_space;
@@ -40,6 +41,7 @@ pub(crate) use protocols::{HeadBodyDef, SignatureEncoding, SignedPart, WireProto
 pub(crate) use provenance::{DocSource, Limit, Provenance};
 pub(crate) use resolutions::ResolutionDef;
 pub(crate) use rule_types::{Condition, Hop, RuleDef, RuleKind};
+pub(crate) use settlements::SettlesDef;
 pub(crate) use shared_types::{IdentifierDef, Transition};
 pub(crate) use standalone::{ObjectRole, endpoint_alone, object_alone};
 pub(crate) use type_space::{TypeHome, TypeId, TypeKind, TypeRef};
@@ -164,6 +166,8 @@ pub(crate) struct EndpointDef {
     pub resolve_unknown_with: Option<String>,
     /// How the resolver settles an unknown outcome.
     pub resolution: Option<ResolutionDef>,
+    /// A notification: the call whose pending intent it settles.
+    pub settles: Option<SettlesDef>,
     /// The group (and cargo feature) it is compiled under; `None` when the API has none.
     pub group: Option<String>,
     /// The module name, such as `update_pass`.

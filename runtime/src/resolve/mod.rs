@@ -25,6 +25,7 @@ mod resolvable;
 mod resolver;
 #[cfg(feature = "client")]
 mod resume;
+mod settles;
 #[cfg(feature = "sqlite")]
 mod sqlite_intents;
 
@@ -44,5 +45,6 @@ pub use resolvable::{InquiryRule, Resolution, Resolvable};
 pub use resolver::Resolver;
 #[cfg(feature = "client")]
 pub use resume::Resumed;
+pub use settles::Settles;
 #[cfg(feature = "sqlite")]
 pub use sqlite_intents::SqliteIntentStore;

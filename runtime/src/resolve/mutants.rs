@@ -1,5 +1,5 @@
-//! Deliberately broken resolvers, for the payments simulation to show that it catches them
-//! (`scripts/payments_in_doubt.sh`). Compiled only with the feature `proof-mutants`, and
+//! Deliberately broken resolvers, for the payments simulation and the tests of the `reached`
+//! rule and of `settles` to show that they catch them (`scripts/payments_in_doubt.sh`). Compiled only with the feature `proof-mutants`, and
 //! active only when `ALIPAYHK_PROOF_MUTANT` names one; never enable it in a service.
 
 /// One broken behaviour.
@@ -12,6 +12,10 @@ pub(crate) enum Mutant {
     UnknownIsFailure,
     /// At the deadline the call is reported unresolved instead of cancelled.
     NoCancel,
+    /// A call settled by the state it sets (`reached`) is sent again without reading it.
+    BlindResend,
+    /// A notification that settles a call (`settles`) is dropped.
+    NotificationIgnored,
 }
 
 #[cfg(feature = "proof-mutants")]
@@ -23,6 +27,8 @@ pub(crate) fn active(mutant: Mutant) -> bool {
             "write-after-send" => Mutant::WriteAfterSend,
             "unknown-is-failure" => Mutant::UnknownIsFailure,
             "no-cancel" => Mutant::NoCancel,
+            "blind-resend" => Mutant::BlindResend,
+            "notification-ignored" => Mutant::NotificationIgnored,
             _ => return None,
         };
         tracing::error!(

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::mutants::{self, Mutant};
 use super::outcome::{Evidence, Outcome, code_of};
-use super::resolvable::{InquiryRule, Reading, Resolvable, carried, read_outcome};
+use super::resolvable::{InquiryRule, Reading, Resolvable, carried, reached, read_outcome};
 use crate::{Client, Error};
 
 /// Where one step left the intent.
@@ -46,20 +46,27 @@ pub(super) fn answer_step<E: Resolvable>(answer: Result<E::Answer, Error<E::Code
 }
 
 /// One read of the outcome. With `resend_missing`, a call the inquiry does not know (it never
-/// arrived) is sent again: it is idempotent, so a late first copy is the same call.
+/// arrived), or whose state it does not show, is sent again: a late first copy of an
+/// idempotent call is the same call, and a call whose state is not reached has not happened.
 pub(super) async fn read_once<E: Resolvable>(
     client: &Client,
     request: &Value,
     resend_missing: bool,
 ) -> Step<E> {
-    let InquiryRule::Inquire {
-        outcome_field,
-        not_found,
-    } = E::RESOLUTION.inquiry
-    else {
-        return resend::<E>(client, request).await;
+    let (outcome_field, not_found) = match E::RESOLUTION.inquiry {
+        InquiryRule::Resend => return resend::<E>(client, request).await,
+        InquiryRule::Reached { .. } if mutants::active(Mutant::BlindResend) => {
+            return resend::<E>(client, request).await;
+        }
+        InquiryRule::Reached { field, equals } => {
+            return read_state::<E>(client, request, (field, equals), resend_missing).await;
+        }
+        InquiryRule::Inquire {
+            outcome_field,
+            not_found,
+        } => (outcome_field, not_found),
     };
-    let inquiry: E::Inquiry = match carried(request, E::RESOLUTION.carry) {
+    let inquiry: E::Inquiry = match carried(request, &E::RESOLUTION) {
         Ok(inquiry) => inquiry,
         Err(e) => return Step::Continue(format!("the inquiry could not be built: {e}")),
     };
@@ -86,6 +93,47 @@ pub(super) async fn read_once<E: Resolvable>(
     }
 }
 
+/// One read of the state the call sets (`InquiryRule::Reached`). Not reached, and with
+/// `resend_missing`, the call is sent again; a refusal of that copy is read once more, since
+/// the first copy may have landed in between (a second `switchStatus` to the status the first
+/// set is an illegal change), and only a state still not reached makes the refusal final.
+async fn read_state<E: Resolvable>(
+    client: &Client,
+    request: &Value,
+    (field, equals): (&str, &str),
+    resend_missing: bool,
+) -> Step<E> {
+    let read = || async {
+        let inquiry: E::Inquiry = carried(request, &E::RESOLUTION)
+            .map_err(|e| format!("the inquiry could not be built: {e}"))?;
+        let answer = client
+            .execute(&inquiry)
+            .await
+            .map_err(|e| format!("inquiry: {e}"))?;
+        let json = serde_json::to_value(&answer).unwrap_or_default();
+        Ok::<_, String>((reached(&json, field, request, equals), answer))
+    };
+    match read().await {
+        Ok((true, answer)) => return Step::Settled(Outcome::Done(Evidence::Inquired(answer))),
+        Ok((false, _)) if resend_missing => {}
+        Ok((false, _)) => {
+            return Step::Continue(format!("the inquiry's {field} is not the call's"));
+        }
+        Err(note) => return Step::Continue(note),
+    }
+    match resend::<E>(client, request).await {
+        Step::Settled(Outcome::Failed { code, result }) => match read().await {
+            Ok((true, answer)) => Step::Settled(Outcome::Done(Evidence::Inquired(answer))),
+            Ok((false, _)) => Step::Settled(Outcome::Failed { code, result }),
+            Err(note) => Step::Continue(format!(
+                "the call was sent again and refused ({}), and {note}",
+                result.result_code
+            )),
+        },
+        step => step,
+    }
+}
+
 /// The same call again (idempotent: the same operation), with a fresh signature.
 async fn resend<E: Resolvable>(client: &Client, request: &Value) -> Step<E> {
     match serde_json::from_value::<E>(request.clone()) {
@@ -97,7 +145,7 @@ async fn resend<E: Resolvable>(client: &Client, request: &Value) -> Step<E> {
 /// One cancel. A refused cancel is followed by one read: a call that happened and can no
 /// longer be cancelled is done, one that failed is failed; otherwise the cancel is tried again.
 pub(super) async fn cancel_once<E: Resolvable>(client: &Client, request: &Value) -> Step<E> {
-    let cancel: E::Cancel = match carried(request, E::RESOLUTION.carry) {
+    let cancel: E::Cancel = match carried(request, &E::RESOLUTION) {
         Ok(cancel) => cancel,
         Err(e) => return Step::Continue(format!("the cancel could not be built: {e}")),
     };

@@ -13,6 +13,9 @@ pub struct Resolution {
     /// Request fields (wire names) carried, with their values, into the inquiry and the
     /// cancel: the idempotency key and what identifies the caller, such as `paymentRequestId`.
     pub carry: &'static [&'static str],
+    /// Fields carried under another name, as `(the inquiry's or cancel's field, the call's
+    /// field)`: `templateDetail`'s `merchantId` is `switchStatus`'s `merchantAccountId`.
+    pub carry_renamed: &'static [(&'static str, &'static str)],
     /// How the outcome is read.
     pub inquiry: InquiryRule,
     /// Whether [`Resolvable::Cancel`] ends the call when the deadline passes; without it, the
@@ -33,6 +36,15 @@ pub enum InquiryRule {
         outcome_field: Option<&'static str>,
         /// Inquiry result codes meaning the call never arrived (`ORDER_NOT_EXIST`).
         not_found: &'static [&'static str],
+    },
+    /// Another endpoint reads the state the call sets (`templateDetail` for `switchStatus`):
+    /// the call is done when the inquiry answers `field` equal to the call's field `equals`;
+    /// otherwise it has not taken effect, and is sent again.
+    Reached {
+        /// The inquiry response's field (`status`).
+        field: &'static str,
+        /// The call's request field it must equal (`status`).
+        equals: &'static str,
     },
 }
 
@@ -61,16 +73,27 @@ pub trait Resolvable:
 }
 
 #[cfg_attr(not(feature = "client"), allow(dead_code))]
-/// The request `T` built from `from`'s `carry` fields: the inquiry or the cancel of a call.
+/// The request `T` built from the fields `resolution` carries out of `from`: the inquiry or
+/// the cancel of a call.
 pub(crate) fn carried<T: DeserializeOwned>(
     from: &Value,
-    carry: &[&str],
+    resolution: &Resolution,
 ) -> Result<T, serde_json::Error> {
-    let picked: serde_json::Map<String, Value> = carry
-        .iter()
-        .filter_map(|field| Some(((*field).to_owned(), from.get(*field)?.clone())))
+    let same = resolution.carry.iter().map(|field| (*field, *field));
+    let picked: serde_json::Map<String, Value> = same
+        .chain(resolution.carry_renamed.iter().copied())
+        .filter_map(|(to, field)| Some((to.to_owned(), from.get(field)?.clone())))
         .collect();
     serde_json::from_value(Value::Object(picked))
+}
+
+#[cfg_attr(not(feature = "client"), allow(dead_code))]
+/// Whether an inquiry's answer (`answer`, as JSON) shows the state the call (`request`) sets.
+pub(crate) fn reached(answer: &Value, field: &str, request: &Value, equals: &str) -> bool {
+    match (answer.get(field), request.get(equals)) {
+        (Some(now), Some(wanted)) => !now.is_null() && now == wanted,
+        _ => false,
+    }
 }
 
 #[cfg_attr(not(feature = "client"), allow(dead_code))]
@@ -148,8 +171,14 @@ mod tests {
             payment_request_id: String,
             psp_id: String,
         }
-        let pay = json!({"paymentRequestId": "P1", "pspId": "ALIPAYHK", "amount": 5});
-        let inquiry: Inquiry = carried(&pay, &["paymentRequestId", "pspId"]).unwrap();
+        let pay = json!({"paymentRequestId": "P1", "merchant": "ALIPAYHK", "amount": 5});
+        let resolution = Resolution {
+            carry: &["paymentRequestId"],
+            carry_renamed: &[("pspId", "merchant")],
+            inquiry: InquiryRule::Resend,
+            cancels: false,
+        };
+        let inquiry: Inquiry = carried(&pay, &resolution).unwrap();
         assert_eq!(
             (inquiry.payment_request_id.as_str(), inquiry.psp_id.as_str()),
             ("P1", "ALIPAYHK")
@@ -158,5 +187,21 @@ mod tests {
             key_values(&pay, &["paymentRequestId", "amount"]),
             ["P1", "5"]
         );
+    }
+
+    #[test]
+    fn a_state_is_reached_only_when_both_sides_hold_the_same_value() {
+        let call = json!({"templateCode": "T1", "status": "paused"});
+        let paused = json!({"status": "paused"});
+        let valid = json!({"status": "valid"});
+        assert!(reached(&paused, "status", &call, "status"));
+        assert!(!reached(&valid, "status", &call, "status"));
+        assert!(!reached(&json!({}), "status", &call, "status"));
+        assert!(!reached(
+            &json!({"status": null}),
+            "status",
+            &json!({"status": null}),
+            "status"
+        ));
     }
 }

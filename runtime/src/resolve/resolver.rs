@@ -17,6 +17,7 @@ use super::outcome::{Outcome, ResolveError, Unresolved, code_of};
 use super::policy::{Backoff, ResolvePolicy};
 use super::procedure::{Step, cancel_once, read_once};
 use super::resolvable::{InquiryRule, Resolvable, carried, key_values};
+use super::settles::Settles;
 use crate::{Client, Error};
 
 /// How `resume` settles one endpoint's intent: monomorphised per registered endpoint.
@@ -165,6 +166,27 @@ impl<S: IntentStore> Resolver<S> {
             .await
     }
 
+    /// Settles the pending intent of the call `notification` is about, as its spec's
+    /// `settles:` records it (`notifyPayment` settles `pay`): the key and the result are read
+    /// from the notification, so the handler names nothing. `Ok(false)` when there is no such
+    /// unsettled intent, or the notification says nothing final (`U`, or no result).
+    pub async fn settle_from<N: Settles>(&self, notification: &N) -> Result<bool, StoreError> {
+        if mutants::active(Mutant::NotificationIgnored) {
+            return Ok(false);
+        }
+        let json = serde_json::to_value(notification).unwrap_or_default();
+        let Some(result) = json
+            .get(N::OUTCOME)
+            .and_then(|r| serde_json::from_value::<crate::ResultInfo>(r.clone()).ok())
+        else {
+            return Ok(false);
+        };
+        let values = key_values(&json, N::KEY);
+        let values: Vec<&str> = values.iter().map(String::as_str).collect();
+        self.settle_from_notification::<N::Call>(&values, &result, json)
+            .await
+    }
+
     /// The intent of `request`: its key from the endpoint's idempotency key, its deadline
     /// from the policy.
     fn intent_of<E: Resolvable>(&self, request: &E) -> Result<Intent, ResolveError<E::Code>> {
@@ -179,14 +201,18 @@ impl<S: IntentStore> Resolver<S> {
             );
             ResolveError::NotSent(Error::Build(message.into()))
         };
-        if let InquiryRule::Inquire { .. } = E::RESOLUTION.inquiry {
-            carried::<E::Inquiry>(&json, E::RESOLUTION.carry).map_err(|e| build(e, "inquiry"))?;
+        if !matches!(E::RESOLUTION.inquiry, InquiryRule::Resend) {
+            carried::<E::Inquiry>(&json, &E::RESOLUTION).map_err(|e| build(e, "inquiry"))?;
         }
         if E::RESOLUTION.cancels {
-            carried::<E::Cancel>(&json, E::RESOLUTION.carry).map_err(|e| build(e, "cancel"))?;
+            carried::<E::Cancel>(&json, &E::RESOLUTION).map_err(|e| build(e, "cancel"))?;
         }
-        let fields = E::IDEMPOTENCY.map_or(&[][..], |i| i.key);
-        let values = key_values(&json, fields);
+        // An idempotent call is named by its key, so the same call again finds its intent; any
+        // other (`switchStatus`) is a new call each time, named by a fresh id.
+        let values = match E::IDEMPOTENCY.map(|i| i.key).filter(|k| !k.is_empty()) {
+            Some(fields) => key_values(&json, fields),
+            None => vec![crate::head_body::new_message_id()],
+        };
         let values: Vec<&str> = values.iter().map(String::as_str).collect();
         let key = IntentKey::new(self.client.client_id(), E::NAME, &values);
         let deadline = SystemTime::now() + self.policy.deadline;

@@ -43,6 +43,7 @@ pub(crate) fn endpoint_items(cx: &Context, endpoint: &EndpointDef) -> Vec<Elemen
         endpoint,
         codes_type(endpoint),
     ));
+    lines.extend(super::resolvable::settles_impl(cx, endpoint));
     if let Some(response) = endpoint.response.declared() {
         lines.extend(object(response));
     }
