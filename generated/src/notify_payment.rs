@@ -15,7 +15,7 @@
 //!
 //! # Settling a pending call
 //!
-//! It says how a `pay` ended: pass it to `runtime::resolve::Resolver::settle_from` in the handler, and the `pay` whose intent `paymentRequestId` names is settled by its `paymentResult` (`S` done, `F` failed), whatever its resolver is doing.
+//! It says how a `pay` ended: pass it to `runtime::resolve::Resolver::settle_from` in the handler, and the `pay` whose intent `paymentRequestId` names is settled by its `paymentResult` (`S` done, `F` failed), unless it is already being cancelled: then its cancel says how it ended.
 //!
 //! # Result codes
 //!

@@ -129,8 +129,8 @@ fn settles_doc(endpoint: &EndpointDef) -> String {
     format!(
         "# Settling a pending call\n\nIt says how a `{call}` ended: pass it to \
          `runtime::resolve::Resolver::settle_from` in the handler, and the `{call}` whose \
-         intent {key} names is settled by its `{outcome}` (`S` done, `F` failed), whatever \
-         its resolver is doing.",
+         intent {key} names is settled by its `{outcome}` (`S` done, `F` failed), unless it is \
+         already being cancelled: then its cancel says how it ended.",
         call = s.call,
         key = key.join(", "),
         outcome = s.outcome,

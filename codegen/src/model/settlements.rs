@@ -2,7 +2,7 @@
 //! endpoint and resolution is known: the call is one you make with a `resolution`, in the same
 //! group; the key fields name it as its intent key does; the outcome field is a result.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::citations::resolve;
 use super::report::Reporter;
@@ -33,6 +33,12 @@ pub(crate) fn assign_settlements(
     sources: &SpecSources,
     endpoints: &mut BTreeMap<String, EndpointDef>,
 ) {
+    // A call whose `resolution` is written but wrong is reported at its own file; here it
+    // only stops the check, so one mistake is not reported twice.
+    let declared: BTreeSet<&str> = (sources.endpoints.iter())
+        .filter(|(_, doc)| doc.endpoint.resolution.is_some())
+        .map(|(_, doc)| doc.endpoint.name.value.as_str())
+        .collect();
     for (source, doc) in &sources.endpoints {
         let Some(spec) = &doc.endpoint.settles else {
             continue;
@@ -47,7 +53,7 @@ pub(crate) fn assign_settlements(
         let Some(endpoint) = endpoints.get(name) else {
             continue;
         };
-        if let Some(def) = check(&mut report, spec, endpoint, endpoints)
+        if let Some(def) = check(&mut report, spec, endpoint, endpoints, &declared)
             && let Some(endpoint) = endpoints.get_mut(name)
         {
             endpoint.settles = Some(def);
@@ -60,6 +66,7 @@ fn check(
     located: &Located<SettlesSpec>,
     notification: &EndpointDef,
     endpoints: &BTreeMap<String, EndpointDef>,
+    declared: &BTreeSet<&str>,
 ) -> Option<SettlesDef> {
     let spec = &located.value;
     let path = "endpoint.settles";
@@ -88,6 +95,9 @@ fn check(
         );
         return None;
     };
+    if call.resolution.is_none() && declared.contains(call.name.as_str()) {
+        return None;
+    }
     if call.resolution.is_none() {
         report.error(
             &spec.call,

@@ -133,9 +133,10 @@ pub enum Begin {
 ///   its holder; once it runs out, `begin` or `claim_due` takes it over with a larger token.
 /// - `renew`, `advance`, `settle` and `release` succeed only for the key's current token, and
 ///   otherwise fail with [`StoreError::Superseded`], changing nothing.
-/// - `settle` is final; `settle_from_notification` settles an unsettled intent whoever holds
-///   it (AlipayHK's own word about the outcome), and its holder's next fenced write then
-///   fails with `Superseded`.
+/// - `settle` is final; `settle_from_notification` settles an unsettled, pending intent
+///   whoever holds it (AlipayHK's own word about the outcome), and its holder's next fenced
+///   write then fails with `Superseded`. An intent being cancelled is left to its cancel: a
+///   payment paid while the cancel was on its way is reversed by it, so "paid" would be wrong.
 /// - An unsettled intent is never dropped; tokens never repeat for a key.
 pub trait IntentStore: Send + Sync + 'static {
     /// Writes `intent` and holds it, or finds it (see [`Begin`]).
@@ -166,8 +167,8 @@ pub trait IntentStore: Send + Sync + 'static {
         token: FenceToken,
         settlement: &Settlement,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
-    /// Settles `key` from a notification, if it is unsettled; `Ok(false)` when there is no
-    /// such intent or it was settled already.
+    /// Settles `key` from a notification, if it is unsettled and pending; `Ok(false)` when
+    /// there is no such intent, it was settled already, or it is being cancelled.
     fn settle_from_notification(
         &self,
         key: &IntentKey,

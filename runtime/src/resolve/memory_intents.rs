@@ -212,7 +212,7 @@ impl IntentStore for MemoryIntentStore {
     ) -> Result<bool, StoreError> {
         let mut intents = self.lock();
         match intents.get_mut(key) {
-            Some(entry) if entry.settlement.is_none() => {
+            Some(entry) if entry.settlement.is_none() && entry.stage == Stage::Pending => {
                 entry.settlement = Some(settlement.clone());
                 entry.held_until = None;
                 // A new token, so the holder's next fenced write is refused.

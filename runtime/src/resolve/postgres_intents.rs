@@ -139,7 +139,7 @@ const SETTLE_FROM_NOTIFICATION: &str = "
     UPDATE alipayhk_intents
     SET settlement = $2, outcome = $3, lease_until = NULL, hold_nonce = NULL,
         settled_at = now(), token = greatest(token + 1, CLOCK_TOKEN)
-    WHERE key = $1 AND settlement IS NULL
+    WHERE key = $1 AND settlement IS NULL AND stage = 'pending'
     RETURNING token
 ";
 

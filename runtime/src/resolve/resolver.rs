@@ -141,9 +141,11 @@ impl<S: IntentStore> Resolver<S> {
     }
 
     /// Settles the intent of the `E` call whose idempotency key fields hold `key_values` from
-    /// a notification AlipayHK sent about it (`notifyPayment`), whatever its resolver is doing:
-    /// `S` settles it as done, `F` as failed; `U` says nothing final. `Ok(false)` when there
-    /// is no such unsettled intent. Call it from the notification's handler.
+    /// a notification AlipayHK sent about it (`notifyPayment`), whatever its resolver is doing
+    /// short of cancelling it: `S` settles it as done, `F` as failed; `U` says nothing final.
+    /// `Ok(false)` when there is no such unsettled intent, or it is being cancelled (the
+    /// cancel, which reverses a payment made meanwhile, says how it ended). Prefer
+    /// [`settle_from`](Self::settle_from), which reads the key and result from the spec.
     pub async fn settle_from_notification<E: Resolvable>(
         &self,
         key_values: &[&str],
@@ -169,7 +171,8 @@ impl<S: IntentStore> Resolver<S> {
     /// Settles the pending intent of the call `notification` is about, as its spec's
     /// `settles:` records it (`notifyPayment` settles `pay`): the key and the result are read
     /// from the notification, so the handler names nothing. `Ok(false)` when there is no such
-    /// unsettled intent, or the notification says nothing final (`U`, or no result).
+    /// unsettled intent, it is being cancelled, or the notification says nothing final (`U`,
+    /// or no result).
     pub async fn settle_from<N: Settles>(&self, notification: &N) -> Result<bool, StoreError> {
         if mutants::active(Mutant::NotificationIgnored) {
             return Ok(false);

@@ -361,7 +361,8 @@ impl IntentStore for SqliteIntentStore {
         self.transaction(move |tx, now| {
             let token: Option<i64> = tx
                 .query_row(
-                    "SELECT token FROM alipayhk_intents WHERE key = ?1 AND settlement IS NULL",
+                    "SELECT token FROM alipayhk_intents
+                     WHERE key = ?1 AND settlement IS NULL AND stage = 'pending'",
                     params![key],
                     |row| row.get(0),
                 )

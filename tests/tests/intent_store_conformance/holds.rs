@@ -196,7 +196,7 @@ pub async fn settled_is_final<S: IntentStore>(h: &Harness<S>) {
 }
 
 /// A notification settles an unsettled intent whoever holds it, and the holder is fenced off;
-/// it changes nothing for an absent or settled one.
+/// it changes nothing for an absent or settled one, or one being cancelled.
 pub async fn a_notification_settles_whoever_holds<S: IntentStore>(h: &Harness<S>) {
     let store = h.open(HOUR).await;
     let done = Settlement::Done(br#"{"notified":true}"#.to_vec());
@@ -225,6 +225,37 @@ pub async fn a_notification_settles_whoever_holds<S: IntentStore>(h: &Harness<S>
     assert_eq!(
         store.get(&intent.key).await.unwrap().unwrap().settlement,
         Some(done.clone())
+    );
+    // An intent being cancelled is settled by its cancel, not by the notification: a payment
+    // paid while its cancel was on the way is reversed by it, and must not be reported paid.
+    let cancelling = h.intent("notified", 3, FAR);
+    let token = new(store.begin(&cancelling).await.unwrap());
+    store
+        .advance(&cancelling.key, token, Stage::Cancelling)
+        .await
+        .unwrap();
+    assert!(
+        !store
+            .settle_from_notification(&cancelling.key, &done)
+            .await
+            .unwrap(),
+        "{}: a notification settled an intent being cancelled",
+        h.name
+    );
+    store
+        .settle(&cancelling.key, token, &Settlement::Cancelled)
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .get(&cancelling.key)
+            .await
+            .unwrap()
+            .unwrap()
+            .settlement,
+        Some(Settlement::Cancelled),
+        "{}",
+        h.name
     );
     // An intent nobody holds (released), and one that was never written.
     let released = h.intent("notified", 1, FAR);
