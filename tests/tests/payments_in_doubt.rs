@@ -206,6 +206,31 @@ async fn a_call_that_died_mid_procedure_is_resumed_by_a_new_resolver() {
 }
 
 #[tokio::test]
+async fn a_call_resumed_long_after_its_deadline_is_still_cancelled() {
+    let f = fixture().await;
+    let shared = store();
+    fault(&f, "P-late", Fault::Processing { millis: 60_000 });
+    let first = resolver(&f, shared.clone());
+    let request = pay(&f, "P-late");
+    let running = tokio::spawn(async move { first.execute(&request).await });
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    running.abort();
+    assert!(running.await.unwrap_err().is_cancelled());
+
+    // The process is down past the deadline and the whole cancel window (1.5 s + 1.5 s): the
+    // next one still cancels, rather than giving up before its first try.
+    tokio::time::sleep(Duration::from_millis(3300)).await;
+    let report = resolver(&f, shared).resume().await.unwrap();
+    assert_eq!(report.len(), 1, "{report:?}");
+    assert_eq!(
+        report[0].settlement,
+        Some(Settlement::Cancelled),
+        "{report:?}"
+    );
+    assert_eq!(state(&f, "P-late"), Some(PaymentState::Cancelled));
+}
+
+#[tokio::test]
 async fn a_notification_settles_a_pending_payment() {
     let f = fixture().await;
     let shared = store();

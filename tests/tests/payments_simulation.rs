@@ -2,7 +2,9 @@
 //! random faults (answered `U` after or without paying, timed out or dropped after paying,
 //! processing for a while or for too long, every call about it unanswered), while the
 //! merchant's resolvers are killed at random points; a resumer, as a restarted process would,
-//! takes over what they left. The merchant's order logic is what a shop does: paid ships,
+//! takes over what they left; and the gateway's `notifyPayment` for each payment it makes
+//! reaches the merchant's webhook, which settles the pending payment from it (`settle_from`)
+//! whatever its resolver is doing. The merchant's order logic is what a shop does: paid ships,
 //! failed or cancelled asks the user to pay once more, with a new `paymentRequestId`.
 //!
 //! Checked against the gateway's own record of every payment, after waiting out every

@@ -14,14 +14,16 @@ use std::time::Duration;
 ///   it can never be taken later from a user who walked away.
 /// - `cancel_window` 120 s: a cancel is idempotent and cheap, so it is repeated for twice the
 ///   deadline before the resolver gives up and reports the call unresolved, loudly: only an
-///   outage longer than that leaves a call to a person.
+///   outage longer than that leaves a call to a person. It runs from the first cancel, so a
+///   process that resumes a call long after its deadline still tries for the whole window.
 /// - waits from 500 ms, doubling to at most 5 s, each jittered (half fixed, half random), so
 ///   that the resolvers of many payments that failed together do not inquire in lockstep.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ResolvePolicy {
     /// From the intent's writing to the cancel.
     pub deadline: Duration,
-    /// From the deadline to giving up on the cancel.
+    /// From the first cancel (at the deadline, or when a resumer takes over a call past it) to
+    /// giving up on the cancel.
     pub cancel_window: Duration,
     /// The first wait between two reads.
     pub initial_backoff: Duration,

@@ -245,7 +245,14 @@ impl<S: IntentStore> Resolver<S> {
             }
         };
         let deadline = UNIX_EPOCH + Duration::from_millis(intent.deadline_ms);
-        let give_up = deadline + self.policy.cancel_window;
+        // The cancel is tried for a whole window from when this resolver starts cancelling:
+        // a resumer that takes a call over long after its deadline (the process was down)
+        // still cancels it, rather than giving up before its first try.
+        let window = self.policy.cancel_window;
+        let mut give_up = match stage {
+            Stage::Pending => deadline + window,
+            Stage::Cancelling => SystemTime::now().max(deadline) + window,
+        };
         let mut waits = Backoff::new(&self.policy);
         let mut last = String::from("no answer yet");
         if let Some(answer) = first {
@@ -272,13 +279,14 @@ impl<S: IntentStore> Resolver<S> {
                     return self.finish(key, token, unresolved::<E>(key, reason)).await;
                 }
                 stage = Stage::Cancelling;
+                give_up = SystemTime::now().max(deadline) + window;
                 if self.store.advance(key, token, stage).await.is_err() {
                     return self.handed_over(key).await;
                 }
             }
             if stage == Stage::Cancelling && now >= give_up {
                 let reason = format!(
-                    "the cancel was not confirmed within {:?} of the deadline; last: {last}",
+                    "the cancel was not confirmed within {:?} of its first try; last: {last}",
                     self.policy.cancel_window
                 );
                 return self.finish(key, token, unresolved::<E>(key, reason)).await;

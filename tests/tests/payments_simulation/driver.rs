@@ -1,14 +1,22 @@
-//! The simulation's merchant, gateway faults, kills and judge.
+//! The simulation's merchant, gateway faults, kills and judge. The merchant also hosts the
+//! `notifyPayment` webhook: the gateway notifies each payment it makes, and the handler hands
+//! the notification to a resolver of its own (`settle_from`), racing the payment's resolver,
+//! its kills and the resumer, as a webhook process would.
 
 use std::fmt;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
-use alipayhk::PayRequest;
+use alipayhk::runtime::notifications::{Delivery, InMemoryStore, Inbox};
 use alipayhk::runtime::resolve::{
-    IntentKey, IntentStore, Outcome, ResolvePolicy, Resolver, Settlement, SqliteIntentStore,
+    Evidence, IntentKey, IntentStore, Outcome, ResolvePolicy, Resolver, Settlement,
+    SqliteIntentStore,
 };
+use alipayhk::runtime::server::{ServeLimits, ServerConfig, serve};
+use alipayhk::runtime::{PrivateKey, ResultInfo, ResultStatus};
+use alipayhk::webhooks::{Webhooks, router};
+use alipayhk::{NotifyPaymentRequest, NotifyPaymentResponse, PayRequest};
 use alipayhk::{PaymentAmount, PaymentMethod, PaymentMethodType, PaymentOrder, PaymentProductCode};
 use alipayhk_gateway::{Fault, PaymentState};
 use tokio::sync::Semaphore;
@@ -38,6 +46,7 @@ pub struct Tally {
     pub paid_twice: usize,
     pub told_wrong: usize,
     pub kills: usize,
+    pub notified: usize,
     pub problems: Vec<String>,
 }
 
@@ -51,7 +60,7 @@ impl fmt::Display for Tally {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "payments {}: paid {}, cancelled {}, unknown {}, paid twice {}, kills {} (failed {}, told wrong {})",
+            "payments {}: paid {}, cancelled {}, unknown {}, paid twice {}, kills {} (failed {}, told wrong {}, settled by notification {})",
             self.payments,
             self.paid,
             self.cancelled,
@@ -59,7 +68,8 @@ impl fmt::Display for Tally {
             self.paid_twice,
             self.kills,
             self.failed,
-            self.told_wrong
+            self.told_wrong,
+            self.notified
         )
     }
 }
@@ -125,6 +135,28 @@ pub struct Simulation {
     plans: Vec<[Plan; 2]>,
     dir: tempfile::TempDir,
     kills: Arc<AtomicUsize>,
+    notified: Arc<AtomicUsize>,
+    /// The merchant's webhook base URL, the `paymentNotifyUrl` of every payment.
+    notify_url: String,
+}
+
+/// The merchant's webhook process: its own connection to the intent store.
+struct Till {
+    resolver: Resolver<SqliteIntentStore>,
+}
+
+impl Webhooks for Till {
+    async fn notify_payment(
+        &self,
+        notice: NotifyPaymentRequest,
+        _delivery: Delivery,
+    ) -> Result<NotifyPaymentResponse, ResultInfo> {
+        self.resolver.settle_from(&notice).await.map_err(|e| {
+            ResultInfo::new("UNKNOWN_EXCEPTION", ResultStatus::Unknown, e.to_string())
+        })?;
+        let recorded = ResultInfo::new("SUCCESS", ResultStatus::Success, "recorded");
+        Ok(NotifyPaymentResponse::new(recorded))
+    }
 }
 
 impl Simulation {
@@ -134,13 +166,35 @@ impl Simulation {
         let plans = (0..payments)
             .map(|_| [plan(&mut rng, kill_percent), plan(&mut rng, kill_percent)])
             .collect();
-        Self {
+        let mut sim = Self {
             f: Arc::new(fixture().await),
             payments,
             plans,
             dir: tempfile::tempdir().unwrap(),
             kills: Arc::default(),
-        }
+            notified: Arc::default(),
+            notify_url: String::new(),
+        };
+        sim.notify_url = sim.webhook().await;
+        sim
+    }
+
+    /// Starts the merchant's webhook on a free loopback port; its base URL.
+    async fn webhook(&self) -> String {
+        let keys = ServerConfig::new(
+            PrivateKey::merchant(self.f.merchant_pem()).unwrap(),
+            self.f.gateway.platform_public_key.clone(),
+            CLIENT_ID,
+        );
+        let till = Arc::new(Till {
+            resolver: self.resolver(),
+        });
+        let app = router(till, Inbox::new(InMemoryStore::default()), keys);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let limits = ServeLimits::default();
+        tokio::spawn(serve(listener, app, limits, std::future::pending()));
+        base
     }
 
     /// A store connection of its own: each resolver is a process of the merchant's.
@@ -189,6 +243,7 @@ impl Simulation {
                 .payment_method_type(PaymentMethodType::ConnectWallet)
                 .payment_method_id(code),
         )
+        .payment_notify_url(self.notify_url.clone())
     }
 
     pub async fn run(self) -> Tally {
@@ -257,11 +312,18 @@ impl Simulation {
             }
             None => run.await.ok(),
         };
+        if let Some(Ok(Outcome::Done(Evidence::Notified(_)))) = &outcome {
+            self.notified.fetch_add(1, Ordering::SeqCst);
+        }
         match outcome {
             Some(Ok(Outcome::Done(_))) => "paid",
             Some(Ok(Outcome::Cancelled)) => "cancelled",
             Some(Ok(Outcome::Failed { .. })) => "failed",
-            Some(Ok(Outcome::Unresolved(_))) => "unresolved",
+            Some(Ok(Outcome::Unresolved(u))) => {
+                // Why, for the failure's report: a check that fails must say what it saw.
+                eprintln!("{id}: unresolved: {}", u.reason);
+                "unresolved"
+            }
             Some(Err(error)) => panic!("{id}: a valid payment was refused: {error}"),
             None => self.settled_by_resumer(id).await,
         }
@@ -276,7 +338,10 @@ impl Simulation {
                     Some(Settlement::Done(_)) => return "paid",
                     Some(Settlement::Cancelled) => return "cancelled",
                     Some(Settlement::Failed(_)) => return "failed",
-                    Some(Settlement::Unresolved(_)) => return "unresolved",
+                    Some(Settlement::Unresolved(reason)) => {
+                        eprintln!("{id}: unresolved by a resumer: {reason}");
+                        return "unresolved";
+                    }
                     None => {}
                 },
                 // Killed before its intent was written: it was never sent. A write already on
@@ -293,6 +358,7 @@ impl Simulation {
         let mut tally = Tally {
             payments: self.payments,
             kills: self.kills.load(Ordering::SeqCst),
+            notified: self.notified.load(Ordering::SeqCst),
             ..Tally::default()
         };
         for (order, (told, ids, ends)) in told.iter().enumerate() {
