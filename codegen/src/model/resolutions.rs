@@ -98,19 +98,17 @@ fn check(
         );
     }
     // Re-sending is the same call only under an idempotency key. Without one, the call may
-    // still be read (`reached` sends it again only once the read shows it did not happen),
-    // and its intent is named by a fresh id.
+    // still be read (and `reached` sends it again only once the read shows it did not
+    // happen); its intent is named by a fresh id.
     let idempotent = endpoint
         .idempotency
         .as_ref()
         .is_some_and(|i| !i.key.is_empty());
-    if !idempotent
-        && (spec.inquire_with.is_none() || spec.outcome.is_some() || !spec.not_found.is_empty())
-    {
+    if !idempotent && (spec.inquire_with.is_none() || !spec.not_found.is_empty()) {
         report.error(
             located,
             path,
-            "without an `idempotency` key, a call is not safe to send again: settle it by the state it sets (`inquire_with` and `reached`), or give it a key",
+            "without an `idempotency` key, a call is not safe to send again: read it with `inquire_with`, without `not_found` (which sends it again), or give it a key",
         );
     }
     let own_fields: Vec<&str> = endpoint
@@ -133,7 +131,6 @@ fn check(
             );
         }
     }
-
     let mut partner = |which: &str, name: &Option<Located<String>>| -> Option<&EndpointDef> {
         let name = name.as_ref()?;
         let field = format!("{path}.{which}");
