@@ -348,20 +348,7 @@ async fn a_payment_is_notified_to_its_notify_url_through_the_webhook_router() {
 async fn a_payment_in_process_is_notified_when_paid_and_never_if_cancelled_first() {
     let f = fixture().await;
     let till = Arc::new(Till::default());
-    let keys = ServerConfig::new(
-        PrivateKey::merchant(f.merchant_pem()).unwrap(),
-        f.gateway.platform_public_key.clone(),
-        CLIENT_ID,
-    );
-    let app = router(till.clone(), Inbox::new(InMemoryStore::default()), keys);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(serve(
-        listener,
-        app,
-        ServeLimits::default(),
-        std::future::pending(),
-    ));
+    let base = f.serve_webhooks(till.clone()).await;
     for id in ["PAY-15", "PAY-16"] {
         let processing = Fault::Processing { millis: 300 };
         f.gateway.faults().script(id, processing, Some(1));
@@ -428,20 +415,7 @@ async fn a_payment_notice_answered_u_is_delivered_again_until_s() {
     config.redelivery_speed = 1_000_000.0;
     let f = support::fixture_from(config).await;
     let till = Arc::new(FlakyTill::default());
-    let keys = ServerConfig::new(
-        PrivateKey::merchant(f.merchant_pem()).unwrap(),
-        f.gateway.platform_public_key.clone(),
-        CLIENT_ID,
-    );
-    let app = router(till.clone(), Inbox::new(InMemoryStore::default()), keys);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(serve(
-        listener,
-        app,
-        ServeLimits::default(),
-        std::future::pending(),
-    ));
+    let base = f.serve_webhooks(till.clone()).await;
     let code = f.gateway.issue_payment_code(USER, "ALIPAY_HK");
 
     f.client()

@@ -8,14 +8,13 @@ mod support;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use alipayhk::runtime::notifications::{Delivery, InMemoryStore, Inbox};
+use alipayhk::runtime::notifications::Delivery;
 use alipayhk::runtime::resolve::{Evidence, MemoryIntentStore, Outcome, ResolvePolicy, Resolver};
-use alipayhk::runtime::server::{ServeLimits, ServerConfig, serve};
-use alipayhk::runtime::{PrivateKey, ResultInfo, ResultStatus};
-use alipayhk::webhooks::{Webhooks, router};
+use alipayhk::runtime::{ResultInfo, ResultStatus};
+use alipayhk::webhooks::Webhooks;
 use alipayhk::*;
 use alipayhk_gateway::{Fault, PaymentState};
-use support::{CLIENT_ID, Fixture, fixture};
+use support::{Fixture, fixture};
 
 const USER: &str = "2160220000000002";
 
@@ -70,21 +69,6 @@ fn patient(f: &Fixture) -> SharedResolver {
     )
 }
 
-/// The merchant's webhook router on a free loopback port; its base URL.
-async fn webhook(f: &Fixture, till: Arc<Till>) -> String {
-    let keys = ServerConfig::new(
-        PrivateKey::merchant(f.merchant_pem()).unwrap(),
-        f.gateway.platform_public_key.clone(),
-        CLIENT_ID,
-    );
-    let app = router(till, Inbox::new(InMemoryStore::default()), keys);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let limits = ServeLimits::default();
-    tokio::spawn(serve(listener, app, limits, std::future::pending()));
-    base
-}
-
 fn pay(f: &Fixture, id: &str, notify_url: &str) -> PayRequest {
     let hkd = || PaymentAmount::new().currency("HKD").value("800");
     let code = f.gateway.issue_payment_code(USER, "ALIPAY_HK");
@@ -115,7 +99,7 @@ async fn the_notification_settles_the_payment_its_resolver_waits_on() {
         resolver: resolver.clone(),
         settled: Mutex::default(),
     });
-    let base = webhook(&f, till.clone()).await;
+    let base = f.serve_webhooks(till.clone()).await;
     let processing = Fault::Processing { millis: 300 };
     f.gateway.faults().script("P-told", processing, Some(1));
 
@@ -143,7 +127,7 @@ async fn a_notification_with_nothing_pending_settles_nothing() {
         resolver: resolver.clone(),
         settled: Mutex::default(),
     });
-    let base = webhook(&f, till.clone()).await;
+    let base = f.serve_webhooks(till.clone()).await;
     // Paid at once, so the resolver settles it from the answer before the notice comes.
     let outcome = resolver.execute(&pay(&f, "P-quick", &base)).await.unwrap();
     assert!(

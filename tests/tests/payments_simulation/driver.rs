@@ -8,14 +8,13 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
-use alipayhk::runtime::notifications::{Delivery, InMemoryStore, Inbox};
+use alipayhk::runtime::notifications::Delivery;
 use alipayhk::runtime::resolve::{
     Evidence, IntentKey, IntentStore, Outcome, ResolvePolicy, Resolver, Settlement,
     SqliteIntentStore,
 };
-use alipayhk::runtime::server::{ServeLimits, ServerConfig, serve};
-use alipayhk::runtime::{PrivateKey, ResultInfo, ResultStatus};
-use alipayhk::webhooks::{Webhooks, router};
+use alipayhk::runtime::{ResultInfo, ResultStatus};
+use alipayhk::webhooks::Webhooks;
 use alipayhk::{NotifyPaymentRequest, NotifyPaymentResponse, PayRequest};
 use alipayhk::{PaymentAmount, PaymentMethod, PaymentMethodType, PaymentOrder, PaymentProductCode};
 use alipayhk_gateway::{Fault, PaymentState};
@@ -181,20 +180,10 @@ impl Simulation {
 
     /// Starts the merchant's webhook on a free loopback port; its base URL.
     async fn webhook(&self) -> String {
-        let keys = ServerConfig::new(
-            PrivateKey::merchant(self.f.merchant_pem()).unwrap(),
-            self.f.gateway.platform_public_key.clone(),
-            CLIENT_ID,
-        );
         let till = Arc::new(Till {
             resolver: self.resolver(),
         });
-        let app = router(till, Inbox::new(InMemoryStore::default()), keys);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let limits = ServeLimits::default();
-        tokio::spawn(serve(listener, app, limits, std::future::pending()));
-        base
+        self.f.serve_webhooks(till).await
     }
 
     /// A store connection of its own: each resolver is a process of the merchant's.

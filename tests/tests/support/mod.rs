@@ -56,6 +56,28 @@ impl Fixture {
     pub fn client(&self) -> Client {
         self.builder().build().unwrap()
     }
+
+    /// Serves the merchant's `webhooks` through the generated router (an in-memory inbox, the
+    /// fixture's keys) on a free loopback port, as the merchant's webhook process; its base
+    /// URL, a `paymentNotifyUrl`.
+    pub async fn serve_webhooks<W: alipayhk::webhooks::Webhooks>(
+        &self,
+        webhooks: std::sync::Arc<W>,
+    ) -> String {
+        use alipayhk::runtime::notifications::{InMemoryStore, Inbox};
+        use alipayhk::runtime::server::{ServeLimits, ServerConfig, serve};
+        let keys = ServerConfig::new(
+            PrivateKey::merchant(&self.merchant_pem).unwrap(),
+            self.gateway.platform_public_key.clone(),
+            CLIENT_ID,
+        );
+        let app = alipayhk::webhooks::router(webhooks, Inbox::new(InMemoryStore::default()), keys);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let limits = ServeLimits::default();
+        tokio::spawn(serve(listener, app, limits, std::future::pending()));
+        base
+    }
 }
 
 /// A retry policy with short waits.
