@@ -56,3 +56,11 @@ export ALIPAYHK_TEST_REDIS_RESTART="bash $PWD/scripts/stores.sh restart-redis $d
 # A missing server fails the store suite instead of skipping it.
 export ALIPAYHK_REQUIRE_STORES=1
 cargo test --workspace "$@"
+# A check must be able to fail: the intent-store suite must catch a PostgreSQL claim_due that
+# selects due intents without locking them (two resumers then take one intent).
+if ALIPAYHK_PROOF_MUTANT=claim-unlocked cargo test -q -p alipayhk-tests \
+  --test intent_store_conformance -- the_postgres_intent_store >/dev/null 2>&1; then
+  echo "NOT CAUGHT: the intent-store suite passed with claim_due unlocked (claim-unlocked)" >&2
+  exit 1
+fi
+echo "mutant claim-unlocked: caught by the intent-store suite on PostgreSQL"

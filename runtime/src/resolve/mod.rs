@@ -10,7 +10,7 @@ mod intent_rows;
 mod intent_store;
 #[cfg(feature = "client")]
 mod memory_intents;
-#[cfg(feature = "client")]
+#[cfg(any(feature = "client", feature = "postgres"))]
 mod mutants;
 #[cfg(feature = "client")]
 mod outcome;

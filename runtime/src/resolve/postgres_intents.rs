@@ -13,6 +13,7 @@ use super::intent_rows::{
 use super::intent_store::{
     Begin, FenceToken, Intent, IntentKey, IntentRecord, IntentStore, Settlement, Stage, StoreError,
 };
+use super::mutants::{self, Mutant};
 use crate::crypto::Backend;
 use crate::notifications::postgres_connection::{NoRow, pool, prepare, query};
 use crate::notifications::postgres_sql::{CLOCK_TOKEN, millis, token_param};
@@ -242,10 +243,17 @@ impl IntentStore for PostgresIntentStore {
 
     async fn claim_due(&self, limit: usize) -> Result<Vec<(FenceToken, IntentRecord)>, StoreError> {
         static SQL: LazyLock<String> = LazyLock::new(|| sql(CLAIM_DUE));
+        static UNLOCKED: LazyLock<String> =
+            LazyLock::new(|| sql(&CLAIM_DUE.replace(" FOR UPDATE SKIP LOCKED", "")));
+        let statement = if mutants::active(Mutant::ClaimUnlocked) {
+            &UNLOCKED
+        } else {
+            &SQL
+        };
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let rows = query(
             &self.pool,
-            &SQL,
+            statement,
             &[(&limit, Type::INT8), (&millis(self.lease), Type::FLOAT8)],
         )
         .await?;
