@@ -146,11 +146,11 @@ async fn payments_left_by_a_killed_process_are_settled_by_the_next() {
             .find(|e| e.payment_request_id == id)
             .unwrap_or_else(|| panic!("{id} is in the ledger"));
         match &resumed.settlement {
-            Some(Settlement::Done(_)) => {
+            Settlement::Done(_) => {
                 assert_eq!(entry.outcome, LedgerOutcome::Paid, "{id}");
                 assert_eq!(entry.charges, 1, "{id}");
             }
-            Some(Settlement::Cancelled) => {
+            Settlement::Cancelled => {
                 assert_ne!(entry.outcome, LedgerOutcome::Paid, "{id}");
             }
             other => panic!("{id}: {other:?}"),
@@ -158,7 +158,7 @@ async fn payments_left_by_a_killed_process_are_settled_by_the_next() {
     }
     let paid = report
         .iter()
-        .filter(|r| matches!(r.settlement, Some(Settlement::Done(_))))
+        .filter(|r| matches!(r.settlement, Settlement::Done(_)))
         .count();
     assert_eq!(paid, 3, "{report:?}");
 }

@@ -172,7 +172,7 @@ async fn a_change_that_died_mid_procedure_is_resumed_by_a_new_resolver() {
     let report = resolver(&f, shared).resume().await.unwrap();
     assert_eq!(report.len(), 1, "{report:?}");
     assert!(
-        matches!(report[0].settlement, Some(Settlement::Done(_))),
+        matches!(report[0].settlement, Settlement::Done(_)),
         "{report:?}"
     );
     assert_eq!(status(&f), TemplateStatus::Paused);

@@ -141,11 +141,14 @@ pub enum Begin {
 pub trait IntentStore: Send + Sync + 'static {
     /// Writes `intent` and holds it, or finds it (see [`Begin`]).
     fn begin(&self, intent: &Intent) -> impl Future<Output = Result<Begin, StoreError>> + Send;
-    /// Holds up to `limit` unsettled intents whose lease ran out (or that were released),
-    /// oldest deadline first: what `resume` works through.
+    /// Holds up to `limit` unsettled intents of the named `endpoints` whose lease ran out (or
+    /// that were released), oldest deadline first: what `resume` works through. Intents of
+    /// other endpoints are left untouched, for a resolver that can settle them: claiming and
+    /// releasing them would let them crowd out the ones this resolver can.
     fn claim_due(
         &self,
         limit: usize,
+        endpoints: &[&str],
     ) -> impl Future<Output = Result<Vec<(FenceToken, IntentRecord)>, StoreError>> + Send;
     /// Extends the hold under `token` by [`lease`](Self::lease) from now.
     fn renew(
@@ -198,8 +201,9 @@ impl<S: IntentStore> IntentStore for std::sync::Arc<S> {
     fn claim_due(
         &self,
         limit: usize,
+        endpoints: &[&str],
     ) -> impl Future<Output = Result<Vec<(FenceToken, IntentRecord)>, StoreError>> + Send {
-        (**self).claim_due(limit)
+        (**self).claim_due(limit, endpoints)
     }
     fn renew(
         &self,

@@ -159,13 +159,17 @@ impl IntentStore for MemoryIntentStore {
         })
     }
 
-    async fn claim_due(&self, limit: usize) -> Result<Vec<(FenceToken, IntentRecord)>, StoreError> {
+    async fn claim_due(
+        &self,
+        limit: usize,
+        endpoints: &[&str],
+    ) -> Result<Vec<(FenceToken, IntentRecord)>, StoreError> {
         let now = Instant::now();
         let until = self.lease_from(now);
         let mut intents = self.lock();
         let mut due: Vec<(u64, IntentKey)> = intents
             .iter()
-            .filter(|(_, entry)| entry.free(now))
+            .filter(|(_, entry)| entry.free(now) && endpoints.contains(&&*entry.intent.endpoint))
             .map(|(key, entry)| (entry.intent.deadline_ms, key.clone()))
             .collect();
         due.sort_unstable();
@@ -258,9 +262,9 @@ mod tests {
         };
         tokio::time::advance(Duration::from_secs(29)).await;
         assert_eq!(store.begin(&intent(1)).await.unwrap(), Begin::Held);
-        assert!(store.claim_due(10).await.unwrap().is_empty());
+        assert!(store.claim_due(10, &["pay"]).await.unwrap().is_empty());
         tokio::time::advance(Duration::from_secs(1)).await;
-        let claimed = store.claim_due(10).await.unwrap();
+        let claimed = store.claim_due(10, &["pay"]).await.unwrap();
         assert_eq!(claimed.len(), 1);
         assert!(claimed[0].0 > first);
     }

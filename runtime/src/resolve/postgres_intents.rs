@@ -102,14 +102,14 @@ const BEGIN: &str = "
     RETURNING RECORD_COLUMNS, token, hold_nonce IS NOT DISTINCT FROM $5 AS taken, holds
 ";
 
-/// `$1` limit, `$2` lease ms. `SKIP LOCKED` passes over rows another resumer (or a `begin`)
-/// is taking right now, and the lock re-checks `FREE` on the row's latest version, so no row
-/// is taken twice.
+/// `$1` limit, `$2` lease ms, `$3` the endpoints. `SKIP LOCKED` passes over rows another
+/// resumer (or a `begin`) is taking right now, and the lock re-checks `FREE` on the row's
+/// latest version, so no row is taken twice.
 const CLAIM_DUE: &str = "
     UPDATE alipayhk_intents AS r
     SET token = greatest(r.token + 1, CLOCK_TOKEN), holds = r.holds + 1, hold_nonce = NULL,
         lease_until = now() + $2 * interval '1 millisecond'
-    FROM (SELECT key FROM alipayhk_intents AS r WHERE FREE
+    FROM (SELECT key FROM alipayhk_intents AS r WHERE FREE AND r.endpoint = ANY($3)
           ORDER BY deadline_ms, key LIMIT $1 FOR UPDATE SKIP LOCKED) AS due
     WHERE r.key = due.key
     RETURNING r.token, r.key, r.endpoint, r.request, r.deadline_ms, r.stage, r.settlement,
@@ -241,7 +241,11 @@ impl IntentStore for PostgresIntentStore {
         })
     }
 
-    async fn claim_due(&self, limit: usize) -> Result<Vec<(FenceToken, IntentRecord)>, StoreError> {
+    async fn claim_due(
+        &self,
+        limit: usize,
+        endpoints: &[&str],
+    ) -> Result<Vec<(FenceToken, IntentRecord)>, StoreError> {
         static SQL: LazyLock<String> = LazyLock::new(|| sql(CLAIM_DUE));
         static UNLOCKED: LazyLock<String> =
             LazyLock::new(|| sql(&CLAIM_DUE.replace(" FOR UPDATE SKIP LOCKED", "")));
@@ -254,7 +258,11 @@ impl IntentStore for PostgresIntentStore {
         let rows = query(
             &self.pool,
             statement,
-            &[(&limit, Type::INT8), (&millis(self.lease), Type::FLOAT8)],
+            &[
+                (&limit, Type::INT8),
+                (&millis(self.lease), Type::FLOAT8),
+                (&endpoints, Type::TEXT_ARRAY),
+            ],
         )
         .await?;
         let mut claimed = rows

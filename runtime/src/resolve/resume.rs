@@ -2,13 +2,19 @@
 //! endpoint it names. Endpoints are registered by type, since only the type knows how to read
 //! its stored request.
 
-use std::collections::BTreeSet;
+use std::collections::HashSet;
 use std::future::Future;
 use std::pin::Pin;
+use std::task::{Context, Poll};
 
 use super::intent_store::{FenceToken, IntentKey, IntentRecord, IntentStore, Settlement};
 use super::resolvable::Resolvable;
-use super::resolver::Resolver;
+use super::resolver::{Drive, Resolver};
+
+/// How many intents one `resume` drives at once. Each is mostly waiting (on AlipayHK, on its
+/// backoff), so many fit on one task; the bound keeps one `resume` from holding the whole
+/// backlog while another process could share it.
+const IN_FLIGHT: usize = 32;
 
 /// One intent that `resume` took over, and how it ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,9 +23,8 @@ pub struct Resumed {
     pub key: IntentKey,
     /// Its endpoint.
     pub endpoint: String,
-    /// How it ended; `None` for an endpoint this resolver has not registered (it was left for
-    /// one that has).
-    pub settlement: Option<Settlement>,
+    /// How it ended.
+    pub settlement: Settlement,
 }
 
 fn drive<E: Resolvable, S: IntentStore>(
@@ -35,6 +40,9 @@ fn drive<E: Resolvable, S: IntentStore>(
     })
 }
 
+/// A drive under way: it borrows the resolver, so it runs on `resume`'s own task.
+type Running<'a> = Pin<Box<dyn Future<Output = Resumed> + Send + 'a>>;
+
 impl<S: IntentStore> Resolver<S> {
     /// Lets [`resume`](Self::resume) settle `E`'s intents.
     pub fn register<E: Resolvable>(mut self) -> Self {
@@ -42,73 +50,106 @@ impl<S: IntentStore> Resolver<S> {
         self
     }
 
-    /// Takes over every unsettled intent whose hold ran out (a crashed or stopped process's),
-    /// and settles each by its endpoint's procedure, concurrently; returns what each became.
-    /// Run it at start-up, and periodically: a resolver that stops renewing leaves its intents
-    /// to the next `resume`, here or in another process. Two concurrent resumers never work on
-    /// the same intent.
+    /// Takes over every unsettled intent of a registered endpoint whose hold ran out (a
+    /// crashed or stopped process's), and settles each by its endpoint's procedure; returns
+    /// what each became, in the order they ended. Run it at start-up, and periodically: a
+    /// resolver that stops renewing leaves its intents to the next `resume`, here or in
+    /// another process. Two concurrent resumers never work on the same intent, and intents
+    /// of endpoints this resolver has not registered are left untouched for one that has.
+    ///
+    /// Up to 32 intents are driven at once, and a new one is claimed as soon as one ends, so
+    /// a payment that stays processing until its deadline does not hold up the rest. The
+    /// claims stop once the store has nothing more due; those under way are always finished,
+    /// and a store error is returned after them (what they settled is in the store).
     pub async fn resume(&self) -> Result<Vec<Resumed>, super::StoreError> {
+        let endpoints: Vec<&str> = self.resumers.keys().copied().collect();
         let mut report = Vec::new();
-        let mut left = BTreeSet::new();
+        let mut running: Vec<Running<'_>> = Vec::new();
+        let mut seen = HashSet::new();
+        let mut claiming = !endpoints.is_empty();
+        let mut failure = None;
         loop {
-            let batch = self.store.claim_due(32).await?;
-            if batch.is_empty() || batch.iter().all(|(_, r)| left.contains(&r.intent.key)) {
-                for (token, record) in batch {
-                    self.release(&record.intent.key, token).await;
-                }
-                return Ok(report);
-            }
-            let mut running = Vec::new();
-            for (token, record) in batch {
-                let key = record.intent.key.clone();
-                let endpoint = record.intent.endpoint.clone();
-                match self.resumers.get(endpoint.as_str()) {
-                    Some(drive) => running.push(async move {
-                        let settlement = drive(self, token, record).await;
-                        Resumed {
-                            key,
-                            endpoint,
-                            settlement: Some(settlement),
+            let wanted = IN_FLIGHT - running.len();
+            if claiming && wanted > 0 {
+                // Those under way go on (and renew their holds) while the store answers.
+                let claim = self.store.claim_due(wanted, &endpoints);
+                match while_running(claim, &mut running, &mut report).await {
+                    Ok(batch) => {
+                        claiming = batch.len() == wanted;
+                        for (token, record) in batch {
+                            if !seen.insert(record.intent.key.clone()) {
+                                // Driven once already by this call and not settled (its store
+                                // failed): the next `resume` tries it again, not this one.
+                                self.release(&record.intent.key, token).await;
+                                claiming = false;
+                                continue;
+                            }
+                            match self.resumers.get(record.intent.endpoint.as_str()) {
+                                Some(&drive) => running.push(self.start(drive, token, record)),
+                                None => {
+                                    // A store that ignored `endpoints`: left as it was found.
+                                    tracing::warn!(endpoint = %record.intent.endpoint, "the store handed over an intent of an endpoint not asked for");
+                                    self.release(&record.intent.key, token).await;
+                                }
+                            }
                         }
-                    }),
-                    None => {
-                        tracing::warn!(%endpoint, "an intent of an endpoint this resolver has not registered; left for one that has");
-                        self.release(&key, token).await;
-                        left.insert(key.clone());
-                        report.push(Resumed {
-                            key,
-                            endpoint,
-                            settlement: None,
-                        });
+                    }
+                    Err(error) => {
+                        claiming = false;
+                        failure = Some(error);
                     }
                 }
+            } else if running.is_empty() {
+                return failure.map_or(Ok(report), Err);
+            } else {
+                report.push(next_ended(&mut running).await);
             }
-            report.extend(join_all(running).await);
         }
+    }
+
+    fn start(&self, drive: Drive<S>, token: FenceToken, record: IntentRecord) -> Running<'_> {
+        Box::pin(async move {
+            let key = record.intent.key.clone();
+            let endpoint = record.intent.endpoint.clone();
+            let settlement = drive(self, token, record).await;
+            Resumed {
+                key,
+                endpoint,
+                settlement,
+            }
+        })
     }
 }
 
-/// Runs the futures concurrently on this task and returns their outputs in the order given,
-/// whichever finishes first.
-async fn join_all<F: Future>(futures: Vec<F>) -> Vec<F::Output> {
-    let mut futures: Vec<Pin<Box<F>>> = futures.into_iter().map(Box::pin).collect();
-    let mut outputs: Vec<Option<F::Output>> = futures.iter().map(|_| None).collect();
+/// Polls `running` (moving each that ends to `report`) until `work` is done, and returns
+/// its output.
+async fn while_running<T>(
+    work: impl Future<Output = T>,
+    running: &mut Vec<Running<'_>>,
+    report: &mut Vec<Resumed>,
+) -> T {
+    let mut work = std::pin::pin!(work);
     std::future::poll_fn(|cx| {
-        let mut pending = false;
-        for (future, output) in futures.iter_mut().zip(outputs.iter_mut()) {
-            if output.is_none() {
-                match future.as_mut().poll(cx) {
-                    std::task::Poll::Ready(value) => *output = Some(value),
-                    std::task::Poll::Pending => pending = true,
-                }
-            }
+        while let Poll::Ready(ended) = poll_any(running, cx) {
+            report.push(ended);
         }
-        if pending {
-            std::task::Poll::Pending
-        } else {
-            std::task::Poll::Ready(())
-        }
+        work.as_mut().poll(cx)
     })
-    .await;
-    outputs.into_iter().flatten().collect()
+    .await
+}
+
+/// The next of `running` to end. `running` must not be empty.
+async fn next_ended(running: &mut Vec<Running<'_>>) -> Resumed {
+    std::future::poll_fn(|cx| poll_any(running, cx)).await
+}
+
+/// Polls each of `running` once, removing and returning the first that ended.
+fn poll_any(running: &mut Vec<Running<'_>>, cx: &mut Context<'_>) -> Poll<Resumed> {
+    for i in 0..running.len() {
+        if let Poll::Ready(ended) = running[i].as_mut().poll(cx) {
+            drop(running.swap_remove(i));
+            return Poll::Ready(ended);
+        }
+    }
+    Poll::Pending
 }

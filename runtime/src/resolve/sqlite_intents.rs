@@ -264,14 +264,21 @@ impl IntentStore for SqliteIntentStore {
         .await
     }
 
-    async fn claim_due(&self, limit: usize) -> Result<Vec<(FenceToken, IntentRecord)>, StoreError> {
+    async fn claim_due(
+        &self,
+        limit: usize,
+        endpoints: &[&str],
+    ) -> Result<Vec<(FenceToken, IntentRecord)>, StoreError> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        // One parameter however many endpoints: a JSON array, read back by `json_each`.
+        let endpoints = serde_json::to_string(endpoints).map_err(StoreError::backend)?;
         self.transaction(move |tx, now| {
             // Every row's new token is computed in SQL from the same floor: `token_after`.
             let sql = format!(
                 "UPDATE alipayhk_intents SET token = max(token + 1, ?3), holds = holds + 1,
                      lease_boot = ?1, lease_until = ?4
                  WHERE key IN (SELECT key FROM alipayhk_intents WHERE {FREE}
+                                   AND endpoint IN (SELECT value FROM json_each(?6))
                                ORDER BY deadline_ms, key LIMIT ?5)
                  RETURNING token, {RECORD_COLUMNS}"
             );
@@ -284,7 +291,8 @@ impl IntentStore for SqliteIntentStore {
                         now.host.millis,
                         floor,
                         now.lease_until,
-                        limit
+                        limit,
+                        endpoints
                     ],
                     |row| Ok((token_from(row.get(0)?), stored(row, 1)?)),
                 )
@@ -453,7 +461,7 @@ mod tests {
         };
         // A process whose wall clock jumped an hour ahead sees the live hold.
         assert_eq!(ahead.begin(&intent()).await.unwrap(), Begin::Held);
-        assert!(ahead.claim_due(10).await.unwrap().is_empty());
+        assert!(ahead.claim_due(10, &["pay"]).await.unwrap().is_empty());
         tokio::time::sleep(lease + Duration::from_millis(100)).await;
         // And one an hour behind, once the lease has really run out, takes it over with a
         // larger token all the same.

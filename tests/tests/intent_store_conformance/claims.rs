@@ -38,7 +38,7 @@ pub async fn claim_due_never_hands_one_intent_twice<S: IntentStore>(h: &Harness<
                 start.wait().await;
                 let mut mine = Vec::new();
                 loop {
-                    let due = store.claim_due(3).await.unwrap();
+                    let due = store.claim_due(3, &["pay"]).await.unwrap();
                     if due.is_empty() {
                         return mine;
                     }
@@ -135,4 +135,40 @@ pub async fn released_intents_are_claimed_again<S: IntentStore>(h: &Harness<S>) 
         .settle(&intent.key, second, &Settlement::Cancelled)
         .await
         .unwrap();
+}
+
+/// `claim_due` holds only intents of the endpoints it is asked for and leaves the rest as they
+/// were: a resumer never takes, and so never delays, what it cannot settle.
+pub async fn claim_due_takes_only_the_named_endpoints<S: IntentStore>(h: &Harness<S>) {
+    let store = h.open(HOUR).await;
+    // Endpoint names no other check or run uses, so each claim's answer is this check's alone.
+    let ours = format!("ours-{}", h.key("endpoints", 0).as_str());
+    let nobody = format!("nobody-{}", h.key("endpoints", 0).as_str());
+    let mut keys = Vec::new();
+    for n in 0..3 {
+        let mut intent = h.intent("endpoints", n, 10 + n as u64);
+        intent.endpoint = ours.clone();
+        let token = new(store.begin(&intent).await.unwrap());
+        store.release(&intent.key, token).await.unwrap();
+        keys.push(intent.key);
+    }
+    assert!(
+        store.claim_due(10, &[]).await.unwrap().is_empty(),
+        "{}",
+        h.name
+    );
+    let elsewhere = store.claim_due(10, &[&nobody]).await.unwrap();
+    assert!(elsewhere.is_empty(), "{}: took {elsewhere:?}", h.name);
+    // Still due: the claims above left them free.
+    let claimed = store.claim_due(10, &[&nobody, &ours]).await.unwrap();
+    assert_sorted(&claimed);
+    let claimed_keys: Vec<_> = claimed.iter().map(|(_, r)| r.intent.key.clone()).collect();
+    assert_eq!(claimed_keys, keys, "{}", h.name);
+    for (token, record) in claimed {
+        assert_eq!(record.intent.endpoint, ours);
+        store
+            .settle(&record.intent.key, token, &Settlement::Cancelled)
+            .await
+            .unwrap();
+    }
 }

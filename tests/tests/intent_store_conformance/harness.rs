@@ -75,7 +75,7 @@ pub async fn claim_own<S: IntentStore>(
     let mut claimed: Vec<(IntentKey, FenceToken, IntentRecord)> = Vec::new();
     let mut foreign: HashMap<IntentKey, FenceToken> = HashMap::new();
     while claimed.len() < own.len() {
-        let due = store.claim_due(batch).await.unwrap();
+        let due = store.claim_due(batch, &["pay"]).await.unwrap();
         assert!(
             !due.is_empty(),
             "claim_due ran dry with {} of {} intents unclaimed",

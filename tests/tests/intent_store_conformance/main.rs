@@ -37,6 +37,7 @@ async fn all<S: IntentStore>(h: &Harness<S>) {
     holds::the_request_is_never_replaced(h).await;
     claims::claim_due_never_hands_one_intent_twice(h).await;
     claims::released_intents_are_claimed_again(h).await;
+    claims::claim_due_takes_only_the_named_endpoints(h).await;
     durability::tokens_never_repeat_after_a_row_is_lost(h).await;
     durability::restart_keeps_intents_and_tokens(h).await;
 }
