@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::cross_checks::CrossChecks;
 use super::fields::{build_object, open_object};
 use super::names::{is_lower_camel, is_pascal, module_name, pascal};
 pub(super) use super::report::Reporter;
@@ -208,21 +209,14 @@ pub(crate) fn build(sources: &SpecSources) -> Result<Api, SpecErrors> {
         &protocols,
         &mut endpoints,
     );
-    super::resolutions::assign_resolutions(
-        &mut errors,
-        &doc_sources,
-        &mut unstated,
+    let mut cross = CrossChecks {
+        errors: &mut errors,
+        doc_sources: &doc_sources,
+        unstated: &mut unstated,
         sources,
-        &tables,
-        &mut endpoints,
-    );
-    super::settlements::assign_settlements(
-        &mut errors,
-        &doc_sources,
-        &mut unstated,
-        sources,
-        &mut endpoints,
-    );
+    };
+    super::resolutions::assign_resolutions(&mut cross, &tables, &mut endpoints);
+    super::settlements::assign_settlements(&mut cross, &mut endpoints);
 
     if !errors.is_empty() {
         return Err(SpecErrors(errors));

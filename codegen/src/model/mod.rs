@@ -10,6 +10,7 @@
 // codes, the whole-API reachability pass (`reach`), and the builders.
 mod build;
 mod citations;
+mod cross_checks;
 mod field_keys;
 mod fields;
 mod groups;

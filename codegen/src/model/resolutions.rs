@@ -6,11 +6,10 @@
 use std::collections::BTreeMap;
 
 use super::citations::resolve;
+use super::cross_checks::CrossChecks;
 use super::report::Reporter;
-use super::{DocSource, EndpointDef, FieldType, Flow, Provenance, ResultCodeSet, TypeKind};
-use crate::document::SpecSources;
+use super::{EndpointDef, FieldType, Flow, Provenance, ResultCodeSet, TypeKind};
 use crate::document::raw::{Located, ReachedSpec, ResolutionSpec};
-use crate::error::SpecError;
 
 /// The procedure that settles an endpoint's unknown outcome.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,34 +41,17 @@ pub(crate) struct Carried {
 }
 
 /// Checks every endpoint's `resolution` and records it in the model.
-pub(crate) fn assign_resolutions(
-    errors: &mut Vec<SpecError>,
-    doc_sources: &BTreeMap<String, DocSource>,
-    unstated: &mut Vec<SpecError>,
-    sources: &SpecSources,
+pub(super) fn assign_resolutions(
+    cross: &mut CrossChecks<'_>,
     tables: &BTreeMap<String, ResultCodeSet>,
     endpoints: &mut BTreeMap<String, EndpointDef>,
 ) {
-    for (source, doc) in &sources.endpoints {
-        let Some(spec) = &doc.endpoint.resolution else {
-            continue;
-        };
-        let mut report = Reporter {
-            file: &source.path,
-            errors,
-            doc_sources,
-            unstated: Some(unstated),
-        };
-        let name = &doc.endpoint.name.value;
-        let Some(endpoint) = endpoints.get(name) else {
-            continue;
-        };
-        if let Some(def) = check(&mut report, spec, endpoint, endpoints, tables)
-            && let Some(endpoint) = endpoints.get_mut(name)
-        {
-            endpoint.resolution = Some(def);
-        }
-    }
+    cross.each(
+        endpoints,
+        |doc| doc.endpoint.resolution.as_ref(),
+        |report, spec, endpoint, endpoints| check(report, spec, endpoint, endpoints, tables),
+        |endpoint, def| endpoint.resolution = Some(def),
+    );
 }
 
 fn check(

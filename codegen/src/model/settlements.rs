@@ -5,12 +5,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::citations::resolve;
+use super::cross_checks::CrossChecks;
 use super::report::Reporter;
 use super::resolutions::same_on_the_wire;
-use super::{DocSource, EndpointDef, FieldType, Flow, Provenance, TypeKind};
-use crate::document::SpecSources;
+use super::{EndpointDef, FieldType, Flow, Provenance, TypeKind};
 use crate::document::raw::{Located, SettlesSpec};
-use crate::error::SpecError;
 
 /// The call a notification settles, and where in the notification its key and result are.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,39 +25,22 @@ pub(crate) struct SettlesDef {
 }
 
 /// Checks every endpoint's `settles` and records it in the model.
-pub(crate) fn assign_settlements(
-    errors: &mut Vec<SpecError>,
-    doc_sources: &BTreeMap<String, DocSource>,
-    unstated: &mut Vec<SpecError>,
-    sources: &SpecSources,
+pub(super) fn assign_settlements(
+    cross: &mut CrossChecks<'_>,
     endpoints: &mut BTreeMap<String, EndpointDef>,
 ) {
     // A call whose `resolution` is written but wrong is reported at its own file; here it
     // only stops the check, so one mistake is not reported twice.
-    let declared: BTreeSet<&str> = (sources.endpoints.iter())
+    let declared: BTreeSet<&str> = (cross.sources.endpoints.iter())
         .filter(|(_, doc)| doc.endpoint.resolution.is_some())
         .map(|(_, doc)| doc.endpoint.name.value.as_str())
         .collect();
-    for (source, doc) in &sources.endpoints {
-        let Some(spec) = &doc.endpoint.settles else {
-            continue;
-        };
-        let mut report = Reporter {
-            file: &source.path,
-            errors,
-            doc_sources,
-            unstated: Some(unstated),
-        };
-        let name = &doc.endpoint.name.value;
-        let Some(endpoint) = endpoints.get(name) else {
-            continue;
-        };
-        if let Some(def) = check(&mut report, spec, endpoint, endpoints, &declared)
-            && let Some(endpoint) = endpoints.get_mut(name)
-        {
-            endpoint.settles = Some(def);
-        }
-    }
+    cross.each(
+        endpoints,
+        |doc| doc.endpoint.settles.as_ref(),
+        |report, spec, endpoint, endpoints| check(report, spec, endpoint, endpoints, &declared),
+        |endpoint, def| endpoint.settles = Some(def),
+    );
 }
 
 fn check(
