@@ -343,6 +343,9 @@ pub enum EnvelopeError {
     /// `head.clientId` is not the expected one.
     #[error("head.clientId is not the expected client")]
     WrongClient,
+    /// `head.reqMsgId` is not the request's: a signed answer to another call.
+    #[error("head.reqMsgId is not the request's: the answer is to another call")]
+    WrongMessage,
     /// This build cannot make or check signatures with the family's algorithm.
     #[error(
         "this build cannot sign or verify {algorithm}: enable alipayhk-runtime's `sha1` feature"

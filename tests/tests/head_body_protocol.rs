@@ -241,3 +241,101 @@ fn a_resend_keeps_its_body_and_message_id_with_a_fresh_signature() {
     let c = Received::parse(Direction::Request, &other.body).unwrap();
     assert_ne!(a.head().req_msg_id, c.head().req_msg_id);
 }
+
+/// A platform on 127.0.0.1 that answers every `prepareForRedirect` with a signed success:
+/// to the request's own `reqMsgId`, or, with `replay`, to a recorded `m-recorded`.
+async fn platform(s: &Sides, replay: bool) -> Client {
+    let config = std::sync::Arc::new(ServerConfig::new(
+        s.platform.clone(),
+        s.merchant.public_key(),
+        CLIENT_ID,
+    ));
+    let path = PrepareForRedirectRequest::PATH;
+    let app = axum::Router::new().route(
+        path,
+        axum::routing::post(move |body: axum::body::Bytes| async move {
+            let config = config.clone();
+            let received = Received::parse(Direction::Request, &body).unwrap();
+            let sent = received.head().req_msg_id.clone().unwrap();
+            let answered = if replay { "m-recorded" } else { sent.as_str() };
+            sign_head_body_response(&config, &protocol(), answered, ANSWER)
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let at = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    Client::builder()
+        .base_url(format!("http://{at}"))
+        .client_id(CLIENT_ID)
+        .merchant_key(s.merchant.clone())
+        .platform_key(s.platform.public_key())
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_signed_answer_to_another_message_is_refused() {
+    let s = sides();
+    let answer = platform(&s, false).await.execute(&request()).await;
+    assert_eq!(
+        answer.expect("its own answer").auth_site_url,
+        "https://wallet.example/authorize?x=1"
+    );
+    let replayed = platform(&s, true).await.execute(&request()).await;
+    assert!(matches!(
+        expect_envelope(replayed),
+        EnvelopeError::WrongMessage
+    ));
+}
+
+#[test]
+fn an_answer_older_than_the_allowed_skew_is_refused_when_asked() {
+    let s = sides();
+    let old = Outgoing {
+        direction: Direction::Response,
+        protocol: protocol(),
+        client_id: CLIENT_ID,
+        msg_id: "m-1",
+        time: "2024-06-13T10:33:41+08:00",
+        body: ANSWER,
+    }
+    .seal(&s.platform)
+    .unwrap();
+    // Off by default: read.
+    read(&s, 200, &old).expect("no skew asked for");
+    let strict = Client::builder()
+        .base_url("http://127.0.0.1:9")
+        .client_id(CLIENT_ID)
+        .merchant_key(s.merchant.clone())
+        .platform_key(s.platform.public_key())
+        .max_response_skew(Some(Duration::from_secs(300)))
+        .build()
+        .unwrap();
+    let read = strict.read_response::<PrepareForRedirectRequest>(200, &HeaderMap::new(), &old);
+    assert!(
+        matches!(read, Err(Error::Protocol(ProtocolError::Stale(_)))),
+        "{read:?}"
+    );
+}
+
+/// A handler's answer that is not a JSON object (an empty body, a framework's text error) is
+/// never signed as the body: the caller reads a signed `U`.
+#[test]
+fn the_serving_side_signs_only_an_object_as_the_body() {
+    let s = sides();
+    for answer in [
+        &b""[..],
+        b"Failed to deserialize the JSON body",
+        b"[1]",
+        b"{}x",
+    ] {
+        let signed = sign_head_body_response(&s.platform_side, &protocol(), "m-1", answer);
+        let received = Received::parse(Direction::Response, &signed).expect("an envelope");
+        received
+            .verify(&protocol(), &s.platform.public_key())
+            .unwrap();
+        let body: serde_json::Value = serde_json::from_slice(received.body()).unwrap();
+        assert_eq!(body["resultInfo"]["resultCode"], "UNKNOWN_EXCEPTION");
+        assert!(matches!(read(&s, 200, &signed), Err(Error::Unknown { .. })));
+    }
+}

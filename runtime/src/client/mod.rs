@@ -230,11 +230,14 @@ impl Client {
         signed: &SignedRequest,
         attempt: u32,
     ) -> Result<E::Response, Error<E::ResultCode>> {
-        let request_time = signed
-            .headers
-            .iter()
-            .find(|(name, _)| *name == wire::REQUEST_TIME)
-            .map_or("", |(_, value)| value.as_str());
+        let sent = head_body::sent_head(signed);
+        let request_time = match &sent {
+            Some(head) => head.req_time.as_deref().unwrap_or_default(),
+            None => (signed.headers.iter())
+                .find(|(name, _)| *name == wire::REQUEST_TIME)
+                .map_or("", |(_, value)| value.as_str()),
+        };
+        let sent_msg_id = sent.as_ref().and_then(|head| head.req_msg_id.as_deref());
         let span = tracing::info_span!(
             "alipayhk.call",
             endpoint = E::NAME,
@@ -245,7 +248,9 @@ impl Client {
             duration_ms = tracing::field::Empty,
         );
         let started = std::time::Instant::now();
-        let result = self.send_once::<E>(signed).instrument(span.clone()).await;
+        let result = (self.send_once::<E>(signed, sent_msg_id))
+            .instrument(span.clone())
+            .await;
         let outcome = match &result {
             Ok(_) => "S".to_owned(),
             Err(Error::Failed { result, .. }) => format!("F: {}", result.result_code),
@@ -261,6 +266,7 @@ impl Client {
     async fn send_once<E: Endpoint>(
         &self,
         signed: &SignedRequest,
+        sent_msg_id: Option<&str>,
     ) -> Result<E::Response, Error<E::ResultCode>> {
         let url = format!("{}{}", self.inner.base_url, signed.path);
         let method = reqwest::Method::from_bytes(signed.method.as_bytes())
@@ -284,6 +290,7 @@ impl Client {
             tracing::Span::current().record("tracer_id", tracer_id);
         }
         tracing::debug!(status = received.status, "response received");
-        self.read_response::<E>(received.status, &received.headers, &received.body)
+        let (status, headers, body) = (received.status, &received.headers, &received.body);
+        self.read_answer::<E>(status, headers, body, sent_msg_id)
     }
 }

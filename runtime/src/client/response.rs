@@ -33,11 +33,26 @@ impl Client {
     /// would re-send the signed request to another origin). Like every protocol error it
     /// reports the outcome as unknown, since the request did reach a server, and the retry
     /// helper does not re-send it: the same URL would redirect again.
+    ///
+    /// A v1 answer's `reqMsgId` is matched with its request's by [`Client::execute`], which
+    /// knows the request; this reads an answer alone and cannot.
     pub fn read_response<E: Endpoint>(
         &self,
         status: u16,
         headers: &HeaderMap,
         body: &[u8],
+    ) -> Result<E::Response, Error<E::ResultCode>> {
+        self.read_answer::<E>(status, headers, body, None)
+    }
+
+    /// [`read_response`](Self::read_response), for the v1 request whose `reqMsgId` was
+    /// `sent_msg_id`.
+    pub(super) fn read_answer<E: Endpoint>(
+        &self,
+        status: u16,
+        headers: &HeaderMap,
+        body: &[u8],
+        sent_msg_id: Option<&str>,
     ) -> Result<E::Response, Error<E::ResultCode>> {
         let inner = &self.inner;
         let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
@@ -49,7 +64,7 @@ impl Client {
             .into());
         }
         if let Protocol::HeadBody(protocol) = E::PROTOCOL {
-            return match self.open_head_body(&protocol, body) {
+            return match self.open_head_body(&protocol, body, sent_msg_id) {
                 Ok((body, signed)) => read_result::<E>(status, body, signed),
                 // A 5xx that is not an envelope is the server's failure, not a forgery.
                 Err(ProtocolError::Envelope(EnvelopeError::NotEnvelope { .. }))

@@ -90,12 +90,12 @@ impl<'a> Received<'a> {
             Direction::Response => serde_json::from_str::<ResponseEnvelope<'a>>(text)
                 .map(|e| (e.response, e.signature)),
         }
-        .map_err(|e| not(e.to_string()))?;
+        .map_err(|e| not(without_content(&e)))?;
         let value = value.get();
         if !value.starts_with('{') {
             return Err(not(format!("`{}` is not an object", direction.key())));
         }
-        let parts: Value<'a> = serde_json::from_str(value).map_err(|e| not(e.to_string()))?;
+        let parts: Value<'a> = serde_json::from_str(value).map_err(|e| not(without_content(&e)))?;
         let body = parts.body.map(RawValue::get);
         if body.is_some_and(|body| !body.starts_with('{')) {
             return Err(not("`body` is not an object".into()));
@@ -170,6 +170,20 @@ impl<'a> Received<'a> {
                 algorithm: algorithm.as_str(),
             })
         }
+    }
+}
+
+/// What serde found wrong, without the message's content: serde quotes a value it did not
+/// expect (`invalid type: string "…"`), which may be a secret or a megabyte, and the reason
+/// is logged and sent back in a refusal. Field names (in backticks) and positions are kept.
+fn without_content(error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    let kept = message.split('"').next().unwrap_or_default().trim_end();
+    let kept: String = kept.chars().take(120).collect();
+    if kept.contains(" at line ") {
+        kept
+    } else {
+        format!("{kept} at line {} column {}", error.line(), error.column())
     }
 }
 

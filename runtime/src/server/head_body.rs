@@ -7,7 +7,7 @@ use std::time::SystemTime;
 use super::{Caller, Rejection, ServerConfig};
 use crate::head_body::{Direction, EnvelopeError, Outgoing, Received};
 use crate::protocol::{HeadBody, Protocol};
-use crate::{Endpoint, ResultInfo};
+use crate::{Endpoint, ResultInfo, ResultStatus};
 
 /// The v1 endpoints a router serves, by path: [`super::verified_with`] checks their envelope
 /// instead of the `Signature` header, and refuses a header-signed request to them (and a v1
@@ -98,11 +98,36 @@ pub fn sign_head_body_response(
     msg_id: &str,
     body: &[u8],
 ) -> Vec<u8> {
+    // Only a JSON object is signed as the body. Anything else a handler answered (an empty
+    // body, a framework's text error) would make the signed envelope invalid JSON, or put
+    // keys beside `body` that no handler meant to sign.
+    let replaced;
+    let body = if is_object(body) {
+        body
+    } else {
+        tracing::warn!(
+            function = protocol.function,
+            "a v1 handler's answer is not a JSON object: answered U UNKNOWN_EXCEPTION instead"
+        );
+        let result = ResultInfo::new(
+            "UNKNOWN_EXCEPTION",
+            ResultStatus::Unknown,
+            "the answer was not a JSON object",
+        );
+        replaced = super::result_body("resultInfo", &result);
+        &replaced
+    };
     let time = crate::wire::rfc3339_now();
     let outgoing = response(config, protocol, msg_id, &time, body);
     outgoing
         .seal(&config.own_key)
         .unwrap_or_else(|_| outgoing.unsigned())
+}
+
+/// Whether `bytes` are exactly one JSON object (whitespace around it aside).
+fn is_object(bytes: &[u8]) -> bool {
+    serde_json::from_slice::<&serde_json::value::RawValue>(bytes)
+        .is_ok_and(|value| value.get().starts_with('{'))
 }
 
 /// The unsigned `response` envelope of a refusal with `result` under `resultInfo`.

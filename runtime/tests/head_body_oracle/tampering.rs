@@ -230,6 +230,26 @@ fn malformed_envelopes_are_refused() {
     assert!(Received::parse(Direction::Request, &latin1).is_err());
 }
 
+/// A refusal's reason is logged and sent back, so it names what is wrong, never what was sent.
+#[test]
+fn a_refusal_says_what_is_wrong_without_the_content() {
+    let secret = "s3cr3t-".repeat(10_000);
+    for envelope in [
+        format!(r#"{{"request":{{"head":"{secret}","body":{{}}}}}}"#),
+        format!(r#"{{"request":{{"head":{{"clientId":["{secret}"]}}}}}}"#),
+        format!(r#"{{"request":"{secret}"}}"#),
+        format!(r#"{{"request":{{"head":{{}}}},"signature":["{secret}"]}}"#),
+    ] {
+        let Err(EnvelopeError::NotEnvelope { reason, .. }) =
+            Received::parse(Direction::Request, envelope.as_bytes())
+        else {
+            panic!("accepted: {}", &envelope[..60]);
+        };
+        assert!(!reason.contains("s3cr3t"), "{reason}");
+        assert!(reason.len() < 200, "{reason}");
+    }
+}
+
 #[test]
 fn a_members_signature_does_not_verify_under_value_rules() {
     let keys = Keys::new(Backend::default());
