@@ -60,8 +60,14 @@ pub enum ResolveError<C: std::fmt::Debug> {
     /// The request is invalid or could not be built: not sent, nothing written.
     #[error("not sent: {0}")]
     NotSent(Error<C>),
-    /// The intent could not be written: not sent.
-    #[error("not sent: the intent could not be written: {0}")]
+    /// The store failed before the call was sent: not sent by this call. When the failure
+    /// came after the intent was written (a connection lost on the way back), the intent may
+    /// exist, and a `resume` would settle it, sending the call if AlipayHK never saw it. So
+    /// call `execute` again with the same request (the same idempotency key), never a new
+    /// key: it finds the intent if there is one, and sends nothing twice.
+    #[error(
+        "not sent: the intent store failed ({0}); call again with the same request, not a new one"
+    )]
     Store(#[source] StoreError),
     /// An intent with the same idempotency key holds a different request: not sent. Settle or
     /// look up the earlier call first.

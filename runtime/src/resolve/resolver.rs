@@ -127,7 +127,8 @@ impl<S: IntentStore> Resolver<S> {
                 }
                 Begin::Settled(settlement) => {
                     // The same key with another request is another call, not this one's answer.
-                    let stored = self.store.get(&intent.key).await.ok().flatten();
+                    let stored =
+                        (self.store.get(&intent.key).await).map_err(ResolveError::Store)?;
                     if stored.is_some_and(|r| !same_json(&r.intent.request, &intent.request)) {
                         return Err(ResolveError::Conflict);
                     }
@@ -278,10 +279,23 @@ impl<S: IntentStore> Resolver<S> {
                     );
                     return self.finish(key, token, unresolved::<E>(key, reason)).await;
                 }
-                stage = Stage::Cancelling;
-                give_up = SystemTime::now().max(deadline) + window;
-                if self.store.advance(key, token, stage).await.is_err() {
-                    return self.handed_over(key).await;
+                match self.store.advance(key, token, Stage::Cancelling).await {
+                    Ok(()) => {
+                        stage = Stage::Cancelling;
+                        give_up = SystemTime::now().max(deadline) + window;
+                    }
+                    Err(StoreError::Superseded { .. }) => return self.handed_over(key).await,
+                    // Not recorded, no cancel: a notification could then settle the intent as
+                    // paid while the cancel reverses the payment. Tried again after a wait.
+                    Err(error) if now < deadline + window => {
+                        last = format!("the store could not record the cancel's start: {error}");
+                    }
+                    Err(error) => {
+                        let reason = format!(
+                            "the deadline passed and the store could not record the cancel's start: {error}"
+                        );
+                        return self.finish(key, token, unresolved::<E>(key, reason)).await;
+                    }
                 }
             }
             if stage == Stage::Cancelling && now >= give_up {
@@ -291,18 +305,34 @@ impl<S: IntentStore> Resolver<S> {
                 );
                 return self.finish(key, token, unresolved::<E>(key, reason)).await;
             }
-            let until = if stage == Stage::Pending {
-                deadline
-            } else {
-                give_up
+            let until = match stage {
+                Stage::Pending if now < deadline => deadline,
+                Stage::Pending => deadline + window,
+                Stage::Cancelling => give_up,
             };
             let wait = waits
                 .wait()
                 .min(until.duration_since(now).unwrap_or_default());
             tokio::time::sleep(wait).await;
-            if let Err(error) = self.store.renew(key, token).await {
-                tracing::info!(endpoint = E::NAME, %error, "lost the hold on an intent");
-                return self.handed_over(key).await;
+            match self.store.renew(key, token).await {
+                Ok(()) => {}
+                Err(error @ StoreError::Superseded { .. }) => {
+                    tracing::info!(endpoint = E::NAME, %error, "lost the hold on an intent");
+                    return self.handed_over(key).await;
+                }
+                // The store did not answer: the hold may still be this resolver's, but acting
+                // on it unconfirmed could overlap another resolver that took it over. This
+                // step is skipped; the next wait tries again, and the deadline still holds.
+                Err(error) => {
+                    tracing::warn!(endpoint = E::NAME, %error, "the intent's hold could not be renewed; waiting");
+                    last = format!("the store could not renew the hold: {error}");
+                    continue;
+                }
+            }
+            if stage == Stage::Pending && SystemTime::now() >= deadline {
+                // Past the deadline, nothing is sent again: the loop's top reads once more and
+                // starts the cancel.
+                continue;
             }
             let step = match stage {
                 Stage::Pending => read_once::<E>(&self.client, &request, true).await,
@@ -316,9 +346,10 @@ impl<S: IntentStore> Resolver<S> {
     }
 
     /// Records `outcome` under `token` and returns it. When the hold was lost meanwhile (a
-    /// notification settled it, or another resolver took it over), the stored settlement wins
-    /// if there is one; a store that fails leaves the intent to the next `resume`, which reads
-    /// the same outcome again.
+    /// notification settled it, or another resolver took it over), the stored settlement wins,
+    /// and when there is none yet, what the new holder settles: it may be cancelling a payment
+    /// this resolver saw paid, and the cancel reverses it. A store that fails leaves the
+    /// intent to the next `resume`, which reads the same outcome again.
     pub(super) async fn finish<E: Resolvable>(
         &self,
         key: &IntentKey,
@@ -336,10 +367,11 @@ impl<S: IntentStore> Resolver<S> {
         match self.store.settle(key, token, &outcome.settlement()).await {
             Ok(()) => outcome,
             Err(StoreError::Superseded { .. }) => match self.store.get(key).await {
-                Ok(Some(record)) => record
-                    .settlement
-                    .map_or(outcome, |s| Outcome::from_settlement(key, &s)),
-                _ => outcome,
+                Ok(Some(IntentRecord {
+                    settlement: Some(settlement),
+                    ..
+                })) => Outcome::from_settlement(key, &settlement),
+                _ => self.handed_over(key).await,
             },
             Err(error) => {
                 tracing::warn!(endpoint = E::NAME, %error, "the outcome could not be recorded; the next resume reads it again");
@@ -351,10 +383,12 @@ impl<S: IntentStore> Resolver<S> {
     /// The outcome of an intent this resolver no longer holds: whoever holds it settles it.
     async fn handed_over<E: Resolvable>(&self, key: &IntentKey) -> Outcome<E> {
         let mut waits = Backoff::new(&self.policy);
-        let patience = SystemTime::now()
-            + self.policy.deadline
-            + self.policy.cancel_window
-            + self.store.lease();
+        // A store may hold forever (`Duration::MAX`): patience is capped at a day.
+        let patience = (self.policy.deadline)
+            .saturating_add(self.policy.cancel_window)
+            .saturating_add(self.store.lease())
+            .min(Duration::from_secs(24 * 3600));
+        let patience = SystemTime::now() + patience;
         while SystemTime::now() < patience {
             if let Ok(Some(record)) = self.store.get(key).await
                 && let Some(settlement) = record.settlement

@@ -1,0 +1,151 @@
+//! A store that fails for a while, or a hold another resolver takes over, mid-procedure: the
+//! resolver acts only under a hold the store confirmed, waits out a store that does not
+//! answer, and reports what the intent's holder settled, never an outcome of its own that the
+//! store does not record.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use alipayhk::PayRequest;
+use alipayhk::runtime::resolve::{
+    Begin, Evidence, FenceToken, Intent, IntentKey, IntentRecord, IntentStore, MemoryIntentStore,
+    Outcome, Resolver, Settlement, Stage, StoreError,
+};
+use alipayhk_gateway::{Fault, PaymentState};
+
+use super::support::{CLIENT_ID, fixture};
+use super::{fault, intent_written, pay, quick, state};
+
+/// A memory store whose `renew` and `advance` fail while `down` is set, as a database that
+/// does not answer for a while.
+struct Flaky {
+    inner: MemoryIntentStore,
+    down: AtomicBool,
+}
+
+impl Flaky {
+    fn check(&self) -> Result<(), StoreError> {
+        match self.down.load(Ordering::SeqCst) {
+            true => Err(StoreError::backend(std::io::Error::other(
+                "connection refused",
+            ))),
+            false => Ok(()),
+        }
+    }
+}
+
+impl IntentStore for Flaky {
+    async fn begin(&self, intent: &Intent) -> Result<Begin, StoreError> {
+        self.inner.begin(intent).await
+    }
+    async fn claim_due(
+        &self,
+        limit: usize,
+        endpoints: &[&str],
+    ) -> Result<Vec<(FenceToken, IntentRecord)>, StoreError> {
+        self.inner.claim_due(limit, endpoints).await
+    }
+    async fn renew(&self, key: &IntentKey, token: FenceToken) -> Result<(), StoreError> {
+        self.check()?;
+        self.inner.renew(key, token).await
+    }
+    async fn advance(
+        &self,
+        key: &IntentKey,
+        token: FenceToken,
+        stage: Stage,
+    ) -> Result<(), StoreError> {
+        self.check()?;
+        self.inner.advance(key, token, stage).await
+    }
+    async fn settle(
+        &self,
+        key: &IntentKey,
+        token: FenceToken,
+        settlement: &Settlement,
+    ) -> Result<(), StoreError> {
+        self.inner.settle(key, token, settlement).await
+    }
+    async fn settle_from_notification(
+        &self,
+        key: &IntentKey,
+        settlement: &Settlement,
+    ) -> Result<bool, StoreError> {
+        self.inner.settle_from_notification(key, settlement).await
+    }
+    async fn release(&self, key: &IntentKey, token: FenceToken) -> Result<(), StoreError> {
+        self.inner.release(key, token).await
+    }
+    async fn get(&self, key: &IntentKey) -> Result<Option<IntentRecord>, StoreError> {
+        self.inner.get(key).await
+    }
+    fn lease(&self) -> Duration {
+        self.inner.lease()
+    }
+}
+
+/// The store does not answer for the first 0.9 s of a payment that is processing for 0.6 s:
+/// the resolver reads nothing meanwhile, then reads it paid. (It used to take the first
+/// failed renewal for a lost hold and wait for a holder that did not exist, then report the
+/// call unresolved.)
+#[tokio::test]
+async fn a_store_that_does_not_answer_for_a_while_delays_the_procedure_and_loses_nothing() {
+    let f = fixture().await;
+    let store = Arc::new(Flaky {
+        inner: MemoryIntentStore::new().with_lease(Duration::from_secs(2)),
+        down: AtomicBool::new(true),
+    });
+    fault(&f, "P-flaky", Fault::Processing { millis: 600 });
+    let client = f
+        .builder()
+        .timeout(Duration::from_millis(400))
+        .build()
+        .unwrap();
+    let resolver = Resolver::new(client, store.clone()).policy(quick());
+    let request = pay(&f, "P-flaky");
+    let call = tokio::spawn(async move { resolver.execute(&request).await });
+    tokio::time::sleep(Duration::from_millis(900)).await;
+    store.down.store(false, Ordering::SeqCst);
+    let outcome = call.await.unwrap().unwrap();
+    assert!(
+        matches!(outcome, Outcome::Done(Evidence::Inquired(_))),
+        "{outcome:?}"
+    );
+    assert_eq!(state(&f, "P-flaky"), Some(PaymentState::Paid));
+}
+
+/// A resolver whose answer came after its hold ran out and another resolver took the call
+/// over reports what that one settles: here a cancel, although this one's answer said paid
+/// (the cancel reverses the payment). It used to report its own answer, which the store
+/// never recorded.
+#[tokio::test]
+async fn an_answer_after_the_hold_was_taken_over_gives_way_to_the_new_holders_outcome() {
+    let f = fixture().await;
+    let shared = Arc::new(MemoryIntentStore::new().with_lease(Duration::from_millis(400)));
+    fault(&f, "P-late-S", Fault::Delay { millis: 1200 });
+    let client = f.builder().timeout(Duration::from_secs(3)).build().unwrap();
+    let resolver = Resolver::new(client, shared.clone()).policy(quick());
+    let request: PayRequest = pay(&f, "P-late-S");
+    let call = tokio::spawn(async move { resolver.execute(&request).await });
+    intent_written(&shared, "P-late-S").await;
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    let taken = shared.claim_due(10, &["pay"]).await.unwrap();
+    let [(token, record)] = &taken[..] else {
+        panic!("the lapsed hold, taken over: {taken:?}")
+    };
+    let key = IntentKey::new(CLIENT_ID, "pay", &["P-late-S"]);
+    assert_eq!(record.intent.key, key);
+    // The first resolver's answer (S) arrives meanwhile; the new holder cancels.
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    assert!(
+        !call.is_finished(),
+        "reported before the new holder settled"
+    );
+    shared
+        .settle(&key, *token, &Settlement::Cancelled)
+        .await
+        .unwrap();
+    let outcome = call.await.unwrap().unwrap();
+    assert!(matches!(outcome, Outcome::Cancelled), "{outcome:?}");
+}
