@@ -95,6 +95,29 @@ impl StoredIntent {
     }
 }
 
+/// What `claim_due` hands out of the rows it took: each readable one, oldest deadline first
+/// (`RETURNING`'s order is unspecified). A row this version cannot read (a newer version's, or
+/// one edited by hand) is logged and left held until its lease runs out: failing the whole
+/// claim for it would stop every resume, in every process, behind that one row.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) fn claimed_records(
+    rows: Vec<(FenceToken, StoredIntent)>,
+) -> Vec<(FenceToken, IntentRecord)> {
+    let mut claimed: Vec<_> = (rows.into_iter())
+        .filter_map(|(token, row)| match row.into_record() {
+            Ok(record) => Some((token, record)),
+            Err(error) => {
+                tracing::error!(?error, "an intent this version cannot read is left to one that can, or to a person; it holds up no other");
+                None
+            }
+        })
+        .collect();
+    claimed.sort_by(|(_, a), (_, b)| {
+        (a.intent.deadline_ms, &a.intent.key).cmp(&(b.intent.deadline_ms, &b.intent.key))
+    });
+    claimed
+}
+
 /// A row holds a value no store of ours writes.
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 #[derive(Debug, thiserror::Error)]

@@ -8,7 +8,8 @@ use tokio_postgres::Row;
 use tokio_postgres::types::{ToSql, Type};
 
 use super::intent_rows::{
-    DEFAULT_INTENT_LEASE, RECORD_COLUMNS, StoredIntent, settlement_columns, signed, token_from,
+    DEFAULT_INTENT_LEASE, RECORD_COLUMNS, StoredIntent, claimed_records, settlement_columns,
+    signed, token_from,
 };
 use super::intent_store::{
     Begin, FenceToken, Intent, IntentKey, IntentRecord, IntentStore, Settlement, Stage, StoreError,
@@ -265,15 +266,10 @@ impl IntentStore for PostgresIntentStore {
             ],
         )
         .await?;
-        let mut claimed = rows
+        let rows = rows
             .iter()
-            .map(|row| Ok((token_from(row.get(0)), stored(row, 1).into_record()?)))
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        // RETURNING's order is unspecified: oldest deadline first, as promised.
-        claimed.sort_by(|(_, a), (_, b)| {
-            (a.intent.deadline_ms, &a.intent.key).cmp(&(b.intent.deadline_ms, &b.intent.key))
-        });
-        Ok(claimed)
+            .map(|row| (token_from(row.get(0)), stored(row, 1)));
+        Ok(claimed_records(rows.collect()))
     }
 
     async fn renew(&self, key: &IntentKey, token: FenceToken) -> Result<(), StoreError> {

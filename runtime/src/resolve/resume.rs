@@ -75,7 +75,9 @@ impl<S: IntentStore> Resolver<S> {
                 let claim = self.store.claim_due(wanted, &endpoints);
                 match while_running(claim, &mut running, &mut report).await {
                     Ok(batch) => {
-                        claiming = batch.len() == wanted;
+                        // Not `== wanted`: a store may hand out fewer than it took (a row it
+                        // cannot read is left), and more may be due behind them.
+                        claiming = !batch.is_empty();
                         for (token, record) in batch {
                             if !seen.insert(record.intent.key.clone()) {
                                 // Driven once already by this call and not settled (its store

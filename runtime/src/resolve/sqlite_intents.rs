@@ -7,7 +7,8 @@ use std::time::{Duration, SystemTime};
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
 use super::intent_rows::{
-    DEFAULT_INTENT_LEASE, RECORD_COLUMNS, StoredIntent, settlement_columns, signed, token_from,
+    DEFAULT_INTENT_LEASE, RECORD_COLUMNS, StoredIntent, claimed_records, settlement_columns,
+    signed, token_from,
 };
 use super::intent_store::{
     Begin, FenceToken, Intent, IntentKey, IntentRecord, IntentStore, Settlement, Stage, StoreError,
@@ -297,16 +298,8 @@ impl IntentStore for SqliteIntentStore {
                     |row| Ok((token_from(row.get(0)?), stored(row, 1)?)),
                 )
                 .map_err(StoreError::backend)?;
-            let mut claimed = Vec::new();
-            for row in rows {
-                let (token, stored) = row.map_err(StoreError::backend)?;
-                claimed.push((token, stored.into_record()?));
-            }
-            // RETURNING's order is unspecified: oldest deadline first, as promised.
-            claimed.sort_by(|(_, a), (_, b)| {
-                (a.intent.deadline_ms, &a.intent.key).cmp(&(b.intent.deadline_ms, &b.intent.key))
-            });
-            Ok(claimed)
+            let rows = rows.collect::<Result<Vec<_>, _>>();
+            Ok(claimed_records(rows.map_err(StoreError::backend)?))
         })
         .await
     }

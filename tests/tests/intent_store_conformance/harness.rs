@@ -14,17 +14,20 @@ pub use crate::shared::{Restart, run, server};
 /// Opens a store with a lease.
 pub type Open<S> = Box<dyn Fn(Duration) -> Pin<Box<dyn Future<Output = S> + Send>> + Send + Sync>;
 
-/// Deletes one intent's row behind the store's back, as a restore of an older backup or a
-/// failover to a replica that never received it would.
-pub type Forget = Box<dyn Fn(IntentKey) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync>;
+/// Changes one intent's row behind the store's back.
+pub type RowEdit = Box<dyn Fn(IntentKey) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync>;
 
 /// One store under test.
 pub struct Harness<S> {
     pub name: &'static str,
     pub open: Open<S>,
     pub restart: Restart,
-    /// How to lose a row, for a store whose rows live outside the process.
-    pub forget: Option<Forget>,
+    /// How to lose a row, for a store whose rows live outside the process: deleted, as a
+    /// restore of an older backup or a failover to a replica that never received it would.
+    pub forget: Option<RowEdit>,
+    /// How to make a row unreadable to this version: a stage no version of ours writes, as a
+    /// newer version's row after a rollback, or a hand edit.
+    pub garble: Option<RowEdit>,
 }
 
 /// A deadline no check's claims reach before their own: 2100-01-01.

@@ -22,7 +22,7 @@ use std::time::Duration;
 use alipayhk::runtime::resolve::{
     IntentStore, MemoryIntentStore, PostgresIntentStore, SqliteIntentStore,
 };
-use harness::{Harness, Restart, server};
+use harness::{Harness, Restart, RowEdit, server};
 
 /// The stores' own clocks are what leases are measured by; the checks leave this much slack
 /// around every lease, for a loaded CI machine.
@@ -38,6 +38,7 @@ async fn all<S: IntentStore>(h: &Harness<S>) {
     claims::claim_due_never_hands_one_intent_twice(h).await;
     claims::released_intents_are_claimed_again(h).await;
     claims::claim_due_takes_only_the_named_endpoints(h).await;
+    claims::an_unreadable_row_holds_up_no_other(h).await;
     durability::tokens_never_repeat_after_a_row_is_lost(h).await;
     durability::restart_keeps_intents_and_tokens(h).await;
 }
@@ -47,9 +48,10 @@ async fn the_memory_intent_store_keeps_the_contract() {
     let harness = Harness {
         name: "memory",
         open: Box::new(|lease| Box::pin(async move { MemoryIntentStore::new().with_lease(lease) })),
-        // Its intents die with the process.
+        // Its intents die with the process, and are never read from text.
         restart: Restart::None,
         forget: None,
+        garble: None,
     };
     all(&harness).await;
 }
@@ -58,7 +60,7 @@ async fn the_memory_intent_store_keeps_the_contract() {
 async fn the_sqlite_intent_store_keeps_the_contract() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("intents.db");
-    let forgotten = path.clone();
+    let garbled = path.clone();
     let harness = Harness {
         name: "sqlite",
         open: Box::new(move |lease| {
@@ -72,14 +74,11 @@ async fn the_sqlite_intent_store_keeps_the_contract() {
         }),
         // A new process on the same file is what a restart is to SQLite.
         restart: Restart::Reopen,
-        forget: Some(Box::new(move |key| {
-            let path = forgotten.clone();
-            Box::pin(async move {
-                let db = rusqlite::Connection::open(path).unwrap();
-                let sql = "DELETE FROM alipayhk_intents WHERE key = ?1";
-                assert_eq!(db.execute(sql, [key.as_str()]).unwrap(), 1);
-            })
-        })),
+        forget: Some(sqlite_edit(
+            garbled.clone(),
+            "DELETE FROM alipayhk_intents WHERE key = ?1",
+        )),
+        garble: Some(sqlite_edit(garbled, GARBLE_SQLITE)),
     };
     all(&harness).await;
 }
@@ -105,7 +104,7 @@ async fn postgres_contract(kind: &str, name: &'static str) {
         return;
     };
     let _turn = ONE_AT_A_TIME.lock().await;
-    let forgotten = url.clone();
+    let garbled = url.clone();
     let harness = Harness {
         name,
         open: Box::new(move |lease| {
@@ -118,18 +117,42 @@ async fn postgres_contract(kind: &str, name: &'static str) {
             })
         }),
         restart: Restart::Command(restart),
-        forget: Some(Box::new(move |key| {
-            let url = forgotten.clone();
-            Box::pin(async move {
-                let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
-                    .await
-                    .unwrap();
-                tokio::spawn(connection);
-                let sql = "DELETE FROM alipayhk_intents WHERE key = $1";
-                let deleted = client.execute(sql, &[&key.as_str()]).await.unwrap();
-                assert_eq!(deleted, 1);
-            })
-        })),
+        forget: Some(postgres_edit(
+            garbled.clone(),
+            "DELETE FROM alipayhk_intents WHERE key = $1",
+        )),
+        garble: Some(postgres_edit(garbled, GARBLE_POSTGRES)),
     };
     all(&harness).await;
+}
+
+/// A stage no version of ours writes.
+const GARBLE_SQLITE: &str =
+    "UPDATE alipayhk_intents SET stage = 'from-a-newer-version' WHERE key = ?1";
+const GARBLE_POSTGRES: &str =
+    "UPDATE alipayhk_intents SET stage = 'from-a-newer-version' WHERE key = $1";
+
+/// Runs `sql` on the intent's row in the SQLite file at `path`; it must change that row.
+fn sqlite_edit(path: std::path::PathBuf, sql: &'static str) -> RowEdit {
+    Box::new(move |key| {
+        let path = path.clone();
+        Box::pin(async move {
+            let db = rusqlite::Connection::open(path).unwrap();
+            assert_eq!(db.execute(sql, [key.as_str()]).unwrap(), 1);
+        })
+    })
+}
+
+/// Runs `sql` on the intent's row in the PostgreSQL database at `url`; it must change that row.
+fn postgres_edit(url: String, sql: &'static str) -> RowEdit {
+    Box::new(move |key| {
+        let url = url.clone();
+        Box::pin(async move {
+            let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+                .await
+                .unwrap();
+            tokio::spawn(connection);
+            assert_eq!(client.execute(sql, &[&key.as_str()]).await.unwrap(), 1);
+        })
+    })
 }
