@@ -19,8 +19,9 @@ pub enum Outcome<E: Resolvable> {
         /// The result object.
         result: ResultInfo,
     },
-    /// The deadline passed without a final answer, and the call was cancelled: it did not
-    /// happen, and never will.
+    /// The deadline passed without a final answer, and the call was cancelled (or it never
+    /// reached AlipayHK: every copy was refused a connection): it did not happen, and never
+    /// will.
     Cancelled,
     /// The procedure ran out without a confirmed outcome: the cancel was not confirmed (or the
     /// endpoint cannot be cancelled). It may have happened. Logged at `error` level.

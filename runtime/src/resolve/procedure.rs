@@ -13,8 +13,12 @@ use crate::{Client, Error};
 pub(super) enum Step<E: Resolvable> {
     /// Settled, with this outcome.
     Settled(Outcome<E>),
-    /// Not yet: what the step saw.
+    /// Not yet, and the call may be at AlipayHK: a copy of it may have arrived, or a read saw
+    /// it there. What the step saw.
     Continue(String),
+    /// Not yet, and nothing here says the call is at AlipayHK: no copy of it left (the
+    /// connection was never made), or a read failed or did not find it. What the step saw.
+    Quiet(String),
 }
 
 /// What an answer to the call itself means: `S` done, `F` failed (or, with a code the spec
@@ -40,6 +44,10 @@ pub(super) fn answer_step<E: Resolvable>(answer: Result<E::Answer, Error<E::Code
                 code: code_of(&result),
                 result,
             })
+        }
+        // Refused before a byte was written (no connection): this copy never arrived.
+        Err(error) if !error.outcome_unknown() => {
+            Step::Quiet(format!("{}: not sent: {error}", E::NAME))
         }
         Err(error) => Step::Continue(format!("{}: {error}", E::NAME)),
     }
@@ -68,7 +76,7 @@ pub(super) async fn read_once<E: Resolvable>(
     };
     let inquiry: E::Inquiry = match carried(request, &E::RESOLUTION) {
         Ok(inquiry) => inquiry,
-        Err(e) => return Step::Continue(format!("the inquiry could not be built: {e}")),
+        Err(e) => return Step::Quiet(format!("the inquiry could not be built: {e}")),
     };
     match client.execute(&inquiry).await {
         Ok(answer) => {
@@ -86,10 +94,10 @@ pub(super) async fn read_once<E: Resolvable>(
             if resend_missing && E::IDEMPOTENCY.is_some() {
                 resend::<E>(client, request).await
             } else {
-                Step::Continue(format!("the inquiry says: {}", result.result_code))
+                Step::Quiet(format!("the inquiry says: {}", result.result_code))
             }
         }
-        Err(error) => Step::Continue(format!("inquiry: {error}")),
+        Err(error) => Step::Quiet(format!("inquiry: {error}")),
     }
 }
 
@@ -117,9 +125,9 @@ async fn read_state<E: Resolvable>(
         Ok((true, answer)) => return Step::Settled(Outcome::Done(Evidence::Inquired(answer))),
         Ok((false, _)) if resend_missing => {}
         Ok((false, _)) => {
-            return Step::Continue(format!("the inquiry's {field} is not the call's"));
+            return Step::Quiet(format!("the inquiry's {field} is not the call's"));
         }
-        Err(note) => return Step::Continue(note),
+        Err(note) => return Step::Quiet(note),
     }
     match resend::<E>(client, request).await {
         Step::Settled(Outcome::Failed { code, result }) => match read().await {
@@ -138,7 +146,7 @@ async fn read_state<E: Resolvable>(
 async fn resend<E: Resolvable>(client: &Client, request: &Value) -> Step<E> {
     match serde_json::from_value::<E>(request.clone()) {
         Ok(call) => answer_step::<E>(client.execute(&call).await),
-        Err(e) => Step::Continue(format!("the stored request could not be read: {e}")),
+        Err(e) => Step::Quiet(format!("the stored request could not be read: {e}")),
     }
 }
 
@@ -147,19 +155,23 @@ async fn resend<E: Resolvable>(client: &Client, request: &Value) -> Step<E> {
 pub(super) async fn cancel_once<E: Resolvable>(client: &Client, request: &Value) -> Step<E> {
     let cancel: E::Cancel = match carried(request, &E::RESOLUTION) {
         Ok(cancel) => cancel,
-        Err(e) => return Step::Continue(format!("the cancel could not be built: {e}")),
+        Err(e) => return Step::Quiet(format!("the cancel could not be built: {e}")),
     };
     // The answer is taken apart in its own statement, so it is dropped before the next call.
     let refused = match client.execute(&cancel).await {
         Ok(_) => return Step::Settled(Outcome::Cancelled),
         Err(Error::Failed { result, .. }) => result,
-        Err(error) => return Step::Continue(format!("cancel: {error}")),
+        Err(error) => return Step::Quiet(format!("cancel: {error}")),
+    };
+    let why = |read: String| {
+        format!(
+            "the cancel was refused ({}) and {read}",
+            refused.result_code
+        )
     };
     match read_once::<E>(client, request, false).await {
         Step::Settled(outcome) => Step::Settled(outcome),
-        Step::Continue(read) => Step::Continue(format!(
-            "the cancel was refused ({}) and {read}",
-            refused.result_code
-        )),
+        Step::Continue(read) => Step::Continue(why(read)),
+        Step::Quiet(read) => Step::Quiet(why(read)),
     }
 }

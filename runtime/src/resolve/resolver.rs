@@ -256,10 +256,15 @@ impl<S: IntentStore> Resolver<S> {
         };
         let mut waits = Backoff::new(&self.policy);
         let mut last = String::from("no answer yet");
+        // Whether the call may be at AlipayHK. For a call taken over from another resolver,
+        // nobody here knows, so it may; for this resolver's own, its answers tell. One that
+        // never got there (no connection, ever) needs no cancel at the deadline.
+        let mut may_have_arrived = first.is_none();
         if let Some(answer) = first {
             match super::procedure::answer_step::<E>(answer) {
                 Step::Settled(outcome) => return self.finish(key, token, outcome).await,
-                Step::Continue(note) => last = note,
+                Step::Continue(note) => (last, may_have_arrived) = (note, true),
+                Step::Quiet(note) => last = note,
             }
         }
         loop {
@@ -268,9 +273,16 @@ impl<S: IntentStore> Resolver<S> {
                 // One last read before giving up on the call: a resumer that arrives after the
                 // deadline, or a payment that completed during the last wait, is settled by
                 // what happened, not cancelled.
-                if let Step::Settled(outcome) = read_once::<E>(&self.client, &request, false).await
-                {
-                    return self.finish(key, token, outcome).await;
+                match read_once::<E>(&self.client, &request, false).await {
+                    Step::Settled(outcome) => return self.finish(key, token, outcome).await,
+                    Step::Continue(note) => (last, may_have_arrived) = (note, true),
+                    Step::Quiet(_) => {}
+                }
+                if !may_have_arrived {
+                    // Every copy was refused a connection, and none is sent once settled: the
+                    // call did not happen and never will. Not "may have happened".
+                    tracing::info!(endpoint = E::NAME, %last, "the deadline passed and the call never reached AlipayHK");
+                    return self.finish(key, token, Outcome::Cancelled).await;
                 }
                 if !E::RESOLUTION.cancels || mutants::active(Mutant::NoCancel) {
                     let reason = format!(
@@ -340,7 +352,8 @@ impl<S: IntentStore> Resolver<S> {
             };
             match step {
                 Step::Settled(outcome) => return self.finish(key, token, outcome).await,
-                Step::Continue(note) => last = note,
+                Step::Continue(note) => (last, may_have_arrived) = (note, true),
+                Step::Quiet(note) => last = note,
             }
         }
     }

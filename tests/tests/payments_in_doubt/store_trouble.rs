@@ -1,7 +1,8 @@
-//! A store that fails for a while, or a hold another resolver takes over, mid-procedure: the
-//! resolver acts only under a hold the store confirmed, waits out a store that does not
-//! answer, and reports what the intent's holder settled, never an outcome of its own that the
-//! store does not record.
+//! Trouble around the procedure rather than in AlipayHK's answers: a store that fails for a
+//! while, a hold another resolver takes over, and an AlipayHK that cannot be reached at all.
+//! The resolver acts only under a hold the store confirmed, waits out a store that does not
+//! answer, reports what the intent's holder settled (never an outcome of its own the store
+//! does not record), and never reports a call that never left as "may have happened".
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -148,4 +149,46 @@ async fn an_answer_after_the_hold_was_taken_over_gives_way_to_the_new_holders_ou
         .unwrap();
     let outcome = call.await.unwrap().unwrap();
     assert!(matches!(outcome, Outcome::Cancelled), "{outcome:?}");
+}
+
+/// AlipayHK cannot be reached at all (nothing listens): no copy of the payment ever left, so
+/// at the deadline it is cancelled without a cancel to send, not reported as "may have
+/// happened". A call taken over from another resolver is different: nobody here knows whether
+/// its copies arrived, so it stays unresolved.
+#[tokio::test]
+async fn a_payment_that_never_reached_alipayhk_is_not_reported_as_may_have_happened() {
+    let f = fixture().await;
+    let unreachable = || {
+        f.builder()
+            .base_url("http://127.0.0.1:9")
+            .timeout(Duration::from_millis(400))
+            .build()
+            .unwrap()
+    };
+    let shared = Arc::new(MemoryIntentStore::new().with_lease(Duration::from_millis(300)));
+    let resolver = Resolver::new(unreachable(), shared.clone()).policy(quick());
+    let outcome = resolver.execute(&pay(&f, "P-nowhere")).await.unwrap();
+    assert!(matches!(outcome, Outcome::Cancelled), "{outcome:?}");
+    let key = IntentKey::new(CLIENT_ID, "pay", &["P-nowhere"]);
+    let record = shared.get(&key).await.unwrap().unwrap();
+    assert_eq!(record.settlement, Some(Settlement::Cancelled));
+
+    // Taken over: its first copy may have arrived before its resolver died.
+    let dying = Resolver::new(unreachable(), shared.clone()).policy(quick());
+    let request = pay(&f, "P-unknown");
+    let call = tokio::spawn(async move { dying.execute(&request).await });
+    intent_written(&shared, "P-unknown").await;
+    call.abort();
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let resumed = Resolver::new(unreachable(), shared.clone())
+        .policy(quick())
+        .register::<PayRequest>()
+        .resume()
+        .await
+        .unwrap();
+    assert_eq!(resumed.len(), 1, "{resumed:?}");
+    assert!(
+        matches!(resumed[0].settlement, Settlement::Unresolved(_)),
+        "{resumed:?}"
+    );
 }
