@@ -42,6 +42,10 @@ impl Default for ResolvePolicy {
     }
 }
 
+/// The shortest step of a series, whatever the policy says: a zero wait would make a call
+/// that stays processing a loop of inquiries as fast as AlipayHK answers them.
+const SHORTEST_WAIT: Duration = Duration::from_millis(10);
+
 /// The waits of one call: each the next step of the exponential series, half of it fixed and
 /// half random.
 #[derive(Debug, Clone)]
@@ -52,9 +56,10 @@ pub(crate) struct Backoff {
 
 impl Backoff {
     pub(crate) fn new(policy: &ResolvePolicy) -> Self {
+        let first = policy.initial_backoff.max(SHORTEST_WAIT);
         Self {
-            next: policy.initial_backoff,
-            max: policy.max_backoff.max(policy.initial_backoff),
+            next: first,
+            max: policy.max_backoff.max(first),
         }
     }
 
@@ -87,6 +92,19 @@ mod tests {
                 "{wait:?} for a step of {step:?}"
             );
             step = (step * 2).min(policy.max_backoff);
+        }
+    }
+
+    #[test]
+    fn a_zero_wait_is_raised_to_the_shortest() {
+        let policy = ResolvePolicy {
+            initial_backoff: Duration::ZERO,
+            max_backoff: Duration::ZERO,
+            ..ResolvePolicy::default()
+        };
+        let mut backoff = Backoff::new(&policy);
+        for _ in 0..5 {
+            assert!(backoff.wait() >= SHORTEST_WAIT / 2);
         }
     }
 }

@@ -142,6 +142,14 @@ pub(crate) fn refusal(
     response(config, protocol, msg_id, &time, &body).unsigned()
 }
 
+/// The `clientId` of a request body, when it is an envelope with one, for a refusal's log: at
+/// most 64 characters (AlipayHK's are 16), since nothing about it is verified yet.
+pub(crate) fn client_id_of(body: &[u8]) -> Option<String> {
+    let received = Received::parse(Direction::Request, body).ok()?;
+    let id = &received.head().client_id;
+    (!id.is_empty()).then(|| id.chars().take(64).collect())
+}
+
 /// The `reqMsgId` of a request body, when it is an envelope with one: a refusal repeats it.
 pub(crate) fn msg_id_of(body: &[u8]) -> String {
     Received::parse(Direction::Request, body)

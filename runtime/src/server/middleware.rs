@@ -236,11 +236,14 @@ fn refuse(
     rejection: Rejection,
 ) -> Response {
     let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
+    // A v1 request names its client in the envelope's head, not in a header.
+    let in_envelope = head_body.and_then(|_| head_body::client_id_of(body));
+    let client_id = in_envelope.as_deref().or(header("client-id"));
     tracing::info!(
         %method,
         %path,
         code = rejection.code(),
-        client_id = header("client-id").unwrap_or("<none>"),
+        client_id = client_id.unwrap_or("<none>"),
         reason = %rejection,
         "refused"
     );
@@ -275,7 +278,7 @@ fn refuse(
         observer.observe(Exchange {
             method: method.to_owned(),
             path: path.to_owned(),
-            client_id: header("client-id").map(str::to_owned),
+            client_id: client_id.map(str::to_owned),
             outcome: Outcome::Refused {
                 code: rejection.code(),
                 reason: rejection.to_string(),
