@@ -99,7 +99,8 @@ impl Client {
         }
         // No page promises that a response repeats `reqMsgId` (those that reach a response
         // head show it; inferred): one that does must repeat the request's.
-        if let (Some(sent), Some(found)) = (sent_msg_id, head.req_msg_id.as_deref())
+        let found = head.req_msg_id.as_deref().filter(|id| !id.is_empty());
+        if let (Some(sent), Some(found)) = (sent_msg_id, found)
             && sent != found
         {
             return Err(EnvelopeError::WrongMessage.into());

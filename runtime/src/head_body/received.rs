@@ -178,7 +178,13 @@ impl<'a> Received<'a> {
 /// is logged and sent back in a refusal. Field names (in backticks) and positions are kept.
 fn without_content(error: &serde_json::Error) -> String {
     let message = error.to_string();
-    let kept = message.split('"').next().unwrap_or_default().trim_end();
+    // A quoted value, or a number serde shows in backticks (`integer `123``); field names
+    // are in backticks too, and kept.
+    let value_at = message.char_indices().find(|&(i, c)| {
+        let next = message[i + c.len_utf8()..].chars().next();
+        c == '"' || (c == '`' && next.is_some_and(|n| n.is_ascii_digit() || n == '-'))
+    });
+    let kept = message[..value_at.map_or(message.len(), |(i, _)| i)].trim_end();
     let kept: String = kept.chars().take(120).collect();
     if kept.contains(" at line ") {
         kept

@@ -95,27 +95,56 @@ impl StoredIntent {
     }
 }
 
-/// What `claim_due` hands out of the rows it took: each readable one, oldest deadline first
-/// (`RETURNING`'s order is unspecified). A row this version cannot read (a newer version's, or
-/// one edited by hand) is logged and left held until its lease runs out: failing the whole
-/// claim for it would stop every resume, in every process, behind that one row.
+/// What `claim_due` hands out, gathered in rounds: each readable row, oldest deadline first.
+/// A row this version cannot read (a newer version's, or one edited by hand) is logged and
+/// left held until its lease runs out, and the next round takes one more in its place:
+/// failing the claim for it, or handing out fewer, would let such rows stop every resume, in
+/// every process, behind them.
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
-pub(crate) fn claimed_records(
-    rows: Vec<(FenceToken, StoredIntent)>,
-) -> Vec<(FenceToken, IntentRecord)> {
-    let mut claimed: Vec<_> = (rows.into_iter())
-        .filter_map(|(token, row)| match row.into_record() {
-            Ok(record) => Some((token, record)),
-            Err(error) => {
-                tracing::error!(?error, "an intent this version cannot read is left to one that can, or to a person; it holds up no other");
-                None
+pub(crate) struct Claimed {
+    limit: usize,
+    records: Vec<(FenceToken, IntentRecord)>,
+    /// The last round took fewer than it asked for: nothing more is due.
+    drained: bool,
+}
+
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+impl Claimed {
+    pub(crate) fn new(limit: usize) -> Self {
+        Self {
+            limit,
+            records: Vec::new(),
+            drained: false,
+        }
+    }
+
+    /// How many rows the next round takes; `None` once enough are held or none is left due.
+    pub(crate) fn wanted(&self) -> Option<usize> {
+        let wanted = self.limit.saturating_sub(self.records.len());
+        (!self.drained && wanted > 0).then_some(wanted)
+    }
+
+    /// One round's rows, of `asked`.
+    pub(crate) fn add(&mut self, rows: Vec<(FenceToken, StoredIntent)>, asked: usize) {
+        self.drained = rows.len() < asked;
+        for (token, row) in rows {
+            match row.into_record() {
+                Ok(record) => self.records.push((token, record)),
+                Err(error) => tracing::error!(
+                    ?error,
+                    "an intent this version cannot read is left to one that can, or to a person; it holds up no other"
+                ),
             }
-        })
-        .collect();
-    claimed.sort_by(|(_, a), (_, b)| {
-        (a.intent.deadline_ms, &a.intent.key).cmp(&(b.intent.deadline_ms, &b.intent.key))
-    });
-    claimed
+        }
+    }
+
+    /// Oldest deadline first, as `claim_due` promises (`RETURNING`'s order is unspecified).
+    pub(crate) fn into_oldest_first(mut self) -> Vec<(FenceToken, IntentRecord)> {
+        self.records.sort_by(|(_, a), (_, b)| {
+            (a.intent.deadline_ms, &a.intent.key).cmp(&(b.intent.deadline_ms, &b.intent.key))
+        });
+        self.records
+    }
 }
 
 /// A row holds a value no store of ours writes.

@@ -8,8 +8,8 @@ use tokio_postgres::Row;
 use tokio_postgres::types::{ToSql, Type};
 
 use super::intent_rows::{
-    DEFAULT_INTENT_LEASE, RECORD_COLUMNS, StoredIntent, claimed_records, settlement_columns,
-    signed, token_from,
+    Claimed, DEFAULT_INTENT_LEASE, RECORD_COLUMNS, StoredIntent, settlement_columns, signed,
+    token_from,
 };
 use super::intent_store::{
     Begin, FenceToken, Intent, IntentKey, IntentRecord, IntentStore, Settlement, Stage, StoreError,
@@ -255,21 +255,24 @@ impl IntentStore for PostgresIntentStore {
         } else {
             &SQL
         };
-        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let rows = query(
-            &self.pool,
-            statement,
-            &[
-                (&limit, Type::INT8),
-                (&millis(self.lease), Type::FLOAT8),
-                (&endpoints, Type::TEXT_ARRAY),
-            ],
-        )
-        .await?;
-        let rows = rows
-            .iter()
-            .map(|row| (token_from(row.get(0)), stored(row, 1)));
-        Ok(claimed_records(rows.collect()))
+        let mut claimed = Claimed::new(limit);
+        while let Some(wanted) = claimed.wanted() {
+            let rows = query(
+                &self.pool,
+                statement,
+                &[
+                    (&i64::try_from(wanted).unwrap_or(i64::MAX), Type::INT8),
+                    (&millis(self.lease), Type::FLOAT8),
+                    (&endpoints, Type::TEXT_ARRAY),
+                ],
+            )
+            .await?;
+            let rows = rows
+                .iter()
+                .map(|row| (token_from(row.get(0)), stored(row, 1)));
+            claimed.add(rows.collect(), wanted);
+        }
+        Ok(claimed.into_oldest_first())
     }
 
     async fn renew(&self, key: &IntentKey, token: FenceToken) -> Result<(), StoreError> {

@@ -267,9 +267,12 @@ impl<S: IntentStore> Resolver<S> {
                 Step::Quiet(note) => last = note,
             }
         }
+        // Every call below is made under a hold the store has just confirmed: the one taken to
+        // start (by `begin` or a claim), then a renewal before each step.
+        let mut confirmed = true;
         loop {
             let now = SystemTime::now();
-            if stage == Stage::Pending && now >= deadline {
+            if stage == Stage::Pending && now >= deadline && confirmed {
                 // One last read before giving up on the call: a resumer that arrives after the
                 // deadline, or a payment that completed during the last wait, is settled by
                 // what happened, not cancelled.
@@ -279,10 +282,7 @@ impl<S: IntentStore> Resolver<S> {
                     Step::Quiet(_) => {}
                 }
                 if !may_have_arrived {
-                    // Every copy was refused a connection, and none is sent once settled: the
-                    // call did not happen and never will. Not "may have happened".
-                    tracing::info!(endpoint = E::NAME, %last, "the deadline passed and the call never reached AlipayHK");
-                    return self.finish(key, token, Outcome::Cancelled).await;
+                    return self.never_arrived(key, token, &last).await;
                 }
                 if !E::RESOLUTION.cancels || mutants::active(Mutant::NoCancel) {
                     let reason = format!(
@@ -299,51 +299,54 @@ impl<S: IntentStore> Resolver<S> {
                     Err(StoreError::Superseded { .. }) => return self.handed_over(key).await,
                     // Not recorded, no cancel: a notification could then settle the intent as
                     // paid while the cancel reverses the payment. Tried again after a wait.
-                    Err(error) if now < deadline + window => {
-                        last = format!("the store could not record the cancel's start: {error}");
-                    }
                     Err(error) => {
-                        let reason = format!(
-                            "the deadline passed and the store could not record the cancel's start: {error}"
-                        );
-                        return self.finish(key, token, unresolved::<E>(key, reason)).await;
+                        last = format!("the store could not record the cancel's start: {error}");
                     }
                 }
             }
-            if stage == Stage::Cancelling && now >= give_up {
-                let reason = format!(
-                    "the cancel was not confirmed within {:?} of its first try; last: {last}",
-                    self.policy.cancel_window
-                );
-                return self.finish(key, token, unresolved::<E>(key, reason)).await;
-            }
-            let until = match stage {
-                Stage::Pending if now < deadline => deadline,
+            let end = match stage {
                 Stage::Pending => deadline + window,
                 Stage::Cancelling => give_up,
+            };
+            if now >= end {
+                let reason = match stage {
+                    Stage::Pending => format!(
+                        "the deadline passed and the cancel could not start (the store did not confirm the hold or record the cancel); last: {last}"
+                    ),
+                    Stage::Cancelling => format!(
+                        "the cancel was not confirmed within {window:?} of its first try; last: {last}"
+                    ),
+                };
+                return self.finish(key, token, unresolved::<E>(key, reason)).await;
+            }
+            let until = if stage == Stage::Pending && now < deadline {
+                deadline
+            } else {
+                end
             };
             let wait = waits
                 .wait()
                 .min(until.duration_since(now).unwrap_or_default());
             tokio::time::sleep(wait).await;
             match self.store.renew(key, token).await {
-                Ok(()) => {}
+                Ok(()) => confirmed = true,
                 Err(error @ StoreError::Superseded { .. }) => {
                     tracing::info!(endpoint = E::NAME, %error, "lost the hold on an intent");
                     return self.handed_over(key).await;
                 }
                 // The store did not answer: the hold may still be this resolver's, but acting
-                // on it unconfirmed could overlap another resolver that took it over. This
-                // step is skipped; the next wait tries again, and the deadline still holds.
+                // on it unconfirmed could overlap another resolver that took it over. Nothing
+                // is read, sent or cancelled until a renewal succeeds; the deadline still holds.
                 Err(error) => {
                     tracing::warn!(endpoint = E::NAME, %error, "the intent's hold could not be renewed; waiting");
                     last = format!("the store could not renew the hold: {error}");
+                    confirmed = false;
                     continue;
                 }
             }
             if stage == Stage::Pending && SystemTime::now() >= deadline {
-                // Past the deadline, nothing is sent again: the loop's top reads once more and
-                // starts the cancel.
+                // Past the deadline, nothing is sent again: the loop's top reads once more,
+                // under this renewal, and starts the cancel.
                 continue;
             }
             let step = match stage {
@@ -354,6 +357,29 @@ impl<S: IntentStore> Resolver<S> {
                 Step::Settled(outcome) => return self.finish(key, token, outcome).await,
                 Step::Continue(note) => (last, may_have_arrived) = (note, true),
                 Step::Quiet(note) => last = note,
+            }
+        }
+    }
+
+    /// Settles a call none of whose copies reached AlipayHK (every connection refused) as
+    /// cancelled: it did not happen, and once settled nothing sends it. Not "may have
+    /// happened". When the store cannot record that, a `resume` could still send it, so the
+    /// caller is told so, not that it never will.
+    async fn never_arrived<E: Resolvable>(
+        &self,
+        key: &IntentKey,
+        token: FenceToken,
+        last: &str,
+    ) -> Outcome<E> {
+        tracing::info!(endpoint = E::NAME, %last, "the deadline passed and the call never reached AlipayHK");
+        match self.store.settle(key, token, &Settlement::Cancelled).await {
+            Ok(()) => Outcome::Cancelled,
+            Err(StoreError::Superseded { .. }) => self.finish(key, token, Outcome::Cancelled).await,
+            Err(error) => {
+                let reason = format!(
+                    "it never reached AlipayHK ({last}), but the store could not record that ({error}): a resume may still send it"
+                );
+                self.finish(key, token, unresolved::<E>(key, reason)).await
             }
         }
     }

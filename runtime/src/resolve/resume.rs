@@ -75,14 +75,15 @@ impl<S: IntentStore> Resolver<S> {
                 let claim = self.store.claim_due(wanted, &endpoints);
                 match while_running(claim, &mut running, &mut report).await {
                     Ok(batch) => {
-                        // Not `== wanted`: a store may hand out fewer than it took (a row it
-                        // cannot read is left), and more may be due behind them.
+                        // Not `== wanted`: a store may hand out fewer than asked while more
+                        // are due (it skips rows another resumer is taking).
                         claiming = !batch.is_empty();
                         for (token, record) in batch {
                             if !seen.insert(record.intent.key.clone()) {
                                 // Driven once already by this call and not settled (its store
                                 // failed): the next `resume` tries it again, not this one.
-                                self.release(&record.intent.key, token).await;
+                                let release = self.release(&record.intent.key, token);
+                                while_running(release, &mut running, &mut report).await;
                                 claiming = false;
                                 continue;
                             }
@@ -91,7 +92,8 @@ impl<S: IntentStore> Resolver<S> {
                                 None => {
                                     // A store that ignored `endpoints`: left as it was found.
                                     tracing::warn!(endpoint = %record.intent.endpoint, "the store handed over an intent of an endpoint not asked for");
-                                    self.release(&record.intent.key, token).await;
+                                    let release = self.release(&record.intent.key, token);
+                                    while_running(release, &mut running, &mut report).await;
                                 }
                             }
                         }

@@ -7,8 +7,8 @@ use std::time::{Duration, SystemTime};
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
 use super::intent_rows::{
-    DEFAULT_INTENT_LEASE, RECORD_COLUMNS, StoredIntent, claimed_records, settlement_columns,
-    signed, token_from,
+    Claimed, DEFAULT_INTENT_LEASE, RECORD_COLUMNS, StoredIntent, settlement_columns, signed,
+    token_from,
 };
 use super::intent_store::{
     Begin, FenceToken, Intent, IntentKey, IntentRecord, IntentStore, Settlement, Stage, StoreError,
@@ -270,7 +270,6 @@ impl IntentStore for SqliteIntentStore {
         limit: usize,
         endpoints: &[&str],
     ) -> Result<Vec<(FenceToken, IntentRecord)>, StoreError> {
-        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         // One parameter however many endpoints: a JSON array, read back by `json_each`.
         let endpoints = serde_json::to_string(endpoints).map_err(StoreError::backend)?;
         self.transaction(move |tx, now| {
@@ -285,21 +284,25 @@ impl IntentStore for SqliteIntentStore {
             );
             let floor = signed(now.wall_micros);
             let mut statement = tx.prepare(&sql).map_err(StoreError::backend)?;
-            let rows = statement
-                .query_map(
-                    params![
-                        now.host.boot,
-                        now.host.millis,
-                        floor,
-                        now.lease_until,
-                        limit,
-                        endpoints
-                    ],
-                    |row| Ok((token_from(row.get(0)?), stored(row, 1)?)),
-                )
-                .map_err(StoreError::backend)?;
-            let rows = rows.collect::<Result<Vec<_>, _>>();
-            Ok(claimed_records(rows.map_err(StoreError::backend)?))
+            let mut claimed = Claimed::new(limit);
+            while let Some(wanted) = claimed.wanted() {
+                let wanted_rows = i64::try_from(wanted).unwrap_or(i64::MAX);
+                let rows = statement
+                    .query_map(
+                        params![
+                            now.host.boot,
+                            now.host.millis,
+                            floor,
+                            now.lease_until,
+                            wanted_rows,
+                            endpoints
+                        ],
+                        |row| Ok((token_from(row.get(0)?), stored(row, 1)?)),
+                    )
+                    .and_then(|rows| rows.collect::<Result<Vec<_>, _>>());
+                claimed.add(rows.map_err(StoreError::backend)?, wanted);
+            }
+            Ok(claimed.into_oldest_first())
         })
         .await
     }

@@ -1,6 +1,7 @@
 //! The serving side of the v1 head/body envelope ([`crate::head_body`]): verify a request
 //! over the exact bytes of its `request` value, and sign the answer in a `response` envelope.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::time::SystemTime;
 
@@ -98,30 +99,32 @@ pub fn sign_head_body_response(
     msg_id: &str,
     body: &[u8],
 ) -> Vec<u8> {
-    // Only a JSON object is signed as the body. Anything else a handler answered (an empty
-    // body, a framework's text error) would make the signed envelope invalid JSON, or put
-    // keys beside `body` that no handler meant to sign.
-    let replaced;
-    let body = if is_object(body) {
-        body
-    } else {
-        tracing::warn!(
-            function = protocol.function,
-            "a v1 handler's answer is not a JSON object: answered U UNKNOWN_EXCEPTION instead"
-        );
-        let result = ResultInfo::new(
-            "UNKNOWN_EXCEPTION",
-            ResultStatus::Unknown,
-            "the answer was not a JSON object",
-        );
-        replaced = super::result_body("resultInfo", &result);
-        &replaced
-    };
+    let body = answer_body(protocol, body);
     let time = crate::wire::rfc3339_now();
-    let outgoing = response(config, protocol, msg_id, &time, body);
+    let outgoing = response(config, protocol, msg_id, &time, &body);
     outgoing
         .seal(&config.own_key)
         .unwrap_or_else(|_| outgoing.unsigned())
+}
+
+/// What a v1 answer's `body` is: the handler's, when it is a JSON object; otherwise `U
+/// UNKNOWN_EXCEPTION`. Anything else a handler answered (an empty body, a framework's text
+/// error) would make the signed envelope invalid JSON, or put keys beside `body` that no
+/// handler meant to sign.
+pub(crate) fn answer_body<'a>(protocol: &HeadBody, body: &'a [u8]) -> Cow<'a, [u8]> {
+    if is_object(body) {
+        return Cow::Borrowed(body);
+    }
+    tracing::warn!(
+        function = protocol.function,
+        "a v1 handler's answer is not a JSON object: answered U UNKNOWN_EXCEPTION instead"
+    );
+    let result = ResultInfo::new(
+        "UNKNOWN_EXCEPTION",
+        ResultStatus::Unknown,
+        "the answer was not a JSON object",
+    );
+    Cow::Owned(super::result_body("resultInfo", &result))
 }
 
 /// Whether `bytes` are exactly one JSON object (whitespace around it aside).

@@ -1,6 +1,7 @@
 //! The protocol as an axum middleware, and [`Verified`], the only way a handler receives a
 //! request body.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::SystemTime;
 
@@ -179,9 +180,15 @@ async fn serve(
     let response = next.run(Request::from_parts(parts, Body::empty())).await;
     let (mut parts, body) = response.into_parts();
     // Our own handlers' answers: small, and already in memory.
-    let Ok(body) = axum::body::to_bytes(body, config.max_body.max(1 << 20)).await else {
+    let Ok(mut body) = axum::body::to_bytes(body, config.max_body.max(1 << 20)).await else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
+    // A v1 answer as it will be signed: what is logged is what is sent.
+    if let Some(protocol) = &head_body
+        && let Cow::Owned(replaced) = head_body::answer_body(protocol, &body)
+    {
+        body = Bytes::from(replaced);
+    }
     let result = result_of(&body);
     tracing::info!(
         %method,

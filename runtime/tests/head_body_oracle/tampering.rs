@@ -239,13 +239,18 @@ fn a_refusal_says_what_is_wrong_without_the_content() {
         format!(r#"{{"request":{{"head":{{"clientId":["{secret}"]}}}}}}"#),
         format!(r#"{{"request":"{secret}"}}"#),
         format!(r#"{{"request":{{"head":{{}}}},"signature":["{secret}"]}}"#),
+        r#"{"request":{"head":{"clientId":31415926535897932384}}}"#.to_owned(),
+        r#"{"request":{"head":{"clientId":-31415926535.897}}}"#.to_owned(),
     ] {
         let Err(EnvelopeError::NotEnvelope { reason, .. }) =
             Received::parse(Direction::Request, envelope.as_bytes())
         else {
             panic!("accepted: {}", &envelope[..60]);
         };
-        assert!(!reason.contains("s3cr3t"), "{reason}");
+        assert!(
+            !reason.contains("s3cr3t") && !reason.contains("31415"),
+            "{reason}"
+        );
         assert!(reason.len() < 200, "{reason}");
     }
 }

@@ -38,7 +38,7 @@ async fn all<S: IntentStore>(h: &Harness<S>) {
     claims::claim_due_never_hands_one_intent_twice(h).await;
     claims::released_intents_are_claimed_again(h).await;
     claims::claim_due_takes_only_the_named_endpoints(h).await;
-    claims::an_unreadable_row_holds_up_no_other(h).await;
+    claims::unreadable_rows_hold_up_no_other(h).await;
     durability::tokens_never_repeat_after_a_row_is_lost(h).await;
     durability::restart_keeps_intents_and_tokens(h).await;
 }

@@ -18,21 +18,30 @@ use alipayhk_gateway::{Fault, PaymentState};
 use super::support::{CLIENT_ID, fixture};
 use super::{fault, intent_written, pay, quick, state};
 
-/// A memory store whose `renew` and `advance` fail while `down` is set, as a database that
-/// does not answer for a while.
+/// A memory store whose `renew` and `advance` fail while `down` is set, and whose `settle`
+/// fails while `settles_down` is, as a database that does not answer for a while.
 struct Flaky {
     inner: MemoryIntentStore,
     down: AtomicBool,
+    settles_down: AtomicBool,
 }
 
 impl Flaky {
-    fn check(&self) -> Result<(), StoreError> {
-        match self.down.load(Ordering::SeqCst) {
-            true => Err(StoreError::backend(std::io::Error::other(
+    fn new(lease: Duration, down: bool) -> Arc<Self> {
+        Arc::new(Self {
+            inner: MemoryIntentStore::new().with_lease(lease),
+            down: AtomicBool::new(down),
+            settles_down: AtomicBool::new(false),
+        })
+    }
+
+    fn check(flag: &AtomicBool) -> Result<(), StoreError> {
+        if flag.load(Ordering::SeqCst) {
+            return Err(StoreError::backend(std::io::Error::other(
                 "connection refused",
-            ))),
-            false => Ok(()),
+            )));
         }
+        Ok(())
     }
 }
 
@@ -48,7 +57,7 @@ impl IntentStore for Flaky {
         self.inner.claim_due(limit, endpoints).await
     }
     async fn renew(&self, key: &IntentKey, token: FenceToken) -> Result<(), StoreError> {
-        self.check()?;
+        Self::check(&self.down)?;
         self.inner.renew(key, token).await
     }
     async fn advance(
@@ -57,7 +66,7 @@ impl IntentStore for Flaky {
         token: FenceToken,
         stage: Stage,
     ) -> Result<(), StoreError> {
-        self.check()?;
+        Self::check(&self.down)?;
         self.inner.advance(key, token, stage).await
     }
     async fn settle(
@@ -66,6 +75,7 @@ impl IntentStore for Flaky {
         token: FenceToken,
         settlement: &Settlement,
     ) -> Result<(), StoreError> {
+        Self::check(&self.settles_down)?;
         self.inner.settle(key, token, settlement).await
     }
     async fn settle_from_notification(
@@ -93,10 +103,7 @@ impl IntentStore for Flaky {
 #[tokio::test]
 async fn a_store_that_does_not_answer_for_a_while_delays_the_procedure_and_loses_nothing() {
     let f = fixture().await;
-    let store = Arc::new(Flaky {
-        inner: MemoryIntentStore::new().with_lease(Duration::from_secs(2)),
-        down: AtomicBool::new(true),
-    });
+    let store = Flaky::new(Duration::from_secs(2), true);
     fault(&f, "P-flaky", Fault::Processing { millis: 600 });
     let client = f
         .builder()
@@ -190,5 +197,56 @@ async fn a_payment_that_never_reached_alipayhk_is_not_reported_as_may_have_happe
     assert!(
         matches!(resumed[0].settlement, Settlement::Unresolved(_)),
         "{resumed:?}"
+    );
+}
+
+/// The store stops answering once the payment was sent and answered `U`, and stays down past
+/// the deadline and the cancel window. The payment completes meanwhile, but a resolver whose
+/// hold is not confirmed may have been superseded by one now cancelling it, so it reads and
+/// cancels nothing, and reports that the call may have happened (it did). It used to read the
+/// payment at the deadline without a hold and report it paid.
+#[tokio::test]
+async fn a_store_down_past_the_deadline_leaves_the_call_unresolved_and_uncancelled() {
+    let f = fixture().await;
+    let store = Flaky::new(Duration::from_secs(2), true);
+    fault(&f, "P-dark-store", Fault::Processing { millis: 300 });
+    let client = f
+        .builder()
+        .timeout(Duration::from_millis(400))
+        .build()
+        .unwrap();
+    let resolver = Resolver::new(client, store.clone()).policy(quick());
+    let outcome = resolver.execute(&pay(&f, "P-dark-store")).await.unwrap();
+    let Outcome::Unresolved(unresolved) = outcome else {
+        panic!("{outcome:?}")
+    };
+    assert!(
+        unresolved.reason.contains("could not start"),
+        "{unresolved:?}"
+    );
+    assert_eq!(state(&f, "P-dark-store"), Some(PaymentState::Paid));
+}
+
+/// A call that never reached AlipayHK, whose settlement the store cannot record: a `resume`
+/// could still send it, so the caller is not told it never will.
+#[tokio::test]
+async fn a_call_that_never_arrived_is_not_reported_cancelled_unless_recorded() {
+    let f = fixture().await;
+    let store = Flaky::new(Duration::from_millis(300), false);
+    store.settles_down.store(true, Ordering::SeqCst);
+    let client = f
+        .builder()
+        .base_url("http://127.0.0.1:9")
+        .timeout(Duration::from_millis(400))
+        .build()
+        .unwrap();
+    let resolver = Resolver::new(client, store.clone()).policy(quick());
+    let outcome = resolver.execute(&pay(&f, "P-unrecorded")).await.unwrap();
+    let Outcome::Unresolved(unresolved) = outcome else {
+        panic!("{outcome:?}")
+    };
+    assert!(
+        unresolved.reason.contains("may still send it"),
+        "{unresolved:?}"
     );
 }
