@@ -8,6 +8,7 @@ mod support;
 
 mod resume;
 mod store_trouble;
+mod watched_store;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -1,14 +1,17 @@
 //! `resume`: what a dead process left, settled by the next, many at once.
 
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
+use alipayhk::PayRequest;
 use alipayhk::runtime::resolve::{
-    Begin, Intent, IntentKey, IntentStore, MemoryIntentStore, ResolvePolicy, Settlement,
+    Begin, Intent, IntentKey, IntentStore, MemoryIntentStore, ResolvePolicy, Resolver, Settlement,
 };
 use alipayhk_gateway::{Fault, PaymentState};
 
 use super::support::{CLIENT_ID, Fixture, fixture};
+use super::watched_store::Watched;
 use super::{fault, intent_written, pay, quick, resolver, state, store};
 
 /// Waits until the gateway has taken payment `id`.
@@ -124,4 +127,36 @@ async fn resume_leaves_other_endpoints_intents_and_settles_its_own() {
     // Still due, for a resolver that has registered `refund`.
     let left = shared.claim_due(100, &["refund"]).await.unwrap();
     assert_eq!(left.len(), 40);
+}
+
+/// `resume` holds at most 32 intents at once, however many are due: the rest wait in the
+/// store, free for another process to share.
+#[tokio::test]
+async fn resume_holds_at_most_32_intents_at_once() {
+    let f = fixture().await;
+    let shared = store();
+    let ids: Vec<String> = (0..45).map(|n| format!("P-many-{n:02}")).collect();
+    for id in &ids {
+        fault(&f, id, Fault::Processing { millis: 300 });
+    }
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    start_and_die(&f, &shared, &ids).await;
+
+    let watched = Watched::around(shared);
+    let client = f
+        .builder()
+        .timeout(Duration::from_millis(400))
+        .build()
+        .unwrap();
+    let resumer = Resolver::new(client, watched.clone())
+        .policy(quick())
+        .register::<PayRequest>();
+    let report = resumer.resume().await.unwrap();
+    assert_eq!(report.len(), 45, "{report:?}");
+    assert!(
+        report
+            .iter()
+            .all(|r| matches!(r.settlement, Settlement::Done(_)))
+    );
+    assert_eq!(watched.most_held.load(Ordering::SeqCst), 32);
 }

@@ -5,96 +5,18 @@
 //! does not record), and never reports a call that never left as "may have happened".
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use alipayhk::PayRequest;
 use alipayhk::runtime::resolve::{
-    Begin, Evidence, FenceToken, Intent, IntentKey, IntentRecord, IntentStore, MemoryIntentStore,
-    Outcome, Resolver, Settlement, Stage, StoreError,
+    Evidence, IntentKey, IntentStore, MemoryIntentStore, Outcome, Resolver, Settlement,
 };
 use alipayhk_gateway::{Fault, PaymentState};
 
 use super::support::{CLIENT_ID, fixture};
+use super::watched_store::Watched;
 use super::{fault, intent_written, pay, quick, state};
-
-/// A memory store whose `renew` and `advance` fail while `down` is set, and whose `settle`
-/// fails while `settles_down` is, as a database that does not answer for a while.
-struct Flaky {
-    inner: MemoryIntentStore,
-    down: AtomicBool,
-    settles_down: AtomicBool,
-}
-
-impl Flaky {
-    fn new(lease: Duration, down: bool) -> Arc<Self> {
-        Arc::new(Self {
-            inner: MemoryIntentStore::new().with_lease(lease),
-            down: AtomicBool::new(down),
-            settles_down: AtomicBool::new(false),
-        })
-    }
-
-    fn check(flag: &AtomicBool) -> Result<(), StoreError> {
-        if flag.load(Ordering::SeqCst) {
-            return Err(StoreError::backend(std::io::Error::other(
-                "connection refused",
-            )));
-        }
-        Ok(())
-    }
-}
-
-impl IntentStore for Flaky {
-    async fn begin(&self, intent: &Intent) -> Result<Begin, StoreError> {
-        self.inner.begin(intent).await
-    }
-    async fn claim_due(
-        &self,
-        limit: usize,
-        endpoints: &[&str],
-    ) -> Result<Vec<(FenceToken, IntentRecord)>, StoreError> {
-        self.inner.claim_due(limit, endpoints).await
-    }
-    async fn renew(&self, key: &IntentKey, token: FenceToken) -> Result<(), StoreError> {
-        Self::check(&self.down)?;
-        self.inner.renew(key, token).await
-    }
-    async fn advance(
-        &self,
-        key: &IntentKey,
-        token: FenceToken,
-        stage: Stage,
-    ) -> Result<(), StoreError> {
-        Self::check(&self.down)?;
-        self.inner.advance(key, token, stage).await
-    }
-    async fn settle(
-        &self,
-        key: &IntentKey,
-        token: FenceToken,
-        settlement: &Settlement,
-    ) -> Result<(), StoreError> {
-        Self::check(&self.settles_down)?;
-        self.inner.settle(key, token, settlement).await
-    }
-    async fn settle_from_notification(
-        &self,
-        key: &IntentKey,
-        settlement: &Settlement,
-    ) -> Result<bool, StoreError> {
-        self.inner.settle_from_notification(key, settlement).await
-    }
-    async fn release(&self, key: &IntentKey, token: FenceToken) -> Result<(), StoreError> {
-        self.inner.release(key, token).await
-    }
-    async fn get(&self, key: &IntentKey) -> Result<Option<IntentRecord>, StoreError> {
-        self.inner.get(key).await
-    }
-    fn lease(&self) -> Duration {
-        self.inner.lease()
-    }
-}
 
 /// The store does not answer for the first 0.9 s of a payment that is processing for 0.6 s:
 /// the resolver reads nothing meanwhile, then reads it paid. (It used to take the first
@@ -103,7 +25,7 @@ impl IntentStore for Flaky {
 #[tokio::test]
 async fn a_store_that_does_not_answer_for_a_while_delays_the_procedure_and_loses_nothing() {
     let f = fixture().await;
-    let store = Flaky::new(Duration::from_secs(2), true);
+    let store = Watched::new(Duration::from_secs(2), true);
     fault(&f, "P-flaky", Fault::Processing { millis: 600 });
     let client = f
         .builder()
@@ -208,7 +130,7 @@ async fn a_payment_that_never_reached_alipayhk_is_not_reported_as_may_have_happe
 #[tokio::test]
 async fn a_store_down_past_the_deadline_leaves_the_call_unresolved_and_uncancelled() {
     let f = fixture().await;
-    let store = Flaky::new(Duration::from_secs(2), true);
+    let store = Watched::new(Duration::from_secs(2), true);
     fault(&f, "P-dark-store", Fault::Processing { millis: 300 });
     let client = f
         .builder()
@@ -232,7 +154,7 @@ async fn a_store_down_past_the_deadline_leaves_the_call_unresolved_and_uncancell
 #[tokio::test]
 async fn a_call_that_never_arrived_is_not_reported_cancelled_unless_recorded() {
     let f = fixture().await;
-    let store = Flaky::new(Duration::from_millis(300), false);
+    let store = Watched::new(Duration::from_millis(300), false);
     store.settles_down.store(true, Ordering::SeqCst);
     let client = f
         .builder()
