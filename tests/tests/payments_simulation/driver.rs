@@ -203,7 +203,10 @@ impl Simulation {
         Resolver::new(client, self.store())
             .policy(ResolvePolicy {
                 deadline: Duration::from_millis(1200),
-                cancel_window: Duration::from_millis(1500),
+                // Twice the window it needs on an idle machine: the outage fault answers `U`
+                // to the next six calls about a payment, whatever the time, so on a loaded
+                // machine (fewer, slower cancels) a 1.5 s window could see only `U`s.
+                cancel_window: Duration::from_millis(3000),
                 initial_backoff: Duration::from_millis(20),
                 max_backoff: Duration::from_millis(100),
             })
