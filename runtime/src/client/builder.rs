@@ -149,9 +149,10 @@ impl ClientBuilder {
     }
 
     /// Refuse a response whose `Response-Time` (a v1 answer's `head.respTime`) is further than
-    /// `skew` from this clock (either way). Off by default: TLS already prevents replaying a response, and with this on, a
-    /// wrong clock on either side turns genuine answers into unknown outcomes. Turn it on where
-    /// responses may pass through something that could replay them.
+    /// `skew` from this clock (either way). Off by default: TLS already prevents replaying a
+    /// response, and with this on, a wrong clock on either side turns genuine answers into
+    /// unknown outcomes. Turn it on where responses may pass through something that could
+    /// replay them.
     pub fn max_response_skew(mut self, skew: Option<Duration>) -> Self {
         self.max_response_skew = skew;
         self

@@ -99,9 +99,18 @@ pub fn sign_head_body_response(
     msg_id: &str,
     body: &[u8],
 ) -> Vec<u8> {
-    let body = answer_body(protocol, body);
+    seal_answer(config, protocol, msg_id, &answer_body(protocol, body))
+}
+
+/// [`sign_head_body_response`] for a body [`answer_body`] has already checked.
+pub(crate) fn seal_answer(
+    config: &ServerConfig,
+    protocol: &HeadBody,
+    msg_id: &str,
+    body: &[u8],
+) -> Vec<u8> {
     let time = crate::wire::rfc3339_now();
-    let outgoing = response(config, protocol, msg_id, &time, &body);
+    let outgoing = response(config, protocol, msg_id, &time, body);
     outgoing
         .seal(&config.own_key)
         .unwrap_or_else(|_| outgoing.unsigned())

@@ -16,8 +16,8 @@ use axum::response::{IntoResponse, Response};
 use super::answer::{json, result_body};
 use super::head_body::{self, HeadBodyRoutes};
 use super::{
-    Caller, Exchange, Outcome, Rejection, ServerConfig, sign_head_body_response, sign_response,
-    verify_head_body_request, verify_request,
+    Caller, Exchange, Outcome, Rejection, ServerConfig, sign_response, verify_head_body_request,
+    verify_request,
 };
 use crate::protocol::HeadBody;
 
@@ -208,7 +208,8 @@ async fn serve(
     let (headers, body) = match (&head_body, msg_id) {
         (Some(protocol), Some(msg_id)) => (
             vec![(crate::wire::CONTENT_TYPE, crate::wire::JSON.to_owned())],
-            sign_head_body_response(config, protocol, &msg_id, &body),
+            // Checked above, by `answer_body`.
+            head_body::seal_answer(config, protocol, &msg_id, &body),
         ),
         _ => {
             let signed = sign_response(config, &method, &path, body.to_vec(), encrypted);
